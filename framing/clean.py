@@ -1,0 +1,161 @@
+"""Remove web chrome from scraped articles, with rules kept as data and a report of every removal.
+
+The rules live in ``framing/data/cleaning.toml`` (its header documents the rule
+kinds). :func:`clean_text` returns the cleaned text and one :class:`Removal` per
+removed line, so cleaning is never silent; :func:`load_rules` reads the bundled
+rules or a user's copy and validates them with one-line errors.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+from framing.errors import FramingError
+
+RULE_KINDS = ("line", "block", "duplicate", "trailing")
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s*$")
+
+
+@dataclass(frozen=True)
+class CleaningRule:
+    """One cleaning rule; see the header of ``framing/data/cleaning.toml``."""
+
+    name: str
+    kind: str
+    description: str
+    pattern: re.Pattern | None = None
+    min_lines: int = 3
+    max_words: int = 20
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A removed line: 1-based line number in the raw text, the rule, the line as it was."""
+
+    line: int
+    rule: str
+    text: str
+
+
+def load_rules(path: str | Path | None = None) -> tuple[CleaningRule, ...]:
+    """Read cleaning rules from ``path`` (default: the bundled ``cleaning.toml``).
+
+    Raises
+    ------
+    FramingError
+        One line naming the file and the rule for malformed TOML, an unknown
+        ``kind``, a missing or invalid ``pattern``.
+    """
+    if path is None:
+        source = "framing/data/cleaning.toml"
+        raw = files("framing.data").joinpath("cleaning.toml").read_text(encoding="utf-8")
+    else:
+        source = str(path)
+        try:
+            raw = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise FramingError(f"{source}: cannot read cleaning rules ({exc})") from None
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        raise FramingError(f"{source}: malformed TOML ({exc}); fix the file or pass no rules") from None
+    rules = []
+    for i, spec in enumerate(data.get("rules", []), start=1):
+        name = spec.get("name") or f"rule #{i}"
+        where = f"{source}: rule '{name}'"
+        kind = spec.get("kind")
+        if kind not in RULE_KINDS:
+            raise FramingError(f"{where}: kind must be one of {', '.join(RULE_KINDS)}, got {kind!r}")
+        pattern = None
+        if kind in ("line", "block"):
+            if not spec.get("pattern"):
+                raise FramingError(f"{where}: a '{kind}' rule needs a 'pattern'")
+            flags = re.IGNORECASE | (re.MULTILINE if kind == "block" else 0)
+            try:
+                pattern = re.compile(spec["pattern"], flags)
+            except re.error as exc:
+                raise FramingError(f"{where}: invalid regular expression ({exc})") from None
+        rules.append(
+            CleaningRule(
+                name=name,
+                kind=kind,
+                description=spec.get("description", ""),
+                pattern=pattern,
+                min_lines=int(spec.get("min_lines", 3)),
+                max_words=int(spec.get("max_words", 20)),
+            )
+        )
+    return tuple(rules)
+
+
+def clean_text(text: str, rules: tuple[CleaningRule, ...]) -> tuple[str, list[Removal]]:
+    """Apply ``rules`` to ``text``; return the cleaned text and the removals, in line order.
+
+    Rules run in file order; the ``trailing`` rule looks at what the others left.
+    Runs of blank lines left behind are folded to one blank line.
+
+    Examples
+    --------
+    >>> rule = CleaningRule("ad_slot", "line", "", re.compile(r"^\\d+ x \\d+$"))
+    >>> clean, removed = clean_text("728 x 90\\n\\nThe story.", (rule,))
+    >>> clean, removed
+    ('The story.', [Removal(line=1, rule='ad_slot', text='728 x 90')])
+    """
+    lines = text.split("\n")
+    removed: dict[int, str] = {}
+    for rule in rules:
+        if rule.kind == "line":
+            for i, line in enumerate(lines):
+                if i not in removed and rule.pattern.search(line):
+                    removed[i] = rule.name
+        elif rule.kind == "block":
+            starts = _line_starts(lines)
+            for m in rule.pattern.finditer(text):
+                first, last = _line_of(starts, m.start()), _line_of(starts, max(m.end() - 1, m.start()))
+                for i in range(first, last + 1):
+                    removed.setdefault(i, rule.name)
+        elif rule.kind == "duplicate":
+            previous = None
+            for i, line in enumerate(lines):
+                if i in removed or not line.strip():
+                    continue
+                if previous is not None and line.strip() == previous:
+                    removed[i] = rule.name
+                previous = line.strip()
+        elif rule.kind == "trailing":
+            run = []
+            for i in range(len(lines) - 1, -1, -1):
+                if i in removed or not lines[i].strip():
+                    continue
+                if len(lines[i].split()) > rule.max_words or _SENTENCE_END.search(lines[i]):
+                    break
+                run.append(i)
+            if len(run) >= rule.min_lines:
+                for i in run:
+                    removed[i] = rule.name
+    kept = "\n".join(line for i, line in enumerate(lines) if i not in removed)
+    kept = re.sub(r"\n(?:[ \t\xa0]*\n){2,}", "\n\n", kept).strip()
+    return kept, [Removal(i + 1, removed[i], lines[i]) for i in sorted(removed)]
+
+
+def _line_starts(lines: list[str]) -> list[int]:
+    starts, pos = [], 0
+    for line in lines:
+        starts.append(pos)
+        pos += len(line) + 1
+    return starts
+
+
+def _line_of(starts: list[int], offset: int) -> int:
+    lo, hi = 0, len(starts) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if starts[mid] <= offset:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo

@@ -1,0 +1,179 @@
+"""Command-line front end: ``framing COMMAND ...``. Every error is one line on stderr and exit code 2."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from framing.errors import FramingError
+
+EPILOG = "Errors are printed as one line; run 'framing COMMAND --help' for each command's options."
+
+
+def _corpus_options() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    group = parent.add_argument_group("corpus options")
+    group.add_argument("corpus", help="folder of .txt files (optional manifest.csv), or a .csv/.jsonl/.parquet table")
+    group.add_argument("--text-col", default="text", help="text column of a table (default: text)")
+    group.add_argument("--id-col", default=None, help="id column (default: doc_id if present, else generated)")
+    group.add_argument("--no-clean", action="store_true", help="keep web chrome (skip the cleaning rules)")
+    group.add_argument("--cleaning-rules", default=None, metavar="PATH", help="your own cleaning-rules TOML file")
+    return parent
+
+
+def _output_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-o", "--output", default=None, metavar="OUT.csv", help="write CSV here (default: stdout)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="framing",
+        description="Compare how news outlets frame the same story: lexicon, keyword and stance features.",
+        epilog=EPILOG,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    corpus = _corpus_options()
+
+    p = sub.add_parser("features", parents=[corpus], help="per-document feature table (tidy CSV)",
+                       description="Write one row per document and category: count, n_tokens, per_1k, with metadata.")
+    p.add_argument("--family", default="lexicon", choices=_families(), help="feature family (default: lexicon)")
+    p.add_argument("--lexicon", action="append", default=None, metavar="NAME_OR_PATH",
+                   help="lexicon for the lexicon family; repeat for several (default: framing)")
+    _output_option(p)
+    p.set_defaults(run=_run_features)
+
+    p = sub.add_parser("explain", parents=[corpus], help="every match behind the counts (one row per match)",
+                       description="Write one row per match: doc_id, category, pattern, matched text, span, sentence.")
+    p.add_argument("--lexicon", default="framing", metavar="NAME_OR_PATH", help="lexicon (default: framing)")
+    p.add_argument("--doc", default=None, metavar="ID", help="only this document")
+    p.add_argument("--category", default=None, help="only this category")
+    _output_option(p)
+    p.set_defaults(run=_run_explain)
+
+    p = sub.add_parser("lexicons", help="list bundled and user lexicons, or show one",
+                       description="List lexicons with version and category counts; with NAME, show its categories.")
+    p.add_argument("name", nargs="?", default=None, help="a lexicon name or path to show in detail")
+    p.set_defaults(run=_run_lexicons)
+
+    p = sub.add_parser("corpus", parents=[corpus], help="summary of a corpus and what cleaning removed",
+                       description="Print documents with token counts, then every line the cleaning rules removed.")
+    p.set_defaults(run=_run_corpus)
+    return parser
+
+
+def _families() -> list[str]:
+    from framing.features import FAMILIES
+
+    return [*FAMILIES, "all"]
+
+
+def _load(args):
+    from framing.corpus import load_corpus
+
+    return load_corpus(
+        args.corpus, text_col=args.text_col, id_col=args.id_col, clean=not args.no_clean,
+        cleaning_rules=args.cleaning_rules,
+    )
+
+
+def _write(frame: pd.DataFrame, output: str | None) -> None:
+    if output is None:
+        frame.to_csv(sys.stdout, index=False)
+        return
+    try:
+        frame.to_csv(output, index=False)
+    except OSError as exc:
+        raise FramingError(f"{output}: cannot write ({exc.strerror})") from None
+    print(f"framing: wrote {len(frame)} rows to {output}", file=sys.stderr)
+
+
+def _run_features(args) -> None:
+    from framing.features import family_features
+
+    corpus = _load(args)
+    families = _families()[:-1] if args.family == "all" else [args.family]
+    _write(family_features(corpus, families, lexicons=args.lexicon or ["framing"]), args.output)
+
+
+def _run_explain(args) -> None:
+    from framing.features.lexicon import explain
+
+    corpus = _load(args)
+    _write(explain(corpus, args.lexicon, doc_id=args.doc, category=args.category), args.output)
+
+
+def _run_lexicons(args) -> None:
+    from framing.lexicon import list_lexicons, load_lexicon
+
+    if args.name is None:
+        print(list_lexicons().to_string(index=False))
+        return
+    lex = load_lexicon(args.name)
+    print(f"{lex.name} {lex.meta.get('version', '')} ({lex.path})")
+    for key in ("description", "source", "licence", "language"):
+        if lex.meta.get(key):
+            print(f"  {key}: {lex.meta[key]}")
+    print()
+    for cat in lex.categories:
+        excl = f", {len(cat.exclude)} exclusions" if cat.exclude else ""
+        print(f"  {cat.name} ({len(cat.terms)} terms{excl}): {cat.description}")
+    overlaps = lex.overlaps()
+    if len(overlaps):
+        print("\n  terms in several categories (allowed, counted in each):")
+        for _, row in overlaps.iterrows():
+            print(f"    {row['pattern']}: {row['categories'].replace(';', ', ')}")
+
+
+def _run_corpus(args) -> None:
+    corpus = _load(args)
+    docs = corpus.metadata().copy()
+    docs["n_tokens"] = [corpus.tokens[d].n_words for d in corpus.doc_ids]
+    docs["n_sentences"] = [len(corpus.tokens[d].sentences) for d in corpus.doc_ids]
+    docs["lines_removed"] = docs["doc_id"].map(corpus.cleaning_report.groupby("doc_id").size()).fillna(0).astype(int)
+    shown = [c for c in docs.columns if c not in ("evidence",)]
+    print(f"{len(corpus)} documents from {corpus.source}\n")
+    print(docs[shown].to_string(index=False))
+    report = corpus.cleaning_report
+    print(f"\ncleaning removed {len(report)} lines" + (":" if len(report) else ""))
+    if len(report):
+        print(report.assign(text=report["text"].str.slice(0, 70)).to_string(index=False))
+
+
+def _warning_line(message, category, filename, lineno, file=None, line=None):
+    print(f"framing: warning: {message}", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``framing`` command; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    warnings.showwarning = _warning_line
+    try:
+        args.run(args)
+    except FramingError as exc:
+        print(f"framing: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        print("framing: interrupted", file=sys.stderr)
+        return 130
+    except (OSError, MemoryError) as exc:
+        print(f"framing: error: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug: still one line, with a way to get the traceback
+        if os.environ.get("FRAMING_DEBUG"):
+            raise
+        print(f"framing: internal error: {type(exc).__name__}: {exc} (rerun with FRAMING_DEBUG=1 and report it)",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,284 @@
+"""Load a corpus: files, tables or DataFrames in; one row per document, cleaned and tokenized once.
+
+:func:`load_corpus` accepts
+
+* a folder of ``.txt`` files, with an optional ``manifest.csv`` whose ``file`` column
+  names each file and whose other columns (``doc_id``, ``outlet``, ...) become metadata;
+* a table file (``.csv``, ``.jsonl``, ``.parquet``) with a text column and any metadata;
+* a single ``.txt`` file;
+* a pandas DataFrame.
+
+Bad input gets a one-line :class:`~framing.errors.FramingError` naming the file,
+row or column; recoverable problems (invalid UTF-8, empty documents, files missing
+from the manifest) are warnings, and the document is kept, never dropped.
+"""
+
+from __future__ import annotations
+
+import warnings
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from framing.clean import CleaningRule, clean_text, load_rules
+from framing.errors import FramingError
+from framing.tokens import TokenizedText, tokenize
+
+TABLE_SUFFIXES = (".csv", ".jsonl", ".parquet")
+RESERVED = ("doc_id", "text", "clean_text", "is_empty", "file")
+
+
+class Corpus:
+    """Documents, one row each, plus their tokens computed once.
+
+    Attributes
+    ----------
+    documents : pandas.DataFrame
+        ``doc_id``, metadata columns, ``text`` (as read), ``clean_text`` (after
+        cleaning) and ``is_empty`` (no word tokens: rates are NaN for it).
+    cleaning_report : pandas.DataFrame
+        ``doc_id``, ``line``, ``rule``, ``text``: every line cleaning removed.
+    source : str
+        Where the corpus came from.
+    """
+
+    def __init__(self, documents: pd.DataFrame, cleaning_report: pd.DataFrame | None = None, source: str = ""):
+        self.documents = documents.reset_index(drop=True)
+        self.cleaning_report = (
+            cleaning_report if cleaning_report is not None else pd.DataFrame(columns=["doc_id", "line", "rule", "text"])
+        )
+        self.source = source
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    def __repr__(self) -> str:
+        return f"<Corpus {len(self)} documents from {self.source or 'memory'}; metadata: {', '.join(self.metadata_columns) or 'none'}>"
+
+    @property
+    def doc_ids(self) -> list[str]:
+        return self.documents["doc_id"].tolist()
+
+    @property
+    def metadata_columns(self) -> list[str]:
+        """Columns other than the id and the texts (e.g. ``outlet``, ``affiliation``)."""
+        return [c for c in self.documents.columns if c not in ("doc_id", "text", "clean_text", "is_empty")]
+
+    @cached_property
+    def tokens(self) -> dict[str, TokenizedText]:
+        """Tokens, sentences and quotations of each document's ``clean_text``, computed on first use."""
+        return {doc_id: tokenize(text) for doc_id, text in zip(self.documents["doc_id"], self.documents["clean_text"])}
+
+    def metadata(self) -> pd.DataFrame:
+        """``doc_id`` and the metadata columns."""
+        return self.documents[["doc_id", *self.metadata_columns]]
+
+    def check_column(self, column: str) -> str:
+        """Return ``column`` if it is a metadata column, else raise an error listing those available."""
+        if column not in self.documents.columns or column in ("text", "clean_text"):
+            raise FramingError(
+                f"unknown column '{column}'; available: {', '.join(['doc_id', *self.metadata_columns]) or 'doc_id'}"
+            )
+        return column
+
+    def groups(self, by: str) -> pd.Series:
+        """The value of column ``by`` for each document, indexed by ``doc_id`` (missing shown as ``(none)``)."""
+        self.check_column(by)
+        return self.documents.set_index("doc_id")[by].astype("object").where(lambda s: s.notna(), "(none)").astype(str)
+
+    def select(self, doc_ids) -> "Corpus":
+        """A corpus of the given documents (tokens are shared, not recomputed)."""
+        wanted = list(doc_ids)
+        unknown = sorted(set(wanted) - set(self.doc_ids))
+        if unknown:
+            raise FramingError(f"unknown doc_id {', '.join(map(repr, unknown[:5]))}; see the corpus's doc_id column")
+        docs = self.documents[self.documents["doc_id"].isin(wanted)]
+        sub = Corpus(docs, self.cleaning_report[self.cleaning_report["doc_id"].isin(wanted)], self.source)
+        if "tokens" in self.__dict__:
+            sub.__dict__["tokens"] = {d: self.tokens[d] for d in sub.doc_ids}
+        return sub
+
+
+def load_corpus(
+    source: "str | Path | pd.DataFrame",
+    *,
+    text_col: str = "text",
+    id_col: str | None = None,
+    clean: bool = True,
+    cleaning_rules: "str | Path | tuple[CleaningRule, ...] | None" = None,
+) -> Corpus:
+    """Load documents and metadata, clean them with a report, and return a :class:`Corpus`.
+
+    Parameters
+    ----------
+    source : path or DataFrame
+        Folder of ``.txt`` files (optional ``manifest.csv``), a ``.txt``, ``.csv``,
+        ``.jsonl`` or ``.parquet`` file, or a DataFrame.
+    text_col : str
+        Column holding the text, for tables and DataFrames.
+    id_col : str, optional
+        Column holding document ids. Default: ``doc_id`` if present, else for a
+        folder the file name without ``.txt``, for a table ``doc00001``, ... by row.
+    clean : bool
+        Apply the cleaning rules (default True). ``text`` always keeps the raw text.
+    cleaning_rules : path or rules, optional
+        A user cleaning-rules TOML file (default: the bundled rules).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> corpus = load_corpus(pd.DataFrame({"text": ["The regime fell.", "Votes"], "outlet": ["A", "B"]}))
+    >>> corpus.documents[["doc_id", "outlet", "clean_text"]].values.tolist()
+    [['doc00001', 'A', 'The regime fell.'], ['doc00002', 'B', 'Votes']]
+    """
+    if isinstance(source, pd.DataFrame):
+        frame, origin = _from_frame(source.copy(), text_col, id_col, "DataFrame"), "DataFrame"
+    else:
+        path = Path(source)
+        origin = str(path)
+        if not path.exists():
+            raise FramingError(f"{path}: no such file or folder; give a folder of .txt files or a .csv/.jsonl/.parquet table")
+        if path.is_dir():
+            frame = _from_folder(path, id_col)
+        elif path.suffix.lower() == ".txt":
+            frame = pd.DataFrame({"doc_id": [id_col or path.stem], "text": [_read_txt(path)]})
+        elif path.suffix.lower() in TABLE_SUFFIXES:
+            frame = _from_frame(_read_table(path), text_col, id_col, str(path))
+        else:
+            raise FramingError(
+                f"{path}: unsupported file type '{path.suffix}'; use a folder of .txt files or a {', '.join(TABLE_SUFFIXES)} table"
+            )
+    return _finish(frame, clean=clean, rules=cleaning_rules, origin=origin)
+
+
+def _read_txt(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise FramingError(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        text = raw.decode("utf-8", errors="replace")
+        bad = sum(1 for ch in text if ch == "\ufffd")
+        warnings.warn(
+            f"{path}: invalid UTF-8 at byte {exc.start}; {bad} character(s) replaced with U+FFFD (document kept). "
+            "Re-save the file as UTF-8 to silence this.",
+            stacklevel=4,
+        )
+        return text
+
+
+def _from_folder(folder: Path, id_col: str | None) -> pd.DataFrame:
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".txt" and p.is_file())
+    manifest_path = folder / "manifest.csv"
+    if not files:
+        raise FramingError(f"{folder}: no .txt files in this folder")
+    frame = pd.DataFrame({"file": [p.name for p in files], "text": [_read_txt(p) for p in files]})
+    if manifest_path.exists():
+        manifest = _read_table(manifest_path)
+        if "file" not in manifest.columns:
+            raise FramingError(f"{manifest_path}: needs a 'file' column naming each .txt file; has {', '.join(manifest.columns)}")
+        dup = manifest["file"][manifest["file"].duplicated()].tolist()
+        if dup:
+            raise FramingError(f"{manifest_path}: file {dup[0]!r} is listed twice; keep one row per file")
+        missing = sorted(set(manifest["file"]) - set(frame["file"]))
+        if missing:
+            raise FramingError(
+                f"{manifest_path}: rows name files that are not in {folder}: {', '.join(missing)}; fix the names or remove the rows"
+            )
+        unlisted = sorted(set(frame["file"]) - set(manifest["file"]))
+        if unlisted:
+            warnings.warn(
+                f"{manifest_path}: no row for {', '.join(unlisted)}; loaded with empty metadata. Add rows to the manifest.",
+                stacklevel=3,
+            )
+        frame = frame.merge(manifest, on="file", how="left", suffixes=("", "_manifest"))
+    if id_col is not None and id_col not in frame.columns:
+        raise FramingError(f"{manifest_path}: unknown id column '{id_col}'; available: {', '.join(frame.columns)}")
+    id_source = id_col or ("doc_id" if "doc_id" in frame.columns else None)
+    stems = frame["file"].str.replace(r"\.txt$", "", regex=True, case=False)
+    frame["doc_id"] = frame[id_source].where(frame[id_source].notna(), stems) if id_source else stems
+    _check_unique_ids(frame, folder, label="file")
+    return frame
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+        if suffix == ".jsonl":
+            return pd.read_json(path, lines=True, dtype=False)
+        return pd.read_parquet(path)
+    except UnicodeDecodeError as exc:
+        raise FramingError(f"{path}: not UTF-8 (byte {exc.start}); re-save the table as UTF-8") from None
+    except (ValueError, OSError, pd.errors.ParserError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise FramingError(f"{path}: cannot read this {suffix} table ({first})") from None
+
+
+def _from_frame(frame: pd.DataFrame, text_col: str, id_col: str | None, origin: str) -> pd.DataFrame:
+    if text_col not in frame.columns:
+        raise FramingError(f"{origin}: unknown text column '{text_col}'; available: {', '.join(map(str, frame.columns))}")
+    if id_col is not None and id_col not in frame.columns:
+        raise FramingError(f"{origin}: unknown id column '{id_col}'; available: {', '.join(map(str, frame.columns))}")
+    frame = frame.reset_index(drop=True)
+    texts = frame.pop(text_col)
+    if id_col is None and "doc_id" in frame.columns:
+        id_col = "doc_id"
+    if id_col is not None:
+        ids = frame.pop(id_col)
+        blank = ids.isna() | (ids.astype(str).str.strip() == "")
+        if blank.any():
+            row = int(blank.idxmax()) + 2 if origin.endswith(".csv") else int(blank.idxmax())
+            raise FramingError(f"{origin}: empty {id_col} at row {row}; every document needs an id")
+        ids = ids.astype(str)
+    else:
+        ids = pd.Series([f"doc{i + 1:05d}" for i in range(len(frame))])
+    frame.insert(0, "doc_id", ids)
+    frame["text"] = texts.astype("object").where(texts.notna(), "").astype(str)
+    _check_unique_ids(frame, origin, label="row")
+    return frame
+
+
+def _check_unique_ids(frame: pd.DataFrame, origin, *, label: str) -> None:
+    dup = frame["doc_id"].duplicated(keep=False)
+    if dup.any():
+        first_id = frame.loc[dup, "doc_id"].iloc[0]
+        rows = frame.index[frame["doc_id"] == first_id].tolist()
+        where = (
+            " and ".join(frame.loc[rows, "file"].tolist()[:2])
+            if label == "file"
+            else " and ".join(str(r + 1) for r in rows[:2])
+        )
+        raise FramingError(
+            f"{origin}: duplicate doc_id '{first_id}' in {label}s {where}; ids must be unique (fix them or pass id_col)"
+        )
+
+
+def _finish(frame: pd.DataFrame, *, clean: bool, rules, origin: str) -> Corpus:
+    frame["doc_id"] = frame["doc_id"].astype(str)
+    if clean:
+        rule_set = rules if isinstance(rules, tuple) else load_rules(rules)
+        cleaned, report = [], []
+        for doc_id, text in zip(frame["doc_id"], frame["text"]):
+            kept, removed = clean_text(text, rule_set)
+            cleaned.append(kept)
+            report.extend((doc_id, r.line, r.rule, r.text) for r in removed)
+        frame["clean_text"] = cleaned
+        report_frame = pd.DataFrame(report, columns=["doc_id", "line", "rule", "text"])
+    else:
+        frame["clean_text"] = frame["text"]
+        report_frame = None
+    frame["is_empty"] = ~frame["clean_text"].str.contains(r"\w", regex=True)
+    empty = frame.loc[frame["is_empty"], "doc_id"].tolist()
+    if empty:
+        warnings.warn(
+            f"{origin}: {len(empty)} empty or whitespace-only document(s) kept with NaN rates: {', '.join(empty[:10])}",
+            stacklevel=3,
+        )
+    meta = [c for c in frame.columns if c not in ("doc_id", "text", "clean_text", "is_empty")]
+    frame = frame[["doc_id", *meta, "text", "clean_text", "is_empty"]]
+    return Corpus(frame, report_frame, origin)

@@ -1,0 +1,592 @@
+"""Lexicons: the data model, the file readers, validation, and the matcher.
+
+A lexicon is data: a TOML file with a ``[meta]`` table and ``[categories.NAME]`` tables.
+
+.. code-block:: toml
+
+    [meta]
+    name = "mine"
+    version = "0.1.0"
+    description = "What the lexicon measures."
+    source = "Who wrote it, from what."
+    licence = "CC-BY-4.0"
+    language = "en"
+
+    [categories.state_delegitimizing]
+    description = "Labels that deny a state's legitimacy."
+    terms = ["regime*", "mullahs", "sham election*", {term = "IRGC", case_sensitive = true}]
+    exclude = ["regimen*"]
+
+    [categories.actor.delegitimizing]      # nested: the category is "actor.delegitimizing"
+    terms = ["cult"]
+
+The term grammar, used everywhere a pattern is given (lexicons, KWIC, collocation nodes):
+
+* A term is one or more words separated by spaces; a multiword term matches a
+  sequence of tokens (``"sham election*"``, ``"in fact"``, ``"velayat-e faqih"``).
+  Each word is split by the corpus tokenizer, so ``"regime's"`` is the two tokens
+  ``regime`` ``'s``, exactly as in the text.
+* ``*`` at the end of a word matches any ending, including none (``regim*``: regim,
+  regime, regimes). A ``*`` anywhere else is an error. Wildcards expand against whole
+  tokens, never across word boundaries.
+* Matching ignores case and treats curly and straight apostrophes alike, unless the
+  entry is written ``{term = "US", case_sensitive = true}``.
+* ``exclude`` lists patterns that must not count in that category: where an
+  exclusion matches at least as long a stretch as any term, those tokens are skipped.
+* Within a category, matching runs left to right and the longest match wins; a token
+  counts at most once per category. A token may count in several categories
+  (overlaps are allowed, and :meth:`Lexicon.overlaps` reports them).
+
+Also read: LIWC ``.dic`` files and two-column CSV (``term,category``). Bundled lexicons
+are loaded by name (:func:`load_lexicon`); :func:`list_lexicons` lists them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import tomllib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+from typing import Iterator, NamedTuple
+
+import pandas as pd
+
+from framing.errors import FramingError
+from framing.tokens import WORD_TOKENIZER, TokenizedText, normalize_token
+
+META_FIELDS = ("name", "version", "description", "source", "licence", "language")
+LEXICON_SUFFIXES = (".toml", ".dic", ".csv", ".yaml", ".yml")
+LEXICON_PATH_ENV = "FRAMING_LEXICON_PATH"
+
+
+class PatternToken(NamedTuple):
+    """One word of a term: its normalized text and whether it ends in ``*``."""
+
+    text: str
+    prefix: bool
+
+
+@dataclass(frozen=True)
+class Term:
+    """One lexicon entry as written (``pattern``) and as tokens to match."""
+
+    pattern: str
+    tokens: tuple[PatternToken, ...]
+    case_sensitive: bool = False
+
+    def matches_token(self, position: int, surface: str, key: str | None = None) -> bool:
+        """Does word ``position`` of this term match the token ``surface`` (whose matching key is ``key``)?"""
+        want = self.tokens[position]
+        got = surface if self.case_sensitive else (key if key is not None else normalize_token(surface))
+        return got.startswith(want.text) if want.prefix else got == want.text
+
+
+@dataclass(frozen=True)
+class Category:
+    """A named list of terms, with an optional list of exclusions."""
+
+    name: str
+    description: str
+    terms: tuple[Term, ...]
+    exclude: tuple[Term, ...] = ()
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """A lexicon: provenance metadata and categories, as read from one file."""
+
+    name: str
+    meta: dict = field(hash=False, compare=False)
+    categories: tuple[Category, ...]
+    path: str = ""
+
+    @property
+    def category_names(self) -> list[str]:
+        return [c.name for c in self.categories]
+
+    def category(self, name: str) -> Category:
+        for c in self.categories:
+            if c.name == name:
+                return c
+        raise FramingError(
+            f"lexicon '{self.name}' has no category '{name}'; available: {', '.join(self.category_names)}"
+        )
+
+    def select(self, names: list[str] | str) -> "Lexicon":
+        """A lexicon with only the named categories (``"actor"`` also selects ``actor.*``)."""
+        names = [names] if isinstance(names, str) else list(names)
+        chosen = [
+            c for c in self.categories if any(c.name == n or c.name.startswith(n + ".") for n in names)
+        ]
+        if not chosen:
+            self.category(names[0])  # raises the helpful error
+        return Lexicon(self.name, self.meta, tuple(chosen), self.path)
+
+    def terms_frame(self) -> pd.DataFrame:
+        """One row per (category, term): ``category``, ``pattern``, ``exclude``, ``case_sensitive``."""
+        rows = [
+            (c.name, t.pattern, excl, t.case_sensitive)
+            for c in self.categories
+            for excl, terms in ((False, c.terms), (True, c.exclude))
+            for t in terms
+        ]
+        return pd.DataFrame(rows, columns=["category", "pattern", "exclude", "case_sensitive"])
+
+    def overlaps(self) -> pd.DataFrame:
+        """Terms listed in more than one category: ``pattern`` and the ``categories`` (joined by ``;``)."""
+        terms = self.terms_frame()
+        terms = terms[~terms["exclude"]]
+        key = terms["pattern"].map(lambda p: " ".join(p.lower().split()))
+        grouped = terms.groupby(key)["category"].agg(lambda s: ";".join(sorted(set(s))))
+        shared = grouped[grouped.str.contains(";")]
+        return pd.DataFrame({"pattern": shared.index, "categories": shared.values})
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def parse_term(raw, *, where: str) -> Term:
+    """Parse one entry (a string, or a table with ``term`` and ``case_sensitive``).
+
+    Examples
+    --------
+    >>> parse_term("sham election*", where="x").tokens
+    (PatternToken(text='sham', prefix=False), PatternToken(text='election', prefix=True))
+    >>> [t.text for t in parse_term("regime’s", where="x").tokens]
+    ['regime', "'s"]
+    """
+    case_sensitive = False
+    if isinstance(raw, dict):
+        unknown = set(raw) - {"term", "case_sensitive"}
+        if unknown or "term" not in raw:
+            raise FramingError(
+                f"{where}: an entry table needs 'term' (and optionally 'case_sensitive'), got keys {sorted(raw)}"
+            )
+        case_sensitive = bool(raw.get("case_sensitive", False))
+        raw = raw["term"]
+    if not isinstance(raw, str):
+        raise FramingError(f"{where}: terms must be strings, got {raw!r}")
+    pattern = " ".join(raw.split())
+    if not pattern:
+        raise FramingError(f"{where}: empty term; remove the empty string")
+    tokens: list[PatternToken] = []
+    for word in pattern.split(" "):
+        prefix = word.endswith("*")
+        stem = word[:-1] if prefix else word
+        if "*" in stem:
+            raise FramingError(f"{where}: term '{pattern}' has '*' inside a word; '*' may only end a word")
+        if not stem:
+            raise FramingError(f"{where}: term '{pattern}' has a bare '*'; write at least one letter before it")
+        pieces = WORD_TOKENIZER.tokenize(stem)
+        if not pieces:
+            raise FramingError(f"{where}: term '{pattern}' contains no token")
+        for j, piece in enumerate(pieces):
+            text = piece if case_sensitive else normalize_token(piece)
+            tokens.append(PatternToken(text, prefix and j == len(pieces) - 1))
+    return Term(pattern, tuple(tokens), case_sensitive)
+
+
+def _line_of(raw_text: str, needle: str, occurrence: int = 1) -> int | None:
+    seen = 0
+    for number, line in enumerate(raw_text.splitlines(), start=1):
+        if f'"{needle}"' in line or f"'{needle}'" in line:
+            seen += 1
+            if seen == occurrence:
+                return number
+    return None
+
+
+def _make_category(name: str, spec: dict, *, source: str, raw_text: str = "") -> Category:
+    where = f"{source}: category '{name}'"
+    terms_raw = spec.get("terms")
+    if not isinstance(terms_raw, list) or not terms_raw:
+        raise FramingError(f"{where} has no terms; add a 'terms = [...]' list or delete the category")
+    seen: dict[str, int] = {}
+    terms = []
+    for raw in terms_raw:
+        term = parse_term(raw, where=where)
+        key = term.pattern if term.case_sensitive else term.pattern.lower()
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] > 1:
+            line = _line_of(raw_text, term.pattern, 2) or _line_of(raw_text, term.pattern)
+            at = f" (line {line})" if line else ""
+            raise FramingError(f"{where}: duplicate term '{term.pattern}'{at}; keep one")
+        terms.append(term)
+    exclude = tuple(parse_term(raw, where=f"{where} exclude") for raw in spec.get("exclude", []))
+    description = spec.get("description", "")
+    if not isinstance(description, str):
+        raise FramingError(f"{where}: 'description' must be a string")
+    return Category(name, description, tuple(terms), exclude)
+
+
+def _walk_categories(table: dict, prefix: str, *, source: str, raw_text: str) -> Iterator[Category]:
+    for key, spec in table.items():
+        name = f"{prefix}{key}"
+        if not isinstance(spec, dict):
+            raise FramingError(f"{source}: category '{name}' must be a table with 'terms', got {type(spec).__name__}")
+        children = {k: v for k, v in spec.items() if isinstance(v, dict)}
+        if "terms" in spec or not children:
+            yield _make_category(name, spec, source=source, raw_text=raw_text)
+        yield from _walk_categories(children, f"{name}.", source=source, raw_text=raw_text)
+
+
+def lexicon_from_toml(text: str, *, source: str = "<string>") -> Lexicon:
+    """Build a :class:`Lexicon` from the text of a native TOML lexicon file."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise FramingError(f"{source}: malformed TOML ({exc}); see the lexicon format in the README") from None
+    meta = data.get("meta")
+    if not isinstance(meta, dict) or not meta.get("name"):
+        raise FramingError(f"{source}: missing [meta] table with at least name = \"...\"")
+    categories = data.get("categories")
+    if not isinstance(categories, dict) or not categories:
+        raise FramingError(f"{source}: no [categories.NAME] tables; a lexicon needs at least one category")
+    cats = tuple(_walk_categories(categories, "", source=source, raw_text=text))
+    return Lexicon(str(meta["name"]), dict(meta), cats, source)
+
+
+def lexicon_from_mapping(
+    name: str, entries: dict[str, list], *, meta: dict | None = None, source: str = "<mapping>"
+) -> Lexicon:
+    """Build a lexicon from ``{category: [terms]}``, validated like a file."""
+    cats = tuple(
+        _make_category(cat, {"terms": terms}, source=source) for cat, terms in entries.items()
+    )
+    if not cats:
+        raise FramingError(f"{source}: no categories")
+    return Lexicon(name, {"name": name, **(meta or {})}, cats, source)
+
+
+def read_dic(path: str | Path) -> Lexicon:
+    """Read a LIWC-format ``.dic`` file: a ``%``-delimited header of ``id<TAB>category``
+    lines, then ``term<TAB>id id ...`` lines. Terms may contain spaces (multiword)."""
+    source = str(path)
+    text = _read_text(path)
+    lines = text.splitlines()
+    marks = [i for i, line in enumerate(lines) if line.strip() == "%"]
+    if len(marks) < 2:
+        raise FramingError(f"{source}: not a LIWC .dic file (expected a header between two '%' lines)")
+    ids: dict[str, str] = {}
+    for number in range(marks[0] + 1, marks[1]):
+        line = lines[number].strip()
+        if not line:
+            continue
+        parts = line.split(None, 1)
+        if len(parts) != 2:
+            raise FramingError(f"{source}: line {number + 1}: expected 'id<TAB>category', got {line!r}")
+        ids[parts[0]] = parts[1].strip()
+    entries: dict[str, list] = defaultdict(list)
+    for number in range(marks[1] + 1, len(lines)):
+        line = lines[number].rstrip()
+        if not line.strip():
+            continue
+        if "\t" in line:
+            term, _, codes = line.partition("\t")
+            codes = codes.split()
+        else:
+            parts = line.split()
+            k = len(parts)
+            while k > 1 and parts[k - 1] in ids:
+                k -= 1
+            term, codes = " ".join(parts[:k]), parts[k:]
+        if not codes:
+            raise FramingError(f"{source}: line {number + 1}: term {term.strip()!r} has no category id")
+        for code in codes:
+            if code not in ids:
+                raise FramingError(f"{source}: line {number + 1}: unknown category id {code!r} for term {term.strip()!r}")
+            entries[ids[code]].append(term.strip())
+    meta = {"name": Path(source).stem, "source": f"LIWC-format dictionary {Path(source).name}",
+            "description": "Imported from a LIWC .dic file", "version": "", "licence": "see the original", "language": ""}
+    return lexicon_from_mapping(Path(source).stem, dict(entries), meta=meta, source=source)
+
+
+def read_csv_lexicon(path: str | Path) -> Lexicon:
+    """Read a two-column CSV with a header ``term,category`` (extra columns are ignored)."""
+    source = str(path)
+    reader = csv.DictReader(io.StringIO(_read_text(path)))
+    if not reader.fieldnames or not {"term", "category"} <= set(reader.fieldnames):
+        raise FramingError(f"{source}: a CSV lexicon needs a header with 'term' and 'category', got {reader.fieldnames}")
+    entries: dict[str, list] = defaultdict(list)
+    for number, row in enumerate(reader, start=2):
+        if not (row["category"] or "").strip():
+            raise FramingError(f"{source}: line {number}: empty category for term {row['term']!r}")
+        entries[row["category"].strip()].append(row["term"] or "")
+    meta = {"name": Path(source).stem, "source": f"CSV file {Path(source).name}",
+            "description": "Imported from a term,category CSV", "version": "", "licence": "", "language": ""}
+    return lexicon_from_mapping(Path(source).stem, dict(entries), meta=meta, source=source)
+
+
+def read_yaml_lexicon(path: str | Path) -> Lexicon:
+    """Read a quanteda-style YAML dictionary: keys map to term lists or to nested keys.
+
+    Nested keys are flattened as ``parent.child`` (quanteda's ``dictionary(file=...)``
+    with ``separator = "."``). A top-level ``meta`` mapping, if present, is provenance.
+    """
+    import yaml  # PyYAML; imported here so that reading TOML never needs it
+
+    source = str(path)
+    try:
+        data = yaml.safe_load(_read_text(path))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f"line {mark.line + 1}: " if mark is not None else ""
+        raise FramingError(f"{source}: {at}malformed YAML ({getattr(exc, 'problem', exc)})") from None
+    if not isinstance(data, dict) or not data:
+        raise FramingError(f"{source}: a YAML dictionary must map category names to lists of terms")
+    meta = data.pop("meta", None) or {}
+    entries: dict[str, list] = {}
+
+    def walk(node, prefix):
+        for key, value in node.items():
+            name = f"{prefix}{key}"
+            if isinstance(value, dict):
+                walk(value, f"{name}.")
+            elif isinstance(value, list):
+                entries[name] = value
+            elif isinstance(value, str):
+                entries[name] = [value]
+            else:
+                raise FramingError(f"{source}: key '{name}' must hold a list of terms or nested keys")
+
+    walk(data, "")
+    base = {"name": Path(source).stem, "source": f"YAML dictionary {Path(source).name}",
+            "description": "Imported from a quanteda-style YAML dictionary", "version": "", "licence": "", "language": ""}
+    return lexicon_from_mapping(str(meta.get("name", Path(source).stem)), entries, meta={**base, **meta}, source=source)
+
+
+def _read_text(path: str | Path) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise FramingError(f"{path}: no such lexicon file") from None
+    except UnicodeDecodeError as exc:
+        raise FramingError(f"{path}: not UTF-8 (byte {exc.start}); re-save the file as UTF-8") from None
+    except OSError as exc:
+        raise FramingError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def read_lexicon_file(path: str | Path) -> Lexicon:
+    """Read a lexicon file, choosing the reader by its extension."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".toml":
+        return lexicon_from_toml(_read_text(path), source=str(path))
+    if suffix == ".dic":
+        return read_dic(path)
+    if suffix == ".csv":
+        return read_csv_lexicon(path)
+    if suffix in (".yaml", ".yml"):
+        return read_yaml_lexicon(path)
+    raise FramingError(f"{path}: unsupported lexicon format '{suffix}'; use {', '.join(LEXICON_SUFFIXES)}")
+
+
+# --------------------------------------------------------------------------- finding lexicons
+
+
+def user_lexicon_dirs() -> list[Path]:
+    """Folders searched for user lexicons, first match wins: ``$FRAMING_LEXICON_PATH``
+    (``os.pathsep``-separated), then ``./lexicons``."""
+    dirs = [Path(p) for p in os.environ.get(LEXICON_PATH_ENV, "").split(os.pathsep) if p]
+    dirs.append(Path.cwd() / "lexicons")
+    return [d for d in dirs if d.is_dir()]
+
+
+def _bundled_names() -> list[str]:
+    return sorted(p.name[:-5] for p in files("framing.lexicons").iterdir() if p.name.endswith(".toml"))
+
+
+def _user_files() -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for folder in user_lexicon_dirs():
+        for path in sorted(folder.iterdir()):
+            if path.suffix.lower() in LEXICON_SUFFIXES:
+                found.setdefault(path.stem, path)
+    return found
+
+
+def load_lexicon(name_or_path: "str | Path | Lexicon") -> Lexicon:
+    """Load a lexicon by path, by user-lexicon name, or by bundled name.
+
+    A path to an existing file is read directly. A bare name is looked up in the
+    user folders (:func:`user_lexicon_dirs`) and then among the bundled lexicons.
+    A user lexicon with a bundled lexicon's name replaces it, unless its ``[meta]``
+    says ``extends = "NAME"``: then its categories are added to the bundled ones
+    (a category of the same name replaces the bundled category).
+
+    Examples
+    --------
+    >>> lex = load_lexicon("framing")
+    >>> lex.name, "state_delegitimizing" in lex.category_names
+    ('framing', True)
+    """
+    if isinstance(name_or_path, Lexicon):
+        return name_or_path
+    text = str(name_or_path)
+    path = Path(text)
+    if path.suffix.lower() in LEXICON_SUFFIXES or os.sep in text or "/" in text:
+        if not path.exists():
+            raise FramingError(f"{text}: no such lexicon file; bundled lexicons: {', '.join(_bundled_names())}")
+        lexicon = read_lexicon_file(path)
+    elif text in _user_files():
+        lexicon = read_lexicon_file(_user_files()[text])
+    elif text in _bundled_names():
+        return _load_bundled(text)
+    else:
+        available = sorted(set(_bundled_names()) | set(_user_files()))
+        raise FramingError(f"unknown lexicon '{text}'; available: {', '.join(available)} (or give a file path)")
+    base = lexicon.meta.get("extends")
+    if base:
+        lexicon = _extend(_load_bundled_or_user(str(base), exclude=lexicon.path), lexicon)
+    return lexicon
+
+
+def _load_bundled(name: str) -> Lexicon:
+    resource = files("framing.lexicons").joinpath(f"{name}.toml")
+    return lexicon_from_toml(resource.read_text(encoding="utf-8"), source=f"framing/lexicons/{name}.toml")
+
+
+def _load_bundled_or_user(name: str, *, exclude: str) -> Lexicon:
+    user = _user_files().get(name)
+    if user is not None and str(user) != exclude:
+        return load_lexicon(user)
+    if name in _bundled_names():
+        return _load_bundled(name)
+    raise FramingError(f"{exclude}: extends unknown lexicon '{name}'")
+
+
+def _extend(base: Lexicon, extra: Lexicon) -> Lexicon:
+    replaced = {c.name for c in extra.categories}
+    cats = tuple(c for c in base.categories if c.name not in replaced) + extra.categories
+    meta = {**base.meta, **extra.meta, "name": base.name}
+    return Lexicon(base.name, meta, cats, f"{base.path} + {extra.path}")
+
+
+def list_lexicons() -> pd.DataFrame:
+    """Bundled and user lexicons: ``name``, ``version``, ``categories``, ``terms``, ``origin``, ``description``."""
+    rows = []
+    user = _user_files()
+    for name in sorted(set(_bundled_names()) | set(user)):
+        lex = load_lexicon(name)
+        rows.append(
+            {
+                "name": name,
+                "version": lex.meta.get("version", ""),
+                "categories": len(lex.categories),
+                "terms": sum(len(c.terms) for c in lex.categories),
+                "origin": str(user[name]) if name in user else "bundled",
+                "description": lex.meta.get("description", ""),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- matching
+
+
+class Match(NamedTuple):
+    """A match of a term: category index, term index in that category, token span [start, end)."""
+
+    category: int
+    term: int
+    start: int
+    end: int
+
+
+class Matcher:
+    """Finds every lexicon match in a tokenized text (see the module docstring for the rules).
+
+    Build once per lexicon, then call :meth:`find` for each document; it keeps only
+    a cache from token types to candidate terms, so it can be reused across documents.
+
+    Examples
+    --------
+    >>> from framing.tokens import tokenize
+    >>> lex = lexicon_from_mapping("t", {"vote": ["sham election*", "election*"]})
+    >>> doc = tokenize("Sham elections, not elections.")
+    >>> [(m.start, m.end) for m in Matcher(lex).find(doc)]
+    [(0, 2), (4, 5)]
+    """
+
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon = lexicon
+        # every (category, term, is_exclusion) in one list; index by first-token text
+        self._entries: list[tuple[int, int, Term, bool]] = []
+        for ci, cat in enumerate(lexicon.categories):
+            for ti, term in enumerate(cat.terms):
+                self._entries.append((ci, ti, term, False))
+            for term in cat.exclude:
+                self._entries.append((ci, -1, term, True))
+        self._exact: dict[str, list[int]] = defaultdict(list)
+        self._prefix: list[int] = []
+        for k, (_, _, term, _) in enumerate(self._entries):
+            first = term.tokens[0]
+            if first.prefix or term.case_sensitive:
+                self._prefix.append(k)
+            else:
+                self._exact[first.text].append(k)
+        self._cache: dict[str, tuple] = {}
+        self._keys: dict[str, str] = {}
+
+    def _plan(self, surface: str) -> tuple:
+        """What a token type can start: (candidate entries, single-token matches if alone, has multiword)."""
+        key = self._keys[surface] = normalize_token(surface)
+        found = list(self._exact.get(key, ()))
+        found.extend(k for k in self._prefix if self._entries[k][2].matches_token(0, surface, key))
+        found.sort()
+        if not found:
+            return ()
+        best: dict[int, tuple[bool, int]] = {}
+        for k in found:
+            ci, ti, term, excl = self._entries[k]
+            if len(term.tokens) == 1 and (ci not in best or (excl and not best[ci][0])):
+                best[ci] = (excl, ti)
+        singles = tuple((ci, ti) for ci, (excl, ti) in sorted(best.items()) if not excl)
+        has_multi = any(len(self._entries[k][2].tokens) > 1 for k in found)
+        return (tuple(found), singles, has_multi)
+
+    def find(self, doc: TokenizedText) -> list[Match]:
+        """All matches in ``doc``, ordered by start token then category."""
+        words = doc.words
+        cache, keys = self._cache, self._keys
+        for surface in set(words).difference(cache):
+            cache[surface] = self._plan(surface)
+        hit_types = {w for w in set(words) if cache[w]}
+        if not hit_types:
+            return []
+        n = len(words)
+        entries = self._entries
+        blocked: dict[int, int] = {}
+        block_end = 0  # no category is blocked at or after this token
+        out: list[Match] = []
+        for i in [i for i, w in enumerate(words) if w in hit_types]:
+            found, singles, has_multi = cache[words[i]]
+            if not has_multi and i >= block_end:  # fast path: single-token matches only, nothing blocked
+                out.extend([Match(ci, ti, i, i + 1) for ci, ti in singles])
+                continue
+            best: dict[int, tuple[int, bool, int]] = {}  # category -> (length, exclusion, term)
+            for k in found:
+                ci, ti, term, excl = entries[k]
+                if blocked.get(ci, 0) > i:
+                    continue
+                length = len(term.tokens)
+                if i + length > n:
+                    continue
+                if length > 1 and not all(
+                    term.matches_token(j, words[i + j], keys[words[i + j]]) for j in range(1, length)
+                ):
+                    continue
+                prev = best.get(ci)
+                if prev is None or (length, excl) > (prev[0], prev[1]):
+                    best[ci] = (length, excl, ti)
+            for ci in sorted(best):
+                length, excl, ti = best[ci]
+                blocked[ci] = i + length
+                block_end = max(block_end, i + length)
+                if not excl:
+                    out.append(Match(ci, ti, i, i + length))
+        return out

@@ -1,0 +1,74 @@
+import re
+
+import pytest
+
+from framing.clean import CleaningRule, Removal, clean_text, load_rules
+from framing.errors import FramingError
+
+RULES = load_rules()
+
+
+def test_bundled_rules_remove_generic_chrome_and_report_lines():
+    text = "\n".join([
+        "300x250",
+        "Headline of the story",
+        "Headline of the story",
+        "The story itself has sentences.",
+        "Tags: politics, Iran",
+        "Copyright © 2024 Some Paper. All rights reserved.",
+        "Share icons powered by WidgetCo",
+        "Please donate to keep us going",
+        "every dollar helps",
+    ])
+    clean, removed = clean_text(text, RULES)
+    assert clean == "Headline of the story\nThe story itself has sentences."
+    assert [(r.line, r.rule) for r in removed] == [
+        (1, "ad_slot"), (3, "duplicate_line"), (5, "tags"), (6, "copyright"), (7, "share_widget"),
+        (8, "donation"), (9, "donation"),
+    ]
+
+
+def test_trailing_headlines_need_a_run_of_three():
+    body = "The article ends here."
+    two = body + "\n\nRelated one\n\nRelated two"
+    three = two + "\n\nRelated three"
+    assert clean_text(two, RULES)[0] == two
+    clean, removed = clean_text(three, RULES)
+    assert clean == body
+    assert [r.rule for r in removed] == ["related_headlines"] * 3
+
+
+def test_sentence_like_lines_stop_the_trailing_run():
+    text = "Intro.\n\nShort line\n\nA real ending sentence.\n\nx\n\ny"
+    assert clean_text(text, RULES)[0] == text
+
+
+def test_seed_cleaning_report(seeds):
+    report = seeds.cleaning_report
+    assert report.groupby("doc_id").size().to_dict() == {
+        "000_e28e4037aeb85a92": 15, "001_5362e26c78fa2d5c": 7, "003_068dc1ef35d1a1fd": 5, "004_2c98d8f5424ccb93": 2,
+    }
+    assert set(report["rule"]) == {
+        "related_headlines", "donation", "follow_links", "tags", "copyright", "share_widget", "ad_slot", "duplicate_line",
+    }
+    # raw text is kept
+    doc = seeds.documents.set_index("doc_id").loc["004_2c98d8f5424ccb93"]
+    assert doc["text"].startswith("728 x 90") and not doc["clean_text"].startswith("728")
+
+
+def test_malformed_rules_name_file_and_rule(tmp_path):
+    bad = tmp_path / "rules.toml"
+    bad.write_text('[[rules]]\nname = "x"\nkind = "line"\npattern = "("\n')
+    with pytest.raises(FramingError, match=r"rules.toml: rule 'x': invalid regular expression"):
+        load_rules(bad)
+    bad.write_text('[[rules]]\nname = "y"\nkind = "sideways"\n')
+    with pytest.raises(FramingError, match=r"rule 'y': kind must be one of"):
+        load_rules(bad)
+    bad.write_text("[[rules]\n")
+    with pytest.raises(FramingError, match=r"rules.toml: malformed TOML"):
+        load_rules(bad)
+
+
+def test_removal_record():
+    rule = CleaningRule("x", "line", "", re.compile("^drop$"))
+    assert clean_text("keep\ndrop\nkeep too", (rule,)) == ("keep\nkeep too", [Removal(2, "x", "drop")])

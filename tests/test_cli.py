@@ -1,0 +1,96 @@
+import io
+
+import pandas as pd
+import pytest
+
+from framing.cli import main
+from tests.conftest import SEEDS
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_features_prints_tidy_csv_with_metadata(capsys):
+    code, out, err = run(capsys, "features", str(SEEDS))
+    assert code == 0
+    table = pd.read_csv(io.StringIO(out))
+    assert len(table) == 5 * 11
+    assert {"outlet", "affiliation", "category", "count", "n_tokens", "per_1k"} <= set(table.columns)
+    regime_doc = table[(table.doc_id == "002_a6a484f61ac67de1") & (table.category == "state_delegitimizing")]
+    assert regime_doc["count"].tolist() == [1]
+
+
+def test_features_count_found_again_through_explain(capsys, tmp_path):
+    out_csv = tmp_path / "f.csv"
+    assert run(capsys, "features", str(SEEDS), "-o", str(out_csv))[0] == 0
+    features = pd.read_csv(out_csv)
+    code, out, _ = run(capsys, "explain", str(SEEDS), "--lexicon", "framing", "--category", "state_delegitimizing")
+    matches = pd.read_csv(io.StringIO(out))
+    expected = features[features.category == "state_delegitimizing"].set_index("doc_id")["count"]
+    assert matches.groupby("doc_id").size().reindex(expected.index, fill_value=0).tolist() == expected.tolist()
+
+
+def test_explain_one_document(capsys):
+    code, out, _ = run(capsys, "explain", str(SEEDS), "--doc", "002_a6a484f61ac67de1", "--category", "state_delegitimizing")
+    rows = pd.read_csv(io.StringIO(out))
+    assert rows[["pattern", "text"]].values.tolist() == [["regime*", "regime"]]
+
+
+def test_lexicons_listing_and_detail(capsys):
+    code, out, _ = run(capsys, "lexicons")
+    assert code == 0 and "framing" in out and "0.1.0" in out
+    code, out, _ = run(capsys, "lexicons", "framing")
+    assert "state_delegitimizing (22 terms, 2 exclusions)" in out
+    assert "mullah*: religion_clergy, state_delegitimizing" in out
+
+
+def test_corpus_summary_shows_cleaning(capsys):
+    code, out, _ = run(capsys, "corpus", str(SEEDS))
+    assert code == 0
+    assert "cleaning removed 29 lines" in out
+    assert "related_headlines" in out
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["features", "nowhere"], "framing: error: nowhere: no such file or folder"),
+        (["features", str(SEEDS), "--lexicon", "nope"], "framing: error: unknown lexicon 'nope'"),
+        (["explain", str(SEEDS), "--category", "nope"], "framing: error: lexicon 'framing' has no category 'nope'"),
+        (["explain", str(SEEDS), "--doc", "zz"], "framing: error: unknown doc_id 'zz'"),
+    ],
+)
+def test_errors_are_one_line_without_traceback(capsys, argv, message):
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert err.startswith(message)
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_table_corpus_with_unknown_text_column(capsys, tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("id,body\n1,The regime.\n")
+    code, out, err = run(capsys, "features", str(path))
+    assert code == 2
+    assert err == f"framing: error: {path}: unknown text column 'text'; available: id, body\n"
+    code, out, err = run(capsys, "features", str(path), "--text-col", "body", "--id-col", "id")
+    assert code == 0 and pd.read_csv(io.StringIO(out))["doc_id"].unique().tolist() == [1]
+
+
+def test_warnings_are_one_line(capsys, tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"bad \xff byte")
+    code, out, err = run(capsys, "features", str(tmp_path))
+    assert code == 0
+    assert err.startswith("framing: warning: ") and "invalid UTF-8 at byte 4" in err
+    assert err.count("\n") == 1
+
+
+def test_help_on_every_command(capsys):
+    for command in ("features", "explain", "lexicons", "corpus"):
+        with pytest.raises(SystemExit) as exc:
+            main([command, "--help"])
+        assert exc.value.code == 0
+        assert "usage: framing " + command in capsys.readouterr().out

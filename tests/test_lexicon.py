@@ -1,0 +1,216 @@
+import pytest
+
+from framing.errors import FramingError
+from framing.lexicon import (
+    META_FIELDS,
+    Matcher,
+    lexicon_from_mapping,
+    lexicon_from_toml,
+    list_lexicons,
+    load_lexicon,
+    parse_term,
+)
+from framing.tokens import tokenize
+
+HEADER = '[meta]\nname = "t"\n'
+
+
+def matched(entries, text):
+    """(category, matched text) for every match."""
+    lex = lexicon_from_mapping("t", entries)
+    doc = tokenize(text)
+    return [(lex.categories[m.category].name, doc.span_text(m.start, m.end)) for m in Matcher(lex).find(doc)]
+
+
+# ---- matching semantics, hand-countable
+
+
+def test_glob_matches_whole_tokens_only():
+    assert matched({"c": ["regim*"]}, "Regime regimes regim the-regime") == [
+        ("c", "Regime"), ("c", "regimes"), ("c", "regim"),
+    ]
+
+
+def test_multiword_longest_match_wins_and_token_counts_once_per_category():
+    got = matched({"vote": ["election*", "sham election*", "sham"]}, "sham elections and a sham and elections")
+    assert got == [("vote", "sham elections"), ("vote", "sham"), ("vote", "elections")]
+
+
+def test_overlapping_categories_each_count():
+    got = matched({"a": ["sham election*"], "b": ["election*"]}, "a sham election")
+    assert got == [("a", "sham election"), ("b", "election")]
+
+
+def test_hyphenated_and_possessive_terms():
+    assert matched({"c": ["velayat-e faqih", "so-called"]}, "Velayat-e Faqih and the so-called vote") == [
+        ("c", "Velayat-e Faqih"), ("c", "so-called"),
+    ]
+    assert matched({"c": ["regime's"]}, "the regime’s plan") == [("c", "regime’s")]
+
+
+def test_case_sensitive_entries():
+    lex = lexicon_from_toml(HEADER + '[categories.c]\nterms = [{term = "US", case_sensitive = true}]\n')
+    doc = tokenize("US troops and us")
+    assert [doc.span_text(m.start, m.end) for m in Matcher(lex).find(doc)] == ["US"]
+
+
+def test_exclusions_skip_what_they_cover():
+    lex = lexicon_from_toml(
+        HEADER + '[categories.c]\nterms = ["regim*", "election*"]\nexclude = ["regiment*", "sham election*"]\n'
+    )
+    doc = tokenize("The regime's regiment held a sham election, then an election.")
+    assert [doc.span_text(m.start, m.end) for m in Matcher(lex).find(doc)] == ["regime", "election"]
+
+
+def test_nested_categories_are_flattened():
+    lex = lexicon_from_toml(
+        HEADER + '[categories.state.delegitimizing]\nterms = ["regime"]\n[categories.state.neutral]\nterms = ["government"]\n'
+    )
+    assert lex.category_names == ["state.delegitimizing", "state.neutral"]
+    assert lex.select("state").category_names == ["state.delegitimizing", "state.neutral"]
+
+
+# ---- validation: one line naming file, category and term
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ('[categories.c]\nterms = []\n', r"x.toml: category 'c' has no terms"),
+        ('[categories.c]\nterms = ["a", "b",\n  "a"]\n', r"x.toml: category 'c': duplicate term 'a' \(line 5\)"),
+        ('[categories.c]\nterms = ["re*gime"]\n', r"category 'c': term 're\*gime' has '\*' inside a word"),
+        ('[categories.c]\nterms = ["*"]\n', r"category 'c': term '\*' has a bare '\*'"),
+        ('[categories.c]\nterms = ["  "]\n', r"category 'c': empty term"),
+        ('[categories.c]\nterms = [3]\n', r"category 'c': terms must be strings, got 3"),
+        ('[categories.c\nterms = ["a"]\n', r"x.toml: malformed TOML \(.*line 3"),
+    ],
+)
+def test_validation_errors(body, message):
+    with pytest.raises(FramingError, match=message):
+        lexicon_from_toml(HEADER + body, source="x.toml")
+
+
+def test_missing_meta_and_categories():
+    with pytest.raises(FramingError, match=r"x.toml: missing \[meta\] table"):
+        lexicon_from_toml('[categories.c]\nterms = ["a"]\n', source="x.toml")
+    with pytest.raises(FramingError, match=r"x.toml: no \[categories.NAME\] tables"):
+        lexicon_from_toml(HEADER, source="x.toml")
+
+
+def test_overlaps_are_reported():
+    lex = lexicon_from_mapping("t", {"a": ["mullah*", "x"], "b": ["Mullah*"], "c": ["y"]})
+    assert lex.overlaps().to_dict("records") == [{"pattern": "mullah*", "categories": "a;b"}]
+
+
+def test_parse_term_tokens():
+    assert [(t.text, t.prefix) for t in parse_term("Sham  Election*", where="x").tokens] == [
+        ("sham", False), ("election", True),
+    ]
+
+
+# ---- readers
+
+
+def test_liwc_dic_with_multiword_and_several_ids(tmp_path):
+    path = tmp_path / "mini.dic"
+    path.write_text("%\n1\tposemo\n2\tnegemo\n%\nhappy*\t1\nsad\t2\nbitter sweet\t1 2\nkind of\t1\n")
+    lex = load_lexicon(path)
+    assert lex.name == "mini"
+    assert {c.name: [t.pattern for t in c.terms] for c in lex.categories} == {
+        "posemo": ["happy*", "bitter sweet", "kind of"], "negemo": ["sad", "bitter sweet"],
+    }
+
+
+def test_liwc_dic_errors_name_the_line(tmp_path):
+    path = tmp_path / "bad.dic"
+    path.write_text("%\n1\tposemo\n%\nhappy\t7\n")
+    with pytest.raises(FramingError, match=r"bad.dic: line 4: unknown category id '7' for term 'happy'"):
+        load_lexicon(path)
+
+
+def test_csv_lexicon(tmp_path):
+    path = tmp_path / "two.csv"
+    path.write_text("term,category\nregime*,delegit\ngovernment,neutral\nmullahs,delegit\n")
+    lex = load_lexicon(path)
+    assert {c.name: [t.pattern for t in c.terms] for c in lex.categories} == {
+        "delegit": ["regime*", "mullahs"], "neutral": ["government"],
+    }
+    bad = tmp_path / "bad.csv"
+    bad.write_text("word,cat\na,b\n")
+    with pytest.raises(FramingError, match=r"bad.csv: a CSV lexicon needs a header with 'term' and 'category'"):
+        load_lexicon(bad)
+
+
+def test_unknown_lexicon_lists_the_available():
+    with pytest.raises(FramingError, match=r"unknown lexicon 'nope'; available: .*framing"):
+        load_lexicon("nope")
+
+
+# ---- the bundled lexicons
+
+
+def test_bundled_lexicons_carry_provenance():
+    table = list_lexicons()
+    assert "framing" in table["name"].tolist()
+    for name in table["name"]:
+        lex = load_lexicon(name)
+        for field in META_FIELDS:
+            assert lex.meta.get(field), (name, field)
+        for cat in lex.categories:
+            assert cat.description, (name, cat.name)
+
+
+def test_framing_lexicon_categories():
+    lex = load_lexicon("framing")
+    assert lex.category_names == [
+        "state_delegitimizing", "state_neutral", "repression_violence", "resistance_heroism", "democracy_rights",
+        "fear_threat_panic", "electoral_delegitimation", "electoral_neutral", "religion_clergy",
+        "internet_social_media", "mockery_irony",
+    ]
+    assert all(len(c.terms) >= 15 for c in lex.categories)
+
+
+def test_framing_lexicon_traps():
+    lex = load_lexicon("framing")
+    doc = tokenize(
+        "The regiment banned banners. A sham election and an election. The executive executed him. Pollution polls."
+    )
+    found = {}
+    for m in Matcher(lex).find(doc):
+        found.setdefault(lex.categories[m.category].name, []).append(doc.span_text(m.start, m.end))
+    assert "state_delegitimizing" not in found
+    assert found["repression_violence"] == ["banned", "executed"]
+    assert found["electoral_delegitimation"] == ["sham"]
+    assert found["electoral_neutral"] == ["election", "polls"]
+
+
+def test_user_lexicon_folder_overrides_and_extends(tmp_path, monkeypatch):
+    folder = tmp_path / "lexicons"
+    folder.mkdir()
+    (folder / "mine.toml").write_text(HEADER.replace('"t"', '"mine"') + '[categories.c]\nterms = ["x"]\n')
+    (folder / "framing.toml").write_text(
+        '[meta]\nname = "framing-plus"\nextends = "framing"\n[categories.state_neutral]\nterms = ["Tehran"]\n'
+        '[categories.new_one]\nterms = ["zz"]\n'
+    )
+    monkeypatch.setenv("FRAMING_LEXICON_PATH", str(folder))
+    assert load_lexicon("mine").category_names == ["c"]
+    extended = load_lexicon("framing")
+    assert extended.name == "framing"
+    assert [t.pattern for t in extended.category("state_neutral").terms] == ["Tehran"]
+    assert extended.category_names[-1] == "new_one"
+    assert len(extended.categories) == 12
+    assert list_lexicons().set_index("name").loc["mine", "origin"].endswith("mine.toml")
+
+
+def test_quanteda_yaml_nested_keys_flattened(tmp_path):
+    path = tmp_path / "q.yml"
+    path.write_text("meta:\n  name: qd\n  licence: CC0\nstate:\n  delegit: [regime*, mullahs]\n  neutral:\n    - government\nvote: election*\n")
+    lex = load_lexicon(path)
+    assert lex.name == "qd" and lex.meta["licence"] == "CC0"
+    assert {c.name: [t.pattern for t in c.terms] for c in lex.categories} == {
+        "state.delegit": ["regime*", "mullahs"], "state.neutral": ["government"], "vote": ["election*"],
+    }
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("a: [x\nb: y\n")
+    with pytest.raises(FramingError, match=r"bad.yaml: line \d+: malformed YAML"):
+        load_lexicon(bad)

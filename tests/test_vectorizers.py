@@ -1,0 +1,65 @@
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+from sklearn.utils.estimator_checks import (
+    check_dont_overwrite_parameters,
+    check_get_params_invariance,
+    check_no_attributes_set_in_init,
+    check_parameters_default_constructible,
+    check_set_params,
+)
+
+from framing.errors import FramingError
+from framing.lexicon import lexicon_from_mapping
+from framing.vectorizers import LexiconVectorizer
+
+LEX = lexicon_from_mapping("mini", {"delegit": ["regime*", "mullahs"], "neutral": ["government"]})
+TEXTS = ["The regime and the mullahs.", "The government met.", "", "Regimes fall; governments stay."]
+
+
+def test_counts_and_rates():
+    vec = LexiconVectorizer(lexicon=LEX)
+    assert vec.fit_transform(TEXTS).tolist() == [[2, 0], [0, 1], [0, 0], [1, 0]]
+    rates = LexiconVectorizer(lexicon=LEX, norm="per_1k").fit_transform(TEXTS)
+    assert rates[0].tolist() == [400.0, 0.0]  # 2 of 5 word tokens
+    assert np.isnan(rates[2]).all()
+    assert vec.get_feature_names_out().tolist() == ["delegit", "neutral"]
+
+
+def test_init_stores_only_and_fit_validates():
+    vec = LexiconVectorizer(lexicon="no-such-lexicon", norm="weird")
+    assert vec.get_params() == {"lexicon": "no-such-lexicon", "categories": None, "norm": "weird"}
+    with pytest.raises(FramingError, match="norm must be one of count, per_1k"):
+        vec.fit(TEXTS)
+    with pytest.raises(FramingError, match="single string"):
+        LexiconVectorizer(lexicon=LEX).fit("just one text")
+    with pytest.raises(TypeError):
+        LexiconVectorizer(LEX)  # keyword-only
+
+
+def test_pipeline_and_clone():
+    texts = ["the regime", "the mullahs regime", "the government", "a government official"] * 3
+    y = [1, 1, 0, 0] * 3
+    pipe = Pipeline([("lex", LexiconVectorizer(lexicon=LEX)), ("clf", LogisticRegression())]).fit(texts, y)
+    assert pipe.predict(["regime regime", "government"]).tolist() == [1, 0]
+    assert clone(pipe).get_params()["lex__lexicon"] == LEX
+
+
+@pytest.mark.parametrize(
+    "check",
+    [check_no_attributes_set_in_init, check_parameters_default_constructible, check_get_params_invariance,
+     check_set_params],
+)
+def test_estimator_checks_that_apply_to_text_input(check):
+    check("LexiconVectorizer", LexiconVectorizer())
+
+
+def test_fit_sets_only_trailing_underscore_attributes():
+    vec = LexiconVectorizer(lexicon=LEX)
+    before = set(vars(vec))
+    vec.fit(TEXTS)
+    added = set(vars(vec)) - before
+    assert added == {"lexicon_", "feature_names_", "_matcher"}
+    assert check_dont_overwrite_parameters is not None  # numeric-input check: does not apply to raw texts
