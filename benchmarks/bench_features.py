@@ -60,9 +60,32 @@ def run(megabytes: float, *, sentences: bool) -> dict:
             "matches": sum(totals.values())}
 
 
+def keyness_scaling(copies: list[int]) -> None:
+    """Keyness (g2, unigrams+bigrams, each outlet vs rest) on the seeds replicated k times."""
+    import pandas as pd
+
+    from framing.keyness import keyness
+
+    seeds = load_corpus(ROOT / "seeds").documents
+    for k in copies:
+        frame = pd.concat([seeds.assign(doc_id=seeds["doc_id"] + f"_{i}") for i in range(k)], ignore_index=True)
+        corpus = load_corpus(frame[["doc_id", "outlet", "clean_text"]], text_col="clean_text", clean=False)
+        start = time.perf_counter()
+        corpus.tokens
+        tokenized = time.perf_counter()
+        table = keyness(corpus, "outlet", ngram_range=(1, 2))
+        done = time.perf_counter()
+        mb = frame["clean_text"].str.len().sum() / 1e6
+        print(f"keyness  copies={k}  MB={mb:.2f}  docs={len(frame)}  rows={len(table):,}  "
+              f"tokenize_s={tokenized - start:.3f}  keyness_s={done - tokenized:.3f}  "
+              f"keyness_s_per_MB={(done - tokenized) / mb:.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mb", type=float, nargs="*", default=[10, 50])
+    parser.add_argument("--keyness", type=int, nargs="*", default=[1, 10, 100], metavar="COPIES",
+                        help="seed copies for the keyness scaling run (default: 1 10 100)")
     parser.add_argument("--sentences", action="store_true",
                         help="also compute offsets, sentences and quotations (what explain and stance need)")
     args = parser.parse_args()
@@ -70,6 +93,7 @@ def main() -> None:
     for mb in args.mb:
         r = run(mb, sentences=args.sentences)
         print("  ".join(f"{k}={v:,.2f}" if isinstance(v, float) else f"{k}={v:,}" for k, v in r.items()))
+    keyness_scaling(args.keyness)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from framing.corpus import Corpus, load_corpus
 from framing.errors import FramingError
 from framing.features import family_features
 from framing.features.lexicon import explain, lexicon_features, to_wide
+from framing.keyness import collocations, distinctive_terms, keyness, kwic
 from framing.lexicon import Lexicon, list_lexicons, load_lexicon
 from framing.tokens import tokenize
 from framing.vectorizers import LexiconVectorizer
@@ -19,6 +20,10 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Corpus",
+    "collocations",
+    "distinctive_terms",
+    "keyness",
+    "kwic",
     "FramingError",
     "Lexicon",
     "LexiconVectorizer",

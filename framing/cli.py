@@ -55,6 +55,31 @@ def build_parser() -> argparse.ArgumentParser:
     _output_option(p)
     p.set_defaults(run=_run_explain)
 
+    p = sub.add_parser("keyness", parents=[corpus], help="keywords of each group against the rest, or one group against another",
+                       description="One row per (group, term): counts, totals, per-10k rates, the measure, p-value, "
+                                   "log ratio and dispersion. Open any term with 'framing kwic'.")
+    p.add_argument("--by", required=True, metavar="COL", help="metadata column that defines the groups")
+    p.add_argument("--target", action="append", default=None, metavar="G", help="target group (repeat for several)")
+    p.add_argument("--reference", action="append", default=None, metavar="G",
+                   help="reference group (repeat; default: all other groups)")
+    p.add_argument("--measure", default="g2", choices=list(_measures()), help="keyness measure (default: g2)")
+    p.add_argument("--ngrams", default="1-1", metavar="MIN-MAX", help="n-gram sizes, e.g. 1-2 (default: 1-1)")
+    p.add_argument("--min-count", type=int, default=3, metavar="N", help="flag terms with fewer target hits (default: 3)")
+    p.add_argument("--stopwords", default=None, metavar="english|PATH", help="drop stopwords (default: keep them)")
+    p.add_argument("--background", default=None, metavar="CSV", help="term,count table: prior for log_odds_dirichlet")
+    p.add_argument("--top", type=int, default=None, metavar="N", help="keep the top N terms per group")
+    _output_option(p)
+    p.set_defaults(run=_run_keyness)
+
+    p = sub.add_parser("kwic", parents=[corpus], help="concordance of a term or lexicon category",
+                       description="Print every match of PATTERN with its context, aligned. PATTERN uses the "
+                                   "lexicon term grammar ('election*', 'sham election*') or LEXICON:CATEGORY.")
+    p.add_argument("pattern", help="a term ('regim*', 'in fact') or LEXICON:CATEGORY")
+    p.add_argument("--window", type=int, default=8, metavar="N", help="tokens of context on each side (default: 8)")
+    p.add_argument("--by", default=None, metavar="COL", help="label lines with this metadata column")
+    p.add_argument("-o", "--output", default=None, metavar="OUT.csv", help="write the concordance as CSV instead")
+    p.set_defaults(run=_run_kwic)
+
     p = sub.add_parser("lexicons", help="list bundled and user lexicons, or show one",
                        description="List lexicons with version and category counts; with NAME, show its categories.")
     p.add_argument("name", nargs="?", default=None, help="a lexicon name or path to show in detail")
@@ -70,6 +95,21 @@ def _families() -> list[str]:
     from framing.features import FAMILIES
 
     return [*FAMILIES, "all"]
+
+
+def _measures():
+    from framing.measures import MEASURES
+
+    return MEASURES
+
+
+def _ngram_range(text: str) -> tuple[int, int]:
+    parts = text.split("-")
+    try:
+        low, high = (int(parts[0]), int(parts[-1]))
+    except ValueError:
+        raise FramingError(f"--ngrams must look like 1-2, got {text!r}") from None
+    return low, high
 
 
 def _load(args):
@@ -105,6 +145,33 @@ def _run_explain(args) -> None:
 
     corpus = _load(args)
     _write(explain(corpus, args.lexicon, doc_id=args.doc, category=args.category), args.output)
+
+
+def _run_keyness(args) -> None:
+    from framing.keyness import keyness
+
+    corpus = _load(args)
+    table = keyness(
+        corpus, args.by, target=args.target, reference=args.reference, measure=args.measure,
+        ngram_range=_ngram_range(args.ngrams), min_count=args.min_count, stopwords=args.stopwords,
+        background=args.background,
+    )
+    if args.top is not None:
+        table = table.groupby("group", sort=False).head(args.top)
+    _write(table, args.output)
+
+
+def _run_kwic(args) -> None:
+    from framing.keyness import format_kwic, kwic
+
+    corpus = _load(args)
+    table = kwic(corpus, args.pattern, window=args.window, by=args.by)
+    if args.output:
+        _write(table, args.output)
+    elif table.empty:
+        print(f"framing: no match for {args.pattern!r}", file=sys.stderr)
+    else:
+        print(format_kwic(table))
 
 
 def _run_lexicons(args) -> None:

@@ -85,6 +85,8 @@ class Corpus:
     def groups(self, by: str) -> pd.Series:
         """The value of column ``by`` for each document, indexed by ``doc_id`` (missing shown as ``(none)``)."""
         self.check_column(by)
+        if by == "doc_id":
+            return pd.Series(self.doc_ids, index=self.doc_ids, name="doc_id")
         return self.documents.set_index("doc_id")[by].astype("object").where(lambda s: s.notna(), "(none)").astype(str)
 
     def select(self, doc_ids) -> "Corpus":

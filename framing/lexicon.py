@@ -251,6 +251,28 @@ def lexicon_from_toml(text: str, *, source: str = "<string>") -> Lexicon:
     return Lexicon(str(meta["name"]), dict(meta), cats, source)
 
 
+def pattern_lexicon(pattern: "str | Lexicon") -> Lexicon:
+    """A lexicon for a search pattern: a term in the term grammar (``"sham election*"``),
+    or ``"LEXICON:CATEGORY"`` for a lexicon's category (``"framing:state_delegitimizing"``).
+
+    Tokens never contain ``:``, so the two forms cannot be confused.
+
+    Examples
+    --------
+    >>> pattern_lexicon("election*").category_names
+    ['election*']
+    >>> pattern_lexicon("framing:state_neutral").category_names
+    ['state_neutral']
+    """
+    if isinstance(pattern, Lexicon):
+        return pattern
+    text = " ".join(str(pattern).split())
+    if ":" in text:
+        name, _, category = text.partition(":")
+        return load_lexicon(name.strip()).select(category.strip())
+    return lexicon_from_mapping("pattern", {text: [text]}, source="pattern")
+
+
 def lexicon_from_mapping(
     name: str, entries: dict[str, list], *, meta: dict | None = None, source: str = "<mapping>"
 ) -> Lexicon:

@@ -94,3 +94,32 @@ def test_help_on_every_command(capsys):
             main([command, "--help"])
         assert exc.value.code == 0
         assert "usage: framing " + command in capsys.readouterr().out
+
+
+def test_keyness_command(capsys, tmp_path):
+    out_csv = tmp_path / "k.csv"
+    code, _, err = run(capsys, "keyness", str(SEEDS), "--by", "affiliation", "--measure", "log_ratio",
+                       "--ngrams", "1-2", "--top", "5", "-o", str(out_csv))
+    assert code == 0 and "wrote 10 rows" in err
+    table = pd.read_csv(out_csv)
+    assert table.groupby("group").size().to_dict() == {"movement": 5, "outside": 5}
+    assert {"count_target", "count_reference", "n_target", "n_reference", "log_ratio", "docs_target"} <= set(table.columns)
+
+
+def test_keyness_command_errors(capsys):
+    code, _, err = run(capsys, "keyness", str(SEEDS), "--by", "outlet", "--target", "Nope")
+    assert code == 2 and err.startswith("framing: error: unknown target group 'Nope' in column 'outlet'")
+    code, _, err = run(capsys, "keyness", str(SEEDS), "--by", "colour")
+    assert code == 2 and "unknown column 'colour'; available: doc_id, file, outlet" in err
+    code, _, err = run(capsys, "keyness", str(SEEDS), "--by", "outlet", "--ngrams", "x")
+    assert code == 2 and "--ngrams must look like 1-2" in err
+
+
+def test_kwic_command_prints_aligned_lines(capsys):
+    code, out, _ = run(capsys, "kwic", str(SEEDS), "allegedly", "--by", "outlet", "--window", "4")
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 2
+    assert lines[0].startswith("unattributed") and "[allegedly]" in lines[0]
+    assert len({line.index("[") for line in lines}) == 1  # aligned
+    code, out, err = run(capsys, "kwic", str(SEEDS), "zzzz")
+    assert code == 0 and err == "framing: no match for 'zzzz'\n"

@@ -1,0 +1,434 @@
+"""Keyword features: keyness between groups, distinctive terms, collocations, concordances.
+
+All four read the corpus's one tokenization. Terms are word tokens in their matching
+form (lowercased, apostrophes made plain); n-grams never cross punctuation. The
+measures are the plain functions of :mod:`framing.measures`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from nltk.metrics.association import BigramAssocMeasures
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfVectorizer
+
+from framing.corpus import Corpus
+from framing.errors import FramingError
+from framing.lexicon import Matcher, pattern_lexicon
+from framing.measures import MEASURES, benjamini_hochberg, log_odds_dirichlet, log_ratio
+from framing.tokens import TokenizedText
+
+CLITICS = frozenset({"'s", "n't", "'re", "'ve", "'ll", "'d", "'m"})
+COLLOCATION_MEASURES = ("pmi", "likelihood_ratio", "chi_sq", "student_t", "dice", "jaccard", "poisson_stirling", "mi_like")
+
+
+# --------------------------------------------------------------------------- terms
+
+
+def load_stopwords(stopwords) -> frozenset[str]:
+    """``None`` (no stopwords), ``"english"`` (scikit-learn's list plus the clitics the
+    tokenizer splits off: 's n't 're 've 'll 'd 'm), a file path (one word a line), or words."""
+    if stopwords is None:
+        return frozenset()
+    if isinstance(stopwords, str):
+        if stopwords == "english":
+            return frozenset(ENGLISH_STOP_WORDS) | CLITICS
+        path = Path(stopwords)
+        if not path.is_file():
+            raise FramingError(f"{stopwords}: no such stopword file; use 'english' or a file with one word per line")
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except UnicodeDecodeError as exc:
+            raise FramingError(f"{stopwords}: not UTF-8 (byte {exc.start})") from None
+        return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
+    return frozenset(str(w).lower() for w in stopwords)
+
+
+def doc_terms(doc: TokenizedText, ngram_range=(1, 1), stopwords: frozenset = frozenset()) -> list[str]:
+    """The n-grams of one document: runs of word tokens between punctuation, joined by spaces.
+
+    An n-gram that contains a stopword is skipped.
+
+    Examples
+    --------
+    >>> from framing.tokens import tokenize
+    >>> doc_terms(tokenize("The Regime's vote. Sham!"), (1, 2), frozenset({"the"}))
+    ['regime', "'s", 'vote', 'sham', "regime 's", "'s vote"]
+    """
+    low, high = _check_range(ngram_range)
+    runs, run = [], []
+    for key, is_word in zip(doc.lower, doc.is_word):
+        if is_word:
+            run.append(key)
+        elif run:
+            runs.append(run)
+            run = []
+    if run:
+        runs.append(run)
+    out = []
+    for n in range(low, high + 1):
+        for run in runs:
+            for i in range(len(run) - n + 1):
+                gram = run[i : i + n]
+                if stopwords and any(w in stopwords for w in gram):
+                    continue
+                out.append(" ".join(gram))
+    return out
+
+
+def _check_range(ngram_range) -> tuple[int, int]:
+    try:
+        low, high = (int(v) for v in ngram_range)
+    except (TypeError, ValueError):
+        raise FramingError(f"ngram_range must be two integers like (1, 2), got {ngram_range!r}") from None
+    if not 1 <= low <= high:
+        raise FramingError(f"ngram_range must satisfy 1 <= min <= max, got {ngram_range!r}")
+    return low, high
+
+
+def _passthrough(terms):
+    return terms
+
+
+def _doc_term_matrix(corpus: Corpus, ngram_range, stopwords):
+    terms = [doc_terms(doc, ngram_range, stopwords) for doc in corpus.tokens.values()]
+    vectorizer = CountVectorizer(analyzer=_passthrough)
+    if not any(terms):
+        raise FramingError("the corpus has no terms to count (all documents empty, or everything was a stopword)")
+    matrix = vectorizer.fit_transform(terms).tocsc()
+    return matrix, vectorizer.get_feature_names_out()
+
+
+# --------------------------------------------------------------------------- keyness
+
+
+def keyness(
+    corpus: Corpus,
+    by: str = "outlet",
+    *,
+    target=None,
+    reference=None,
+    measure: str = "g2",
+    ngram_range=(1, 1),
+    min_count: int = 3,
+    stopwords=None,
+    background=None,
+) -> pd.DataFrame:
+    """Keyness of every term for groups of documents: one row per (group, term).
+
+    Parameters
+    ----------
+    corpus : Corpus
+    by : str
+        Metadata column defining the groups.
+    target, reference : str or list of str, optional
+        With ``target=None``, each group is compared with the rest of the corpus.
+        With ``target`` (one group or several), it is compared with ``reference``
+        (default: all other groups).
+    measure : str
+        One of :data:`framing.measures.MEASURES`: ``g2`` (default), ``ll_two_cell``,
+        ``chi2``, ``chi2_yates``, ``chi2_two_cell``, ``log_ratio``, ``pct_diff``,
+        ``simple_maths``, ``log_odds_dirichlet``.
+    ngram_range : (int, int)
+        Sizes of n-grams; totals (``n_target``, ``n_reference``) are counted per size.
+    min_count : int
+        Terms with fewer target occurrences are flagged in ``low_count``.
+    stopwords : None, "english", path or list
+        Off by default: function words carry framing ("we", "our", "allegedly").
+    background : pandas.Series, DataFrame or CSV path, optional
+        For ``log_odds_dirichlet``: term frequencies of a large background corpus
+        used as the prior (columns ``term``, ``count``). Default: the pooled counts
+        of this corpus. Every prior count gets 0.01 added so no term has a zero prior.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``group``, ``reference``, ``term``, ``n`` (n-gram size), ``count_target``,
+        ``count_reference``, ``n_target``, ``n_reference``, ``per_10k_target``,
+        ``per_10k_reference``, the measure's column, ``p_value`` (NaN where the measure
+        defines none), ``p_adjusted`` (Benjamini-Hochberg within the group),
+        ``log_ratio`` (effect size, always), ``docs_target``/``n_docs_target`` and
+        ``docs_reference``/``n_docs_reference`` (dispersion: documents containing the
+        term), and ``low_count``. Sorted by group, then by the measure, descending.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from framing.corpus import load_corpus
+    >>> corpus = load_corpus(pd.DataFrame({"text": ["the regime the regime", "the government"], "outlet": ["A", "B"]}))
+    >>> table = keyness(corpus, "outlet", target="A", min_count=1)
+    >>> table[["term", "count_target", "count_reference", "n_target", "n_reference"]].values.tolist()
+    [['regime', 2, 0, 4, 2], ['the', 2, 1, 4, 2], ['government', 0, 1, 4, 2]]
+    """
+    if measure not in MEASURES:
+        raise FramingError(f"unknown measure '{measure}'; choose from {', '.join(MEASURES)}")
+    groups = corpus.groups(by)
+    stop = load_stopwords(stopwords)
+    matrix, vocab = _doc_term_matrix(corpus, ngram_range, stop)
+    order = np.fromiter((t.count(" ") + 1 for t in vocab), np.int64, len(vocab))
+    labels = groups.reindex(corpus.doc_ids).to_numpy()
+    known = sorted(set(labels))
+    comparisons = _comparisons(known, target, reference, by)
+    prior = _prior(background, vocab, matrix)
+    tables = [
+        _compare(matrix, vocab, order, np.isin(labels, t), np.isin(labels, r), name, ref_name, measure, min_count, prior)
+        for t, r, name, ref_name in comparisons
+    ]
+    return pd.concat(tables, ignore_index=True)
+
+
+def _as_list(value) -> list[str]:
+    return [value] if isinstance(value, str) else [str(v) for v in value]
+
+
+def _comparisons(known, target, reference, by):
+    def check(values, role):
+        for v in values:
+            if v not in known:
+                raise FramingError(f"unknown {role} group '{v}' in column '{by}'; groups: {', '.join(known)}")
+        return values
+
+    if target is None:
+        if reference is not None:
+            raise FramingError("reference needs a target; give target=... or neither")
+        if len(known) < 2:
+            raise FramingError(f"column '{by}' has one group ({known[0]}); keyness needs at least two")
+        return [([g], [k for k in known if k != g], g, "rest") for g in known]
+    t = check(_as_list(target), "target")
+    r = check(_as_list(reference), "reference") if reference is not None else [k for k in known if k not in t]
+    if not r:
+        raise FramingError(f"no reference documents: every group of '{by}' is in the target")
+    if set(t) & set(r):
+        raise FramingError(f"groups in both target and reference: {', '.join(sorted(set(t) & set(r)))}")
+    return [(t, r, "+".join(t), "rest" if reference is None else "+".join(r))]
+
+
+def _prior(background, vocab, matrix) -> np.ndarray:
+    if background is None:
+        counts = np.asarray(matrix.sum(axis=0)).ravel().astype(float)
+    else:
+        if isinstance(background, (str, Path)):
+            try:
+                background = pd.read_csv(background, dtype={"term": str}, keep_default_na=False)
+            except (OSError, ValueError) as exc:
+                raise FramingError(f"{background}: cannot read the background table ({exc})") from None
+        if isinstance(background, pd.DataFrame):
+            if not {"term", "count"} <= set(background.columns):
+                raise FramingError(f"background table needs columns 'term' and 'count', has {', '.join(background.columns)}")
+            background = background.groupby(background["term"].str.lower())["count"].sum()
+        counts = pd.Series(background, dtype=float).reindex(vocab).fillna(0.0).to_numpy()
+    return counts + 0.01
+
+
+def _compare(matrix, vocab, order, in_target, in_ref, name, ref_name, measure, min_count, prior) -> pd.DataFrame:
+    a = np.asarray(matrix[in_target].sum(axis=0)).ravel().astype(float)
+    b = np.asarray(matrix[in_ref].sum(axis=0)).ravel().astype(float)
+    present = (a + b) > 0
+    n_t = np.zeros_like(a)
+    n_r = np.zeros_like(b)
+    alpha0 = np.zeros_like(a)
+    for n in np.unique(order):
+        same = order == n
+        n_t[same] = a[same].sum()
+        n_r[same] = b[same].sum()
+        alpha0[same] = prior[same & present].sum()
+    docs_t = np.asarray((matrix[in_target] > 0).sum(axis=0)).ravel()
+    docs_r = np.asarray((matrix[in_ref] > 0).sum(axis=0)).ravel()
+    function, p_of = MEASURES[measure]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if function is log_odds_dirichlet:
+            statistic = function(a, b, n_t, n_r, alpha=prior, alpha0=alpha0)
+        else:
+            statistic = function(a, b, n_t, n_r)
+        per_t = np.where(n_t > 0, a / n_t * 1e4, np.nan)
+        per_r = np.where(n_r > 0, b / n_r * 1e4, np.nan)
+    p_value = p_of(statistic) if p_of is not None else np.full(a.shape, np.nan)
+    table = pd.DataFrame(
+        {
+            "group": name, "reference": ref_name, "term": vocab, "n": order,
+            "count_target": a.astype(np.int64), "count_reference": b.astype(np.int64),
+            "n_target": n_t.astype(np.int64), "n_reference": n_r.astype(np.int64),
+            "per_10k_target": per_t, "per_10k_reference": per_r,
+            measure: statistic, "p_value": p_value,
+        }
+    )
+    if measure != "log_ratio":
+        table["log_ratio"] = log_ratio(a, b, n_t, n_r)
+    table["docs_target"] = docs_t
+    table["n_docs_target"] = int(in_target.sum())
+    table["docs_reference"] = docs_r
+    table["n_docs_reference"] = int(in_ref.sum())
+    table["low_count"] = a < min_count
+    table = table[present].copy()
+    table.insert(table.columns.get_loc("p_value") + 1, "p_adjusted", benjamini_hochberg(table["p_value"].to_numpy()))
+    return table.sort_values([measure, "count_target", "term"], ascending=[False, False, True], kind="mergesort")
+
+
+# --------------------------------------------------------------------------- distinctive terms
+
+
+def distinctive_terms(corpus: Corpus, n: int = 20, *, ngram_range=(1, 2), stopwords="english") -> pd.DataFrame:
+    """Top ``n`` terms of each document by TF-IDF (scikit-learn's ``TfidfVectorizer``).
+
+    TF-IDF uses scikit-learn's defaults (smoothed idf, l2-normalized rows) over the
+    same n-grams as :func:`keyness`; stopwords are on by default here, since a
+    document's most frequent function words say little about it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``doc_id``, metadata, ``rank``, ``term``, ``tfidf``, ``count``.
+    """
+    stop = load_stopwords(stopwords)
+    terms = [doc_terms(doc, ngram_range, stop) for doc in corpus.tokens.values()]
+    if not any(terms):
+        raise FramingError("the corpus has no terms to score")
+    vectorizer = TfidfVectorizer(analyzer=_passthrough)
+    weights = vectorizer.fit_transform(terms).tocsr()
+    vocab = vectorizer.get_feature_names_out()
+    rows = []
+    for i, doc_id in enumerate(corpus.doc_ids):
+        row = weights.getrow(i)
+        counts = pd.Series(terms[i]).value_counts()
+        top = sorted(zip(row.data, row.indices), key=lambda x: (-x[0], vocab[x[1]]))[:n]
+        rows.extend((doc_id, rank, vocab[j], float(w), int(counts[vocab[j]])) for rank, (w, j) in enumerate(top, 1))
+    table = pd.DataFrame(rows, columns=["doc_id", "rank", "term", "tfidf", "count"])
+    return corpus.metadata().merge(table, on="doc_id", how="right")
+
+
+# --------------------------------------------------------------------------- concordances and collocations
+
+
+def _node_positions(doc: TokenizedText, matcher: Matcher) -> list[tuple[int, int, str]]:
+    """(token_start, token_end, pattern) of every node match, one per distinct span."""
+    seen = {}
+    for m in matcher.find(doc):
+        seen.setdefault((m.start, m.end), matcher.lexicon.categories[m.category].terms[m.term].pattern)
+    return [(s, e, p) for (s, e), p in sorted(seen.items())]
+
+
+def kwic(corpus: Corpus, pattern, *, window: int = 8, by: str | None = None) -> pd.DataFrame:
+    """Keyword in context: every match of ``pattern`` with ``window`` tokens either side.
+
+    ``pattern`` uses the lexicon term grammar (``"election*"``, ``"sham election*"``)
+    or names a lexicon category (``"framing:state_delegitimizing"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``doc_id``, ``group`` (the ``by`` column, if given), ``left``, ``match``,
+        ``right``, ``start``, ``end`` (character span in ``clean_text``), ``pattern``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from framing.corpus import load_corpus
+    >>> corpus = load_corpus(pd.DataFrame({"text": ["They boycotted the sham elections in May."]}))
+    >>> kwic(corpus, "sham election*", window=2)[["left", "match", "right"]].values.tolist()
+    [['boycotted the', 'sham elections', 'in May']]
+    """
+    if window < 0:
+        raise FramingError(f"window must be 0 or more, got {window}")
+    matcher = Matcher(pattern_lexicon(pattern))
+    groups = corpus.groups(by) if by else None
+    rows = []
+    for doc_id, doc in corpus.tokens.items():
+        n = len(doc)
+        for s, e, pat in _node_positions(doc, matcher):
+            left = doc.span_text(max(0, s - window), s) if s > 0 and window else ""
+            right = doc.span_text(e, min(n, e + window)) if e < n and window else ""
+            row = {"doc_id": doc_id}
+            if groups is not None:
+                row["group"] = groups[doc_id]
+            row.update(
+                left=" ".join(left.split()), match=" ".join(doc.span_text(s, e).split()), right=" ".join(right.split()),
+                start=int(doc.starts[s]), end=int(doc.ends[e - 1]), pattern=pat,
+            )
+            rows.append(row)
+    columns = ["doc_id", *(["group"] if by else []), "left", "match", "right", "start", "end", "pattern"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def format_kwic(table: pd.DataFrame, width: int = 50) -> str:
+    """An aligned concordance: left context right-aligned, the match, the right context."""
+    lines = []
+    for _, row in table.iterrows():
+        left = row["left"][-width:].rjust(width)
+        right = row["right"][:width]
+        label = row["group"] if "group" in table.columns else row["doc_id"]
+        lines.append(f"{str(label)[:20]:<20}  {left}  [{row['match']}]  {right}")
+    return "\n".join(lines)
+
+
+def collocations(
+    corpus: Corpus,
+    node,
+    *,
+    by: str = "outlet",
+    window: int = 5,
+    measure: str = "pmi",
+    min_count: int = 2,
+    stopwords=None,
+) -> pd.DataFrame:
+    """Words that surround a node term or lexicon category, per group, scored with NLTK's association measures.
+
+    For each group, every word-token position is classed as inside a node's window
+    (within ``window`` tokens of a node match, the node itself excluded) or not, and
+    each collocate's 2x2 table is handed to ``nltk.metrics.BigramAssocMeasures``:
+    ``n_ii`` = occurrences inside windows, ``n_ix`` = tokens inside windows,
+    ``n_xi`` = occurrences in the group, ``n_xx`` = tokens in the group. PMI is then
+    log2 of how much likelier the word is near the node than anywhere in the group.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``group``, ``collocate``, ``count_window``, ``count_group``, ``window_tokens``,
+        ``n_tokens``, the measure's column, ``docs`` (documents where it co-occurs);
+        only collocates with ``count_window >= min_count``, sorted by the measure.
+    """
+    if measure not in COLLOCATION_MEASURES:
+        raise FramingError(f"unknown collocation measure '{measure}'; choose from {', '.join(COLLOCATION_MEASURES)}")
+    if window < 1:
+        raise FramingError(f"window must be 1 or more, got {window}")
+    matcher = Matcher(pattern_lexicon(node))
+    stop = load_stopwords(stopwords)
+    groups = corpus.groups(by)
+    score = getattr(BigramAssocMeasures, measure)
+    rows = []
+    for group in sorted(set(groups)):
+        inside: dict[str, int] = {}
+        total: dict[str, int] = {}
+        docs: dict[str, set] = {}
+        window_tokens = n_tokens = 0
+        for doc_id in groups.index[groups == group]:
+            doc = corpus.tokens[doc_id]
+            near = np.zeros(len(doc), dtype=bool)
+            node = np.zeros(len(doc), dtype=bool)
+            for s, e, _ in _node_positions(doc, matcher):
+                node[s:e] = True
+                near[max(0, s - window) : s] = True
+                near[e : e + window] = True
+            near &= ~node
+            for i, (key, is_word) in enumerate(zip(doc.lower, doc.is_word)):
+                if not is_word or node[i]:
+                    continue
+                n_tokens += 1
+                if key in stop:
+                    window_tokens += int(near[i])
+                    continue
+                total[key] = total.get(key, 0) + 1
+                if near[i]:
+                    window_tokens += 1
+                    inside[key] = inside.get(key, 0) + 1
+                    docs.setdefault(key, set()).add(doc_id)
+        for word, n_ii in inside.items():
+            if n_ii < min_count:
+                continue
+            value = score(n_ii, (window_tokens, total[word]), n_tokens)
+            rows.append((group, word, n_ii, total[word], window_tokens, n_tokens, float(value), len(docs[word])))
+    columns = ["group", "collocate", "count_window", "count_group", "window_tokens", "n_tokens", measure, "docs"]
+    table = pd.DataFrame(rows, columns=columns)
+    return table.sort_values(["group", measure, "count_window", "collocate"], ascending=[True, False, False, True],
+                             kind="mergesort").reset_index(drop=True)

@@ -1,0 +1,257 @@
+"""Keyness measures: plain, swappable functions on frequency counts.
+
+Each function takes arrays (or scalars) of counts and returns the statistic, in the
+manner of NLTK's ``metrics/association.py``. The notation throughout:
+
+* ``a``: frequency of the term in the target corpus, ``c``: tokens in the target;
+* ``b``: frequency of the term in the reference corpus, ``d``: tokens in the reference.
+
+Statistics that have a direction (log-likelihood, chi-squared) are signed: positive
+when the term is relatively more frequent in the target, negative when less.
+:data:`MEASURES` maps the names used by :func:`framing.keyness` to the functions and
+to how each gets its p-value (``None`` where the measure defines none).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats
+
+ZERO_FREQUENCY = 0.5  # Hardie (2014): replace zero counts by 0.5 in the log ratio
+
+
+def _arrays(*values):
+    return [np.asarray(v, dtype=float) for v in values]
+
+
+def _xlogy(x, y):
+    """x * ln(y), with 0 * ln(0) = 0."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(x > 0, x * np.log(np.where(y > 0, y, 1.0)), 0.0)
+
+
+def _sign(a, b, c, d):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(a / c >= b / d, 1.0, -1.0)
+
+
+def g2(a, b, c, d):
+    """Log-likelihood G², four-cell form (Dunning 1993), signed by direction.
+
+    .. math:: G^2 = 2 \\sum_{ij} O_{ij} \\ln (O_{ij} / E_{ij})
+
+    over the 2x2 table [[a, b], [c - a, d - b]] with expected values from its
+    margins: the form of quanteda's ``textstat_keyness(measure = "lr")`` and
+    scattertext's G². Dunning, T. (1993). Accurate methods for the statistics of
+    surprise and coincidence. *Computational Linguistics* 19(1), 61-74.
+
+    Examples
+    --------
+    >>> round(float(g2(23, 551, 263, 8870)), 4)
+    2.507
+    """
+    a, b, c, d = _arrays(a, b, c, d)
+    n = c + d
+    k = a + b
+    cells = [(a, c * k / n), (b, d * k / n), (c - a, c * (n - k) / n), (d - b, d * (n - k) / n)]
+    total = sum(_xlogy(o, o / np.where(e > 0, e, 1.0)) for o, e in cells)
+    return _sign(a, b, c, d) * 2.0 * total
+
+
+def ll_two_cell(a, b, c, d):
+    """Log-likelihood, two-cell form (Rayson & Garside 2000), signed by direction.
+
+    .. math:: LL = 2 (a \\ln (a / E_1) + b \\ln (b / E_2)), \\quad
+              E_1 = c (a + b) / (c + d), \\; E_2 = d (a + b) / (c + d)
+
+    The form of the UCREL log-likelihood calculator and AntConc. Rayson, P. &
+    Garside, R. (2000). Comparing corpora using frequency profiling. *Proceedings of
+    the Workshop on Comparing Corpora*, ACL 2000, 1-6.
+
+    Examples
+    --------
+    >>> round(float(ll_two_cell(23, 551, 263, 8870)), 4)
+    2.3306
+    """
+    a, b, c, d = _arrays(a, b, c, d)
+    e1 = c * (a + b) / (c + d)
+    e2 = d * (a + b) / (c + d)
+    return _sign(a, b, c, d) * 2.0 * (_xlogy(a, a / np.where(e1 > 0, e1, 1.0)) + _xlogy(b, b / np.where(e2 > 0, e2, 1.0)))
+
+
+def chi2(a, b, c, d, *, yates: bool = False):
+    """Pearson's chi-squared on the 2x2 table [[a, b], [c - a, d - b]], signed by direction.
+
+    .. math:: \\chi^2 = \\sum_{ij} (|O_{ij} - E_{ij}| - y)^2 / E_{ij}
+
+    with y = 0.5 under Yates' continuity correction (Yates 1934), else 0; the
+    correction is not applied past the point where it would flip the difference.
+    As in quanteda's ``textstat_keyness(measure = "chi2", correction = ...)``.
+
+    Examples
+    --------
+    >>> round(float(chi2(23, 551, 263, 8870)), 4), round(float(chi2(23, 551, 263, 8870, yates=True)), 4)
+    (2.7831, 2.3696)
+    """
+    a, b, c, d = _arrays(a, b, c, d)
+    n = c + d
+    k = a + b
+    cells = [(a, c * k / n), (b, d * k / n), (c - a, c * (n - k) / n), (d - b, d * (n - k) / n)]
+    correction = 0.5 if yates else 0.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        total = sum(np.where(e > 0, np.maximum(np.abs(o - e) - correction, 0.0) ** 2 / e, 0.0) for o, e in cells)
+    return _sign(a, b, c, d) * total
+
+
+def chi2_yates(a, b, c, d):
+    """:func:`chi2` with Yates' continuity correction."""
+    return chi2(a, b, c, d, yates=True)
+
+
+def chi2_two_cell(a, b, c, d):
+    """Chi-squared over the two frequency cells only, signed (the UCREL calculator's form).
+
+    .. math:: \\chi^2 = (a - E_1)^2 / E_1 + (b - E_2)^2 / E_2
+
+    with E_1, E_2 as in :func:`ll_two_cell` (Rayson & Garside 2000).
+
+    Examples
+    --------
+    >>> round(float(chi2_two_cell(23, 551, 263, 8870)), 4)
+    2.6082
+    """
+    a, b, c, d = _arrays(a, b, c, d)
+    e1 = c * (a + b) / (c + d)
+    e2 = d * (a + b) / (c + d)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        total = np.where(e1 > 0, (a - e1) ** 2 / e1, 0.0) + np.where(e2 > 0, (b - e2) ** 2 / e2, 0.0)
+    return _sign(a, b, c, d) * total
+
+
+def log_ratio(a, b, c, d):
+    """Log Ratio (Hardie 2014): binary log of the ratio of relative frequencies.
+
+    .. math:: \\log_2 \\frac{a / c}{b / d}
+
+    with zero frequencies replaced by 0.5 so the ratio is always defined. Each
+    unit is a doubling. Hardie, A. (2014). Log Ratio: an informal introduction.
+    ESRC Centre for Corpus Approaches to Social Science (CASS), Lancaster.
+
+    Examples
+    --------
+    >>> round(float(log_ratio(23, 551, 263, 8870)), 4)
+    0.4935
+    >>> round(float(log_ratio(6, 2, 10000, 10000)), 3)  # relative frequencies 0.0006 vs 0.0002
+    1.585
+    """
+    a, b, c, d = _arrays(a, b, c, d)
+    a = np.where(a == 0, ZERO_FREQUENCY, a)
+    b = np.where(b == 0, ZERO_FREQUENCY, b)
+    return np.log2((a / c) / (b / d))
+
+
+def pct_diff(a, b, c, d):
+    """%DIFF (Gabrielatos & Marchi 2012): percentage difference of normalised frequencies.
+
+    .. math:: \\%DIFF = 100 \\, (NF_t - NF_r) / NF_r
+
+    A zero reference frequency is replaced by 1e-18, as the authors suggest, so the
+    value is very large rather than undefined. Gabrielatos, C. & Marchi, A. (2012).
+    Keyness: appropriate metrics and practical issues. CADS International
+    Conference, University of Bologna.
+
+    Examples
+    --------
+    >>> round(float(pct_diff(23, 551, 263, 8870)), 2)
+    40.78
+    """
+    a, b, c, d = _arrays(a, b, c, d)
+    nf_t = a / c
+    nf_r = np.where(b == 0, 1e-18, b / d)
+    return 100.0 * (nf_t - nf_r) / nf_r
+
+
+def simple_maths(a, b, c, d, *, n: float = 1.0):
+    """Sketch Engine's "simple maths" keyness score.
+
+    .. math:: \\frac{fpm_t + n}{fpm_r + n}
+
+    with fpm the frequency per million tokens and n the smoothing constant (1 by
+    default; larger n favours commoner words). Kilgarriff, A. (2009). Simple maths
+    for keywords. *Proceedings of Corpus Linguistics 2009*, Liverpool.
+
+    Examples
+    --------
+    >>> round(float(simple_maths(35, 263, 112_289_776, 1_559_716_979)), 4)
+    1.1224
+    """
+    a, b, c, d = _arrays(a, b, c, d)
+    return (a / c * 1e6 + n) / (b / d * 1e6 + n)
+
+
+def log_odds_dirichlet(a, b, c, d, *, alpha, alpha0):
+    """Log-odds ratio with an informative Dirichlet prior, as a z-score (Monroe, Colaresi & Quinn 2008).
+
+    .. math::
+
+        \\delta_w = \\ln \\frac{a_w + \\alpha_w}{c + \\alpha_0 - a_w - \\alpha_w}
+                  - \\ln \\frac{b_w + \\alpha_w}{d + \\alpha_0 - b_w - \\alpha_w}, \\qquad
+        \\sigma^2(\\delta_w) \\approx \\frac{1}{a_w + \\alpha_w} + \\frac{1}{b_w + \\alpha_w}, \\qquad
+        z_w = \\delta_w / \\sigma(\\delta_w)
+
+    ``alpha`` holds the prior pseudo-count of each term and ``alpha0`` their sum
+    over the vocabulary. Monroe, B. L., Colaresi, M. P. & Quinn, K. M. (2008).
+    Fightin' words: lexical feature selection and evaluation for identifying the
+    content of political conflict. *Political Analysis* 16(4), 372-403 (eq. 16, 18, 22).
+
+    Examples
+    --------
+    >>> z = log_odds_dirichlet([10, 0], [2, 8], 20, 20, alpha=[1.0, 1.0], alpha0=2.0)
+    >>> [round(float(v), 4) for v in z]
+    [2.8339, -2.5394]
+    """
+    a, b, c, d, alpha = _arrays(a, b, c, d, alpha)
+    delta = np.log((a + alpha) / (c + alpha0 - a - alpha)) - np.log((b + alpha) / (d + alpha0 - b - alpha))
+    variance = 1.0 / (a + alpha) + 1.0 / (b + alpha)
+    return delta / np.sqrt(variance)
+
+
+def p_chi2_1df(statistic):
+    """Upper-tail p-value of a (signed) statistic under chi-squared with one degree of freedom."""
+    return stats.chi2.sf(np.abs(np.asarray(statistic, dtype=float)), df=1)
+
+
+def p_normal_two_sided(z):
+    """Two-sided p-value of a z-score."""
+    return 2.0 * stats.norm.sf(np.abs(np.asarray(z, dtype=float)))
+
+
+def benjamini_hochberg(p):
+    """Benjamini-Hochberg (1995) adjusted p-values (false discovery rate); NaNs stay NaN.
+
+    Examples
+    --------
+    >>> [round(float(v), 4) for v in benjamini_hochberg([0.01, 0.04, 0.03, 0.2])]
+    [0.04, 0.0533, 0.0533, 0.2]
+    """
+    p = np.asarray(p, dtype=float)
+    out = np.full(p.shape, np.nan)
+    ok = ~np.isnan(p)
+    if ok.any():
+        from scipy.stats import false_discovery_control
+
+        out[ok] = false_discovery_control(p[ok], method="bh")
+    return out
+
+
+MEASURES = {
+    "g2": (g2, p_chi2_1df),
+    "ll_two_cell": (ll_two_cell, p_chi2_1df),
+    "chi2": (chi2, p_chi2_1df),
+    "chi2_yates": (chi2_yates, p_chi2_1df),
+    "chi2_two_cell": (chi2_two_cell, p_chi2_1df),
+    "log_ratio": (log_ratio, None),
+    "pct_diff": (pct_diff, None),
+    "simple_maths": (simple_maths, None),
+    "log_odds_dirichlet": (log_odds_dirichlet, p_normal_two_sided),
+}

@@ -1,0 +1,133 @@
+import pandas as pd
+import pytest
+
+from framing.corpus import load_corpus
+from framing.errors import FramingError
+from framing.keyness import collocations, distinctive_terms, doc_terms, format_kwic, keyness, kwic
+from framing.measures import g2, log_ratio
+from framing.tokens import tokenize
+
+
+@pytest.fixture
+def three():
+    return load_corpus(pd.DataFrame({
+        "doc_id": ["a1", "a2", "b1"],
+        "outlet": ["A", "A", "B"],
+        "text": ["The regime fell. The regime lied.", "The regime, the sham vote.", "The government held a vote."],
+    }))
+
+
+def test_doc_terms_do_not_cross_punctuation():
+    assert doc_terms(tokenize("Sham vote. The regime"), (2, 2)) == ["sham vote", "the regime"]
+    with pytest.raises(FramingError, match="ngram_range"):
+        doc_terms(tokenize("x"), (2, 1))
+
+
+def test_one_vs_rest_counts_by_hand(three):
+    table = keyness(three, "outlet", min_count=2)
+    a = table[table.group == "A"].set_index("term")
+    # A: "the regime fell the regime lied" (6) + "the regime the sham vote" (5) = 11 tokens; B: 5 tokens
+    assert a.loc["regime", ["count_target", "count_reference", "n_target", "n_reference"]].tolist() == [3, 0, 11, 5]
+    assert a.loc["regime", "g2"] == pytest.approx(float(g2(3, 0, 11, 5)))
+    assert a.loc["regime", "log_ratio"] == pytest.approx(float(log_ratio(3, 0, 11, 5)))
+    assert a.loc["regime", "per_10k_target"] == pytest.approx(3 / 11 * 1e4)
+    assert a.loc["regime", ["docs_target", "n_docs_target", "docs_reference", "n_docs_reference"]].tolist() == [2, 2, 0, 1]
+    assert a.loc["sham", "low_count"] and not a.loc["regime", "low_count"]
+    # every group appears, and B's view of the same term is the mirror image
+    assert sorted(table.group.unique()) == ["A", "B"]
+    b = table[table.group == "B"].set_index("term")
+    assert b.loc["regime", "g2"] == pytest.approx(-a.loc["regime", "g2"])
+    # sorted by the measure within the group
+    assert a["g2"].is_monotonic_decreasing
+
+
+def test_target_and_reference_lists(three):
+    table = keyness(three, "doc_id", target=["a1", "a2"], reference="b1", measure="log_ratio")
+    assert set(table.group) == {"a1+a2"} and set(table.reference) == {"b1"}
+    assert "log_ratio" in table.columns and table["p_value"].isna().all()
+
+
+def test_bigrams_have_their_own_totals(three):
+    table = keyness(three, "outlet", target="A", ngram_range=(1, 2)).set_index("term")
+    # A's bigrams never cross punctuation: "the regime fell" 2, "the regime lied" 2, "the regime" 1, "the sham vote" 2
+    assert table.loc["the regime", ["n", "count_target", "n_target"]].tolist() == [2, 3, 7]
+    assert table.loc["regime", "n_target"] == 11
+
+
+def test_log_odds_with_background_prior(three):
+    background = pd.DataFrame({"term": ["regime", "government", "the"], "count": [10, 10, 100]})
+    table = keyness(three, "outlet", target="A", measure="log_odds_dirichlet", background=background)
+    assert table.set_index("term").loc["regime", "log_odds_dirichlet"] > 0
+    assert table["p_value"].between(0, 1).all()
+
+
+def test_stopwords_are_off_by_default_and_on_request(three, tmp_path):
+    assert "the" in set(keyness(three, "outlet").term)
+    assert "the" not in set(keyness(three, "outlet", stopwords="english").term)
+    path = tmp_path / "stop.txt"
+    path.write_text("# mine\nregime\n")
+    assert "regime" not in set(keyness(three, "outlet", stopwords=str(path)).term)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"measure": "magic"}, "unknown measure 'magic'; choose from g2"),
+        ({"target": "C"}, "unknown target group 'C' in column 'outlet'; groups: A, B"),
+        ({"target": "A", "reference": "A"}, "groups in both target and reference: A"),
+        ({"reference": "A"}, "reference needs a target"),
+        ({"stopwords": "/no/such/file"}, "no such stopword file"),
+    ],
+)
+def test_keyness_errors(three, kwargs, message):
+    with pytest.raises(FramingError, match=message):
+        keyness(three, "outlet", **kwargs)
+
+
+def test_unknown_by_column(three):
+    with pytest.raises(FramingError, match="unknown column 'source'; available: doc_id, outlet"):
+        keyness(three, "source")
+
+
+def test_distinctive_terms(three):
+    table = distinctive_terms(three, n=2, ngram_range=(1, 1), stopwords=None)
+    # a1 = the x2, regime x2, fell, lied; smoothed idf: the 1.0 (3 docs), regime 1.288 (2 docs), fell 1.693 (1 doc)
+    # raw tf-idf: regime 2.575 > the 2.0 > fell = lied 1.693
+    assert table[table.doc_id == "a1"][["rank", "term", "count"]].values.tolist() == [[1, "regime", 2], [2, "the", 2]]
+    assert list(table.columns) == ["doc_id", "outlet", "rank", "term", "tfidf", "count"]
+
+
+def test_kwic_with_glob_multiword_and_category(three):
+    table = kwic(three, "regim*", window=2, by="outlet")
+    assert table[["doc_id", "group", "left", "match", "right"]].values.tolist() == [
+        ["a1", "A", "The", "regime", "fell."], ["a1", "A", ". The", "regime", "lied."], ["a2", "A", "The", "regime", ", the"],
+    ]
+    text = three.documents.set_index("doc_id").loc["a1", "clean_text"]
+    assert all(text[s:e] == mt for s, e, mt in zip(table["start"], table["end"], table["match"]) if mt)
+    assert kwic(three, "sham vote")[["match", "pattern"]].values.tolist() == [["sham vote", "sham vote"]]
+    category = kwic(three, "framing:state_neutral")
+    assert category["match"].tolist() == ["government"]
+    assert "[regime]" in format_kwic(table)
+
+
+def test_collocations_by_hand():
+    corpus = load_corpus(pd.DataFrame({
+        "outlet": ["A"], "text": ["x sham election y. z z z sham election y. w w w w"],
+    }))
+    table = collocations(corpus, "election", by="outlet", window=1, min_count=1)
+    # 14 words, 2 of them the node -> 12; windows (node excluded): "sham" + "y", twice -> 4 window tokens
+    row = table.set_index("collocate").loc["sham"]
+    assert row[["count_window", "count_group", "window_tokens", "n_tokens"]].tolist() == [2, 2, 4, 12]
+    import math
+    assert row["pmi"] == pytest.approx(math.log2(2 * 12 / (4 * 2)))
+    assert set(table.collocate) == {"sham", "y"}
+    with pytest.raises(FramingError, match="unknown collocation measure"):
+        collocations(corpus, "election", by="outlet", measure="magic")
+
+
+def test_seeds_keyness_fast_and_readable(seeds):
+    table = keyness(seeds, "affiliation", target="outside", measure="log_ratio", min_count=3)
+    top = table[~table.low_count].head(3)
+    assert top["term"].tolist()[0] == "ncri"
+    # each top term can be opened with kwic
+    assert len(kwic(seeds, top["term"].iloc[0])) == top["count_target"].iloc[0] + top["count_reference"].iloc[0]

@@ -1,0 +1,66 @@
+import math
+
+import numpy as np
+import pytest
+from scipy.stats import chi2_contingency
+
+from framing import measures as m
+
+# Published example (UCREL log-likelihood calculator notes; Hardie 2014; Gabrielatos & Marchi 2012):
+# 23 occurrences in 263 tokens against 551 in 8,870 tokens.
+A, B, C, D = 23, 551, 263, 8870
+
+
+def test_published_numbers():
+    assert round(float(m.ll_two_cell(A, B, C, D)), 4) == 2.3306
+    assert round(float(m.g2(A, B, C, D)), 4) == 2.5070
+    assert round(float(m.chi2_two_cell(A, B, C, D)), 4) == 2.6082
+    assert round(float(m.log_ratio(A, B, C, D)), 4) == 0.4935
+    assert round(float(m.pct_diff(A, B, C, D)), 2) == 40.78
+    # Sketch Engine's documentation example, n = 1
+    assert round(float(m.simple_maths(35, 263, 112_289_776, 1_559_716_979)), 4) == 1.1224
+    # Hardie (2014): relative frequencies 0.0006 vs 0.0002
+    assert round(float(m.log_ratio(6, 2, 10_000, 10_000)), 3) == 1.585
+
+
+def test_four_cell_g2_and_chi2_by_hand():
+    # a=10 of 100 vs b=5 of 200: table [[10, 5], [90, 195]], N=300, row sums 15/285, column sums 100/200
+    expected = [15 * 100 / 300, 15 * 200 / 300, 285 * 100 / 300, 285 * 200 / 300]  # 5, 10, 95, 190
+    observed = [10, 5, 90, 195]
+    g = 2 * sum(o * math.log(o / e) for o, e in zip(observed, expected))
+    x = sum((o - e) ** 2 / e for o, e in zip(observed, expected))
+    xy = sum((abs(o - e) - 0.5) ** 2 / e for o, e in zip(observed, expected))
+    assert float(m.g2(10, 5, 100, 200)) == pytest.approx(g, abs=1e-12)
+    assert float(m.chi2(10, 5, 100, 200)) == pytest.approx(x, abs=1e-12)
+    assert float(m.chi2_yates(10, 5, 100, 200)) == pytest.approx(xy, abs=1e-12)
+    # and scipy agrees
+    table = np.array([[10, 5], [90, 195]])
+    assert g == pytest.approx(chi2_contingency(table, correction=False, lambda_="log-likelihood")[0])
+    assert xy == pytest.approx(chi2_contingency(table, correction=True)[0])
+
+
+def test_signs_follow_direction_and_zero_counts_are_safe():
+    assert float(m.g2(1, 50, 100, 100)) < 0 < float(m.g2(50, 1, 100, 100))
+    assert float(m.chi2(0, 10, 100, 100)) < 0
+    assert float(m.log_ratio(0, 4, 100, 100)) == math.log2(0.5 / 4)
+    assert np.isfinite(m.g2(0, 10, 100, 100))
+    assert float(m.g2(5, 5, 100, 100)) == 0.0
+
+
+def test_log_odds_dirichlet_by_hand():
+    # a=10 of 20 and b=2 of 20 with alpha=1 (alpha0=2): delta = ln(11/11) - ln(3/19); var = 1/11 + 1/3
+    z = m.log_odds_dirichlet([10], [2], 20, 20, alpha=[1.0], alpha0=2.0)
+    assert float(z[0]) == pytest.approx((0 - math.log(3 / 19)) / math.sqrt(1 / 11 + 1 / 3))
+    assert float(m.p_normal_two_sided(1.959963984540054)) == pytest.approx(0.05)
+
+
+def test_p_values_and_bh():
+    assert float(m.p_chi2_1df(3.841458820694124)) == pytest.approx(0.05)
+    assert float(m.p_chi2_1df(-3.841458820694124)) == pytest.approx(0.05)
+    assert m.benjamini_hochberg([0.01, np.nan, 0.02]).tolist()[0] == pytest.approx(0.02)
+    assert np.isnan(m.benjamini_hochberg([0.01, np.nan, 0.02])[1])
+
+
+def test_every_measure_is_registered_with_a_docstring_citation():
+    for name, (function, _) in m.MEASURES.items():
+        assert function.__doc__ and any(ch.isdigit() for ch in function.__doc__), name
