@@ -30,6 +30,17 @@ def _xlogy(x, y):
         return np.where(x > 0, x * np.log(np.where(y > 0, y, 1.0)), 0.0)
 
 
+def _four_cells(a, b, c, d):
+    """(observed, expected) for the 2x2 table [[a, b], [c - a, d - b]], expected from its margins."""
+    n, k = c + d, a + b
+    return [(a, c * k / n), (b, d * k / n), (c - a, c * (n - k) / n), (d - b, d * (n - k) / n)]
+
+
+def _two_cells(a, b, c, d):
+    """(observed, expected) for the two frequency cells a and b (Rayson & Garside 2000)."""
+    return [(a, c * (a + b) / (c + d)), (b, d * (a + b) / (c + d))]
+
+
 def _sign(a, b, c, d):
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(a / c >= b / d, 1.0, -1.0)
@@ -51,10 +62,7 @@ def g2(a, b, c, d):
     2.507
     """
     a, b, c, d = _arrays(a, b, c, d)
-    n = c + d
-    k = a + b
-    cells = [(a, c * k / n), (b, d * k / n), (c - a, c * (n - k) / n), (d - b, d * (n - k) / n)]
-    total = sum(_xlogy(o, o / np.where(e > 0, e, 1.0)) for o, e in cells)
+    total = sum(_xlogy(o, o / np.where(e > 0, e, 1.0)) for o, e in _four_cells(a, b, c, d))
     return _sign(a, b, c, d) * 2.0 * total
 
 
@@ -74,9 +82,8 @@ def ll_two_cell(a, b, c, d):
     2.3306
     """
     a, b, c, d = _arrays(a, b, c, d)
-    e1 = c * (a + b) / (c + d)
-    e2 = d * (a + b) / (c + d)
-    return _sign(a, b, c, d) * 2.0 * (_xlogy(a, a / np.where(e1 > 0, e1, 1.0)) + _xlogy(b, b / np.where(e2 > 0, e2, 1.0)))
+    total = sum(_xlogy(o, o / np.where(e > 0, e, 1.0)) for o, e in _two_cells(a, b, c, d))
+    return _sign(a, b, c, d) * 2.0 * total
 
 
 def chi2(a, b, c, d, *, yates: bool = False):
@@ -94,13 +101,12 @@ def chi2(a, b, c, d, *, yates: bool = False):
     (2.7831, 2.3696)
     """
     a, b, c, d = _arrays(a, b, c, d)
-    n = c + d
-    k = a + b
-    cells = [(a, c * k / n), (b, d * k / n), (c - a, c * (n - k) / n), (d - b, d * (n - k) / n)]
-    correction = 0.5 if yates else 0.0
+    return _sign(a, b, c, d) * _pearson(_four_cells(a, b, c, d), 0.5 if yates else 0.0)
+
+
+def _pearson(cells, correction: float):
     with np.errstate(divide="ignore", invalid="ignore"):
-        total = sum(np.where(e > 0, np.maximum(np.abs(o - e) - correction, 0.0) ** 2 / e, 0.0) for o, e in cells)
-    return _sign(a, b, c, d) * total
+        return sum(np.where(e > 0, np.maximum(np.abs(o - e) - correction, 0.0) ** 2 / e, 0.0) for o, e in cells)
 
 
 def chi2_yates(a, b, c, d):
@@ -121,11 +127,7 @@ def chi2_two_cell(a, b, c, d):
     2.6082
     """
     a, b, c, d = _arrays(a, b, c, d)
-    e1 = c * (a + b) / (c + d)
-    e2 = d * (a + b) / (c + d)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        total = np.where(e1 > 0, (a - e1) ** 2 / e1, 0.0) + np.where(e2 > 0, (b - e2) ** 2 / e2, 0.0)
-    return _sign(a, b, c, d) * total
+    return _sign(a, b, c, d) * _pearson(_two_cells(a, b, c, d), 0.0)
 
 
 def log_ratio(a, b, c, d):
