@@ -9,17 +9,26 @@ Everything a user needs is re-exported here; nothing is read from disk at import
 
 from framing.corpus import Corpus, load_corpus
 from framing.errors import FramingError
-from framing.features import family_features
-from framing.features.lexicon import explain, lexicon_features, to_wide
+from framing.features import explain, family_features
+from framing.features.actors import actor_labels, actor_shares
+from framing.features.lexicon import lexicon_features, to_wide
+from framing.features.sentiment import actor_sentiment, sentence_sentiment, sentiment
+from framing.features.stance import stance_features
 from framing.keyness import collocations, distinctive_terms, keyness, kwic
 from framing.lexicon import Lexicon, list_lexicons, load_lexicon
 from framing.tokens import tokenize
-from framing.vectorizers import LexiconVectorizer
+from framing.vectorizers import LexiconVectorizer, StanceVectorizer
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Corpus",
+    "actor_labels",
+    "actor_sentiment",
+    "actor_shares",
+    "sentence_sentiment",
+    "sentiment",
+    "stance_features",
     "collocations",
     "distinctive_terms",
     "keyness",
@@ -27,6 +36,7 @@ __all__ = [
     "FramingError",
     "Lexicon",
     "LexiconVectorizer",
+    "StanceVectorizer",
     "explain",
     "family_features",
     "lexicon_features",

@@ -43,12 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Write one row per document and category: count, n_tokens, per_1k, with metadata.")
     p.add_argument("--family", default="lexicon", choices=_families(), help="feature family (default: lexicon)")
     p.add_argument("--lexicon", action="append", default=None, metavar="NAME_OR_PATH",
-                   help="lexicon for the lexicon family; repeat for several (default: framing)")
+                   help="lexicon to count, read by the family its [meta] names; repeat for several "
+                        "(default: each family's bundled lexicon: framing, stance, actors)")
     _output_option(p)
     p.set_defaults(run=_run_features)
 
     p = sub.add_parser("explain", parents=[corpus], help="every match behind the counts (one row per match)",
-                       description="Write one row per match: doc_id, category, pattern, matched text, span, sentence.")
+                       description="Write one row per match: doc_id, category, pattern, matched text, span, sentence "
+                                   "(and voice for stance and actors). Works for any lexicon: framing, stance, actors, yours.")
     p.add_argument("--lexicon", default="framing", metavar="NAME_OR_PATH", help="lexicon (default: framing)")
     p.add_argument("--doc", default=None, metavar="ID", help="only this document")
     p.add_argument("--category", default=None, help="only this category")
@@ -137,11 +139,14 @@ def _run_features(args) -> None:
 
     corpus = _load(args)
     families = _families()[:-1] if args.family == "all" else [args.family]
-    _write(family_features(corpus, families, lexicons=args.lexicon or ["framing"]), args.output)
+    lexicons = args.lexicon
+    if lexicons and args.family in ("lexicon",):
+        families = []  # each --lexicon is read by its own family
+    _write(family_features(corpus, families, lexicons=lexicons), args.output)
 
 
 def _run_explain(args) -> None:
-    from framing.features.lexicon import explain
+    from framing.features import explain
 
     corpus = _load(args)
     _write(explain(corpus, args.lexicon, doc_id=args.doc, category=args.category), args.output)

@@ -104,6 +104,8 @@ class Lexicon:
     meta: dict = field(hash=False, compare=False)
     categories: tuple[Category, ...]
     path: str = ""
+    rules: dict = field(default_factory=dict, hash=False, compare=False)
+    """Parameters of named context rules (the ``[rules]`` table), used by feature families such as stance."""
 
     @property
     def category_names(self) -> list[str]:
@@ -125,7 +127,7 @@ class Lexicon:
         ]
         if not chosen:
             self.category(names[0])  # raises the helpful error
-        return Lexicon(self.name, self.meta, tuple(chosen), self.path)
+        return Lexicon(self.name, self.meta, tuple(chosen), self.path, self.rules)
 
     def terms_frame(self) -> pd.DataFrame:
         """One row per (category, term): ``category``, ``pattern``, ``exclude``, ``case_sensitive``."""
@@ -248,7 +250,10 @@ def lexicon_from_toml(text: str, *, source: str = "<string>") -> Lexicon:
     if not isinstance(categories, dict) or not categories:
         raise FramingError(f"{source}: no [categories.NAME] tables; a lexicon needs at least one category")
     cats = tuple(_walk_categories(categories, "", source=source, raw_text=text))
-    return Lexicon(str(meta["name"]), dict(meta), cats, source)
+    rules = data.get("rules", {})
+    if not isinstance(rules, dict) or not all(isinstance(v, dict) for v in rules.values()):
+        raise FramingError(f"{source}: [rules] must hold one table per rule, e.g. [rules.not_month]")
+    return Lexicon(str(meta["name"]), dict(meta), cats, source, rules)
 
 
 def pattern_lexicon(pattern: "str | Lexicon") -> Lexicon:
@@ -485,7 +490,7 @@ def _extend(base: Lexicon, extra: Lexicon) -> Lexicon:
     replaced = {c.name for c in extra.categories}
     cats = tuple(c for c in base.categories if c.name not in replaced) + extra.categories
     meta = {**base.meta, **extra.meta, "name": base.name}
-    return Lexicon(base.name, meta, cats, f"{base.path} + {extra.path}")
+    return Lexicon(base.name, meta, cats, f"{base.path} + {extra.path}", {**base.rules, **extra.rules})
 
 
 def list_lexicons() -> pd.DataFrame:

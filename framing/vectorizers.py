@@ -1,4 +1,4 @@
-"""scikit-learn transformers over the lexicon matcher.
+"""scikit-learn transformers over the lexicon matcher and the stance rules.
 
 They follow ``sklearn/feature_extraction/text.py``: keyword-only ``__init__`` that
 only stores parameters, validation in ``fit``, fitted attributes ending in ``_``,
@@ -9,20 +9,63 @@ texts, tokenized with framing's one tokenizer (no cleaning: clean with
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from framing.errors import FramingError
 from framing.features.lexicon import count_document
+from framing.features.stance import StanceRules, stance_categories, stance_document, voice_tokens
 from framing.features.table import rate_per_1k
-from framing.lexicon import Lexicon, Matcher, load_lexicon
-from framing.tokens import tokenize
+from framing.lexicon import Matcher, load_lexicon
+from framing.tokens import TokenizedText, tokenize
 
 NORMS = ("count", "per_1k")
+VOICES = ("author", "quoted", "all")
 
 
-class LexiconVectorizer(TransformerMixin, BaseEstimator):
+class _CountVectorizerBase(TransformerMixin, BaseEstimator):
+    """Shared fit/transform: subclasses load their lexicon and count one document."""
+
+    def _load(self):  # returns (lexicon, feature names)
+        raise NotImplementedError
+
+    def _count(self, doc: TokenizedText) -> tuple[Counter, int]:  # (counts by feature name, denominator)
+        raise NotImplementedError
+
+    def fit(self, X, y=None):
+        """Load and validate the lexicon; ``X`` is only checked to be texts."""
+        if self.norm not in NORMS:
+            raise FramingError(f"norm must be one of {', '.join(NORMS)}, got {self.norm!r}")
+        _check_texts(X)
+        self.lexicon_, self.feature_names_ = self._load()
+        self._matcher = Matcher(self.lexicon_)
+        return self
+
+    def transform(self, X):
+        """Return an array of shape (n_texts, n_features)."""
+        check_is_fitted(self, "lexicon_")
+        texts = _check_texts(X)
+        out = np.zeros((len(texts), len(self.feature_names_)), dtype=float)
+        index = {name: j for j, name in enumerate(self.feature_names_)}
+        denominators = np.zeros(len(texts))
+        for i, text in enumerate(texts):
+            counts, denominators[i] = self._count(tokenize(text))
+            for name, count in counts.items():
+                if name in index:
+                    out[i, index[name]] = count
+        if self.norm == "per_1k":
+            out = rate_per_1k(out, denominators[:, None])
+        return out
+
+    def get_feature_names_out(self, input_features=None):
+        check_is_fitted(self, "lexicon_")
+        return np.asarray(self.feature_names_, dtype=object)
+
+
+class LexiconVectorizer(_CountVectorizerBase):
     """Turn texts into a matrix of lexicon-category counts or rates per 1,000 tokens.
 
     Parameters
@@ -56,38 +99,60 @@ class LexiconVectorizer(TransformerMixin, BaseEstimator):
         self.categories = categories
         self.norm = norm
 
-    def fit(self, X, y=None):
-        """Load and validate the lexicon; ``X`` is only checked to be texts."""
-        if self.norm not in NORMS:
-            raise FramingError(f"norm must be one of {', '.join(NORMS)}, got {self.norm!r}")
-        _check_texts(X)
+    def _load(self):
         lexicon = load_lexicon(self.lexicon)
         if self.categories is not None:
             lexicon = lexicon.select(list(self.categories))
-        self.lexicon_: Lexicon = lexicon
-        self.feature_names_ = lexicon.category_names
-        self._matcher = Matcher(lexicon)
-        return self
+        return lexicon, lexicon.category_names
 
-    def transform(self, X):
-        """Return an array of shape (n_texts, n_categories)."""
-        check_is_fitted(self, "lexicon_")
-        texts = _check_texts(X)
-        out = np.zeros((len(texts), len(self.feature_names_)), dtype=float)
-        index = {name: j for j, name in enumerate(self.feature_names_)}
-        n_tokens = np.zeros(len(texts))
-        for i, text in enumerate(texts):
-            doc = tokenize(text)
-            n_tokens[i] = doc.n_words
-            for name, count in count_document(doc, self._matcher).items():
-                out[i, index[name]] = count
-        if self.norm == "per_1k":
-            out = rate_per_1k(out, n_tokens[:, None])
-        return out
+    def _count(self, doc):
+        return count_document(doc, self._matcher), doc.n_words
 
-    def get_feature_names_out(self, input_features=None):
-        check_is_fitted(self, "lexicon_")
-        return np.asarray(self.feature_names_, dtype=object)
+
+class StanceVectorizer(_CountVectorizerBase):
+    """Turn texts into a matrix of stance-marker counts or rates, with the stance context rules.
+
+    Parameters
+    ----------
+    lexicon : str, path or Lexicon, default="stance"
+        A stance lexicon (its ``[rules]`` table sets the context rules).
+    voice : {"author", "quoted", "all"}, default="author"
+        Count markers in the outlet's own voice, inside quotations, or both.
+    norm : {"count", "per_1k"}, default="count"
+        Raw counts, or rates per 1,000 word tokens of that voice.
+
+    Attributes
+    ----------
+    lexicon_ : Lexicon
+    feature_names_ : list of str
+        The stance categories (the lexicon's, then ``question`` and ``scare_quote``).
+
+    Examples
+    --------
+    >>> vec = StanceVectorizer(voice="author")
+    >>> X = vec.fit_transform(['It may be a "sham". They said: "We may win."'])
+    >>> float(dict(zip(vec.get_feature_names_out(), X[0]))["hedge"])
+    1.0
+    """
+
+    def __init__(self, *, lexicon="stance", voice="author", norm="count"):
+        self.lexicon = lexicon
+        self.voice = voice
+        self.norm = norm
+
+    def _load(self):
+        if self.voice not in VOICES:
+            raise FramingError(f"voice must be one of {', '.join(VOICES)}, got {self.voice!r}")
+        lexicon = load_lexicon(self.lexicon)
+        self.rules_ = StanceRules.from_lexicon(lexicon)
+        return lexicon, stance_categories(lexicon)
+
+    def _count(self, doc):
+        counts = Counter(
+            category for category, *_rest, voice in stance_document(doc, self._matcher, self.rules_)
+            if self.voice == "all" or voice == self.voice
+        )
+        return counts, voice_tokens(doc)[self.voice]
 
 
 def _check_texts(X) -> list[str]:

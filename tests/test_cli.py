@@ -123,3 +123,29 @@ def test_kwic_command_prints_aligned_lines(capsys):
     assert len({line.index("[") for line in lines}) == 1  # aligned
     code, out, err = run(capsys, "kwic", str(SEEDS), "zzzz")
     assert code == 0 and err == "framing: no match for 'zzzz'\n"
+
+
+def test_features_families(capsys, tmp_path):
+    out_csv = tmp_path / "all.csv"
+    assert run(capsys, "features", str(SEEDS), "--family", "all", "-o", str(out_csv))[0] == 0
+    table = pd.read_csv(out_csv)
+    assert table.groupby("family").size().to_dict() == {"actors": 150, "lexicon": 55, "sentiment": 20, "stance": 115}
+    code, out, _ = run(capsys, "features", str(SEEDS), "--lexicon", "stance")
+    stance = pd.read_csv(io.StringIO(out))
+    assert set(stance["family"]) == {"stance"} and set(stance["voice"]) == {"author", "quoted", "all"}
+
+
+def test_explain_stance_and_actors(capsys):
+    code, out, _ = run(capsys, "explain", str(SEEDS), "--lexicon", "stance", "--category", "attribution_distancing",
+                       "--doc", "002_a6a484f61ac67de1")
+    rows = pd.read_csv(io.StringIO(out))
+    assert rows["text"].tolist() == ["purporting to", "allegedly", "It is said", "claims"]
+    assert set(rows["voice"]) == {"author"}
+    code, out, _ = run(capsys, "explain", str(SEEDS), "--lexicon", "actors", "--category", "opposition.delegitimizing")
+    rows = pd.read_csv(io.StringIO(out))
+    # every delegitimizing label of the movement in the seeds is the regime's, quoted
+    assert rows[["doc_id", "text", "voice"]].values.tolist() == [
+        ["001_5362e26c78fa2d5c", "counter-revolutionary groups", "quoted"], ["001_5362e26c78fa2d5c", "Grouplets", "quoted"],
+        ["001_5362e26c78fa2d5c", "enemies of the people", "quoted"], ["001_5362e26c78fa2d5c", "ill-wishers", "quoted"],
+        ["004_2c98d8f5424ccb93", "terrorists", "quoted"],
+    ]

@@ -63,3 +63,27 @@ def test_fit_sets_only_trailing_underscore_attributes():
     added = set(vars(vec)) - before
     assert added == {"lexicon_", "feature_names_", "_matcher"}
     assert check_dont_overwrite_parameters is not None  # numeric-input check: does not apply to raw texts
+
+
+from framing.vectorizers import StanceVectorizer
+
+
+def test_stance_vectorizer_voices_and_rates():
+    texts = ['It may rain. He said "we may win."', "On May 19 we voted."]
+    author = StanceVectorizer().fit(texts)
+    X = author.transform(texts)
+    names = author.get_feature_names_out().tolist()
+    assert names[-2:] == ["question", "scare_quote"]
+    assert X[:, names.index("hedge")].tolist() == [1, 0]  # May 19 is the month
+    assert X[:, names.index("self_mention")].tolist() == [0, 1]
+    quoted = StanceVectorizer(voice="quoted", norm="per_1k").fit_transform(texts)
+    assert quoted[0, names.index("hedge")] == pytest.approx(1000 / 3)
+    with pytest.raises(FramingError, match="voice must be one of author, quoted, all"):
+        StanceVectorizer(voice="narrator").fit(texts)
+
+
+@pytest.mark.parametrize(
+    "check", [check_no_attributes_set_in_init, check_parameters_default_constructible, check_get_params_invariance, check_set_params]
+)
+def test_stance_vectorizer_estimator_checks(check):
+    check("StanceVectorizer", StanceVectorizer())

@@ -33,7 +33,7 @@ def lexicon_features(corpus: Corpus, lexicon: "str | Lexicon" = "framing", *, fa
     Returns one row per document and category: ``doc_id``, metadata columns,
     ``family``, ``lexicon``, ``category``, ``count``, ``n_tokens`` (word tokens,
     punctuation excluded) and ``per_1k``. Each ``count`` equals the number of rows
-    :func:`explain` returns for that document and category.
+    :func:`lexicon_matches` (and :func:`framing.explain`) returns for that document and category.
 
     Examples
     --------
@@ -55,30 +55,26 @@ def lexicon_features(corpus: Corpus, lexicon: "str | Lexicon" = "framing", *, fa
         for category, n in count_document(doc, matcher).items()
     ]
     counts = pd.DataFrame(rows, columns=["doc_id", "family", "lexicon", "category", "count"])
-    if counts.empty:
-        counts = pd.DataFrame([(corpus.doc_ids[0], family, lex.name, lex.category_names[0], 0)], columns=counts.columns)
-    return feature_table(corpus, counts, categories=lex.category_names).round({"per_1k": 2})
+    return feature_table(corpus, counts, family=family, lexicon=lex.name, categories=lex.category_names).round(
+        {"per_1k": 2}
+    )
 
 
-def explain(
+def lexicon_matches(
     corpus: Corpus,
     lexicon: "str | Lexicon" = "framing",
     *,
     doc_id: str | None = None,
     category: str | None = None,
 ) -> pd.DataFrame:
-    """Every match behind :func:`lexicon_features`: one row per matched stretch of text.
-
-    Columns: ``doc_id``, ``lexicon``, ``category``, ``pattern`` (the term as written in
-    the lexicon), ``text`` (as it stands in the document), ``start``/``end`` (character
-    span in ``clean_text``), ``token_start``/``token_end``, ``sentence``.
+    """Every match behind :func:`lexicon_features`; the columns are described in :func:`framing.explain`.
 
     Examples
     --------
     >>> import pandas as pd
     >>> from framing.corpus import load_corpus
     >>> corpus = load_corpus(pd.DataFrame({"text": ["The regime held a sham election."]}))
-    >>> explain(corpus, "framing", category="electoral_delegitimation")[["pattern", "text", "start", "end"]]
+    >>> lexicon_matches(corpus, "framing", category="electoral_delegitimation")[["pattern", "text", "start", "end"]]
       pattern  text  start  end
     0    sham  sham     18   22
     """

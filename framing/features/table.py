@@ -22,19 +22,34 @@ from framing.tokens import TokenizedText
 MATCH_COLUMNS = ["doc_id", "lexicon", "category", "pattern", "text", "start", "end", "token_start", "token_end", "sentence"]
 
 
-def feature_table(corpus: Corpus, counts: pd.DataFrame, *, categories: list[str], voices: list[str] | None = None) -> pd.DataFrame:
-    """Complete ``counts`` (``doc_id``, ``family``, ``lexicon``, ``category``, [``voice``], ``count``)
-    to every document x category (x voice), add ``n_tokens``, ``per_1k`` and the metadata."""
+def feature_table(
+    corpus: Corpus,
+    counts: pd.DataFrame,
+    *,
+    family: str,
+    lexicon: str,
+    categories: list[str],
+    voices: list[str] | None = None,
+    denominators: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Complete ``counts`` (``doc_id``, ``category``, [``voice``], ``count``) to every
+    document x category (x voice), add ``n_tokens``, ``per_1k`` and the metadata.
+
+    ``denominators`` (``doc_id``, [``voice``], ``n_tokens``) sets the denominator of each
+    rate; by default it is each document's word tokens.
+    """
     keys = ["doc_id", "category"] + (["voice"] if voices else [])
-    family, lexicon = counts["family"].iloc[0], counts["lexicon"].iloc[0]
     grid = pd.MultiIndex.from_product(
         [corpus.doc_ids, categories] + ([voices] if voices else []), names=keys
     ).to_frame(index=False)
     summed = counts.groupby(keys, sort=False)["count"].sum().reset_index() if len(counts) else counts[keys + ["count"]]
     table = grid.merge(summed, on=keys, how="left")
     table["count"] = table["count"].fillna(0).astype(np.int64)
-    n_tokens = pd.Series({d: corpus.tokens[d].n_words for d in corpus.doc_ids}, name="n_tokens")
-    table["n_tokens"] = table["doc_id"].map(n_tokens).astype(np.int64)
+    if denominators is None:
+        denominators = pd.DataFrame({"doc_id": corpus.doc_ids, "n_tokens": [corpus.tokens[d].n_words for d in corpus.doc_ids]})
+    on = [k for k in ("doc_id", "voice") if k in denominators.columns]
+    table = table.merge(denominators[on + ["n_tokens"]], on=on, how="left")
+    table["n_tokens"] = table["n_tokens"].astype(np.int64)
     table["per_1k"] = rate_per_1k(table["count"], table["n_tokens"])
     table.insert(1, "family", family)
     table.insert(2, "lexicon", lexicon)

@@ -1,6 +1,7 @@
 import pandas as pd
 
-from framing.features.lexicon import explain, lexicon_features, to_wide
+from framing.features import explain
+from framing.features.lexicon import lexicon_features, to_wide
 from framing.lexicon import lexicon_from_mapping
 
 LEX = lexicon_from_mapping(
