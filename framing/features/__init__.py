@@ -40,10 +40,11 @@ def explain(corpus: Corpus, lexicon: "str | Lexicon" = "framing", *, doc_id: str
     Examples
     --------
     >>> from framing.corpus import load_corpus
-    >>> corpus = load_corpus(pd.DataFrame({"text": ["The regime held a sham election."]}))
-    >>> explain(corpus, "framing", category="electoral_delegitimation")[["pattern", "text", "start", "end"]]
-      pattern  text  start  end
-    0    sham  sham     18   22
+    >>> corpus = load_corpus(pd.DataFrame({"text": ['It may be a sham, they said: "we may win".']}))
+    >>> explain(corpus, "stance", category="hedge")[["pattern", "text", "start", "voice"]]
+      pattern text  start   voice
+    0     may  may      3  author
+    1     may  may     33  quoted
     """
     lex = load_lexicon(lexicon)
     return _MATCHES[family_of(lex)](corpus, lex, doc_id=doc_id, category=category)
