@@ -5,14 +5,26 @@ The one path data takes::
     load_corpus -> Corpus (cleaned, tokenized once) -> feature families -> compare -> plots
 
 Everything a user needs is re-exported here; nothing is read from disk at import time.
+Charts live in :mod:`framing.plots`, saving and the notebook runner in :mod:`framing.figures`.
 """
 
+from framing.compare import (
+    cluster,
+    compare,
+    compare_groups,
+    compare_sentences,
+    group_shares,
+    profile_map,
+    profiles,
+    similarity,
+    tfidf_similarity,
+)
 from framing.corpus import Corpus, load_corpus
 from framing.errors import FramingError
 from framing.features import explain, family_features
 from framing.features.actors import actor_labels, actor_shares
 from framing.features.lexicon import lexicon_features, to_wide
-from framing.features.sentiment import actor_sentiment, sentence_sentiment, sentiment
+from framing.features.sentiment import actor_sentence_scores, actor_sentiment, sentence_sentiment, sentiment
 from framing.features.stance import stance_features
 from framing.keyness import collocations, distinctive_terms, keyness, kwic
 from framing.lexicon import Lexicon, list_lexicons, load_lexicon
@@ -23,6 +35,16 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Corpus",
+    "actor_sentence_scores",
+    "cluster",
+    "compare",
+    "compare_groups",
+    "compare_sentences",
+    "group_shares",
+    "profile_map",
+    "profiles",
+    "similarity",
+    "tfidf_similarity",
     "actor_labels",
     "actor_sentiment",
     "actor_shares",

@@ -82,6 +82,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default=None, metavar="OUT.csv", help="write the concordance as CSV instead")
     p.set_defaults(run=_run_kwic)
 
+    p = sub.add_parser("figures", help="run every notebook headlessly and rewrite figures/",
+                       description="Execute notebooks/NN_*.ipynb in order on the seeds (or --corpus) and write their "
+                                   "charts into figures/ (or --out). Output is deterministic. Run it in the project folder.")
+    p.add_argument("--corpus", default=None, metavar="PATH", help="corpus to analyse (default: seeds)")
+    p.add_argument("--text-col", default="text", help="text column of a table corpus (default: text)")
+    p.add_argument("--by", default=None, metavar="COL", help="grouping column (default: outlet)")
+    p.add_argument("--contrast", default=None, metavar="COL",
+                   help="column with few groups for two-sided contrasts (default: affiliation for the seeds, else --by)")
+    p.add_argument("--target", default=None, metavar="G", help="group of --contrast set against the rest")
+    p.add_argument("--out", default="figures", metavar="DIR", help="output folder (default: figures)")
+    p.add_argument("--only", action="append", default=None, metavar="NN", help="run only notebooks starting with NN")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(run=_run_figures)
+
     p = sub.add_parser("lexicons", help="list bundled and user lexicons, or show one",
                        description="List lexicons with version and category counts; with NAME, show its categories.")
     p.add_argument("name", nargs="?", default=None, help="a lexicon name or path to show in detail")
@@ -179,6 +193,23 @@ def _run_kwic(args) -> None:
         print(format_kwic(table))
 
 
+def _run_figures(args) -> None:
+    from framing.figures import run_notebooks
+
+    seeds = args.corpus is None
+    by = args.by or "outlet"
+    parameters = {
+        "CORPUS": args.corpus or "seeds",
+        "TEXT_COL": args.text_col,
+        "BY": by,
+        "CONTRAST": args.contrast or ("affiliation" if seeds else by),
+        "TARGET": args.target if args.target is not None else ("outside" if seeds and not args.contrast else None),
+        "OUT": str(Path(args.out).resolve()) if Path(args.out).is_absolute() or args.out != "figures" else "figures",
+    }
+    ran = run_notebooks(parameters, only=args.only, progress=not args.quiet)
+    print(f"framing: ran {len(ran)} notebooks; figures in {args.out}", file=sys.stderr)
+
+
 def _run_lexicons(args) -> None:
     from framing.lexicon import list_lexicons, load_lexicon
 
@@ -203,10 +234,7 @@ def _run_lexicons(args) -> None:
 
 def _run_corpus(args) -> None:
     corpus = _load(args)
-    docs = corpus.metadata().copy()
-    docs["n_tokens"] = [corpus.tokens[d].n_words for d in corpus.doc_ids]
-    docs["n_sentences"] = [len(corpus.tokens[d].sentences) for d in corpus.doc_ids]
-    docs["lines_removed"] = docs["doc_id"].map(corpus.cleaning_report.groupby("doc_id").size()).fillna(0).astype(int)
+    docs = corpus.overview()
     shown = [c for c in docs.columns if c not in ("evidence",)]
     print(f"{len(corpus)} documents from {corpus.source}\n")
     print(docs[shown].to_string(index=False))

@@ -70,6 +70,16 @@ class Corpus:
         """Tokens, sentences and quotations of each document's ``clean_text``, computed on first use."""
         return {doc_id: tokenize(text) for doc_id, text in zip(self.documents["doc_id"], self.documents["clean_text"])}
 
+    def overview(self) -> pd.DataFrame:
+        """One row per document: ``doc_id``, metadata, ``n_tokens``, ``n_sentences``, ``lines_removed``, ``is_empty``."""
+        table = self.metadata().copy()
+        table["n_tokens"] = [self.tokens[d].n_words for d in self.doc_ids]
+        table["n_sentences"] = [len(self.tokens[d].sentences) for d in self.doc_ids]
+        removed = self.cleaning_report.groupby("doc_id").size()
+        table["lines_removed"] = table["doc_id"].map(removed).fillna(0).astype(int)
+        table["is_empty"] = self.documents["is_empty"].to_numpy()
+        return table
+
     def metadata(self) -> pd.DataFrame:
         """``doc_id`` and the metadata columns."""
         return self.documents[["doc_id", *self.metadata_columns]]

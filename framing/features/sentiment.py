@@ -100,6 +100,17 @@ def actor_sentences(corpus: Corpus, lexicon="actors") -> pd.DataFrame:
     return pd.DataFrame(sorted(rows), columns=["doc_id", "sentence", "actor"])
 
 
+def actor_sentence_scores(corpus: Corpus, lexicon="actors") -> pd.DataFrame:
+    """One row per (sentence, actor it mentions): metadata, ``actor``, ``sentence``, ``text``, ``compound``.
+
+    The sentence-level scores behind :func:`actor_sentiment`, ready for
+    :func:`framing.compare.compare_sentences` (which adds bootstrap intervals).
+    """
+    scores = sentence_sentiment(corpus)
+    mentions = actor_sentences(corpus, lexicon).merge(scores, on=["doc_id", "sentence"])
+    return corpus.metadata().merge(mentions, on="doc_id", how="right")
+
+
 def actor_sentiment(corpus: Corpus, lexicon="actors", *, by: str | None = None) -> pd.DataFrame:
     """Sentiment of the sentences that mention each actor, per document (or per group with ``by``).
 

@@ -1,0 +1,425 @@
+"""Compare groups of documents: pooled rates with bootstrap intervals, permutation tests,
+similarity, clustering and a 2-D map. Tables in, tables out.
+
+Uncertainty is honest about the unit of resampling. With at least ``min_docs``
+documents in every group, documents are resampled (the unit a reader cares about).
+With fewer (the seeds have one article per outlet), sentences are resampled within
+each document, which treats sentences as independent and so understates the
+uncertainty of an outlet's habit: the output says which was done, in ``resampled``.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+from scipy.cluster.hierarchy import linkage
+from sklearn.decomposition import PCA
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.manifold import MDS
+from sklearn.metrics.pairwise import cosine_similarity
+from sklearn.preprocessing import StandardScaler
+
+from framing.corpus import Corpus
+from framing.errors import FramingError
+from framing.features import explain
+from framing.lexicon import load_lexicon
+from framing.measures import benjamini_hochberg
+
+DOCUMENTS = "documents"
+SENTENCES = "sentences within documents"
+
+
+# --------------------------------------------------------------------------- resampling units
+
+
+def _cell_keys(features: pd.DataFrame) -> list[str]:
+    return ["category", "voice"] if "voice" in features.columns else ["category"]
+
+
+def _check_counts(features: pd.DataFrame, by: str) -> None:
+    missing = [c for c in ("doc_id", "category", "count", "n_tokens") if c not in features.columns]
+    if missing:
+        raise FramingError(
+            f"compare needs a count feature table (lexicon, stance or actors); missing columns: {', '.join(missing)}"
+        )
+    if by not in features.columns:
+        available = [c for c in features.columns if c not in ("count", "n_tokens", "per_1k")]
+        raise FramingError(f"unknown column '{by}'; available: {', '.join(available)}")
+
+
+def _resolve_lexicons(names, lexicons) -> dict:
+    given = {}
+    for lex in lexicons or []:
+        loaded = load_lexicon(lex)
+        given[loaded.name] = loaded
+    resolved = {}
+    for name in names:
+        if name in given:
+            resolved[name] = given[name]
+            continue
+        try:
+            resolved[name] = load_lexicon(name)
+        except FramingError:
+            raise FramingError(
+                f"the features come from lexicon '{name}', which cannot be found by name: pass lexicons=[...] "
+                "with the lexicon (or its path) used to compute them"
+            ) from None
+    return resolved
+
+
+def sentence_units(corpus: Corpus, features: pd.DataFrame, lexicons=None) -> pd.DataFrame:
+    """Counts and token totals per sentence, for each category (and voice) of ``features``.
+
+    Built from the same match records :func:`framing.explain` returns, so the sentence
+    counts of a document add up to its count in ``features``. ``lexicons`` gives the
+    lexicons (objects or paths) behind ``features`` when their names alone cannot be
+    loaded. Columns: ``doc_id``, ``sentence``, ``category``, [``voice``], ``count``, ``n_tokens``.
+    """
+    keys = _cell_keys(features)
+    voiced = "voice" in keys
+    token_rows, match_rows = [], []
+    for d, doc in corpus.tokens.items():
+        n_sent = max(len(doc.sentences), 1)
+        sentence = doc.token_sentence
+        words = doc.is_word
+        quoted = words & doc.in_quote if voiced else words
+        totals = {"all": np.bincount(sentence[words], minlength=n_sent)}
+        if voiced:
+            totals["quoted"] = np.bincount(sentence[quoted], minlength=n_sent)
+            totals["author"] = totals["all"] - totals["quoted"]
+        for voice, values in totals.items():
+            token_rows.extend((d, s, voice, int(v)) for s, v in enumerate(values))
+        if voiced:  # quoted_share: quoted tokens per sentence, over all tokens
+            match_rows.extend((d, s, "quoted_share", "all", int(v)) for s, v in enumerate(totals["quoted"]) if v)
+    tokens = pd.DataFrame(token_rows, columns=["doc_id", "sentence", "voice", "n_tokens"])
+    for lexicon in _resolve_lexicons(features["lexicon"].unique(), lexicons).values():
+        rows = explain(corpus, lexicon)
+        if rows.empty:
+            continue
+        sentence = [int(corpus.tokens[d].token_sentence[t]) if len(corpus.tokens[d]) else 0
+                    for d, t in zip(rows["doc_id"], rows["token_start"])]
+        voice = rows["voice"] if "voice" in rows.columns else ["all"] * len(rows)
+        match_rows.extend(zip(rows["doc_id"], sentence, rows["category"], voice, [1] * len(rows)))
+    matches = pd.DataFrame(match_rows, columns=["doc_id", "sentence", "category", "voice", "count"])
+    matches = matches.groupby(["doc_id", "sentence", "category", "voice"], as_index=False)["count"].sum()
+    cells = features[keys].drop_duplicates()
+    if not voiced:
+        cells = cells.assign(voice="all")
+    grid = cells.merge(tokens, on="voice")
+    units = grid.merge(matches, on=["doc_id", "sentence", "category", "voice"], how="left")
+    units["count"] = units["count"].fillna(0).astype(np.int64)
+    columns = ["doc_id", "sentence", "category"] + (["voice"] if voiced else []) + ["count", "n_tokens"]
+    return units[columns]
+
+
+def _bootstrap_rates(counts: np.ndarray, tokens: np.ndarray, strata: np.ndarray, n_boot: int, rng) -> np.ndarray:
+    """Rates per 1,000 of ``n_boot`` resamples: units resampled with replacement within each stratum.
+
+    ``counts`` is units x cells, ``tokens`` units (or units x cells); returns n_boot x cells.
+    """
+    picks = []
+    for s in np.unique(strata):
+        members = np.flatnonzero(strata == s)
+        picks.append(members[rng.integers(0, len(members), size=(n_boot, len(members)))])
+    index = np.concatenate(picks, axis=1)
+    c = counts[index].sum(axis=1)
+    t = tokens[index].sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(t > 0, c / t * 1000.0, np.nan)
+
+
+# --------------------------------------------------------------------------- group rates
+
+
+def compare(
+    features: pd.DataFrame,
+    by: str = "outlet",
+    *,
+    corpus: Corpus | None = None,
+    n_boot: int = 2000,
+    level: float = 0.95,
+    min_docs: int = 5,
+    min_matches: int = 5,
+    seed: int = 0,
+    lexicons=None,
+) -> pd.DataFrame:
+    """Pooled rate per 1,000 tokens of each category for each group, with a bootstrap interval.
+
+    Parameters
+    ----------
+    features : DataFrame
+        A count feature table (``lexicon_features``, ``stance_features``, ``actor_features``).
+    by : str
+        The grouping column (any metadata column in ``features``).
+    corpus : Corpus, optional
+        Needed to resample sentences when a group has fewer than ``min_docs`` documents.
+    n_boot, level, seed
+        Bootstrap resamples, interval level, random seed (results are reproducible).
+    min_docs : int
+        Resample documents when every group has at least this many; else sentences.
+    min_matches : int
+        ``warning`` flags figures resting on fewer matches than this.
+    lexicons : list, optional
+        The lexicons (objects or paths) behind ``features``, if not loadable by name.
+
+    Returns
+    -------
+    DataFrame
+        ``group``, ``category``, [``voice``], ``count``, ``n_tokens``, ``per_1k`` (pooled:
+        total count over total tokens), ``ci_low``, ``ci_high``, ``n_docs``, ``resampled``
+        (``documents`` or ``sentences within documents``), ``warning``.
+    """
+    _check_counts(features, by)
+    keys = _cell_keys(features)
+    table = features.assign(group=features[by].astype(str))
+    pooled = table.groupby(["group"] + keys, sort=True).agg(
+        count=("count", "sum"), n_tokens=("n_tokens", "sum"), n_docs=("doc_id", "nunique")
+    ).reset_index()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pooled["per_1k"] = np.where(pooled["n_tokens"] > 0, pooled["count"] / pooled["n_tokens"] * 1000.0, np.nan)
+    by_docs = pooled.groupby("group")["n_docs"].max().min() >= min_docs
+    if not by_docs and corpus is None:
+        raise FramingError(
+            f"a group has fewer than {min_docs} documents: pass corpus= to resample sentences within documents "
+            "(or lower min_docs)"
+        )
+    rng = np.random.default_rng(seed)
+    alpha = (1 - level) / 2
+    lows, highs = [], []
+    if by_docs:
+        units = table.rename(columns={"doc_id": "unit"}).assign(stratum=0)
+    else:
+        units = sentence_units(corpus, features, lexicons)
+        units = units.merge(table[["doc_id", "group"]].drop_duplicates(), on="doc_id")
+        units = units.assign(unit=units["doc_id"] + "#" + units["sentence"].astype(str), stratum=units["doc_id"])
+    for group, part in units.groupby("group", sort=True):
+        wide_c = part.pivot_table(index=["stratum", "unit"], columns=keys, values="count", aggfunc="sum", fill_value=0)
+        wide_t = part.pivot_table(index=["stratum", "unit"], columns=keys, values="n_tokens", aggfunc="sum", fill_value=0)
+        strata = wide_c.index.get_level_values("stratum").to_numpy()
+        rates = _bootstrap_rates(wide_c.to_numpy(float), wide_t.to_numpy(float), strata, n_boot, rng)
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a cell with no tokens in any resample: NaN interval
+            low = np.nanquantile(rates, alpha, axis=0)
+            high = np.nanquantile(rates, 1 - alpha, axis=0)
+        cells = wide_c.columns.to_frame(index=False)
+        cells["group"] = group
+        cells["ci_low"], cells["ci_high"] = low, high
+        lows.append(cells)
+    intervals = pd.concat(lows, ignore_index=True) if lows else pd.DataFrame(columns=["group", *keys, "ci_low", "ci_high"])
+    out = pooled.merge(intervals, on=["group"] + keys, how="left")
+    out["resampled"] = DOCUMENTS if by_docs else SENTENCES
+    out["warning"] = np.where(out["count"] < min_matches, "rests on " + out["count"].astype(str) + " match(es)", "")
+    columns = ["group", *keys, "count", "n_tokens", "per_1k", "ci_low", "ci_high", "n_docs", "resampled", "warning"]
+    return out[columns]
+
+
+# --------------------------------------------------------------------------- differences
+
+
+def compare_groups(
+    features: pd.DataFrame,
+    by: str,
+    target: str | None = None,
+    reference: str | None = None,
+    *,
+    corpus: Corpus | None = None,
+    n_perm: int = 5000,
+    min_docs: int = 5,
+    min_matches: int = 5,
+    seed: int = 0,
+    lexicons=None,
+) -> pd.DataFrame:
+    """Difference in rate between ``target`` and ``reference`` (default: all other groups), per category.
+
+    The p-value is a two-sided permutation test: units (documents, or sentences when a
+    group has fewer than ``min_docs`` documents) are shuffled between the two sides
+    ``n_perm`` times; p = (1 + #{|perm diff| >= |observed diff|}) / (1 + n_perm).
+    ``p_adjusted`` applies Benjamini-Hochberg across the categories compared. With
+    ``target=None`` the first group (in sorted order) is the target. The
+    effect size is ``log_ratio``, log2 of the ratio of rates (zero counts -> 0.5, as
+    Hardie 2014).
+
+    Returns
+    -------
+    DataFrame
+        ``target``, ``reference``, ``category``, [``voice``], ``count_target``,
+        ``count_reference``, ``per_1k_target``, ``per_1k_reference``, ``difference``,
+        ``log_ratio``, ``p_value``, ``p_adjusted``, ``resampled``, ``warning``.
+    """
+    _check_counts(features, by)
+    keys = _cell_keys(features)
+    groups = features[by].astype(str)
+    known = sorted(groups.unique())
+    target = known[0] if target is None else str(target)
+    for g in [target] + ([reference] if reference is not None else []):
+        if g not in known:
+            raise FramingError(f"unknown group '{g}' in column '{by}'; groups: {', '.join(known)}")
+    side = np.where(groups == target, "t", np.where((groups == reference) if reference is not None else True, "r", ""))
+    table = features.assign(side=side)
+    table = table[table.side != ""]
+    n_docs = table.groupby("side")["doc_id"].nunique()
+    by_docs = n_docs.min() >= min_docs
+    if by_docs:
+        units = table.assign(unit=table["doc_id"])
+    else:
+        if corpus is None:
+            raise FramingError(f"a side has fewer than {min_docs} documents: pass corpus= to permute sentences")
+        units = sentence_units(corpus, features, lexicons).merge(table[["doc_id", "side"]].drop_duplicates(), on="doc_id")
+        units = units.assign(unit=units["doc_id"] + "#" + units["sentence"].astype(str))
+    wide_c = units.pivot_table(index=["side", "unit"], columns=keys, values="count", aggfunc="sum", fill_value=0)
+    wide_t = units.pivot_table(index=["side", "unit"], columns=keys, values="n_tokens", aggfunc="sum", fill_value=0)
+    is_t = wide_c.index.get_level_values("side").to_numpy() == "t"
+    c, t = wide_c.to_numpy(float), wide_t.to_numpy(float)
+
+    def difference(mask):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rate_t = c[mask].sum(0) / t[mask].sum(0) * 1000.0
+            rate_r = c[~mask].sum(0) / t[~mask].sum(0) * 1000.0
+        return rate_t - rate_r
+
+    observed = difference(is_t)
+    rng = np.random.default_rng(seed)
+    exceed = np.zeros(len(observed))
+    for _ in range(n_perm):
+        perm = rng.permutation(is_t)
+        exceed += np.abs(difference(perm)) >= np.abs(observed) - 1e-12
+    p = (1 + exceed) / (1 + n_perm)
+    out = wide_c.columns.to_frame(index=False)
+    count_t, count_r = c[is_t].sum(0), c[~is_t].sum(0)
+    tok_t, tok_r = t[is_t].sum(0), t[~is_t].sum(0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["per_1k_target"] = np.where(tok_t > 0, count_t / tok_t * 1000, np.nan)
+        out["per_1k_reference"] = np.where(tok_r > 0, count_r / tok_r * 1000, np.nan)
+        out["log_ratio"] = np.log2((np.where(count_t == 0, 0.5, count_t) / tok_t) / (np.where(count_r == 0, 0.5, count_r) / tok_r))
+    out.insert(0, "reference", reference if reference is not None else "rest")
+    out.insert(0, "target", target)
+    out["count_target"], out["count_reference"] = count_t.astype(int), count_r.astype(int)
+    out["difference"] = observed
+    out["p_value"] = np.where(np.isnan(observed), np.nan, p)
+    out["p_adjusted"] = benjamini_hochberg(out["p_value"].to_numpy())
+    out["resampled"] = DOCUMENTS if by_docs else SENTENCES
+    total = (count_t + count_r).astype(int)
+    out["warning"] = np.where(total < min_matches, "rests on " + total.astype(str) + " match(es)", "")
+    columns = ["target", "reference", *keys, "count_target", "count_reference", "per_1k_target", "per_1k_reference",
+               "difference", "log_ratio", "p_value", "p_adjusted", "resampled", "warning"]
+    return out[columns].sort_values("p_value", kind="mergesort").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- sentences: sentiment
+
+
+def compare_sentences(
+    sentences: pd.DataFrame, by: str | list[str], *, value: str = "compound", n_boot: int = 2000, level: float = 0.95,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Mean of a sentence-level value per group, with a bootstrap interval over sentences.
+
+    ``sentences`` is e.g. :func:`framing.sentence_sentiment` joined to metadata, or the
+    sentences mentioning each actor. Returns ``by`` columns, ``mean``, ``ci_low``,
+    ``ci_high``, ``n_sentences``, ``n_docs``.
+    """
+    keys = [by] if isinstance(by, str) else list(by)
+    missing = [k for k in keys + [value] if k not in sentences.columns]
+    if missing:
+        raise FramingError(f"unknown column(s) {', '.join(missing)}; available: {', '.join(sentences.columns)}")
+    rng = np.random.default_rng(seed)
+    alpha = (1 - level) / 2
+    rows = []
+    for key, part in sentences.groupby(keys, sort=True):
+        values = part[value].to_numpy(float)
+        means = values[rng.integers(0, len(values), size=(n_boot, len(values)))].mean(axis=1)
+        row = dict(zip(keys, key if isinstance(key, tuple) else (key,)))
+        row.update(mean=values.mean(), ci_low=np.quantile(means, alpha), ci_high=np.quantile(means, 1 - alpha),
+                   n_sentences=len(values), n_docs=part["doc_id"].nunique() if "doc_id" in part else np.nan)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=keys + ["mean", "ci_low", "ci_high", "n_sentences", "n_docs"])
+
+
+def group_shares(shares: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Pool :func:`framing.actor_shares` over the documents of each group:
+    ``group``, ``actor``, ``connotation``, ``count``, ``mentions``, ``share``."""
+    if by not in shares.columns:
+        raise FramingError(f"unknown column '{by}'; available: {', '.join(shares.columns)}")
+    pooled = shares.assign(group=shares[by].astype(str)).groupby(["group", "actor", "connotation"], sort=False)["count"].sum()
+    table = pooled.reset_index()
+    table["mentions"] = table.groupby(["group", "actor"])["count"].transform("sum")
+    table["share"] = (table["count"] / table["mentions"]).where(table["mentions"] > 0)
+    return table
+
+
+# --------------------------------------------------------------------------- similarity and maps
+
+
+def profiles(features: pd.DataFrame, by: str | None = None, *, value: str = "per_1k") -> pd.DataFrame:
+    """Feature profiles: documents (or groups, pooled) x categories (x voice) of rates per 1,000."""
+    _check_counts(features, by or "doc_id")
+    keys = _cell_keys(features)
+    column = features["category"] if len(keys) == 1 else features["category"] + ":" + features["voice"]
+    table = features.assign(_feature=column)
+    if by is None:
+        return table.pivot_table(index="doc_id", columns="_feature", values=value, sort=False).rename_axis(columns=None)
+    pooled = table.groupby([by, "_feature"], sort=False)[["count", "n_tokens"]].sum()
+    rates = (pooled["count"] / pooled["n_tokens"] * 1000.0).unstack("_feature")
+    return rates.rename_axis(index=None, columns=None)
+
+
+def similarity(matrix: pd.DataFrame) -> pd.DataFrame:
+    """Cosine similarity between the rows of a profile matrix (NaN treated as 0)."""
+    values = matrix.fillna(0.0).to_numpy(float)
+    return pd.DataFrame(cosine_similarity(values), index=matrix.index, columns=matrix.index)
+
+
+def tfidf_similarity(corpus: Corpus, by: str | None = None, *, ngram_range=(1, 1), stopwords="english") -> pd.DataFrame:
+    """Cosine similarity of TF-IDF vectors of documents, or of groups (their documents pooled)."""
+    from framing.keyness import _passthrough, doc_terms, load_stopwords
+
+    stop = load_stopwords(stopwords)
+    terms = {d: doc_terms(doc, ngram_range, stop) for d, doc in corpus.tokens.items()}
+    if by is not None:
+        groups = corpus.groups(by)
+        pooled: dict[str, list] = {}
+        for d in corpus.doc_ids:
+            pooled.setdefault(groups[d], []).extend(terms[d])
+        terms = dict(sorted(pooled.items()))
+    matrix = TfidfVectorizer(analyzer=_passthrough).fit_transform(list(terms.values()))
+    labels = list(terms)
+    return pd.DataFrame(cosine_similarity(matrix), index=labels, columns=labels)
+
+
+def cluster(similarity_matrix: pd.DataFrame, method: str = "average") -> np.ndarray:
+    """Hierarchical clustering (scipy ``linkage``) on 1 - cosine similarity; returns the linkage matrix."""
+    from scipy.spatial.distance import squareform
+
+    distance = np.clip(1.0 - similarity_matrix.to_numpy(float), 0.0, None)
+    np.fill_diagonal(distance, 0.0)
+    return linkage(squareform(distance, checks=False), method=method)
+
+
+def profile_map(matrix: pd.DataFrame, *, method: str = "pca", seed: int = 0) -> pd.DataFrame:
+    """2-D map of rows by profile: PCA on standardized columns, or metric MDS on cosine distance.
+
+    Returns ``x``, ``y`` indexed like ``matrix``; with PCA, ``explained`` (in
+    ``DataFrame.attrs``) holds the variance share of each axis.
+    """
+    values = matrix.fillna(0.0)
+    values = values.loc[:, values.std() > 0]
+    if len(values) < 2 or values.shape[1] < 2:
+        raise FramingError("a 2-D map needs at least two rows and two varying features")
+    if method == "pca":
+        model = PCA(n_components=2, random_state=seed)
+        coords = model.fit_transform(StandardScaler().fit_transform(values))
+        out = pd.DataFrame(coords, index=matrix.index, columns=["x", "y"])
+        out.attrs["explained"] = model.explained_variance_ratio_.round(4).tolist()
+        return out
+    if method == "mds":
+        distance = np.clip(1 - cosine_similarity(values.to_numpy(float)), 0, None)
+        np.fill_diagonal(distance, 0.0)
+        try:  # scikit-learn >= 1.9
+            model = MDS(n_components=2, metric="precomputed", init="classical_mds", n_init=1, random_state=seed)
+        except TypeError:  # older releases
+            model = MDS(n_components=2, dissimilarity="precomputed", n_init=4, random_state=seed)
+        coords = model.fit_transform(distance)
+        return pd.DataFrame(coords, index=matrix.index, columns=["x", "y"])
+    raise FramingError(f"method must be 'pca' or 'mds', got {method!r}")

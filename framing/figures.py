@@ -1,0 +1,132 @@
+"""Figures on disk: deterministic saving, project paths, and running the notebooks.
+
+:func:`save` writes a matplotlib figure as PNG with no timestamp or software
+metadata, so the same data gives the same bytes. :func:`run_notebooks` executes the
+analysis notebooks in order (``notebooks/NN_*.ipynb``) with nbclient, injecting
+parameters after each notebook's cell tagged ``parameters`` (as papermill does),
+and never writes outputs back into the notebooks.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from matplotlib.figure import Figure
+
+from framing.errors import FramingError
+
+NOTEBOOK_PATTERN = re.compile(r"^\d\d_.+\.ipynb$")
+
+
+def project_root(start: Path | None = None) -> Path | None:
+    """The framing project folder (it holds ``pyproject.toml`` and ``notebooks/``), searched upward from ``start``."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "pyproject.toml").is_file() and (folder / "notebooks").is_dir():
+            return folder
+    return None
+
+
+def project_path(path: str | Path) -> Path:
+    """Resolve ``path``: as given if absolute or present here, else relative to the project root.
+
+    Notebooks use it so that ``"seeds"`` and ``"figures"`` work whether the kernel
+    runs in ``notebooks/`` (JupyterLab) or in the project root (``framing figures``).
+    """
+    path = Path(path)
+    if path.is_absolute() or path.exists():
+        return path
+    root = project_root()
+    return (root / path) if root is not None else path
+
+
+def canvas(width: float = 7.0, height: float = 4.0) -> tuple[Figure, object]:
+    """A new figure with one Axes, in the house style, not registered with pyplot."""
+    from framing.plots import style
+
+    with style():
+        fig = Figure(figsize=(width, height), layout="constrained")
+        ax = fig.add_subplot()
+    return fig, ax
+
+
+def save(fig: Figure, out_dir: str | Path, name: str) -> Path:
+    """Write ``fig`` to ``out_dir/name.png`` reproducibly (no date, no software tag) and return the path."""
+    from framing.plots import style
+
+    folder = project_path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    with style():
+        fig.savefig(path, format="png", metadata={"Software": None})
+    return path
+
+
+def notebooks(folder: Path) -> list[Path]:
+    """The analysis notebooks of ``folder``, in run order."""
+    return sorted(p for p in folder.iterdir() if NOTEBOOK_PATTERN.match(p.name))
+
+
+def _inject(nb, parameters: dict):
+    import nbformat
+
+    source = "# injected by `framing figures`\n" + "\n".join(f"{k} = {v!r}" for k, v in parameters.items())
+    cell = nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]})
+    for i, existing in enumerate(nb.cells):
+        if "parameters" in existing.get("metadata", {}).get("tags", []):
+            nb.cells.insert(i + 1, cell)
+            return nb
+    raise FramingError("notebook has no cell tagged 'parameters'; tag the cell that sets CORPUS, BY, ... ")
+
+
+def run_notebooks(
+    parameters: dict | None = None,
+    *,
+    root: Path | None = None,
+    only: list[str] | None = None,
+    progress: bool = True,
+    timeout: int = 900,
+) -> list[Path]:
+    """Execute the notebooks of ``root/notebooks`` in order, with ``parameters`` injected.
+
+    Returns the notebooks run. A failing cell raises a one-line :class:`FramingError`
+    naming the notebook, the cell and the error.
+    """
+    try:
+        import nbformat
+        from nbclient import NotebookClient
+        from nbclient.exceptions import CellExecutionError
+        from tqdm import tqdm
+    except ImportError as exc:
+        raise FramingError(f"running notebooks needs the notebooks extra ({exc.name} is missing): "
+                           "python -m pip install -e \".[notebooks]\" -c constraints.txt") from None
+
+    root = root or project_root()
+    if root is None:
+        raise FramingError("notebooks/ not found: run `framing figures` inside the framing project folder")
+    paths = notebooks(root / "notebooks")
+    if only:
+        paths = [p for p in paths if any(p.name.startswith(o) for o in only)]
+    if not paths:
+        raise FramingError(f"{root / 'notebooks'}: no notebooks named NN_*.ipynb")
+    bar = tqdm(total=len(paths), unit="notebook", disable=not progress, file=sys.stderr, position=0)
+    for path in paths:
+        nb = _inject(nbformat.read(path, as_version=4), parameters or {})
+        client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(root)}})
+        code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+        steps = tqdm(total=len(code), unit="step", desc=path.stem, leave=False, disable=not progress, file=sys.stderr, position=1)
+        with client.setup_kernel(stderr=subprocess.DEVNULL):  # errors come back as messages, not stderr
+            for i in code:
+                try:
+                    client.execute_cell(nb.cells[i], i)
+                except CellExecutionError as exc:
+                    last = [line for line in str(exc).strip().splitlines() if line.strip()][-1]
+                    raise FramingError(f"{path.name}: cell {i} failed: {last}") from None
+                steps.update()
+        steps.close()
+        bar.update()
+    bar.close()
+    return paths

@@ -1,0 +1,328 @@
+"""Charts: pure matplotlib, each drawing on an ``Axes`` it is given (or returning a
+``Figure`` for multi-panel charts). No statistics are computed here and nothing is
+written to disk: the inputs are the tables of :mod:`framing.compare` and
+:mod:`framing.keyness`, and :func:`framing.figures.save` writes files.
+
+Colours are the Okabe-Ito palette (safe for the common colour-vision deficiencies);
+sequential maps use ``cividis``.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from functools import wraps
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from scipy.cluster.hierarchy import dendrogram
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+CONNOTATION_COLOURS = {
+    "delegitimizing": "#D55E00", "neutral": "#BBBBBB", "legitimizing": "#56B4E9", "valorizing": "#009E73",
+}
+STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "axes.labelsize": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.prop_cycle": mpl.cycler(color=OKABE_ITO),
+    "figure.dpi": 100,
+    "savefig.dpi": 150,
+    "svg.hashsalt": "framing",
+    "svg.fonttype": "path",
+    "path.simplify": True,
+}
+
+
+@contextmanager
+def style():
+    """The house style, as a context: ``with plots.style(): fig = ...``."""
+    with mpl.rc_context(STYLE):
+        yield
+
+
+def _styled(function):
+    """Draw in the house style whatever the caller's rcParams are."""
+
+    @wraps(function)
+    def wrapper(*args, **kwargs):
+        with style():
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+def _colours(labels) -> dict:
+    return {label: OKABE_ITO[i % len(OKABE_ITO)] for i, label in enumerate(labels)}
+
+
+def _pretty(name: str) -> str:
+    return str(name).replace("_", " ")
+
+
+# --------------------------------------------------------------------------- corpus
+
+
+@_styled
+def document_sizes(overview: pd.DataFrame, ax: Axes, *, by: str | None = None) -> Axes:
+    """Horizontal bars of word tokens per document (input: :meth:`framing.Corpus.overview`),
+    coloured by group, with the number of lines cleaning removed."""
+    groups = overview[by].astype(str) if by else pd.Series([""] * len(overview))
+    colours = _colours(list(dict.fromkeys(groups)))
+    labels = [f"{d[:12]} ({g})" if g else d for d, g in zip(overview["doc_id"], groups)]
+    ax.barh(range(len(overview)), overview["n_tokens"], color=[colours[g] for g in groups])
+    for i, (n, removed) in enumerate(zip(overview["n_tokens"], overview["lines_removed"])):
+        ax.text(n, i, f"  {n} tokens, {removed} lines cleaned", va="center", fontsize=7)
+    ax.set_yticks(range(len(overview)), labels)
+    ax.invert_yaxis()
+    ax.set_xlim(0, overview["n_tokens"].max() * 1.45 if len(overview) else 1)
+    ax.set_xlabel("word tokens after cleaning")
+    ax.set_title("Documents" + (f" by {by}" if by else ""))
+    return ax
+
+
+# --------------------------------------------------------------------------- heatmap
+
+
+@_styled
+def rate_heatmap(rates: pd.DataFrame, ax: Axes, *, value: str = "per_1k", voice: str | None = None, fmt: str = "{:.1f}") -> Axes:
+    """Groups x categories heatmap of a :func:`framing.compare.compare` table, each cell annotated.
+
+    Cells whose figure rests on few matches (non-empty ``warning``) are annotated in italics.
+    """
+    table = rates if voice is None or "voice" not in rates else rates[rates["voice"] == voice]
+    grid = table.pivot_table(index="group", columns="category", values=value, sort=False)
+    warn = table.assign(w=table["warning"].astype(bool)).pivot_table(index="group", columns="category", values="w", sort=False, aggfunc="max")
+    image = ax.imshow(grid.to_numpy(float), cmap="cividis", aspect="auto")
+    ax.set_xticks(range(grid.shape[1]), [_pretty(c) for c in grid.columns], rotation=40, ha="right")
+    ax.set_yticks(range(grid.shape[0]), grid.index)
+    finite = grid.to_numpy(float)[np.isfinite(grid.to_numpy(float))]
+    middle = (finite.min() + finite.max()) / 2 if finite.size else 0
+    for i in range(grid.shape[0]):
+        for j in range(grid.shape[1]):
+            v = grid.iat[i, j]
+            if np.isfinite(v):
+                ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=7,
+                        color="black" if v > middle else "white", style="italic" if warn.iat[i, j] else "normal")
+    ax.set_title(f"Rate per 1,000 tokens{'' if voice is None else f' ({voice} voice)'}; italics: fewer than 5 matches")
+    ax.figure.colorbar(image, ax=ax, shrink=0.8, label="per 1,000 tokens")
+    return ax
+
+
+# --------------------------------------------------------------------------- keyness
+
+
+@_styled
+def keyness_bars(table: pd.DataFrame, ax: Axes, *, group: str | None = None, measure: str | None = None, top: int = 8) -> Axes:
+    """Diverging bars of the top over- and under-used terms of one group in a :func:`framing.keyness` table."""
+    measure = measure or _measure_of(table)
+    group = group if group is not None else table["group"].iloc[0]
+    part = table[(table["group"] == group) & (~table["low_count"] | (table[measure] < 0))]
+    over = part[part[measure] > 0].nlargest(top, measure)
+    under = part[part[measure] < 0].nsmallest(top, measure)
+    shown = pd.concat([over, under.iloc[::-1]]).iloc[::-1]
+    colours = [OKABE_ITO[0] if v > 0 else OKABE_ITO[1] for v in shown[measure]]
+    ax.barh(range(len(shown)), shown[measure], color=colours)
+    ax.set_yticks(range(len(shown)), shown["term"])
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlabel(_pretty(measure))
+    reference = table.loc[table["group"] == group, "reference"].iloc[0] if "reference" in table else "rest"
+    ax.set_title(f"{group} vs {reference}")
+    return ax
+
+
+@_styled
+def keyness_figure(table: pd.DataFrame, *, measure: str | None = None, top: int = 8, ncols: int = 3) -> Figure:
+    """One :func:`keyness_bars` panel per group."""
+    groups = list(dict.fromkeys(table["group"]))
+    nrows = int(np.ceil(len(groups) / ncols))
+    fig = Figure(figsize=(4 * min(ncols, len(groups)), 3.4 * nrows), layout="constrained")
+    axes = fig.subplots(nrows, min(ncols, len(groups)), squeeze=False).ravel()
+    for ax, group in zip(axes, groups):
+        keyness_bars(table, ax, group=group, measure=measure, top=top)
+    for ax in axes[len(groups):]:
+        ax.set_visible(False)
+    fig.suptitle("Keywords: over-used (blue) and under-used (orange) against the rest")
+    return fig
+
+
+def _measure_of(table: pd.DataFrame) -> str:
+    from framing.measures import MEASURES
+
+    for name in MEASURES:
+        if name in table.columns and name != "log_ratio":
+            return name
+    return "log_ratio"
+
+
+@_styled
+def term_scatter(table: pd.DataFrame, ax: Axes, *, group: str | None = None, measure: str | None = None, top: int = 8) -> Axes:
+    """Frequency of each term in the target (y) against the reference (x), per 10k tokens, log scales,
+    with the ``top`` most distinctive terms each way labelled (after scattertext, static)."""
+    measure = measure or _measure_of(table)
+    group = group if group is not None else table["group"].iloc[0]
+    part = table[table["group"] == group]
+    x = np.log10(part["per_10k_reference"].to_numpy(float) + 1)
+    y = np.log10(part["per_10k_target"].to_numpy(float) + 1)
+    ax.scatter(x, y, s=6, color="#999999", alpha=0.5, linewidths=0)
+    limit = max(x.max(), y.max()) * 1.05
+    ax.plot([0, limit], [0, limit], color="black", linewidth=0.6, linestyle="--")
+    labelled = pd.concat([part.nlargest(top, measure), part.nsmallest(top, measure)])
+    # terms with the same two frequencies sit on one point: one label listing them;
+    # labels on the same row alternate above and below so neighbours do not collide
+    points = labelled.groupby(["per_10k_target", "per_10k_reference"], sort=True)
+    for k, ((tgt, ref), same) in enumerate(points):
+        xi, yi = np.log10(ref + 1), np.log10(tgt + 1)
+        colour = OKABE_ITO[0] if same[measure].iloc[0] > 0 else OKABE_ITO[1]
+        terms = sorted(same["term"])
+        text = ", ".join(terms[:4]) + (f" +{len(terms) - 4}" if len(terms) > 4 else "")
+        ax.scatter([xi], [yi], s=12, color=colour)
+        ax.annotate(text, (xi, yi), fontsize=7, color=colour, xytext=(3, 4 if k % 2 == 0 else -10),
+                    textcoords="offset points")
+    ticks = [0, 1, 10, 100, 1000]
+    ticks = [t for t in ticks if np.log10(t + 1) <= limit]
+    for setter in (ax.set_xticks, ax.set_yticks):
+        setter([np.log10(t + 1) for t in ticks], [str(t) for t in ticks])
+    reference = part["reference"].iloc[0] if "reference" in part else "rest"
+    ax.set_xlabel(f"{reference}: per 10,000 tokens")
+    ax.set_ylabel(f"{group}: per 10,000 tokens")
+    ax.set_title(f"Terms of {group} vs {reference}")
+    return ax
+
+
+# --------------------------------------------------------------------------- stance and actors
+
+
+@_styled
+def stance_profile(rates: pd.DataFrame, ax: Axes, *, categories: list[str] | None = None) -> Axes:
+    """Dot plot of rates with bootstrap intervals, per category and group; author voice filled, quoted voice hollow."""
+    table = rates[rates["category"] != "quoted_share"] if categories is None else rates[rates["category"].isin(categories)]
+    cats = list(dict.fromkeys(table["category"]))
+    groups = list(dict.fromkeys(table["group"]))
+    voices = [v for v in ("author", "quoted") if "voice" in table and v in set(table["voice"])] or [None]
+    colours = _colours(groups)
+    slots = len(groups) * len(voices)
+    width = 0.8 / max(slots, 1)
+    for gi, group in enumerate(groups):
+        for vi, voice in enumerate(voices):
+            part = table[(table["group"] == group) & ((table["voice"] == voice) if voice else True)]
+            part = part.set_index("category").reindex(cats)
+            x = np.arange(len(cats)) - 0.4 + width * (gi * len(voices) + vi + 0.5)
+            y = part["per_1k"].to_numpy(float)
+            err = np.vstack([y - part["ci_low"].to_numpy(float), part["ci_high"].to_numpy(float) - y])
+            ax.errorbar(x, y, yerr=np.clip(np.nan_to_num(err), 0, None), fmt="o", markersize=4, capsize=0,
+                        color=colours[group], markerfacecolor=colours[group] if voice != "quoted" else "white",
+                        linewidth=0.8, label=f"{group}" + (f" ({voice})" if voice else ""))
+    ax.set_xticks(range(len(cats)), [_pretty(c) for c in cats], rotation=40, ha="right")
+    ax.set_ylabel("per 1,000 tokens of that voice")
+    resampled = rates["resampled"].iloc[0] if "resampled" in rates else ""
+    ax.set_title(f"Stance markers, 95% bootstrap intervals ({resampled} resampled); hollow: quoted voice")
+    ax.legend(fontsize=7, ncol=2, frameon=False)
+    return ax
+
+
+@_styled
+def connotation_bars(shares: pd.DataFrame, ax: Axes) -> Axes:
+    """Stacked bars: share of each connotation among the labels of each actor, per group
+    (input: :func:`framing.compare.group_shares`)."""
+    table = shares[shares["mentions"] > 0]
+    rows = table[["actor", "group"]].drop_duplicates().sort_values(["actor", "group"], kind="mergesort")
+    labels = [f"{_pretty(a)} | {g}" for a, g in zip(rows["actor"], rows["group"])]
+    left = np.zeros(len(rows))
+    for connotation, colour in CONNOTATION_COLOURS.items():
+        part = table[table["connotation"] == connotation].set_index(["actor", "group"])["share"]
+        values = np.array([part.get((a, g), 0.0) for a, g in zip(rows["actor"], rows["group"])], dtype=float)
+        values = np.nan_to_num(values)
+        if values.any():
+            ax.barh(range(len(rows)), values, left=left, color=colour, label=connotation, edgecolor="white", linewidth=0.5)
+        left += values
+    mentions = table.groupby(["actor", "group"])["mentions"].first()
+    for i, (a, g) in enumerate(zip(rows["actor"], rows["group"])):
+        ax.text(1.01, i, f"n={int(mentions[(a, g)])}", va="center", fontsize=7)
+    ax.set_yticks(range(len(rows)), labels)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of the actor's labels")
+    ax.set_title("How each outlet names each actor (author voice)")
+    ax.legend(fontsize=7, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=4)
+    return ax
+
+
+@_styled
+def actor_sentiment_plot(table: pd.DataFrame, ax: Axes, *, group_column: str = "group") -> Axes:
+    """Mean VADER compound of the sentences mentioning each actor, per group, with bootstrap intervals
+    (input: :func:`framing.compare.compare_sentences` by group and actor)."""
+    actors = list(dict.fromkeys(table["actor"]))
+    groups = list(dict.fromkeys(table[group_column]))
+    colours = _colours(groups)
+    width = 0.8 / max(len(groups), 1)
+    for gi, group in enumerate(groups):
+        part = table[table[group_column] == group].set_index("actor").reindex(actors)
+        y = np.arange(len(actors)) - 0.4 + width * (gi + 0.5)
+        x = part["mean"].to_numpy(float)
+        err = np.vstack([x - part["ci_low"].to_numpy(float), part["ci_high"].to_numpy(float) - x])
+        ax.errorbar(x, y, xerr=np.nan_to_num(err), fmt="o", markersize=4, color=colours[group], linewidth=0.8, label=str(group))
+        for xi, yi, n in zip(x, y, part["n_sentences"]):
+            if np.isfinite(xi):
+                ax.text(1.02, yi, f"n={int(n)}", fontsize=6, va="center", color=colours[group],
+                        transform=ax.get_yaxis_transform())
+    ax.axvline(0, color="black", linewidth=0.6)
+    ax.set_yticks(range(len(actors)), [_pretty(a) for a in actors])
+    ax.invert_yaxis()
+    ax.set_xlim(-1, 1)
+    ax.set_xlabel("mean VADER compound of sentences naming the actor")
+    ax.set_title("Tone of sentences that name each actor (co-occurrence, not targeting)")
+    ax.legend(fontsize=7, frameon=False)
+    return ax
+
+
+# --------------------------------------------------------------------------- similarity and maps
+
+
+@_styled
+def similarity_figure(sim: pd.DataFrame, linkage_matrix: np.ndarray, *, title: str = "Cosine similarity") -> Figure:
+    """A dendrogram above a similarity heatmap whose rows and columns follow the clustering."""
+    fig = Figure(figsize=(6, 6.4), layout="constrained")
+    top, bottom = fig.subplots(2, 1, height_ratios=[1, 4])
+    tree = dendrogram(linkage_matrix, ax=top, labels=list(sim.index), no_labels=True, color_threshold=0,
+                      above_threshold_color="#555555")
+    top.set_axis_off()
+    order = tree["leaves"]
+    values = sim.to_numpy(float)[np.ix_(order, order)]
+    labels = [str(sim.index[i]) for i in order]
+    image = bottom.imshow(values, cmap="cividis", vmin=min(0, values.min()), vmax=1)
+    bottom.set_xticks(range(len(labels)), labels, rotation=40, ha="right")
+    bottom.set_yticks(range(len(labels)), labels)
+    for i in range(len(labels)):
+        for j in range(len(labels)):
+            bottom.text(j, i, f"{values[i, j]:.2f}", ha="center", va="center", fontsize=7,
+                        color="black" if values[i, j] > 0.6 else "white")
+    fig.colorbar(image, ax=bottom, shrink=0.8)
+    top.set_title(title)
+    return fig
+
+
+@_styled
+def profile_map_plot(coords: pd.DataFrame, ax: Axes, *, groups: pd.Series | None = None) -> Axes:
+    """Scatter of a 2-D map (:func:`framing.compare.profile_map`), points coloured and labelled by group
+    (``groups`` maps the index, e.g. :meth:`framing.Corpus.groups`), else labelled by index."""
+    group_of = groups.reindex(coords.index).astype(str) if groups is not None else pd.Series("", index=coords.index)
+    labels = list(group_of) if groups is not None else [str(i) for i in coords.index]
+    colours = _colours(list(dict.fromkeys(group_of)))
+    for group in dict.fromkeys(group_of):
+        mask = (group_of == group).to_numpy()
+        ax.scatter(coords["x"][mask], coords["y"][mask], s=30, color=colours[group], label=str(group) or None)
+    for (x, y), label in zip(coords[["x", "y"]].to_numpy(), labels):
+        ax.annotate(str(label), (x, y), fontsize=7, xytext=(3, 3), textcoords="offset points")
+    explained = coords.attrs.get("explained")
+    ax.set_xlabel("axis 1" + (f" ({explained[0]:.0%} of variance)" if explained else ""))
+    ax.set_ylabel("axis 2" + (f" ({explained[1]:.0%} of variance)" if explained else ""))
+    ax.set_title("Documents by framing profile")
+    if groups is not None:
+        ax.legend(fontsize=7, frameon=False)
+    return ax

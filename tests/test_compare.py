@@ -1,0 +1,124 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from framing.compare import (
+    DOCUMENTS,
+    SENTENCES,
+    cluster,
+    compare,
+    compare_groups,
+    compare_sentences,
+    group_shares,
+    profile_map,
+    profiles,
+    sentence_units,
+    similarity,
+    tfidf_similarity,
+)
+from framing.corpus import load_corpus
+from framing.errors import FramingError
+from framing.features.actors import actor_shares
+from framing.features.lexicon import lexicon_features
+from framing.features.stance import stance_features
+from framing.lexicon import lexicon_from_mapping
+
+LEX = lexicon_from_mapping("mini", {"delegit": ["regime*"], "neutral": ["government"]})
+
+
+@pytest.fixture
+def two_outlets():
+    # A: 2 docs; B: 1 doc. Sentences are the resampling unit (fewer than 5 docs per group).
+    return load_corpus(pd.DataFrame({
+        "doc_id": ["a1", "a2", "b1"], "outlet": ["A", "A", "B"],
+        "text": ["The regime fell. Rain today.", "The regime lied. The regime won.", "The government met. It rained."],
+    }))
+
+
+def test_pooled_rates_by_hand(two_outlets):
+    table = compare(lexicon_features(two_outlets, LEX), "outlet", corpus=two_outlets, n_boot=200, lexicons=[LEX])
+    a = table[(table.group == "A") & (table.category == "delegit")].iloc[0]
+    # A: 3 matches over 5 + 6 = 11 tokens
+    assert (a["count"], a["n_tokens"], a["n_docs"]) == (3, 11, 2)
+    assert a["per_1k"] == pytest.approx(3 / 11 * 1000)
+    assert a["ci_low"] <= a["per_1k"] <= a["ci_high"]
+    assert a["resampled"] == SENTENCES
+    assert a["warning"] == "rests on 3 match(es)"
+
+
+def test_bootstrap_is_seeded_and_needs_corpus_for_sentences(two_outlets):
+    features = lexicon_features(two_outlets, LEX)
+    one = compare(features, "outlet", corpus=two_outlets, n_boot=300, seed=1, lexicons=[LEX])
+    two = compare(features, "outlet", corpus=two_outlets, n_boot=300, seed=1, lexicons=[LEX])
+    pd.testing.assert_frame_equal(one, two)
+    with pytest.raises(FramingError, match="pass corpus= to resample sentences"):
+        compare(features, "outlet")
+    with pytest.raises(FramingError, match="lexicon 'mini', which cannot be found by name: pass lexicons="):
+        compare(features, "outlet", corpus=two_outlets)
+    with pytest.raises(FramingError, match="unknown column 'colour'"):
+        compare(features, "colour", corpus=two_outlets)
+
+
+def test_documents_are_resampled_when_groups_are_large():
+    texts = ["The regime fell."] * 5 + ["The government won."] * 5
+    corpus = load_corpus(pd.DataFrame({"outlet": ["A"] * 5 + ["B"] * 5, "text": texts}))
+    table = compare(lexicon_features(corpus, LEX), "outlet", n_boot=200)
+    assert set(table["resampled"]) == {DOCUMENTS}
+    a = table[(table.group == "A") & (table.category == "delegit")].iloc[0]
+    # every document identical: the interval collapses on the rate
+    assert a["ci_low"] == a["ci_high"] == pytest.approx(1000 / 3)
+
+
+def test_sentence_units_add_up_to_the_features(seeds):
+    for features in (lexicon_features(seeds), stance_features(seeds)):
+        units = sentence_units(seeds, features)
+        keys = ["doc_id", "category"] + (["voice"] if "voice" in features else [])
+        summed = units.groupby(keys)[["count", "n_tokens"]].sum()
+        expected = features.set_index(keys)[["count", "n_tokens"]]
+        pd.testing.assert_frame_equal(summed.reindex(expected.index), expected, check_dtype=False)
+
+
+def test_permutation_difference(two_outlets):
+    table = compare_groups(lexicon_features(two_outlets, LEX), "outlet", "A", corpus=two_outlets, n_perm=500, lexicons=[LEX])
+    row = table.set_index("category").loc["delegit"]
+    assert (row["count_target"], row["count_reference"]) == (3, 0)
+    # B: 0 matches in 5 tokens ("The government met. It rained.") -> 0 per 1k; A: 3 in 11
+    assert row["difference"] == pytest.approx(3 / 11 * 1000)
+    assert row["log_ratio"] == pytest.approx(np.log2((3 / 11) / (0.5 / 5)))
+    assert 0 < row["p_value"] <= 1 and row["p_adjusted"] >= row["p_value"]
+    with pytest.raises(FramingError, match="unknown group 'C'"):
+        compare_groups(lexicon_features(two_outlets, LEX), "outlet", "C", corpus=two_outlets, lexicons=[LEX])
+
+
+def test_compare_sentences_means_and_intervals():
+    frame = pd.DataFrame({"doc_id": ["a", "a", "b"], "g": ["x", "x", "y"], "compound": [0.5, -0.5, 0.2]})
+    table = compare_sentences(frame, "g", n_boot=200).set_index("g")
+    assert table.loc["x", ["mean", "n_sentences", "n_docs"]].tolist() == [0.0, 2, 1]
+    assert table.loc["y", "ci_low"] == table.loc["y", "ci_high"] == 0.2
+
+
+def test_group_shares(two_outlets):
+    shares = group_shares(actor_shares(two_outlets), "outlet").set_index(["group", "actor", "connotation"])
+    assert shares.loc[("A", "iranian_state", "delegitimizing"), ["count", "mentions", "share"]].tolist() == [3, 3, 1.0]
+
+
+def test_similarity_clustering_and_map(seeds):
+    features = lexicon_features(seeds)
+    matrix = profiles(features, "outlet")
+    sim = similarity(matrix)
+    assert sim.shape == (5, 5) and np.allclose(np.diag(sim), 1.0)
+    assert np.allclose(sim, sim.T)
+    assert cluster(sim).shape == (4, 4)
+    words = tfidf_similarity(seeds, "outlet")
+    assert list(words.index) == sorted(seeds.groups("outlet").unique())
+    coords = profile_map(profiles(features))
+    assert list(coords.columns) == ["x", "y"] and len(coords) == 5
+    assert sum(coords.attrs["explained"]) <= 1
+    assert profile_map(profiles(features), method="mds").shape == (5, 2)
+
+
+def test_cosine_by_hand():
+    matrix = pd.DataFrame({"a": [1.0, 0.0], "b": [0.0, 1.0]}, index=["x", "y"])
+    assert similarity(matrix).loc["x", "y"] == 0.0
+    matrix = pd.DataFrame({"a": [1.0, 2.0], "b": [1.0, 2.0]}, index=["x", "y"])
+    assert similarity(matrix).loc["x", "y"] == pytest.approx(1.0)

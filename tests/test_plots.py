@@ -1,0 +1,114 @@
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from framing import plots  # noqa: E402
+from framing.compare import cluster, compare, compare_sentences, group_shares, profile_map, profiles, similarity  # noqa: E402
+from framing.corpus import load_corpus  # noqa: E402
+from framing.features.actors import actor_shares  # noqa: E402
+from framing.features.lexicon import lexicon_features  # noqa: E402
+from framing.features.sentiment import actor_sentence_scores  # noqa: E402
+from framing.features.stance import stance_features  # noqa: E402
+from framing.keyness import keyness  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return load_corpus(pd.DataFrame({
+        "doc_id": ["a1", "a2", "b1"], "outlet": ["A", "A", "B"], "side": ["x", "x", "y"],
+        "text": [
+            "The regime held a sham election. Regime officials fear us.",
+            "The regime lied, allegedly. It may fall.",
+            "The government said the election was fair. Officials praised the vote.",
+        ],
+    }))
+
+
+def axes():
+    return Figure().add_subplot()
+
+
+def test_document_sizes(tiny):
+    ax = plots.document_sizes(tiny.overview(), axes(), by="outlet")
+    assert len(ax.patches) == 3
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["a1 (A)", "a2 (A)", "b1 (B)"]
+
+
+def test_rate_heatmap_annotates_every_cell(tiny):
+    rates = compare(lexicon_features(tiny), "outlet", corpus=tiny, n_boot=50)
+    ax = plots.rate_heatmap(rates, axes())
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["A", "B"]
+    assert len(ax.get_xticklabels()) == 11
+    cells = [t for t in ax.texts]
+    assert len(cells) == 22
+    a_delegit = rates[(rates.group == "A") & (rates.category == "state_delegitimizing")]["per_1k"].iloc[0]
+    assert f"{a_delegit:.1f}" in [t.get_text() for t in cells]
+    assert any(t.get_style() == "italic" for t in cells)  # few matches
+
+
+def test_keyness_bars_and_figure(tiny):
+    table = keyness(tiny, "outlet", min_count=1)
+    ax = plots.keyness_bars(table, axes(), group="A", top=3)
+    values = [p.get_width() for p in ax.patches]
+    assert len(values) == 6 and sum(v > 0 for v in values) == 3
+    assert ax.get_title() == "A vs rest"
+    fig = plots.keyness_figure(table, top=3)
+    assert [a.get_title() for a in fig.axes if a.get_visible()] == ["A vs rest", "B vs rest"]
+
+
+def test_term_scatter_labels_top_terms(tiny):
+    table = keyness(tiny, "side", target="x", min_count=1)
+    ax = plots.term_scatter(table, axes(), group="x", top=2)
+    labels = " ".join(t.get_text() for t in ax.texts)
+    assert "regime" in labels
+    assert ax.get_xlabel() == "rest: per 10,000 tokens"
+
+
+def test_stance_profile_distinguishes_voices(tiny):
+    rates = compare(stance_features(tiny), "outlet", corpus=tiny, n_boot=50)
+    ax = plots.stance_profile(rates, axes())
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["A (author)", "A (quoted)", "B (author)", "B (quoted)"]
+    assert len(ax.get_xticklabels()) == 11
+
+
+def test_connotation_bars(tiny):
+    shares = group_shares(actor_shares(tiny), "outlet")
+    ax = plots.connotation_bars(shares, axes())
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert "iranian state | A" in ticks and "election | B" in ticks
+    widths = {}
+    for p in ax.patches:
+        widths.setdefault(round(p.get_y() + p.get_height() / 2), []).append(p.get_width())
+    assert all(pytest.approx(1.0) == sum(w) for w in widths.values())  # shares stack to 1
+
+
+def test_actor_sentiment_plot(tiny):
+    table = compare_sentences(actor_sentence_scores(tiny), ["outlet", "actor"], n_boot=50)
+    ax = plots.actor_sentiment_plot(table, axes(), group_column="outlet")
+    assert ax.get_xlim() == (-1, 1)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["A", "B"]
+    assert any(t.get_text().startswith("n=") for t in ax.texts)
+
+
+def test_similarity_figure_and_map(tiny):
+    matrix = profiles(lexicon_features(tiny))
+    sim = similarity(matrix)
+    fig = plots.similarity_figure(sim, cluster(sim), title="T")
+    heat = fig.axes[1]
+    assert len(heat.texts) == 9
+    assert fig.axes[0].get_title() == "T"
+    ax = plots.profile_map_plot(profile_map(matrix), axes(), groups=tiny.groups("outlet"))
+    assert sorted(t.get_text() for t in ax.texts) == ["A", "A", "B"]
+
+
+def test_plots_do_not_change_global_style(tiny):
+    before = matplotlib.rcParams["font.size"]
+    plots.document_sizes(tiny.overview(), axes())
+    assert matplotlib.rcParams["font.size"] == before
+    assert np.isfinite(before)
