@@ -27,7 +27,9 @@ from framing.features.lexicon import lexicon_features, to_wide
 from framing.features.sentiment import actor_sentence_scores, actor_sentiment, sentence_sentiment, sentiment
 from framing.features.stance import stance_features
 from framing.keyness import collocations, distinctive_terms, keyness, kwic
+from framing.highlight import render_html
 from framing.lexicon import Lexicon, list_lexicons, load_lexicon
+from framing.lexicon_tools import check_lexicon, convert_lexicon, new_lexicon, suggest_terms
 from framing.tokens import tokenize
 from framing.vectorizers import LexiconVectorizer, StanceVectorizer
 
@@ -35,6 +37,11 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Corpus",
+    "check_lexicon",
+    "convert_lexicon",
+    "new_lexicon",
+    "render_html",
+    "suggest_terms",
     "actor_sentence_scores",
     "cluster",
     "compare",

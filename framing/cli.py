@@ -54,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lexicon", default="framing", metavar="NAME_OR_PATH", help="lexicon (default: framing)")
     p.add_argument("--doc", default=None, metavar="ID", help="only this document")
     p.add_argument("--category", default=None, help="only this category")
+    p.add_argument("--html", default=None, metavar="OUT.html",
+                   help="also write a page showing the documents with every match highlighted by category")
+    p.add_argument("--by", default=None, metavar="COL", help="with --html: label documents with this column")
     _output_option(p)
     p.set_defaults(run=_run_explain)
 
@@ -95,6 +98,44 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--only", action="append", default=None, metavar="NN", help="run only notebooks starting with NN")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=_run_figures)
+
+    lexicon = sub.add_parser("lexicon", help="create, check, extend and convert lexicons",
+                             description="Work on your own lexicons (kept in ./lexicons or $FRAMING_LEXICON_PATH).")
+    tools = lexicon.add_subparsers(dest="action", metavar="ACTION", required=True)
+    q = tools.add_parser("new", help="write a starter lexicon file",
+                         description="Write NAME.toml (metadata filled in, one example category) into ./lexicons "
+                                     "or --folder; --from copies a bundled lexicon to edit. Never overwrites.")
+    q.add_argument("name")
+    q.add_argument("--from", dest="base", default=None, metavar="LEXICON", help="start from a copy of this lexicon")
+    q.add_argument("--folder", default=None, metavar="DIR", help="where to write it (default: ./lexicons)")
+    q.set_defaults(run=_run_lexicon_new)
+    q = tools.add_parser("check", help="validate a lexicon; with --corpus, report its coverage",
+                         description="Validate (exit 2 on errors). With --corpus: hits and documents per term, terms "
+                                     "that never match, wildcards catching many words, shared terms, dominant terms.")
+    q.add_argument("lexicon", metavar="PATH_OR_NAME")
+    q.add_argument("--corpus", default=None, help="a corpus to measure coverage on")
+    q.add_argument("--text-col", default="text", help="text column of a table corpus")
+    q.add_argument("--max-forms", type=int, default=5, metavar="N",
+                   help="flag wildcards matching more than N different words (default: 5)")
+    q.add_argument("-o", "--output", default=None, metavar="OUT.csv", help="also write the per-term table")
+    q.set_defaults(run=_run_lexicon_check)
+    q = tools.add_parser("suggest", help="candidate terms for a category, learned from a corpus",
+                         description="Rank words by distributional similarity (PPMI + SVD over the corpus and an "
+                                     "optional background corpus) to the category's current terms. Offline, deterministic.")
+    q.add_argument("lexicon", metavar="PATH_OR_NAME")
+    q.add_argument("category")
+    q.add_argument("--corpus", required=True)
+    q.add_argument("--text-col", default="text", help="text column of a table corpus")
+    q.add_argument("--background", default=None, metavar="PATH", help="a larger corpus for the co-occurrence statistics")
+    q.add_argument("-n", type=int, default=30, help="number of suggestions (default: 30)")
+    q.add_argument("--min-score", type=float, default=0.0, help="cosine threshold (default: 0)")
+    q.add_argument("-o", "--output", default=None, metavar="OUT.csv", help="write the suggestions as CSV instead")
+    q.set_defaults(run=_run_lexicon_suggest)
+    q = tools.add_parser("convert", help="convert a LIWC .dic, CSV or YAML lexicon to native TOML",
+                         description="Read IN (.toml, .dic, .csv, .yaml) and write OUT.toml, keeping provenance fields.")
+    q.add_argument("source", metavar="IN")
+    q.add_argument("target", metavar="OUT.toml")
+    q.set_defaults(run=_run_lexicon_convert)
 
     p = sub.add_parser("lexicons", help="list bundled and user lexicons, or show one",
                        description="List lexicons with version and category counts; with NAME, show its categories.")
@@ -163,7 +204,20 @@ def _run_explain(args) -> None:
     from framing.features import explain
 
     corpus = _load(args)
-    _write(explain(corpus, args.lexicon, doc_id=args.doc, category=args.category), args.output)
+    matches = explain(corpus, args.lexicon, doc_id=args.doc, category=args.category)
+    if args.html:
+        from framing.highlight import render_html
+
+        title = f"framing explain: {args.lexicon}" + (f", {args.category}" if args.category else "")
+        page = render_html(corpus if args.doc is None else corpus.select([args.doc]), matches, title=title, by=args.by)
+        try:
+            Path(args.html).write_text(page, encoding="utf-8")
+        except OSError as exc:
+            raise FramingError(f"{args.html}: cannot write ({exc.strerror})") from None
+        print(f"framing: wrote {len(matches)} highlighted matches to {args.html}", file=sys.stderr)
+        if args.output is None:
+            return
+    _write(matches, args.output)
 
 
 def _run_keyness(args) -> None:
@@ -208,6 +262,49 @@ def _run_figures(args) -> None:
     }
     ran = run_notebooks(parameters, only=args.only, progress=not args.quiet)
     print(f"framing: ran {len(ran)} notebooks; figures in {args.out}", file=sys.stderr)
+
+
+def _run_lexicon_new(args) -> None:
+    from framing.lexicon_tools import new_lexicon
+
+    path = new_lexicon(args.name, base=args.base, folder=args.folder)
+    print(f"framing: wrote {path}; edit it, then: framing lexicon check {args.name} --corpus CORPUS", file=sys.stderr)
+
+
+def _corpus_for_tool(path: str, text_col: str):
+    from framing.corpus import load_corpus
+
+    return load_corpus(path, text_col=text_col)
+
+
+def _run_lexicon_check(args) -> None:
+    from framing.lexicon_tools import check_lexicon
+
+    corpus = _corpus_for_tool(args.corpus, args.text_col) if args.corpus else None
+    report = check_lexicon(args.lexicon, corpus, max_forms=args.max_forms)
+    print(report.format())
+    if args.output and report.terms is not None:
+        _write(report.terms, args.output)
+
+
+def _run_lexicon_suggest(args) -> None:
+    from framing.lexicon_tools import suggest_terms
+
+    corpus = _corpus_for_tool(args.corpus, args.text_col)
+    table = suggest_terms(args.lexicon, args.category, corpus, n=args.n, background=args.background,
+                          min_score=args.min_score)
+    print(f"framing: {table.attrs['note']}; seeds: {', '.join(table.attrs['seeds'])}", file=sys.stderr)
+    if args.output:
+        _write(table, args.output)
+    else:
+        print(table.to_string(index=False))
+
+
+def _run_lexicon_convert(args) -> None:
+    from framing.lexicon_tools import convert_lexicon
+
+    path = convert_lexicon(args.source, args.target)
+    print(f"framing: wrote {path}", file=sys.stderr)
 
 
 def _run_lexicons(args) -> None:

@@ -17,30 +17,11 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from framing.errors import FramingError
+from framing.paths import project_path, project_root
+
+__all__ = ["canvas", "notebooks", "project_path", "project_root", "run_notebooks", "save", "save_html"]
 
 NOTEBOOK_PATTERN = re.compile(r"^\d\d_.+\.ipynb$")
-
-
-def project_root(start: Path | None = None) -> Path | None:
-    """The framing project folder (it holds ``pyproject.toml`` and ``notebooks/``), searched upward from ``start``."""
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "pyproject.toml").is_file() and (folder / "notebooks").is_dir():
-            return folder
-    return None
-
-
-def project_path(path: str | Path) -> Path:
-    """Resolve ``path``: as given if absolute or present here, else relative to the project root.
-
-    Notebooks use it so that ``"seeds"`` and ``"figures"`` work whether the kernel
-    runs in ``notebooks/`` (JupyterLab) or in the project root (``framing figures``).
-    """
-    path = Path(path)
-    if path.is_absolute() or path.exists():
-        return path
-    root = project_root()
-    return (root / path) if root is not None else path
 
 
 def canvas(width: float = 7.0, height: float = 4.0) -> tuple[Figure, object]:
@@ -62,6 +43,15 @@ def save(fig: Figure, out_dir: str | Path, name: str) -> Path:
     path = folder / f"{name}.png"
     with style():
         fig.savefig(path, format="png", metadata={"Software": None})
+    return path
+
+
+def save_html(page: str, out_dir: str | Path, name: str) -> Path:
+    """Write an HTML page (e.g. :func:`framing.highlight.render_html`) to ``out_dir/name.html``."""
+    folder = project_path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.html"
+    path.write_text(page, encoding="utf-8")
     return path
 
 
@@ -123,7 +113,8 @@ def run_notebooks(
                 try:
                     client.execute_cell(nb.cells[i], i)
                 except CellExecutionError as exc:
-                    last = [line for line in str(exc).strip().splitlines() if line.strip()][-1]
+                    plain = re.sub(r"\x1b\[[0-9;]*m", "", str(exc))
+                    last = [line for line in plain.strip().splitlines() if line.strip()][-1]
                     raise FramingError(f"{path.name}: cell {i} failed: {last}") from None
                 steps.update()
         steps.close()

@@ -417,10 +417,16 @@ def read_lexicon_file(path: str | Path) -> Lexicon:
 
 def user_lexicon_dirs() -> list[Path]:
     """Folders searched for user lexicons, first match wins: ``$FRAMING_LEXICON_PATH``
-    (``os.pathsep``-separated), then ``./lexicons``."""
+    (``os.pathsep``-separated), then ``./lexicons``, then ``lexicons/`` in the project folder."""
+    from framing.paths import project_root
+
     dirs = [Path(p) for p in os.environ.get(LEXICON_PATH_ENV, "").split(os.pathsep) if p]
     dirs.append(Path.cwd() / "lexicons")
-    return [d for d in dirs if d.is_dir()]
+    root = project_root()
+    if root is not None:
+        dirs.append(root / "lexicons")
+    unique = list(dict.fromkeys(d.resolve() for d in dirs if d.is_dir()))
+    return unique
 
 
 def _bundled_names() -> list[str]:
@@ -442,8 +448,9 @@ def load_lexicon(name_or_path: "str | Path | Lexicon") -> Lexicon:
     A path to an existing file is read directly. A bare name is looked up in the
     user folders (:func:`user_lexicon_dirs`) and then among the bundled lexicons.
     A user lexicon with a bundled lexicon's name replaces it, unless its ``[meta]``
-    says ``extends = "NAME"``: then its categories are added to the bundled ones
-    (a category of the same name replaces the bundled category).
+    says ``extends = "NAME"``: then its categories are added to that lexicon's
+    (a category of the same name replaces the base category). A lexicon found by name
+    keeps that name (the file's name), so feature tables can find it again.
 
     Examples
     --------
@@ -461,6 +468,7 @@ def load_lexicon(name_or_path: "str | Path | Lexicon") -> Lexicon:
         lexicon = read_lexicon_file(path)
     elif text in _user_files():
         lexicon = read_lexicon_file(_user_files()[text])
+        lexicon = Lexicon(text, {**lexicon.meta, "name": text}, lexicon.categories, lexicon.path, lexicon.rules)
     elif text in _bundled_names():
         return _load_bundled(text)
     else:
@@ -489,8 +497,8 @@ def _load_bundled_or_user(name: str, *, exclude: str) -> Lexicon:
 def _extend(base: Lexicon, extra: Lexicon) -> Lexicon:
     replaced = {c.name for c in extra.categories}
     cats = tuple(c for c in base.categories if c.name not in replaced) + extra.categories
-    meta = {**base.meta, **extra.meta, "name": base.name}
-    return Lexicon(base.name, meta, cats, f"{base.path} + {extra.path}", {**base.rules, **extra.rules})
+    meta = {**base.meta, **extra.meta}
+    return Lexicon(extra.name, meta, cats, f"{base.path} + {extra.path}", {**base.rules, **extra.rules})
 
 
 def list_lexicons() -> pd.DataFrame:

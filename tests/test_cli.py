@@ -149,3 +149,27 @@ def test_explain_stance_and_actors(capsys):
         ["001_5362e26c78fa2d5c", "enemies of the people", "quoted"], ["001_5362e26c78fa2d5c", "ill-wishers", "quoted"],
         ["004_2c98d8f5424ccb93", "terrorists", "quoted"],
     ]
+
+
+def test_lexicon_commands(capsys, tmp_path):
+    code, _, err = run(capsys, "lexicon", "new", "mine", "--folder", str(tmp_path))
+    assert code == 0 and "mine.toml" in err
+    code, _, err = run(capsys, "lexicon", "new", "mine", "--folder", str(tmp_path))
+    assert code == 2 and "exists already" in err
+    code, out, _ = run(capsys, "lexicon", "check", str(tmp_path / "mine.toml"), "--corpus", str(SEEDS))
+    assert code == 0 and "never matched (2)" in out
+    (tmp_path / "bad.toml").write_text('[meta]\nname = "b"\n[categories.c]\nterms = ["re*x"]\n')
+    code, _, err = run(capsys, "lexicon", "check", str(tmp_path / "bad.toml"))
+    assert code == 2 and err.startswith("framing: error: ") and "'*' inside a word" in err
+    code, out, err = run(capsys, "lexicon", "suggest", "framing", "state_delegitimizing", "--corpus", str(SEEDS), "-n", "5")
+    assert code == 0 and "weak" in err and len(out.strip().splitlines()) == 6
+    (tmp_path / "two.csv").write_text("term,category\nregime*,d\n")
+    code, _, _ = run(capsys, "lexicon", "convert", str(tmp_path / "two.csv"), str(tmp_path / "two.toml"))
+    assert code == 0 and 'terms = [\n    "regime*",\n]' in (tmp_path / "two.toml").read_text()
+
+
+def test_explain_html(capsys, tmp_path):
+    page = tmp_path / "p.html"
+    code, out, err = run(capsys, "explain", str(SEEDS), "--lexicon", "stance", "--html", str(page), "--by", "outlet")
+    assert code == 0 and out == "" and "highlighted matches" in err
+    assert page.read_text().count("<mark") > 50

@@ -10,11 +10,12 @@ from framing.errors import FramingError
 from framing.figures import _inject, notebooks, project_path, project_root
 from tests.conftest import ROOT
 
-EXPECTED = sorted(p.name for p in (ROOT / "figures").glob("*.png"))
+OUTPUTS = ("*.png", "*.html")
+EXPECTED = sorted(p.name for pattern in OUTPUTS for p in (ROOT / "figures").glob(pattern))
 
 
 def digests(folder: Path) -> dict:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.png"))}
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for pattern in OUTPUTS for p in sorted(folder.glob(pattern))}
 
 
 @pytest.fixture(scope="module")
@@ -25,8 +26,8 @@ def first_run(tmp_path_factory):
 
 
 def test_every_notebook_runs_and_makes_the_expected_files(first_run):
-    assert len(EXPECTED) == 12
-    assert sorted(p.name for p in first_run.glob("*.png")) == EXPECTED
+    assert len(EXPECTED) == 14  # 13 charts and the highlighted matches of notebook 07
+    assert sorted(p.name for pattern in OUTPUTS for p in first_run.glob(pattern)) == EXPECTED
 
 
 def test_output_equals_the_committed_figures(first_run):

@@ -195,7 +195,7 @@ def test_user_lexicon_folder_overrides_and_extends(tmp_path, monkeypatch):
     monkeypatch.setenv("FRAMING_LEXICON_PATH", str(folder))
     assert load_lexicon("mine").category_names == ["c"]
     extended = load_lexicon("framing")
-    assert extended.name == "framing"
+    assert extended.name == "framing"  # found by name: keeps that name, whatever its [meta] says
     assert [t.pattern for t in extended.category("state_neutral").terms] == ["Tehran"]
     assert extended.category_names[-1] == "new_one"
     assert len(extended.categories) == 12

@@ -1,0 +1,370 @@
+"""Extending lexicons: start one, check it against a corpus, get suggestions, convert formats.
+
+* :func:`new_lexicon` writes a starter file into a user folder (never into the package);
+* :func:`check_lexicon` reports per-term hits and documents, terms that never match,
+  wildcards that catch suspiciously many different words, terms shared by categories,
+  and the few terms that dominate a category's count;
+* :func:`suggest_terms` ranks candidate terms for a category by distributional
+  similarity, learned offline from the corpus (and an optional background corpus);
+* :func:`lexicon_to_toml` writes any lexicon (TOML, LIWC .dic, CSV, YAML) as native TOML.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from sklearn.preprocessing import normalize
+
+from framing.corpus import Corpus, load_corpus
+from framing.errors import FramingError
+from framing.keyness import kwic
+from framing.lexicon import META_FIELDS, Lexicon, Matcher, load_lexicon, user_lexicon_dirs
+from framing.tokens import normalize_token
+
+WEAK_CORPUS_TOKENS = 100_000
+_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+
+
+# --------------------------------------------------------------------------- new
+
+
+def starter_lexicon(name: str, base: str | None = None) -> str:
+    """The text of a starter lexicon file; with ``base``, a full editable copy of that lexicon."""
+    if not _NAME_RE.match(name):
+        raise FramingError(f"lexicon name {name!r} must start with a letter and use letters, digits, _ or -")
+    if base is None:
+        template = files("framing.data").joinpath("lexicon_template.toml").read_text(encoding="utf-8")
+        return template.replace("{name}", name).replace("{extends}", "")
+    lexicon = load_lexicon(base)
+    text = lexicon_to_toml(lexicon, meta={
+        "name": name,
+        "version": "0.1.0",
+        "derived_from": f"{lexicon.name} {lexicon.meta.get('version', '')}".strip(),
+        "source": f"Edited copy of the '{lexicon.name}' lexicon. Original source: {lexicon.meta.get('source', '')}",
+    })
+    return f"# A copy of the '{lexicon.name}' lexicon to edit; see `framing lexicon check {name} --help`.\n" + text
+
+
+def new_lexicon(name: str, *, base: str | None = None, folder: str | Path | None = None) -> Path:
+    """Write a starter lexicon ``NAME.toml`` into ``folder`` (default: ``./lexicons``); never overwrites."""
+    folder = Path(folder) if folder is not None else Path.cwd() / "lexicons"
+    path = folder / f"{name}.toml"
+    if path.exists():
+        raise FramingError(f"{path} exists already; choose another name or edit that file")
+    text = starter_lexicon(name, base)
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------- convert
+
+
+def lexicon_to_toml(lexicon: Lexicon, *, meta: dict | None = None) -> str:
+    """The native TOML text of any lexicon, provenance fields kept (``meta`` overrides some).
+
+    Nested category names (``actor.delegitimizing``) are written as nested tables, so
+    reading the output gives back the same category names.
+    """
+    import tomli_w
+
+    data_meta = {k: v for k, v in {**lexicon.meta, **(meta or {})}.items() if v is not None}
+    for key in META_FIELDS:
+        data_meta.setdefault(key, "")
+    categories: dict = {}
+    for cat in lexicon.categories:
+        node = categories
+        for part in cat.name.split("."):
+            node = node.setdefault(part, {})
+        entry = {"description": cat.description} if cat.description else {}
+        entry["terms"] = [_term_value(t) for t in cat.terms]
+        if cat.exclude:
+            entry["exclude"] = [_term_value(t) for t in cat.exclude]
+        node.update(entry)
+    data = {"meta": data_meta, "categories": categories}
+    if lexicon.rules:
+        data["rules"] = lexicon.rules
+    return tomli_w.dumps(data)
+
+
+def _term_value(term):
+    return {"term": term.pattern, "case_sensitive": True} if term.case_sensitive else term.pattern
+
+
+def convert_lexicon(source: str | Path, target: str | Path) -> Path:
+    """Read a lexicon in any supported format and write it as native TOML to ``target``."""
+    target = Path(target)
+    if target.suffix.lower() != ".toml":
+        raise FramingError(f"{target}: write the converted lexicon to a .toml file")
+    text = lexicon_to_toml(load_lexicon(source))
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise FramingError(f"{target}: cannot write ({exc.strerror})") from None
+    return target
+
+
+# --------------------------------------------------------------------------- check
+
+
+@dataclass
+class LexiconCheck:
+    """What :func:`check_lexicon` found. ``terms`` has one row per (category, term)."""
+
+    lexicon: Lexicon
+    missing_meta: list[str] = field(default_factory=list)
+    overlaps: pd.DataFrame = field(default_factory=pd.DataFrame)
+    terms: pd.DataFrame | None = None
+    unmatched: pd.DataFrame | None = None
+    greedy_wildcards: pd.DataFrame | None = None
+    dominance: pd.DataFrame | None = None
+
+    def format(self) -> str:
+        """A plain-text report."""
+        lex = self.lexicon
+        lines = [f"{lex.name} {lex.meta.get('version', '')} ({lex.path}): valid; "
+                 f"{len(lex.categories)} categories, {sum(len(c.terms) for c in lex.categories)} terms"]
+        if self.missing_meta:
+            lines.append(f"warning: [meta] lacks {', '.join(self.missing_meta)} (provenance: fill them in before citing)")
+        if len(self.overlaps):
+            lines.append("terms in several categories (allowed, counted in each):")
+            lines += [f"  {r.pattern}: {r.categories.replace(';', ', ')}" for r in self.overlaps.itertuples()]
+        if self.terms is None:
+            return "\n".join(lines)
+        lines.append("")
+        lines.append("hits per term (hits, documents):")
+        for cat, part in self.terms.groupby("category", sort=False):
+            lines.append(f"  {cat}: {int(part['hits'].sum())} hits")
+            for r in part.itertuples():
+                forms = f"  [{r.forms}]" if r.wildcard and r.forms else ""
+                lines.append(f"    {r.pattern:<28} {r.hits:>5} {r.docs:>4}{forms}")
+        lines.append("")
+        if len(self.unmatched):
+            lines.append(f"never matched ({len(self.unmatched)}): " + ", ".join(
+                f"{r.category}:{r.pattern}" for r in self.unmatched.itertuples()))
+        else:
+            lines.append("never matched: none")
+        if len(self.greedy_wildcards):
+            lines.append("wildcards that catch many different words (check they mean what you want):")
+            lines += [f"  {r.category}:{r.pattern} -> {r.n_forms} words: {r.forms}" for r in self.greedy_wildcards.itertuples()]
+        else:
+            lines.append("wildcards that catch many different words: none")
+        dominated = self.dominance[self.dominance["share"] > 0.5]
+        if len(dominated):
+            lines.append("categories dominated by one term (over half of their hits):")
+            lines += [f"  {r.category}: {r.pattern} = {r.share:.0%} of {r.category_hits} hits" for r in dominated.itertuples()]
+        else:
+            lines.append("categories dominated by one term: none")
+        return "\n".join(lines)
+
+
+def check_lexicon(lexicon, corpus: Corpus | None = None, *, max_forms: int = 5) -> LexiconCheck:
+    """Validate a lexicon and, with a corpus, report its coverage.
+
+    Validation errors raise :class:`~framing.errors.FramingError` (one line naming file,
+    category and term). Coverage: ``terms`` (``category``, ``pattern``, ``wildcard``,
+    ``hits``, ``docs``, ``n_forms``, ``forms``: the distinct words a term matched),
+    ``unmatched`` (hits == 0), ``greedy_wildcards`` (wildcard terms matching more than
+    ``max_forms`` distinct words), ``dominance`` (each category's top term and its share).
+    """
+    lex = load_lexicon(lexicon)
+    report = LexiconCheck(lex, [k for k in META_FIELDS if not lex.meta.get(k)], lex.overlaps())
+    if corpus is None:
+        return report
+    matcher = Matcher(lex)
+    hits: dict = {}
+    for doc_id, doc in corpus.tokens.items():
+        for m in matcher.find(doc):
+            key = (m.category, m.term)
+            record = hits.setdefault(key, {"hits": 0, "docs": set(), "forms": {}})
+            record["hits"] += 1
+            record["docs"].add(doc_id)
+            form = " ".join(normalize_token(w) for w in doc.words[m.start:m.end])
+            record["forms"][form] = record["forms"].get(form, 0) + 1
+    rows = []
+    for ci, cat in enumerate(lex.categories):
+        for ti, term in enumerate(cat.terms):
+            record = hits.get((ci, ti), {"hits": 0, "docs": set(), "forms": {}})
+            forms = sorted(record["forms"], key=lambda f: (-record["forms"][f], f))
+            rows.append((cat.name, term.pattern, any(t.prefix for t in term.tokens), record["hits"],
+                         len(record["docs"]), len(forms), ", ".join(forms)))
+    terms = pd.DataFrame(rows, columns=["category", "pattern", "wildcard", "hits", "docs", "n_forms", "forms"])
+    report.terms = terms
+    report.unmatched = terms[terms["hits"] == 0][["category", "pattern"]].reset_index(drop=True)
+    report.greedy_wildcards = terms[terms["wildcard"] & (terms["n_forms"] > max_forms)][
+        ["category", "pattern", "n_forms", "forms"]].reset_index(drop=True)
+    top = terms.sort_values(["category", "hits", "pattern"], ascending=[True, False, True], kind="mergesort")
+    top = top.groupby("category", sort=False).head(1).set_index("category")
+    totals = terms.groupby("category")["hits"].sum()
+    dominance = pd.DataFrame({
+        "category": lex.category_names,
+        "pattern": [top.loc[c, "pattern"] for c in lex.category_names],
+        "hits": [int(top.loc[c, "hits"]) for c in lex.category_names],
+        "category_hits": [int(totals[c]) for c in lex.category_names],
+    })
+    dominance["share"] = (dominance["hits"] / dominance["category_hits"]).where(dominance["category_hits"] > 0)
+    report.dominance = dominance
+    return report
+
+
+# --------------------------------------------------------------------------- suggest
+
+
+def _word_sequences(corpus: Corpus) -> list[list[str]]:
+    return [[k for k, w in zip(doc.lower, doc.is_word) if w] for doc in corpus.tokens.values()]
+
+
+def ppmi_vectors(sequences: list[list[str]], *, window: int = 5, dims: int = 100, min_count: int = 2, seed: int = 0):
+    """Word vectors from a corpus: positive PMI over a symmetric window, reduced with TruncatedSVD.
+
+    PMI uses context-distribution smoothing (alpha = 0.75) and the SVD vectors are
+    U * sqrt(S), then L2-normalized, following Levy, Goldberg & Dagan (2015), Improving
+    distributional similarity with lessons learned from word embeddings, TACL 3.
+    Returns (vocabulary list, frequency array, vectors array).
+    """
+    counts: dict[str, int] = {}
+    for seq in sequences:
+        for w in seq:
+            counts[w] = counts.get(w, 0) + 1
+    vocab = sorted(w for w, c in counts.items() if c >= min_count)
+    if len(vocab) < 3:
+        raise FramingError("too few repeated words to learn from; give a larger corpus or a background corpus")
+    index = {w: i for i, w in enumerate(vocab)}
+    rows, cols = [], []
+    for seq in sequences:
+        ids = np.array([index.get(w, -1) for w in seq], dtype=np.int64)
+        for d in range(1, window + 1):
+            a, b = ids[:-d], ids[d:]
+            keep = (a >= 0) & (b >= 0)
+            rows.extend([a[keep], b[keep]])
+            cols.extend([b[keep], a[keep]])
+    rows = np.concatenate(rows) if rows else np.array([], dtype=np.int64)
+    cols = np.concatenate(cols) if cols else np.array([], dtype=np.int64)
+    n = len(vocab)
+    cooc = sparse.coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n)).tocsr()
+    cooc.sum_duplicates()
+    total = cooc.sum()
+    word_p = np.asarray(cooc.sum(axis=1)).ravel() / total
+    context = np.asarray(cooc.sum(axis=0)).ravel() ** 0.75
+    context_p = context / context.sum()
+    coo = cooc.tocoo()
+    with np.errstate(divide="ignore"):
+        pmi = np.log((coo.data / total) / (word_p[coo.row] * context_p[coo.col]))
+    keep = pmi > 0
+    ppmi = sparse.csr_matrix((pmi[keep], (coo.row[keep], coo.col[keep])), shape=(n, n))
+    k = max(1, min(dims, n - 1))
+    svd = TruncatedSVD(n_components=k, algorithm="arpack", random_state=seed)
+    reduced = svd.fit_transform(ppmi)  # U * S
+    vectors = reduced / np.sqrt(np.maximum(svd.singular_values_, 1e-12))  # U * sqrt(S)
+    vectors = normalize(_fix_signs(vectors))
+    return vocab, np.array([counts[w] for w in vocab]), vectors
+
+
+def _fix_signs(vectors: np.ndarray) -> np.ndarray:
+    """Make each SVD component's largest entry positive, so results do not depend on solver sign."""
+    signs = np.sign(vectors[np.abs(vectors).argmax(axis=0), np.arange(vectors.shape[1])])
+    signs[signs == 0] = 1
+    return vectors * signs
+
+
+def suggest_terms(
+    lexicon,
+    category: str,
+    corpus: Corpus,
+    *,
+    n: int = 30,
+    background=None,
+    window: int = 5,
+    dims: int = 100,
+    min_count: int = 2,
+    min_score: float = 0.0,
+    stopwords="english",
+) -> pd.DataFrame:
+    """Candidate terms for a category, ranked by distributional similarity to its current terms.
+
+    Word vectors are learned from ``corpus`` (plus ``background``: a Corpus or any path
+    :func:`framing.load_corpus` reads) with :func:`ppmi_vectors`. The category's seeds
+    are the words its single-word terms match in the text; each candidate is scored by
+    the cosine between its vector and the seeds' centroid (as Field et al. 2018 expand
+    frame lexicons with embedding neighbours above a threshold, ``min_score``, and Empath,
+    Fast et al. 2016, grows categories from seed words). Candidates are words of
+    ``corpus`` not already matched by the category, not stopwords, and with a letter.
+
+    Returns
+    -------
+    DataFrame
+        ``rank``, ``term``, ``score``, ``nearest_seed``, ``frequency`` (in ``corpus``),
+        ``concordance`` (the first occurrence in context). ``attrs["note"]`` says when
+        the statistics rest on too little text to be trusted.
+    """
+    lex = load_lexicon(lexicon)
+    cat = lex.category(category)
+    sequences = _word_sequences(corpus)
+    if background is not None:
+        extra = background if isinstance(background, Corpus) else load_corpus(background)
+        sequences = sequences + _word_sequences(extra)
+    n_tokens = sum(len(s) for s in sequences)
+    vocab, _, vectors = ppmi_vectors(sequences, window=window, dims=dims, min_count=min_count)
+    index = {w: i for i, w in enumerate(vocab)}
+    single = Lexicon(lex.name, lex.meta, (type(cat)(cat.name, cat.description, cat.terms, cat.exclude),), lex.path)
+    matcher = Matcher(single)
+    matched: dict[str, int] = {}
+    for doc in corpus.tokens.values():
+        for m in matcher.find(doc):
+            if m.end - m.start == 1:
+                key = doc.lower[m.start]
+                matched[key] = matched.get(key, 0) + 1
+    seeds = [w for w in sorted(matched) if w in index]
+    if not seeds:
+        raise FramingError(
+            f"no term of category '{category}' occurs at least {min_count} times in the corpus; "
+            "suggestions need seed words in the text (give a background corpus)"
+        )
+    seed_vectors = vectors[[index[w] for w in seeds]]
+    centroid = normalize(seed_vectors.mean(axis=0, keepdims=True))[0]
+    scores = vectors @ centroid
+    nearest = np.array(seeds)[(vectors @ seed_vectors.T).argmax(axis=1)]
+    stop = set(ENGLISH_STOP_WORDS) if stopwords == "english" else set(stopwords or [])
+    frequency: dict[str, int] = {}
+    for seq in _word_sequences(corpus):
+        for w in seq:
+            frequency[w] = frequency.get(w, 0) + 1
+    rows = [
+        (w, float(scores[i]), str(nearest[i]), frequency[w])
+        for w, i in index.items()
+        if w in frequency and w not in matched and w not in stop and any(ch.isalpha() for ch in w)
+        and not w.startswith("'") and scores[i] >= min_score
+    ]
+    rows.sort(key=lambda r: (-round(r[1], 10), r[0]))
+    table = pd.DataFrame(rows[:n], columns=["term", "score", "nearest_seed", "frequency"])
+    table.insert(0, "rank", range(1, len(table) + 1))
+    table["concordance"] = [_first_line(corpus, t) for t in table["term"]]
+    table.attrs["note"] = (
+        f"learned from {n_tokens:,} tokens: suggestions from so little text are weak; "
+        "pass a larger background corpus (--background)" if n_tokens < WEAK_CORPUS_TOKENS else
+        f"learned from {n_tokens:,} tokens"
+    )
+    table.attrs["seeds"] = seeds
+    return table
+
+
+def _first_line(corpus: Corpus, term: str) -> str:
+    lines = kwic(corpus, term.replace("*", ""), window=5)
+    if lines.empty:
+        return ""
+    row = lines.iloc[0]
+    return f"{row['left']} [{row['match']}] {row['right']}".strip()
+
+
+def user_folder() -> Path:
+    """The first user-lexicon folder that exists, else ``./lexicons``."""
+    dirs = user_lexicon_dirs()
+    return dirs[0] if dirs else Path.cwd() / "lexicons"
