@@ -293,7 +293,10 @@ def _run_lexicon_suggest(args) -> None:
     corpus = _corpus_for_tool(args.corpus, args.text_col)
     table = suggest_terms(args.lexicon, args.category, corpus, n=args.n, background=args.background,
                           min_score=args.min_score)
-    print(f"framing: {table.attrs['note']}; seeds: {', '.join(table.attrs['seeds'])}", file=sys.stderr)
+    seeds = f"; seeds: {', '.join(table.attrs['seeds'])}" if table.attrs["seeds"] else ""
+    print(f"framing: {table.attrs['note']}{seeds}", file=sys.stderr)
+    if table.empty:
+        return
     if args.output:
         _write(table, args.output)
     else:

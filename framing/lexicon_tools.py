@@ -303,7 +303,8 @@ def suggest_terms(
     DataFrame
         ``rank``, ``term``, ``score``, ``nearest_seed``, ``frequency`` (in ``corpus``),
         ``concordance`` (the first occurrence in context). ``attrs["note"]`` says when
-        the statistics rest on too little text to be trusted.
+        the statistics rest on too little text to be trusted, and why the table is empty
+        when no term of the category occurs in the corpus.
     """
     lex = load_lexicon(lexicon)
     cat = lex.category(category)
@@ -323,11 +324,15 @@ def suggest_terms(
                 key = doc.lower[m.start]
                 matched[key] = matched.get(key, 0) + 1
     seeds = [w for w in sorted(matched) if w in index]
+    columns = ["rank", "term", "score", "nearest_seed", "frequency", "concordance"]
     if not seeds:
-        raise FramingError(
-            f"no term of category '{category}' occurs at least {min_count} times in the corpus; "
-            "suggestions need seed words in the text (give a background corpus)"
+        empty = pd.DataFrame(columns=columns)
+        empty.attrs["note"] = (
+            f"no suggestions: no single-word term of category '{category}' occurs in the corpus "
+            f"(at least {min_count} times); suggestions need seed words in the text, or a background corpus"
         )
+        empty.attrs["seeds"] = []
+        return empty
     seed_vectors = vectors[[index[w] for w in seeds]]
     centroid = normalize(seed_vectors.mean(axis=0, keepdims=True))[0]
     scores = vectors @ centroid

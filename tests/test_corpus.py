@@ -134,3 +134,15 @@ def test_tokens_are_computed_once_and_shared(tiny):
     assert sub.tokens["b1"] is first["b1"]
     with pytest.raises(FramingError, match=r"unknown doc_id 'zz'"):
         tiny.select(["zz"])
+
+
+def test_seeds_are_the_shared_master_copy_byte_for_byte():
+    from tests.conftest import ROOT, SEEDS
+
+    master = ROOT.parent / "shared" / "seeds"
+    if not master.is_dir():
+        pytest.skip("../shared/seeds is not beside this checkout")
+    names = sorted(p.name for p in master.glob("*.txt"))
+    assert names == sorted(p.name for p in SEEDS.glob("*.txt"))
+    for name in names:
+        assert (SEEDS / name).read_bytes() == (master / name).read_bytes(), name

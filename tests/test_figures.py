@@ -64,3 +64,26 @@ def test_a_notebook_without_parameters_cell_is_an_error():
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
     with pytest.raises(FramingError, match="no cell tagged 'parameters'"):
         _inject(nb, {"CORPUS": "seeds"})
+
+
+def test_the_same_analysis_runs_on_another_corpus(tmp_path):
+    import pandas as pd
+
+    texts = {
+        "Daily A": ["The regime cracked down on protesters. Officials said the vote was fair.", "We must resist the sham election."],
+        "Times B": ["The government announced results. Authorities reported turnout.", "The opposition claims fraud."],
+    }
+    rows = [{"id": f"{o[0]}{i}", "outlet": o, "body": t} for o, ts in texts.items() for i, t in enumerate(ts)]
+    pd.DataFrame(rows).to_csv(tmp_path / "other.csv", index=False)
+    out = tmp_path / "figs"
+    assert main(["figures", "--corpus", str(tmp_path / "other.csv"), "--text-col", "body", "--by", "outlet",
+                 "--out", str(out), "--quiet", "--only", "02", "--only", "07"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "02_lexicon_by_contrast.png", "02_lexicon_by_group.png", "07_extended_lexicon_by_group.png", "07_matches.html",
+    ]
+
+
+def test_figures_outside_the_project_is_a_one_line_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["figures", "--quiet"]) == 2
+    assert capsys.readouterr().err == "framing: error: notebooks/ not found: run `framing figures` inside the framing project folder\n"

@@ -96,3 +96,15 @@ def test_fast_tokenizer_equals_reference_on_any_text(text):
     assert tokens == reference_tokens(text)
     starts, ends = tokenize(text).starts, tokenize(text).ends
     assert [text[a:b] for a, b in zip(starts, ends)] == tokens
+
+
+def test_runs_without_any_nltk_data(monkeypatch):
+    import nltk
+
+    from framing.tokens import sentence_splitter
+
+    monkeypatch.setattr(nltk.data, "path", [])
+    sentence_splitter.cache_clear()
+    doc = tokenize("Mr. Smith voted. Did he?")
+    assert [doc.text[a:b] for a, b in doc.sentences] == ["Mr. Smith voted.", "Did he?"]
+    sentence_splitter.cache_clear()
