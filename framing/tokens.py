@@ -29,6 +29,7 @@ quotes that open after a space and close before a non-letter (so apostrophes in
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib.resources import files
@@ -296,9 +297,14 @@ class TokenizedText:
         return np.fromiter((_is_word(w) for w in self.words), bool, len(self.words))
 
     @cached_property
+    def type_counts(self) -> Counter:
+        """How often each token type (surface form) occurs."""
+        return Counter(self.words)
+
+    @cached_property
     def n_words(self) -> int:
         """Number of word tokens (punctuation excluded): the denominator of every rate (``n_tokens``)."""
-        return sum(1 for w in self.words if _is_word(w))
+        return sum(n for w, n in self.type_counts.items() if _is_word(w))
 
     @cached_property
     def token_sentence(self) -> np.ndarray:

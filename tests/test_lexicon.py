@@ -214,3 +214,44 @@ def test_quanteda_yaml_nested_keys_flattened(tmp_path):
     bad.write_text("a: [x\nb: y\n")
     with pytest.raises(FramingError, match=r"bad.yaml: line \d+: malformed YAML"):
         load_lexicon(bad)
+
+
+from collections import Counter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+TRAP = lexicon_from_toml(
+    """
+[meta]
+name = "trap"
+[categories.a]
+terms = ["sham", "sham election*", "election*", "fake", "x y z", "x", {term = "US", case_sensitive = true}]
+exclude = ["fake election*", "electioneer*"]
+[categories.b]
+terms = ["election", "y z", "z", "sham election show"]
+exclude = ["x y"]
+[categories.c]
+terms = ["z*", "y"]
+""",
+    source="trap",
+)
+WORDS = ["sham", "election", "elections", "electioneering", "fake", "show", "x", "y", "z", "zz", "US", "us", ".", "the"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=30))
+def test_fast_count_equals_counting_find(words):
+    doc = tokenize(" ".join(words))
+    matcher = Matcher(TRAP)
+    slow = Counter(m.category for m in matcher.find(doc))
+    assert matcher.count(doc) == [slow.get(i, 0) for i in range(len(TRAP.categories))]
+
+
+def test_fast_count_equals_find_on_the_seeds(seeds):
+    for name in ("framing", "stance", "actors"):
+        lex = load_lexicon(name)
+        matcher = Matcher(lex)
+        for doc in seeds.tokens.values():
+            slow = Counter(m.category for m in matcher.find(doc))
+            assert matcher.count(doc) == [slow.get(i, 0) for i in range(len(lex.categories))], name

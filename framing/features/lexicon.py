@@ -24,7 +24,7 @@ def count_document(doc: TokenizedText, matcher: Matcher) -> Counter:
     Counter({'state': 3})
     """
     names = matcher.lexicon.category_names
-    return Counter(names[m.category] for m in matcher.find(doc))
+    return Counter({names[ci]: n for ci, n in enumerate(matcher.count(doc)) if n})
 
 
 def lexicon_features(corpus: Corpus, lexicon: "str | Lexicon" = "framing", *, family: str = "lexicon") -> pd.DataFrame:
