@@ -15,6 +15,17 @@ from framing.errors import FramingError
 EPILOG = "Errors are printed as one line; run 'framing COMMAND --help' for each command's options."
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with usage errors as one line (subcommand parsers inherit this class)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}; see '{self.prog} --help'\n")
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
 def _corpus_options() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
     group = parent.add_argument_group("corpus options")
@@ -31,7 +42,7 @@ def _output_option(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="framing",
         description="Compare how news outlets frame the same story: lexicon, keyword and stance features.",
         epilog=EPILOG,
@@ -185,7 +196,7 @@ def _write(frame: pd.DataFrame, output: str | None) -> None:
     try:
         frame.to_csv(output, index=False)
     except OSError as exc:
-        raise FramingError(f"{output}: cannot write ({exc.strerror})") from None
+        raise FramingError(f"{output}: cannot write ({_reason(exc)})") from None
     print(f"framing: wrote {len(frame)} rows to {output}", file=sys.stderr)
 
 
@@ -213,7 +224,7 @@ def _run_explain(args) -> None:
         try:
             Path(args.html).write_text(page, encoding="utf-8")
         except OSError as exc:
-            raise FramingError(f"{args.html}: cannot write ({exc.strerror})") from None
+            raise FramingError(f"{args.html}: cannot write ({_reason(exc)})") from None
         print(f"framing: wrote {len(matches)} highlighted matches to {args.html}", file=sys.stderr)
         if args.output is None:
             return

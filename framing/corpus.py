@@ -168,7 +168,7 @@ def _read_txt(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise FramingError(f"{path}: cannot read ({exc.strerror})") from None
+        raise FramingError(f"{path}: cannot read ({exc.strerror or exc})") from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -395,7 +395,7 @@ def _read_text(path: str | Path) -> str:
     except UnicodeDecodeError as exc:
         raise FramingError(f"{path}: not UTF-8 (byte {exc.start}); re-save the file as UTF-8") from None
     except OSError as exc:
-        raise FramingError(f"{path}: cannot read ({exc.strerror})") from None
+        raise FramingError(f"{path}: cannot read ({exc.strerror or exc})") from None
 
 
 def read_lexicon_file(path: str | Path) -> Lexicon:

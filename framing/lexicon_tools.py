@@ -108,7 +108,7 @@ def convert_lexicon(source: str | Path, target: str | Path) -> Path:
     try:
         target.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise FramingError(f"{target}: cannot write ({exc.strerror})") from None
+        raise FramingError(f"{target}: cannot write ({exc.strerror or exc})") from None
     return target
 
 

@@ -173,3 +173,13 @@ def test_explain_html(capsys, tmp_path):
     code, out, err = run(capsys, "explain", str(SEEDS), "--lexicon", "stance", "--html", str(page), "--by", "outlet")
     assert code == 0 and out == "" and "highlighted matches" in err
     assert page.read_text().count("<mark") > 50
+
+
+def test_usage_errors_and_unwritable_output_are_one_line(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["keyness", str(SEEDS), "--by", "outlet", "--measure", "nope"])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and err.count("\n") == 1
+    assert err.startswith("framing keyness: error: argument --measure: invalid choice: 'nope'")
+    code, _, err = run(capsys, "features", str(SEEDS), "-o", "/nonexistent/dir/x.csv")
+    assert code == 2 and err.startswith("framing: error: /nonexistent/dir/x.csv: cannot write (") and "None" not in err
