@@ -263,8 +263,11 @@ def _run_figures(args) -> None:
 
     seeds = args.corpus is None
     by = args.by or "outlet"
+    corpus = args.corpus
+    if corpus is not None and Path(corpus).exists():
+        corpus = str(Path(corpus).resolve())  # the kernel runs in the project root, not here
     parameters = {
-        "CORPUS": args.corpus or "seeds",
+        "CORPUS": corpus or "seeds",
         "TEXT_COL": args.text_col,
         "BY": by,
         "CONTRAST": args.contrast or ("affiliation" if seeds else by),
