@@ -41,6 +41,11 @@ def _two_cells(a, b, c, d):
     return [(a, c * (a + b) / (c + d)), (b, d * (a + b) / (c + d))]
 
 
+def _likelihood(cells):
+    """2 * sum of O ln(O / E) over (observed, expected) cells."""
+    return 2.0 * sum(_xlogy(o, o / np.where(e > 0, e, 1.0)) for o, e in cells)
+
+
 def _sign(a, b, c, d):
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(a / c >= b / d, 1.0, -1.0)
@@ -62,8 +67,7 @@ def g2(a, b, c, d):
     2.507
     """
     a, b, c, d = _arrays(a, b, c, d)
-    total = sum(_xlogy(o, o / np.where(e > 0, e, 1.0)) for o, e in _four_cells(a, b, c, d))
-    return _sign(a, b, c, d) * 2.0 * total
+    return _sign(a, b, c, d) * _likelihood(_four_cells(a, b, c, d))
 
 
 def ll_two_cell(a, b, c, d):
@@ -82,8 +86,7 @@ def ll_two_cell(a, b, c, d):
     2.3306
     """
     a, b, c, d = _arrays(a, b, c, d)
-    total = sum(_xlogy(o, o / np.where(e > 0, e, 1.0)) for o, e in _two_cells(a, b, c, d))
-    return _sign(a, b, c, d) * 2.0 * total
+    return _sign(a, b, c, d) * _likelihood(_two_cells(a, b, c, d))
 
 
 def chi2(a, b, c, d, *, yates: bool = False):
