@@ -206,7 +206,7 @@ def _run_features(args) -> None:
     corpus = _load(args)
     families = _families()[:-1] if args.family == "all" else [args.family]
     lexicons = args.lexicon
-    if lexicons and args.family in ("lexicon",):
+    if lexicons and args.family == "lexicon":
         families = []  # each --lexicon is read by its own family
     _write(family_features(corpus, families, lexicons=lexicons), args.output)
 

@@ -114,6 +114,13 @@ def sentence_units(corpus: Corpus, features: pd.DataFrame, lexicons=None) -> pd.
     return units[columns]
 
 
+def _unit_matrices(units: pd.DataFrame, index: list[str], keys: list[str]):
+    """Units x cells matrices of counts and of token totals (cells: category [x voice])."""
+    counts = units.pivot_table(index=index, columns=keys, values="count", aggfunc="sum", fill_value=0)
+    tokens = units.pivot_table(index=index, columns=keys, values="n_tokens", aggfunc="sum", fill_value=0)
+    return counts, tokens.reindex(index=counts.index, columns=counts.columns)
+
+
 def _bootstrap_rates(counts: np.ndarray, tokens: np.ndarray, strata: np.ndarray, n_boot: int, rng) -> np.ndarray:
     """Rates per 1,000 of ``n_boot`` resamples: units resampled with replacement within each stratum.
 
@@ -195,8 +202,7 @@ def compare(
         units = units.merge(table[["doc_id", "group"]].drop_duplicates(), on="doc_id")
         units = units.assign(unit=units["doc_id"] + "#" + units["sentence"].astype(str), stratum=units["doc_id"])
     for group, part in units.groupby("group", sort=True):
-        wide_c = part.pivot_table(index=["stratum", "unit"], columns=keys, values="count", aggfunc="sum", fill_value=0)
-        wide_t = part.pivot_table(index=["stratum", "unit"], columns=keys, values="n_tokens", aggfunc="sum", fill_value=0)
+        wide_c, wide_t = _unit_matrices(part, ["stratum", "unit"], keys)
         strata = wide_c.index.get_level_values("stratum").to_numpy()
         rates = _bootstrap_rates(wide_c.to_numpy(float), wide_t.to_numpy(float), strata, n_boot, rng)
         with np.errstate(all="ignore"), warnings.catch_warnings():
@@ -268,8 +274,7 @@ def compare_groups(
             raise FramingError(f"a side has fewer than {min_docs} documents: pass corpus= to permute sentences")
         units = sentence_units(corpus, features, lexicons).merge(table[["doc_id", "side"]].drop_duplicates(), on="doc_id")
         units = units.assign(unit=units["doc_id"] + "#" + units["sentence"].astype(str))
-    wide_c = units.pivot_table(index=["side", "unit"], columns=keys, values="count", aggfunc="sum", fill_value=0)
-    wide_t = units.pivot_table(index=["side", "unit"], columns=keys, values="n_tokens", aggfunc="sum", fill_value=0)
+    wide_c, wide_t = _unit_matrices(units, ["side", "unit"], keys)
     is_t = wide_c.index.get_level_values("side").to_numpy() == "t"
     c, t = wide_c.to_numpy(float), wide_t.to_numpy(float)
 

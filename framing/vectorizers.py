@@ -17,8 +17,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from framing.errors import FramingError
 from framing.features.lexicon import count_document
-from framing.features.stance import StanceRules, stance_categories, stance_document, voice_tokens
-from framing.features.table import rate_per_1k
+from framing.features.stance import StanceRules, stance_categories, stance_document
+from framing.features.table import rate_per_1k, voice_tokens
 from framing.lexicon import Matcher, load_lexicon
 from framing.tokens import TokenizedText, tokenize
 

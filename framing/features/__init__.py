@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from framing.corpus import Corpus
+from framing.errors import FramingError
 from framing.features.actors import actor_features, actor_matches
 from framing.features.lexicon import lexicon_features, lexicon_matches
 from framing.features.sentiment import sentiment
@@ -62,8 +63,6 @@ def family_features(corpus: Corpus, families: list[str], *, lexicons=None) -> pd
         jobs.append((family_of(lex), lex))
     for family in families:
         if family not in FAMILIES:
-            from framing.errors import FramingError
-
             raise FramingError(f"unknown family '{family}'; choose from {', '.join(FAMILIES)}, all")
         if family == "sentiment":
             jobs.append((family, None))

@@ -15,7 +15,7 @@ import pandas as pd
 
 from framing.corpus import Corpus
 from framing.errors import FramingError
-from framing.features.table import MATCH_COLUMNS, feature_table
+from framing.features.table import MATCH_COLUMNS, feature_table, voice_tokens
 from framing.lexicon import Category, Lexicon, Matcher, load_lexicon
 from framing.tokens import TokenizedText, normalize_token
 
@@ -133,8 +133,6 @@ def actor_shares(corpus: Corpus, lexicon="actors", *, voice: str = "author") -> 
 
 def actor_features(corpus: Corpus, lexicon="actors") -> pd.DataFrame:
     """Per-document counts and rates of each ``actor.connotation``, by voice, in the shared tidy shape."""
-    from framing.features.stance import voice_tokens
-
     lex = load_lexicon(lexicon)
     matcher = ActorMatcher(lex)
     counts: Counter = Counter()

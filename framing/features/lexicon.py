@@ -7,6 +7,7 @@ from collections import Counter
 import pandas as pd
 
 from framing.corpus import Corpus
+from framing.errors import FramingError
 from framing.features.table import MATCH_COLUMNS, feature_table, match_rows
 from framing.lexicon import Lexicon, Matcher, load_lexicon
 from framing.tokens import TokenizedText
@@ -93,10 +94,8 @@ def to_wide(features: pd.DataFrame, value: str = "per_1k") -> pd.DataFrame:
     Columns are ``category`` (or ``category:voice`` when the table has a ``voice`` column).
     """
     if value not in features.columns:
-        raise_unknown = ", ".join(c for c in ("count", "per_1k") if c in features.columns)
-        from framing.errors import FramingError
-
-        raise FramingError(f"unknown value column '{value}'; available: {raise_unknown}")
+        available = ", ".join(c for c in ("count", "per_1k") if c in features.columns)
+        raise FramingError(f"unknown value column '{value}'; available: {available}")
     column = features["category"] if "voice" not in features.columns else features["category"] + ":" + features["voice"]
     wide = features.assign(_column=column).pivot_table(index="doc_id", columns="_column", values=value, sort=False)
     wide.columns.name = None

@@ -28,7 +28,7 @@ import pandas as pd
 
 from framing.corpus import Corpus
 from framing.errors import FramingError
-from framing.features.table import MATCH_COLUMNS, feature_table
+from framing.features.table import MATCH_COLUMNS, feature_table, voice_tokens
 from framing.lexicon import Lexicon, Matcher, load_lexicon
 from framing.tokens import TokenizedText
 
@@ -201,12 +201,6 @@ def _questions(doc: TokenizedText) -> list[tuple]:
             first, last = (tokens[0], tokens[-1] + 1) if tokens else (0, 0)
             out.extend(("question", "rule:question", first, last, a, b, v) for v in sorted(voices))
     return out
-
-
-def voice_tokens(doc: TokenizedText) -> dict[str, int]:
-    """Word tokens in each voice: ``author`` (outside quotations), ``quoted``, ``all``."""
-    quoted = int((doc.is_word & doc.in_quote).sum())
-    return {"author": doc.n_words - quoted, "quoted": quoted, "all": doc.n_words}
 
 
 # --------------------------------------------------------------------------- corpus level

@@ -77,3 +77,9 @@ def match_rows(doc_id: str, doc: TokenizedText, lexicon: Lexicon, matches: list[
              start, end, m.start, m.end, doc.sentence_of(m.start))
         )
     return rows
+
+
+def voice_tokens(doc: TokenizedText) -> dict[str, int]:
+    """Word tokens in each voice: ``author`` (outside quotations), ``quoted``, ``all``."""
+    quoted = int((doc.is_word & doc.in_quote).sum())
+    return {"author": doc.n_words - quoted, "quoted": quoted, "all": doc.n_words}
