@@ -1,20 +1,31 @@
 """Throughput and memory of tokenization + framing lexicon counts, streamed one document at a time.
 
 The corpus is the five seed articles (cleaned), replicated until the requested size:
-replicated text, not generated. Documents are produced by a generator and never
-held together, so peak memory should not grow with corpus size.
+replicated text, not generated. Replicated text flatters the two memories on the
+hot path (whitespace chunk -> tokens, token type -> lexicon plan), because after the
+first copy every chunk has been seen. ``--novel P`` therefore also replaces a share P
+of each document's chunks by pseudo-words never seen before (``qbaf``, ``qbag``, ...),
+so the vocabulary keeps growing as in a real stream. For English news, Heaps' law
+(V = 44 N^0.49, lowercased types) gives about 2% new types per token averaged over
+50 MB, so the default runs P = 0 and P = 0.02.
 
-    python benchmarks/bench_features.py            # 10 MB and 50 MB
-    python benchmarks/bench_features.py --mb 100
+Documents are produced by a generator and never held together, so peak memory
+should not grow with corpus size. Only tokenization, counting and the rate
+denominator are timed, not the making of the documents.
+
+    python benchmarks/bench_features.py              # 10 MB and 50 MB, novel 0 and 0.02
+    python benchmarks/bench_features.py --mb 100 --novel 0.05
     python benchmarks/bench_features.py --sentences   # plus offsets, sentences, quotations
 
-Prints MB/s, docs/s and peak resident memory for each size. Target (issue #2):
->= 10 MB/s on one core for tokenization + lexicon counts.
+Prints MB/s, docs/s and peak resident memory for each run, and, for calibration on a
+machine whose speed varies, scikit-learn's CountVectorizer (unigrams) on the same text.
+Target (issue #2): >= 10 MB/s on one core for tokenization + lexicon counts.
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import resource
 import sys
 import time
@@ -29,35 +40,68 @@ from framing.tokens import tokenize
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def documents(target_bytes: int):
+def _pseudo_word(i: int) -> str:
+    letters = "bcdfghjklmnprstvz"
+    out = "q"
+    while True:
+        i, r = divmod(i, len(letters))
+        out += letters[r]
+        if not i:
+            return out
+
+
+def documents(target_bytes: int, *, novel: float = 0.0, seed: int = 0):
+    """Seed texts replicated up to ``target_bytes``; a share ``novel`` of chunks made new words."""
     texts = load_corpus(ROOT / "seeds").documents["clean_text"].tolist()
-    produced = 0
+    rng = random.Random(seed)
+    produced = fresh = 0
     i = 0
     while produced < target_bytes:
         text = texts[i % len(texts)]
+        if novel:
+            chunks = text.split(" ")
+            for j in range(len(chunks)):
+                if rng.random() < novel:
+                    chunks[j] = _pseudo_word(fresh)
+                    fresh += 1
+            text = " ".join(chunks)
         produced += len(text.encode("utf-8"))
         i += 1
         yield text
 
 
-def run(megabytes: float, *, sentences: bool) -> dict:
+def run(megabytes: float, *, novel: float, sentences: bool) -> dict:
     matcher = Matcher(load_lexicon("framing"))
     totals: Counter = Counter()
-    n_docs = n_bytes = n_tokens = 0
-    start = time.perf_counter()
-    for text in documents(int(megabytes * 1e6)):
+    n_docs = n_bytes = n_tokens = n_words = 0
+    elapsed = 0.0
+    clock = time.perf_counter
+    for text in documents(int(megabytes * 1e6), novel=novel):
+        start = clock()
         doc = tokenize(text)
         if sentences:
             doc.sentences, doc.quotes, doc.starts  # what explain and stance need, computed once
-        totals.update(count_document(doc, matcher))
+        counts = count_document(doc, matcher)
+        n_words += doc.n_words  # the denominator of every rate
+        elapsed += clock() - start
+        totals.update(counts)
         n_docs += 1
         n_bytes += len(text.encode("utf-8"))
         n_tokens += len(doc)
-    elapsed = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"MB": n_bytes / 1e6, "docs": n_docs, "tokens": n_tokens, "seconds": elapsed,
+    return {"MB": n_bytes / 1e6, "novel": novel, "docs": n_docs, "tokens": n_tokens, "seconds": elapsed,
             "MB/s": n_bytes / 1e6 / elapsed, "docs/s": n_docs / elapsed, "peak RSS MB": peak_mb,
             "matches": sum(totals.values())}
+
+
+def count_vectorizer_reference(megabytes: float = 10) -> float:
+    """MB/s of scikit-learn's CountVectorizer fitting unigrams on the same replicated text."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    texts = list(documents(int(megabytes * 1e6)))
+    start = time.perf_counter()
+    CountVectorizer().fit_transform(texts)
+    return sum(len(t.encode("utf-8")) for t in texts) / 1e6 / (time.perf_counter() - start)
 
 
 def keyness_scaling(copies: list[int]) -> None:
@@ -84,15 +128,20 @@ def keyness_scaling(copies: list[int]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mb", type=float, nargs="*", default=[10, 50])
+    parser.add_argument("--novel", type=float, nargs="*", default=[0.0, 0.02],
+                        help="share of chunks replaced by never-seen words (default: 0 and 0.02)")
     parser.add_argument("--keyness", type=int, nargs="*", default=[1, 10, 100], metavar="COPIES",
                         help="seed copies for the keyness scaling run (default: 1 10 100)")
     parser.add_argument("--sentences", action="store_true",
                         help="also compute offsets, sentences and quotations (what explain and stance need)")
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}; one process, one core; replicated seed text")
-    for mb in args.mb:
-        r = run(mb, sentences=args.sentences)
-        print("  ".join(f"{k}={v:,.2f}" if isinstance(v, float) else f"{k}={v:,}" for k, v in r.items()))
+    for novel in args.novel:
+        for mb in args.mb:
+            r = run(mb, novel=novel, sentences=args.sentences)
+            print("  ".join(f"{k}={v:,.2f}" if isinstance(v, float) else f"{k}={v:,}" for k, v in r.items()))
+    # last, so that the peak memory above is framing's own
+    print(f"reference: scikit-learn CountVectorizer (unigrams) MB/s={count_vectorizer_reference():.2f}")
     keyness_scaling(args.keyness)
 
 

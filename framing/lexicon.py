@@ -51,6 +51,7 @@ import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from importlib.resources import files
+from itertools import compress, filterfalse
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
@@ -532,11 +533,26 @@ class Match(NamedTuple):
     end: int
 
 
+class _Plan(NamedTuple):
+    """What one token type can do, for every entry of a lexicon (entries as in :class:`Matcher`)."""
+
+    starts: tuple[int, ...]  # entries whose first word matches the type, in entry order
+    singles: tuple[tuple[int, int], ...]  # (category, term) the type counts for when standing alone
+    categories: tuple[int, ...]  # the categories of ``singles``
+    multi: tuple[tuple[int, int, bool, int], ...]  # (entry, category, exclusion, length) of the multiword entries it starts
+    fills: frozenset[tuple[int, int]]  # (entry, position >= 1) whose word matches the type
+
+
+_NO_PLAN = _Plan((), (), (), (), frozenset())
+
+
 class Matcher:
     """Finds every lexicon match in a tokenized text (see the module docstring for the rules).
 
-    Build once per lexicon, then call :meth:`find` for each document; it keeps only
-    a cache from token types to candidate terms, so it can be reused across documents.
+    Build once per lexicon, then call :meth:`find` or :meth:`count` for each document.
+    It remembers, per token type, which words of which terms the type matches (at
+    most ``cache_size`` types; the memory is emptied when full), so it can be reused
+    across documents and never changes a result.
 
     Examples
     --------
@@ -545,87 +561,156 @@ class Matcher:
     >>> doc = tokenize("Sham elections, not elections.")
     >>> [(m.start, m.end) for m in Matcher(lex).find(doc)]
     [(0, 2), (4, 5)]
+    >>> Matcher(lex).count(doc)
+    [2]
     """
 
-    def __init__(self, lexicon: Lexicon):
+    def __init__(self, lexicon: Lexicon, *, cache_size: int = 200_000):
         self.lexicon = lexicon
-        # every (category, term, is_exclusion) in one list; index by first-token text
+        self.cache_size = cache_size
+        # every (category, term, is_exclusion) in one list
         self._entries: list[tuple[int, int, Term, bool]] = []
         for ci, cat in enumerate(lexicon.categories):
             for ti, term in enumerate(cat.terms):
                 self._entries.append((ci, ti, term, False))
             for term in cat.exclude:
                 self._entries.append((ci, -1, term, True))
-        self._exact: dict[str, list[int]] = defaultdict(list)
-        self._prefix: list[int] = []
+        self._lengths = [len(term.tokens) for _, _, term, _ in self._entries]
+        self._category_of = [(ci, excl) for ci, _, _, excl in self._entries]
+        # the (entry, position) pairs that the words after an entry's first must fill
+        self._needs = [tuple((k, j) for j in range(1, n)) for k, n in enumerate(self._lengths)]
+        # every word of every entry, by (case_sensitive, prefix): word text -> [(entry, position)]
+        self._index: dict[tuple[bool, bool], dict[str, list[tuple[int, int]]]] = {
+            (cs, pre): defaultdict(list) for cs in (False, True) for pre in (False, True)
+        }
         for k, (_, _, term, _) in enumerate(self._entries):
-            first = term.tokens[0]
-            if first.prefix or term.case_sensitive:
-                self._prefix.append(k)
-            else:
-                self._exact[first.text].append(k)
-        self._cache: dict[str, tuple] = {}
-        self._keys: dict[str, str] = {}
+            for j, word in enumerate(term.tokens):
+                self._index[term.case_sensitive, word.prefix][word.text].append((k, j))
+        # every beginning of every ``*`` word, so a type is looked up only while some could still match
+        self._beginnings = {
+            cs: {text[:end] for text in self._index[cs, True] for end in range(1, len(text) + 1)} for cs in (False, True)
+        }
+        self._has_case_sensitive = any(term.case_sensitive for _, _, term, _ in self._entries)
+        self._plans: dict[str, _Plan] = {}
+        self._hits: set[str] = set()  # the remembered types whose plan is not empty
+        self._starting: set[str] = set()  # ... that can start a multiword entry
+        self._filling: set[str] = set()  # ... that can fill a later word of one
 
-    def _plan(self, surface: str) -> tuple:
-        """What a token type can start: (candidate entries, single-token matches if alone, has multiword)."""
-        key = self._keys[surface] = normalize_token(surface)
-        found = list(self._exact.get(key, ()))
-        found.extend(k for k in self._prefix if self._entries[k][2].matches_token(0, surface, key))
-        found.sort()
-        if not found:
-            return ()
-        best: dict[int, tuple[bool, int]] = {}
-        for k in found:
-            ci, ti, term, excl = self._entries[k]
-            if len(term.tokens) == 1 and (ci not in best or (excl and not best[ci][0])):
+    def _plan(self, surface: str) -> _Plan:
+        """Which words of which entries the token type ``surface`` matches.
+
+        Looks the type up in the word index (exact words directly, ``*`` words by each
+        prefix of the type); a test holds it equal to :meth:`Term.matches_token`.
+        """
+        pairs = self._lookup(normalize_token(surface), case_sensitive=False)
+        if self._has_case_sensitive:
+            pairs += self._lookup(surface, case_sensitive=True)
+        if not pairs:
+            return _NO_PLAN
+        starts = sorted(k for k, j in pairs if j == 0)
+        best: dict[int, tuple[bool, int]] = {}  # category -> (exclusion, term) of single-word entries
+        for k in starts:
+            ci, ti, _, excl = self._entries[k]
+            if self._lengths[k] == 1 and (ci not in best or (excl and not best[ci][0])):
                 best[ci] = (excl, ti)
         singles = tuple((ci, ti) for ci, (excl, ti) in sorted(best.items()) if not excl)
-        has_multi = any(len(self._entries[k][2].tokens) > 1 for k in found)
-        return (tuple(found), singles, has_multi)
+        return _Plan(
+            starts=tuple(starts),
+            singles=singles,
+            categories=tuple(ci for ci, _ in singles),
+            multi=tuple(
+                (k, *self._category_of[k], self._lengths[k]) for k in starts if self._lengths[k] > 1
+            ),
+            fills=frozenset((k, j) for k, j in pairs if j > 0),
+        )
+
+    def _lookup(self, text: str, *, case_sensitive: bool) -> list[tuple[int, int]]:
+        """The (entry, position) pairs whose word is ``text``, or a ``*`` word ``text`` starts with."""
+        pairs = list(self._index[case_sensitive, False].get(text, ()))
+        prefix, beginnings = self._index[case_sensitive, True], self._beginnings[case_sensitive]
+        for end in range(1, len(text) + 1):  # walk down the ``*`` words as down a trie
+            head = text[:end]
+            if head not in beginnings:
+                break
+            pairs.extend(prefix.get(head, ()))
+        return pairs
+
+    def _learn(self, types) -> set[str]:
+        """Plan every type of a document not yet seen; return the document's types whose plan is not empty."""
+        plans = self._plans
+        new = list(filterfalse(plans.__contains__, types))
+        if new:
+            if len(plans) + len(new) > self.cache_size:
+                for memory in (plans, self._hits, self._starting, self._filling):
+                    memory.clear()
+                new = set(types)
+            for surface in new:
+                plan = plans[surface] = self._plan(surface)
+                if plan is not _NO_PLAN:
+                    self._hits.add(surface)
+                    if plan.multi:
+                        self._starting.add(surface)
+                    if plan.fills:
+                        self._filling.add(surface)
+        return self._hits.intersection(types)
+
+    def _rest_matches(self, k: int, words: tuple[str, ...], i: int) -> bool:
+        """Do the words after the first of entry ``k`` match the tokens after ``words[i]``?"""
+        if i + self._lengths[k] > len(words):
+            return False
+        plans = self._plans
+        for pair in self._needs[k]:
+            i += 1
+            if pair not in plans[words[i]].fills:
+                return False
+        return True
 
     def count(self, doc: TokenizedText) -> list[int]:
         """Number of matches per category (by index): the same numbers as counting :meth:`find`, faster.
 
-        Single-token matches are counted over token types; only positions where a
-        multiword term or exclusion may start are scanned, to apply longest-match and
-        the one-count-per-token rule there. A property test holds it equal to :meth:`find`.
+        Single-word matches are counted over token types. Multiword terms and
+        exclusions are looked for only where all their words occur in the document,
+        and only at the positions of their first word, to apply longest-match and the
+        one-count-per-token rule there. A property test holds it equal to :meth:`find`.
         """
-        cache = self._cache
         types = doc.type_counts
-        for surface in types.keys() - cache.keys():
-            cache[surface] = self._plan(surface)
+        plans = self._plans
+        hits = self._learn(types.keys())
         counts = [0] * len(self.lexicon.categories)
-        multi_types = set()
-        for surface, n in types.items():
-            plan = cache[surface]
-            if plan:
-                for ci, _ in plan[1]:
+        for surface in hits:
+            categories = plans[surface].categories
+            if categories:
+                n = types[surface]
+                for ci in categories:
                     counts[ci] += n
-                if plan[2]:
-                    multi_types.add(surface)
-        if not multi_types:
+        starting = self._starting.intersection(hits)
+        if not starting:
             return counts
-        words, keys, entries = doc.words, self._keys, self._entries
-        n_tokens = len(words)
+        # a multiword entry can match only if each of its later words matches a type present
+        filled = set().union(*[plans[w].fills for w in self._filling.intersection(hits)])
+        live = {}
+        for surface in starting:
+            entries = [entry for entry in plans[surface].multi if filled.issuperset(self._needs[entry[0]])]
+            if entries:
+                live[surface] = entries
+        if not live:
+            return counts
+        words = doc.words
         blocked: dict[int, int] = {}
-        for i in [i for i, w in enumerate(words) if w in multi_types]:
+        for i in compress(range(len(words)), map(live.__contains__, words)):
             best: dict[int, tuple[int, bool]] = {}  # category -> (length, exclusion), multiword only
-            for k in cache[words[i]][0]:
-                ci, _, term, excl = entries[k]
-                length = len(term.tokens)
-                if length < 2 or i + length > n_tokens or blocked.get(ci, 0) > i:
-                    continue
-                if not all(term.matches_token(j, words[i + j], keys[words[i + j]]) for j in range(1, length)):
+            for k, ci, excl, length in live[words[i]]:
+                if blocked.get(ci, 0) > i or not self._rest_matches(k, words, i):
                     continue
                 prev = best.get(ci)
                 if prev is None or (length, excl) > prev:
                     best[ci] = (length, excl)
             for ci, (length, excl) in best.items():
-                # the multiword match replaces the single-token matches of this category under it
-                covered = sum(
-                    1 for j in range(i, i + length) if cache[words[j]] and any(c == ci for c, _ in cache[words[j]][1])
-                )
+                # the multiword match replaces the single-word matches of this category under it
+                covered = 0
+                for w in words[i : i + length]:
+                    if ci in plans[w].categories:
+                        covered += 1
                 counts[ci] += (0 if excl else 1) - covered
                 blocked[ci] = i + length
         return counts
@@ -633,37 +718,27 @@ class Matcher:
     def find(self, doc: TokenizedText) -> list[Match]:
         """All matches in ``doc``, ordered by start token then category."""
         words = doc.words
-        cache, keys = self._cache, self._keys
-        for surface in set(words).difference(cache):
-            cache[surface] = self._plan(surface)
-        hit_types = {w for w in set(words) if cache[w]}
-        if not hit_types:
+        plans = self._plans
+        starting = {w for w in self._learn(doc.type_counts.keys()) if plans[w].starts}
+        if not starting:
             return []
-        n = len(words)
-        entries = self._entries
+        entries, lengths = self._entries, self._lengths
         blocked: dict[int, int] = {}
         block_end = 0  # no category is blocked at or after this token
         out: list[Match] = []
-        for i in [i for i, w in enumerate(words) if w in hit_types]:
-            found, singles, has_multi = cache[words[i]]
-            if not has_multi and i >= block_end:  # fast path: single-token matches only, nothing blocked
-                out.extend([Match(ci, ti, i, i + 1) for ci, ti in singles])
+        for i in [i for i, w in enumerate(words) if w in starting]:
+            plan = plans[words[i]]
+            if not plan.multi and i >= block_end:  # fast path: single-word matches only, nothing blocked
+                out.extend([Match(ci, ti, i, i + 1) for ci, ti in plan.singles])
                 continue
             best: dict[int, tuple[int, bool, int]] = {}  # category -> (length, exclusion, term)
-            for k in found:
-                ci, ti, term, excl = entries[k]
-                if blocked.get(ci, 0) > i:
-                    continue
-                length = len(term.tokens)
-                if i + length > n:
-                    continue
-                if length > 1 and not all(
-                    term.matches_token(j, words[i + j], keys[words[i + j]]) for j in range(1, length)
-                ):
+            for k in plan.starts:
+                ci, ti, _, excl = entries[k]
+                if blocked.get(ci, 0) > i or (lengths[k] > 1 and not self._rest_matches(k, words, i)):
                     continue
                 prev = best.get(ci)
-                if prev is None or (length, excl) > (prev[0], prev[1]):
-                    best[ci] = (length, excl, ti)
+                if prev is None or (lengths[k], excl) > (prev[0], prev[1]):
+                    best[ci] = (lengths[k], excl, ti)
             for ci in sorted(best):
                 length, excl, ti = best[ci]
                 blocked[ci] = i + length

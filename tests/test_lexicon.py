@@ -255,3 +255,39 @@ def test_fast_count_equals_find_on_the_seeds(seeds):
         for doc in seeds.tokens.values():
             slow = Counter(m.category for m in matcher.find(doc))
             assert matcher.count(doc) == [slow.get(i, 0) for i in range(len(lex.categories))], name
+
+
+SMALL_CACHE = Matcher(TRAP, cache_size=5)  # reused across examples: plans are forgotten and relearned
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS + ["Sham", "ELECTIONS", "zebra", "U.S."]), max_size=30))
+def test_count_and_find_unchanged_when_the_type_memory_is_emptied(words):
+    doc = tokenize(" ".join(words))
+    fresh = Matcher(TRAP)
+    assert SMALL_CACHE.find(doc) == fresh.find(doc)
+    assert SMALL_CACHE.count(doc) == fresh.count(doc)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(WORDS + ["Sham", "ELECTIONS", "zebra", "Us", "x’s", "electionsx"]))
+def test_word_index_agrees_with_the_term_definition(surface):
+    matcher = Matcher(TRAP)
+    plan = matcher._plan(surface)
+    expected = {
+        (k, j)
+        for k, (_, _, term, _) in enumerate(matcher._entries)
+        for j in range(len(term.tokens))
+        if term.matches_token(j, surface)
+    }
+    got = {(k, 0) for k in plan.starts} | set(plan.fills)
+    assert got == expected
+
+
+def test_type_memory_is_emptied_when_full():
+    matcher = Matcher(TRAP, cache_size=3)
+    matcher.count(tokenize("sham show"))
+    assert set(matcher._plans) == {"sham", "show"}
+    matcher.count(tokenize("x y"))  # 2 + 2 types > 3: forget, then learn this document's
+    assert set(matcher._plans) == {"x", "y"}
+    assert matcher.count(tokenize("sham election x y z")) == [2, 2, 2]

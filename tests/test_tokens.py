@@ -73,7 +73,7 @@ def test_in_quote_mask():
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from framing.tokens import reference_tokens, word_tokens
+from framing.tokens import _ChunkMemo, _is_word, reference_tokens, word_tokens
 
 PIECES = st.sampled_from(
     ["regime", "’s", "'s", "n't", "don't", "so-called", "U.S.", "#tag", "@who", "_", "__x", "30,000", "19th",
@@ -86,14 +86,17 @@ PIECES = st.sampled_from(
 @given(st.lists(st.tuples(PIECES, st.sampled_from(["", " ", "\n", "\xa0"])), max_size=12))
 def test_fast_tokenizer_equals_the_reference_pattern(parts):
     text = "".join(p + sep for p, sep in parts)
-    assert word_tokens(text) == reference_tokens(text)
+    assert list(word_tokens(text)) == reference_tokens(text)
+    doc = tokenize(text)
+    assert doc.n_words == sum(map(_is_word, reference_tokens(text)))
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=60))
 def test_fast_tokenizer_equals_reference_on_any_text(text):
-    tokens = word_tokens(text)
+    tokens = list(word_tokens(text))
     assert tokens == reference_tokens(text)
+    assert tokenize(text).n_words == sum(map(_is_word, tokens))
     starts, ends = tokenize(text).starts, tokenize(text).ends
     assert [text[a:b] for a, b in zip(starts, ends)] == tokens
 
@@ -108,3 +111,25 @@ def test_runs_without_any_nltk_data(monkeypatch):
     doc = tokenize("Mr. Smith voted. Did he?")
     assert [doc.text[a:b] for a, b in doc.sentences] == ["Mr. Smith voted.", "Did he?"]
     sentence_splitter.cache_clear()
+
+
+def test_chunk_memo_is_bounded_and_changes_no_result(monkeypatch):
+    memo = _ChunkMemo(max_size=3)
+    monkeypatch.setattr("framing.tokens._CHUNKS", memo)
+    text = "a b, c. d e “f” g's"
+    for _ in range(2):
+        assert list(word_tokens(text)) == reference_tokens(text)
+        assert len(memo) <= 3
+    assert memo.non_words == {",", ".", "“", "”"}
+    assert tokenize(text).n_words == 8
+
+
+def test_a_pickled_tokenization_is_remade_where_it_is_loaded(monkeypatch):
+    import pickle
+
+    doc = tokenize("Yes , “no” ! U.S. ...")
+    payload = pickle.dumps(doc)
+    monkeypatch.setattr("framing.tokens._CHUNKS", _ChunkMemo(max_size=10))  # as in a fresh worker process
+    copy = pickle.loads(payload)
+    assert copy.words == doc.words
+    assert copy.n_words == doc.n_words == 3
