@@ -91,8 +91,6 @@ def sentence_units(corpus: Corpus, features: pd.DataFrame, lexicons=None) -> pd.
             totals["author"] = totals["all"] - totals["quoted"]
         for voice, values in totals.items():
             token_rows.extend((d, s, voice, int(v)) for s, v in enumerate(values))
-        if voiced:  # quoted_share: quoted tokens per sentence, over all tokens
-            match_rows.extend((d, s, "quoted_share", "all", int(v)) for s, v in enumerate(totals["quoted"]) if v)
     tokens = pd.DataFrame(token_rows, columns=["doc_id", "sentence", "voice", "n_tokens"])
     for lexicon in _resolve_lexicons(features["lexicon"].unique(), lexicons).values():
         rows = explain(corpus, lexicon)

@@ -15,8 +15,10 @@ Voice: a marker inside a direct quotation belongs to the quoted speaker
 (``voice = "quoted"``), elsewhere to the outlet (``"author"``). Rates use the words of
 that voice as denominator: ``n_tokens`` of an author row counts the document's word
 tokens outside quotations. ``quoted_share`` (voice ``all``) counts the word tokens
-inside quotations, over all word tokens; a scare-quoted word is inside quotation
-marks, so it counts as quoted there, while the scare quote itself is the author's device.
+inside quotations, over all word tokens; each such word is one row of
+:func:`stance_matches` (pattern ``rule:quoted``), so that figure too can be traced word
+by word. A scare-quoted word is inside quotation marks, so it counts as quoted there,
+while the scare quote itself is the author's device.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from framing.corpus import Corpus
@@ -34,6 +37,7 @@ from framing.tokens import TokenizedText
 
 VOICES = ["author", "quoted"]
 RULE_CATEGORIES = ["question", "scare_quote"]
+QUOTED_SHARE = "quoted_share"
 KNOWN_RULES = ("not_month", "clause_initial", "scare_quote", "question")
 STANCE_MATCH_COLUMNS = MATCH_COLUMNS + ["voice"]
 
@@ -80,6 +84,11 @@ class StanceRules:
 def stance_categories(lexicon: Lexicon) -> list[str]:
     """The stance categories: the lexicon's, then the rule-based ``question`` and ``scare_quote``."""
     return lexicon.category_names + RULE_CATEGORIES
+
+
+def explainable_categories(lexicon: Lexicon) -> list[str]:
+    """The categories :func:`stance_matches` returns rows for: the stance categories and ``quoted_share``."""
+    return stance_categories(lexicon) + [QUOTED_SHARE]
 
 
 # --------------------------------------------------------------------------- one document
@@ -155,6 +164,7 @@ def _speech_before(doc: TokenizedText, char: int, rules: StanceRules) -> bool:
 def stance_document(doc: TokenizedText, matcher: Matcher, rules: StanceRules) -> list[tuple]:
     """Stance matches of one document: (category, pattern, token_start, token_end, start, end, voice).
 
+    Also one ``quoted_share`` record (voice ``all``) per word token inside a quotation.
     No state is kept between documents.
     """
     lexicon = matcher.lexicon
@@ -173,7 +183,17 @@ def stance_document(doc: TokenizedText, matcher: Matcher, rules: StanceRules) ->
         out.append((category.name, term.pattern, m.start, m.end, int(doc.starts[m.start]), int(doc.ends[m.end - 1]), voice))
     out.extend(_scare_quotes(doc, rules))
     out.extend(_questions(doc))
+    out.extend(_quoted_words(doc))
     return sorted(out, key=lambda r: (r[4], r[0]))
+
+
+def _quoted_words(doc: TokenizedText) -> list[tuple]:
+    # the same tokens as voice_tokens(doc)["quoted"]
+    starts, ends = doc.starts, doc.ends
+    return [
+        (QUOTED_SHARE, "rule:quoted", i, i + 1, int(starts[i]), int(ends[i]), "all")
+        for i in np.flatnonzero(doc.is_word & doc.in_quote).tolist()
+    ]
 
 
 def _scare_quotes(doc: TokenizedText, rules: StanceRules) -> list[tuple]:
@@ -215,11 +235,12 @@ def stance_matches(corpus: Corpus, lexicon="stance", *, doc_id: str | None = Non
     """Every stance marker, with its voice: the match records behind :func:`stance_features`.
 
     Columns: those of :func:`framing.explain` plus ``voice``. Rule-based categories have
-    the pattern ``rule:question`` or ``rule:scare_quote``.
+    the pattern ``rule:question`` or ``rule:scare_quote``; each quoted word behind
+    ``quoted_share`` has ``rule:quoted`` and voice ``all``.
     """
     lex, matcher, rules = _stance_setup(lexicon)
-    if category is not None and category not in stance_categories(lex):
-        raise FramingError(f"stance has no category '{category}'; available: {', '.join(stance_categories(lex))}")
+    if category is not None and category not in explainable_categories(lex):
+        raise FramingError(f"stance has no category '{category}'; available: {', '.join(explainable_categories(lex))}")
     docs = corpus.select([doc_id]) if doc_id is not None else corpus
     rows = []
     for d, doc in docs.tokens.items():
@@ -256,7 +277,6 @@ def stance_features(corpus: Corpus, lexicon="stance") -> pd.DataFrame:
             counts[(d, cat, voice)] += 1
         n = voice_tokens(doc)
         denominators.extend((d, v, n[v]) for v in ("author", "quoted", "all"))
-        counts[(d, "quoted_share", "all")] += n["quoted"]
     frame = pd.DataFrame([(d, c, v, n) for (d, c, v), n in counts.items()], columns=["doc_id", "category", "voice", "count"])
     denom = pd.DataFrame(denominators, columns=["doc_id", "voice", "n_tokens"])
     table = feature_table(
@@ -264,7 +284,7 @@ def stance_features(corpus: Corpus, lexicon="stance") -> pd.DataFrame:
         voices=VOICES, denominators=denom,
     )
     share = feature_table(
-        corpus, frame[frame.voice == "all"], family="stance", lexicon=lex.name, categories=["quoted_share"],
+        corpus, frame[frame.voice == "all"], family="stance", lexicon=lex.name, categories=[QUOTED_SHARE],
         voices=["all"], denominators=denom,
     )
     return pd.concat([table, share], ignore_index=True).round({"per_1k": 2})

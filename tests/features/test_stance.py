@@ -126,6 +126,11 @@ def test_stance_table_counts_voices_and_quoted_share():
     assert table.loc[("hedge", "author"), ["count", "n_tokens", "per_1k"]].tolist() == [1, 5, 200.0]
     assert table.loc[("hedge", "quoted"), ["count", "n_tokens", "per_1k"]].tolist() == [1, 3, 333.33]
     assert table.loc[("quoted_share", "all"), ["count", "n_tokens", "per_1k"]].tolist() == [3, 8, 375.0]
+    quoted = explain(corpus, "stance", category="quoted_share")
+    assert quoted[["text", "pattern", "voice"]].values.tolist() == [
+        ["we", "rule:quoted", "all"], ["may", "rule:quoted", "all"], ["win", "rule:quoted", "all"]
+    ]
+    assert quoted.sentence.tolist() == ['He said "we may win."'] * 3
     assert set(table.index.get_level_values("category")) >= {
         "hedge", "booster", "attitude", "self_mention", "reader", "directive", "question", "attribution_neutral",
         "attribution_distancing", "attribution_endorsing", "scare_quote", "quoted_share",
@@ -135,10 +140,11 @@ def test_stance_table_counts_voices_and_quoted_share():
 def test_counts_equal_explain_rows(seeds):
     table = stance_features(seeds)
     rows = explain(seeds, "stance")
-    counted = table[table.category != "quoted_share"].set_index(["doc_id", "category", "voice"])["count"]
+    counted = table.set_index(["doc_id", "category", "voice"])["count"]
     per_cell = rows.groupby(["doc_id", "category", "voice"]).size()
     assert counted.sum() == len(rows)
     assert (per_cell == counted.reindex(per_cell.index)).all()
+    assert (rows.category == "quoted_share").sum() > 0
 
 
 def test_seeds_outside_report_distances_and_movement_outlets_do_not_quote_themselves(seeds):
