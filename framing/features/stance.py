@@ -56,6 +56,7 @@ class StanceRules:
     anywhere: frozenset = frozenset()
     scare_max_words: int = 3
     speech_words: frozenset = frozenset({"said", "says", "wrote"})
+    scare_skip_names: bool = True
 
     @classmethod
     def from_lexicon(cls, lexicon: Lexicon) -> "StanceRules":
@@ -78,6 +79,7 @@ class StanceRules:
             anywhere=words("clause_initial", "anywhere", []),
             scare_max_words=int(scare.get("max_words", 3)),
             speech_words=words("scare_quote", "speech_words", ["said", "says", "wrote"]),
+            scare_skip_names=bool(scare.get("skip_names", True)),
         )
 
 
@@ -202,9 +204,17 @@ def _scare_quotes(doc: TokenizedText, rules: StanceRules) -> list[tuple]:
         inside = [i for i in range(len(doc)) if doc.is_word[i] and doc.starts[i] > a and doc.ends[i] < b]
         if not 1 <= len(inside) <= rules.scare_max_words or _speech_before(doc, a, rules):
             continue
+        if rules.scare_skip_names and all(_is_name(doc.words[i]) for i in inside):
+            continue
         nested = any(a2 < a and b <= b2 for a2, b2 in doc.quotes)
         out.append(("scare_quote", "rule:scare_quote", inside[0], inside[-1] + 1, a, b, "quoted" if nested else "author"))
     return out
+
+
+def _is_name(token: str) -> bool:
+    """A hashtag, @handle, URL or word with a digit in it ("election96"): the name of a
+    channel, account or page, which quotation marks set off without distancing."""
+    return token[0] in "#@" or token.lower().startswith(("http", "www.")) or any(ch.isdigit() for ch in token)
 
 
 def _questions(doc: TokenizedText) -> list[tuple]:

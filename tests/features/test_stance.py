@@ -1,11 +1,14 @@
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
 from framing.corpus import load_corpus
 from framing.errors import FramingError
 from framing.features import explain
-from framing.features.stance import stance_features, stance_matches
-from framing.lexicon import lexicon_from_toml
+from framing.features.stance import StanceRules, stance_document, stance_features, stance_matches
+from framing.lexicon import Matcher, lexicon_from_toml, load_lexicon
+from framing.tokens import tokenize
 
 
 def matches(*texts):
@@ -114,6 +117,15 @@ def test_scare_quotes_are_short_and_not_introduced_as_speech():
     assert got == [('"election"', "author")]
     assert only("scare_quote", "They called for a ‘religious duty’ to vote.") == [("‘religious duty’", "author")]
     assert only("scare_quote", 'Officials praised "free and fair voting today".') == []  # four words
+
+
+def test_quoted_names_are_not_scare_quotes():
+    text = 'Join the “election96” channel, follow "@iran_vote" and "#NoVote" against the "sham 2017" polls.'
+    assert only("scare_quote", text) == [('"sham 2017"', "author")]  # one word is no name
+    lex = load_lexicon("stance")
+    rules = dict(lex.rules, scare_quote=dict(lex.rules["scare_quote"], skip_names=False))
+    counted = [m[0] for m in stance_document(tokenize(text), Matcher(lex), StanceRules.from_lexicon(replace(lex, rules=rules)))]
+    assert counted.count("scare_quote") == 4
 
 
 # ---- the tidy table
