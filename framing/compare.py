@@ -368,10 +368,29 @@ def profiles(features: pd.DataFrame, by: str | None = None, *, value: str = "per
     return rates.rename_axis(index=None, columns=None)
 
 
-def similarity(matrix: pd.DataFrame) -> pd.DataFrame:
-    """Cosine similarity between the rows of a profile matrix (NaN treated as 0)."""
-    values = matrix.fillna(0.0).to_numpy(float)
-    return pd.DataFrame(cosine_similarity(values), index=matrix.index, columns=matrix.index)
+def similarity(matrix: pd.DataFrame, *, standardize: bool = False) -> pd.DataFrame:
+    """Cosine similarity between the rows of a profile matrix (NaN treated as 0).
+
+    On raw rates the most frequent categories dominate the cosine. With
+    ``standardize=True`` each column is first turned into z-scores across the rows
+    (columns that do not vary are dropped), so every category weighs the same and two
+    rows are similar when they depart from the average row in the same directions.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"big": [100.0, 110.0], "small": [1.0, 5.0]}, index=["x", "y"])
+    >>> round(float(similarity(m).loc["x", "y"]), 4)  # (100*110 + 1*5) / (|x| |y|)
+    0.9994
+    >>> round(float(similarity(m, standardize=True).loc["x", "y"]), 4)  # z-scores (-1, -1) and (1, 1)
+    -1.0
+    """
+    values = matrix.fillna(0.0)
+    if standardize:
+        values = values.loc[:, values.std() > 0]
+        if values.shape[1] == 0:
+            raise FramingError("no feature varies across the rows, so there is nothing to standardize")
+        values = StandardScaler().fit_transform(values)
+    return pd.DataFrame(cosine_similarity(np.asarray(values, float)), index=matrix.index, columns=matrix.index)
 
 
 def tfidf_similarity(corpus: Corpus, by: str | None = None, *, ngram_range=(1, 1), stopwords="english") -> pd.DataFrame:

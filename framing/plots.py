@@ -287,7 +287,8 @@ def actor_sentiment_plot(table: pd.DataFrame, ax: Axes, *, group_column: str = "
 @_styled
 def similarity_figure(sim: pd.DataFrame, linkage_matrix: np.ndarray, *, title: str = "Cosine similarity") -> Figure:
     """A dendrogram above a similarity heatmap whose rows and columns follow the clustering."""
-    fig = Figure(figsize=(6, 6.4), layout="constrained")
+    fig = Figure(figsize=(6.2, 6.4), layout="constrained")
+    fig.get_layout_engine().set(w_pad=0.08, h_pad=0.08)  # keep long tick labels inside the canvas
     top, bottom = fig.subplots(2, 1, height_ratios=[1, 4])
     tree = dendrogram(linkage_matrix, ax=top, labels=list(sim.index), no_labels=True, color_threshold=0,
                       above_threshold_color="#555555")

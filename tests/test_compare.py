@@ -122,3 +122,15 @@ def test_cosine_by_hand():
     assert similarity(matrix).loc["x", "y"] == 0.0
     matrix = pd.DataFrame({"a": [1.0, 2.0], "b": [1.0, 2.0]}, index=["x", "y"])
     assert similarity(matrix).loc["x", "y"] == pytest.approx(1.0)
+
+
+def test_standardized_cosine_weighs_every_category_the_same():
+    # "big" dominates the raw cosine; standardized, x and z depart from the mean the same way
+    matrix = pd.DataFrame({"big": [100.0, 110.0, 100.0], "small": [1.0, 5.0, 1.0], "flat": [3.0, 3.0, 3.0]},
+                          index=["x", "y", "z"])
+    assert similarity(matrix).loc["x", "y"] == pytest.approx((100 * 110 + 5 + 9) / (10010**0.5 * 12134**0.5))
+    standardized = similarity(matrix, standardize=True)
+    assert standardized.loc["x", "z"] == pytest.approx(1.0)
+    assert standardized.loc["x", "y"] == pytest.approx(-1.0)
+    with pytest.raises(FramingError, match="no feature varies"):
+        similarity(matrix[["flat"]], standardize=True)
