@@ -546,6 +546,20 @@ class _Plan(NamedTuple):
 _NO_PLAN = _Plan((), (), (), (), frozenset())
 
 
+class _Memory(NamedTuple):
+    """What a :class:`Matcher` remembers of the token types it has seen. It is replaced
+    whole when full, so a count that started with one memory finishes with it."""
+
+    plans: dict[str, _Plan]
+    hits: set[str]  # the types whose plan is not empty
+    starting: set[str]  # ... that can start a multiword entry
+    filling: set[str]  # ... that can fill a later word of one
+
+    @classmethod
+    def empty(cls) -> "_Memory":
+        return cls({}, set(), set(), set())
+
+
 class Matcher:
     """Finds every lexicon match in a tokenized text (see the module docstring for the rules).
 
@@ -591,10 +605,7 @@ class Matcher:
             cs: {text[:end] for text in self._index[cs, True] for end in range(1, len(text) + 1)} for cs in (False, True)
         }
         self._has_case_sensitive = any(term.case_sensitive for _, _, term, _ in self._entries)
-        self._plans: dict[str, _Plan] = {}
-        self._hits: set[str] = set()  # the remembered types whose plan is not empty
-        self._starting: set[str] = set()  # ... that can start a multiword entry
-        self._filling: set[str] = set()  # ... that can fill a later word of one
+        self._memory = _Memory.empty()
 
     def _plan(self, surface: str) -> _Plan:
         """Which words of which entries the token type ``surface`` matches.
@@ -635,30 +646,29 @@ class Matcher:
             pairs.extend(prefix.get(head, ()))
         return pairs
 
-    def _learn(self, types) -> set[str]:
-        """Plan every type of a document not yet seen; return the document's types whose plan is not empty."""
-        plans = self._plans
-        new = list(filterfalse(plans.__contains__, types))
+    def _learn(self, types) -> tuple[_Memory, set[str]]:
+        """Plan every type of a document not yet seen. Returns the memory that now holds
+        them all, and the document's types whose plan is not empty."""
+        memory = self._memory
+        new = list(filterfalse(memory.plans.__contains__, types))
         if new:
-            if len(plans) + len(new) > self.cache_size:
-                for memory in (plans, self._hits, self._starting, self._filling):
-                    memory.clear()
-                new = set(types)
+            if len(memory.plans) + len(new) > self.cache_size:
+                memory = self._memory = _Memory.empty()
+                new = list(types)
             for surface in new:
-                plan = plans[surface] = self._plan(surface)
+                plan = memory.plans[surface] = self._plan(surface)
                 if plan is not _NO_PLAN:
-                    self._hits.add(surface)
+                    memory.hits.add(surface)
                     if plan.multi:
-                        self._starting.add(surface)
+                        memory.starting.add(surface)
                     if plan.fills:
-                        self._filling.add(surface)
-        return self._hits.intersection(types)
+                        memory.filling.add(surface)
+        return memory, memory.hits.intersection(types)
 
-    def _rest_matches(self, k: int, words: tuple[str, ...], i: int) -> bool:
+    def _rest_matches(self, plans: dict[str, _Plan], k: int, words: tuple[str, ...], i: int) -> bool:
         """Do the words after the first of entry ``k`` match the tokens after ``words[i]``?"""
         if i + self._lengths[k] > len(words):
             return False
-        plans = self._plans
         for pair in self._needs[k]:
             i += 1
             if pair not in plans[words[i]].fills:
@@ -674,8 +684,8 @@ class Matcher:
         one-count-per-token rule there. A property test holds it equal to :meth:`find`.
         """
         types = doc.type_counts
-        plans = self._plans
-        hits = self._learn(types.keys())
+        memory, hits = self._learn(types.keys())
+        plans = memory.plans
         counts = [0] * len(self.lexicon.categories)
         for surface in hits:
             categories = plans[surface].categories
@@ -683,11 +693,11 @@ class Matcher:
                 n = types[surface]
                 for ci in categories:
                     counts[ci] += n
-        starting = self._starting.intersection(hits)
+        starting = memory.starting.intersection(hits)
         if not starting:
             return counts
         # a multiword entry can match only if each of its later words matches a type present
-        filled = set().union(*[plans[w].fills for w in self._filling.intersection(hits)])
+        filled = set().union(*[plans[w].fills for w in memory.filling.intersection(hits)])
         live = {}
         for surface in starting:
             entries = [entry for entry in plans[surface].multi if filled.issuperset(self._needs[entry[0]])]
@@ -700,7 +710,7 @@ class Matcher:
         for i in compress(range(len(words)), map(live.__contains__, words)):
             best: dict[int, tuple[int, bool]] = {}  # category -> (length, exclusion), multiword only
             for k, ci, excl, length in live[words[i]]:
-                if blocked.get(ci, 0) > i or not self._rest_matches(k, words, i):
+                if blocked.get(ci, 0) > i or not self._rest_matches(plans, k, words, i):
                     continue
                 prev = best.get(ci)
                 if prev is None or (length, excl) > prev:
@@ -718,8 +728,9 @@ class Matcher:
     def find(self, doc: TokenizedText) -> list[Match]:
         """All matches in ``doc``, ordered by start token then category."""
         words = doc.words
-        plans = self._plans
-        starting = {w for w in self._learn(doc.type_counts.keys()) if plans[w].starts}
+        memory, hits = self._learn(doc.type_counts.keys())
+        plans = memory.plans
+        starting = {w for w in hits if plans[w].starts}
         if not starting:
             return []
         entries, lengths = self._entries, self._lengths
@@ -734,7 +745,7 @@ class Matcher:
             best: dict[int, tuple[int, bool, int]] = {}  # category -> (length, exclusion, term)
             for k in plan.starts:
                 ci, ti, _, excl = entries[k]
-                if blocked.get(ci, 0) > i or (lengths[k] > 1 and not self._rest_matches(k, words, i)):
+                if blocked.get(ci, 0) > i or (lengths[k] > 1 and not self._rest_matches(plans, k, words, i)):
                     continue
                 prev = best.get(ci)
                 if prev is None or (lengths[k], excl) > (prev[0], prev[1]):

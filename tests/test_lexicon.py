@@ -287,7 +287,17 @@ def test_word_index_agrees_with_the_term_definition(surface):
 def test_type_memory_is_emptied_when_full():
     matcher = Matcher(TRAP, cache_size=3)
     matcher.count(tokenize("sham show"))
-    assert set(matcher._plans) == {"sham", "show"}
+    assert set(matcher._memory.plans) == {"sham", "show"}
     matcher.count(tokenize("x y"))  # 2 + 2 types > 3: forget, then learn this document's
-    assert set(matcher._plans) == {"x", "y"}
+    assert set(matcher._memory.plans) == {"x", "y"}
     assert matcher.count(tokenize("sham election x y z")) == [2, 2, 2]
+
+
+def test_one_matcher_shared_by_threads_gives_the_counts_of_a_fresh_one():
+    from concurrent.futures import ThreadPoolExecutor
+
+    docs = [tokenize(" ".join(WORDS[i:] + WORDS[:i]) + f" extra{i}") for i in range(len(WORDS))] * 20
+    shared = Matcher(TRAP, cache_size=8)  # forgets often, while other threads count
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(shared.count, docs))
+    assert got == [Matcher(TRAP).count(doc) for doc in docs]
