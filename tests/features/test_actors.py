@@ -98,3 +98,12 @@ def test_seeds_outside_report_uses_neutral_state_labels(seeds):
     state = shares[(shares.actor == "iranian_state") & (shares.connotation == "delegitimizing")].set_index("affiliation")
     assert state.loc["outside", "share"] == 0.0
     assert (state.loc["movement", "share"] > 0.5).all()
+
+
+def test_tehran_is_the_state_only_where_it_does_not_name_the_city():
+    corpus = load_corpus(pd.DataFrame({"text": [
+        "Tehran denied it. Protests spread across Tehran and northern Tehran; Tehran residents and Tehran’s streets "
+        "were quiet, the Tehran Times said. Tehran blamed the MEK."
+    ]}))
+    state = actor_matches(corpus).query("actor == 'iranian_state'")
+    assert state[["label", "start"]].values.tolist() == [["tehran", 0], ["tehran", 142]]
