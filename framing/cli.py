@@ -56,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lexicon", action="append", default=None, metavar="NAME_OR_PATH",
                    help="lexicon to count, read by the family its [meta] names; repeat for several "
                         "(default: each family's bundled lexicon: framing, stance, actors)")
+    p.add_argument("--meta", nargs="*", default=None, metavar="COL",
+                   help="metadata columns to keep (default: all; --meta alone: none), e.g. --meta outlet affiliation")
     _output_option(p)
     p.set_defaults(run=_run_features)
 
@@ -208,7 +210,11 @@ def _run_features(args) -> None:
     lexicons = args.lexicon
     if lexicons and args.family == "lexicon":
         families = []  # each --lexicon is read by its own family
-    _write(family_features(corpus, families, lexicons=lexicons), args.output)
+    table = family_features(corpus, families, lexicons=lexicons)
+    if args.meta is not None:
+        keep = {corpus.check_column(c) for c in args.meta}
+        table = table.drop(columns=[c for c in corpus.metadata_columns if c not in keep])
+    _write(table, args.output)
 
 
 def _run_explain(args) -> None:

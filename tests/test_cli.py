@@ -23,6 +23,17 @@ def test_features_prints_tidy_csv_with_metadata(capsys):
     assert regime_doc["count"].tolist() == [1]
 
 
+def test_features_keeps_only_the_metadata_asked_for(capsys):
+    code, out, _ = run(capsys, "features", str(SEEDS), "--meta", "outlet")
+    assert code == 0
+    assert list(pd.read_csv(io.StringIO(out)).columns[:3]) == ["doc_id", "outlet", "family"]
+    code, out, _ = run(capsys, "features", str(SEEDS), "--meta")
+    assert list(pd.read_csv(io.StringIO(out)).columns[:2]) == ["doc_id", "family"]
+    code, out, err = run(capsys, "features", str(SEEDS), "--meta", "source")
+    assert code != 0 and out == ""
+    assert err.strip() == "framing: error: unknown column 'source'; available: doc_id, file, outlet, affiliation, date, evidence"
+
+
 def test_features_count_found_again_through_explain(capsys, tmp_path):
     out_csv = tmp_path / "f.csv"
     assert run(capsys, "features", str(SEEDS), "-o", str(out_csv))[0] == 0
