@@ -17,8 +17,9 @@ denominator are timed, not the making of the documents.
     python benchmarks/bench_features.py --mb 100 --novel 0.05
     python benchmarks/bench_features.py --sentences   # plus offsets, sentences, quotations
 
-Prints MB/s, docs/s and peak resident memory for each run, and, for calibration on a
-machine whose speed varies, scikit-learn's CountVectorizer (unigrams) on the same text.
+Prints the median of ``--repeat`` runs (MB/s, docs/s, peak resident memory) with the
+range of MB/s, and, for calibration on a machine whose speed varies, scikit-learn's
+CountVectorizer (unigrams) on the same text.
 Target (issue #2): >= 10 MB/s on one core for tokenization + lexicon counts.
 """
 
@@ -130,6 +131,8 @@ def main() -> None:
     parser.add_argument("--mb", type=float, nargs="*", default=[10, 50])
     parser.add_argument("--novel", type=float, nargs="*", default=[0.0, 0.02],
                         help="share of chunks replaced by never-seen words (default: 0 and 0.02)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of each size; the median run is printed, with the range of MB/s (default: 3)")
     parser.add_argument("--keyness", type=int, nargs="*", default=[1, 10, 100], metavar="COPIES",
                         help="seed copies for the keyness scaling run (default: 1 10 100)")
     parser.add_argument("--sentences", action="store_true",
@@ -138,8 +141,11 @@ def main() -> None:
     print(f"python {sys.version.split()[0]}; one process, one core; replicated seed text")
     for novel in args.novel:
         for mb in args.mb:
-            r = run(mb, novel=novel, sentences=args.sentences)
-            print("  ".join(f"{k}={v:,.2f}" if isinstance(v, float) else f"{k}={v:,}" for k, v in r.items()))
+            runs = [run(mb, novel=novel, sentences=args.sentences) for _ in range(args.repeat)]
+            r = sorted(runs, key=lambda x: x["MB/s"])[len(runs) // 2]  # the median run
+            r["MB/s range"] = f"{min(x['MB/s'] for x in runs):.2f}-{max(x['MB/s'] for x in runs):.2f}"
+            print("  ".join(f"{k}={v:,.2f}" if isinstance(v, float) else f"{k}={v:,}" if isinstance(v, int) else f"{k}={v}"
+                            for k, v in r.items()))
     # last, so that the peak memory above is framing's own
     print(f"reference: scikit-learn CountVectorizer (unigrams) MB/s={count_vectorizer_reference():.2f}")
     keyness_scaling(args.keyness)
