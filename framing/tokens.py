@@ -32,8 +32,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from itertools import chain
 from importlib.resources import files
+from itertools import chain
 
 import numpy as np
 from nltk.tokenize.api import TokenizerI
