@@ -192,7 +192,7 @@ def compare(
         )
     rng = np.random.default_rng(seed)
     alpha = (1 - level) / 2
-    lows, highs = [], []
+    per_group = []
     if by_docs:
         units = table.rename(columns={"doc_id": "unit"}).assign(stratum=0)
     else:
@@ -210,8 +210,8 @@ def compare(
         cells = wide_c.columns.to_frame(index=False)
         cells["group"] = group
         cells["ci_low"], cells["ci_high"] = low, high
-        lows.append(cells)
-    intervals = pd.concat(lows, ignore_index=True) if lows else pd.DataFrame(columns=["group", *keys, "ci_low", "ci_high"])
+        per_group.append(cells)
+    intervals = pd.concat(per_group, ignore_index=True) if per_group else pd.DataFrame(columns=["group", *keys, "ci_low", "ci_high"])
     out = pooled.merge(intervals, on=["group"] + keys, how="left")
     out["resampled"] = DOCUMENTS if by_docs else SENTENCES
     out["warning"] = np.where(out["count"] < min_matches, "rests on " + out["count"].astype(str) + " match(es)", "")

@@ -46,7 +46,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import re
 import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field
