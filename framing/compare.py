@@ -24,6 +24,7 @@ from sklearn.preprocessing import StandardScaler
 from framing.corpus import Corpus
 from framing.errors import FramingError
 from framing.features import explain
+from framing.features.table import quoted_words
 from framing.lexicon import load_lexicon
 from framing.measures import benjamini_hochberg
 
@@ -83,11 +84,9 @@ def sentence_units(corpus: Corpus, features: pd.DataFrame, lexicons=None) -> pd.
     for d, doc in corpus.tokens.items():
         n_sent = max(len(doc.sentences), 1)
         sentence = doc.token_sentence
-        words = doc.is_word
-        quoted = words & doc.in_quote if voiced else words
-        totals = {"all": np.bincount(sentence[words], minlength=n_sent)}
+        totals = {"all": np.bincount(sentence[doc.is_word], minlength=n_sent)}
         if voiced:
-            totals["quoted"] = np.bincount(sentence[quoted], minlength=n_sent)
+            totals["quoted"] = np.bincount(sentence[quoted_words(doc)], minlength=n_sent)
             totals["author"] = totals["all"] - totals["quoted"]
         for voice, values in totals.items():
             token_rows.extend((d, s, voice, int(v)) for s, v in enumerate(values))

@@ -26,12 +26,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from framing.corpus import Corpus
 from framing.errors import FramingError
-from framing.features.table import MATCH_COLUMNS, feature_table, voice_tokens
+from framing.features.table import MATCH_COLUMNS, feature_table, quoted_words, voice_tokens
 from framing.lexicon import Lexicon, Matcher, load_lexicon
 from framing.tokens import TokenizedText
 
@@ -190,11 +189,9 @@ def stance_document(doc: TokenizedText, matcher: Matcher, rules: StanceRules) ->
 
 
 def _quoted_words(doc: TokenizedText) -> list[tuple]:
-    # the same tokens as voice_tokens(doc)["quoted"]
     starts, ends = doc.starts, doc.ends
     return [
-        (QUOTED_SHARE, "rule:quoted", i, i + 1, int(starts[i]), int(ends[i]), "all")
-        for i in np.flatnonzero(doc.is_word & doc.in_quote).tolist()
+        (QUOTED_SHARE, "rule:quoted", i, i + 1, int(starts[i]), int(ends[i]), "all") for i in quoted_words(doc).tolist()
     ]
 
 

@@ -79,7 +79,12 @@ def match_rows(doc_id: str, doc: TokenizedText, lexicon: Lexicon, matches: list[
     return rows
 
 
+def quoted_words(doc: TokenizedText) -> np.ndarray:
+    """Indices of the word tokens inside quotations: the quoted voice's words."""
+    return np.flatnonzero(doc.is_word & doc.in_quote)
+
+
 def voice_tokens(doc: TokenizedText) -> dict[str, int]:
     """Word tokens in each voice: ``author`` (outside quotations), ``quoted``, ``all``."""
-    quoted = int((doc.is_word & doc.in_quote).sum())
+    quoted = len(quoted_words(doc))
     return {"author": doc.n_words - quoted, "quoted": quoted, "all": doc.n_words}
