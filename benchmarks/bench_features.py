@@ -138,6 +138,8 @@ def main() -> None:
     parser.add_argument("--sentences", action="store_true",
                         help="also compute offsets, sentences and quotations (what explain and stance need)")
     args = parser.parse_args()
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
     print(f"python {sys.version.split()[0]}; one process, one core; replicated seed text")
     for novel in args.novel:
         for mb in args.mb:
