@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 import warnings
 from pathlib import Path
 
 import pandas as pd
 
 from framing.errors import FramingError
+from framing.output import refuse_inputs, write_table, write_text
 
 EPILOG = "Errors are printed as one line; run 'framing COMMAND --help' for each command's options."
 
@@ -22,15 +25,11 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}; see '{self.prog} --help'\n")
 
 
-def _reason(exc: OSError) -> str:
-    return exc.strerror or str(exc)
-
-
 def _corpus_options() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
     group = parent.add_argument_group("corpus options")
     group.add_argument("corpus", help="folder of .txt files (optional manifest.csv), or a .csv/.jsonl/.parquet table")
-    group.add_argument("--text-col", default="text", help="text column of a table (default: text)")
+    group.add_argument("--text-col", default=None, help="text column of a table (default: text); not for folders")
     group.add_argument("--id-col", default=None, help="id column (default: doc_id if present, else generated)")
     group.add_argument("--no-clean", action="store_true", help="keep web chrome (skip the cleaning rules)")
     group.add_argument("--cleaning-rules", default=None, metavar="PATH", help="your own cleaning-rules TOML file")
@@ -102,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Execute notebooks/NN_*.ipynb in order on the seeds (or --corpus) and write their "
                                    "charts into figures/ (or --out). Output is deterministic. Run it in the project folder.")
     p.add_argument("--corpus", default=None, metavar="PATH", help="corpus to analyse (default: seeds)")
-    p.add_argument("--text-col", default="text", help="text column of a table corpus (default: text)")
+    p.add_argument("--text-col", default=None, help="text column of a table corpus (default: text)")
     p.add_argument("--by", default=None, metavar="COL", help="grouping column (default: outlet)")
     p.add_argument("--contrast", default=None, metavar="COL",
                    help="column with few groups for two-sided contrasts (default: affiliation for the seeds, else --by)")
@@ -127,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      "that never match, wildcards catching many words, shared terms, dominant terms.")
     q.add_argument("lexicon", metavar="PATH_OR_NAME")
     q.add_argument("--corpus", default=None, help="a corpus to measure coverage on")
-    q.add_argument("--text-col", default="text", help="text column of a table corpus")
+    q.add_argument("--text-col", default=None, help="text column of a table corpus (default: text)")
     q.add_argument("--max-forms", type=int, default=5, metavar="N",
                    help="flag wildcards matching more than N different words (default: 5)")
     q.add_argument("-o", "--output", default=None, metavar="OUT.csv", help="also write the per-term table")
@@ -138,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("lexicon", metavar="PATH_OR_NAME")
     q.add_argument("category")
     q.add_argument("--corpus", required=True)
-    q.add_argument("--text-col", default="text", help="text column of a table corpus")
+    q.add_argument("--text-col", default=None, help="text column of a table corpus (default: text)")
     q.add_argument("--background", default=None, metavar="PATH", help="a larger corpus for the co-occurrence statistics")
     q.add_argument("-n", type=int, default=30, help="number of suggestions (default: 30)")
     q.add_argument("--min-score", type=float, default=0.0, help="cosine threshold (default: 0)")
@@ -148,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
                          description="Read IN (.toml, .dic, .csv, .yaml) and write OUT.toml, keeping provenance fields.")
     q.add_argument("source", metavar="IN")
     q.add_argument("target", metavar="OUT.toml")
+    q.add_argument("--force", action="store_true", help="replace OUT.toml if it exists")
     q.set_defaults(run=_run_lexicon_convert)
 
     p = sub.add_parser("lexicons", help="list bundled and user lexicons, or show one",
@@ -191,14 +191,21 @@ def _load(args):
     )
 
 
-def _write(frame: pd.DataFrame, output: str | None) -> None:
+def _inputs(args) -> list:
+    """Every file or folder the command reads: outputs may be none of them."""
+    found = []
+    for name in ("corpus", "cleaning_rules", "lexicon", "background", "stopwords", "source", "actors"):
+        value = getattr(args, name, None)
+        found.extend(value if isinstance(value, list) else [value])
+    return [v for v in found if isinstance(v, str)]
+
+
+def _write(frame: pd.DataFrame, output: str | None, args) -> None:
     if output is None:
         frame.to_csv(sys.stdout, index=False)
         return
-    try:
-        frame.to_csv(output, index=False)
-    except OSError as exc:
-        raise FramingError(f"{output}: cannot write ({_reason(exc)})") from None
+    refuse_inputs(output, _inputs(args))
+    write_table(frame, output)
     print(f"framing: wrote {len(frame)} rows to {output}", file=sys.stderr)
 
 
@@ -214,7 +221,7 @@ def _run_features(args) -> None:
     if args.meta is not None:
         keep = {corpus.check_column(c) for c in args.meta}
         table = table.drop(columns=[c for c in corpus.metadata_columns if c not in keep])
-    _write(table, args.output)
+    _write(table, args.output, args)
 
 
 def _run_explain(args) -> None:
@@ -227,14 +234,12 @@ def _run_explain(args) -> None:
 
         title = f"framing explain: {args.lexicon}" + (f", {args.category}" if args.category else "")
         page = render_html(corpus if args.doc is None else corpus.select([args.doc]), matches, title=title, by=args.by)
-        try:
-            Path(args.html).write_text(page, encoding="utf-8")
-        except OSError as exc:
-            raise FramingError(f"{args.html}: cannot write ({_reason(exc)})") from None
+        refuse_inputs(args.html, _inputs(args), option="--html")
+        write_text(args.html, page)
         print(f"framing: wrote {len(matches)} highlighted matches to {args.html}", file=sys.stderr)
         if args.output is None:
             return
-    _write(matches, args.output)
+    _write(matches, args.output, args)
 
 
 def _run_keyness(args) -> None:
@@ -248,7 +253,7 @@ def _run_keyness(args) -> None:
     )
     if args.top is not None:
         table = table.groupby("group", sort=False).head(args.top)
-    _write(table, args.output)
+    _write(table, args.output, args)
 
 
 def _run_kwic(args) -> None:
@@ -257,7 +262,7 @@ def _run_kwic(args) -> None:
     corpus = _load(args)
     table = kwic(corpus, args.pattern, window=args.window, by=args.by)
     if args.output:
-        _write(table, args.output)
+        _write(table, args.output, args)
     elif table.empty:
         print(f"framing: no match for {args.pattern!r}", file=sys.stderr)
     else:
@@ -304,7 +309,7 @@ def _run_lexicon_check(args) -> None:
     report = check_lexicon(args.lexicon, corpus, max_forms=args.max_forms)
     print(report.format())
     if args.output and report.terms is not None:
-        _write(report.terms, args.output)
+        _write(report.terms, args.output, args)
 
 
 def _run_lexicon_suggest(args) -> None:
@@ -318,7 +323,7 @@ def _run_lexicon_suggest(args) -> None:
     if table.empty:
         return
     if args.output:
-        _write(table, args.output)
+        _write(table, args.output, args)
     else:
         print(table.to_string(index=False))
 
@@ -326,7 +331,7 @@ def _run_lexicon_suggest(args) -> None:
 def _run_lexicon_convert(args) -> None:
     from framing.lexicon_tools import convert_lexicon
 
-    path = convert_lexicon(args.source, args.target)
+    path = convert_lexicon(args.source, args.target, force=args.force)
     print(f"framing: wrote {path}", file=sys.stderr)
 
 
@@ -368,11 +373,26 @@ def _warning_line(message, category, filename, lineno, file=None, line=None):
     print(f"framing: warning: {message}", file=sys.stderr)
 
 
+def _terminated(signum, frame):
+    # SIGTERM unwinds like Ctrl-C, so partly written outputs are removed (framing.output)
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``framing`` command; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
     warnings.showwarning = _warning_line
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminated) if main_thread else None
+    try:
+        return _run(args)
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run(args) -> int:
     try:
         args.run(args)
     except FramingError as exc:

@@ -15,6 +15,10 @@ from the manifest) are warnings, and the document is kept, never dropped.
 
 from __future__ import annotations
 
+import codecs
+import io
+import json
+import re
 import warnings
 from functools import cached_property
 from pathlib import Path
@@ -27,6 +31,7 @@ from framing.tokens import TokenizedText, tokenize
 
 TABLE_SUFFIXES = (".csv", ".jsonl", ".parquet")
 RESERVED = ("doc_id", "text", "clean_text", "is_empty", "file")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class Corpus:
@@ -115,7 +120,7 @@ class Corpus:
 def load_corpus(
     source: "str | Path | pd.DataFrame",
     *,
-    text_col: str = "text",
+    text_col: str | None = None,
     id_col: str | None = None,
     clean: bool = True,
     cleaning_rules: "str | Path | tuple[CleaningRule, ...] | None" = None,
@@ -127,8 +132,9 @@ def load_corpus(
     source : path or DataFrame
         Folder of ``.txt`` files (optional ``manifest.csv``), a ``.txt``, ``.csv``,
         ``.jsonl`` or ``.parquet`` file, or a DataFrame.
-    text_col : str
-        Column holding the text, for tables and DataFrames.
+    text_col : str, optional
+        Column holding the text, for tables and DataFrames (default ``text``). Giving
+        it for a folder or a ``.txt`` file is an error: it does not apply there.
     id_col : str, optional
         Column holding document ids. Default: ``doc_id`` if present, else for a
         folder the file name without ``.txt``, for a table ``doc00001``, ... by row.
@@ -151,10 +157,16 @@ def load_corpus(
         origin = str(path)
         if not path.exists():
             raise FramingError(f"{path}: no such file or folder; give a folder of .txt files or a .csv/.jsonl/.parquet table")
+        if (path.is_dir() or path.suffix.lower() == ".txt") and text_col is not None:
+            raise FramingError(
+                f"{path}: --text-col/text_col applies to tables (.csv, .jsonl, .parquet), not to .txt files; leave it out"
+            )
         if path.is_dir():
             frame = _from_folder(path, id_col)
         elif path.suffix.lower() == ".txt":
-            frame = pd.DataFrame({"doc_id": [id_col or path.stem], "text": [_read_txt(path)]})
+            if id_col is not None:
+                raise FramingError(f"{path}: --id-col/id_col applies to tables and manifests, not to one .txt file; leave it out")
+            frame = pd.DataFrame({"doc_id": [path.stem], "text": [_read_txt(path)]})
         elif path.suffix.lower() in TABLE_SUFFIXES:
             frame = _from_frame(_read_table(path), text_col, id_col, str(path))
         else:
@@ -164,26 +176,74 @@ def load_corpus(
     return _finish(frame, clean=clean, rules=cleaning_rules, origin=origin)
 
 
-def _read_txt(path: Path) -> str:
+_BOMS = (  # longest first: the UTF-32 LE mark begins with the UTF-16 LE one
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def decode_text(raw: bytes, origin: "str | Path", *, strict: bool = False) -> str:
+    """Decode the bytes of a file: a byte-order mark (UTF-8, UTF-16, UTF-32) sets the
+    encoding and is dropped; otherwise UTF-8.
+
+    Invalid UTF-8 is replaced with U+FFFD and warned about (the document is kept), or
+    with ``strict=True`` (tables, whose rows the replacement could shift) refused.
+    Text that is mostly NUL characters is UTF-16 without a byte-order mark: refused,
+    because it would decode to words no lexicon matches.
+
+    Examples
+    --------
+    >>> decode_text("\ufeffregime".encode("utf-16-le"), "a.txt")
+    'regime'
+    """
+    encoding, skip = "utf-8", 0
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            encoding, skip = name, len(bom)
+            break
     try:
-        raw = path.read_bytes()
+        text = raw[skip:].decode(encoding)
+    except UnicodeDecodeError as exc:
+        if strict or encoding != "utf-8":
+            raise FramingError(
+                f"{origin}: not valid {encoding.upper()} (byte {exc.start + skip}); re-save the file as UTF-8"
+            ) from None
+        text = raw[skip:].decode(encoding, errors="replace")
+        bad = text.count("\ufffd")
+        warnings.warn(
+            f"{origin}: invalid UTF-8 at byte {exc.start}; {bad} character(s) replaced with U+FFFD (document kept). "
+            "Re-save the file as UTF-8 to silence this.",
+            stacklevel=5,
+        )
+    nuls = text.count("\x00")
+    if nuls and nuls * 4 >= len(text):
+        raise FramingError(
+            f"{origin}: every other byte is NUL, so this looks like UTF-16 without a byte-order mark; "
+            "re-save the file as UTF-8"
+        )
+    return text
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
     except OSError as exc:
         raise FramingError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        text = raw.decode("utf-8", errors="replace")
-        bad = sum(1 for ch in text if ch == "\ufffd")
-        warnings.warn(
-            f"{path}: invalid UTF-8 at byte {exc.start}; {bad} character(s) replaced with U+FFFD (document kept). "
-            "Re-save the file as UTF-8 to silence this.",
-            stacklevel=4,
-        )
-        return text
+
+
+def _read_txt(path: Path) -> str:
+    return decode_text(_read_bytes(path), path)
 
 
 def _from_folder(folder: Path, id_col: str | None) -> pd.DataFrame:
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".txt" and p.is_file())
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".txt")
+    for p in files:
+        if not p.is_file():
+            what = "a folder" if p.is_dir() else "a broken or looping symbolic link" if p.is_symlink() else "not a file"
+            raise FramingError(f"{p}: {what}, not a readable .txt file; fix it or move it out of {folder}")
     manifest_path = folder / "manifest.csv"
     if not files:
         raise FramingError(f"{folder}: no .txt files in this folder")
@@ -192,6 +252,10 @@ def _from_folder(folder: Path, id_col: str | None) -> pd.DataFrame:
         manifest = _read_table(manifest_path)
         if "file" not in manifest.columns:
             raise FramingError(f"{manifest_path}: needs a 'file' column naming each .txt file; has {', '.join(manifest.columns)}")
+        blank = manifest["file"].isna() | (manifest["file"].astype(str).str.strip() == "")
+        if blank.any():
+            raise FramingError(f"{manifest_path}: empty 'file' cell at line {int(blank.idxmax()) + 2}; name a .txt file or remove the row")
+        _check_reserved(manifest.columns, manifest_path, allowed=("doc_id", "file"))
         dup = manifest["file"][manifest["file"].duplicated()].tolist()
         if dup:
             raise FramingError(f"{manifest_path}: file {dup[0]!r} is listed twice; keep one row per file")
@@ -212,7 +276,7 @@ def _from_folder(folder: Path, id_col: str | None) -> pd.DataFrame:
     id_source = id_col or ("doc_id" if "doc_id" in frame.columns else None)
     stems = frame["file"].str.replace(r"\.txt$", "", regex=True, case=False)
     frame["doc_id"] = frame[id_source].where(frame[id_source].notna(), stems) if id_source else stems
-    _check_unique_ids(frame, folder, label="file")
+    _check_unique_ids(frame, folder, label="file", id_col=id_col)
     return frame
 
 
@@ -220,24 +284,64 @@ def _read_table(path: Path) -> pd.DataFrame:
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
-            return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+            text = decode_text(_read_bytes(path), path, strict=True)
+            return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
         if suffix == ".jsonl":
-            return pd.read_json(path, lines=True, dtype=False)
+            return _read_jsonl(path)
         return pd.read_parquet(path)
-    except UnicodeDecodeError as exc:
-        raise FramingError(f"{path}: not UTF-8 (byte {exc.start}); re-save the table as UTF-8") from None
     except (ValueError, OSError, pd.errors.ParserError) as exc:
+        if isinstance(exc, FramingError):
+            raise
+        if isinstance(exc, pd.errors.EmptyDataError):
+            raise FramingError(f"{path}: the table is empty (no header, no rows); it needs a header and one row per document") from None
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise FramingError(f"{path}: cannot read this {suffix} table ({first})") from None
 
 
-def _from_frame(frame: pd.DataFrame, text_col: str, id_col: str | None, origin: str) -> pd.DataFrame:
+def _read_jsonl(path: Path) -> pd.DataFrame:
+    """One JSON object per line; blank lines are allowed. Lone surrogates (``"\\ud800"``),
+    which UTF-8 cannot hold, become U+FFFD with a warning naming the line."""
+    rows, repaired = [], []
+    for number, line in enumerate(decode_text(_read_bytes(path), path, strict=True).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise FramingError(f"{path}: line {number}: not valid JSON ({exc.msg} at column {exc.colno}); one object per line") from None
+        if not isinstance(row, dict):
+            raise FramingError(f"{path}: line {number}: expected a JSON object {{...}}, got {type(row).__name__}")
+        for key, value in row.items():
+            if isinstance(value, str) and _SURROGATE.search(value):
+                row[key] = _SURROGATE.sub("\ufffd", value)
+                repaired.append(number)
+        rows.append(row)
+    if repaired:
+        warnings.warn(
+            f"{path}: lone surrogate escapes (\\ud800-\\udfff) on line(s) {', '.join(map(str, sorted(set(repaired))[:10]))} "
+            "replaced with U+FFFD (rows kept); they are half of a character, which UTF-8 cannot hold",
+            stacklevel=5,
+        )
+    return pd.DataFrame(rows)
+
+
+def _from_frame(frame: pd.DataFrame, text_col: str | None, id_col: str | None, origin: str) -> pd.DataFrame:
+    text_col = "text" if text_col is None else text_col
+    if isinstance(frame.columns, pd.MultiIndex):
+        raise FramingError(f"{origin}: the columns have several levels (a MultiIndex); flatten them to one level of names")
+    names = pd.Index(map(str, frame.columns))
+    if names.duplicated().any():
+        raise FramingError(f"{origin}: column {names[names.duplicated()][0]!r} appears twice; give every column its own name")
+    frame.columns = names
+    if frame.empty:
+        raise FramingError(f"{origin}: the table has no rows; it needs one row per document")
     if text_col not in frame.columns:
         raise FramingError(f"{origin}: unknown text column '{text_col}'; available: {', '.join(map(str, frame.columns))}")
     if id_col is not None and id_col not in frame.columns:
         raise FramingError(f"{origin}: unknown id column '{id_col}'; available: {', '.join(map(str, frame.columns))}")
     frame = frame.reset_index(drop=True)
     texts = frame.pop(text_col)
+    _check_text_cells(texts, origin, text_col)
     if id_col is None and "doc_id" in frame.columns:
         id_col = "doc_id"
     if id_col is not None:
@@ -249,13 +353,47 @@ def _from_frame(frame: pd.DataFrame, text_col: str, id_col: str | None, origin: 
         ids = ids.astype(str)
     else:
         ids = pd.Series([f"doc{i + 1:05d}" for i in range(len(frame))])
+    _check_reserved(frame.columns, origin, allowed=())
     frame.insert(0, "doc_id", ids)
     frame["text"] = texts.astype("object").where(texts.notna(), "").astype(str)
-    _check_unique_ids(frame, origin, label="row")
+    _check_unique_ids(frame, origin, label="row", id_col=id_col if id_col != "doc_id" else None)
     return frame
 
 
-def _check_unique_ids(frame: pd.DataFrame, origin, *, label: str) -> None:
+def _row_label(origin, index: int) -> str:
+    """How a user finds row ``index`` (0-based) of a table: the file line for CSV/JSONL, the row number otherwise."""
+    text = str(origin).lower()
+    if text.endswith(".csv"):
+        return f"line {index + 2}"
+    return f"row {index + 1}"
+
+
+def _check_text_cells(texts: pd.Series, origin, text_col: str) -> None:
+    """Text cells must be strings (or missing): a JSON object or a number is refused,
+    rather than counted through its Python repr."""
+    if texts.dtype == object or pd.api.types.is_string_dtype(texts):
+        bad = [i for i, v in enumerate(texts.tolist()) if not (isinstance(v, str) or v is None or (isinstance(v, float) and v != v))]
+    else:
+        bad = [i for i, v in enumerate(texts.tolist()) if not pd.isna(v)]
+    if bad:
+        value = texts.iloc[bad[0]]
+        raise FramingError(
+            f"{origin}: {_row_label(origin, bad[0])}: the {text_col!r} cell is a {type(value).__name__}, not text; "
+            f"every text cell must be a string ({len(bad)} such row(s))"
+        )
+
+
+def _check_reserved(columns, origin, *, allowed) -> None:
+    """Metadata may not take the names of the columns a corpus adds (``text``, ``clean_text``, ``is_empty``...)."""
+    for name in map(str, columns):
+        if name in RESERVED and name not in allowed:
+            raise FramingError(
+                f"{origin}: metadata column {name!r} has the name of a column framing adds "
+                f"({', '.join(RESERVED)}); rename it in your data"
+            )
+
+
+def _check_unique_ids(frame: pd.DataFrame, origin, *, label: str, id_col: str | None = None) -> None:
     dup = frame["doc_id"].duplicated(keep=False)
     if dup.any():
         first_id = frame.loc[dup, "doc_id"].iloc[0]
@@ -265,9 +403,8 @@ def _check_unique_ids(frame: pd.DataFrame, origin, *, label: str) -> None:
             if label == "file"
             else " and ".join(str(r + 1) for r in rows[:2])
         )
-        raise FramingError(
-            f"{origin}: duplicate doc_id '{first_id}' in {label}s {where}; ids must be unique (fix them or pass id_col)"
-        )
+        fix = "fix them or choose another --id-col" if id_col else "fix them or name a unique column with --id-col"
+        raise FramingError(f"{origin}: duplicate doc_id '{first_id}' in {label}s {where}; ids must be unique ({fix})")
 
 
 def _finish(frame: pd.DataFrame, *, clean: bool, rules, origin: str) -> Corpus:

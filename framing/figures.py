@@ -17,6 +17,7 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from framing.errors import FramingError
+from framing.output import atomic_path, write_text
 from framing.paths import project_path, project_root
 
 __all__ = ["canvas", "notebooks", "project_path", "project_root", "run_notebooks", "save", "save_html"]
@@ -41,8 +42,8 @@ def save(fig: Figure, out_dir: str | Path, name: str) -> Path:
     folder = project_path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
-    with style():
-        fig.savefig(path, format="png", metadata={"Software": None})
+    with style(), atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", metadata={"Software": None})
     return path
 
 
@@ -50,9 +51,7 @@ def save_html(page: str, out_dir: str | Path, name: str) -> Path:
     """Write an HTML page (e.g. :func:`framing.highlight.render_html`) to ``out_dir/name.html``."""
     folder = project_path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.html"
-    path.write_text(page, encoding="utf-8")
-    return path
+    return write_text(folder / f"{name}.html", page)
 
 
 def notebooks(folder: Path) -> list[Path]:

@@ -26,6 +26,7 @@ from sklearn.preprocessing import normalize
 from framing.corpus import Corpus, load_corpus
 from framing.errors import FramingError
 from framing.keyness import kwic
+from framing.output import refuse_inputs, write_text
 from framing.lexicon import META_FIELDS, Lexicon, Matcher, load_lexicon, user_lexicon_dirs
 from framing.tokens import normalize_token
 
@@ -60,9 +61,7 @@ def new_lexicon(name: str, *, base: str | None = None, folder: str | Path | None
     if path.exists():
         raise FramingError(f"{path} exists already; choose another name or edit that file")
     text = starter_lexicon(name, base)
-    folder.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
+    return write_text(path, text)
 
 
 # --------------------------------------------------------------------------- convert
@@ -99,17 +98,20 @@ def _term_value(term):
     return {"term": term.pattern, "case_sensitive": True} if term.case_sensitive else term.pattern
 
 
-def convert_lexicon(source: str | Path, target: str | Path) -> Path:
-    """Read a lexicon in any supported format and write it as native TOML to ``target``."""
+def convert_lexicon(source: str | Path, target: str | Path, *, force: bool = False) -> Path:
+    """Read a lexicon in any supported format and write it as native TOML to ``target``.
+
+    An existing ``target`` is replaced only with ``force=True``, and never when it is
+    the source itself.
+    """
     target = Path(target)
     if target.suffix.lower() != ".toml":
         raise FramingError(f"{target}: write the converted lexicon to a .toml file")
+    refuse_inputs(target, [str(source)], option="the converted lexicon")
+    if target.exists() and not force:
+        raise FramingError(f"{target} exists already; choose another name, or pass --force to replace it")
     text = lexicon_to_toml(load_lexicon(source))
-    try:
-        target.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise FramingError(f"{target}: cannot write ({exc.strerror or exc})") from None
-    return target
+    return write_text(target, text)
 
 
 # --------------------------------------------------------------------------- check

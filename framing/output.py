@@ -1,0 +1,123 @@
+"""Writing files without ever destroying a user's data (leaf module: no framing imports but errors).
+
+Two rules hold for every file framing writes (tables, HTML pages, lexicons, figures):
+
+* :func:`refuse_inputs`: an output is never one of the run's input files, nor a file
+  inside an input folder, so ``-o corpus.csv`` cannot replace the corpus;
+* :func:`atomic_path`: the content goes to a temporary file in the target's folder,
+  which is renamed over the target only once it is complete. A run cut short
+  (Ctrl-C, SIGTERM, an error) leaves any earlier file at that path as it was, and no
+  file that looks complete; the temporary file is removed (or, after SIGKILL, is
+  left under a name starting with ``.`` and ending in ``.partial``).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from framing.errors import FramingError
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def refuse_inputs(output: "str | Path", inputs: Iterable["str | Path | None"], *, option: str = "-o") -> None:
+    """Raise :class:`FramingError` if ``output`` is one of ``inputs`` or lies inside an input folder.
+
+    Examples
+    --------
+    >>> refuse_inputs("features.csv", ["seeds"])
+    >>> refuse_inputs("seeds/manifest.csv", ["seeds"])
+    Traceback (most recent call last):
+    framing.errors.FramingError: seeds/manifest.csv: this output lies inside the input folder seeds; write it elsewhere (framing never writes into its inputs)
+    """
+    out = Path(output)
+    out_abs = out.resolve()
+    for given in inputs:
+        if given is None or isinstance(given, (bytes, bytearray)):
+            continue
+        source = Path(given)
+        if not source.exists():
+            continue
+        src_abs = source.resolve()
+        if src_abs.is_dir():
+            if out_abs == src_abs or src_abs in out_abs.parents:
+                raise FramingError(
+                    f"{output}: this output lies inside the input folder {given}; write it elsewhere "
+                    f"(framing never writes into its inputs)"
+                )
+        elif out_abs == src_abs or _same_file(out, source):
+            raise FramingError(
+                f"{output}: this is an input of the run ({given}); writing {option} there would destroy it, "
+                "so give another file name"
+            )
+
+
+@contextmanager
+def atomic_path(target: "str | Path") -> Iterator[Path]:
+    """A temporary path beside ``target``; renamed to ``target`` when the block ends without error.
+
+    The temporary name starts with ``.`` and ends with ``.partial``, so it is never
+    mistaken for the result. The folder must exist.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> with atomic_path(out) as tmp:
+    ...     _ = tmp.write_text("a,b\\n")
+    >>> out.read_text()
+    'a,b\\n'
+    """
+    target = Path(target)
+    folder = target.parent
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=folder)
+    except OSError as exc:
+        raise FramingError(f"{target}: cannot write ({exc.strerror or exc})") from None
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        if target.exists():
+            os.chmod(tmp, target.stat().st_mode & 0o7777)
+        else:
+            os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise FramingError(f"{target}: cannot write ({exc.strerror or exc})") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_text(target: "str | Path", text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``target`` atomically; return the path."""
+    with atomic_path(target) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return Path(target)
+
+
+def write_table(frame, target: "str | Path") -> Path:
+    """Write a DataFrame to ``target`` atomically: ``.parquet`` as Parquet, anything else as CSV."""
+    with atomic_path(target) as tmp:
+        if str(target).lower().endswith(".parquet"):
+            frame.to_parquet(tmp, index=False)
+        else:
+            frame.to_csv(tmp, index=False)
+    return Path(target)

@@ -1,0 +1,187 @@
+"""Corpus files a hostile (or unlucky) user gives: nothing dropped, nothing misread, one-line errors."""
+
+import codecs
+import os
+
+import pandas as pd
+import pytest
+
+from framing.cli import main
+from framing.corpus import load_corpus
+from framing.errors import FramingError
+from framing.features import lexicon_features
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+# --------------------------------------------------------------------------- folders
+
+
+def test_dangling_symlink_is_an_error_not_a_skip(tmp_path):
+    (tmp_path / "a.txt").write_text("The regime fell.", encoding="utf-8")
+    (tmp_path / "b.txt").symlink_to(tmp_path / "missing.txt")
+    with pytest.raises(FramingError) as exc:
+        load_corpus(tmp_path)
+    assert str(exc.value) == (f"{tmp_path / 'b.txt'}: a broken or looping symbolic link, not a readable .txt file; "
+                              f"fix it or move it out of {tmp_path}")
+
+
+def test_looping_symlink_is_an_error(tmp_path):
+    (tmp_path / "a.txt").write_text("The regime fell.", encoding="utf-8")
+    os.symlink(tmp_path / "loop.txt", tmp_path / "loop.txt")
+    with pytest.raises(FramingError, match="loop.txt: a broken or looping symbolic link"):
+        load_corpus(tmp_path)
+
+
+def test_manifest_row_with_empty_file_cell(tmp_path):
+    (tmp_path / "a.txt").write_text("The regime fell.", encoding="utf-8")
+    (tmp_path / "manifest.csv").write_text("file,outlet\na.txt,A\n,B\n", encoding="utf-8")
+    with pytest.raises(FramingError) as exc:
+        load_corpus(tmp_path)
+    assert str(exc.value) == f"{tmp_path / 'manifest.csv'}: empty 'file' cell at line 3; name a .txt file or remove the row"
+
+
+def test_text_col_for_a_folder_is_refused(capsys, tmp_path):
+    (tmp_path / "a.txt").write_text("The regime fell.", encoding="utf-8")
+    code, _, err = run(capsys, "corpus", str(tmp_path), "--text-col", "body")
+    assert code == 2
+    assert err == (f"framing: error: {tmp_path}: --text-col/text_col applies to tables (.csv, .jsonl, .parquet), "
+                   "not to .txt files; leave it out\n")
+
+
+# --------------------------------------------------------------------------- column names
+
+
+@pytest.mark.parametrize("column", ["clean_text", "is_empty", "text", "file"])
+def test_metadata_named_like_a_corpus_column_is_refused(tmp_path, column):
+    path = tmp_path / "t.csv"
+    path.write_text(f"body,{column}\nThe regime fell.,x\n", encoding="utf-8")
+    with pytest.raises(FramingError) as exc:
+        load_corpus(path, text_col="body")
+    assert str(exc.value) == (f"{path}: metadata column '{column}' has the name of a column framing adds "
+                              "(doc_id, text, clean_text, is_empty, file); rename it in your data")
+
+
+def test_manifest_column_named_clean_text_is_refused(tmp_path):
+    (tmp_path / "a.txt").write_text("The regime fell.", encoding="utf-8")
+    (tmp_path / "manifest.csv").write_text("file,clean_text\na.txt,x\n", encoding="utf-8")
+    with pytest.raises(FramingError, match="metadata column 'clean_text' has the name of a column framing adds"):
+        load_corpus(tmp_path)
+
+
+def test_multiindex_and_duplicate_columns_are_refused():
+    frame = pd.DataFrame([["The regime fell.", "A"]], columns=pd.MultiIndex.from_tuples([("text", ""), ("outlet", "")]))
+    with pytest.raises(FramingError, match="the columns have several levels"):
+        load_corpus(frame)
+    frame = pd.DataFrame([["The regime fell.", "Votes"]], columns=["text", "text"])
+    with pytest.raises(FramingError, match="column 'text' appears twice"):
+        load_corpus(frame)
+
+
+# --------------------------------------------------------------------------- empty tables
+
+
+def test_header_only_csv_zero_row_parquet_and_empty_frame(tmp_path):
+    csv = tmp_path / "h.csv"
+    csv.write_text("doc_id,text\n", encoding="utf-8")
+    with pytest.raises(FramingError) as exc:
+        load_corpus(csv)
+    assert str(exc.value) == f"{csv}: the table has no rows; it needs one row per document"
+    parquet = tmp_path / "z.parquet"
+    pd.DataFrame({"text": pd.Series([], dtype=str)}).to_parquet(parquet)
+    with pytest.raises(FramingError, match="the table has no rows"):
+        load_corpus(parquet)
+    with pytest.raises(FramingError, match="DataFrame: the table has no rows"):
+        load_corpus(pd.DataFrame())
+    blank = tmp_path / "blank.csv"
+    blank.write_text("", encoding="utf-8")
+    with pytest.raises(FramingError, match="the table is empty"):
+        load_corpus(blank)
+
+
+# --------------------------------------------------------------------------- text cells
+
+
+def test_json_objects_as_text_are_refused_with_the_row(tmp_path):
+    path = tmp_path / "t.jsonl"
+    path.write_text('{"text": "The regime fell."}\n{"text": {"x": "regime"}}\n', encoding="utf-8")
+    with pytest.raises(FramingError) as exc:
+        load_corpus(path)
+    assert str(exc.value) == (f"{path}: row 2: the 'text' cell is a dict, not text; every text cell must be a string "
+                              "(1 such row(s))")
+    with pytest.raises(FramingError, match="row 1: the 'text' cell is a list"):
+        load_corpus(pd.DataFrame({"text": [["regime"], "x"]}))
+    with pytest.raises(FramingError, match="row 1: the 'text' cell is a int"):
+        load_corpus(pd.DataFrame({"text": [5, 6]}))
+
+
+def test_lone_surrogates_in_jsonl_are_kept_as_replacement_characters(tmp_path):
+    path = tmp_path / "s.jsonl"
+    path.write_text('{"text": "regime \\ud800 here"}\n', encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"lone surrogate escapes .* on line\(s\) 1 replaced with U\+FFFD"):
+        corpus = load_corpus(path)
+    assert corpus.documents["text"].tolist() == ["regime \ufffd here"]
+
+
+def test_jsonl_line_that_is_not_json_is_named(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"text": "ok"}\n\n{"text": oops}\n', encoding="utf-8")
+    with pytest.raises(FramingError) as exc:
+        load_corpus(path)
+    assert str(exc.value) == f"{path}: line 3: not valid JSON (Expecting value at column 10); one object per line"
+
+
+# --------------------------------------------------------------------------- encodings
+
+
+TEXT = "The regime’s sham election."
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-8-sig", "utf-32"])
+def test_byte_order_marks_are_honoured_in_txt(tmp_path, encoding):
+    raw = TEXT.encode(encoding)
+    if encoding == "utf-16-be":
+        raw = codecs.BOM_UTF16_BE + raw
+    (tmp_path / "a.txt").write_bytes(raw)
+    corpus = load_corpus(tmp_path)
+    assert corpus.documents["text"].tolist() == [TEXT]
+    counts = lexicon_features(corpus, "framing").set_index("category")["count"]
+    assert counts["state_delegitimizing"] == 1 and counts["electoral_delegitimation"] == 1
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_byte_order_marks_are_honoured_in_tables(tmp_path, suffix):
+    path = tmp_path / f"t{suffix}"
+    content = f"text,outlet\n{TEXT},A\n" if suffix == ".csv" else f'{{"text": "{TEXT}", "outlet": "A"}}\n'
+    path.write_bytes(content.encode("utf-16"))
+    corpus = load_corpus(path)
+    assert corpus.documents[["text", "outlet"]].values.tolist() == [[TEXT, "A"]]
+
+
+def test_utf8_bom_in_jsonl_and_manifest(tmp_path):
+    path = tmp_path / "t.jsonl"
+    path.write_bytes(codecs.BOM_UTF8 + f'{{"text": "{TEXT}"}}\n'.encode())
+    assert load_corpus(path).documents["text"].tolist() == [TEXT]
+    folder = tmp_path / "f"
+    folder.mkdir()
+    (folder / "a.txt").write_text(TEXT, encoding="utf-8")
+    (folder / "manifest.csv").write_bytes("file,outlet\na.txt,A\n".encode("utf-16"))
+    assert load_corpus(folder).documents["outlet"].tolist() == ["A"]
+
+
+def test_utf16_without_bom_is_refused_not_counted_as_zero(tmp_path):
+    (tmp_path / "a.txt").write_bytes(TEXT.encode("utf-16-le"))
+    with pytest.raises(FramingError, match="looks like UTF-16 without a byte-order mark; re-save the file as UTF-8"):
+        load_corpus(tmp_path)
+
+
+def test_invalid_utf8_in_a_table_is_an_error_naming_the_byte(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"text\nla r\xe9gime\n")
+    with pytest.raises(FramingError) as exc:
+        load_corpus(path)
+    assert str(exc.value) == f"{path}: not valid UTF-8 (byte 9); re-save the file as UTF-8"

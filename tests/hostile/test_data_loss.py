@@ -1,0 +1,130 @@
+"""A user's files are never destroyed: outputs never replace inputs, and a write cut short leaves the old file."""
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from framing.cli import main
+from framing.errors import FramingError
+from framing.output import atomic_path, refuse_inputs
+from tests.conftest import SEEDS
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.fixture
+def corpus_csv(tmp_path):
+    path = tmp_path / "same.csv"
+    path.write_text("doc_id,text\na,The regime fell.\nb,Votes were counted.\n", encoding="utf-8")
+    return path
+
+
+def test_output_equal_to_the_corpus_table_is_refused(capsys, corpus_csv):
+    before = corpus_csv.read_bytes()
+    code, _, err = run(capsys, "features", str(corpus_csv), "-o", str(corpus_csv))
+    assert code == 2
+    assert err == (f"framing: error: {corpus_csv}: this is an input of the run ({corpus_csv}); writing -o there "
+                   "would destroy it, so give another file name\n")
+    assert corpus_csv.read_bytes() == before
+
+
+def test_output_inside_the_corpus_folder_is_refused(capsys, tmp_path):
+    folder = tmp_path / "corpus"
+    shutil.copytree(SEEDS, folder)
+    doc = next(folder.glob("000_*.txt"))
+    before = doc.read_bytes()
+    for command in (["features"], ["explain"], ["keyness", "--by", "outlet"], ["kwic", "regime"]):
+        code, _, err = run(capsys, command[0], str(folder), *command[1:], "-o", str(doc))
+        assert code == 2 and err.count("\n") == 1
+        assert f"this output lies inside the input folder {folder}" in err
+    assert doc.read_bytes() == before
+    code, _, err = run(capsys, "explain", str(folder), "--html", str(folder / "page.html"))
+    assert code == 2 and "inside the input folder" in err and not (folder / "page.html").exists()
+
+
+def test_output_through_a_symlink_to_the_input_is_refused(tmp_path, corpus_csv):
+    link = tmp_path / "link.csv"
+    link.symlink_to(corpus_csv)
+    with pytest.raises(FramingError, match="this is an input of the run"):
+        refuse_inputs(link, [str(corpus_csv)])
+
+
+def test_output_equal_to_a_lexicon_or_cleaning_rules_is_refused(capsys, tmp_path):
+    lexicon = tmp_path / "mine.toml"
+    lexicon.write_text('[meta]\nname = "mine"\n[categories.x]\nterms = ["regime"]\n', encoding="utf-8")
+    code, _, err = run(capsys, "features", str(SEEDS), "--lexicon", str(lexicon), "-o", str(lexicon))
+    assert code == 2 and "this is an input of the run" in err
+    assert lexicon.read_text(encoding="utf-8").startswith("[meta]")
+
+
+def test_interrupted_write_keeps_the_complete_file_and_leaves_no_partial_file(capsys, tmp_path, monkeypatch):
+    out = tmp_path / "features.csv"
+    out.write_text("a complete earlier result\n", encoding="utf-8")
+    real = pd.DataFrame.to_csv
+
+    def cut_short(self, path, *args, **kwargs):
+        real(self.head(3), path, *args, **kwargs)  # some rows are on disk ...
+        raise KeyboardInterrupt  # ... when the user presses Ctrl-C (or SIGTERM arrives)
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", cut_short)
+    code, _, err = run(capsys, "features", str(SEEDS), "-o", str(out))
+    assert code == 130 and err == "framing: interrupted\n"
+    assert out.read_text(encoding="utf-8") == "a complete earlier result\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["features.csv"]
+
+
+def test_sigterm_unwinds_like_ctrl_c(tmp_path):
+    import signal
+
+    from framing.cli import _terminated
+
+    with pytest.raises(KeyboardInterrupt):
+        _terminated(signal.SIGTERM, None)
+    target = tmp_path / "x.csv"
+    with pytest.raises(KeyboardInterrupt), atomic_path(target) as tmp:
+        tmp.write_text("half")
+        _terminated(signal.SIGTERM, None)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_atomic_write_keeps_the_mode_of_the_file_it_replaces(tmp_path):
+    target = tmp_path / "t.csv"
+    target.write_text("old")
+    target.chmod(0o640)
+    with atomic_path(target) as tmp:
+        tmp.write_text("new")
+    assert target.read_text() == "new" and (target.stat().st_mode & 0o777) == 0o640
+
+
+def test_lexicon_convert_refuses_to_overwrite_without_force(capsys, tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("term,category\nregime,state\n", encoding="utf-8")
+    target = tmp_path / "out.toml"
+    target.write_text("# my edits\n", encoding="utf-8")
+    code, _, err = run(capsys, "lexicon", "convert", str(source), str(target))
+    assert code == 2
+    assert err == f"framing: error: {target} exists already; choose another name, or pass --force to replace it\n"
+    assert target.read_text(encoding="utf-8") == "# my edits\n"
+    code, _, err = run(capsys, "lexicon", "convert", str(source), str(target), "--force")
+    assert code == 0 and 'terms = [\n    "regime",\n]' in target.read_text(encoding="utf-8")
+
+
+def test_lexicon_convert_onto_its_own_source_is_refused(capsys, tmp_path):
+    source = tmp_path / "mine.toml"
+    source.write_text('[meta]\nname = "mine"\n[categories.x]\nterms = ["regime"]\n', encoding="utf-8")
+    code, _, err = run(capsys, "lexicon", "convert", str(source), str(source), "--force")
+    assert code == 2 and "this is an input of the run" in err
+
+
+def test_figures_are_written_atomically(tmp_path):
+    from framing.figures import canvas, save
+
+    fig, ax = canvas()
+    ax.plot([0, 1], [0, 1])
+    path = save(fig, tmp_path, "line")
+    assert path.read_bytes().startswith(b"\x89PNG") and sorted(p.name for p in tmp_path.iterdir()) == ["line.png"]
