@@ -14,8 +14,13 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
+import regex
+
 from framing.errors import FramingError
 
+MATCH_TIMEOUT = 5.0
+"""Seconds one rule may spend on one line (``line``) or one text (``block``); a user's
+pattern that backtracks without end (``^(a+)+$``) stops with an error naming the rule."""
 RULE_KINDS = ("line", "block", "duplicate", "trailing")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s*$")
 
@@ -27,9 +32,13 @@ class CleaningRule:
     name: str
     kind: str
     description: str
-    pattern: re.Pattern | None = None
+    pattern: "regex.Pattern | None" = None
     min_lines: int = 3
     max_words: int = 20
+
+    def __post_init__(self):
+        if isinstance(self.pattern, re.Pattern):  # a pattern of the re module gets the time limit too
+            object.__setattr__(self, "pattern", regex.compile(self.pattern.pattern, self.pattern.flags & ~re.UNICODE))
 
 
 @dataclass(frozen=True)
@@ -63,21 +72,31 @@ def load_rules(path: str | Path | None = None) -> tuple[CleaningRule, ...]:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
         raise FramingError(f"{source}: malformed TOML ({exc}); fix the file or pass no rules") from None
+    specs = data.get("rules", [])
+    if not isinstance(specs, list) or not all(isinstance(spec, dict) for spec in specs):
+        raise FramingError(f"{source}: 'rules' must be a list of [[rules]] tables, got {type(specs).__name__}")
     rules = []
-    for i, spec in enumerate(data.get("rules", []), start=1):
+    for i, spec in enumerate(specs, start=1):
         name = spec.get("name") or f"rule #{i}"
         where = f"{source}: rule '{name}'"
         kind = spec.get("kind")
         if kind not in RULE_KINDS:
             raise FramingError(f"{where}: kind must be one of {', '.join(RULE_KINDS)}, got {kind!r}")
+        for key in ("name", "description", "pattern"):
+            if key in spec and not isinstance(spec[key], str):
+                raise FramingError(f"{where}: '{key}' must be a string, got {spec[key]!r}")
+        for key in ("min_lines", "max_words"):
+            value = spec.get(key, 1)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise FramingError(f"{where}: '{key}' must be a whole number of at least 1, got {value!r}")
         pattern = None
         if kind in ("line", "block"):
             if not spec.get("pattern"):
                 raise FramingError(f"{where}: a '{kind}' rule needs a 'pattern'")
-            flags = re.IGNORECASE | (re.MULTILINE if kind == "block" else 0)
+            flags = regex.IGNORECASE | (regex.MULTILINE if kind == "block" else 0)
             try:
-                pattern = re.compile(spec["pattern"], flags)
-            except re.error as exc:
+                pattern = regex.compile(spec["pattern"], flags)
+            except regex.error as exc:
                 raise FramingError(f"{where}: invalid regular expression ({exc})") from None
         rules.append(
             CleaningRule(
@@ -85,8 +104,8 @@ def load_rules(path: str | Path | None = None) -> tuple[CleaningRule, ...]:
                 kind=kind,
                 description=spec.get("description", ""),
                 pattern=pattern,
-                min_lines=int(spec.get("min_lines", 3)),
-                max_words=int(spec.get("max_words", 20)),
+                min_lines=spec.get("min_lines", 3),
+                max_words=spec.get("max_words", 20),
             )
         )
     return tuple(rules)
@@ -98,9 +117,12 @@ def clean_text(text: str, rules: tuple[CleaningRule, ...]) -> tuple[str, list[Re
     Rules run in file order; the ``trailing`` rule looks at what the others left.
     Runs of blank lines left behind are folded to one blank line.
 
+    A rule whose pattern runs longer than :data:`MATCH_TIMEOUT` seconds on one line
+    (or, for a ``block`` rule, on the text) raises :class:`FramingError` naming it.
+
     Examples
     --------
-    >>> rule = CleaningRule("ad_slot", "line", "", re.compile(r"^\\d+ x \\d+$"))
+    >>> rule = CleaningRule("ad_slot", "line", "", regex.compile(r"^\\d+ x \\d+$"))
     >>> clean, removed = clean_text("728 x 90\\n\\nThe story.", (rule,))
     >>> clean, removed
     ('The story.', [Removal(line=1, rule='ad_slot', text='728 x 90')])
@@ -110,11 +132,11 @@ def clean_text(text: str, rules: tuple[CleaningRule, ...]) -> tuple[str, list[Re
     for rule in rules:
         if rule.kind == "line":
             for i, line in enumerate(lines):
-                if i not in removed and rule.pattern.search(line):
+                if i not in removed and _bounded(rule, rule.pattern.search, line, i):
                     removed[i] = rule.name
         elif rule.kind == "block":
             starts = _line_starts(lines)
-            for m in rule.pattern.finditer(text):
+            for m in _bounded(rule, lambda t, **kw: list(rule.pattern.finditer(t, **kw)), text, None):
                 first, last = _line_of(starts, m.start()), _line_of(starts, max(m.end() - 1, m.start()))
                 for i in range(first, last + 1):
                     removed.setdefault(i, rule.name)
@@ -140,6 +162,17 @@ def clean_text(text: str, rules: tuple[CleaningRule, ...]) -> tuple[str, list[Re
     kept = "\n".join(line for i, line in enumerate(lines) if i not in removed)
     kept = re.sub(r"\n(?:[ \t\xa0]*\n){2,}", "\n\n", kept).strip()
     return kept, [Removal(i + 1, removed[i], lines[i]) for i in sorted(removed)]
+
+
+def _bounded(rule: CleaningRule, method, text: str, line: int | None):
+    try:
+        return method(text, timeout=MATCH_TIMEOUT)
+    except TimeoutError:
+        at = f" on line {line + 1}" if line is not None else ""
+        raise FramingError(
+            f"cleaning rule '{rule.name}' ran over {MATCH_TIMEOUT:g} s{at} (its pattern {rule.pattern.pattern!r} "
+            "backtracks without end on this text); simplify the pattern, e.g. no nested repeats like (a+)+"
+        ) from None
 
 
 def _line_starts(lines: list[str]) -> list[int]:

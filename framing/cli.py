@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import sys
 import threading
@@ -13,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from framing.errors import FramingError
+from framing.keyness import MAX_WINDOW
 from framing.output import refuse_inputs, write_table, write_text
 
 EPILOG = "Errors are printed as one line; run 'framing COMMAND --help' for each command's options."
@@ -23,6 +25,23 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message}; see '{self.prog} --help'\n")
+
+
+def _whole(low: int, high: int | None = None):
+    """An argparse type: a whole number in ``[low, high]`` (a usage error otherwise, not a silent slice)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < low or (high is not None and value > high):
+            span = f"from {low} to {high}" if high is not None else f"{low} or more"
+            raise argparse.ArgumentTypeError(f"must be {span}, got {value}")
+        return value
+
+    parse.__name__ = "whole number"
+    return parse
 
 
 def _corpus_options() -> argparse.ArgumentParser:
@@ -81,10 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="reference group (repeat; default: all other groups)")
     p.add_argument("--measure", default="g2", choices=list(_measures()), help="keyness measure (default: g2)")
     p.add_argument("--ngrams", default="1-1", metavar="MIN-MAX", help="n-gram sizes, e.g. 1-2 (default: 1-1)")
-    p.add_argument("--min-count", type=int, default=3, metavar="N", help="flag terms with fewer target hits (default: 3)")
+    p.add_argument("--min-count", type=_whole(0), default=3, metavar="N", help="flag terms with fewer target hits (default: 3)")
     p.add_argument("--stopwords", default=None, metavar="english|PATH", help="drop stopwords (default: keep them)")
     p.add_argument("--background", default=None, metavar="CSV", help="term,count table: prior for log_odds_dirichlet")
-    p.add_argument("--top", type=int, default=None, metavar="N", help="keep the top N terms per group")
+    p.add_argument("--top", type=_whole(1), default=None, metavar="N", help="keep the top N terms per group")
     _output_option(p)
     p.set_defaults(run=_run_keyness)
 
@@ -92,7 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Print every match of PATTERN with its context, aligned. PATTERN uses the "
                                    "lexicon term grammar ('election*', 'sham election*') or LEXICON:CATEGORY.")
     p.add_argument("pattern", help="a term ('regim*', 'in fact') or LEXICON:CATEGORY")
-    p.add_argument("--window", type=int, default=8, metavar="N", help="tokens of context on each side (default: 8)")
+    p.add_argument("--window", type=_whole(1, MAX_WINDOW), default=8, metavar="N",
+                   help=f"tokens of context on each side, 1 to {MAX_WINDOW} (default: 8)")
     p.add_argument("--by", default=None, metavar="COL", help="label lines with this metadata column")
     p.add_argument("-o", "--output", default=None, metavar="OUT.csv", help="write the concordance as CSV instead")
     p.set_defaults(run=_run_kwic)
@@ -127,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("lexicon", metavar="PATH_OR_NAME")
     q.add_argument("--corpus", default=None, help="a corpus to measure coverage on")
     q.add_argument("--text-col", default=None, help="text column of a table corpus (default: text)")
-    q.add_argument("--max-forms", type=int, default=5, metavar="N",
+    q.add_argument("--max-forms", type=_whole(1), default=5, metavar="N",
                    help="flag wildcards matching more than N different words (default: 5)")
     q.add_argument("-o", "--output", default=None, metavar="OUT.csv", help="also write the per-term table")
     q.set_defaults(run=_run_lexicon_check)
@@ -139,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--corpus", required=True)
     q.add_argument("--text-col", default=None, help="text column of a table corpus (default: text)")
     q.add_argument("--background", default=None, metavar="PATH", help="a larger corpus for the co-occurrence statistics")
-    q.add_argument("-n", type=int, default=30, help="number of suggestions (default: 30)")
+    q.add_argument("-n", type=_whole(1), default=30, help="number of suggestions (default: 30)")
     q.add_argument("--min-score", type=float, default=0.0, help="cosine threshold (default: 0)")
     q.add_argument("-o", "--output", default=None, metavar="OUT.csv", help="write the suggestions as CSV instead")
     q.set_defaults(run=_run_lexicon_suggest)
@@ -174,12 +194,11 @@ def _measures():
 
 
 def _ngram_range(text: str) -> tuple[int, int]:
-    parts = text.split("-")
-    try:
-        low, high = (int(parts[0]), int(parts[-1]))
-    except ValueError:
-        raise FramingError(f"--ngrams must look like 1-2, got {text!r}") from None
-    return low, high
+    match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", text)
+    if not match:
+        raise FramingError(f"--ngrams must look like 1-2 (or 2 for one size), got {text!r}")
+    low = int(match.group(1))
+    return low, int(match.group(2) or low)
 
 
 def _load(args):
@@ -213,14 +232,13 @@ def _run_features(args) -> None:
     from framing.features import family_features
 
     corpus = _load(args)
+    if args.meta is not None:
+        corpus = corpus.keep_metadata(args.meta)
     families = _families()[:-1] if args.family == "all" else [args.family]
     lexicons = args.lexicon
     if lexicons and args.family == "lexicon":
         families = []  # each --lexicon is read by its own family
     table = family_features(corpus, families, lexicons=lexicons)
-    if args.meta is not None:
-        keep = {corpus.check_column(c) for c in args.meta}
-        table = table.drop(columns=[c for c in corpus.metadata_columns if c not in keep])
     _write(table, args.output, args)
 
 

@@ -23,6 +23,7 @@ from sklearn.preprocessing import StandardScaler
 
 from framing.corpus import Corpus
 from framing.errors import FramingError
+from framing.params import check_choice, check_float, check_int
 from framing.features import explain
 from framing.features.table import quoted_words
 from framing.lexicon import load_lexicon
@@ -48,6 +49,16 @@ def _check_counts(features: pd.DataFrame, by: str) -> None:
     if by not in features.columns:
         available = [c for c in features.columns if c not in ("count", "n_tokens", "per_1k")]
         raise FramingError(f"unknown column '{by}'; available: {', '.join(available)}")
+
+
+def _check_resampling(*, n_boot=None, n_perm=None, level=None, min_docs=None, min_matches=None, seed=None) -> None:
+    """One-line errors for the resampling parameters shared by the comparisons."""
+    for name, value, low in (("n_boot", n_boot, 1), ("n_perm", n_perm, 1), ("min_docs", min_docs, 1),
+                             ("min_matches", min_matches, 0), ("seed", seed, 0)):
+        if value is not None:
+            check_int(name, value, low=low)
+    if level is not None:
+        check_float("level", level, low=0, high=1, open_low=True, open_high=True)
 
 
 def _resolve_lexicons(names, lexicons) -> dict:
@@ -176,6 +187,7 @@ def compare(
         (``documents`` or ``sentences within documents``), ``warning``.
     """
     _check_counts(features, by)
+    _check_resampling(n_boot=n_boot, level=level, min_docs=min_docs, min_matches=min_matches, seed=seed)
     keys = _cell_keys(features)
     table = features.assign(group=features[by].astype(str))
     pooled = table.groupby(["group"] + keys, sort=True).agg(
@@ -252,6 +264,7 @@ def compare_groups(
         ``log_ratio``, ``p_value``, ``p_adjusted``, ``resampled``, ``warning``.
     """
     _check_counts(features, by)
+    _check_resampling(n_perm=n_perm, min_docs=min_docs, min_matches=min_matches, seed=seed)
     keys = _cell_keys(features)
     groups = features[by].astype(str)
     known = sorted(groups.unique())
@@ -322,6 +335,7 @@ def compare_sentences(
     sentences mentioning each actor. Returns ``by`` columns, ``mean``, ``ci_low``,
     ``ci_high``, ``n_sentences``, ``n_docs``.
     """
+    _check_resampling(n_boot=n_boot, level=level, seed=seed)
     keys = [by] if isinstance(by, str) else list(by)
     missing = [k for k in keys + [value] if k not in sentences.columns]
     if missing:
@@ -412,6 +426,10 @@ def tfidf_similarity(corpus: Corpus, by: str | None = None, *, ngram_range=(1, 1
 def cluster(similarity_matrix: pd.DataFrame, method: str = "average") -> np.ndarray:
     """Hierarchical clustering (scipy ``linkage``) on 1 - cosine similarity; returns the linkage matrix."""
     from scipy.spatial.distance import squareform
+
+    if len(similarity_matrix) < 2:
+        raise FramingError(f"clustering needs at least two groups, got {len(similarity_matrix)}")
+    check_choice("linkage method", method, ("single", "complete", "average", "weighted", "centroid", "median", "ward"))
 
     distance = np.clip(1.0 - similarity_matrix.to_numpy(float), 0.0, None)
     np.fill_diagonal(distance, 0.0)

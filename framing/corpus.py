@@ -20,7 +20,6 @@ import io
 import json
 import re
 import warnings
-from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -48,12 +47,20 @@ class Corpus:
         Where the corpus came from.
     """
 
-    def __init__(self, documents: pd.DataFrame, cleaning_report: pd.DataFrame | None = None, source: str = ""):
+    def __init__(
+        self,
+        documents: pd.DataFrame,
+        cleaning_report: pd.DataFrame | None = None,
+        source: str = "",
+        *,
+        tokens: "dict[str, TokenizedText] | None" = None,
+    ):
         self.documents = documents.reset_index(drop=True)
         self.cleaning_report = (
             cleaning_report if cleaning_report is not None else pd.DataFrame(columns=["doc_id", "line", "rule", "text"])
         )
         self.source = source
+        self._tokens = tokens
 
     def __len__(self) -> int:
         return len(self.documents)
@@ -70,24 +77,49 @@ class Corpus:
         """Columns other than the id and the texts (e.g. ``outlet``, ``affiliation``)."""
         return [c for c in self.documents.columns if c not in ("doc_id", "text", "clean_text", "is_empty")]
 
-    @cached_property
+    @property
     def tokens(self) -> dict[str, TokenizedText]:
         """Tokens, sentences and quotations of each document's ``clean_text``, computed on first use."""
-        return {doc_id: tokenize(text) for doc_id, text in zip(self.documents["doc_id"], self.documents["clean_text"])}
+        if self._tokens is None:
+            self._tokens = {d: tokenize(text) for d, text in zip(self.documents["doc_id"], self.documents["clean_text"])}
+        return self._tokens
 
     def overview(self) -> pd.DataFrame:
         """One row per document: ``doc_id``, metadata, ``n_tokens``, ``n_sentences``, ``lines_removed``, ``is_empty``."""
-        table = self.metadata().copy()
-        table["n_tokens"] = [self.tokens[d].n_words for d in self.doc_ids]
-        table["n_sentences"] = [len(self.tokens[d].sentences) for d in self.doc_ids]
         removed = self.cleaning_report.groupby("doc_id").size()
-        table["lines_removed"] = table["doc_id"].map(removed).fillna(0).astype(int)
-        table["is_empty"] = self.documents["is_empty"].to_numpy()
-        return table
+        table = pd.DataFrame({
+            "doc_id": self.doc_ids,
+            "n_tokens": [self.tokens[d].n_words for d in self.doc_ids],
+            "n_sentences": [len(self.tokens[d].sentences) for d in self.doc_ids],
+            "lines_removed": [int(removed.get(d, 0)) for d in self.doc_ids],
+            "is_empty": self.documents["is_empty"].to_numpy(),
+        })
+        return self.with_metadata(table)
 
     def metadata(self) -> pd.DataFrame:
         """``doc_id`` and the metadata columns."""
         return self.documents[["doc_id", *self.metadata_columns]]
+
+    def with_metadata(self, table: pd.DataFrame) -> pd.DataFrame:
+        """``table`` (keyed by ``doc_id``) with each document's metadata columns in front.
+
+        A metadata column with the name of one of the table's own columns (``category``,
+        ``count``...) is an error: neither may silently replace the other.
+        """
+        clash = [c for c in self.metadata_columns if c in table.columns]
+        if clash:
+            own = ", ".join(c for c in table.columns if c != "doc_id")
+            raise FramingError(
+                f"metadata column '{clash[0]}' has the name of a column of this result ({own}); rename it in your "
+                "data, or keep only other metadata columns (framing features --meta COL ...)"
+            )
+        return self.metadata().merge(table, on="doc_id", how="right")
+
+    def keep_metadata(self, columns) -> "Corpus":
+        """The same documents (tokens shared) with only the named metadata columns."""
+        keep = [self.check_column(c) for c in columns]
+        drop = [c for c in self.metadata_columns if c not in keep]
+        return Corpus(self.documents.drop(columns=drop), self.cleaning_report, self.source, tokens=self._tokens)
 
     def check_column(self, column: str) -> str:
         """Return ``column`` if it is a metadata column, else raise an error listing those available."""
@@ -111,10 +143,8 @@ class Corpus:
         if unknown:
             raise FramingError(f"unknown doc_id {', '.join(map(repr, unknown[:5]))}; see the corpus's doc_id column")
         docs = self.documents[self.documents["doc_id"].isin(wanted)]
-        sub = Corpus(docs, self.cleaning_report[self.cleaning_report["doc_id"].isin(wanted)], self.source)
-        if "tokens" in self.__dict__:
-            sub.__dict__["tokens"] = {d: self.tokens[d] for d in sub.doc_ids}
-        return sub
+        tokens = None if self._tokens is None else {d: self._tokens[d] for d in docs["doc_id"]}
+        return Corpus(docs, self.cleaning_report[self.cleaning_report["doc_id"].isin(wanted)], self.source, tokens=tokens)
 
 
 def load_corpus(
@@ -413,7 +443,10 @@ def _finish(frame: pd.DataFrame, *, clean: bool, rules, origin: str) -> Corpus:
         rule_set = rules if isinstance(rules, tuple) else load_rules(rules)
         cleaned, report = [], []
         for doc_id, text in zip(frame["doc_id"], frame["text"]):
-            kept, removed = clean_text(text, rule_set)
+            try:
+                kept, removed = clean_text(text, rule_set)
+            except FramingError as exc:
+                raise FramingError(f"{origin}: document {doc_id}: {exc}") from None
             cleaned.append(kept)
             report.extend((doc_id, r.line, r.rule, r.text) for r in removed)
         frame["clean_text"] = cleaned

@@ -7,6 +7,7 @@ measures are the plain functions of :mod:`framing.measures`.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -18,9 +19,12 @@ from framing.corpus import Corpus
 from framing.errors import FramingError
 from framing.lexicon import Matcher, pattern_lexicon
 from framing.measures import MEASURES, benjamini_hochberg, log_odds_dirichlet, log_ratio
+from framing.params import check_choice, check_int
 from framing.tokens import TokenizedText
 
 CLITICS = frozenset({"'s", "n't", "'re", "'ve", "'ll", "'d", "'m"})
+MAX_WINDOW = 100
+"""Most tokens of context on each side of a concordance line or collocation window."""
 COLLOCATION_MEASURES = ("pmi", "likelihood_ratio", "chi_sq", "student_t", "dice", "jaccard", "poisson_stirling", "mi_like")
 
 
@@ -162,8 +166,8 @@ def keyness(
     >>> table[["term", "count_target", "count_reference", "n_target", "n_reference"]].values.tolist()
     [['regime', 2, 0, 4, 2], ['the', 2, 1, 4, 2], ['government', 0, 1, 4, 2]]
     """
-    if measure not in MEASURES:
-        raise FramingError(f"unknown measure '{measure}'; choose from {', '.join(MEASURES)}")
+    check_choice("measure", measure, MEASURES)
+    check_int("min_count", min_count, low=0)
     groups = corpus.groups(by)
     stop = load_stopwords(stopwords)
     matrix, vocab = _doc_term_matrix(corpus, ngram_range, stop)
@@ -177,6 +181,18 @@ def keyness(
         for t, r, name, ref_name in comparisons
     ]
     return pd.concat(tables, ignore_index=True)
+
+
+def _sizes_without_tokens(name: str, side: str, sizes, n_tokens, order) -> list[int]:
+    """The n-gram sizes of which one side has no tokens at all: no rate, so no row (with a warning)."""
+    empty = [int(n) for n in sizes if n_tokens[order == n].sum() == 0]
+    if empty:
+        warnings.warn(
+            f"group '{name}': the {side} has no {', '.join(f'{n}-grams' for n in empty)} (its documents are too short "
+            "or empty), so those terms have no rate there and their rows are left out",
+            stacklevel=4,
+        )
+    return empty
 
 
 def _as_list(value) -> list[str]:
@@ -234,6 +250,9 @@ def _compare(matrix, vocab, order, in_target, in_ref, name, ref_name, measure, m
         n_t[same] = a[same].sum()
         n_r[same] = b[same].sum()
         alpha0[same] = prior[same & present].sum()
+    skipped = _sizes_without_tokens(name, "target", np.unique(order), n_t, order)
+    skipped += _sizes_without_tokens(name, "reference", np.unique(order), n_r, order)
+    present &= ~np.isin(order, skipped)
     docs_t = np.asarray((matrix[in_target] > 0).sum(axis=0)).ravel()
     docs_r = np.asarray((matrix[in_ref] > 0).sum(axis=0)).ravel()
     function, p_of = MEASURES[measure]
@@ -244,7 +263,8 @@ def _compare(matrix, vocab, order, in_target, in_ref, name, ref_name, measure, m
             statistic = function(a, b, n_t, n_r)
         per_t = np.where(n_t > 0, a / n_t * 1e4, np.nan)
         per_r = np.where(n_r > 0, b / n_r * 1e4, np.nan)
-    p_value = p_of(statistic) if p_of is not None else np.full(a.shape, np.nan)
+        effect = log_ratio(a, b, n_t, n_r)
+        p_value = p_of(statistic) if p_of is not None else np.full(a.shape, np.nan)
     table = pd.DataFrame(
         {
             "group": name, "reference": ref_name, "term": vocab, "n": order,
@@ -255,7 +275,7 @@ def _compare(matrix, vocab, order, in_target, in_ref, name, ref_name, measure, m
         }
     )
     if measure != "log_ratio":
-        table["log_ratio"] = log_ratio(a, b, n_t, n_r)
+        table["log_ratio"] = effect
     table["docs_target"] = docs_t
     table["n_docs_target"] = int(in_target.sum())
     table["docs_reference"] = docs_r
@@ -281,6 +301,7 @@ def distinctive_terms(corpus: Corpus, n: int = 20, *, ngram_range=(1, 2), stopwo
     pandas.DataFrame
         ``doc_id``, metadata, ``rank``, ``term``, ``tfidf``, ``count``.
     """
+    check_int("n", n, low=1)
     stop = load_stopwords(stopwords)
     terms = [doc_terms(doc, ngram_range, stop) for doc in corpus.tokens.values()]
     if not any(terms):
@@ -295,7 +316,7 @@ def distinctive_terms(corpus: Corpus, n: int = 20, *, ngram_range=(1, 2), stopwo
         top = sorted(zip(row.data, row.indices), key=lambda x: (-x[0], vocab[x[1]]))[:n]
         rows.extend((doc_id, rank, vocab[j], float(w), int(counts[vocab[j]])) for rank, (w, j) in enumerate(top, 1))
     table = pd.DataFrame(rows, columns=["doc_id", "rank", "term", "tfidf", "count"])
-    return corpus.metadata().merge(table, on="doc_id", how="right")
+    return corpus.with_metadata(table)
 
 
 # --------------------------------------------------------------------------- concordances and collocations
@@ -329,8 +350,7 @@ def kwic(corpus: Corpus, pattern, *, window: int = 8, by: str | None = None) -> 
     >>> kwic(corpus, "sham election*", window=2)[["left", "match", "right"]].values.tolist()
     [['boycotted the', 'sham elections', 'in May']]
     """
-    if window < 0:
-        raise FramingError(f"window must be 0 or more, got {window}")
+    check_int("window", window, low=1, high=MAX_WINDOW)
     matcher = Matcher(pattern_lexicon(pattern))
     groups = corpus.groups(by) if by else None
     rows = []
@@ -388,10 +408,9 @@ def collocations(
         ``n_tokens``, the measure's column, ``docs`` (documents where it co-occurs);
         only collocates with ``count_window >= min_count``, sorted by the measure.
     """
-    if measure not in COLLOCATION_MEASURES:
-        raise FramingError(f"unknown collocation measure '{measure}'; choose from {', '.join(COLLOCATION_MEASURES)}")
-    if window < 1:
-        raise FramingError(f"window must be 1 or more, got {window}")
+    check_choice("collocation measure", measure, COLLOCATION_MEASURES)
+    check_int("window", window, low=1, high=MAX_WINDOW)
+    check_int("min_count", min_count, low=1)
     matcher = Matcher(pattern_lexicon(node))
     stop = load_stopwords(stopwords)
     groups = corpus.groups(by)

@@ -28,7 +28,8 @@ The term grammar, used everywhere a pattern is given (lexicons, KWIC, collocatio
   ``regime`` ``'s``, exactly as in the text.
 * ``*`` at the end of a word matches any ending, including none (``regim*``: regim,
   regime, regimes). A ``*`` anywhere else is an error. Wildcards expand against whole
-  tokens, never across word boundaries.
+  word tokens, never across word boundaries, and never to punctuation: ``#*`` finds
+  hashtags (``#IranElection``), not a bare ``#``.
 * Matching ignores case and treats curly and straight apostrophes alike, unless the
   entry is written ``{term = "US", case_sensitive = true}``.
 * ``exclude`` lists patterns that must not count in that category: where an
@@ -57,11 +58,14 @@ from typing import Iterator, NamedTuple
 import pandas as pd
 
 from framing.errors import FramingError
-from framing.tokens import WORD_TOKENIZER, TokenizedText, normalize_token
+from framing.tokens import WORD_TOKENIZER, TokenizedText, is_word_token, normalize_token
 
 META_FIELDS = ("name", "version", "description", "source", "licence", "language")
 LEXICON_SUFFIXES = (".toml", ".dic", ".csv", ".yaml", ".yml")
 LEXICON_PATH_ENV = "FRAMING_LEXICON_PATH"
+MAX_TERM_CHARS = 200
+"""Longest term accepted. Longer entries are almost surely a pasted paragraph, and the
+matcher's index of ``*`` words grows with the square of their length."""
 
 
 class PatternToken(NamedTuple):
@@ -83,7 +87,9 @@ class Term:
         """Does word ``position`` of this term match the token ``surface`` (whose matching key is ``key``)?"""
         want = self.tokens[position]
         got = surface if self.case_sensitive else (key if key is not None else normalize_token(surface))
-        return got.startswith(want.text) if want.prefix else got == want.text
+        if want.prefix:  # a ``*`` expands to word tokens only: "#*" is a hashtag, never a bare "#"
+            return got.startswith(want.text) and is_word_token(surface)
+        return got == want.text
 
 
 @dataclass(frozen=True)
@@ -176,6 +182,10 @@ def parse_term(raw, *, where: str) -> Term:
     pattern = " ".join(raw.split())
     if not pattern:
         raise FramingError(f"{where}: empty term; remove the empty string")
+    if len(pattern) > MAX_TERM_CHARS:
+        raise FramingError(
+            f"{where}: term '{pattern[:30]}...' has {len(pattern):,} characters; a term may have at most {MAX_TERM_CHARS}"
+        )
     tokens: list[PatternToken] = []
     for word in pattern.split(" "):
         prefix = word.endswith("*")
@@ -206,7 +216,12 @@ def _line_of(raw_text: str, needle: str, occurrence: int = 1) -> int | None:
 def _make_category(name: str, spec: dict, *, source: str, raw_text: str = "") -> Category:
     where = f"{source}: category '{name}'"
     terms_raw = spec.get("terms")
-    if not isinstance(terms_raw, list) or not terms_raw:
+    for key in ("terms", "exclude"):
+        if key in spec and not isinstance(spec[key], list):
+            raise FramingError(
+                f"{where}: '{key}' must be a list such as {key} = [\"{spec[key]}\"], got {type(spec[key]).__name__}"
+            )
+    if not terms_raw:
         raise FramingError(f"{where} has no terms; add a 'terms = [...]' list or delete the category")
     seen: dict[str, int] = {}
     terms = []
@@ -260,7 +275,8 @@ def pattern_lexicon(pattern: "str | Lexicon") -> Lexicon:
     """A lexicon for a search pattern: a term in the term grammar (``"sham election*"``),
     or ``"LEXICON:CATEGORY"`` for a lexicon's category (``"framing:state_delegitimizing"``).
 
-    Tokens never contain ``:``, so the two forms cannot be confused.
+    Tokens can contain ``:`` (``10:30``, URLs), so ``X:Y`` names a category only when
+    ``X`` is the name of a bundled or user lexicon; otherwise it is a term.
 
     Examples
     --------
@@ -268,14 +284,23 @@ def pattern_lexicon(pattern: "str | Lexicon") -> Lexicon:
     ['election*']
     >>> pattern_lexicon("framing:state_neutral").category_names
     ['state_neutral']
+    >>> pattern_lexicon("10:30").category_names
+    ['10:30']
     """
     if isinstance(pattern, Lexicon):
         return pattern
     text = " ".join(str(pattern).split())
-    if ":" in text:
-        name, _, category = text.partition(":")
-        return load_lexicon(name.strip()).select(category.strip())
+    name, colon, category = text.partition(":")
+    if colon and category and " " not in name and _is_lexicon_name(name):
+        return load_lexicon(name).select(category.strip())
     return lexicon_from_mapping("pattern", {text: [text]}, source="pattern")
+
+
+def _is_lexicon_name(name: str) -> bool:
+    """Does ``name`` name a bundled or user lexicon (so ``name:x`` is a category, not a URL or a time)?"""
+    if not name or name != name.strip() or "/" in name or os.sep in name:
+        return False
+    return name in _bundled_names() or name in _user_files()
 
 
 def lexicon_from_mapping(
@@ -340,10 +365,14 @@ def read_csv_lexicon(path: str | Path) -> Lexicon:
     if not reader.fieldnames or not {"term", "category"} <= set(reader.fieldnames):
         raise FramingError(f"{source}: a CSV lexicon needs a header with 'term' and 'category', got {reader.fieldnames}")
     entries: dict[str, list] = defaultdict(list)
-    for number, row in enumerate(reader, start=2):
-        if not (row["category"] or "").strip():
-            raise FramingError(f"{source}: line {number}: empty category for term {row['term']!r}")
-        entries[row["category"].strip()].append(row["term"] or "")
+    number = 1
+    try:
+        for number, row in enumerate(reader, start=2):
+            if not (row["category"] or "").strip():
+                raise FramingError(f"{source}: line {number}: empty category for term {row['term']!r}")
+            entries[row["category"].strip()].append(row["term"] or "")
+    except csv.Error as exc:
+        raise FramingError(f"{source}: line {number + 1}: not readable as CSV ({exc}); check its quotes") from None
     meta = {"name": Path(source).stem, "source": f"CSV file {Path(source).name}",
             "description": "Imported from a term,category CSV", "version": "", "licence": "", "language": ""}
     return lexicon_from_mapping(Path(source).stem, dict(entries), meta=meta, source=source)
@@ -460,7 +489,11 @@ def load_lexicon(name_or_path: "str | Path | Lexicon") -> Lexicon:
     """
     if isinstance(name_or_path, Lexicon):
         return name_or_path
-    text = str(name_or_path)
+    return _load(str(name_or_path), ())
+
+
+def _load(text: str, chain: tuple[str, ...]) -> Lexicon:
+    """:func:`load_lexicon`, with the files being read for ``extends`` in ``chain`` (to stop cycles)."""
     path = Path(text)
     if path.suffix.lower() in LEXICON_SUFFIXES or os.sep in text or "/" in text:
         if not path.exists():
@@ -476,7 +509,11 @@ def load_lexicon(name_or_path: "str | Path | Lexicon") -> Lexicon:
         raise FramingError(f"unknown lexicon '{text}'; available: {', '.join(available)} (or give a file path)")
     base = lexicon.meta.get("extends")
     if base:
-        lexicon = _extend(_load_bundled_or_user(str(base), exclude=lexicon.path), lexicon)
+        here = str(Path(lexicon.path).resolve())
+        if here in chain:
+            names = " -> ".join(Path(p).name for p in (*chain[chain.index(here):], here))
+            raise FramingError(f"{lexicon.path}: 'extends' makes a cycle ({names}); one of these files must not extend another")
+        lexicon = _extend(_load_bundled_or_user(str(base), exclude=lexicon.path, chain=(*chain, here)), lexicon)
     return lexicon
 
 
@@ -485,10 +522,10 @@ def _load_bundled(name: str) -> Lexicon:
     return lexicon_from_toml(resource.read_text(encoding="utf-8"), source=f"framing/lexicons/{name}.toml")
 
 
-def _load_bundled_or_user(name: str, *, exclude: str) -> Lexicon:
+def _load_bundled_or_user(name: str, *, exclude: str, chain: tuple[str, ...]) -> Lexicon:
     user = _user_files().get(name)
     if user is not None and str(user) != exclude:
-        return load_lexicon(user)
+        return _load(str(user), chain)
     if name in _bundled_names():
         return _load_bundled(name)
     raise FramingError(f"{exclude}: extends unknown lexicon '{name}'")
@@ -506,7 +543,12 @@ def list_lexicons() -> pd.DataFrame:
     rows = []
     user = _user_files()
     for name in sorted(set(_bundled_names()) | set(user)):
-        lex = load_lexicon(name)
+        try:
+            lex = load_lexicon(name)
+        except FramingError as exc:  # one broken file must not hide the others
+            rows.append({"name": name, "version": "", "categories": 0, "terms": 0,
+                         "origin": str(user.get(name, "bundled")), "description": f"cannot load: {exc}"})
+            continue
         rows.append(
             {
                 "name": name,
@@ -612,9 +654,10 @@ class Matcher:
         Looks the type up in the word index (exact words directly, ``*`` words by each
         prefix of the type); a test holds it equal to :meth:`Term.matches_token`.
         """
-        pairs = self._lookup(normalize_token(surface), case_sensitive=False)
+        word = is_word_token(surface)
+        pairs = self._lookup(normalize_token(surface), case_sensitive=False, prefixes=word)
         if self._has_case_sensitive:
-            pairs += self._lookup(surface, case_sensitive=True)
+            pairs += self._lookup(surface, case_sensitive=True, prefixes=word)
         if not pairs:
             return _NO_PLAN
         starts = sorted(k for k, j in pairs if j == 0)
@@ -634,9 +677,11 @@ class Matcher:
             fills=frozenset((k, j) for k, j in pairs if j > 0),
         )
 
-    def _lookup(self, text: str, *, case_sensitive: bool) -> list[tuple[int, int]]:
-        """The (entry, position) pairs whose word is ``text``, or a ``*`` word ``text`` starts with."""
+    def _lookup(self, text: str, *, case_sensitive: bool, prefixes: bool) -> list[tuple[int, int]]:
+        """The (entry, position) pairs whose word is ``text``, or (with ``prefixes``) a ``*`` word ``text`` starts with."""
         pairs = list(self._index[case_sensitive, False].get(text, ()))
+        if not prefixes:
+            return pairs
         prefix, beginnings = self._index[case_sensitive, True], self._beginnings[case_sensitive]
         for end in range(1, len(text) + 1):  # walk down the ``*`` words as down a trie
             head = text[:end]

@@ -67,13 +67,37 @@ def _tokens_of_chunk(chunk: str, out: list[str]) -> None:
             out.append(token)
 
 
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+"""Zero-width space, non-joiner and joiner, word joiner, zero-width no-break space and
+soft hyphen: invisible characters that scraped text carries inside words. They never
+split a word or make a token of their own; a token keeps them in its surface form (so
+offsets stay exact) and drops them from its matching key (:func:`normalize_token`)."""
+_ZERO_WIDTH_RE = re.compile(f"[{ZERO_WIDTH}]")
+
+
 def reference_tokens(text: str) -> list[str]:
     """The token pattern applied to the whole text, clitics split: the definition of a token.
 
-    :func:`word_tokens` gives the same result faster; a property test holds them equal.
+    Zero-width characters are read through (:data:`ZERO_WIDTH`). :func:`word_tokens`
+    gives the same result faster; a property test holds them equal.
     """
+    if _ZERO_WIDTH_RE.search(text):
+        return _through_zero_width(text, reference_tokens)
     out: list[str] = []
     _tokens_of_chunk(text, out)
+    return out
+
+
+def _through_zero_width(text: str, tokenizer) -> list[str]:
+    """Tokenize ``text`` as if its zero-width characters were not there, and return each
+    token as it stands in ``text`` (zero-width characters inside it kept)."""
+    keep = [i for i, ch in enumerate(text) if ch not in ZERO_WIDTH]
+    plain = "".join(text[i] for i in keep)
+    out, pos = [], 0
+    for token in tokenizer(plain):
+        pos = plain.find(token, pos)
+        out.append(text[keep[pos] : keep[pos + len(token) - 1] + 1])
+        pos += len(token)
     return out
 
 
@@ -86,6 +110,10 @@ def _chunk_tokens(chunk: str) -> tuple[str, ...]:
     through the token pattern."""
     if chunk.isalnum():
         return (chunk,)
+    if not chunk:
+        return ()
+    if _ZERO_WIDTH_RE.search(chunk):
+        return tuple(_through_zero_width(chunk, _chunk_tokens))
     last = chunk[-1]
     if chunk[:-1].isalnum() and not last.isalnum() and last not in _NOT_SPLIT_OFF:
         return (chunk[:-1], last)
@@ -101,23 +129,18 @@ class _ChunkMemo(dict):
     """Whitespace chunk -> its tokens, filled on first sight and emptied when it
     holds ``max_size`` chunks, so memory stays bounded however large the corpus.
 
-    It also records every punctuation token it has produced (a few hundred at most:
-    single marks and ``...``), which lets :attr:`TokenizedText.n_words` count words
-    with set operations. The memo only caches a pure function of the chunk, so it
-    changes no result: documents are still tokenized independently.
+    The memo only caches a pure function of the chunk, so it changes no result:
+    documents are still tokenized independently, in any process.
     """
 
     def __init__(self, max_size: int):
         super().__init__()
         self.max_size = max_size
-        self.non_words: set[str] = set()
 
     def __missing__(self, chunk: str) -> tuple[str, ...]:
         if len(self) >= self.max_size:
             self.clear()
         tokens = self[chunk] = _chunk_tokens(chunk)
-        if len(tokens) > 1 or not chunk.isalnum():
-            self.non_words.update(t for t in tokens if not _is_word(t))
         return tokens
 
 
@@ -167,16 +190,19 @@ WORD_TOKENIZER = WordTokenizer()
 _LINE_RE = re.compile(r"[^\n]+")
 
 
-_FOLD = str.maketrans({"’": "'", "‘": "'", "‐": "-", "‑": "-"})
+_FOLD = str.maketrans({"’": "'", "‘": "'", "‐": "-", "‑": "-", **dict.fromkeys(ZERO_WIDTH)})
 
 
 def normalize_token(token: str) -> str:
-    """The matching key of a token: lowercased, curly apostrophes and Unicode hyphens made plain.
+    """The matching key of a token: lowercased, curly apostrophes and Unicode hyphens made
+    plain, zero-width characters dropped.
 
     Examples
     --------
     >>> normalize_token("Regime’s")
     "regime's"
+    >>> normalize_token("re\\u200bgime")
+    'regime'
     """
     low = token.lower()
     return low if low.isascii() else low.translate(_FOLD)
@@ -193,8 +219,19 @@ def sentence_splitter() -> PunktSentenceTokenizer:
     return PunktSentenceTokenizer(params)
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
+MAX_PUNKT_CHARS = 100_000
+"""Longest stretch handed to Punkt at once. NLTK bounds Punkt's regular expressions in
+time, and one huge line (a whole scrape on one line) would exceed that bound, so a
+longer line is read in windows: Punkt splits the window, the sentences before its
+last one are kept, and the next window starts where that last sentence starts (its
+end may lie beyond the window). A single sentence longer than a window is cut at its
+last space."""
+
+
+def sentence_spans(text: str, *, max_chars: int = MAX_PUNKT_CHARS) -> list[tuple[int, int]]:
     """Character spans of sentences: lines first, then Punkt within each line.
+
+    Lines longer than ``max_chars`` are read in windows (:data:`MAX_PUNKT_CHARS`).
 
     Examples
     --------
@@ -202,15 +239,32 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     >>> [text[a:b] for a, b in sentence_spans(text)]
     ['Mr. Maleki spoke.', 'He left.', 'A headline']
     """
-    punkt = sentence_splitter()
     spans: list[tuple[int, int]] = []
     for line in _LINE_RE.finditer(text):
-        if not line.group().strip():
-            continue
-        base = line.start()
-        for a, b in punkt.span_tokenize(line.group()):
-            spans.append((base + a, base + b))
+        if line.group().strip():
+            spans.extend((line.start() + a, line.start() + b) for a, b in _line_sentences(line.group(), max_chars))
     return spans
+
+
+def _line_sentences(line: str, max_chars: int) -> list[tuple[int, int]]:
+    punkt = sentence_splitter()
+    out: list[tuple[int, int]] = []
+    start = 0
+    while len(line) - start > max_chars:
+        piece = line[start : start + max_chars]
+        found = list(punkt.span_tokenize(piece))
+        if len(found) > 1:
+            cut = found[-1][0]
+            out.extend((start + a, start + b) for a, b in found[:-1])
+        else:  # one sentence fills the window: cut it at its last space
+            cut = max(piece.rfind(" "), piece.rfind("\t")) + 1 or max_chars
+            first = found[0][0] if found else 0
+            end = len(piece[:cut].rstrip())
+            if end > first:
+                out.append((start + first, start + end))
+        start += cut
+    out.extend((start + a, start + b) for a, b in punkt.span_tokenize(line[start:]))
+    return out
 
 
 _DOUBLE_OPEN = "“„«\""
@@ -281,16 +335,12 @@ def _single_quote_spans(text: str, max_single: int) -> list[tuple[int, int]]:
 class TokenizedText:
     """Tokens of one text; offsets, sentences and quotations are computed once, on first use.
 
-    All offsets are character offsets into ``text``. Made by :func:`tokenize`, and
-    pickled as a call to it, so a copy sent to another process is tokenized there.
+    All offsets are character offsets into ``text``. Made by :func:`tokenize`; it
+    depends on no global state, so a copy sent to another process is the same there.
     """
 
     text: str
     words: tuple[str, ...]
-
-    def __reduce__(self):
-        # n_words relies on every token having passed through this process's chunk memo
-        return (tokenize, (self.text,))
 
     def __len__(self) -> int:
         return len(self.words)
@@ -336,10 +386,10 @@ class TokenizedText:
 
     @cached_property
     def n_words(self) -> int:
-        """Number of word tokens (punctuation excluded): the denominator of every rate (``n_tokens``)."""
-        types = self.type_counts
-        # every punctuation type was recorded when word_tokens produced it
-        return len(self.words) - sum(map(types.__getitem__, types.keys() & _CHUNKS.non_words))
+        """Number of word tokens (:func:`is_word_token`; punctuation excluded): the
+        denominator of every rate (``n_tokens``). Counted over token types, so it costs
+        one test per type and equals ``is_word.sum()``."""
+        return sum(n for token, n in self.type_counts.items() if _is_word(token))
 
     @cached_property
     def token_sentence(self) -> np.ndarray:
@@ -351,11 +401,13 @@ class TokenizedText:
 
     @cached_property
     def in_quote(self) -> np.ndarray:
-        """Boolean mask: token lies inside a direct quotation (quotation marks excluded)."""
-        mask = np.zeros(len(self.words), dtype=bool)
-        for a, b in self.quotes:
-            mask |= (self.starts > a) & (self.ends < b)
-        return mask
+        """Boolean mask: token lies inside a direct quotation (quotation marks excluded).
+
+        One pass over sorted spans: a token ``[s, e)`` is inside when some quotation
+        opened before ``s`` closes after ``e``, i.e. when the furthest close among the
+        quotations opened before ``s`` lies after ``e``.
+        """
+        return spans_enclose(self.quotes, self.starts, self.ends)
 
     def sentence_of(self, token_index: int) -> str:
         """The sentence text around a token."""
@@ -369,10 +421,42 @@ class TokenizedText:
         return self.text[int(self.starts[first]) : int(self.ends[last - 1])]
 
 
+def spans_enclose(spans, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """For each ``[starts[i], ends[i])``, is it strictly inside one of ``spans`` (``a < start`` and ``end < b``)?
+
+    ``spans`` must be sorted by start. Linear after sorting: the furthest end among
+    the spans opened before each start is a running maximum.
+
+    Examples
+    --------
+    >>> spans_enclose([(0, 10), (2, 4)], np.array([1, 3, 9]), np.array([3, 3, 11])).tolist()
+    [True, True, False]
+    """
+    starts = np.asarray(starts, dtype=np.int64)
+    if not len(spans) or not len(starts):
+        return np.zeros(len(starts), dtype=bool)
+    opens = np.fromiter((a for a, _ in spans), np.int64, len(spans))
+    furthest = np.maximum.accumulate(np.fromiter((b for _, b in spans), np.int64, len(spans)))
+    before = np.searchsorted(opens, starts, side="left") - 1  # last span with a < start
+    reach = np.where(before >= 0, furthest[np.maximum(before, 0)], -1)
+    return reach > np.asarray(ends, dtype=np.int64)
+
+
 def _is_word(token: str) -> bool:
     # tokens are either words (contain \w near the start: "regime", "'s", "#tag", "n't")
     # or single marks / "..."
     return token[0].isalnum() or (len(token) > 1 and token[1].isalnum())
+
+
+def is_word_token(token: str) -> bool:
+    """Is this token a word (has a letter or digit at its start, after at most one mark), not punctuation?
+
+    Examples
+    --------
+    >>> [is_word_token(t) for t in ("regime", "'s", "#vote", "#", "...")]
+    [True, True, True, False, False]
+    """
+    return _is_word(token)
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:

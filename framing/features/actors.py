@@ -128,7 +128,7 @@ def actor_shares(corpus: Corpus, lexicon="actors", *, voice: str = "author") -> 
     table["count"] = table["count"].fillna(0).astype(int)
     table["mentions"] = table.groupby(["doc_id", "actor"])["count"].transform("sum")
     table["share"] = (table["count"] / table["mentions"]).where(table["mentions"] > 0)
-    return corpus.metadata().merge(table, on="doc_id", how="right")
+    return corpus.with_metadata(table)
 
 
 def actor_features(corpus: Corpus, lexicon="actors") -> pd.DataFrame:

@@ -87,7 +87,7 @@ def sentiment(corpus: Corpus, sentences: pd.DataFrame | None = None) -> pd.DataF
         for category, value in _summaries(compound).items():
             rows.append((d, "sentiment", "vader", category, value, len(compound)))
     table = pd.DataFrame(rows, columns=["doc_id", "family", "lexicon", "category", "value", "n_sentences"])
-    return corpus.metadata().merge(table, on="doc_id", how="right")
+    return corpus.with_metadata(table)
 
 
 def actor_sentences(corpus: Corpus, lexicon="actors") -> pd.DataFrame:
@@ -108,7 +108,7 @@ def actor_sentence_scores(corpus: Corpus, lexicon="actors") -> pd.DataFrame:
     """
     scores = sentence_sentiment(corpus)
     mentions = actor_sentences(corpus, lexicon).merge(scores, on=["doc_id", "sentence"])
-    return corpus.metadata().merge(mentions, on="doc_id", how="right")
+    return corpus.with_metadata(mentions)
 
 
 def actor_sentiment(corpus: Corpus, lexicon="actors", *, by: str | None = None) -> pd.DataFrame:
@@ -145,4 +145,4 @@ def actor_sentiment(corpus: Corpus, lexicon="actors", *, by: str | None = None) 
         rows.append(row)
     columns = keys + ["compound_mean", "negative_share", "positive_share", "n_sentences"] + (["n_docs"] if by else [])
     table = pd.DataFrame(rows, columns=columns)
-    return table if by is not None else corpus.metadata().merge(table, on="doc_id", how="right")
+    return table if by is not None else corpus.with_metadata(table)

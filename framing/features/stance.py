@@ -23,16 +23,18 @@ while the scare quote itself is the author's device.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from framing.corpus import Corpus
 from framing.errors import FramingError
 from framing.features.table import MATCH_COLUMNS, feature_table, quoted_words, voice_tokens
 from framing.lexicon import Lexicon, Matcher, load_lexicon
-from framing.tokens import TokenizedText
+from framing.tokens import TokenizedText, spans_enclose
 
 VOICES = ["author", "quoted"]
 RULE_CATEGORIES = ["question", "scare_quote"]
@@ -151,7 +153,7 @@ def _speech_before(doc: TokenizedText, char: int, rules: StanceRules) -> bool:
         k -= 1
     if k >= 0 and doc.text[k] in ":,":
         return True
-    j = int((doc.starts < char).sum()) - 1
+    j = int(np.searchsorted(doc.starts, char, side="left")) - 1  # the last token before the quotation
     seen = 0
     while j >= 0 and seen < 3:
         if doc.is_word[j]:
@@ -196,15 +198,26 @@ def _quoted_words(doc: TokenizedText) -> list[tuple]:
 
 
 def _scare_quotes(doc: TokenizedText, rules: StanceRules) -> list[tuple]:
+    """Short quotations not introduced as speech. Each quotation's words are found by
+    binary search over the token offsets, so the cost is linear in the quotations."""
     out = []
-    for a, b in doc.quotes:
-        inside = [i for i in range(len(doc)) if doc.is_word[i] and doc.starts[i] > a and doc.ends[i] < b]
+    quotes = doc.quotes
+    if not quotes:
+        return out
+    words = np.flatnonzero(doc.is_word)
+    word_starts, word_ends = doc.starts[words], doc.ends[words]
+    opens = np.fromiter((a for a, _ in quotes), np.int64, len(quotes))
+    closes = np.fromiter((b for _, b in quotes), np.int64, len(quotes))
+    first = np.searchsorted(word_starts, opens, side="right")  # first word starting after the mark
+    last = np.searchsorted(word_ends, closes, side="left")  # words ending before the closing mark
+    nested = spans_enclose(quotes, opens, closes - 1)  # another quotation opens before and closes at or after
+    for q, (a, b) in enumerate(quotes):
+        inside = words[first[q] : last[q]].tolist()
         if not 1 <= len(inside) <= rules.scare_max_words or _speech_before(doc, a, rules):
             continue
         if rules.scare_skip_names and all(_is_name(doc.words[i]) for i in inside):
             continue
-        nested = any(a2 < a and b <= b2 for a2, b2 in doc.quotes)
-        out.append(("scare_quote", "rule:scare_quote", inside[0], inside[-1] + 1, a, b, "quoted" if nested else "author"))
+        out.append(("scare_quote", "rule:scare_quote", inside[0], inside[-1] + 1, a, b, "quoted" if nested[q] else "author"))
     return out
 
 
@@ -215,18 +228,28 @@ def _is_name(token: str) -> bool:
 
 
 def _questions(doc: TokenizedText) -> list[tuple]:
+    """One record per sentence holding a question mark and per voice that asks in it.
+
+    Question marks are found once in the text and placed in their sentence and voice by
+    binary search, so the cost is linear in the text.
+    """
+    marks = np.array([m.start() for m in re.finditer(r"\?", doc.text)], dtype=np.int64)
+    if not len(marks) or not doc.sentences:
+        return []
+    sent_starts = np.fromiter((a for a, _ in doc.sentences), np.int64, len(doc.sentences))
+    sent_ends = np.fromiter((b for _, b in doc.sentences), np.int64, len(doc.sentences))
+    sentence = np.searchsorted(sent_starts, marks, side="right") - 1
+    keep = (sentence >= 0) & (marks < sent_ends[np.maximum(sentence, 0)])
+    quoted = spans_enclose(doc.quotes, marks, marks)  # some quotation has qa < p < qb
+    token_sentence = doc.token_sentence
     out = []
-    quotes = doc.quotes
-    for s, (a, b) in enumerate(doc.sentences):
-        voices = set()
-        for offset, ch in enumerate(doc.text[a:b]):
-            if ch == "?":
-                p = a + offset
-                voices.add("quoted" if any(qa < p < qb for qa, qb in quotes) else "author")
-        if voices:
-            tokens = [i for i in range(len(doc)) if doc.token_sentence[i] == s]
-            first, last = (tokens[0], tokens[-1] + 1) if tokens else (0, 0)
-            out.extend(("question", "rule:question", first, last, a, b, v) for v in sorted(voices))
+    for s in sorted(set(sentence[keep].tolist())):
+        here = keep & (sentence == s)
+        voices = sorted({"quoted" if q else "author" for q in quoted[here].tolist()})
+        lo, hi = np.searchsorted(token_sentence, [s, s + 1])
+        first, last = (int(lo), int(hi)) if hi > lo else (0, 0)
+        a, b = doc.sentences[s]
+        out.extend(("question", "rule:question", first, last, a, b, v) for v in voices)
     return out
 
 

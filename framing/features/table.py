@@ -53,7 +53,7 @@ def feature_table(
     table["per_1k"] = rate_per_1k(table["count"], table["n_tokens"])
     table.insert(1, "family", family)
     table.insert(2, "lexicon", lexicon)
-    table = corpus.metadata().merge(table, on="doc_id", how="right")
+    table = corpus.with_metadata(table)
     order = ["doc_id", *corpus.metadata_columns, "family", "lexicon", "category"] + (["voice"] if voices else [])
     return table[order + ["count", "n_tokens", "per_1k"]]
 

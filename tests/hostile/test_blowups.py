@@ -1,0 +1,104 @@
+"""Inputs that used to hang or eat memory: each now runs in linear time or stops with one line."""
+
+import time
+
+import pandas as pd
+import pytest
+
+from framing.clean import load_rules
+from framing.corpus import load_corpus
+from framing.errors import FramingError
+from framing.features.stance import stance_features
+from framing.keyness import kwic
+from framing.lexicon import lexicon_from_mapping
+from framing.tokens import sentence_spans, tokenize
+
+
+def _seconds(function, *args) -> float:
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        function(*args)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+QUOTY = 'He said “no” to the \'sham\' vote? They asked "why?" and left. '
+
+
+def _stance_of_one_document(text):
+    return stance_features(load_corpus(pd.DataFrame({"text": [text]})))
+
+
+def test_stance_cost_grows_linearly_with_quotes_and_questions():
+    small, large = QUOTY * 150, QUOTY * 600  # 4x the text
+    ratio = _seconds(_stance_of_one_document, large) / _seconds(_stance_of_one_document, small)
+    # quadratic code (a scan of every token per quotation) gave ~16 here; linear code ~4
+    assert ratio < 8, f"4x the text took {ratio:.1f}x the time"
+
+
+def test_stance_counts_of_many_quotations_are_exact():
+    table = _stance_of_one_document(QUOTY * 50).set_index(["category", "voice"])["count"]
+    # per repeat: one scare quote ('sham'; “no” follows "said"), two questions: the author's and the quoted "why?"
+    assert table[("scare_quote", "author")] == 50
+    assert table[("question", "author")] == 50 and table[("question", "quoted")] == 50
+
+
+def test_in_quote_is_exact_for_nested_and_unclosed_quotations():
+    text = 'A “b \'c\' d” e "f g.\n\nH'
+    doc = tokenize(text)
+    assert [w for w, q in zip(doc.words, doc.in_quote) if q] == ["b", "'", "c", "'", "d", "f", "g"]
+
+
+def test_one_huge_line_is_read_in_windows_with_the_same_sentences():
+    text = "Mr. Smith voted in the sham election? Yes, he did! The U.S. said “so”. " * 40
+    assert sentence_spans(text, max_chars=300) == sentence_spans(text)
+    assert len(sentence_spans(text)) == 120  # 'Mr. Smith ... election?' 'Yes, he did!' 'The U.S. said “so”.'
+
+
+def test_a_sentence_longer_than_the_window_is_cut_at_a_space():
+    text = "word " * 100
+    spans = sentence_spans(text, max_chars=64)
+    assert all(b - a <= 64 for a, b in spans)
+    assert " ".join(text[a:b] for a, b in spans).split() == text.split()
+
+
+def test_a_long_single_line_document_gets_sentences():
+    text = "They voted. " * 20_000  # 240 KB on one line, more than one Punkt window
+    doc = tokenize(text)
+    assert len(doc.sentences) == 20_000
+
+
+def test_a_backtracking_cleaning_rule_stops_with_its_name(tmp_path, monkeypatch):
+    monkeypatch.setattr("framing.clean.MATCH_TIMEOUT", 0.2)
+    rules = tmp_path / "rules.toml"
+    rules.write_text('[[rules]]\nname = "greedy"\nkind = "line"\npattern = "^(a|aa)+$"\n', encoding="utf-8")
+    with pytest.raises(FramingError) as exc:
+        load_corpus(pd.DataFrame({"text": ["a" * 40 + "b"]}), cleaning_rules=rules)
+    assert str(exc.value) == (
+        "DataFrame: document doc00001: cleaning rule 'greedy' ran over 0.2 s on line 1 (its pattern '^(a|aa)+$' "
+        "backtracks without end on this text); simplify the pattern, e.g. no nested repeats like (a+)+"
+    )
+
+
+def test_the_issue_s_nested_repeat_now_finishes(tmp_path):
+    rules = tmp_path / "rules.toml"
+    rules.write_text('[[rules]]\nname = "nested"\nkind = "line"\npattern = "^(a+)+$"\n', encoding="utf-8")
+    corpus = load_corpus(pd.DataFrame({"text": ["a" * 40 + "b\naaaa\nkept"]}), cleaning_rules=rules)
+    assert corpus.documents["clean_text"].tolist() == ["a" * 40 + "b\nkept"]
+    assert load_rules(rules)[0].name == "nested"
+
+
+def test_a_huge_term_is_refused_at_once():
+    start = time.perf_counter()
+    with pytest.raises(FramingError) as exc:
+        lexicon_from_mapping("big", {"x": ["a" * 40_000 + "*"]})
+    assert time.perf_counter() - start < 1
+    assert str(exc.value) == (f"<mapping>: category 'x': term '{'a' * 30}...' has 40,001 characters; "
+                              "a term may have at most 200")
+
+
+def test_kwic_window_is_capped():
+    corpus = load_corpus(pd.DataFrame({"text": ["the regime fell"]}))
+    with pytest.raises(FramingError, match="window must be a whole number from 1 to 100, got 200000"):
+        kwic(corpus, "regime", window=200_000)
