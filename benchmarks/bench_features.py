@@ -126,6 +126,25 @@ def keyness_scaling(copies: list[int]) -> None:
               f"keyness_s_per_MB={(done - tokenized) / mb:.3f}")
 
 
+def long_document(sizes_kb: list[int]) -> None:
+    """Stance on ONE long document full of quotations and questions (issue #17: this was
+    quadratic, 34 s at 571 KB). Linear cost means s_per_MB stays flat as the size grows."""
+    import pandas as pd
+
+    from framing.features.stance import stance_features
+
+    unit = 'He said “no” to the \'sham\' vote? They asked "why?" and left. '
+    for kb in sizes_kb:
+        text = unit * max(1, kb * 1000 // len(unit))
+        corpus = load_corpus(pd.DataFrame({"text": [text]}), clean=False)
+        start = time.perf_counter()
+        stance_features(corpus)
+        seconds = time.perf_counter() - start
+        mb = len(text.encode("utf-8")) / 1e6
+        print(f"stance, one document  KB={kb}  quotations={len(corpus.tokens['doc00001'].quotes):,}  "
+              f"s={seconds:.2f}  s_per_MB={seconds / mb:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mb", type=float, nargs="*", default=[10, 50])
@@ -135,6 +154,8 @@ def main() -> None:
                         help="runs of each size; the median run is printed, with the range of MB/s (default: 3)")
     parser.add_argument("--keyness", type=int, nargs="*", default=[1, 10, 100], metavar="COPIES",
                         help="seed copies for the keyness scaling run (default: 1 10 100)")
+    parser.add_argument("--long-document", type=int, nargs="*", default=[143, 571, 2000], metavar="KB",
+                        help="sizes of one long quoted document for the stance row (default: 143 571 2000)")
     parser.add_argument("--sentences", action="store_true",
                         help="also compute offsets, sentences and quotations (what explain and stance need)")
     args = parser.parse_args()
@@ -151,6 +172,7 @@ def main() -> None:
     # last, so that the peak memory above is framing's own
     print(f"reference: scikit-learn CountVectorizer (unigrams) MB/s={count_vectorizer_reference():.2f}")
     keyness_scaling(args.keyness)
+    long_document(args.long_document)
 
 
 if __name__ == "__main__":

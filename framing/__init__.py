@@ -26,8 +26,8 @@ from framing.features.actors import actor_labels, actor_shares
 from framing.features.lexicon import lexicon_features, to_wide
 from framing.features.sentiment import actor_sentence_scores, actor_sentiment, sentence_sentiment, sentiment
 from framing.features.stance import stance_features
-from framing.keyness import collocations, distinctive_terms, keyness, kwic
 from framing.highlight import render_html
+from framing.keyness import collocations, distinctive_terms, keyness, kwic
 from framing.lexicon import Lexicon, list_lexicons, load_lexicon
 from framing.lexicon_tools import check_lexicon, convert_lexicon, new_lexicon, suggest_terms
 from framing.tokens import tokenize

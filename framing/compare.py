@@ -23,11 +23,11 @@ from sklearn.preprocessing import StandardScaler
 
 from framing.corpus import Corpus
 from framing.errors import FramingError
-from framing.params import check_choice, check_float, check_int
 from framing.features import explain
 from framing.features.table import quoted_words
 from framing.lexicon import load_lexicon
 from framing.measures import benjamini_hochberg
+from framing.params import check_choice, check_float, check_int
 
 DOCUMENTS = "documents"
 SENTENCES = "sentences within documents"

@@ -26,8 +26,8 @@ from sklearn.preprocessing import normalize
 from framing.corpus import Corpus, load_corpus
 from framing.errors import FramingError
 from framing.keyness import kwic
-from framing.output import refuse_inputs, write_text
 from framing.lexicon import META_FIELDS, Lexicon, Matcher, load_lexicon, user_lexicon_dirs
+from framing.output import refuse_inputs, write_text
 from framing.tokens import normalize_token
 
 WEAK_CORPUS_TOKENS = 100_000

@@ -271,6 +271,8 @@ _DOUBLE_OPEN = "“„«\""
 _DOUBLE_CLOSE = "”»\""
 _SINGLE_OPEN = "‘'"
 _SINGLE_CLOSE = "’'"
+CLOSING_MARKS = frozenset(_DOUBLE_CLOSE + _SINGLE_CLOSE)
+"""The marks that close a quotation; a span of :func:`quote_spans` that does not end on one is unclosed."""
 
 
 def quote_spans(text: str, *, max_single: int = 200) -> list[tuple[int, int]]:

@@ -34,7 +34,7 @@ from framing.corpus import Corpus
 from framing.errors import FramingError
 from framing.features.table import MATCH_COLUMNS, feature_table, quoted_words, voice_tokens
 from framing.lexicon import Lexicon, Matcher, load_lexicon
-from framing.tokens import TokenizedText, spans_enclose
+from framing.tokens import CLOSING_MARKS, TokenizedText, spans_enclose
 
 VOICES = ["author", "quoted"]
 RULE_CATEGORIES = ["question", "scare_quote"]
@@ -212,6 +212,8 @@ def _scare_quotes(doc: TokenizedText, rules: StanceRules) -> list[tuple]:
     last = np.searchsorted(word_ends, closes, side="left")  # words ending before the closing mark
     nested = spans_enclose(quotes, opens, closes - 1)  # another quotation opens before and closes at or after
     for q, (a, b) in enumerate(quotes):
+        if doc.text[b - 1] not in CLOSING_MARKS:  # an unclosed quotation runs on: not a short set-off phrase
+            continue
         inside = words[first[q] : last[q]].tolist()
         if not 1 <= len(inside) <= rules.scare_max_words or _speech_before(doc, a, rules):
             continue
@@ -228,7 +230,7 @@ def _is_name(token: str) -> bool:
 
 
 def _questions(doc: TokenizedText) -> list[tuple]:
-    """One record per sentence holding a question mark and per voice that asks in it.
+    """One record per sentence holding a question mark and a word, and per voice that asks in it.
 
     Question marks are found once in the text and placed in their sentence and voice by
     binary search, so the cost is linear in the text.
@@ -247,7 +249,9 @@ def _questions(doc: TokenizedText) -> list[tuple]:
         here = keep & (sentence == s)
         voices = sorted({"quoted" if q else "author" for q in quoted[here].tolist()})
         lo, hi = np.searchsorted(token_sentence, [s, s + 1])
-        first, last = (int(lo), int(hi)) if hi > lo else (0, 0)
+        if not doc.is_word[lo:hi].any():  # "?!" alone asks nothing
+            continue
+        first, last = int(lo), int(hi)
         a, b = doc.sentences[s]
         out.extend(("question", "rule:question", first, last, a, b, v) for v in voices)
     return out
