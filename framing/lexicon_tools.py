@@ -28,6 +28,7 @@ from framing.errors import FramingError
 from framing.keyness import kwic
 from framing.lexicon import META_FIELDS, Lexicon, Matcher, load_lexicon, user_lexicon_dirs
 from framing.output import refuse_inputs, write_text
+from framing.params import check_float, check_int
 from framing.tokens import normalize_token
 
 WEAK_CORPUS_TOKENS = 100_000
@@ -178,6 +179,7 @@ def check_lexicon(lexicon, corpus: Corpus | None = None, *, max_forms: int = 5) 
     ``max_forms`` distinct words), ``dominance`` (each category's top term and its share).
     """
     lex = load_lexicon(lexicon)
+    check_int("max_forms", max_forms, low=1)
     report = LexiconCheck(lex, [k for k in META_FIELDS if not lex.meta.get(k)], lex.overlaps())
     if corpus is None:
         return report
@@ -308,6 +310,9 @@ def suggest_terms(
         the statistics rest on too little text to be trusted, and why the table is empty
         when no term of the category occurs in the corpus.
     """
+    for name, value in (("n", n), ("window", window), ("dims", dims), ("min_count", min_count)):
+        check_int(name, value, low=1)
+    check_float("min_score", min_score, low=-1, high=1)
     lex = load_lexicon(lexicon)
     cat = lex.category(category)
     sequences = _word_sequences(corpus)

@@ -127,6 +127,12 @@ def test_api_numbers_are_validated():
         keyness(corpus, "outlet", min_count="a")
     with pytest.raises(FramingError, match="window must be a whole number from 1 to 100, got 1.5"):
         kwic(corpus, "regime", window=1.5)
+    from framing.lexicon_tools import check_lexicon, suggest_terms
+
+    with pytest.raises(FramingError, match="n must be a whole number of at least 1, got -3"):
+        suggest_terms("framing", "state_neutral", corpus, n=-3)
+    with pytest.raises(FramingError, match="max_forms must be a whole number of at least 1, got 0"):
+        check_lexicon("framing", corpus, max_forms=0)
 
 
 def test_cluster_needs_two_groups_and_compare_validates_its_parameters(tiny):
