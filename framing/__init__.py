@@ -2,7 +2,7 @@
 
 The one path data takes::
 
-    load_corpus -> Corpus (cleaned, tokenized once) -> feature families -> compare -> plots
+    load_corpus -> Corpus (cleaned, tokenized once) -> feature families -> tables -> compare -> plots
 
 Everything a user needs is re-exported here; nothing is read from disk at import time.
 Charts live in :mod:`framing.plots`, saving and the notebook runner in :mod:`framing.figures`.
@@ -17,17 +17,17 @@ from framing.compare import (
     profile_map,
     profiles,
     similarity,
-    tfidf_similarity,
 )
 from framing.corpus import Corpus, load_corpus
 from framing.errors import FramingError
-from framing.features import explain, family_features
+from framing.features import FAMILIES, explain, family_features, family_for, lexicon_features, sentence_counts
 from framing.features.actors import actor_labels, actor_shares
-from framing.features.lexicon import lexicon_features, to_wide
+from framing.features.family import Family
+from framing.features.lexicon import to_wide
 from framing.features.sentiment import actor_sentence_scores, actor_sentiment, sentence_sentiment, sentiment
 from framing.features.stance import stance_features
 from framing.highlight import render_html
-from framing.keyness import collocations, distinctive_terms, keyness, kwic
+from framing.keyness import collocations, distinctive_terms, keyness, kwic, tfidf_similarity
 from framing.lexicon import Lexicon, list_lexicons, load_lexicon
 from framing.lexicon_tools import check_lexicon, convert_lexicon, new_lexicon, suggest_terms
 from framing.tokens import tokenize
@@ -67,7 +67,11 @@ __all__ = [
     "LexiconVectorizer",
     "StanceVectorizer",
     "explain",
+    "FAMILIES",
+    "Family",
     "family_features",
+    "family_for",
+    "sentence_counts",
     "lexicon_features",
     "list_lexicons",
     "load_corpus",

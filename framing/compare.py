@@ -16,17 +16,13 @@ import numpy as np
 import pandas as pd
 from scipy.cluster.hierarchy import linkage
 from sklearn.decomposition import PCA
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.manifold import MDS
 from sklearn.metrics.pairwise import cosine_similarity
 from sklearn.preprocessing import StandardScaler
 
-from framing.corpus import Corpus
 from framing.errors import FramingError
-from framing.features import explain
-from framing.features.table import quoted_words
-from framing.lexicon import load_lexicon
-from framing.measures import benjamini_hochberg
+from framing.features.table import rate_per_1k
+from framing.measures import benjamini_hochberg, log_ratio
 from framing.params import check_choice, check_float, check_int
 
 DOCUMENTS = "documents"
@@ -61,65 +57,24 @@ def _check_resampling(*, n_boot=None, n_perm=None, level=None, min_docs=None, mi
         check_float("level", level, low=0, high=1, open_low=True, open_high=True)
 
 
-def _resolve_lexicons(names, lexicons) -> dict:
-    given = {}
-    for lex in lexicons or []:
-        loaded = load_lexicon(lex)
-        given[loaded.name] = loaded
-    resolved = {}
-    for name in names:
-        if name in given:
-            resolved[name] = given[name]
-            continue
-        try:
-            resolved[name] = load_lexicon(name)
-        except FramingError:
-            raise FramingError(
-                f"the features come from lexicon '{name}', which cannot be found by name: pass lexicons=[...] "
-                "with the lexicon (or its path) used to compute them"
-            ) from None
-    return resolved
-
-
-def sentence_units(corpus: Corpus, features: pd.DataFrame, lexicons=None) -> pd.DataFrame:
-    """Counts and token totals per sentence, for each category (and voice) of ``features``.
-
-    Built from the same match records :func:`framing.explain` returns, so the sentence
-    counts of a document add up to its count in ``features``. ``lexicons`` gives the
-    lexicons (objects or paths) behind ``features`` when their names alone cannot be
-    loaded. Columns: ``doc_id``, ``sentence``, ``category``, [``voice``], ``count``, ``n_tokens``.
-    """
+def _sentence_units(sentences: pd.DataFrame | None, features: pd.DataFrame, min_docs: int) -> pd.DataFrame:
+    """The sentence table restricted to the cells and lexicons of ``features``; an error if there is none."""
+    if sentences is None:
+        raise FramingError(
+            f"a group has fewer than {min_docs} documents, so sentences are resampled: pass "
+            "sentences=framing.sentence_counts(corpus, features) (or lower min_docs)"
+        )
     keys = _cell_keys(features)
-    voiced = "voice" in keys
-    token_rows, match_rows = [], []
-    for d, doc in corpus.tokens.items():
-        n_sent = max(len(doc.sentences), 1)
-        sentence = doc.token_sentence
-        totals = {"all": np.bincount(sentence[doc.is_word], minlength=n_sent)}
-        if voiced:
-            totals["quoted"] = np.bincount(sentence[quoted_words(doc)], minlength=n_sent)
-            totals["author"] = totals["all"] - totals["quoted"]
-        for voice, values in totals.items():
-            token_rows.extend((d, s, voice, int(v)) for s, v in enumerate(values))
-    tokens = pd.DataFrame(token_rows, columns=["doc_id", "sentence", "voice", "n_tokens"])
-    for lexicon in _resolve_lexicons(features["lexicon"].unique(), lexicons).values():
-        rows = explain(corpus, lexicon)
-        if rows.empty:
-            continue
-        sentence = [int(corpus.tokens[d].token_sentence[t]) if len(corpus.tokens[d]) else 0
-                    for d, t in zip(rows["doc_id"], rows["token_start"])]
-        voice = rows["voice"] if "voice" in rows.columns else ["all"] * len(rows)
-        match_rows.extend(zip(rows["doc_id"], sentence, rows["category"], voice, [1] * len(rows)))
-    matches = pd.DataFrame(match_rows, columns=["doc_id", "sentence", "category", "voice", "count"])
-    matches = matches.groupby(["doc_id", "sentence", "category", "voice"], as_index=False)["count"].sum()
-    cells = features[keys].drop_duplicates()
-    if not voiced:
-        cells = cells.assign(voice="all")
-    grid = cells.merge(tokens, on="voice")
-    units = grid.merge(matches, on=["doc_id", "sentence", "category", "voice"], how="left")
-    units["count"] = units["count"].fillna(0).astype(np.int64)
-    columns = ["doc_id", "sentence", "category"] + (["voice"] if voiced else []) + ["count", "n_tokens"]
-    return units[columns]
+    need = {"doc_id", "sentence", "lexicon_id", "count", "n_tokens", *keys}
+    missing = sorted(need - set(sentences.columns))
+    if missing:
+        raise FramingError(f"sentences= is not a sentence table of framing: no {', '.join(missing)} column")
+    cells = features[["lexicon_id", *keys]].drop_duplicates()
+    units = sentences.merge(cells, on=["lexicon_id", *keys])
+    docs = set(features["doc_id"])
+    if not docs <= set(units["doc_id"]):
+        raise FramingError("sentences= does not cover every document of the features; count both from the same corpus")
+    return units[units["doc_id"].isin(docs)]
 
 
 def _unit_matrices(units: pd.DataFrame, index: list[str], keys: list[str]):
@@ -139,10 +94,7 @@ def _bootstrap_rates(counts: np.ndarray, tokens: np.ndarray, strata: np.ndarray,
         members = np.flatnonzero(strata == s)
         picks.append(members[rng.integers(0, len(members), size=(n_boot, len(members)))])
     index = np.concatenate(picks, axis=1)
-    c = counts[index].sum(axis=1)
-    t = tokens[index].sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(t > 0, c / t * 1000.0, np.nan)
+    return rate_per_1k(counts[index].sum(axis=1), tokens[index].sum(axis=1))
 
 
 # --------------------------------------------------------------------------- group rates
@@ -152,13 +104,12 @@ def compare(
     features: pd.DataFrame,
     by: str = "outlet",
     *,
-    corpus: Corpus | None = None,
+    sentences: pd.DataFrame | None = None,
     n_boot: int = 2000,
     level: float = 0.95,
     min_docs: int = 5,
     min_matches: int = 5,
     seed: int = 0,
-    lexicons=None,
 ) -> pd.DataFrame:
     """Pooled rate per 1,000 tokens of each category for each group, with a bootstrap interval.
 
@@ -168,16 +119,16 @@ def compare(
         A count feature table (``lexicon_features``, ``stance_features``, ``actor_features``).
     by : str
         The grouping column (any metadata column in ``features``).
-    corpus : Corpus, optional
-        Needed to resample sentences when a group has fewer than ``min_docs`` documents.
+    sentences : DataFrame, optional
+        The same counts split by sentence (:func:`framing.sentence_counts`), needed to
+        resample sentences when a group has fewer than ``min_docs`` documents. Tables
+        only: no corpus is read, so both can come back from Parquet files.
     n_boot, level, seed
         Bootstrap resamples, interval level, random seed (results are reproducible).
     min_docs : int
         Resample documents when every group has at least this many; else sentences.
     min_matches : int
         ``warning`` flags figures resting on fewer matches than this.
-    lexicons : list, optional
-        The lexicons (objects or paths) behind ``features``, if not loadable by name.
 
     Returns
     -------
@@ -193,21 +144,15 @@ def compare(
     pooled = table.groupby(["group"] + keys, sort=True).agg(
         count=("count", "sum"), n_tokens=("n_tokens", "sum"), n_docs=("doc_id", "nunique")
     ).reset_index()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pooled["per_1k"] = np.where(pooled["n_tokens"] > 0, pooled["count"] / pooled["n_tokens"] * 1000.0, np.nan)
+    pooled["per_1k"] = rate_per_1k(pooled["count"], pooled["n_tokens"])
     by_docs = pooled.groupby("group")["n_docs"].max().min() >= min_docs
-    if not by_docs and corpus is None:
-        raise FramingError(
-            f"a group has fewer than {min_docs} documents: pass corpus= to resample sentences within documents "
-            "(or lower min_docs)"
-        )
     rng = np.random.default_rng(seed)
     alpha = (1 - level) / 2
     per_group = []
     if by_docs:
         units = table.rename(columns={"doc_id": "unit"}).assign(stratum=0)
     else:
-        units = sentence_units(corpus, features, lexicons)
+        units = _sentence_units(sentences, features, min_docs)
         units = units.merge(table[["doc_id", "group"]].drop_duplicates(), on="doc_id")
         units = units.assign(unit=units["doc_id"] + "#" + units["sentence"].astype(str), stratum=units["doc_id"])
     for group, part in units.groupby("group", sort=True):
@@ -239,12 +184,11 @@ def compare_groups(
     target: str | None = None,
     reference: str | None = None,
     *,
-    corpus: Corpus | None = None,
+    sentences: pd.DataFrame | None = None,
     n_perm: int = 5000,
     min_docs: int = 5,
     min_matches: int = 5,
     seed: int = 0,
-    lexicons=None,
 ) -> pd.DataFrame:
     """Difference in rate between ``target`` and ``reference`` (default: all other groups), per category.
 
@@ -280,19 +224,14 @@ def compare_groups(
     if by_docs:
         units = table.assign(unit=table["doc_id"])
     else:
-        if corpus is None:
-            raise FramingError(f"a side has fewer than {min_docs} documents: pass corpus= to permute sentences")
-        units = sentence_units(corpus, features, lexicons).merge(table[["doc_id", "side"]].drop_duplicates(), on="doc_id")
+        units = _sentence_units(sentences, features, min_docs).merge(table[["doc_id", "side"]].drop_duplicates(), on="doc_id")
         units = units.assign(unit=units["doc_id"] + "#" + units["sentence"].astype(str))
     wide_c, wide_t = _unit_matrices(units, ["side", "unit"], keys)
     is_t = wide_c.index.get_level_values("side").to_numpy() == "t"
     c, t = wide_c.to_numpy(float), wide_t.to_numpy(float)
 
     def difference(mask):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rate_t = c[mask].sum(0) / t[mask].sum(0) * 1000.0
-            rate_r = c[~mask].sum(0) / t[~mask].sum(0) * 1000.0
-        return rate_t - rate_r
+        return rate_per_1k(c[mask].sum(0), t[mask].sum(0)) - rate_per_1k(c[~mask].sum(0), t[~mask].sum(0))
 
     observed = difference(is_t)
     rng = np.random.default_rng(seed)
@@ -304,10 +243,10 @@ def compare_groups(
     out = wide_c.columns.to_frame(index=False)
     count_t, count_r = c[is_t].sum(0), c[~is_t].sum(0)
     tok_t, tok_r = t[is_t].sum(0), t[~is_t].sum(0)
+    out["per_1k_target"] = rate_per_1k(count_t, tok_t)
+    out["per_1k_reference"] = rate_per_1k(count_r, tok_r)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["per_1k_target"] = np.where(tok_t > 0, count_t / tok_t * 1000, np.nan)
-        out["per_1k_reference"] = np.where(tok_r > 0, count_r / tok_r * 1000, np.nan)
-        out["log_ratio"] = np.log2((np.where(count_t == 0, 0.5, count_t) / tok_t) / (np.where(count_r == 0, 0.5, count_r) / tok_r))
+        out["log_ratio"] = log_ratio(count_t, count_r, tok_t, tok_r)
     out.insert(0, "reference", reference if reference is not None else "rest")
     out.insert(0, "target", target)
     out["count_target"], out["count_reference"] = count_t.astype(int), count_r.astype(int)
@@ -404,23 +343,6 @@ def similarity(matrix: pd.DataFrame, *, standardize: bool = False) -> pd.DataFra
             raise FramingError("no feature varies across the rows, so there is nothing to standardize")
         values = StandardScaler().fit_transform(values)
     return pd.DataFrame(cosine_similarity(np.asarray(values, float)), index=matrix.index, columns=matrix.index)
-
-
-def tfidf_similarity(corpus: Corpus, by: str | None = None, *, ngram_range=(1, 1), stopwords="english") -> pd.DataFrame:
-    """Cosine similarity of TF-IDF vectors of documents, or of groups (their documents pooled)."""
-    from framing.keyness import _passthrough, doc_terms, load_stopwords
-
-    stop = load_stopwords(stopwords)
-    terms = {d: doc_terms(doc, ngram_range, stop) for d, doc in corpus.tokens.items()}
-    if by is not None:
-        groups = corpus.groups(by)
-        pooled: dict[str, list] = {}
-        for d in corpus.doc_ids:
-            pooled.setdefault(groups[d], []).extend(terms[d])
-        terms = dict(sorted(pooled.items()))
-    matrix = TfidfVectorizer(analyzer=_passthrough).fit_transform(list(terms.values()))
-    labels = list(terms)
-    return pd.DataFrame(cosine_similarity(matrix), index=labels, columns=labels)
 
 
 def cluster(similarity_matrix: pd.DataFrame, method: str = "average") -> np.ndarray:

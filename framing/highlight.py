@@ -79,7 +79,7 @@ def _highlight(text: str, rows: pd.DataFrame, colour: dict) -> str:
             out.append(piece)
             continue
         cats = list(dict.fromkeys(c for c, _, _ in covering))
-        tip = "; ".join(f"{c}: {p}" + (f" ({v} voice)" if v else "") for c, p, v in covering)
+        tip = "; ".join(f"{c}: {p}" + (f" ({v} voice)" if v and v != "all" else "") for c, p, v in covering)
         klass = ' class="multi"' if len(cats) > 1 else ""
         out.append(
             f'<mark{klass} style="background:{colour[cats[0]]}" data-categories="{html.escape(" ".join(cats))}" '

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from nltk.metrics.association import BigramAssocMeasures
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfVectorizer
+from sklearn.metrics.pairwise import cosine_similarity
 
 from framing.corpus import Corpus
 from framing.errors import FramingError
@@ -317,6 +318,22 @@ def distinctive_terms(corpus: Corpus, n: int = 20, *, ngram_range=(1, 2), stopwo
         rows.extend((doc_id, rank, vocab[j], float(w), int(counts[vocab[j]])) for rank, (w, j) in enumerate(top, 1))
     table = pd.DataFrame(rows, columns=["doc_id", "rank", "term", "tfidf", "count"])
     return corpus.with_metadata(table)
+
+
+def tfidf_similarity(corpus: Corpus, by: str | None = None, *, ngram_range=(1, 1), stopwords="english") -> pd.DataFrame:
+    """Cosine similarity of TF-IDF vectors of documents, or of groups (their documents pooled)."""
+    stop = load_stopwords(stopwords)
+    terms = {d: doc_terms(doc, ngram_range, stop) for d, doc in corpus.tokens.items()}
+    if by is not None:
+        groups = corpus.groups(by)
+        pooled: dict[str, list] = {}
+        for d in corpus.doc_ids:
+            pooled.setdefault(groups[d], []).extend(terms[d])
+        terms = dict(sorted(pooled.items()))
+    matrix = TfidfVectorizer(analyzer=_passthrough).fit_transform(list(terms.values()))
+    labels = list(terms)
+    return pd.DataFrame(cosine_similarity(matrix), index=labels, columns=labels)
+
 
 
 # --------------------------------------------------------------------------- concordances and collocations

@@ -45,11 +45,14 @@ are loaded by name (:func:`load_lexicon`); :func:`list_lexicons` lists them.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
 import os
 import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib.resources import files
 from itertools import compress, filterfalse
 from pathlib import Path
@@ -117,6 +120,21 @@ class Lexicon:
     def category_names(self) -> list[str]:
         return [c.name for c in self.categories]
 
+    @cached_property
+    def id(self) -> str:
+        """A stable id: ``name@version#hash``, the hash taken over what decides a count
+        (categories, terms, case flags, exclusions, rules). Two lexicons with the same
+        id count the same; a feature table records it, so a table can be matched to
+        the lexicon that made it even when that lexicon was loaded from a path.
+        """
+        content = [
+            (c.name, [(t.pattern, t.case_sensitive) for t in c.terms], [(t.pattern, t.case_sensitive) for t in c.exclude])
+            for c in self.categories
+        ]
+        blob = json.dumps([content, self.rules, self.meta.get("family", "lexicon")], sort_keys=True, default=str)
+        digest = hashlib.sha256(blob.encode("utf-8")).hexdigest()[:10]
+        return f"{self.name}@{self.meta.get('version', '') or 'unversioned'}#{digest}"
+
     def category(self, name: str) -> Category:
         for c in self.categories:
             if c.name == name:
@@ -128,11 +146,12 @@ class Lexicon:
     def select(self, names: list[str] | str) -> "Lexicon":
         """A lexicon with only the named categories (``"actor"`` also selects ``actor.*``)."""
         names = [names] if isinstance(names, str) else list(names)
+        for n in names:
+            if not any(c.name == n or c.name.startswith(n + ".") for c in self.categories):
+                self.category(n)  # raises the helpful error, naming the first unknown name
         chosen = [
             c for c in self.categories if any(c.name == n or c.name.startswith(n + ".") for n in names)
         ]
-        if not chosen:
-            self.category(names[0])  # raises the helpful error
         return Lexicon(self.name, self.meta, tuple(chosen), self.path, self.rules)
 
     def terms_frame(self) -> pd.DataFrame:

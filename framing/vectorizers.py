@@ -9,78 +9,87 @@ texts, tokenized with framing's one tokenizer (no cleaning: clean with
 
 from __future__ import annotations
 
-from collections import Counter
-
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from framing.errors import FramingError
-from framing.features.lexicon import count_document
-from framing.features.stance import StanceRules, stance_categories, stance_document
-from framing.features.table import rate_per_1k, voice_tokens
-from framing.lexicon import Matcher, load_lexicon
-from framing.tokens import TokenizedText, tokenize
+from framing.features import family_for
+from framing.features.family import Family
+from framing.features.stance import StanceFamily
+from framing.features.table import ALL, rate_per_1k
+from framing.lexicon import load_lexicon
+from framing.params import check_choice
+from framing.tokens import tokenize
 
 NORMS = ("count", "per_1k")
-VOICES = ("author", "quoted", "all")
+VOICES = ("author", "quoted", ALL)
 
 
-class _CountVectorizerBase(TransformerMixin, BaseEstimator):
-    """Shared fit/transform: subclasses load their lexicon and count one document."""
+class _FamilyVectorizer(TransformerMixin, BaseEstimator):
+    """Shared fit/transform over a :class:`~framing.features.family.Family`: the lexicon
+    is applied with its family's rules, exactly as in the feature tables."""
 
-    def _load(self):  # returns (lexicon, feature names)
-        raise NotImplementedError
+    voice = ALL
 
-    def _count(self, doc: TokenizedText) -> tuple[Counter, int]:  # (counts by feature name, denominator)
+    def _family(self) -> Family:
         raise NotImplementedError
 
     def fit(self, X, y=None):
-        """Load and validate the lexicon; ``X`` is only checked to be texts."""
-        if self.norm not in NORMS:
-            raise FramingError(f"norm must be one of {', '.join(NORMS)}, got {self.norm!r}")
+        """Load and validate the lexicon and parameters; ``X`` is only checked to be texts."""
+        check_choice("norm", self.norm, NORMS)
+        check_choice("voice", self.voice, VOICES)
         _check_texts(X)
-        self.lexicon_, self.feature_names_ = self._load()
-        self._matcher = Matcher(self.lexicon_)
+        self.family_ = self._family()
+        self.lexicon_ = self.family_.lexicon
+        self.feature_names_ = self._features(self.family_.categories())
         return self
+
+    def _features(self, available: list[str]) -> list[str]:
+        return available
 
     def transform(self, X):
         """Return an array of shape (n_texts, n_features)."""
-        check_is_fitted(self, "lexicon_")
+        check_is_fitted(self, "family_")
         texts = _check_texts(X)
         out = np.zeros((len(texts), len(self.feature_names_)), dtype=float)
         index = {name: j for j, name in enumerate(self.feature_names_)}
         denominators = np.zeros(len(texts))
         for i, text in enumerate(texts):
-            counts, denominators[i] = self._count(tokenize(text))
-            for name, count in counts.items():
-                if name in index:
-                    out[i, index[name]] = count
+            doc = tokenize(text)
+            for (category, voice), count in self.family_.count(doc).items():
+                if category in index and (self.voice == ALL or voice == self.voice):
+                    out[i, index[category]] += count
+            denominators[i] = self.family_.tokens(doc)[self.voice]
         if self.norm == "per_1k":
             out = rate_per_1k(out, denominators[:, None])
         return out
 
     def get_feature_names_out(self, input_features=None):
-        check_is_fitted(self, "lexicon_")
+        check_is_fitted(self, "family_")
         return np.asarray(self.feature_names_, dtype=object)
 
 
-class LexiconVectorizer(_CountVectorizerBase):
+class LexiconVectorizer(_FamilyVectorizer):
     """Turn texts into a matrix of lexicon-category counts or rates per 1,000 tokens.
 
     Parameters
     ----------
     lexicon : str, path or Lexicon, default="framing"
         A bundled or user lexicon name, a lexicon file, or a :class:`~framing.lexicon.Lexicon`.
+        It is applied by its family (``[meta] family``): a stance lexicon with the stance
+        rules, all voices together.
     categories : list of str, optional
-        Keep only these categories (default: all, in file order).
+        Keep only these categories (default: all, in order); an unknown name is an error.
     norm : {"count", "per_1k"}, default="count"
         Raw counts, or rates per 1,000 word tokens (NaN for a text without words).
 
     Attributes
     ----------
+    family_ : Family
+        The family that applies the lexicon.
     lexicon_ : Lexicon
-        The loaded lexicon (restricted to ``categories``).
+        The loaded lexicon.
     feature_names_ : list of str
         Category names, the columns of the output.
 
@@ -99,17 +108,23 @@ class LexiconVectorizer(_CountVectorizerBase):
         self.categories = categories
         self.norm = norm
 
-    def _load(self):
-        lexicon = load_lexicon(self.lexicon)
-        if self.categories is not None:
-            lexicon = lexicon.select(list(self.categories))
-        return lexicon, lexicon.category_names
+    def _family(self) -> Family:
+        return family_for(self.lexicon)
 
-    def _count(self, doc):
-        return count_document(doc, self._matcher), doc.n_words
+    def _features(self, available: list[str]) -> list[str]:
+        if self.categories is None:
+            return available
+        wanted = [self.categories] if isinstance(self.categories, str) else list(self.categories)
+        unknown = [c for c in wanted if c not in available]
+        if unknown:
+            raise FramingError(
+                f"lexicon '{self.lexicon_.name}' has no categor{'y' if len(unknown) == 1 else 'ies'} "
+                f"{', '.join(map(repr, unknown))}; available: {', '.join(available)}"
+            )
+        return wanted
 
 
-class StanceVectorizer(_CountVectorizerBase):
+class StanceVectorizer(_FamilyVectorizer):
     """Turn texts into a matrix of stance-marker counts or rates, with the stance context rules.
 
     Parameters
@@ -140,19 +155,8 @@ class StanceVectorizer(_CountVectorizerBase):
         self.voice = voice
         self.norm = norm
 
-    def _load(self):
-        if self.voice not in VOICES:
-            raise FramingError(f"voice must be one of {', '.join(VOICES)}, got {self.voice!r}")
-        lexicon = load_lexicon(self.lexicon)
-        self.rules_ = StanceRules.from_lexicon(lexicon)
-        return lexicon, stance_categories(lexicon)
-
-    def _count(self, doc):
-        counts = Counter(
-            category for category, *_rest, voice in stance_document(doc, self._matcher, self.rules_)
-            if self.voice == "all" or voice == self.voice
-        )
-        return counts, voice_tokens(doc)[self.voice]
+    def _family(self) -> Family:
+        return StanceFamily(load_lexicon(self.lexicon))
 
 
 def _check_texts(X) -> list[str]:

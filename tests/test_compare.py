@@ -12,15 +12,14 @@ from framing.compare import (
     group_shares,
     profile_map,
     profiles,
-    sentence_units,
     similarity,
-    tfidf_similarity,
 )
 from framing.corpus import load_corpus
 from framing.errors import FramingError
+from framing.features import lexicon_features, sentence_counts
 from framing.features.actors import actor_shares
-from framing.features.lexicon import lexicon_features
 from framing.features.stance import stance_features
+from framing.keyness import tfidf_similarity
 from framing.lexicon import lexicon_from_mapping
 
 LEX = lexicon_from_mapping("mini", {"delegit": ["regime*"], "neutral": ["government"]})
@@ -35,8 +34,14 @@ def two_outlets():
     }))
 
 
+def counted(corpus):
+    features = lexicon_features(corpus, LEX)
+    return features, sentence_counts(corpus, features, lexicons=[LEX])
+
+
 def test_pooled_rates_by_hand(two_outlets):
-    table = compare(lexicon_features(two_outlets, LEX), "outlet", corpus=two_outlets, n_boot=200, lexicons=[LEX])
+    features, sentences = counted(two_outlets)
+    table = compare(features, "outlet", sentences=sentences, n_boot=200)
     a = table[(table.group == "A") & (table.category == "delegit")].iloc[0]
     # A: 3 matches over 5 + 6 = 11 tokens
     assert (a["count"], a["n_tokens"], a["n_docs"]) == (3, 11, 2)
@@ -46,17 +51,29 @@ def test_pooled_rates_by_hand(two_outlets):
     assert a["warning"] == "rests on 3 match(es)"
 
 
-def test_bootstrap_is_seeded_and_needs_corpus_for_sentences(two_outlets):
-    features = lexicon_features(two_outlets, LEX)
-    one = compare(features, "outlet", corpus=two_outlets, n_boot=300, seed=1, lexicons=[LEX])
-    two = compare(features, "outlet", corpus=two_outlets, n_boot=300, seed=1, lexicons=[LEX])
+def test_bootstrap_is_seeded_and_needs_sentences_for_small_groups(two_outlets):
+    features, sentences = counted(two_outlets)
+    one = compare(features, "outlet", sentences=sentences, n_boot=300, seed=1)
+    two = compare(features, "outlet", sentences=sentences, n_boot=300, seed=1)
     pd.testing.assert_frame_equal(one, two)
-    with pytest.raises(FramingError, match="pass corpus= to resample sentences"):
+    with pytest.raises(FramingError, match=r"so sentences are resampled: pass sentences=framing.sentence_counts\(corpus, features\)"):
         compare(features, "outlet")
-    with pytest.raises(FramingError, match="lexicon 'mini', which cannot be found by name: pass lexicons="):
-        compare(features, "outlet", corpus=two_outlets)
+    with pytest.raises(FramingError, match="counted with lexicon mini@unversioned#[0-9a-f]{10}, which is not the lexicon found"):
+        sentence_counts(two_outlets, features)
     with pytest.raises(FramingError, match="unknown column 'colour'"):
-        compare(features, "colour", corpus=two_outlets)
+        compare(features, "colour", sentences=sentences)
+
+
+def test_compare_runs_on_tables_read_back_from_parquet(two_outlets, tmp_path):
+    features, sentences = counted(two_outlets)
+    features.to_parquet(tmp_path / "f.parquet")
+    sentences.to_parquet(tmp_path / "s.parquet")
+    again = compare(pd.read_parquet(tmp_path / "f.parquet"), "outlet", sentences=pd.read_parquet(tmp_path / "s.parquet"),
+                    n_boot=300, seed=2)
+    pd.testing.assert_frame_equal(again, compare(features, "outlet", sentences=sentences, n_boot=300, seed=2))
+    differences = compare_groups(pd.read_parquet(tmp_path / "f.parquet"), "outlet", "A",
+                                 sentences=pd.read_parquet(tmp_path / "s.parquet"), n_perm=200)
+    assert differences.set_index("category").loc["delegit", "count_target"] == 3
 
 
 def test_documents_are_resampled_when_groups_are_large():
@@ -69,9 +86,9 @@ def test_documents_are_resampled_when_groups_are_large():
     assert a["ci_low"] == a["ci_high"] == pytest.approx(1000 / 3)
 
 
-def test_sentence_units_add_up_to_the_features(seeds):
+def test_sentence_counts_add_up_to_the_features(seeds):
     for features in (lexicon_features(seeds), stance_features(seeds)):
-        units = sentence_units(seeds, features)
+        units = sentence_counts(seeds, features)
         keys = ["doc_id", "category"] + (["voice"] if "voice" in features else [])
         summed = units.groupby(keys)[["count", "n_tokens"]].sum()
         expected = features.set_index(keys)[["count", "n_tokens"]]
@@ -79,7 +96,8 @@ def test_sentence_units_add_up_to_the_features(seeds):
 
 
 def test_permutation_difference(two_outlets):
-    table = compare_groups(lexicon_features(two_outlets, LEX), "outlet", "A", corpus=two_outlets, n_perm=500, lexicons=[LEX])
+    features, sentences = counted(two_outlets)
+    table = compare_groups(features, "outlet", "A", sentences=sentences, n_perm=500)
     row = table.set_index("category").loc["delegit"]
     assert (row["count_target"], row["count_reference"]) == (3, 0)
     # B: 0 matches in 5 tokens ("The government met. It rained.") -> 0 per 1k; A: 3 in 11
@@ -87,7 +105,7 @@ def test_permutation_difference(two_outlets):
     assert row["log_ratio"] == pytest.approx(np.log2((3 / 11) / (0.5 / 5)))
     assert 0 < row["p_value"] <= 1 and row["p_adjusted"] >= row["p_value"]
     with pytest.raises(FramingError, match="unknown group 'C'"):
-        compare_groups(lexicon_features(two_outlets, LEX), "outlet", "C", corpus=two_outlets, lexicons=[LEX])
+        compare_groups(features, "outlet", "C", sentences=sentences)
 
 
 def test_compare_sentences_means_and_intervals():

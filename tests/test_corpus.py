@@ -6,7 +6,7 @@ import pytest
 
 from framing.corpus import load_corpus
 from framing.errors import FramingError
-from framing.features.lexicon import lexicon_features
+from framing.features import lexicon_features
 
 
 def write(folder, name, data):

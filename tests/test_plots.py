@@ -10,8 +10,8 @@ from matplotlib.figure import Figure  # noqa: E402
 from framing import plots  # noqa: E402
 from framing.compare import cluster, compare, compare_sentences, group_shares, profile_map, profiles, similarity  # noqa: E402
 from framing.corpus import load_corpus  # noqa: E402
+from framing.features import lexicon_features, sentence_counts  # noqa: E402
 from framing.features.actors import actor_shares  # noqa: E402
-from framing.features.lexicon import lexicon_features  # noqa: E402
 from framing.features.sentiment import actor_sentence_scores  # noqa: E402
 from framing.features.stance import stance_features  # noqa: E402
 from framing.keyness import keyness  # noqa: E402
@@ -40,7 +40,8 @@ def test_document_sizes(tiny):
 
 
 def test_rate_heatmap_annotates_every_cell(tiny):
-    rates = compare(lexicon_features(tiny), "outlet", corpus=tiny, n_boot=50)
+    features = lexicon_features(tiny)
+    rates = compare(features, "outlet", sentences=sentence_counts(tiny, features), n_boot=50)
     ax = plots.rate_heatmap(rates, axes())
     assert [t.get_text() for t in ax.get_yticklabels()] == ["A", "B"]
     assert len(ax.get_xticklabels()) == 11
@@ -70,7 +71,8 @@ def test_term_scatter_labels_top_terms(tiny):
 
 
 def test_stance_profile_distinguishes_voices(tiny):
-    rates = compare(stance_features(tiny), "outlet", corpus=tiny, n_boot=50)
+    features = stance_features(tiny)
+    rates = compare(features, "outlet", sentences=sentence_counts(tiny, features), n_boot=50)
     ax = plots.stance_profile(rates, axes())
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels == ["A (author)", "A (quoted)", "B (author)", "B (quoted)"]

@@ -31,7 +31,7 @@ def test_counts_and_rates():
 def test_init_stores_only_and_fit_validates():
     vec = LexiconVectorizer(lexicon="no-such-lexicon", norm="weird")
     assert vec.get_params() == {"lexicon": "no-such-lexicon", "categories": None, "norm": "weird"}
-    with pytest.raises(FramingError, match="norm must be one of count, per_1k"):
+    with pytest.raises(FramingError, match="unknown norm .weird.; choose from count, per_1k"):
         vec.fit(TEXTS)
     with pytest.raises(FramingError, match="single string"):
         LexiconVectorizer(lexicon=LEX).fit("just one text")
@@ -61,7 +61,7 @@ def test_fit_sets_only_trailing_underscore_attributes():
     before = set(vars(vec))
     vec.fit(TEXTS)
     added = set(vars(vec)) - before
-    assert added == {"lexicon_", "feature_names_", "_matcher"}
+    assert added == {"family_", "lexicon_", "feature_names_"}
     assert check_dont_overwrite_parameters is not None  # numeric-input check: does not apply to raw texts
 
 
@@ -78,7 +78,7 @@ def test_stance_vectorizer_voices_and_rates():
     assert X[:, names.index("self_mention")].tolist() == [0, 1]
     quoted = StanceVectorizer(voice="quoted", norm="per_1k").fit_transform(texts)
     assert quoted[0, names.index("hedge")] == pytest.approx(1000 / 3)
-    with pytest.raises(FramingError, match="voice must be one of author, quoted, all"):
+    with pytest.raises(FramingError, match="unknown voice .narrator.; choose from author, quoted, all"):
         StanceVectorizer(voice="narrator").fit(texts)
 
 

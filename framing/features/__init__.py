@@ -1,10 +1,15 @@
-"""Feature families: each reads a Corpus and returns a tidy table.
+"""Feature families: each reads a Corpus, one document at a time, and returns a tidy table.
+
+Every family implements the :class:`~framing.features.family.Family` protocol and is
+registered once, in :data:`FAMILIES`. A lexicon says which family reads it in
+``[meta] family`` (default ``lexicon``); every public path goes through
+:func:`family_for`, so a lexicon is always applied with its family's rules:
+``lexicon_features(corpus, "stance")``, ``explain(corpus, "stance")`` and
+``framing features --lexicon stance`` all count hedges with the stance rules.
 
 Count families (``lexicon``, ``stance``, ``actors``) share the shape of
 :mod:`framing.features.table`; ``sentiment`` has ``value`` and ``n_sentences``
-instead of counts. A lexicon says which family reads it in ``[meta] family``
-(default ``lexicon``), so ``explain`` and ``framing features --lexicon stance``
-apply the stance rules to the stance lexicon.
+instead of counts.
 """
 
 from __future__ import annotations
@@ -13,30 +18,69 @@ import pandas as pd
 
 from framing.corpus import Corpus
 from framing.errors import FramingError
-from framing.features.actors import actor_features, actor_matches
-from framing.features.lexicon import lexicon_features, lexicon_matches
-from framing.features.sentiment import sentiment
-from framing.features.stance import stance_features, stance_matches
+from framing.features.actors import ActorFamily
+from framing.features.family import Family
+from framing.features.lexicon import LexiconFamily
+from framing.features.sentiment import SentimentFamily
+from framing.features.stance import StanceFamily
 from framing.lexicon import Lexicon, load_lexicon
 
-FAMILIES = {"lexicon": lexicon_features, "stance": stance_features, "actors": actor_features, "sentiment": sentiment}
-DEFAULT_LEXICON = {"lexicon": "framing", "stance": "stance", "actors": "actors"}
-_MATCHES = {"lexicon": lexicon_matches, "stance": stance_matches, "actors": actor_matches}
+FAMILIES: dict[str, type[Family]] = {
+    family.name: family for family in (LexiconFamily, StanceFamily, ActorFamily, SentimentFamily)
+}
+"""The registry: a new family is one module with a :class:`Family` subclass, and one entry here."""
 
 
 def family_of(lexicon: "str | Lexicon") -> str:
     """The family that reads a lexicon (its ``[meta] family``, default ``lexicon``)."""
-    return str(load_lexicon(lexicon).meta.get("family", "lexicon"))
+    lex = load_lexicon(lexicon)
+    name = str(lex.meta.get("family", "lexicon"))
+    if name not in FAMILIES or FAMILIES[name].default_lexicon is None:
+        counted = [f for f, cls in FAMILIES.items() if cls.default_lexicon is not None]
+        raise FramingError(f"{lex.path}: [meta] family = '{name}' is not a family that reads lexicons; use {', '.join(counted)}")
+    return name
+
+
+def family_for(lexicon: "str | Lexicon") -> Family:
+    """The family that reads ``lexicon``, set up with it."""
+    lex = load_lexicon(lexicon)
+    return FAMILIES[family_of(lex)](lex)
+
+
+def lexicon_features(corpus: Corpus, lexicon: "str | Lexicon" = "framing") -> pd.DataFrame:
+    """Per-document counts and rates of each category of a lexicon, in the tidy feature shape.
+
+    The lexicon is applied by the family its ``[meta] family`` names (default
+    ``lexicon``), so ``lexicon_features(corpus, "stance")`` applies the stance rules and
+    has a ``voice`` column. For a plain lexicon: one row per document and category,
+    ``doc_id``, metadata columns, ``family``, ``lexicon``, ``lexicon_id``, ``category``,
+    ``count``, ``n_tokens`` (word tokens, punctuation excluded) and ``per_1k``. Each
+    ``count`` equals the number of rows :func:`explain` returns for that document and
+    category.
+
+    Examples
+    --------
+    >>> from framing.corpus import load_corpus
+    >>> corpus = load_corpus(pd.DataFrame({"text": ["The regime held a sham election."]}))
+    >>> table = lexicon_features(corpus, "framing")
+    >>> table.set_index("category").loc[["state_delegitimizing", "electoral_neutral"], ["count", "n_tokens", "per_1k"]]
+                          count  n_tokens      per_1k
+    category                                         
+    state_delegitimizing      1         6  166.666667
+    electoral_neutral         0         6    0.000000
+    """
+    return family_for(lexicon).table(corpus)
 
 
 def explain(corpus: Corpus, lexicon: "str | Lexicon" = "framing", *, doc_id: str | None = None, category: str | None = None):
     """Every match behind a count, one row per matched stretch of text.
 
-    Columns: ``doc_id``, ``lexicon``, ``category``, ``pattern`` (the term as written in
-    the lexicon), ``text`` (as it stands in the document), ``start``/``end`` (character
-    span in ``clean_text``), ``token_start``/``token_end``, ``sentence``; stance adds
-    ``voice``, actors add ``actor``, ``connotation``, ``label`` and ``voice``. The
-    family's context rules apply, so the rows are exactly what the counts count.
+    Columns: ``doc_id``, ``family``, ``lexicon``, ``category``, ``pattern`` (the term as
+    written in the lexicon), ``text`` (as it stands in the document), ``start``/``end``
+    (character span in ``clean_text``), ``token_start``/``token_end``, ``sentence``,
+    ``voice`` (``author``/``quoted``, or ``all`` where the family has no voices); actors
+    add ``actor``, ``connotation`` and ``label``. The family's context rules apply, so
+    the rows are exactly what the counts count.
 
     Examples
     --------
@@ -47,8 +91,17 @@ def explain(corpus: Corpus, lexicon: "str | Lexicon" = "framing", *, doc_id: str
     0     may  may      3  author
     1     may  may     33  quoted
     """
-    lex = load_lexicon(lexicon)
-    return _MATCHES[family_of(lex)](corpus, lex, doc_id=doc_id, category=category)
+    return family_for(lexicon).matches(corpus, doc_id=doc_id, category=category)
+
+
+def _jobs(families: list[str], lexicons) -> list[Family]:
+    jobs: list[Family] = [family_for(lex) for lex in lexicons or []]
+    for name in families:
+        if name not in FAMILIES:
+            raise FramingError(f"unknown family '{name}'; choose from {', '.join(FAMILIES)}, all")
+        if not any(job.name == name for job in jobs):
+            jobs.append(FAMILIES[name]())
+    return jobs
 
 
 def family_features(corpus: Corpus, families: list[str], *, lexicons=None) -> pd.DataFrame:
@@ -58,19 +111,40 @@ def family_features(corpus: Corpus, families: list[str], *, lexicons=None) -> pd
     in ``families`` without a lexicon use their bundled default. Families without a
     ``voice`` get ``voice = "all"`` when stacked with ones that have it.
     """
-    jobs = []
-    for lex in lexicons or []:
-        jobs.append((family_of(lex), lex))
-    for family in families:
-        if family not in FAMILIES:
-            raise FramingError(f"unknown family '{family}'; choose from {', '.join(FAMILIES)}, all")
-        if family == "sentiment":
-            jobs.append((family, None))
-        elif not any(f == family for f, _ in jobs):
-            jobs.append((family, DEFAULT_LEXICON[family]))
-    tables = [FAMILIES[f](corpus) if lex is None else FAMILIES[f](corpus, lex) for f, lex in jobs]
+    tables = [job.table(corpus) for job in _jobs(families, lexicons)]
     if any("voice" in t.columns for t in tables) and len(tables) > 1:
         tables = [t if "voice" in t.columns or "value" in t.columns else t.assign(voice="all") for t in tables]
     table = pd.concat(tables, ignore_index=True)
     tail = [c for c in ("voice", "count", "n_tokens", "per_1k", "value", "n_sentences") if c in table.columns]
     return table[[c for c in table.columns if c not in tail] + tail]
+
+
+def sentence_counts(corpus: Corpus, features: pd.DataFrame, *, lexicons=None) -> pd.DataFrame:
+    """The counts of a feature table split by sentence: what comparisons resample when a
+    group has too few documents (``framing.compare(..., sentences=...)``).
+
+    Each lexicon of ``features`` is found by name, or among ``lexicons`` (objects or
+    paths), and must have the ``lexicon_id`` the table records, so a table is never
+    split with a lexicon other than the one that counted it.
+    """
+    missing = [c for c in ("family", "lexicon", "lexicon_id") if c not in features.columns]
+    if missing:
+        raise FramingError(f"not a feature table of framing: no {', '.join(missing)} column")
+    given = {lex.id: lex for lex in (load_lexicon(x) for x in lexicons or [])}
+    tables = []
+    for (family, name, lexicon_id), _ in features.groupby(["family", "lexicon", "lexicon_id"], sort=False):
+        lex = given.get(lexicon_id)
+        if lex is None:
+            try:
+                lex = load_lexicon(name)
+            except FramingError:
+                lex = None
+            if lex is None or lex.id != lexicon_id:
+                raise FramingError(
+                    f"the features were counted with lexicon {lexicon_id}, which is not the lexicon found by the name "
+                    f"'{name}'; pass lexicons=[...] with the lexicon (or its path) that counted them"
+                )
+        tables.append(FAMILIES[family](lex).sentences(corpus))
+    voiced = any("voice" in t.columns for t in tables)
+    tables = [t if "voice" in t.columns or not voiced else t.assign(voice="all") for t in tables]
+    return pd.concat(tables, ignore_index=True)

@@ -9,19 +9,16 @@ quoted speaker's (``voice = "quoted"``), as in stance.
 
 from __future__ import annotations
 
-from collections import Counter
-
 import pandas as pd
 
 from framing.corpus import Corpus
 from framing.errors import FramingError
-from framing.features.table import MATCH_COLUMNS, feature_table, voice_tokens
-from framing.lexicon import Category, Lexicon, Matcher, load_lexicon
+from framing.features.family import Family, Found
+from framing.features.table import VOICES, voice_of
+from framing.lexicon import Category, Lexicon, Matcher
 from framing.tokens import TokenizedText, normalize_token
 
 CONNOTATIONS = ("delegitimizing", "neutral", "legitimizing", "valorizing")
-VOICES = ["author", "quoted"]
-ACTOR_MATCH_COLUMNS = MATCH_COLUMNS + ["actor", "connotation", "label", "voice"]
 
 
 class ActorMatcher:
@@ -62,9 +59,31 @@ class ActorMatcher:
         out = []
         for m in self._matcher.find(doc):
             cat = self.actors.categories[m.category]
-            voice = "quoted" if doc.in_quote[m.start] else "author"
-            out.append((cat.name, self.connotation[(cat.name, m.term)], cat.terms[m.term].pattern, m.start, m.end, voice))
+            out.append((cat.name, self.connotation[(cat.name, m.term)], cat.terms[m.term].pattern, m.start, m.end,
+                        voice_of(doc, m.start)))
         return out
+
+
+class ActorFamily(Family):
+    """Actor labels by connotation and voice; categories are ``ACTOR.CONNOTATION``. Match
+    records add ``actor``, ``connotation`` and ``label`` (the matched words, lowercased)."""
+
+    name = "actors"
+    default_lexicon = "actors"
+    voices = VOICES
+    extra_columns = ("actor", "connotation", "label")
+
+    def __init__(self, lexicon: "str | Lexicon | None" = None):
+        super().__init__(lexicon)
+        self.matcher = ActorMatcher(self.lexicon)
+
+    def find(self, doc: TokenizedText) -> list[Found]:
+        starts, ends = doc.starts, doc.ends
+        return [
+            Found(f"{actor}.{connotation}", pattern, t0, t1, int(starts[t0]), int(ends[t1 - 1]), voice,
+                  (actor, connotation, " ".join(normalize_token(w) for w in doc.words[t0:t1])))
+            for actor, connotation, pattern, t0, t1, voice in self.matcher.find(doc)
+        ]
 
 
 def actor_matches(corpus: Corpus, lexicon="actors", *, doc_id: str | None = None, category: str | None = None) -> pd.DataFrame:
@@ -72,24 +91,9 @@ def actor_matches(corpus: Corpus, lexicon="actors", *, doc_id: str | None = None
 
     ``category`` may be an actor (``election``) or an actor and connotation
     (``election.delegitimizing``). Columns: those of :func:`framing.explain` plus
-    ``actor``, ``connotation``, ``label`` (the matched words, lowercased) and ``voice``.
+    ``actor``, ``connotation``, ``label`` (the matched words, lowercased).
     """
-    lex = load_lexicon(lexicon)
-    matcher = ActorMatcher(lex)
-    if category is not None and not any(c == category or c.startswith(category + ".") for c in lex.category_names):
-        raise FramingError(f"lexicon '{lex.name}' has no actor or category '{category}'; available: {', '.join(lex.category_names)}")
-    docs = corpus.select([doc_id]) if doc_id is not None else corpus
-    rows = []
-    for d, doc in docs.tokens.items():
-        for actor, connotation, pattern, t0, t1, voice in matcher.find(doc):
-            name = f"{actor}.{connotation}"
-            if category is not None and category not in (actor, name):
-                continue
-            start, end = int(doc.starts[t0]), int(doc.ends[t1 - 1])
-            text = doc.text[start:end]
-            label = " ".join(normalize_token(w) for w in doc.words[t0:t1])
-            rows.append((d, lex.name, name, pattern, text, start, end, t0, t1, doc.sentence_of(t0), actor, connotation, label, voice))
-    return pd.DataFrame(rows, columns=ACTOR_MATCH_COLUMNS)
+    return ActorFamily(lexicon).matches(corpus, doc_id=doc_id, category=category)
 
 
 def actor_labels(corpus: Corpus, lexicon="actors", *, by: str | None = None) -> pd.DataFrame:
@@ -116,8 +120,9 @@ def actor_shares(corpus: Corpus, lexicon="actors", *, voice: str = "author") -> 
     """
     if voice not in ("author", "quoted", "all"):
         raise FramingError(f"voice must be author, quoted or all, got {voice!r}")
-    lex = load_lexicon(lexicon)
-    matches = actor_matches(corpus, lex)
+    family = ActorFamily(lexicon)
+    lex = family.lexicon
+    matches = family.matches(corpus)
     if voice != "all":
         matches = matches[matches["voice"] == voice]
     actors = list(dict.fromkeys(c.rpartition(".")[0] for c in lex.category_names))
@@ -133,17 +138,4 @@ def actor_shares(corpus: Corpus, lexicon="actors", *, voice: str = "author") -> 
 
 def actor_features(corpus: Corpus, lexicon="actors") -> pd.DataFrame:
     """Per-document counts and rates of each ``actor.connotation``, by voice, in the shared tidy shape."""
-    lex = load_lexicon(lexicon)
-    matcher = ActorMatcher(lex)
-    counts: Counter = Counter()
-    denominators = []
-    for d, doc in corpus.tokens.items():
-        for actor, connotation, _, _, _, voice in matcher.find(doc):
-            counts[(d, f"{actor}.{connotation}", voice)] += 1
-        n = voice_tokens(doc)
-        denominators.extend((d, v, n[v]) for v in VOICES)
-    frame = pd.DataFrame([(d, c, v, n) for (d, c, v), n in counts.items()], columns=["doc_id", "category", "voice", "count"])
-    denom = pd.DataFrame(denominators, columns=["doc_id", "voice", "n_tokens"])
-    return feature_table(
-        corpus, frame, family="actors", lexicon=lex.name, categories=lex.category_names, voices=VOICES, denominators=denom
-    ).round({"per_1k": 2})
+    return ActorFamily(lexicon).table(corpus)

@@ -1,4 +1,4 @@
-"""Lexicon features: per-document category counts and rates, and the matches behind them."""
+"""The ``lexicon`` family: per-document category counts and rates of a plain lexicon, and the matches behind them."""
 
 from __future__ import annotations
 
@@ -6,11 +6,37 @@ from collections import Counter
 
 import pandas as pd
 
-from framing.corpus import Corpus
 from framing.errors import FramingError
-from framing.features.table import MATCH_COLUMNS, feature_table, match_rows
-from framing.lexicon import Lexicon, Matcher, load_lexicon
+from framing.features.family import Family, Found
+from framing.features.table import ALL
+from framing.lexicon import Lexicon, Matcher
 from framing.tokens import TokenizedText
+
+
+class LexiconFamily(Family):
+    """Plain lexicon counts: every category of the lexicon, matched by :class:`~framing.lexicon.Matcher`
+    (longest match, exclusions, one count per token and category), in no particular voice."""
+
+    name = "lexicon"
+    default_lexicon = "framing"
+
+    def __init__(self, lexicon: "str | Lexicon | None" = None):
+        super().__init__(lexicon)
+        self.matcher = Matcher(self.lexicon)
+
+    def find(self, doc: TokenizedText) -> list[Found]:
+        cats = self.lexicon.categories
+        starts, ends = doc.starts, doc.ends
+        return [
+            Found(cats[m.category].name, cats[m.category].terms[m.term].pattern, m.start, m.end,
+                  int(starts[m.start]), int(ends[m.end - 1]))
+            for m in self.matcher.find(doc)
+        ]
+
+    def count(self, doc: TokenizedText) -> Counter:
+        """The same numbers as counting :meth:`find`, from :meth:`Matcher.count` (faster; property-tested equal)."""
+        names = self.lexicon.category_names
+        return Counter({(names[ci], ALL): n for ci, n in enumerate(self.matcher.count(doc)) if n})
 
 
 def count_document(doc: TokenizedText, matcher: Matcher) -> Counter:
@@ -26,66 +52,6 @@ def count_document(doc: TokenizedText, matcher: Matcher) -> Counter:
     """
     names = matcher.lexicon.category_names
     return Counter({names[ci]: n for ci, n in enumerate(matcher.count(doc)) if n})
-
-
-def lexicon_features(corpus: Corpus, lexicon: "str | Lexicon" = "framing", *, family: str = "lexicon") -> pd.DataFrame:
-    """Per-document counts and rates of each lexicon category, in the tidy feature shape.
-
-    Returns one row per document and category: ``doc_id``, metadata columns,
-    ``family``, ``lexicon``, ``category``, ``count``, ``n_tokens`` (word tokens,
-    punctuation excluded) and ``per_1k``. Each ``count`` equals the number of rows
-    :func:`lexicon_matches` (and :func:`framing.explain`) returns for that document and category.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from framing.corpus import load_corpus
-    >>> corpus = load_corpus(pd.DataFrame({"text": ["The regime held a sham election."]}))
-    >>> table = lexicon_features(corpus, "framing")
-    >>> table.set_index("category").loc[["state_delegitimizing", "electoral_neutral"], ["count", "n_tokens", "per_1k"]]
-                          count  n_tokens  per_1k
-    category                                     
-    state_delegitimizing      1         6  166.67
-    electoral_neutral         0         6    0.00
-    """
-    lex = load_lexicon(lexicon)
-    matcher = Matcher(lex)
-    rows = [
-        (doc_id, family, lex.name, category, n)
-        for doc_id, doc in corpus.tokens.items()
-        for category, n in count_document(doc, matcher).items()
-    ]
-    counts = pd.DataFrame(rows, columns=["doc_id", "family", "lexicon", "category", "count"])
-    return feature_table(corpus, counts, family=family, lexicon=lex.name, categories=lex.category_names).round(
-        {"per_1k": 2}
-    )
-
-
-def lexicon_matches(
-    corpus: Corpus,
-    lexicon: "str | Lexicon" = "framing",
-    *,
-    doc_id: str | None = None,
-    category: str | None = None,
-) -> pd.DataFrame:
-    """Every match behind :func:`lexicon_features`; the columns are described in :func:`framing.explain`.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from framing.corpus import load_corpus
-    >>> corpus = load_corpus(pd.DataFrame({"text": ["The regime held a sham election."]}))
-    >>> lexicon_matches(corpus, "framing", category="electoral_delegitimation")[["pattern", "text", "start", "end"]]
-      pattern  text  start  end
-    0    sham  sham     18   22
-    """
-    lex = load_lexicon(lexicon)
-    if category is not None:
-        lex = lex.select(category)
-    docs = corpus.select([doc_id]) if doc_id is not None else corpus
-    matcher = Matcher(lex)
-    rows = [row for d, doc in docs.tokens.items() for row in match_rows(d, doc, lex, matcher.find(doc))]
-    return pd.DataFrame(rows, columns=MATCH_COLUMNS)
 
 
 def to_wide(features: pd.DataFrame, value: str = "per_1k") -> pd.DataFrame:

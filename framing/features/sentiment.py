@@ -15,7 +15,10 @@ import numpy as np
 import pandas as pd
 
 from framing.corpus import Corpus
+from framing.errors import FramingError
 from framing.features.actors import ActorMatcher
+from framing.features.family import Family, Found
+from framing.features.table import ALL
 from framing.lexicon import load_lexicon
 
 THRESHOLD = 0.05
@@ -81,9 +84,11 @@ def sentiment(corpus: Corpus, sentences: pd.DataFrame | None = None) -> pd.DataF
     ['compound_mean', 0.4404, 1]
     """
     sentences = sentence_sentiment(corpus) if sentences is None else sentences
+    by_doc = dict(tuple(sentences.groupby("doc_id", sort=False)["compound"]))  # one pass, not one scan per document
+    empty = pd.Series([], dtype=float)
     rows = []
     for d in corpus.doc_ids:
-        compound = sentences.loc[sentences["doc_id"] == d, "compound"]
+        compound = by_doc.get(d, empty)
         for category, value in _summaries(compound).items():
             rows.append((d, "sentiment", "vader", category, value, len(compound)))
     table = pd.DataFrame(rows, columns=["doc_id", "family", "lexicon", "category", "value", "n_sentences"])
@@ -146,3 +151,46 @@ def actor_sentiment(corpus: Corpus, lexicon="actors", *, by: str | None = None) 
     columns = keys + ["compound_mean", "negative_share", "positive_share", "n_sentences"] + (["n_docs"] if by else [])
     table = pd.DataFrame(rows, columns=columns)
     return table if by is not None else corpus.with_metadata(table)
+
+
+class SentimentFamily(Family):
+    """VADER sentence sentiment summarised per document: a score family, registered with
+    the count families. It uses VADER's own lexicon, so it takes none; its match records
+    are the scored sentences (category ``sentence``, with ``compound``, ``pos``, ``neu``,
+    ``neg``), and its table has ``value`` and ``n_sentences`` instead of counts."""
+
+    name = "sentiment"
+    extra_columns = ("compound", "pos", "neu", "neg")
+
+    def __init__(self, lexicon=None):
+        if lexicon is not None:
+            raise FramingError("sentiment uses VADER's own lexicon and takes none; drop the lexicon")
+        self.lexicon = None
+
+    def __repr__(self) -> str:
+        return "<SentimentFamily vader>"
+
+    def categories(self) -> list[str]:
+        return list(SENTIMENT_CATEGORIES)
+
+    def explainable(self) -> list[str]:
+        return ["sentence"]
+
+    def find(self, doc) -> list[Found]:
+        out = []
+        token_sentence = doc.token_sentence
+        for i, (a, b) in enumerate(doc.sentences):
+            lo, hi = np.searchsorted(token_sentence, [i, i + 1]) if len(doc) else (0, 0)
+            s = vader_scores(doc.text[a:b])
+            out.append(Found("sentence", "vader", int(lo), int(hi), a, b, ALL, (s["compound"], s["pos"], s["neu"], s["neg"])))
+        return out
+
+    def matches(self, corpus: Corpus, *, doc_id: str | None = None, category: str | None = None) -> pd.DataFrame:
+        table = super().matches(corpus, doc_id=doc_id, category=category)
+        return table.assign(lexicon="vader")
+
+    def table(self, corpus: Corpus) -> pd.DataFrame:
+        return sentiment(corpus)
+
+    def sentences(self, corpus: Corpus) -> pd.DataFrame:
+        raise FramingError("sentiment is a score, not a count: compare its sentences with framing.compare_sentences")

@@ -24,74 +24,107 @@ while the scare quote itself is the author's device.
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
 
 from framing.corpus import Corpus
 from framing.errors import FramingError
-from framing.features.table import MATCH_COLUMNS, feature_table, quoted_words, voice_tokens
-from framing.lexicon import Lexicon, Matcher, load_lexicon
+from framing.features.family import Family, Found
+from framing.features.table import ALL, VOICES, quoted_words, voice_of
+from framing.lexicon import Lexicon, Matcher
 from framing.tokens import CLOSING_MARKS, TokenizedText, spans_enclose
 
-VOICES = ["author", "quoted"]
-RULE_CATEGORIES = ["question", "scare_quote"]
 QUOTED_SHARE = "quoted_share"
-KNOWN_RULES = ("not_month", "clause_initial", "scare_quote", "question")
-STANCE_MATCH_COLUMNS = MATCH_COLUMNS + ["voice"]
+
+
+@dataclass(frozen=True)
+class MonthRule:
+    """``not_month``: a one-word match of ``terms`` in ``category`` is the month (or a name), not the modal."""
+
+    category: str
+    terms: frozenset
+    before: frozenset
+    after: frozenset
+
+
+@dataclass(frozen=True)
+class ClauseRule:
+    """``clause_initial``: matches in ``category`` count only at the start of a clause, but for ``anywhere``."""
+
+    category: str
+    fronting: frozenset
+    softeners: frozenset
+    anywhere: frozenset
+
+
+@dataclass(frozen=True)
+class ScareQuoteRule:
+    """``scare_quote``: a closed quotation of 1 to ``max_words`` words not introduced as speech, counted in ``category``."""
+
+    category: str
+    max_words: int
+    speech_words: frozenset
+    skip_names: bool
+
+
+@dataclass(frozen=True)
+class QuestionRule:
+    """``question``: a sentence with a question mark (and a word), counted in ``category`` per voice that asks."""
+
+    category: str
+
+
+RULES = {"not_month": MonthRule, "clause_initial": ClauseRule, "scare_quote": ScareQuoteRule, "question": QuestionRule}
 
 
 @dataclass(frozen=True)
 class StanceRules:
-    """The parameters of the context rules, read from a stance lexicon's ``[rules]`` table."""
+    """The context rules of a stance lexicon, read from its ``[rules]`` table, the one place
+    their parameters live. A rule the table does not name is not applied."""
 
-    month_category: str = "hedge"
-    month_terms: frozenset = frozenset({"may"})
-    month_before: frozenset = frozenset()
-    month_after: frozenset = frozenset({"day"})
-    directive_category: str = "directive"
-    fronting: frozenset = frozenset({"to", "if"})
-    softeners: frozenset = frozenset({"please"})
-    anywhere: frozenset = frozenset()
-    scare_max_words: int = 3
-    speech_words: frozenset = frozenset({"said", "says", "wrote"})
-    scare_skip_names: bool = True
+    not_month: MonthRule | None = None
+    clause_initial: ClauseRule | None = None
+    scare_quote: ScareQuoteRule | None = None
+    question: QuestionRule | None = None
 
     @classmethod
     def from_lexicon(cls, lexicon: Lexicon) -> "StanceRules":
-        rules = lexicon.rules
-        unknown = sorted(set(rules) - set(KNOWN_RULES))
+        unknown = sorted(set(lexicon.rules) - set(RULES))
         if unknown:
-            raise FramingError(f"{lexicon.path}: unknown rule(s) {', '.join(unknown)}; known rules: {', '.join(KNOWN_RULES)}")
-        words = lambda rule, key, default: frozenset(w.lower() for w in rules.get(rule, {}).get(key, default))  # noqa: E731
-        month = rules.get("not_month", {})
-        directive = rules.get("clause_initial", {})
-        scare = rules.get("scare_quote", {})
-        return cls(
-            month_category=month.get("category", "hedge"),
-            month_terms=words("not_month", "terms", ["may"]),
-            month_before=words("not_month", "before", []),
-            month_after=words("not_month", "after", ["day"]),
-            directive_category=directive.get("category", "directive"),
-            fronting=words("clause_initial", "fronting", ["to", "if"]),
-            softeners=words("clause_initial", "softeners", ["please"]),
-            anywhere=words("clause_initial", "anywhere", []),
-            scare_max_words=int(scare.get("max_words", 3)),
-            speech_words=words("scare_quote", "speech_words", ["said", "says", "wrote"]),
-            scare_skip_names=bool(scare.get("skip_names", True)),
+            raise FramingError(f"{lexicon.path}: unknown rule(s) {', '.join(unknown)}; known rules: {', '.join(RULES)}")
+        return cls(**{name: _rule(lexicon, name, kind) for name, kind in RULES.items() if name in lexicon.rules})
+
+    def categories(self) -> list[str]:
+        """The categories the rules make (scare quotes, questions), in that order."""
+        return [r.category for r in (self.question, self.scare_quote) if r is not None]
+
+
+def _rule(lexicon: Lexicon, name: str, kind):
+    spec = lexicon.rules[name]
+    where = f"{lexicon.path}: [rules.{name}]"
+    values = {}
+    for f in fields(kind):
+        value = spec.get(f.name)
+        if f.type == "frozenset":
+            if not isinstance(value or [], list):
+                raise FramingError(f"{where}: '{f.name}' must be a list of words, got {value!r}")
+            value = frozenset(str(w).lower() for w in value or [])
+        elif f.type == "bool":
+            value = bool(value)
+        elif f.type == "int":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise FramingError(f"{where}: '{f.name}' must be a whole number of at least 1, got {value!r}")
+        elif not isinstance(value, str) or not value:
+            raise FramingError(f"{where}: '{f.name}' must name a category, got {value!r}")
+        values[f.name] = value
+    if name in ("not_month", "clause_initial") and values["category"] not in lexicon.category_names:
+        raise FramingError(
+            f"{where}: category '{values['category']}' is not a category of the lexicon; "
+            f"available: {', '.join(lexicon.category_names)}"
         )
-
-
-def stance_categories(lexicon: Lexicon) -> list[str]:
-    """The stance categories: the lexicon's, then the rule-based ``question`` and ``scare_quote``."""
-    return lexicon.category_names + RULE_CATEGORIES
-
-
-def explainable_categories(lexicon: Lexicon) -> list[str]:
-    """The categories :func:`stance_matches` returns rows for: the stance categories and ``quoted_share``."""
-    return stance_categories(lexicon) + [QUOTED_SHARE]
+    return kind(**values)
 
 
 # --------------------------------------------------------------------------- one document
@@ -106,7 +139,7 @@ def _next_word(doc: TokenizedText, i: int, step: int) -> int | None:
     return None
 
 
-def clause_starts(doc: TokenizedText, rules: StanceRules) -> set[int]:
+def clause_starts(doc: TokenizedText, rules: ClauseRule | None) -> set[int]:
     """Token indices that start a clause: the first word of each sentence (after bullets
     and opening quotes), the word after a softener ("Please visit"), and the first word
     after the comma that closes a fronted clause ("To see more, visit ...")."""
@@ -123,8 +156,8 @@ def clause_starts(doc: TokenizedText, rules: StanceRules) -> set[int]:
         if not first_seen:
             starts.add(i)
             first_seen = True
-            fronted = key in rules.fronting
-            if key in rules.softeners:
+            fronted = rules is not None and key in rules.fronting
+            if rules is not None and key in rules.softeners:
                 first_seen = False  # the next word starts the clause too
             continue
         if after_comma:
@@ -133,21 +166,21 @@ def clause_starts(doc: TokenizedText, rules: StanceRules) -> set[int]:
     return starts
 
 
-def _is_month(doc: TokenizedText, i: int, rules: StanceRules, starts: set[int]) -> bool:
+def _is_month(doc: TokenizedText, i: int, rule: MonthRule, starts: set[int]) -> bool:
     """Is token ``i`` ("May") the month or a name rather than the modal?"""
     nxt, prv = _next_word(doc, i, 1), _next_word(doc, i, -1)
-    if nxt is not None and (doc.words[nxt][0].isdigit() or doc.lower[nxt] in rules.month_after):
+    if nxt is not None and (doc.words[nxt][0].isdigit() or doc.lower[nxt] in rule.after):
         return True
     if prv is not None and doc.words[prv][0].isdigit():
         return True
     if doc.words[i][0].isupper():
-        if prv is not None and doc.lower[prv] in rules.month_before:
+        if prv is not None and doc.lower[prv] in rule.before:
             return True
         return i not in starts  # capitalized mid-clause: the month, or a name (Theresa May)
     return False
 
 
-def _speech_before(doc: TokenizedText, char: int, rules: StanceRules) -> bool:
+def _speech_before(doc: TokenizedText, char: int, rule: ScareQuoteRule) -> bool:
     k = char - 1
     while k >= 0 and doc.text[k].isspace():
         k -= 1
@@ -157,47 +190,49 @@ def _speech_before(doc: TokenizedText, char: int, rules: StanceRules) -> bool:
     seen = 0
     while j >= 0 and seen < 3:
         if doc.is_word[j]:
-            if doc.lower[j] in rules.speech_words:
+            if doc.lower[j] in rule.speech_words:
                 return True
             seen += 1
         j -= 1
     return False
 
 
-def stance_document(doc: TokenizedText, matcher: Matcher, rules: StanceRules) -> list[tuple]:
-    """Stance matches of one document: (category, pattern, token_start, token_end, start, end, voice).
+def stance_document(doc: TokenizedText, matcher: Matcher, rules: StanceRules) -> list[Found]:
+    """Stance matches of one document, in text order, with their voice.
 
     Also one ``quoted_share`` record (voice ``all``) per word token inside a quotation.
     No state is kept between documents.
     """
     lexicon = matcher.lexicon
-    starts = clause_starts(doc, rules)
-    in_quote = doc.in_quote
+    month, clause = rules.not_month, rules.clause_initial
+    starts = clause_starts(doc, clause)
     out = []
     for m in matcher.find(doc):
         category = lexicon.categories[m.category]
         term = category.terms[m.term]
-        if category.name == rules.month_category and m.end - m.start == 1 and doc.lower[m.start] in rules.month_terms:
-            if _is_month(doc, m.start, rules, starts):
+        if month and category.name == month.category and m.end - m.start == 1 and doc.lower[m.start] in month.terms:
+            if _is_month(doc, m.start, month, starts):
                 continue
-        if category.name == rules.directive_category and m.start not in starts and term.pattern.lower() not in rules.anywhere:
+        if clause and category.name == clause.category and m.start not in starts and term.pattern.lower() not in clause.anywhere:
             continue
-        voice = "quoted" if in_quote[m.start] else "author"
-        out.append((category.name, term.pattern, m.start, m.end, int(doc.starts[m.start]), int(doc.ends[m.end - 1]), voice))
-    out.extend(_scare_quotes(doc, rules))
-    out.extend(_questions(doc))
+        out.append(Found(category.name, term.pattern, m.start, m.end, int(doc.starts[m.start]), int(doc.ends[m.end - 1]),
+                         voice_of(doc, m.start)))
+    if rules.scare_quote:
+        out.extend(_scare_quotes(doc, rules.scare_quote))
+    if rules.question:
+        out.extend(_questions(doc, rules.question))
     out.extend(_quoted_words(doc))
-    return sorted(out, key=lambda r: (r[4], r[0]))
+    return sorted(out, key=lambda f: (f.start, f.category))
 
 
 def _quoted_words(doc: TokenizedText) -> list[tuple]:
     starts, ends = doc.starts, doc.ends
     return [
-        (QUOTED_SHARE, "rule:quoted", i, i + 1, int(starts[i]), int(ends[i]), "all") for i in quoted_words(doc).tolist()
+        Found(QUOTED_SHARE, "rule:quoted", i, i + 1, int(starts[i]), int(ends[i]), ALL) for i in quoted_words(doc).tolist()
     ]
 
 
-def _scare_quotes(doc: TokenizedText, rules: StanceRules) -> list[tuple]:
+def _scare_quotes(doc: TokenizedText, rule: ScareQuoteRule) -> list[Found]:
     """Short quotations not introduced as speech. Each quotation's words are found by
     binary search over the token offsets, so the cost is linear in the quotations."""
     out = []
@@ -215,11 +250,11 @@ def _scare_quotes(doc: TokenizedText, rules: StanceRules) -> list[tuple]:
         if doc.text[b - 1] not in CLOSING_MARKS:  # an unclosed quotation runs on: not a short set-off phrase
             continue
         inside = words[first[q] : last[q]].tolist()
-        if not 1 <= len(inside) <= rules.scare_max_words or _speech_before(doc, a, rules):
+        if not 1 <= len(inside) <= rule.max_words or _speech_before(doc, a, rule):
             continue
-        if rules.scare_skip_names and all(_is_name(doc.words[i]) for i in inside):
+        if rule.skip_names and all(_is_name(doc.words[i]) for i in inside):
             continue
-        out.append(("scare_quote", "rule:scare_quote", inside[0], inside[-1] + 1, a, b, "quoted" if nested[q] else "author"))
+        out.append(Found(rule.category, "rule:scare_quote", inside[0], inside[-1] + 1, a, b, "quoted" if nested[q] else "author"))
     return out
 
 
@@ -229,7 +264,7 @@ def _is_name(token: str) -> bool:
     return token[0] in "#@" or token.lower().startswith(("http", "www.")) or any(ch.isdigit() for ch in token)
 
 
-def _questions(doc: TokenizedText) -> list[tuple]:
+def _questions(doc: TokenizedText, rule: QuestionRule) -> list[Found]:
     """One record per sentence holding a question mark and a word, and per voice that asks in it.
 
     Question marks are found once in the text and placed in their sentence and voice by
@@ -253,35 +288,35 @@ def _questions(doc: TokenizedText) -> list[tuple]:
             continue
         first, last = int(lo), int(hi)
         a, b = doc.sentences[s]
-        out.extend(("question", "rule:question", first, last, a, b, v) for v in voices)
+        out.extend(Found(rule.category, "rule:question", first, last, a, b, v) for v in voices)
     return out
 
 
-# --------------------------------------------------------------------------- corpus level
+# --------------------------------------------------------------------------- the family
 
 
-def _stance_setup(lexicon) -> tuple[Lexicon, Matcher, StanceRules]:
-    lex = load_lexicon(lexicon)
-    return lex, Matcher(lex), StanceRules.from_lexicon(lex)
+class StanceFamily(Family):
+    """Stance markers by voice: the lexicon's words with its context rules, the rule-made
+    categories (questions, scare quotes), and ``quoted_share`` (voice ``all``)."""
 
+    name = "stance"
+    default_lexicon = "stance"
+    voices = VOICES
 
-def stance_matches(corpus: Corpus, lexicon="stance", *, doc_id: str | None = None, category: str | None = None) -> pd.DataFrame:
-    """Every stance marker, with its voice: the match records behind :func:`stance_features`.
+    def __init__(self, lexicon: "str | Lexicon | None" = None):
+        super().__init__(lexicon)
+        self.matcher = Matcher(self.lexicon)
+        self.rules = StanceRules.from_lexicon(self.lexicon)
 
-    Columns: those of :func:`framing.explain` plus ``voice``. Rule-based categories have
-    the pattern ``rule:question`` or ``rule:scare_quote``; each quoted word behind
-    ``quoted_share`` has ``rule:quoted`` and voice ``all``.
-    """
-    lex, matcher, rules = _stance_setup(lexicon)
-    if category is not None and category not in explainable_categories(lex):
-        raise FramingError(f"stance has no category '{category}'; available: {', '.join(explainable_categories(lex))}")
-    docs = corpus.select([doc_id]) if doc_id is not None else corpus
-    rows = []
-    for d, doc in docs.tokens.items():
-        for cat, pattern, t0, t1, start, end, voice in stance_document(doc, matcher, rules):
-            if category is None or cat == category:
-                rows.append((d, lex.name, cat, pattern, doc.text[start:end], start, end, t0, t1, doc.sentence_of(t0) if len(doc) else "", voice))
-    return pd.DataFrame(rows, columns=STANCE_MATCH_COLUMNS)
+    def categories(self) -> list[str]:
+        """The lexicon's categories, then those the rules make (``question``, ``scare_quote``)."""
+        return self.lexicon.category_names + self.rules.categories()
+
+    def cells(self) -> list[tuple[str, str]]:
+        return super().cells() + [(QUOTED_SHARE, ALL)]
+
+    def find(self, doc: TokenizedText) -> list[Found]:
+        return stance_document(doc, self.matcher, self.rules)
 
 
 def stance_features(corpus: Corpus, lexicon="stance") -> pd.DataFrame:
@@ -290,7 +325,7 @@ def stance_features(corpus: Corpus, lexicon="stance") -> pd.DataFrame:
     Returns the shared feature shape with a ``voice`` column (``author``/``quoted``),
     rates per 1,000 word tokens of that voice, plus one ``quoted_share`` row per
     document (voice ``all``: quoted word tokens per 1,000 word tokens). Each count
-    equals the number of rows :func:`stance_matches` returns for it.
+    equals the number of rows :func:`framing.explain` returns for it.
 
     Examples
     --------
@@ -303,22 +338,4 @@ def stance_features(corpus: Corpus, lexicon="stance") -> pd.DataFrame:
     ...       ["count", "n_tokens"]].values.tolist()
     [[1, 7], [1, 7], [1, 4], [1, 7]]
     """
-    lex, matcher, rules = _stance_setup(lexicon)
-    counts: Counter = Counter()
-    denominators = []
-    for d, doc in corpus.tokens.items():
-        for cat, *_rest, voice in stance_document(doc, matcher, rules):
-            counts[(d, cat, voice)] += 1
-        n = voice_tokens(doc)
-        denominators.extend((d, v, n[v]) for v in ("author", "quoted", "all"))
-    frame = pd.DataFrame([(d, c, v, n) for (d, c, v), n in counts.items()], columns=["doc_id", "category", "voice", "count"])
-    denom = pd.DataFrame(denominators, columns=["doc_id", "voice", "n_tokens"])
-    table = feature_table(
-        corpus, frame[frame.voice != "all"], family="stance", lexicon=lex.name, categories=stance_categories(lex),
-        voices=VOICES, denominators=denom,
-    )
-    share = feature_table(
-        corpus, frame[frame.voice == "all"], family="stance", lexicon=lex.name, categories=[QUOTED_SHARE],
-        voices=["all"], denominators=denom,
-    )
-    return pd.concat([table, share], ignore_index=True).round({"per_1k": 2})
+    return StanceFamily(lexicon).table(corpus)

@@ -1,13 +1,18 @@
-"""The one tidy shape shared by every count family, and the one match record.
+"""The shapes every feature family shares, each defined once: the tidy count table, the
+match record, the sentence table, voices, word counts and the rate per 1,000 words.
 
-Feature table: ``doc_id``, metadata columns, ``family``, ``lexicon``, ``category``,
-(``voice``), ``count``, ``n_tokens``, ``per_1k``. Every document gets a row for every
-category, zeros included, so that rates average correctly; ``per_1k`` is NaN for an
-empty document.
+Feature table (one row per document x category [x voice]): ``doc_id``, metadata columns,
+``family``, ``lexicon``, ``lexicon_id``, ``category``, (``voice``), ``count``,
+``n_tokens``, ``per_1k`` (unrounded). Every document gets a row for every category,
+zeros included, so that rates average correctly; ``per_1k`` is NaN for an empty document.
 
-Match record (explain, KWIC, HTML highlighting): ``doc_id``, ``lexicon``,
-``category``, ``pattern``, ``text``, ``start``, ``end`` (character span in
-``clean_text``), ``token_start``, ``token_end``, ``sentence``.
+Match record (explain, KWIC, HTML highlighting, validation): :data:`MATCH_COLUMNS`,
+plus the columns a family adds (actors: ``actor``, ``connotation``, ``label``).
+
+Sentence table (one row per document x sentence x category [x voice]): ``doc_id``,
+``sentence``, ``family``, ``lexicon``, ``lexicon_id``, ``category``, (``voice``),
+``count``, ``n_tokens``. The same counts as the feature table, split by sentence, so
+that comparisons can resample sentences from tables alone, with no corpus.
 """
 
 from __future__ import annotations
@@ -15,68 +20,30 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from framing.corpus import Corpus
-from framing.lexicon import Lexicon, Match
 from framing.tokens import TokenizedText
 
-MATCH_COLUMNS = ["doc_id", "lexicon", "category", "pattern", "text", "start", "end", "token_start", "token_end", "sentence"]
-
-
-def feature_table(
-    corpus: Corpus,
-    counts: pd.DataFrame,
-    *,
-    family: str,
-    lexicon: str,
-    categories: list[str],
-    voices: list[str] | None = None,
-    denominators: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """Complete ``counts`` (``doc_id``, ``category``, [``voice``], ``count``) to every
-    document x category (x voice), add ``n_tokens``, ``per_1k`` and the metadata.
-
-    ``denominators`` (``doc_id``, [``voice``], ``n_tokens``) sets the denominator of each
-    rate; by default it is each document's word tokens.
-    """
-    keys = ["doc_id", "category"] + (["voice"] if voices else [])
-    grid = pd.MultiIndex.from_product(
-        [corpus.doc_ids, categories] + ([voices] if voices else []), names=keys
-    ).to_frame(index=False)
-    summed = counts.groupby(keys, sort=False)["count"].sum().reset_index() if len(counts) else counts[keys + ["count"]]
-    table = grid.merge(summed, on=keys, how="left")
-    table["count"] = table["count"].fillna(0).astype(np.int64)
-    if denominators is None:
-        denominators = pd.DataFrame({"doc_id": corpus.doc_ids, "n_tokens": [corpus.tokens[d].n_words for d in corpus.doc_ids]})
-    on = [k for k in ("doc_id", "voice") if k in denominators.columns]
-    table = table.merge(denominators[on + ["n_tokens"]], on=on, how="left")
-    table["n_tokens"] = table["n_tokens"].astype(np.int64)
-    table["per_1k"] = rate_per_1k(table["count"], table["n_tokens"])
-    table.insert(1, "family", family)
-    table.insert(2, "lexicon", lexicon)
-    table = corpus.with_metadata(table)
-    order = ["doc_id", *corpus.metadata_columns, "family", "lexicon", "category"] + (["voice"] if voices else [])
-    return table[order + ["count", "n_tokens", "per_1k"]]
+MATCH_COLUMNS = [
+    "doc_id", "family", "lexicon", "category", "pattern", "text", "start", "end", "token_start", "token_end",
+    "sentence", "voice",
+]
+VOICES = ("author", "quoted")
+"""The two voices of a text: the outlet's own words, and the words it quotes."""
+ALL = "all"
+"""The voice of a family that does not tell voices apart, and of figures over every word."""
 
 
 def rate_per_1k(count, n_tokens):
-    """Rate per 1,000 tokens; NaN where there are no tokens."""
+    """Rate per 1,000 tokens; NaN where there are no tokens. The one definition of a rate.
+
+    Examples
+    --------
+    >>> rate_per_1k([1, 3], [4, 0]).tolist()
+    [250.0, nan]
+    """
     count = np.asarray(count, dtype=float)
     n_tokens = np.asarray(n_tokens, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(n_tokens > 0, count / n_tokens * 1000.0, np.nan)
-
-
-def match_rows(doc_id: str, doc: TokenizedText, lexicon: Lexicon, matches: list[Match]) -> list[tuple]:
-    """Match records for one document, in :data:`MATCH_COLUMNS` order."""
-    rows = []
-    for m in matches:
-        category = lexicon.categories[m.category]
-        start, end = int(doc.starts[m.start]), int(doc.ends[m.end - 1])
-        rows.append(
-            (doc_id, lexicon.name, category.name, category.terms[m.term].pattern, doc.text[start:end],
-             start, end, m.start, m.end, doc.sentence_of(m.start))
-        )
-    return rows
+        return np.where(n_tokens > 0, count / np.where(n_tokens > 0, n_tokens, 1.0) * 1000.0, np.nan)
 
 
 def quoted_words(doc: TokenizedText) -> np.ndarray:
@@ -84,7 +51,76 @@ def quoted_words(doc: TokenizedText) -> np.ndarray:
     return np.flatnonzero(doc.is_word & doc.in_quote)
 
 
+def voice_of(doc: TokenizedText, token: int) -> str:
+    """The voice of a match starting at ``token``: ``quoted`` inside a quotation, else ``author``."""
+    return "quoted" if doc.in_quote[token] else "author"
+
+
 def voice_tokens(doc: TokenizedText) -> dict[str, int]:
     """Word tokens in each voice: ``author`` (outside quotations), ``quoted``, ``all``."""
     quoted = len(quoted_words(doc))
-    return {"author": doc.n_words - quoted, "quoted": quoted, "all": doc.n_words}
+    return {"author": doc.n_words - quoted, "quoted": quoted, ALL: doc.n_words}
+
+
+def sentence_tokens(doc: TokenizedText, *, voiced: bool) -> dict[str, np.ndarray]:
+    """Word tokens of each sentence (a document without sentences has one, empty), per voice."""
+    n_sent = max(len(doc.sentences), 1)
+    sentence = doc.token_sentence
+    totals = {ALL: np.bincount(sentence[doc.is_word], minlength=n_sent)}
+    if voiced:
+        totals["quoted"] = np.bincount(sentence[quoted_words(doc)], minlength=n_sent)
+        totals["author"] = totals[ALL] - totals["quoted"]
+    return totals
+
+
+def feature_table(
+    doc_ids: list[str],
+    counts: list[tuple],
+    denominators: list[tuple],
+    *,
+    cells: list[tuple[str, str]],
+    voiced: bool,
+    family: str,
+    lexicon: str,
+    lexicon_id: str,
+) -> pd.DataFrame:
+    """The tidy table of one family over documents, without metadata.
+
+    ``counts`` holds ``(doc_id, category, voice, count)``, ``denominators`` holds
+    ``(doc_id, voice, n_tokens)``; ``cells`` lists the ``(category, voice)`` rows every
+    document gets. Without ``voiced`` the ``voice`` column is left out.
+    """
+    grid = pd.DataFrame(
+        [(d, c, v) for d in doc_ids for c, v in cells], columns=["doc_id", "category", "voice"]
+    )
+    found = pd.DataFrame(counts, columns=["doc_id", "category", "voice", "count"])
+    summed = found.groupby(["doc_id", "category", "voice"], sort=False)["count"].sum().reset_index()
+    table = grid.merge(summed, on=["doc_id", "category", "voice"], how="left")
+    table["count"] = table["count"].fillna(0).astype(np.int64)
+    tokens = pd.DataFrame(denominators, columns=["doc_id", "voice", "n_tokens"])
+    table = table.merge(tokens, on=["doc_id", "voice"], how="left")
+    table["n_tokens"] = table["n_tokens"].astype(np.int64)
+    table["per_1k"] = rate_per_1k(table["count"], table["n_tokens"])
+    table.insert(1, "family", family)
+    table.insert(2, "lexicon", lexicon)
+    table.insert(3, "lexicon_id", lexicon_id)
+    if not voiced:
+        table = table.drop(columns="voice")
+    return table
+
+
+def sentence_table(
+    rows: list[tuple],
+    *,
+    voiced: bool,
+    family: str,
+    lexicon: str,
+    lexicon_id: str,
+) -> pd.DataFrame:
+    """The sentence table from ``(doc_id, sentence, category, voice, count, n_tokens)`` rows."""
+    table = pd.DataFrame(rows, columns=["doc_id", "sentence", "category", "voice", "count", "n_tokens"])
+    table.insert(2, "family", family)
+    table.insert(3, "lexicon", lexicon)
+    table.insert(4, "lexicon_id", lexicon_id)
+    table[["sentence", "count", "n_tokens"]] = table[["sentence", "count", "n_tokens"]].astype(np.int64)
+    return table if voiced else table.drop(columns="voice")

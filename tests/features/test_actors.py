@@ -61,7 +61,7 @@ def test_actor_features_tidy(corpus):
 def test_explain_works_for_actor_categories(corpus):
     rows = explain(corpus, "actors", category="election")
     assert rows["text"].tolist() == ["sham elections", "elections"]
-    with pytest.raises(FramingError, match="no actor or category 'nobody'"):
+    with pytest.raises(FramingError, match="has no category .nobody. nor categories under it"):
         explain(corpus, "actors", category="nobody")
 
 

@@ -1,7 +1,8 @@
 import pandas as pd
+import pytest
 
-from framing.features import explain
-from framing.features.lexicon import lexicon_features, to_wide
+from framing.features import explain, lexicon_features
+from framing.features.lexicon import to_wide
 from framing.lexicon import lexicon_from_mapping
 
 LEX = lexicon_from_mapping(
@@ -12,15 +13,15 @@ LEX = lexicon_from_mapping(
 def test_counts_rates_and_metadata_by_hand(tiny):
     table = lexicon_features(tiny, LEX)
     assert list(table.columns) == [
-        "doc_id", "outlet", "family", "lexicon", "category", "count", "n_tokens", "per_1k",
+        "doc_id", "outlet", "family", "lexicon", "lexicon_id", "category", "count", "n_tokens", "per_1k",
     ]
     got = table.set_index(["doc_id", "category"])[["count", "n_tokens", "per_1k"]]
     # a1: "The regime held a sham election. The regime's mullahs fear us." -> 12 word tokens ('s counts)
     #     delegit: regime, sham election, regime, mullahs = 4; neutral: election inside "sham election" = 1
-    assert got.loc[("a1", "delegit")].tolist() == [4, 12, 333.33]
-    assert got.loc[("a1", "neutral")].tolist() == [1, 12, 83.33]
+    assert got.loc[("a1", "delegit")].tolist() == pytest.approx([4, 12, 1000 / 3])
+    assert got.loc[("a1", "neutral")].tolist() == pytest.approx([1, 12, 1000 / 12])
     # a2: "The government said the election was fair." -> 7 tokens; neutral: government, election
-    assert got.loc[("a2", "neutral")].tolist() == [2, 7, 285.71]
+    assert got.loc[("a2", "neutral")].tolist() == pytest.approx([2, 7, 2000 / 7])
     assert got.loc[("a2", "delegit")].tolist() == [0, 7, 0.0]
     # b1: "Officials praised the vote. Protesters mocked the regime." -> 8 tokens
     assert got.loc[("b1", "delegit")].tolist() == [1, 8, 125.0]

@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 from framing.cli import main
 from framing.corpus import load_corpus
 from framing.errors import FramingError
-from framing.features import explain, family_features
-from framing.features.lexicon import lexicon_features
+from framing.features import explain, family_features, lexicon_features
 from framing.keyness import distinctive_terms, keyness, kwic
 from framing.lexicon import lexicon_from_toml
 from framing.tokens import tokenize
@@ -142,9 +141,9 @@ def test_cluster_needs_two_groups_and_compare_validates_its_parameters(tiny):
         cluster(pd.DataFrame([[1.0]], index=["A"], columns=["A"]))
     table = lexicon_features(tiny, "framing")
     with pytest.raises(FramingError, match="n_boot must be a whole number of at least 1, got 0"):
-        compare(table, "outlet", corpus=tiny, n_boot=0)
+        compare(table, "outlet", n_boot=0)
     with pytest.raises(FramingError, match="level must be a number above 0 and below 1, got 95"):
-        compare(table, "outlet", corpus=tiny, level=95)
+        compare(table, "outlet", level=95)
 
 
 # --------------------------------------------------------------------------- keyness with empty n-gram sizes

@@ -1,0 +1,154 @@
+"""The Family protocol: how one kind of feature is counted and explained, document by document.
+
+A family applies a lexicon with the family's rules. It answers three questions about
+ONE tokenized document, with no state kept between documents (so any engine can run
+it anywhere):
+
+* :meth:`Family.find`: every match, as :class:`Found` records (the rows of ``explain``);
+* :meth:`Family.count`: how many per ``(category, voice)`` (by default, counted from
+  :meth:`Family.find`; a family may count faster, if a test holds the two equal);
+* :meth:`Family.tokens`: the denominator of each voice.
+
+Everything over a corpus is written once, here, from those three: :meth:`Family.table`
+(the tidy feature table), :meth:`Family.matches` (the match records),
+:meth:`Family.sentences` (the same counts split by sentence, for resampling).
+
+To add a family, write one module with a subclass (set :attr:`Family.name`,
+:attr:`Family.default_lexicon`, :attr:`Family.voices`; implement :meth:`Family.find`)
+and add it to ``FAMILIES`` in :mod:`framing.features`. A lexicon names its family in
+``[meta] family``; every public path (``lexicon_features``, ``explain``, the
+vectorizers, the CLI) goes through the registry, so a lexicon is always applied with
+its family's rules. Pair-shaped results (text reuse: passages shared by two documents)
+are not families: they get their own table and fold back into this shape as summaries.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import ClassVar, NamedTuple
+
+import pandas as pd
+
+from framing.corpus import Corpus
+from framing.errors import FramingError
+from framing.features.table import ALL, MATCH_COLUMNS, feature_table, sentence_table, sentence_tokens, voice_tokens
+from framing.lexicon import Lexicon, load_lexicon
+from framing.tokens import TokenizedText
+
+
+class Found(NamedTuple):
+    """One match in one document: what :meth:`Family.find` returns."""
+
+    category: str
+    pattern: str
+    token_start: int
+    token_end: int
+    start: int  # character span in the document's text
+    end: int
+    voice: str = ALL
+    extra: tuple = ()  # the values of the family's ``extra_columns``
+
+
+class Family:
+    """One kind of feature (see the module docstring). Subclasses set the class attributes
+    and implement :meth:`find`; the rest is shared."""
+
+    name: ClassVar[str] = ""
+    default_lexicon: ClassVar[str | None] = None
+    voices: ClassVar[tuple[str, ...]] = (ALL,)
+    """The voices counts are split by: ``("all",)``, or ``("author", "quoted")``."""
+    extra_columns: ClassVar[tuple[str, ...]] = ()
+    """Columns a family adds to the match records (actors: actor, connotation, label)."""
+
+    def __init__(self, lexicon: "str | Lexicon | None" = None):
+        if lexicon is None and self.default_lexicon is None:
+            raise FramingError(f"the {self.name} family needs a lexicon")
+        self.lexicon = load_lexicon(self.default_lexicon if lexicon is None else lexicon)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.lexicon.id}>"
+
+    @property
+    def voiced(self) -> bool:
+        return self.voices != (ALL,)
+
+    # ------------------------------------------------------------------ one document
+
+    def categories(self) -> list[str]:
+        """The categories counted, in order."""
+        return self.lexicon.category_names
+
+    def cells(self) -> list[tuple[str, str]]:
+        """The ``(category, voice)`` rows every document gets in the feature table."""
+        return [(c, v) for c in self.categories() for v in self.voices]
+
+    def explainable(self) -> list[str]:
+        """The categories :meth:`matches` may be asked for."""
+        return list(dict.fromkeys(c for c, _ in self.cells()))
+
+    def find(self, doc: TokenizedText) -> list[Found]:
+        """Every match in one document."""
+        raise NotImplementedError
+
+    def count(self, doc: TokenizedText) -> Counter:
+        """``(category, voice) -> count`` for one document: the number of :meth:`find` records."""
+        return Counter((f.category, f.voice) for f in self.find(doc))
+
+    def tokens(self, doc: TokenizedText) -> dict[str, int]:
+        """Word tokens of each voice of one document: the denominators of its rates."""
+        return voice_tokens(doc) if self.voiced else {ALL: doc.n_words}
+
+    # ------------------------------------------------------------------ a corpus
+
+    def table(self, corpus: Corpus) -> pd.DataFrame:
+        """The tidy feature table: every document x :meth:`cells`, with metadata."""
+        counts, denominators = [], []
+        for d, doc in corpus.tokens.items():
+            counts.extend((d, c, v, n) for (c, v), n in self.count(doc).items())
+            denominators.extend((d, v, n) for v, n in self.tokens(doc).items())
+        table = feature_table(
+            corpus.doc_ids, counts, denominators, cells=self.cells(), voiced=self.voiced, family=self.name,
+            lexicon=self.lexicon.name, lexicon_id=self.lexicon.id,
+        )
+        return corpus.with_metadata(table)
+
+    def matches(self, corpus: Corpus, *, doc_id: str | None = None, category: str | None = None) -> pd.DataFrame:
+        """Every match behind :meth:`table`: one row per match (:data:`MATCH_COLUMNS` + extra columns).
+
+        ``category`` may name a category, or a prefix before a ``.`` (``election``
+        selects ``election.delegitimizing``, ...).
+        """
+        if category is not None and not any(c == category or c.startswith(category + ".") for c in self.explainable()):
+            raise FramingError(
+                f"lexicon '{self.lexicon.name}' has no category '{category}' nor categories under it "
+                f"('{category}.*'); available: {', '.join(self.explainable())}"
+            )
+        docs = corpus.select([doc_id]) if doc_id is not None else corpus
+        rows = []
+        for d, doc in docs.tokens.items():
+            for f in self.find(doc):
+                if category is not None and f.category != category and not f.category.startswith(category + "."):
+                    continue
+                sentence = doc.sentence_of(f.token_start) if len(doc) else ""
+                rows.append((d, self.name, self.lexicon.name, f.category, f.pattern, doc.text[f.start : f.end], f.start,
+                             f.end, f.token_start, f.token_end, sentence, f.voice, *f.extra))
+        return pd.DataFrame(rows, columns=MATCH_COLUMNS + list(self.extra_columns))
+
+    def sentences(self, corpus: Corpus) -> pd.DataFrame:
+        """The counts of :meth:`table` split by sentence, every sentence x cell (zeros included).
+
+        The sentences of a document add up to its row of the feature table; a test holds it.
+        """
+        cells = self.cells()
+        rows = []
+        for d, doc in corpus.tokens.items():
+            per_sentence = sentence_tokens(doc, voiced=self.voiced)
+            found = Counter()
+            for f in self.find(doc):
+                s = int(doc.token_sentence[f.token_start]) if len(doc) else 0
+                found[(s, f.category, f.voice)] += 1
+            for s in range(len(per_sentence[ALL])):
+                for c, v in cells:
+                    rows.append((d, s, c, v, found.get((s, c, v), 0), int(per_sentence[v][s])))
+        return sentence_table(rows, voiced=self.voiced, family=self.name, lexicon=self.lexicon.name,
+                              lexicon_id=self.lexicon.id)
