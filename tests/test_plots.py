@@ -2,7 +2,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
@@ -110,7 +109,9 @@ def test_similarity_figure_and_map(tiny):
 
 
 def test_plots_do_not_change_global_style(tiny):
-    before = matplotlib.rcParams["font.size"]
+    before = {k: v for k, v in matplotlib.rcParams.items() if not k.startswith("backend")}
+    with plots.style():
+        assert matplotlib.rcParams["axes.spines.top"] is False  # the house style is on inside ...
     plots.document_sizes(tiny.overview(), axes())
-    assert matplotlib.rcParams["font.size"] == before
-    assert np.isfinite(before)
+    after = {k: v for k, v in matplotlib.rcParams.items() if not k.startswith("backend")}
+    assert {k for k in before if str(before[k]) != str(after[k])} == set()  # ... and nothing leaks out

@@ -1,0 +1,116 @@
+"""Statistics checked against values computed by hand on tiny tables.
+
+The random draws are scripted (a stand-in for numpy's generator that returns the
+resamples and permutations written here), so every interval and p-value below can
+be worked out with pencil and paper. A wrong quantile, a permutation test that never
+counts exceedances, a changed prior or a moved threshold each fails with the number
+it should have given.
+"""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from framing.compare import compare, compare_groups
+from framing.corpus import load_corpus
+from framing.features.sentiment import _summaries
+from framing.keyness import keyness
+
+
+class ScriptedRng:
+    """Returns the given resample indices (``integers``) and permutations, in order."""
+
+    def __init__(self, picks=(), permutations=()):
+        self.picks = [np.asarray(p) for p in picks]
+        self.permutations = [np.asarray(p, dtype=bool) for p in permutations]
+
+    def integers(self, low, high, size):
+        pick = self.picks.pop(0)
+        assert pick.shape == tuple(size) and pick.max() < high, f"scripted pick {pick.shape}, asked {size}"
+        return pick
+
+    def permutation(self, values):
+        order = self.permutations.pop(0)
+        assert sorted(order.tolist()) == sorted(np.asarray(values).tolist())
+        return order
+
+
+def features():
+    """Outlet A: a1 has 1 match in 10 words, a2 none in 10. Outlet B: b1 and b2 have 2 in 10 each."""
+    return pd.DataFrame({
+        "doc_id": ["a1", "a2", "b1", "b2"], "outlet": ["A", "A", "B", "B"], "family": "lexicon", "lexicon": "t",
+        "lexicon_id": "t@1#0", "category": "c", "count": [1, 0, 2, 2], "n_tokens": [10, 10, 10, 10],
+        "per_1k": [100.0, 0.0, 200.0, 200.0],
+    })
+
+
+def test_bootstrap_interval_by_hand(monkeypatch):
+    # A's four resamples of its two documents: (a1,a1) (a1,a2) (a2,a2) (a2,a1) -> 100, 50, 0, 50 per 1,000.
+    # level 0.5: quantiles 0.25 and 0.75 of [0, 50, 50, 100] with linear interpolation -> 37.5 and 62.5.
+    # B's documents are alike: every resample gives 200.
+    rng = ScriptedRng(picks=[[[0, 0], [0, 1], [1, 1], [1, 0]], [[0, 1], [1, 1], [0, 0], [1, 0]]])
+    monkeypatch.setattr(np.random, "default_rng", lambda seed: rng)
+    table = compare(features(), "outlet", n_boot=4, level=0.5, min_docs=2).set_index("group")
+    assert table.loc["A", ["count", "n_tokens", "per_1k", "ci_low", "ci_high"]].tolist() == [1, 20, 50.0, 37.5, 62.5]
+    assert table.loc["B", ["per_1k", "ci_low", "ci_high"]].tolist() == [200.0, 200.0, 200.0]
+    assert table.loc["A", "warning"] == "rests on 1 match(es)" and table.loc["B", "warning"] == "rests on 4 match(es)"
+
+
+def test_bootstrap_interval_at_95_percent_by_hand(monkeypatch):
+    # 40 resamples of A: 10 give 0, 20 give 50, 10 give 100. Quantile 0.025 sits at position 0.975 of the
+    # sorted 40 values (between two zeros): 0; quantile 0.975 at position 38.025 (between two 100s): 100.
+    # A level of 0.9 would give positions 1.95 and 37.05: still 0 and 100, so the next line tells them apart:
+    picks = [[[0, 0]] * 10 + [[0, 1]] * 20 + [[1, 1]] * 10, [[0, 0]] * 40]
+    monkeypatch.setattr(np.random, "default_rng", lambda seed: ScriptedRng(picks=[p for p in picks]))
+    table = compare(features(), "outlet", n_boot=40, level=0.95, min_docs=2).set_index("group")
+    assert table.loc["A", ["ci_low", "ci_high"]].tolist() == [0.0, 100.0]
+    # 0 x 4, 50 x 32, 100 x 4: at 95% the quantiles fall in the tails (positions 0.975 and 38.025): 0 and 100;
+    # at 80% (positions 3.9 and 35.1) they would be 45 and 55.
+    picks = [[[1, 1]] * 4 + [[0, 1]] * 32 + [[0, 0]] * 4, [[0, 0]] * 40]
+    monkeypatch.setattr(np.random, "default_rng", lambda seed: ScriptedRng(picks=[p for p in picks]))
+    table = compare(features(), "outlet", n_boot=40, level=0.95, min_docs=2).set_index("group")
+    assert table.loc["A", ["ci_low", "ci_high"]].tolist() == [0.0, 100.0]
+    monkeypatch.setattr(np.random, "default_rng", lambda seed: ScriptedRng(picks=[p for p in picks]))
+    table = compare(features(), "outlet", n_boot=40, level=0.8, min_docs=2).set_index("group")
+    assert table.loc["A", ["ci_low", "ci_high"]].tolist() == pytest.approx([45.0, 55.0])
+
+
+def test_permutation_p_value_by_hand(monkeypatch):
+    # Units in order b1, b2 (reference), a1, a2 (target). Observed: A 1/20 = 50, B 4/20 = 200: difference -150.
+    # Four scripted permutations (True = target):
+    #   b1 b2 -> 200 - 50 = +150  (|150| >= 150: counts)
+    #   b1 a1 -> 150 - 100 = +50
+    #   a1 a2 -> -150             (counts)
+    #   b2 a2 -> 100 - 150 = -50
+    # p = (1 + 2) / (1 + 4) = 0.6
+    perms = [[True, True, False, False], [True, False, True, False], [False, False, True, True], [False, True, False, True]]
+    monkeypatch.setattr(np.random, "default_rng", lambda seed: ScriptedRng(permutations=perms))
+    row = compare_groups(features(), "outlet", "A", n_perm=4, min_docs=2).iloc[0]
+    assert (row["count_target"], row["count_reference"]) == (1, 4)
+    assert (row["per_1k_target"], row["per_1k_reference"], row["difference"]) == (50.0, 200.0, -150.0)
+    assert row["p_value"] == pytest.approx(0.6) and row["p_adjusted"] == pytest.approx(0.6)
+    assert row["log_ratio"] == pytest.approx(math.log2((1 / 20) / (4 / 20)))  # -2: a quarter of the rate
+
+
+def test_dirichlet_prior_by_hand():
+    # A: "x x y" (3 words), B: "y z" (2). Prior: pooled counts + 0.01 -> x 2.01, y 2.01, z 1.01; alpha0 = 5.03.
+    corpus = load_corpus(pd.DataFrame({"text": ["x x y", "y z"], "outlet": ["A", "B"]}))
+    table = keyness(corpus, "outlet", target="A", measure="log_odds_dirichlet", min_count=1).set_index("term")
+
+    def z(a, b, n_a, n_b, alpha, alpha0=5.03):
+        delta = math.log((a + alpha) / (n_a + alpha0 - a - alpha)) - math.log((b + alpha) / (n_b + alpha0 - b - alpha))
+        return delta / math.sqrt(1 / (a + alpha) + 1 / (b + alpha))
+
+    assert table.loc["x", "log_odds_dirichlet"] == pytest.approx(z(2, 0, 3, 2, 2.01))
+    assert table.loc["y", "log_odds_dirichlet"] == pytest.approx(z(1, 1, 3, 2, 2.01))
+    assert table.loc["z", "log_odds_dirichlet"] == pytest.approx(z(0, 1, 3, 2, 1.01))
+    assert table.loc["x", "log_odds_dirichlet"] == pytest.approx(1.0562, abs=1e-4)  # delta 0.9128, sd 0.8642
+
+
+def test_sentiment_thresholds_by_hand():
+    # VADER's authors: positive at compound >= 0.05, negative at <= -0.05, neutral strictly between
+    shares = _summaries(pd.Series([0.05, -0.05, 0.0499, -0.0499, 0.9]))
+    assert shares == {"compound_mean": pytest.approx(0.18), "positive_share": 0.4, "negative_share": 0.2,
+                      "neutral_share": 0.4}
