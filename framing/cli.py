@@ -270,7 +270,7 @@ def _run_keyness(args) -> None:
         background=args.background,
     )
     if args.top is not None:
-        table = table.groupby("group", sort=False).head(args.top)
+        table = table.groupby(args.by, sort=False).head(args.top)
     _write(table, args.output, args)
 
 

@@ -102,7 +102,7 @@ def _bootstrap_rates(counts: np.ndarray, tokens: np.ndarray, strata: np.ndarray,
 
 def compare(
     features: pd.DataFrame,
-    by: str = "outlet",
+    by: str,
     *,
     sentences: pd.DataFrame | None = None,
     n_boot: int = 2000,
@@ -133,7 +133,7 @@ def compare(
     Returns
     -------
     DataFrame
-        ``group``, ``category``, [``voice``], ``count``, ``n_tokens``, ``per_1k`` (pooled:
+        ``by`` (the grouping column, under its own name), ``category``, [``voice``], ``count``, ``n_tokens``, ``per_1k`` (pooled:
         total count over total tokens), ``ci_low``, ``ci_high``, ``n_docs``, ``resampled``
         (``documents`` or ``sentences within documents``), ``warning``.
     """
@@ -172,7 +172,7 @@ def compare(
     out["resampled"] = DOCUMENTS if by_docs else SENTENCES
     out["warning"] = np.where(out["count"] < min_matches, "rests on " + out["count"].astype(str) + " match(es)", "")
     columns = ["group", *keys, "count", "n_tokens", "per_1k", "ci_low", "ci_high", "n_docs", "resampled", "warning"]
-    return out[columns]
+    return out[columns].rename(columns={"group": by})
 
 
 # --------------------------------------------------------------------------- differences
@@ -294,14 +294,14 @@ def compare_sentences(
 
 def group_shares(shares: pd.DataFrame, by: str) -> pd.DataFrame:
     """Pool :func:`framing.actor_shares` over the documents of each group:
-    ``group``, ``actor``, ``connotation``, ``count``, ``mentions``, ``share``."""
+    ``by`` (under its own name), ``actor``, ``connotation``, ``count``, ``mentions``, ``share``."""
     if by not in shares.columns:
         raise FramingError(f"unknown column '{by}'; available: {', '.join(shares.columns)}")
     pooled = shares.assign(group=shares[by].astype(str)).groupby(["group", "actor", "connotation"], sort=False)["count"].sum()
     table = pooled.reset_index()
     table["mentions"] = table.groupby(["group", "actor"])["count"].transform("sum")
     table["share"] = (table["count"] / table["mentions"]).where(table["mentions"] > 0)
-    return table
+    return table.rename(columns={"group": by})
 
 
 # --------------------------------------------------------------------------- similarity and maps

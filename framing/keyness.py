@@ -111,7 +111,7 @@ def _doc_term_matrix(corpus: Corpus, ngram_range, stopwords):
 
 def keyness(
     corpus: Corpus,
-    by: str = "outlet",
+    by: str,
     *,
     target=None,
     reference=None,
@@ -150,7 +150,7 @@ def keyness(
     Returns
     -------
     pandas.DataFrame
-        ``group``, ``reference``, ``term``, ``n`` (n-gram size), ``count_target``,
+        ``by`` (the target group, under the grouping column's name), ``reference``, ``term``, ``n`` (n-gram size), ``count_target``,
         ``count_reference``, ``n_target``, ``n_reference``, ``per_10k_target``,
         ``per_10k_reference``, the measure's column, ``p_value`` (NaN where the measure
         defines none), ``p_adjusted`` (Benjamini-Hochberg within the group),
@@ -181,7 +181,7 @@ def keyness(
         _compare(matrix, vocab, order, np.isin(labels, t), np.isin(labels, r), name, ref_name, measure, min_count, prior)
         for t, r, name, ref_name in comparisons
     ]
-    return pd.concat(tables, ignore_index=True)
+    return pd.concat(tables, ignore_index=True).rename(columns={"group": by})
 
 
 def _sizes_without_tokens(name: str, side: str, sizes, n_tokens, order) -> list[int]:
@@ -356,7 +356,7 @@ def kwic(corpus: Corpus, pattern, *, window: int = 8, by: str | None = None) -> 
     Returns
     -------
     pandas.DataFrame
-        ``doc_id``, ``group`` (the ``by`` column, if given), ``left``, ``match``,
+        ``doc_id``, the ``by`` column (if given), ``left``, ``match``,
         ``right``, ``start``, ``end`` (character span in ``clean_text``), ``pattern``.
 
     Examples
@@ -378,23 +378,25 @@ def kwic(corpus: Corpus, pattern, *, window: int = 8, by: str | None = None) -> 
             right = doc.span_text(e, min(n, e + window)) if e < n and window else ""
             row = {"doc_id": doc_id}
             if groups is not None:
-                row["group"] = groups[doc_id]
+                row[by] = groups[doc_id]
             row.update(
                 left=" ".join(left.split()), match=" ".join(doc.span_text(s, e).split()), right=" ".join(right.split()),
                 start=int(doc.starts[s]), end=int(doc.ends[e - 1]), pattern=pat,
             )
             rows.append(row)
-    columns = ["doc_id", *(["group"] if by else []), "left", "match", "right", "start", "end", "pattern"]
+    columns = ["doc_id", *([by] if by else []), "left", "match", "right", "start", "end", "pattern"]
     return pd.DataFrame(rows, columns=columns)
 
 
 def format_kwic(table: pd.DataFrame, width: int = 50) -> str:
-    """An aligned concordance: left context right-aligned, the match, the right context."""
+    """An aligned concordance: left context right-aligned, the match, the right context;
+    each line labelled by the grouping column (the one after ``doc_id``, if any), else the document."""
     lines = []
+    label_column = table.columns[1] if table.columns[1] != "left" else "doc_id"
     for _, row in table.iterrows():
         left = row["left"][-width:].rjust(width)
         right = row["right"][:width]
-        label = row["group"] if "group" in table.columns else row["doc_id"]
+        label = row[label_column]
         lines.append(f"{str(label)[:20]:<20}  {left}  [{row['match']}]  {right}")
     return "\n".join(lines)
 
@@ -403,7 +405,7 @@ def collocations(
     corpus: Corpus,
     node,
     *,
-    by: str = "outlet",
+    by: str,
     window: int = 5,
     measure: str = "pmi",
     min_count: int = 2,
@@ -421,7 +423,7 @@ def collocations(
     Returns
     -------
     pandas.DataFrame
-        ``group``, ``collocate``, ``count_window``, ``count_group``, ``window_tokens``,
+        ``by`` (under its own name), ``collocate``, ``count_window``, ``count_group``, ``window_tokens``,
         ``n_tokens``, the measure's column, ``docs`` (documents where it co-occurs);
         only collocates with ``count_window >= min_count``, sorted by the measure.
     """
@@ -466,5 +468,6 @@ def collocations(
             rows.append((group, word, n_ii, total[word], window_tokens, n_tokens, float(value), len(docs[word])))
     columns = ["group", "collocate", "count_window", "count_group", "window_tokens", "n_tokens", measure, "docs"]
     table = pd.DataFrame(rows, columns=columns)
-    return table.sort_values(["group", measure, "count_window", "collocate"], ascending=[True, False, False, True],
-                             kind="mergesort").reset_index(drop=True)
+    table = table.sort_values(["group", measure, "count_window", "collocate"], ascending=[True, False, False, True],
+                              kind="mergesort").reset_index(drop=True)
+    return table.rename(columns={"group": by})

@@ -86,6 +86,12 @@ def document_sizes(overview: pd.DataFrame, ax: Axes, *, by: str | None = None) -
     return ax
 
 
+def grouping(table: pd.DataFrame) -> str:
+    """The grouping column of a comparison table: its first column, named after the
+    metadata column the groups come from (``outlet``, ``affiliation``...)."""
+    return str(table.columns[0])
+
+
 # --------------------------------------------------------------------------- heatmap
 
 
@@ -96,8 +102,9 @@ def rate_heatmap(rates: pd.DataFrame, ax: Axes, *, value: str = "per_1k", voice:
     Cells whose figure rests on few matches (non-empty ``warning``) are annotated in italics.
     """
     table = rates if voice is None or "voice" not in rates else rates[rates["voice"] == voice]
-    grid = table.pivot_table(index="group", columns="category", values=value, sort=False)
-    warn = table.assign(w=table["warning"].astype(bool)).pivot_table(index="group", columns="category", values="w", sort=False, aggfunc="max")
+    by = grouping(rates)
+    grid = table.pivot_table(index=by, columns="category", values=value, sort=False)
+    warn = table.assign(w=table["warning"].astype(bool)).pivot_table(index=by, columns="category", values="w", sort=False, aggfunc="max")
     image = ax.imshow(grid.to_numpy(float), cmap="cividis", aspect="auto")
     ax.set_xticks(range(grid.shape[1]), [_pretty(c) for c in grid.columns], rotation=40, ha="right")
     ax.set_yticks(range(grid.shape[0]), grid.index)
@@ -121,8 +128,9 @@ def rate_heatmap(rates: pd.DataFrame, ax: Axes, *, value: str = "per_1k", voice:
 def keyness_bars(table: pd.DataFrame, ax: Axes, *, group: str | None = None, measure: str | None = None, top: int = 8) -> Axes:
     """Diverging bars of the top over- and under-used terms of one group in a :func:`framing.keyness` table."""
     measure = measure or _measure_of(table)
-    group = group if group is not None else table["group"].iloc[0]
-    part = table[(table["group"] == group) & (~table["low_count"] | (table[measure] < 0))]
+    by = grouping(table)
+    group = group if group is not None else table[by].iloc[0]
+    part = table[(table[by] == group) & (~table["low_count"] | (table[measure] < 0))]
     over = part[part[measure] > 0].nlargest(top, measure)
     under = part[part[measure] < 0].nsmallest(top, measure)
     shown = pd.concat([over, under.iloc[::-1]]).iloc[::-1]
@@ -131,7 +139,7 @@ def keyness_bars(table: pd.DataFrame, ax: Axes, *, group: str | None = None, mea
     ax.set_yticks(range(len(shown)), shown["term"])
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel(_pretty(measure))
-    reference = table.loc[table["group"] == group, "reference"].iloc[0] if "reference" in table else "rest"
+    reference = table.loc[table[by] == group, "reference"].iloc[0] if "reference" in table else "rest"
     ax.set_title(f"{group} vs {reference}")
     return ax
 
@@ -139,7 +147,7 @@ def keyness_bars(table: pd.DataFrame, ax: Axes, *, group: str | None = None, mea
 @_styled
 def keyness_figure(table: pd.DataFrame, *, measure: str | None = None, top: int = 8, ncols: int = 3) -> Figure:
     """One :func:`keyness_bars` panel per group."""
-    groups = list(dict.fromkeys(table["group"]))
+    groups = list(dict.fromkeys(table[grouping(table)]))
     nrows = int(np.ceil(len(groups) / ncols))
     fig = Figure(figsize=(4 * min(ncols, len(groups)), 3.4 * nrows), layout="constrained")
     axes = fig.subplots(nrows, min(ncols, len(groups)), squeeze=False).ravel()
@@ -165,8 +173,9 @@ def term_scatter(table: pd.DataFrame, ax: Axes, *, group: str | None = None, mea
     """Frequency of each term in the target (y) against the reference (x), per 10k tokens, log scales,
     with the ``top`` most distinctive terms each way labelled (after scattertext, static)."""
     measure = measure or _measure_of(table)
-    group = group if group is not None else table["group"].iloc[0]
-    part = table[table["group"] == group]
+    by = grouping(table)
+    group = group if group is not None else table[by].iloc[0]
+    part = table[table[by] == group]
     x = np.log10(part["per_10k_reference"].to_numpy(float) + 1)
     y = np.log10(part["per_10k_target"].to_numpy(float) + 1)
     ax.scatter(x, y, s=6, color="#999999", alpha=0.5, linewidths=0)
@@ -203,14 +212,14 @@ def stance_profile(rates: pd.DataFrame, ax: Axes, *, categories: list[str] | Non
     """Dot plot of rates with bootstrap intervals, per category and group; author voice filled, quoted voice hollow."""
     table = rates[rates["category"] != "quoted_share"] if categories is None else rates[rates["category"].isin(categories)]
     cats = list(dict.fromkeys(table["category"]))
-    groups = list(dict.fromkeys(table["group"]))
+    groups = list(dict.fromkeys(table[grouping(table)]))
     voices = [v for v in ("author", "quoted") if "voice" in table and v in set(table["voice"])] or [None]
     colours = _colours(groups)
     slots = len(groups) * len(voices)
     width = 0.8 / max(slots, 1)
     for gi, group in enumerate(groups):
         for vi, voice in enumerate(voices):
-            part = table[(table["group"] == group) & ((table["voice"] == voice) if voice else True)]
+            part = table[(table[grouping(table)] == group) & ((table["voice"] == voice) if voice else True)]
             part = part.set_index("category").reindex(cats)
             x = np.arange(len(cats)) - 0.4 + width * (gi * len(voices) + vi + 0.5)
             y = part["per_1k"].to_numpy(float)
@@ -231,18 +240,19 @@ def connotation_bars(shares: pd.DataFrame, ax: Axes) -> Axes:
     """Stacked bars: share of each connotation among the labels of each actor, per group
     (input: :func:`framing.compare.group_shares`)."""
     table = shares[shares["mentions"] > 0]
-    rows = table[["actor", "group"]].drop_duplicates().sort_values(["actor", "group"], kind="mergesort")
-    labels = [f"{_pretty(a)} | {g}" for a, g in zip(rows["actor"], rows["group"])]
+    by = grouping(shares)
+    rows = table[["actor", by]].drop_duplicates().sort_values(["actor", by], kind="mergesort")
+    labels = [f"{_pretty(a)} | {g}" for a, g in zip(rows["actor"], rows[by])]
     left = np.zeros(len(rows))
     for connotation, colour in CONNOTATION_COLOURS.items():
-        part = table[table["connotation"] == connotation].set_index(["actor", "group"])["share"]
-        values = np.array([part.get((a, g), 0.0) for a, g in zip(rows["actor"], rows["group"])], dtype=float)
+        part = table[table["connotation"] == connotation].set_index(["actor", by])["share"]
+        values = np.array([part.get((a, g), 0.0) for a, g in zip(rows["actor"], rows[by])], dtype=float)
         values = np.nan_to_num(values)
         if values.any():
             ax.barh(range(len(rows)), values, left=left, color=colour, label=connotation, edgecolor="white", linewidth=0.5)
         left += values
-    mentions = table.groupby(["actor", "group"])["mentions"].first()
-    for i, (a, g) in enumerate(zip(rows["actor"], rows["group"])):
+    mentions = table.groupby(["actor", by])["mentions"].first()
+    for i, (a, g) in enumerate(zip(rows["actor"], rows[by])):
         ax.text(1.01, i, f"n={int(mentions[(a, g)])}", va="center", fontsize=7)
     ax.set_yticks(range(len(rows)), labels)
     ax.invert_yaxis()
@@ -254,9 +264,10 @@ def connotation_bars(shares: pd.DataFrame, ax: Axes) -> Axes:
 
 
 @_styled
-def actor_sentiment_plot(table: pd.DataFrame, ax: Axes, *, group_column: str = "group") -> Axes:
+def actor_sentiment_plot(table: pd.DataFrame, ax: Axes, *, group_column: str | None = None) -> Axes:
     """Mean VADER compound of the sentences mentioning each actor, per group, with bootstrap intervals
-    (input: :func:`framing.compare.compare_sentences` by group and actor)."""
+    (input: :func:`framing.compare.compare_sentences` by group and actor; the groups are its first column)."""
+    group_column = group_column or grouping(table)
     actors = list(dict.fromkeys(table["actor"]))
     groups = list(dict.fromkeys(table[group_column]))
     colours = _colours(groups)

@@ -113,7 +113,7 @@ def test_keyness_command(capsys, tmp_path):
                        "--ngrams", "1-2", "--top", "5", "-o", str(out_csv))
     assert code == 0 and "wrote 10 rows" in err
     table = pd.read_csv(out_csv)
-    assert table.groupby("group").size().to_dict() == {"movement": 5, "outside": 5}
+    assert table.groupby("affiliation").size().to_dict() == {"movement": 5, "outside": 5}
     assert {"count_target", "count_reference", "n_target", "n_reference", "log_ratio", "docs_target"} <= set(table.columns)
 
 

@@ -42,7 +42,7 @@ def counted(corpus):
 def test_pooled_rates_by_hand(two_outlets):
     features, sentences = counted(two_outlets)
     table = compare(features, "outlet", sentences=sentences, n_boot=200)
-    a = table[(table.group == "A") & (table.category == "delegit")].iloc[0]
+    a = table[(table.outlet == "A") & (table.category == "delegit")].iloc[0]
     # A: 3 matches over 5 + 6 = 11 tokens
     assert (a["count"], a["n_tokens"], a["n_docs"]) == (3, 11, 2)
     assert a["per_1k"] == pytest.approx(3 / 11 * 1000)
@@ -81,7 +81,7 @@ def test_documents_are_resampled_when_groups_are_large():
     corpus = load_corpus(pd.DataFrame({"outlet": ["A"] * 5 + ["B"] * 5, "text": texts}))
     table = compare(lexicon_features(corpus, LEX), "outlet", n_boot=200)
     assert set(table["resampled"]) == {DOCUMENTS}
-    a = table[(table.group == "A") & (table.category == "delegit")].iloc[0]
+    a = table[(table.outlet == "A") & (table.category == "delegit")].iloc[0]
     # every document identical: the interval collapses on the rate
     assert a["ci_low"] == a["ci_high"] == pytest.approx(1000 / 3)
 
@@ -116,7 +116,7 @@ def test_compare_sentences_means_and_intervals():
 
 
 def test_group_shares(two_outlets):
-    shares = group_shares(actor_shares(two_outlets), "outlet").set_index(["group", "actor", "connotation"])
+    shares = group_shares(actor_shares(two_outlets), "outlet").set_index(["outlet", "actor", "connotation"])
     assert shares.loc[("A", "iranian_state", "delegitimizing"), ["count", "mentions", "share"]].tolist() == [3, 3, 1.0]
 
 

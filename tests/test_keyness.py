@@ -25,7 +25,7 @@ def test_doc_terms_do_not_cross_punctuation():
 
 def test_one_vs_rest_counts_by_hand(three):
     table = keyness(three, "outlet", min_count=2)
-    a = table[table.group == "A"].set_index("term")
+    a = table[table.outlet == "A"].set_index("term")
     # A: "the regime fell the regime lied" (6) + "the regime the sham vote" (5) = 11 tokens; B: 5 tokens
     assert a.loc["regime", ["count_target", "count_reference", "n_target", "n_reference"]].tolist() == [3, 0, 11, 5]
     assert a.loc["regime", "g2"] == pytest.approx(float(g2(3, 0, 11, 5)))
@@ -34,8 +34,8 @@ def test_one_vs_rest_counts_by_hand(three):
     assert a.loc["regime", ["docs_target", "n_docs_target", "docs_reference", "n_docs_reference"]].tolist() == [2, 2, 0, 1]
     assert a.loc["sham", "low_count"] and not a.loc["regime", "low_count"]
     # every group appears, and B's view of the same term is the mirror image
-    assert sorted(table.group.unique()) == ["A", "B"]
-    b = table[table.group == "B"].set_index("term")
+    assert sorted(table.outlet.unique()) == ["A", "B"]
+    b = table[table.outlet == "B"].set_index("term")
     assert b.loc["regime", "g2"] == pytest.approx(-a.loc["regime", "g2"])
     # sorted by the measure within the group
     assert a["g2"].is_monotonic_decreasing
@@ -43,7 +43,7 @@ def test_one_vs_rest_counts_by_hand(three):
 
 def test_target_and_reference_lists(three):
     table = keyness(three, "doc_id", target=["a1", "a2"], reference="b1", measure="log_ratio")
-    assert set(table.group) == {"a1+a2"} and set(table.reference) == {"b1"}
+    assert set(table.doc_id) == {"a1+a2"} and set(table.reference) == {"b1"}
     assert "log_ratio" in table.columns and table["p_value"].isna().all()
 
 
@@ -99,7 +99,7 @@ def test_distinctive_terms(three):
 
 def test_kwic_with_glob_multiword_and_category(three):
     table = kwic(three, "regim*", window=2, by="outlet")
-    assert table[["doc_id", "group", "left", "match", "right"]].values.tolist() == [
+    assert table[["doc_id", "outlet", "left", "match", "right"]].values.tolist() == [
         ["a1", "A", "The", "regime", "fell."], ["a1", "A", ". The", "regime", "lied."], ["a2", "A", "The", "regime", ", the"],
     ]
     text = three.documents.set_index("doc_id").loc["a1", "clean_text"]

@@ -46,7 +46,7 @@ def test_rate_heatmap_annotates_every_cell(tiny):
     assert len(ax.get_xticklabels()) == 11
     cells = [t for t in ax.texts]
     assert len(cells) == 22
-    a_delegit = rates[(rates.group == "A") & (rates.category == "state_delegitimizing")]["per_1k"].iloc[0]
+    a_delegit = rates[(rates.outlet == "A") & (rates.category == "state_delegitimizing")]["per_1k"].iloc[0]
     assert f"{a_delegit:.1f}" in [t.get_text() for t in cells]
     assert any(t.get_style() == "italic" for t in cells)  # few matches
 

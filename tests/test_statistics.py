@@ -52,7 +52,7 @@ def test_bootstrap_interval_by_hand(monkeypatch):
     # B's documents are alike: every resample gives 200.
     rng = ScriptedRng(picks=[[[0, 0], [0, 1], [1, 1], [1, 0]], [[0, 1], [1, 1], [0, 0], [1, 0]]])
     monkeypatch.setattr(np.random, "default_rng", lambda seed: rng)
-    table = compare(features(), "outlet", n_boot=4, level=0.5, min_docs=2).set_index("group")
+    table = compare(features(), "outlet", n_boot=4, level=0.5, min_docs=2).set_index("outlet")
     assert table.loc["A", ["count", "n_tokens", "per_1k", "ci_low", "ci_high"]].tolist() == [1, 20, 50.0, 37.5, 62.5]
     assert table.loc["B", ["per_1k", "ci_low", "ci_high"]].tolist() == [200.0, 200.0, 200.0]
     assert table.loc["A", "warning"] == "rests on 1 match(es)" and table.loc["B", "warning"] == "rests on 4 match(es)"
@@ -64,16 +64,16 @@ def test_bootstrap_interval_at_95_percent_by_hand(monkeypatch):
     # A level of 0.9 would give positions 1.95 and 37.05: still 0 and 100, so the next line tells them apart:
     picks = [[[0, 0]] * 10 + [[0, 1]] * 20 + [[1, 1]] * 10, [[0, 0]] * 40]
     monkeypatch.setattr(np.random, "default_rng", lambda seed: ScriptedRng(picks=[p for p in picks]))
-    table = compare(features(), "outlet", n_boot=40, level=0.95, min_docs=2).set_index("group")
+    table = compare(features(), "outlet", n_boot=40, level=0.95, min_docs=2).set_index("outlet")
     assert table.loc["A", ["ci_low", "ci_high"]].tolist() == [0.0, 100.0]
     # 0 x 4, 50 x 32, 100 x 4: at 95% the quantiles fall in the tails (positions 0.975 and 38.025): 0 and 100;
     # at 80% (positions 3.9 and 35.1) they would be 45 and 55.
     picks = [[[1, 1]] * 4 + [[0, 1]] * 32 + [[0, 0]] * 4, [[0, 0]] * 40]
     monkeypatch.setattr(np.random, "default_rng", lambda seed: ScriptedRng(picks=[p for p in picks]))
-    table = compare(features(), "outlet", n_boot=40, level=0.95, min_docs=2).set_index("group")
+    table = compare(features(), "outlet", n_boot=40, level=0.95, min_docs=2).set_index("outlet")
     assert table.loc["A", ["ci_low", "ci_high"]].tolist() == [0.0, 100.0]
     monkeypatch.setattr(np.random, "default_rng", lambda seed: ScriptedRng(picks=[p for p in picks]))
-    table = compare(features(), "outlet", n_boot=40, level=0.8, min_docs=2).set_index("group")
+    table = compare(features(), "outlet", n_boot=40, level=0.8, min_docs=2).set_index("outlet")
     assert table.loc["A", ["ci_low", "ci_high"]].tolist() == pytest.approx([45.0, 55.0])
 
 
@@ -114,3 +114,30 @@ def test_sentiment_thresholds_by_hand():
     shares = _summaries(pd.Series([0.05, -0.05, 0.0499, -0.0499, 0.9]))
     assert shares == {"compound_mean": pytest.approx(0.18), "positive_share": 0.4, "negative_share": 0.2,
                       "neutral_share": 0.4}
+
+
+def test_bootstrap_resamples_within_each_document_by_hand(monkeypatch):
+    # One outlet, two documents of two sentences each (sentence resampling stays inside a document):
+    # d1: s0 1 match / 5 words, s1 0 / 5;  d2: s0 0 / 5, s1 0 / 5.
+    sentences = pd.DataFrame({
+        "doc_id": ["d1", "d1", "d2", "d2"], "sentence": [0, 1, 0, 1], "family": "lexicon", "lexicon": "t",
+        "lexicon_id": "t@1#0", "category": "c", "count": [1, 0, 0, 0], "n_tokens": [5, 5, 5, 5],
+    })
+    table = pd.DataFrame({"doc_id": ["d1", "d2"], "outlet": "A", "family": "lexicon", "lexicon": "t",
+                          "lexicon_id": "t@1#0", "category": "c", "count": [1, 0], "n_tokens": [10, 10],
+                          "per_1k": [100.0, 0.0]})
+    # draws for d1 then d2 (two resamples each): d1 (s0,s0) (s1,s1), d2 anything -> rates 2/20 and 0/20 per 1,000
+    picks = [[[0, 0], [1, 1]], [[0, 1], [1, 0]]]
+    monkeypatch.setattr(np.random, "default_rng", lambda seed: ScriptedRng(picks=picks))
+    row = compare(table, "outlet", sentences=sentences, n_boot=2, level=0.5).iloc[0]
+    assert (row["per_1k"], row["resampled"]) == (50.0, "sentences within documents")
+    assert [row["ci_low"], row["ci_high"]] == [25.0, 75.0]  # quantiles 0.25, 0.75 of [0, 100]
+
+
+def test_measures_at_their_edges_by_hand():
+    from framing.measures import pct_diff, simple_maths
+
+    # %DIFF with a zero reference frequency: the reference is taken as 1e-18 (Gabrielatos & Marchi 2012)
+    assert float(pct_diff(1, 0, 10, 10)) == pytest.approx(100 * (0.1 - 1e-18) / 1e-18)
+    # Simple Maths: 10 per million against none, n = 1 -> (10 + 1) / (0 + 1), exactly
+    assert float(simple_maths(10, 0, 1_000_000, 1_000_000)) == 11.0

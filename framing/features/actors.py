@@ -97,16 +97,16 @@ def actor_matches(corpus: Corpus, lexicon="actors", *, doc_id: str | None = None
 
 
 def actor_labels(corpus: Corpus, lexicon="actors", *, by: str | None = None) -> pd.DataFrame:
-    """Label counts per document: ``doc_id``, [``group``], ``actor``, ``label``, ``connotation``, ``voice``, ``count``.
+    """Label counts per document: ``doc_id``, [``by``], ``actor``, ``label``, ``connotation``, ``voice``, ``count``.
 
     ``label`` is the label as written (lowercased), so "regime" and "regimes" stay
-    apart; ``by`` adds a ``group`` column from that metadata column.
+    apart; ``by`` adds that metadata column.
     """
     matches = actor_matches(corpus, lexicon)
     keys = ["doc_id", "actor", "label", "connotation", "voice"]
     table = matches.groupby(keys, sort=True).size().rename("count").reset_index()
     if by is not None:
-        table.insert(1, "group", table["doc_id"].map(corpus.groups(by)))
+        table.insert(1, by, table["doc_id"].map(corpus.groups(by)))
     return table
 
 

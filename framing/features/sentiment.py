@@ -129,16 +129,14 @@ def actor_sentiment(corpus: Corpus, lexicon="actors", *, by: str | None = None) 
     -------
     pandas.DataFrame
         Per document: ``doc_id``, metadata, ``actor``, ``compound_mean``,
-        ``negative_share``, ``positive_share``, ``n_sentences``. With ``by``: ``group``,
+        ``negative_share``, ``positive_share``, ``n_sentences``. With ``by``: that column,
         ``actor``, the same values over the group's sentences, and ``n_docs``.
     """
     scores = sentence_sentiment(corpus)
     mentions = actor_sentences(corpus, lexicon).merge(scores, on=["doc_id", "sentence"])
-    keys = ["actor"] if by is None else ["group", "actor"]
     if by is not None:
-        mentions["group"] = mentions["doc_id"].map(corpus.groups(by))
-    else:
-        keys = ["doc_id", "actor"]
+        mentions[by] = mentions["doc_id"].map(corpus.groups(by))
+    keys = ["doc_id", "actor"] if by is None else [by, "actor"]
     rows = []
     for key, part in mentions.groupby(keys, sort=True):
         summary = _summaries(part["compound"])

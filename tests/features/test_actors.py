@@ -36,9 +36,9 @@ def test_labels_by_hand(corpus):
 
 def test_actor_labels_table(corpus):
     table = actor_labels(corpus, by="outlet")
-    assert list(table.columns) == ["doc_id", "group", "actor", "label", "connotation", "voice", "count"]
+    assert list(table.columns) == ["doc_id", "outlet", "actor", "label", "connotation", "voice", "count"]
     row = table[(table.doc_id == "m") & (table.label == "regime")]
-    assert row[["group", "connotation", "count"]].values.tolist() == [["Movement", "delegitimizing", 1]]
+    assert row[["outlet", "connotation", "count"]].values.tolist() == [["Movement", "delegitimizing", 1]]
 
 
 def test_shares_per_actor(corpus):

@@ -45,7 +45,7 @@ def test_actor_sentiment_by_sentence_co_occurrence():
     per_doc = actor_sentiment(corpus).set_index(["doc_id", "actor"])
     cruel = vader_scores("The regime is cruel and evil.")["compound"]
     assert per_doc.loc[("a", "iranian_state"), ["compound_mean", "n_sentences"]].tolist() == [cruel, 1]
-    per_group = actor_sentiment(corpus, by="outlet").set_index(["group", "actor"])
+    per_group = actor_sentiment(corpus, by="outlet").set_index(["outlet", "actor"])
     assert per_group.loc[("B", "iranian_state"), "compound_mean"] == vader_scores("The government did a good job.")["compound"]
     assert per_group.loc[("B", "iranian_state"), "n_docs"] == 1
     assert not math.isnan(per_group.loc[("A", "iranian_state"), "negative_share"])

@@ -115,7 +115,7 @@ def test_top_keeps_exactly_n_rows_per_group(capsys):
 
     code, out, _ = run(capsys, "keyness", str(SEEDS), "--by", "outlet", "--top", "2")
     table = pd.read_csv(__import__("io").StringIO(out))
-    assert code == 0 and table.groupby("group").size().tolist() == [2] * 5
+    assert code == 0 and table.groupby("outlet").size().tolist() == [2] * 5
 
 
 def test_api_numbers_are_validated():
