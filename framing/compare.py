@@ -22,6 +22,7 @@ from sklearn.preprocessing import StandardScaler
 
 from framing.errors import FramingError
 from framing.features.table import rate_per_1k
+from framing.groups import sides
 from framing.measures import benjamini_hochberg, log_ratio
 from framing.params import check_choice, check_float, check_int
 
@@ -181,8 +182,8 @@ def compare(
 def compare_groups(
     features: pd.DataFrame,
     by: str,
-    target: str | None = None,
-    reference: str | None = None,
+    target=None,
+    reference=None,
     *,
     sentences: pd.DataFrame | None = None,
     n_perm: int = 5000,
@@ -191,6 +192,9 @@ def compare_groups(
     seed: int = 0,
 ) -> pd.DataFrame:
     """Difference in rate between ``target`` and ``reference`` (default: all other groups), per category.
+
+    ``target`` and ``reference`` are each one group or a list (pooled), resolved as in
+    :func:`framing.keyness` (:func:`framing.groups.sides`).
 
     The p-value is a two-sided permutation test: units (documents, or sentences when a
     group has fewer than ``min_docs`` documents) are shuffled between the two sides
@@ -212,11 +216,8 @@ def compare_groups(
     keys = _cell_keys(features)
     groups = features[by].astype(str)
     known = sorted(groups.unique())
-    target = known[0] if target is None else str(target)
-    for g in [target] + ([reference] if reference is not None else []):
-        if g not in known:
-            raise FramingError(f"unknown group '{g}' in column '{by}'; groups: {', '.join(known)}")
-    side = np.where(groups == target, "t", np.where((groups == reference) if reference is not None else True, "r", ""))
+    targets, references, target_name, reference_name = sides(known, known[0] if target is None else target, reference, by)
+    side = np.where(groups.isin(targets), "t", np.where(groups.isin(references), "r", ""))
     table = features.assign(side=side)
     table = table[table.side != ""]
     n_docs = table.groupby("side")["doc_id"].nunique()
@@ -247,8 +248,8 @@ def compare_groups(
     out["per_1k_reference"] = rate_per_1k(count_r, tok_r)
     with np.errstate(divide="ignore", invalid="ignore"):
         out["log_ratio"] = log_ratio(count_t, count_r, tok_t, tok_r)
-    out.insert(0, "reference", reference if reference is not None else "rest")
-    out.insert(0, "target", target)
+    out.insert(0, "reference", reference_name)
+    out.insert(0, "target", target_name)
     out["count_target"], out["count_reference"] = count_t.astype(int), count_r.astype(int)
     out["difference"] = observed
     out["p_value"] = np.where(np.isnan(observed), np.nan, p)

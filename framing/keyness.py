@@ -18,6 +18,7 @@ from sklearn.metrics.pairwise import cosine_similarity
 
 from framing.corpus import Corpus
 from framing.errors import FramingError
+from framing.groups import each_against_rest, sides
 from framing.lexicon import Matcher, pattern_lexicon
 from framing.measures import MEASURES, benjamini_hochberg, log_odds_dirichlet, log_ratio
 from framing.params import check_choice, check_int
@@ -196,30 +197,12 @@ def _sizes_without_tokens(name: str, side: str, sizes, n_tokens, order) -> list[
     return empty
 
 
-def _as_list(value) -> list[str]:
-    return [value] if isinstance(value, str) else [str(v) for v in value]
-
-
 def _comparisons(known, target, reference, by):
-    def check(values, role):
-        for v in values:
-            if v not in known:
-                raise FramingError(f"unknown {role} group '{v}' in column '{by}'; groups: {', '.join(known)}")
-        return values
-
     if target is None:
         if reference is not None:
             raise FramingError("reference needs a target; give target=... or neither")
-        if len(known) < 2:
-            raise FramingError(f"column '{by}' has one group ({known[0]}); keyness needs at least two")
-        return [([g], [k for k in known if k != g], g, "rest") for g in known]
-    t = check(_as_list(target), "target")
-    r = check(_as_list(reference), "reference") if reference is not None else [k for k in known if k not in t]
-    if not r:
-        raise FramingError(f"no reference documents: every group of '{by}' is in the target")
-    if set(t) & set(r):
-        raise FramingError(f"groups in both target and reference: {', '.join(sorted(set(t) & set(r)))}")
-    return [(t, r, "+".join(t), "rest" if reference is None else "+".join(r))]
+        return each_against_rest(known, by)
+    return [sides(known, target, reference, by)]
 
 
 def _prior(background, vocab, matrix) -> np.ndarray:
@@ -424,12 +407,13 @@ def collocations(
     -------
     pandas.DataFrame
         ``by`` (under its own name), ``collocate``, ``count_window``, ``count_group``, ``window_tokens``,
-        ``n_tokens``, the measure's column, ``docs`` (documents where it co-occurs);
-        only collocates with ``count_window >= min_count``, sorted by the measure.
+        ``n_tokens``, the measure's column, ``docs`` (documents where it co-occurs) and
+        ``low_count`` (``count_window`` below ``min_count``: flagged, as in :func:`keyness`,
+        not dropped); per group, the collocates that are not flagged come first, by the measure.
     """
     check_choice("collocation measure", measure, COLLOCATION_MEASURES)
     check_int("window", window, low=1, high=MAX_WINDOW)
-    check_int("min_count", min_count, low=1)
+    check_int("min_count", min_count, low=0)
     matcher = Matcher(pattern_lexicon(node))
     stop = load_stopwords(stopwords)
     groups = corpus.groups(by)
@@ -462,12 +446,12 @@ def collocations(
                     inside[key] = inside.get(key, 0) + 1
                     docs.setdefault(key, set()).add(doc_id)
         for word, n_ii in inside.items():
-            if n_ii < min_count:
-                continue
             value = score(n_ii, (window_tokens, total[word]), n_tokens)
-            rows.append((group, word, n_ii, total[word], window_tokens, n_tokens, float(value), len(docs[word])))
-    columns = ["group", "collocate", "count_window", "count_group", "window_tokens", "n_tokens", measure, "docs"]
+            rows.append((group, word, n_ii, total[word], window_tokens, n_tokens, float(value), len(docs[word]),
+                         n_ii < min_count))
+    columns = ["group", "collocate", "count_window", "count_group", "window_tokens", "n_tokens", measure, "docs",
+               "low_count"]
     table = pd.DataFrame(rows, columns=columns)
-    table = table.sort_values(["group", measure, "count_window", "collocate"], ascending=[True, False, False, True],
-                              kind="mergesort").reset_index(drop=True)
+    table = table.sort_values(["group", "low_count", measure, "count_window", "collocate"],
+                              ascending=[True, True, False, False, True], kind="mergesort").reset_index(drop=True)
     return table.rename(columns={"group": by})

@@ -20,13 +20,12 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from sklearn.preprocessing import normalize
 
 from framing.corpus import Corpus, load_corpus
 from framing.errors import FramingError
-from framing.keyness import kwic
-from framing.lexicon import META_FIELDS, Lexicon, Matcher, load_lexicon, user_lexicon_dirs
+from framing.keyness import kwic, load_stopwords
+from framing.lexicon import META_FIELDS, Lexicon, Matcher, load_lexicon
 from framing.output import refuse_inputs, write_text
 from framing.params import check_float, check_int
 from framing.tokens import normalize_token
@@ -44,7 +43,7 @@ def starter_lexicon(name: str, base: str | None = None) -> str:
         raise FramingError(f"lexicon name {name!r} must start with a letter and use letters, digits, _ or -")
     if base is None:
         template = files("framing.data").joinpath("lexicon_template.toml").read_text(encoding="utf-8")
-        return template.replace("{name}", name).replace("{extends}", "")
+        return template.replace("{name}", name)
     lexicon = load_lexicon(base)
     text = lexicon_to_toml(lexicon, meta={
         "name": name,
@@ -226,7 +225,7 @@ def _word_sequences(corpus: Corpus) -> list[list[str]]:
     return [[k for k, w in zip(doc.lower, doc.is_word) if w] for doc in corpus.tokens.values()]
 
 
-def ppmi_vectors(sequences: list[list[str]], *, window: int = 5, dims: int = 100, min_count: int = 2, seed: int = 0):
+def ppmi_vectors(sequences: list[list[str]], *, window: int = 5, dims: int = 100, min_frequency: int = 2, seed: int = 0):
     """Word vectors from a corpus: positive PMI over a symmetric window, reduced with TruncatedSVD.
 
     PMI uses context-distribution smoothing (alpha = 0.75) and the SVD vectors are
@@ -238,7 +237,7 @@ def ppmi_vectors(sequences: list[list[str]], *, window: int = 5, dims: int = 100
     for seq in sequences:
         for w in seq:
             counts[w] = counts.get(w, 0) + 1
-    vocab = sorted(w for w, c in counts.items() if c >= min_count)
+    vocab = sorted(w for w, c in counts.items() if c >= min_frequency)
     if len(vocab) < 3:
         raise FramingError("too few repeated words to learn from; give a larger corpus or a background corpus")
     index = {w: i for i, w in enumerate(vocab)}
@@ -288,7 +287,7 @@ def suggest_terms(
     background=None,
     window: int = 5,
     dims: int = 100,
-    min_count: int = 2,
+    min_frequency: int = 2,
     min_score: float = 0.0,
     stopwords="english",
 ) -> pd.DataFrame:
@@ -310,7 +309,7 @@ def suggest_terms(
         the statistics rest on too little text to be trusted, and why the table is empty
         when no term of the category occurs in the corpus.
     """
-    for name, value in (("n", n), ("window", window), ("dims", dims), ("min_count", min_count)):
+    for name, value in (("n", n), ("window", window), ("dims", dims), ("min_frequency", min_frequency)):
         check_int(name, value, low=1)
     check_float("min_score", min_score, low=-1, high=1)
     lex = load_lexicon(lexicon)
@@ -320,7 +319,7 @@ def suggest_terms(
         extra = background if isinstance(background, Corpus) else load_corpus(background)
         sequences = sequences + _word_sequences(extra)
     n_tokens = sum(len(s) for s in sequences)
-    vocab, _, vectors = ppmi_vectors(sequences, window=window, dims=dims, min_count=min_count)
+    vocab, _, vectors = ppmi_vectors(sequences, window=window, dims=dims, min_frequency=min_frequency)
     index = {w: i for i, w in enumerate(vocab)}
     single = Lexicon(lex.name, lex.meta, (type(cat)(cat.name, cat.description, cat.terms, cat.exclude),), lex.path)
     matcher = Matcher(single)
@@ -336,7 +335,7 @@ def suggest_terms(
         empty = pd.DataFrame(columns=columns)
         empty.attrs["note"] = (
             f"no suggestions: no single-word term of category '{category}' occurs in the corpus "
-            f"(at least {min_count} times); suggestions need seed words in the text, or a background corpus"
+            f"(at least {min_frequency} times); suggestions need seed words in the text, or a background corpus"
         )
         empty.attrs["seeds"] = []
         return empty
@@ -344,7 +343,7 @@ def suggest_terms(
     centroid = normalize(seed_vectors.mean(axis=0, keepdims=True))[0]
     scores = vectors @ centroid
     nearest = np.array(seeds)[(vectors @ seed_vectors.T).argmax(axis=1)]
-    stop = set(ENGLISH_STOP_WORDS) if stopwords == "english" else set(stopwords or [])
+    stop = load_stopwords(stopwords)
     frequency: dict[str, int] = {}
     for seq in _word_sequences(corpus):
         for w in seq:
@@ -374,9 +373,3 @@ def _first_line(corpus: Corpus, term: str) -> str:
         return ""
     row = lines.iloc[0]
     return f"{row['left']} [{row['match']}] {row['right']}".strip()
-
-
-def user_folder() -> Path:
-    """The first user-lexicon folder that exists, else ``./lexicons``."""
-    dirs = user_lexicon_dirs()
-    return dirs[0] if dirs else Path.cwd() / "lexicons"

@@ -121,6 +121,10 @@ def test_collocations_by_hand():
     import math
     assert row["pmi"] == pytest.approx(math.log2(2 * 12 / (4 * 2)))
     assert set(table.collocate) == {"sham", "y"}
+    # min_count flags, as in keyness; it drops nothing
+    flagged = collocations(corpus, "election", by="outlet", window=1, min_count=3)
+    assert set(flagged.collocate) == {"sham", "y"} and flagged["low_count"].all()
+    assert list(flagged.columns[:2]) == ["outlet", "collocate"]
     with pytest.raises(FramingError, match="unknown collocation measure"):
         collocations(corpus, "election", by="outlet", measure="magic")
 

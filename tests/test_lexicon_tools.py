@@ -144,6 +144,6 @@ def test_suggest_ranks_words_that_share_the_seeds_contexts():
 
 def test_suggest_without_seeds_in_the_text_says_why(corpus):
     lex = lexicon_from_toml('[meta]\nname = "s"\n[categories.c]\nterms = ["zebra"]\n', source="s")
-    table = suggest_terms(lex, "c", corpus, min_count=1)
+    table = suggest_terms(lex, "c", corpus, min_frequency=1)
     assert table.empty and list(table.columns) == ["rank", "term", "score", "nearest_seed", "frequency", "concordance"]
     assert table.attrs["note"].startswith("no suggestions: no single-word term of category 'c' occurs in the corpus")
