@@ -1,0 +1,88 @@
+"""The Family protocol: a new family is one class and one registry entry, and every path then serves it."""
+
+from collections import Counter
+
+import pandas as pd
+import pytest
+
+from framing.compare import compare
+from framing.corpus import load_corpus
+from framing.errors import FramingError
+from framing.features import FAMILIES, explain, family_features, family_for, lexicon_features, sentence_counts
+from framing.features.family import Family, Found
+from framing.features.lexicon import LexiconFamily
+from framing.features.stance import StanceFamily
+from framing.lexicon import lexicon_from_toml
+from framing.vectorizers import LexiconVectorizer
+
+
+class ShoutFamily(Family):
+    """A family written the way a newcomer would: lexicon matches typed in capitals only."""
+
+    name = "shouting"
+    default_lexicon = "framing"
+
+    def find(self, doc):
+        return [f for f in LexiconFamily(self.lexicon).find(doc) if doc.text[f.start : f.end].isupper()]
+
+
+SHOUT = lexicon_from_toml(
+    '[meta]\nname = "loud"\nfamily = "shouting"\n[categories.state]\nterms = ["regime*"]\n', source="loud.toml"
+)
+
+
+@pytest.fixture
+def registered(monkeypatch):
+    monkeypatch.setitem(FAMILIES, "shouting", ShoutFamily)
+
+
+def corpus():
+    return load_corpus(pd.DataFrame({
+        "doc_id": ["a", "b"], "outlet": ["A", "B"],
+        "text": ["The REGIME fell. The regime lied.", "Down with the REGIME! The REGIMES fall."],
+    }))
+
+
+def test_a_new_family_is_one_class_and_one_entry(registered):
+    docs = corpus()
+    table = lexicon_features(docs, SHOUT).set_index("doc_id")
+    assert table[["family", "category", "count", "n_tokens"]].values.tolist() == [
+        ["shouting", "state", 1, 6], ["shouting", "state", 2, 7]]
+    rows = explain(docs, SHOUT)
+    assert rows[["doc_id", "text", "start", "voice"]].values.tolist() == [
+        ["a", "REGIME", 4, "all"], ["b", "REGIME", 14, "all"], ["b", "REGIMES", 26, "all"]]
+    sentences = sentence_counts(docs, lexicon_features(docs, SHOUT), lexicons=[SHOUT])
+    assert sentences.groupby("doc_id")["count"].sum().tolist() == [1, 2]
+    rates = compare(lexicon_features(docs, SHOUT), "outlet", sentences=sentences, n_boot=20)
+    assert rates["count"].tolist() == [1, 2]
+    stacked = family_features(docs, ["shouting"])
+    assert set(stacked["lexicon"]) == {"framing"} and set(stacked["family"]) == {"shouting"}
+    assert LexiconVectorizer(lexicon=SHOUT).fit_transform(docs.documents["text"]).tolist() == [[1.0], [2.0]]
+
+
+def test_every_path_applies_a_lexicon_with_its_family_s_rules():
+    # the issue's case: "May 19" is the month, so no hedge, whichever way the stance lexicon is counted
+    docs = load_corpus(pd.DataFrame({"text": ["The vote is on May 19."]}))
+    by_lexicon = lexicon_features(docs, "stance")
+    assert set(by_lexicon["family"]) == {"stance"}
+    assert by_lexicon.query("category == 'hedge'")["count"].sum() == 0
+    assert explain(docs, "stance", category="hedge").empty
+    assert isinstance(family_for("stance"), StanceFamily)
+    assert LexiconVectorizer(lexicon="stance", categories=["hedge"]).fit_transform(["The vote is on May 19."]).tolist() == [[0.0]]
+
+
+def test_count_equals_counting_find_for_every_bundled_family(seeds):
+    for name in ("lexicon", "stance", "actors"):
+        family = FAMILIES[name]()
+        for doc in seeds.tokens.values():
+            assert family.count(doc) == Counter((f.category, f.voice) for f in family.find(doc)), name
+
+
+def test_a_lexicon_naming_an_unknown_family_is_refused():
+    odd = lexicon_from_toml('[meta]\nname = "x"\nfamily = "poetry"\n[categories.c]\nterms = ["a"]\n', source="x.toml")
+    with pytest.raises(FramingError, match="x.toml: \\[meta\\] family = 'poetry' is not a family that reads lexicons"):
+        family_for(odd)
+
+
+def test_found_records_are_the_one_match_record():
+    assert Found._fields == ("category", "pattern", "token_start", "token_end", "start", "end", "voice", "extra")
