@@ -20,7 +20,7 @@ from framing.corpus import Corpus
 from framing.errors import FramingError
 from framing.groups import each_against_rest, sides
 from framing.lexicon import Matcher, pattern_lexicon
-from framing.measures import MEASURES, benjamini_hochberg, log_odds_dirichlet, log_ratio
+from framing.measures import COLUMNS, MEASURES, benjamini_hochberg, log_odds_delta, log_odds_dirichlet, log_ratio
 from framing.params import check_choice, check_int
 from framing.tokens import TokenizedText
 
@@ -153,7 +153,8 @@ def keyness(
     pandas.DataFrame
         ``by`` (the target group, under the grouping column's name), ``reference``, ``term``, ``n`` (n-gram size), ``count_target``,
         ``count_reference``, ``n_target``, ``n_reference``, ``per_10k_target``,
-        ``per_10k_reference``, the measure's column, ``p_value`` (NaN where the measure
+        ``per_10k_reference``, the measure's column (named after it; ``log_odds_dirichlet``
+        fills ``log_odds``, the delta, and ``log_odds_z``, its z-score), ``p_value`` (NaN where the measure
         defines none), ``p_adjusted`` (Benjamini-Hochberg within the group),
         ``log_ratio`` (effect size, always), ``docs_target``/``n_docs_target`` and
         ``docs_reference``/``n_docs_reference`` (dispersion: documents containing the
@@ -240,9 +241,11 @@ def _compare(matrix, vocab, order, in_target, in_ref, name, ref_name, measure, m
     docs_t = np.asarray((matrix[in_target] > 0).sum(axis=0)).ravel()
     docs_r = np.asarray((matrix[in_ref] > 0).sum(axis=0)).ravel()
     function, p_of = MEASURES[measure]
+    column = COLUMNS.get(measure, measure)
     with np.errstate(divide="ignore", invalid="ignore"):
         if function is log_odds_dirichlet:
             statistic = function(a, b, n_t, n_r, alpha=prior, alpha0=alpha0)
+            delta = log_odds_delta(a, b, n_t, n_r, alpha=prior, alpha0=alpha0)
         else:
             statistic = function(a, b, n_t, n_r)
         per_t = np.where(n_t > 0, a / n_t * 1e4, np.nan)
@@ -255,7 +258,8 @@ def _compare(matrix, vocab, order, in_target, in_ref, name, ref_name, measure, m
             "count_target": a.astype(np.int64), "count_reference": b.astype(np.int64),
             "n_target": n_t.astype(np.int64), "n_reference": n_r.astype(np.int64),
             "per_10k_target": per_t, "per_10k_reference": per_r,
-            measure: statistic, "p_value": p_value,
+            **({"log_odds": delta} if function is log_odds_dirichlet else {}),
+            column: statistic, "p_value": p_value,
         }
     )
     if measure != "log_ratio":
@@ -267,7 +271,7 @@ def _compare(matrix, vocab, order, in_target, in_ref, name, ref_name, measure, m
     table["low_count"] = a < min_count
     table = table[present].copy()
     table.insert(table.columns.get_loc("p_value") + 1, "p_adjusted", benjamini_hochberg(table["p_value"].to_numpy()))
-    return table.sort_values([measure, "count_target", "term"], ascending=[False, False, True], kind="mergesort")
+    return table.sort_values([column, "count_target", "term"], ascending=[False, False, True], kind="mergesort")
 
 
 # --------------------------------------------------------------------------- distinctive terms

@@ -194,20 +194,42 @@ def simple_maths(a, b, c, d, *, n: float = 1.0):
     return (a / c * 1e6 + n) / (b / d * 1e6 + n)
 
 
+def log_odds_delta(a, b, c, d, *, alpha, alpha0):
+    """Log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008, eq. 16).
+
+    .. math::
+
+        \\delta_w = \\ln \\frac{a_w + \\alpha_w}{c + \\alpha_0 - a_w - \\alpha_w}
+                  - \\ln \\frac{b_w + \\alpha_w}{d + \\alpha_0 - b_w - \\alpha_w}
+
+    The effect size: how much likelier (in log-odds) a term is in the target than in
+    the reference, shrunk towards the prior. ``alpha`` holds the prior pseudo-count of
+    each term and ``alpha0`` their sum over the vocabulary. :func:`log_odds_dirichlet`
+    divides it by its standard error.
+
+    Examples
+    --------
+    >>> d = log_odds_delta([10, 0], [2, 8], 20, 20, alpha=[1.0, 1.0], alpha0=2.0)
+    >>> [round(float(v), 4) for v in d]
+    [1.8458, -2.6768]
+    """
+    a, b, c, d, alpha = _arrays(a, b, c, d, alpha)
+    return np.log((a + alpha) / (c + alpha0 - a - alpha)) - np.log((b + alpha) / (d + alpha0 - b - alpha))
+
+
 def log_odds_dirichlet(a, b, c, d, *, alpha, alpha0):
     """Log-odds ratio with an informative Dirichlet prior, as a z-score (Monroe, Colaresi & Quinn 2008).
 
     .. math::
 
-        \\delta_w = \\ln \\frac{a_w + \\alpha_w}{c + \\alpha_0 - a_w - \\alpha_w}
-                  - \\ln \\frac{b_w + \\alpha_w}{d + \\alpha_0 - b_w - \\alpha_w}, \\qquad
         \\sigma^2(\\delta_w) \\approx \\frac{1}{a_w + \\alpha_w} + \\frac{1}{b_w + \\alpha_w}, \\qquad
         z_w = \\delta_w / \\sigma(\\delta_w)
 
-    ``alpha`` holds the prior pseudo-count of each term and ``alpha0`` their sum
-    over the vocabulary. Monroe, B. L., Colaresi, M. P. & Quinn, K. M. (2008).
-    Fightin' words: lexical feature selection and evaluation for identifying the
-    content of political conflict. *Political Analysis* 16(4), 372-403 (eq. 16, 18, 22).
+    with :math:`\\delta_w` from :func:`log_odds_delta`. Monroe, B. L., Colaresi, M. P. &
+    Quinn, K. M. (2008). Fightin' words: lexical feature selection and evaluation for
+    identifying the content of political conflict. *Political Analysis* 16(4), 372-403
+    (eq. 16, 18, 22). In a keyness table this measure fills two columns: ``log_odds``
+    (the delta) and ``log_odds_z`` (this z-score).
 
     Examples
     --------
@@ -216,9 +238,8 @@ def log_odds_dirichlet(a, b, c, d, *, alpha, alpha0):
     [2.8339, -2.5394]
     """
     a, b, c, d, alpha = _arrays(a, b, c, d, alpha)
-    delta = np.log((a + alpha) / (c + alpha0 - a - alpha)) - np.log((b + alpha) / (d + alpha0 - b - alpha))
     variance = 1.0 / (a + alpha) + 1.0 / (b + alpha)
-    return delta / np.sqrt(variance)
+    return log_odds_delta(a, b, c, d, alpha=alpha, alpha0=alpha0) / np.sqrt(variance)
 
 
 def p_chi2_1df(statistic):
@@ -248,6 +269,9 @@ def benjamini_hochberg(p):
         out[ok] = false_discovery_control(p[ok], method="bh")
     return out
 
+
+COLUMNS = {"log_odds_dirichlet": "log_odds_z"}
+"""The keyness-table column of a measure whose value is not what its name says (default: the name)."""
 
 MEASURES = {
     "g2": (g2, p_chi2_1df),

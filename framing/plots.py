@@ -160,11 +160,12 @@ def keyness_figure(table: pd.DataFrame, *, measure: str | None = None, top: int 
 
 
 def _measure_of(table: pd.DataFrame) -> str:
-    from framing.measures import MEASURES
+    from framing.measures import COLUMNS, MEASURES
 
     for name in MEASURES:
-        if name in table.columns and name != "log_ratio":
-            return name
+        column = COLUMNS.get(name, name)
+        if column in table.columns and name != "log_ratio":
+            return column
     return "log_ratio"
 
 

@@ -99,14 +99,18 @@ def test_dirichlet_prior_by_hand():
     corpus = load_corpus(pd.DataFrame({"text": ["x x y", "y z"], "outlet": ["A", "B"]}))
     table = keyness(corpus, "outlet", target="A", measure="log_odds_dirichlet", min_count=1).set_index("term")
 
-    def z(a, b, n_a, n_b, alpha, alpha0=5.03):
-        delta = math.log((a + alpha) / (n_a + alpha0 - a - alpha)) - math.log((b + alpha) / (n_b + alpha0 - b - alpha))
-        return delta / math.sqrt(1 / (a + alpha) + 1 / (b + alpha))
+    def delta(a, b, n_a, n_b, alpha, alpha0=5.03):
+        return math.log((a + alpha) / (n_a + alpha0 - a - alpha)) - math.log((b + alpha) / (n_b + alpha0 - b - alpha))
 
-    assert table.loc["x", "log_odds_dirichlet"] == pytest.approx(z(2, 0, 3, 2, 2.01))
-    assert table.loc["y", "log_odds_dirichlet"] == pytest.approx(z(1, 1, 3, 2, 2.01))
-    assert table.loc["z", "log_odds_dirichlet"] == pytest.approx(z(0, 1, 3, 2, 1.01))
-    assert table.loc["x", "log_odds_dirichlet"] == pytest.approx(1.0562, abs=1e-4)  # delta 0.9128, sd 0.8642
+    def z(a, b, n_a, n_b, alpha):
+        return delta(a, b, n_a, n_b, alpha) / math.sqrt(1 / (a + alpha) + 1 / (b + alpha))
+
+    assert "log_odds_dirichlet" not in table.columns  # the columns say what they hold
+    assert table.loc["x", "log_odds_z"] == pytest.approx(z(2, 0, 3, 2, 2.01))
+    assert table.loc["y", "log_odds_z"] == pytest.approx(z(1, 1, 3, 2, 2.01))
+    assert table.loc["z", "log_odds_z"] == pytest.approx(z(0, 1, 3, 2, 1.01))
+    assert table.loc["x", "log_odds"] == pytest.approx(delta(2, 0, 3, 2, 2.01))
+    assert table.loc["x", ["log_odds", "log_odds_z"]].tolist() == pytest.approx([0.9128, 1.0562], abs=1e-4)
 
 
 def test_sentiment_thresholds_by_hand():
