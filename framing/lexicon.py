@@ -30,6 +30,9 @@ The term grammar, used everywhere a pattern is given (lexicons, KWIC, collocatio
   regime, regimes). A ``*`` anywhere else is an error. Wildcards expand against whole
   word tokens, never across word boundaries, and never to punctuation: ``#*`` finds
   hashtags (``#IranElection``), not a bare ``#``.
+* A multiword term also matches its hyphenated form, one token: ``"middle class"``
+  finds "middle-class", ``"sham election*"`` finds "sham-elections" (unless the
+  lexicon's ``[meta]`` says ``hyphenated = false``). Concordances and explain follow.
 * Matching ignores case and treats curly and straight apostrophes alike, unless the
   entry is written ``{term = "US", case_sensitive = true}``.
 * ``exclude`` lists patterns that must not count in that category: where an
@@ -131,7 +134,8 @@ class Lexicon:
             (c.name, [(t.pattern, t.case_sensitive) for t in c.terms], [(t.pattern, t.case_sensitive) for t in c.exclude])
             for c in self.categories
         ]
-        blob = json.dumps([content, self.rules, self.meta.get("family", "lexicon")], sort_keys=True, default=str)
+        decides = [self.meta.get("family", "lexicon"), self.meta.get("hyphenated", True)]
+        blob = json.dumps([content, self.rules, decides], sort_keys=True, default=str)
         digest = hashlib.sha256(blob.encode("utf-8")).hexdigest()[:10]
         return f"{self.name}@{self.meta.get('version', '') or 'unversioned'}#{digest}"
 
@@ -584,6 +588,33 @@ def list_lexicons() -> pd.DataFrame:
 # --------------------------------------------------------------------------- matching
 
 
+def hyphenated(lexicon: Lexicon) -> bool:
+    """Do the multiword terms of ``lexicon`` also match their hyphenated form? ``[meta] hyphenated``, default true."""
+    value = lexicon.meta.get("hyphenated", True)
+    if not isinstance(value, bool):
+        raise FramingError(f"{lexicon.path}: [meta] hyphenated must be true or false, got {value!r}")
+    return value
+
+
+def hyphen_variant(term: Term) -> Term | None:
+    """The one-token form of a multiword term, its words joined by hyphens: "middle class"
+    also finds "middle-class" (the tokenizer keeps a hyphenated word whole). ``None`` for
+    one-word terms and for terms with a piece that cannot be hyphenated (a clitic, a mark,
+    a ``*`` before the last word).
+
+    Examples
+    --------
+    >>> hyphen_variant(parse_term("sham election*", where="x")).tokens
+    (PatternToken(text='sham-election', prefix=True),)
+    >>> hyphen_variant(parse_term("regime's", where="x")) is None
+    True
+    """
+    words = term.tokens
+    if len(words) < 2 or any(w.prefix for w in words[:-1]) or not all(w.text[:1].isalnum() for w in words):
+        return None
+    return Term(term.pattern, (PatternToken("-".join(w.text for w in words), words[-1].prefix),), term.case_sensitive)
+
+
 class Match(NamedTuple):
     """A match of a term: category index, term index in that category, token span [start, end)."""
 
@@ -644,11 +675,16 @@ class Matcher:
         self.cache_size = cache_size
         # every (category, term, is_exclusion) in one list
         self._entries: list[tuple[int, int, Term, bool]] = []
+        hyphens = hyphenated(lexicon)
         for ci, cat in enumerate(lexicon.categories):
             for ti, term in enumerate(cat.terms):
                 self._entries.append((ci, ti, term, False))
+                if hyphens and (joined := hyphen_variant(term)) is not None:
+                    self._entries.append((ci, ti, joined, False))
             for term in cat.exclude:
                 self._entries.append((ci, -1, term, True))
+                if hyphens and (joined := hyphen_variant(term)) is not None:
+                    self._entries.append((ci, -1, joined, True))
         self._lengths = [len(term.tokens) for _, _, term, _ in self._entries]
         self._category_of = [(ci, excl) for ci, _, _, excl in self._entries]
         # the (entry, position) pairs that the words after an entry's first must fill

@@ -301,3 +301,29 @@ def test_one_matcher_shared_by_threads_gives_the_counts_of_a_fresh_one():
     with ThreadPoolExecutor(4) as pool:
         got = list(pool.map(shared.count, docs))
     assert got == [Matcher(TRAP).count(doc) for doc in docs]
+
+
+def test_multiword_terms_also_match_their_hyphenated_form():
+    import pandas as pd
+
+    from framing.corpus import load_corpus
+    from framing.features import explain
+    from framing.keyness import kwic
+
+    corpus = load_corpus(pd.DataFrame({"text": ["The middle-class voters and the middle class. Sham-elections again."]}))
+    lex = lexicon_from_mapping("t", {"class": ["middle class"], "vote": ["sham election*"]})
+    rows = explain(corpus, lex)
+    assert rows[["category", "pattern", "text", "start", "end"]].values.tolist() == [
+        ["class", "middle class", "middle-class", 4, 16], ["class", "middle class", "middle class", 32, 44],
+        ["vote", "sham election*", "Sham-elections", 46, 60]]
+    assert Matcher(lex).count(corpus.tokens["doc00001"]) == [2, 1]
+    assert kwic(corpus, "middle class", window=1)["match"].tolist() == ["middle-class", "middle class"]
+    off = lexicon_from_toml('[meta]\nname = "t"\nhyphenated = false\n[categories.c]\nterms = ["middle class"]\n')
+    assert explain(corpus, off)["text"].tolist() == ["middle class"]
+    assert off.id != lexicon_from_toml('[meta]\nname = "t"\n[categories.c]\nterms = ["middle class"]\n').id
+    # an exclusion is hyphenated too, and a clitic cannot be
+    excl = lexicon_from_toml('[meta]\nname = "t"\n[categories.c]\nterms = ["class*"]\nexclude = ["middle class*"]\n')
+    assert explain(corpus, excl).empty
+    bad = lexicon_from_toml('[meta]\nname = "t"\nhyphenated = "yes"\n[categories.c]\nterms = ["a b"]\n', source="t.toml")
+    with pytest.raises(FramingError, match="t.toml: \\[meta\\] hyphenated must be true or false, got 'yes'"):
+        Matcher(bad)
