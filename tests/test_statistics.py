@@ -145,3 +145,27 @@ def test_measures_at_their_edges_by_hand():
     assert float(pct_diff(1, 0, 10, 10)) == pytest.approx(100 * (0.1 - 1e-18) / 1e-18)
     # Simple Maths: 10 per million against none, n = 1 -> (10 + 1) / (0 + 1), exactly
     assert float(simple_maths(10, 0, 1_000_000, 1_000_000)) == 11.0
+
+
+def test_warning_boundary_and_documented_defaults():
+    import inspect
+
+    table = features().assign(count=[3, 2, 2, 2])  # A: 5 matches, B: 4
+    rates = compare(table, "outlet", n_boot=10, min_docs=2).set_index("outlet")
+    assert rates.loc["A", "warning"] == "" and rates.loc["B", "warning"] == "rests on 4 match(es)"
+    # the README's promises: 95% intervals, documents resampled from 5 per group, warnings under 5 matches
+    for function in (compare, compare_groups):
+        defaults = {k: p.default for k, p in inspect.signature(function).parameters.items()}
+        assert defaults["min_docs"] == 5 and defaults["min_matches"] == 5 and defaults["seed"] == 0
+    assert inspect.signature(compare).parameters["level"].default == 0.95
+
+
+@pytest.mark.parametrize("bad", [{"n_boot": 0}, {"level": 1.0}, {"min_docs": 0}, {"min_matches": -1}, {"seed": -1}])
+def test_every_resampling_parameter_is_checked(bad):
+    from framing.errors import FramingError
+
+    with pytest.raises(FramingError, match=f"{next(iter(bad))} must be"):
+        compare(features(), "outlet", **bad)
+    if "n_boot" not in bad and "level" not in bad:
+        with pytest.raises(FramingError, match=f"{next(iter(bad))} must be"):
+            compare_groups(features(), "outlet", "A", **bad)
