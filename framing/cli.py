@@ -126,7 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--contrast", default=None, metavar="COL",
                    help="column with few groups for two-sided contrasts (default: affiliation for the seeds, else --by)")
     p.add_argument("--target", default=None, metavar="G", help="group of --contrast set against the rest")
-    p.add_argument("--out", default="figures", metavar="DIR", help="output folder (default: figures)")
+    p.add_argument("--out", default=None, metavar="DIR",
+                   help="output folder (default: the project's figures/, which only the seeds may fill)")
+    p.add_argument("--force", action="store_true", help="replace the figures of another run in --out")
     p.add_argument("--only", action="append", default=None, metavar="NN", help="run only notebooks starting with NN")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=_run_figures)
@@ -288,23 +290,25 @@ def _run_kwic(args) -> None:
 
 
 def _run_figures(args) -> None:
-    from framing.figures import run_notebooks
+    from framing.figures import check_figures_folder, run_notebooks, write_run_record
 
     seeds = args.corpus is None
     by = args.by or "outlet"
     corpus = args.corpus
     if corpus is not None and Path(corpus).exists():
         corpus = str(Path(corpus).resolve())  # the kernel runs in the project root, not here
+    out = check_figures_folder(args.out, corpus=corpus or "seeds", force=args.force)
     parameters = {
         "CORPUS": corpus or "seeds",
         "TEXT_COL": args.text_col,
         "BY": by,
         "CONTRAST": args.contrast or ("affiliation" if seeds else by),
         "TARGET": args.target if args.target is not None else ("outside" if seeds and not args.contrast else None),
-        "OUT": str(Path(args.out).resolve()) if Path(args.out).is_absolute() or args.out != "figures" else "figures",
+        "OUT": str(out),
     }
     ran = run_notebooks(parameters, only=args.only, progress=not args.quiet)
-    print(f"framing: ran {len(ran)} notebooks; figures in {args.out}", file=sys.stderr)
+    write_run_record(out, parameters)
+    print(f"framing: ran {len(ran)} notebooks; figures in {args.out or 'figures'}", file=sys.stderr)
 
 
 def _run_lexicon_new(args) -> None:

@@ -9,6 +9,7 @@ and never writes outputs back into the notebooks.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -20,7 +21,8 @@ from framing.errors import FramingError
 from framing.output import atomic_path, write_text
 from framing.paths import project_path, project_root
 
-__all__ = ["canvas", "notebooks", "project_path", "project_root", "run_notebooks", "save", "save_html"]
+__all__ = ["canvas", "check_figures_folder", "notebooks", "project_path", "project_root", "run_notebooks", "save",
+           "save_html", "write_run_record"]
 
 NOTEBOOK_PATTERN = re.compile(r"^\d\d_.+\.ipynb$")
 
@@ -52,6 +54,49 @@ def save_html(page: str, out_dir: str | Path, name: str) -> Path:
     folder = project_path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     return write_text(folder / f"{name}.html", page)
+
+
+RUN_RECORD = ".framing-figures.json"
+"""Written beside the figures of a run on another corpus: which corpus and parameters made them."""
+
+
+def check_figures_folder(out: "str | None", *, corpus: str, force: bool = False) -> Path:
+    """The folder a ``framing figures`` run may write into, or a one-line error.
+
+    The project's ``figures/`` is the seeds' gallery: another corpus needs ``--out``.
+    A folder that holds another run's figures (another corpus in its record, or charts
+    and no record) is replaced only with ``force``.
+    """
+    root = project_root()
+    gallery = (root / "figures").resolve() if root is not None else None
+    if out is None:
+        if corpus != "seeds":
+            raise FramingError("a run on another corpus needs --out DIR: the project's figures/ holds the seeds' gallery")
+        if gallery is None:
+            raise FramingError("notebooks/ not found: run `framing figures` inside the framing project folder")
+        return gallery
+    folder = Path(out).resolve()
+    if folder == gallery:
+        if corpus != "seeds":
+            raise FramingError(f"{out}: the project's figures/ holds the seeds' gallery; write another corpus's figures elsewhere")
+        return folder
+    charts = [p for pattern in ("*.png", "*.html") for p in folder.glob(pattern)] if folder.is_dir() else []
+    if charts and not force:
+        record = folder / RUN_RECORD
+        previous = json.loads(record.read_text(encoding="utf-8")).get("CORPUS") if record.is_file() else None
+        if previous != corpus:
+            made_by = f"corpus {previous}" if previous else "an unknown run"
+            raise FramingError(f"{out} holds {len(charts)} figures of {made_by}; pass --force to replace them, or choose another --out")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def write_run_record(out: Path, parameters: dict) -> None:
+    """Record which corpus and parameters made the figures in ``out`` (not in the seeds' gallery)."""
+    root = project_root()
+    if root is not None and Path(out).resolve() == (root / "figures").resolve():
+        return
+    write_text(Path(out) / RUN_RECORD, json.dumps(parameters, indent=1, sort_keys=True) + "\n")
 
 
 def notebooks(folder: Path) -> list[Path]:

@@ -1,6 +1,7 @@
 """`framing figures` runs every notebook on the seeds and reproduces the committed figures byte for byte."""
 
 import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -79,8 +80,37 @@ def test_the_same_analysis_runs_on_another_corpus(tmp_path):
     assert main(["figures", "--corpus", str(tmp_path / "other.csv"), "--text-col", "body", "--by", "outlet",
                  "--out", str(out), "--quiet", "--only", "02", "--only", "07"]) == 0
     assert sorted(p.name for p in out.iterdir()) == [
-        "02_lexicon_by_contrast.png", "02_lexicon_by_group.png", "07_extended_lexicon_by_group.png", "07_matches.html",
+        ".framing-figures.json", "02_lexicon_by_contrast.png", "02_lexicon_by_group.png", "07_extended_lexicon_by_group.png",
+        "07_matches.html",
     ]
+    assert json.loads((out / ".framing-figures.json").read_text())["CORPUS"] == str(tmp_path / "other.csv")
+
+
+def test_the_gallery_is_written_only_for_the_seeds(tmp_path, capsys):
+    other = tmp_path / "other.csv"
+    other.write_text("text,outlet\nThe regime fell.,A\n", encoding="utf-8")
+    before = digests(ROOT / "figures")
+    assert main(["figures", "--corpus", str(other), "--quiet"]) == 2
+    assert capsys.readouterr().err == (
+        "framing: error: a run on another corpus needs --out DIR: the project's figures/ holds the seeds' gallery\n")
+    assert main(["figures", "--corpus", str(other), "--out", str(ROOT / "figures"), "--quiet"]) == 2
+    assert "the project's figures/ holds the seeds' gallery; write another corpus's figures elsewhere" in capsys.readouterr().err
+    assert digests(ROOT / "figures") == before
+
+
+def test_another_run_s_figures_are_replaced_only_with_force(tmp_path):
+    from framing.figures import check_figures_folder, write_run_record
+
+    out = tmp_path / "figs"
+    out.mkdir()
+    (out / "01_documents.png").write_bytes(b"png")
+    with pytest.raises(FramingError, match="figs holds 1 figures of an unknown run; pass --force to replace them"):
+        check_figures_folder(str(out), corpus="/data/a.csv")
+    assert check_figures_folder(str(out), corpus="/data/a.csv", force=True) == out.resolve()
+    write_run_record(out, {"CORPUS": "/data/a.csv"})
+    assert check_figures_folder(str(out), corpus="/data/a.csv") == out.resolve()  # the same corpus again
+    with pytest.raises(FramingError, match="figs holds 1 figures of corpus /data/a.csv; pass --force"):
+        check_figures_folder(str(out), corpus="/data/b.csv")
 
 
 def test_figures_outside_the_project_is_a_one_line_error(tmp_path, monkeypatch, capsys):
