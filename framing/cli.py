@@ -107,6 +107,25 @@ def build_parser() -> argparse.ArgumentParser:
     _output_option(p)
     p.set_defaults(run=_run_keyness)
 
+    p = sub.add_parser("compare", parents=[corpus], help="group rates with bootstrap intervals, or a target/reference contrast",
+                       description="Pool each group's documents: count, n_tokens, per_1k (the rate per 1,000 words), "
+                                   "ci_low/ci_high (bootstrap), n_docs, resampled, warning; one row per group, lexicon "
+                                   "and category (and voice). With --target: difference, log_ratio, p_value (permutation) "
+                                   "and p_adjusted (Benjamini-Hochberg) instead.")
+    p.add_argument("--by", required=True, metavar="COL", help="metadata column that defines the groups")
+    p.add_argument("--family", default="lexicon", choices=[*_count_families(), "all"],
+                   help="feature family (default: lexicon; all: lexicon, stance and actors)")
+    p.add_argument("--lexicon", action="append", default=None, metavar="NAME_OR_PATH",
+                   help="lexicon to count, read by its family; repeat for several (default: the family's bundled lexicon)")
+    p.add_argument("--target", action="append", default=None, metavar="G", help="target group (repeat for several)")
+    p.add_argument("--reference", action="append", default=None, metavar="G",
+                   help="reference group (repeat; default: all other groups)")
+    p.add_argument("--n-boot", type=_whole(1), default=2000, metavar="N", help="bootstrap resamples (default: 2000)")
+    p.add_argument("--n-perm", type=_whole(1), default=5000, metavar="N", help="permutations (default: 5000)")
+    p.add_argument("--seed", type=_whole(0), default=0, metavar="S", help="random seed (default: 0)")
+    _output_option(p)
+    p.set_defaults(run=_run_compare)
+
     p = sub.add_parser("kwic", parents=[corpus], help="concordance of a term or lexicon category",
                        description="Print every match of PATTERN with its context, aligned. PATTERN uses the "
                                    "lexicon term grammar ('election*', 'sham election*') or LEXICON:CATEGORY.")
@@ -189,6 +208,12 @@ def _families() -> list[str]:
     return [*FAMILIES, "all"]
 
 
+def _count_families() -> list[str]:
+    from framing.features import FAMILIES
+
+    return [name for name, family in FAMILIES.items() if family.default_lexicon is not None]
+
+
 def _measures():
     from framing.measures import MEASURES
 
@@ -242,6 +267,37 @@ def _run_features(args) -> None:
         families = []  # each --lexicon is read by its own family
     table = family_features(corpus, families, lexicons=lexicons)
     _write(table, args.output, args)
+
+
+def _run_compare(args) -> None:
+    from framing.compare import compare, compare_groups
+    from framing.features import family_jobs, sentence_counts
+
+    if args.reference and not args.target:
+        raise FramingError("--reference needs --target; give --target G, or neither for every group's rates")
+    corpus = _load(args)
+    corpus.check_column(args.by)
+    families = _count_families() if args.family == "all" else [args.family]
+    if args.lexicon and args.family == "lexicon":
+        families = []  # each --lexicon is read by its own family
+    tables = []
+    for job in family_jobs(families, args.lexicon):
+        features = job.table(corpus)
+        sentences = sentence_counts(corpus, features, lexicons=[job.lexicon])
+        if args.target:
+            table = compare_groups(features, args.by, args.target, args.reference, sentences=sentences,
+                                   n_perm=args.n_perm, seed=args.seed)
+        else:
+            table = compare(features, args.by, sentences=sentences, n_boot=args.n_boot, seed=args.seed)
+        at = 2 if args.target else 1
+        table.insert(at, "family", job.name)
+        table.insert(at + 1, "lexicon", job.lexicon.name)
+        tables.append(table)
+    table = pd.concat(tables, ignore_index=True)
+    table["voice"] = table["voice"].fillna("all") if "voice" in table.columns else "all"
+    head = ["target", "reference"] if args.target else [args.by]
+    head += ["family", "lexicon", "category", "voice"]
+    _write(table[head + [c for c in table.columns if c not in head]], args.output, args)
 
 
 def _run_explain(args) -> None:

@@ -194,3 +194,24 @@ def test_usage_errors_and_unwritable_output_are_one_line(capsys):
     assert err.startswith("framing keyness: error: argument --measure: invalid choice: 'nope'")
     code, _, err = run(capsys, "features", str(SEEDS), "-o", "/nonexistent/dir/x.csv")
     assert code == 2 and err.startswith("framing: error: /nonexistent/dir/x.csv: cannot write (") and "None" not in err
+
+
+def test_compare_command_rates_and_contrast(capsys, tmp_path):
+    out = tmp_path / "rates.csv"
+    code, _, err = run(capsys, "compare", str(SEEDS), "--by", "affiliation", "--n-boot", "200", "-o", str(out))
+    assert code == 0, err
+    rates = pd.read_csv(out, keep_default_na=False)
+    assert list(rates.columns[:9]) == ["affiliation", "family", "lexicon", "category", "voice", "count", "n_tokens",
+                                       "per_1k", "ci_low"]
+    row = rates.set_index(["affiliation", "category"]).loc[("outside", "state_delegitimizing")]
+    # the outside report: one delegitimizing state label in 373 words (the same figures as framing features)
+    assert (row["count"], row["n_tokens"], row["n_docs"]) == (1, 373, 1)
+    assert row["ci_low"] <= row["per_1k"] <= row["ci_high"]
+    code, outp, err = run(capsys, "compare", str(SEEDS), "--by", "affiliation", "--family", "all", "--target", "outside",
+                          "--n-perm", "200")
+    contrast = pd.read_csv(io.StringIO(outp), keep_default_na=False)
+    assert code == 0 and set(contrast["family"]) == {"lexicon", "stance", "actors"}
+    assert {"difference", "log_ratio", "p_value", "p_adjusted"} <= set(contrast.columns)
+    assert set(contrast["target"]) == {"outside"} and set(contrast["reference"]) == {"rest"}
+    code, _, err = run(capsys, "compare", str(SEEDS), "--by", "affiliation", "--reference", "movement")
+    assert code == 2 and err == "framing: error: --reference needs --target; give --target G, or neither for every group's rates\n"

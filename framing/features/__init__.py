@@ -94,7 +94,9 @@ def explain(corpus: Corpus, lexicon: "str | Lexicon" = "framing", *, doc_id: str
     return family_for(lexicon).matches(corpus, doc_id=doc_id, category=category)
 
 
-def _jobs(families: list[str], lexicons) -> list[Family]:
+def family_jobs(families: list[str], lexicons=None) -> list[Family]:
+    """The families to run: one per lexicon (each read by its own family), then each named
+    family not yet covered, with its bundled lexicon."""
     jobs: list[Family] = [family_for(lex) for lex in lexicons or []]
     for name in families:
         if name not in FAMILIES:
@@ -111,7 +113,7 @@ def family_features(corpus: Corpus, families: list[str], *, lexicons=None) -> pd
     in ``families`` without a lexicon use their bundled default. Families without a
     ``voice`` get ``voice = "all"`` when stacked with ones that have it.
     """
-    tables = [job.table(corpus) for job in _jobs(families, lexicons)]
+    tables = [job.table(corpus) for job in family_jobs(families, lexicons)]
     if any("voice" in t.columns for t in tables) and len(tables) > 1:
         tables = [t if "voice" in t.columns or "value" in t.columns else t.assign(voice="all") for t in tables]
     table = pd.concat(tables, ignore_index=True)
