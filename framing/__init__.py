@@ -17,6 +17,7 @@ from framing.compare import (
     profile_map,
     profiles,
     similarity,
+    strongest,
 )
 from framing.corpus import Corpus, load_corpus
 from framing.errors import FramingError
@@ -27,9 +28,9 @@ from framing.features.lexicon import to_wide
 from framing.features.sentiment import actor_sentence_scores, actor_sentiment, sentence_sentiment, sentiment
 from framing.features.stance import stance_features
 from framing.highlight import render_html
-from framing.keyness import collocations, distinctive_terms, keyness, kwic, tfidf_similarity
+from framing.keyness import collocations, distinctive_terms, keyness, kwic, tfidf_similarity, top_term
 from framing.lexicon import Lexicon, list_lexicons, load_lexicon
-from framing.lexicon_tools import check_lexicon, convert_lexicon, new_lexicon, suggest_terms
+from framing.lexicon_tools import check_lexicon, convert_lexicon, new_categories, new_lexicon, suggest_terms
 from framing.tokens import tokenize
 from framing.vectorizers import LexiconVectorizer, StanceVectorizer
 
@@ -51,6 +52,9 @@ __all__ = [
     "profile_map",
     "profiles",
     "similarity",
+    "strongest",
+    "top_term",
+    "new_categories",
     "tfidf_similarity",
     "actor_labels",
     "actor_sentiment",

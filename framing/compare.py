@@ -262,6 +262,25 @@ def compare_groups(
     return out[columns].sort_values("p_value", kind="mergesort").reset_index(drop=True)
 
 
+def strongest(contrast: pd.DataFrame) -> str:
+    """The category whose difference in a :func:`compare_groups` table is the most certain:
+    lowest ``p_adjusted``, then lowest ``p_value``, then largest absolute ``log_ratio``.
+    Notebooks use it to choose which matches to read, instead of naming a category.
+
+    Examples
+    --------
+    >>> strongest(pd.DataFrame({"category": ["a", "b"], "p_adjusted": [0.5, 0.04], "p_value": [0.4, 0.02],
+    ...                         "log_ratio": [3.0, 1.0]}))
+    'b'
+    """
+    missing = [c for c in ("category", "p_adjusted", "p_value", "log_ratio") if c not in contrast.columns]
+    if missing or contrast.empty:
+        raise FramingError("strongest needs a compare_groups table with rows" + (f"; missing {', '.join(missing)}" if missing else ""))
+    order = contrast.assign(_size=-contrast["log_ratio"].abs()).sort_values(
+        ["p_adjusted", "p_value", "_size", "category"], kind="mergesort", na_position="last")
+    return str(order["category"].iloc[0])
+
+
 # --------------------------------------------------------------------------- sentences: sentiment
 
 

@@ -186,6 +186,30 @@ def keyness(
     return pd.concat(tables, ignore_index=True).rename(columns={"group": by})
 
 
+def top_term(table: pd.DataFrame, group: str | None = None, *, stopwords="english") -> str:
+    """The most over-used term of ``group`` (default: the table's first) in a :func:`keyness`
+    table, among terms not flagged ``low_count`` and not stopwords: a data-derived term for
+    a concordance, instead of a term named in a notebook.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"outlet": ["A", "A", "A"], "term": ["the", "regime", "vote"], "g2": [9.0, 5.0, 2.0],
+    ...                   "low_count": [False, False, False]})
+    >>> top_term(t)
+    'regime'
+    """
+    by = table.columns[0]
+    group = table[by].iloc[0] if group is None else group
+    measure = next((c for c in (COLUMNS.get(m, m) for m in MEASURES) if c in table.columns and c != "log_ratio"), "log_ratio")
+    stop = load_stopwords(stopwords)
+    part = table[(table[by] == group) & ~table["low_count"] & ~table["term"].isin(stop)]
+    part = part[part["term"].str.contains(r"[^\W\d_]", regex=True)]
+    if part.empty:
+        raise FramingError(f"group '{group}' has no term above min_count that is not a stopword")
+    return str(part.sort_values([measure, "term"], ascending=[False, True], kind="mergesort")["term"].iloc[0])
+
+
 def _sizes_without_tokens(name: str, side: str, sizes, n_tokens, order) -> list[int]:
     """The n-gram sizes of which one side has no tokens at all: no rate, so no row (with a warning)."""
     empty = [int(n) for n in sizes if n_tokens[order == n].sum() == 0]

@@ -25,7 +25,7 @@ from sklearn.preprocessing import normalize
 from framing.corpus import Corpus, load_corpus
 from framing.errors import FramingError
 from framing.keyness import kwic, load_stopwords
-from framing.lexicon import META_FIELDS, Lexicon, Matcher, load_lexicon
+from framing.lexicon import META_FIELDS, Lexicon, Matcher, load_lexicon, read_lexicon_file
 from framing.output import refuse_inputs, write_text
 from framing.params import check_float, check_int
 from framing.tokens import normalize_token
@@ -62,6 +62,24 @@ def new_lexicon(name: str, *, base: str | None = None, folder: str | Path | None
         raise FramingError(f"{path} exists already; choose another name or edit that file")
     text = starter_lexicon(name, base)
     return write_text(path, text)
+
+
+def new_categories(lexicon) -> list[str]:
+    """The categories a lexicon adds to the one it ``extends`` (or replaces there); all of
+    its categories when it extends none. Notebook 07 opens the first of them.
+
+    Examples
+    --------
+    >>> new_categories("framing")[:2]
+    ['state_delegitimizing', 'state_neutral']
+    """
+    lex = load_lexicon(lexicon)
+    base = lex.meta.get("extends")
+    if not base:
+        return lex.category_names
+    source = Path(str(lex.path).split(" + ")[-1])
+    own = read_lexicon_file(source) if source.is_file() else lex  # the file alone, before extending
+    return [c for c in lex.category_names if c in own.category_names]
 
 
 # --------------------------------------------------------------------------- convert

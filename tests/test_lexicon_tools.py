@@ -147,3 +147,10 @@ def test_suggest_without_seeds_in_the_text_says_why(corpus):
     table = suggest_terms(lex, "c", corpus, min_frequency=1)
     assert table.empty and list(table.columns) == ["rank", "term", "score", "nearest_seed", "frequency", "concordance"]
     assert table.attrs["note"].startswith("no suggestions: no single-word term of category 'c' occurs in the corpus")
+
+
+def test_new_categories_of_an_extension():
+    from framing.lexicon_tools import new_categories
+
+    assert new_categories("framing_plus") == ["international_voices"]  # lexicons/framing_plus.toml extends framing
+    assert new_categories("stance")[:2] == ["hedge", "booster"]
