@@ -141,6 +141,11 @@ def build_parser() -> argparse.ArgumentParser:
                                    "charts into figures/ (or --out). Output is deterministic. Run it in the project folder.")
     p.add_argument("--corpus", default=None, metavar="PATH", help="corpus to analyse (default: seeds)")
     p.add_argument("--text-col", default=None, help="text column of a table corpus (default: text)")
+    p.add_argument("--id-col", default=None, help="id column of a table corpus (default: doc_id if present)")
+    p.add_argument("--lexicon", default=None, metavar="NAME_OR_PATH",
+                   help="lexicon used wherever the bundled framing lexicon is (default: framing)")
+    p.add_argument("--extension", default=None, metavar="NAME_OR_PATH",
+                   help="user lexicon for notebook 07 (default inside the project: framing_plus; elsewhere 07 is skipped)")
     p.add_argument("--by", default=None, metavar="COL", help="grouping column (default: outlet)")
     p.add_argument("--contrast", default=None, metavar="COL",
                    help="column with few groups for two-sided contrasts (default: affiliation for the seeds, else --by)")
@@ -347,6 +352,7 @@ def _run_kwic(args) -> None:
 
 def _run_figures(args) -> None:
     from framing.figures import check_figures_folder, run_notebooks, write_run_record
+    from framing.paths import project_root
 
     seeds = args.corpus is None
     by = args.by or "outlet"
@@ -354,17 +360,33 @@ def _run_figures(args) -> None:
     if corpus is not None and Path(corpus).exists():
         corpus = str(Path(corpus).resolve())  # the kernel runs in the project root, not here
     out = check_figures_folder(args.out, corpus=corpus or "seeds", force=args.force)
+    here = project_root() is not None
+    lexicon, extension = (_resolved(x) for x in (args.lexicon, args.extension))
+    extension = extension or ("framing_plus" if here else None)
     parameters = {
         "CORPUS": corpus or "seeds",
         "TEXT_COL": args.text_col,
+        "ID_COL": args.id_col,
+        "LEXICON": lexicon or "framing",
+        "EXTENSION": extension,
         "BY": by,
         "CONTRAST": args.contrast or ("affiliation" if seeds else by),
         "TARGET": args.target if args.target is not None else ("outside" if seeds and not args.contrast else None),
         "OUT": str(out),
     }
-    ran = run_notebooks(parameters, only=args.only, progress=not args.quiet)
+    skip = [] if extension else ["07"]
+    if skip:
+        print("framing: no --extension lexicon outside the project folder, so notebook 07 is skipped", file=sys.stderr)
+    ran = run_notebooks(parameters, only=args.only, skip=skip, progress=not args.quiet)
     write_run_record(out, parameters)
     print(f"framing: ran {len(ran)} notebooks; figures in {args.out or 'figures'}", file=sys.stderr)
+
+
+def _resolved(path_or_name: str | None) -> str | None:
+    """A path the kernel can read from anywhere (a lexicon name is left as it is)."""
+    if path_or_name is None or not Path(path_or_name).exists():
+        return path_or_name
+    return str(Path(path_or_name).resolve())
 
 
 def _run_lexicon_new(args) -> None:

@@ -13,6 +13,7 @@ import json
 import re
 import subprocess
 import sys
+from importlib.resources import files
 from pathlib import Path
 
 from matplotlib.figure import Figure
@@ -21,7 +22,7 @@ from framing.errors import FramingError
 from framing.output import atomic_path, write_text
 from framing.paths import project_path, project_root
 
-__all__ = ["canvas", "check_figures_folder", "notebooks", "project_path", "project_root", "run_notebooks", "save",
+__all__ = ["canvas", "check_figures_folder", "notebooks", "shipped_notebooks", "project_path", "project_root", "run_notebooks", "save",
            "save_html", "write_run_record"]
 
 NOTEBOOK_PATTERN = re.compile(r"^\d\d_.+\.ipynb$")
@@ -73,7 +74,7 @@ def check_figures_folder(out: "str | None", *, corpus: str, force: bool = False)
         if corpus != "seeds":
             raise FramingError("a run on another corpus needs --out DIR: the project's figures/ holds the seeds' gallery")
         if gallery is None:
-            raise FramingError("notebooks/ not found: run `framing figures` inside the framing project folder")
+            raise FramingError("no project folder here, so no seeds' gallery: give --corpus and --out")
         return gallery
     folder = Path(out).resolve()
     if folder == gallery:
@@ -116,15 +117,25 @@ def _inject(nb, parameters: dict):
     raise FramingError("notebook has no cell tagged 'parameters'; tag the cell that sets CORPUS, BY, ... ")
 
 
+def shipped_notebooks() -> Path:
+    """The folder of the analysis notebooks that ship with the package (``./notebooks`` in a
+    checkout links to it), so ``framing figures`` runs from any folder."""
+    return Path(str(files("framing").joinpath("notebooks")))
+
+
 def run_notebooks(
     parameters: dict | None = None,
     *,
-    root: Path | None = None,
+    folder: Path | None = None,
+    workdir: Path | None = None,
     only: list[str] | None = None,
+    skip: list[str] | None = None,
     progress: bool = True,
     timeout: int = 900,
 ) -> list[Path]:
-    """Execute the notebooks of ``root/notebooks`` in order, with ``parameters`` injected.
+    """Execute the notebooks of ``folder`` (default: :func:`shipped_notebooks`) in order,
+    with ``parameters`` injected, the kernel working in ``workdir`` (default: the project
+    folder inside a checkout, else the current folder).
 
     Returns the notebooks run. A failing cell raises a one-line :class:`FramingError`
     naming the notebook, the cell and the error.
@@ -136,16 +147,17 @@ def run_notebooks(
         from tqdm import tqdm
     except ImportError as exc:
         raise FramingError(f"running notebooks needs the notebooks extra ({exc.name} is missing): "
-                           "python -m pip install -e \".[notebooks]\" -c constraints.txt") from None
+                           "python -m pip install \"framing[notebooks]\"") from None
 
-    root = root or project_root()
-    if root is None:
-        raise FramingError("notebooks/ not found: run `framing figures` inside the framing project folder")
-    paths = notebooks(root / "notebooks")
+    folder = folder or shipped_notebooks()
+    root = workdir or project_root() or Path.cwd()
+    paths = notebooks(folder) if folder.is_dir() else []
     if only:
         paths = [p for p in paths if any(p.name.startswith(o) for o in only)]
+    if skip:
+        paths = [p for p in paths if not any(p.name.startswith(o) for o in skip)]
     if not paths:
-        raise FramingError(f"{root / 'notebooks'}: no notebooks named NN_*.ipynb")
+        raise FramingError(f"{folder}: no notebooks named NN_*.ipynb to run")
     bar = tqdm(total=len(paths), unit="notebook", disable=not progress, file=sys.stderr, position=0)
     for path in paths:
         nb = _inject(nbformat.read(path, as_version=4), parameters or {})

@@ -116,4 +116,29 @@ def test_another_run_s_figures_are_replaced_only_with_force(tmp_path):
 def test_figures_outside_the_project_is_a_one_line_error(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert main(["figures", "--quiet"]) == 2
-    assert capsys.readouterr().err == "framing: error: notebooks/ not found: run `framing figures` inside the framing project folder\n"
+    assert capsys.readouterr().err == "framing: error: no project folder here, so no seeds' gallery: give --corpus and --out\n"
+
+
+def test_figures_run_from_any_folder_on_a_user_corpus_and_lexicon(tmp_path, monkeypatch, capsys):
+    import pandas as pd
+
+    work = tmp_path / "study"  # a researcher's own folder, outside the checkout
+    work.mkdir()
+    rows = [{"story": f"s{i}", "desk": desk, "body": text}
+            for i, (desk, text) in enumerate([("home", "Taxes rose and the tax office closed."),
+                                              ("home", "The budget cut taxes again."),
+                                              ("world", "The summit ended; the budget talks failed."),
+                                              ("world", "Leaders met at the summit.")])]
+    pd.DataFrame(rows).to_csv(work / "news.csv", index=False)
+    (work / "econ.toml").write_text(
+        '[meta]\nname = "econ"\nversion = "0.1"\n[categories.fiscal]\nterms = ["tax*", "budget*"]\n'
+        '[categories.diplomacy]\nterms = ["summit*", "talks"]\n', encoding="utf-8")
+    monkeypatch.chdir(work)
+    before = digests(ROOT / "figures")
+    code = main(["figures", "--corpus", "news.csv", "--text-col", "body", "--id-col", "story", "--by", "desk",
+                 "--lexicon", "econ.toml", "--out", "figs", "--quiet", "--only", "02", "--only", "07"])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert "notebook 07 is skipped" in err
+    assert sorted(p.name for p in (work / "figs").glob("*.png")) == ["02_lexicon_by_contrast.png", "02_lexicon_by_group.png"]
+    assert digests(ROOT / "figures") == before  # the gallery is untouched
