@@ -362,7 +362,10 @@ def similarity(matrix: pd.DataFrame, *, standardize: bool = False) -> pd.DataFra
         if values.shape[1] == 0:
             raise FramingError("no feature varies across the rows, so there is nothing to standardize")
         values = StandardScaler().fit_transform(values)
-    return pd.DataFrame(cosine_similarity(np.asarray(values, float)), index=matrix.index, columns=matrix.index)
+    out = pd.DataFrame(cosine_similarity(np.asarray(values, float)), index=matrix.index, columns=matrix.index)
+    if standardize and len(matrix) == 2:
+        out.attrs["note"] = "with two rows every z-score is +1 or -1, so their standardized cosine is -1 by construction"
+    return out
 
 
 def cluster(similarity_matrix: pd.DataFrame, method: str = "average") -> np.ndarray:

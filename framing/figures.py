@@ -38,9 +38,16 @@ def canvas(width: float = 7.0, height: float = 4.0) -> tuple[Figure, object]:
     return fig, ax
 
 
-def save(fig: Figure, out_dir: str | Path, name: str) -> Path:
-    """Write ``fig`` to ``out_dir/name.png`` reproducibly (no date, no software tag) and return the path."""
-    from framing.plots import style
+def save(fig: "Figure | object", out_dir: str | Path, name: str) -> Path | None:
+    """Write ``fig`` to ``out_dir/name.png`` reproducibly (no date, no software tag) and return the path.
+
+    A :class:`framing.plots.Skipped` chart writes nothing: its reason is printed in one line.
+    """
+    from framing.plots import Skipped, style
+
+    if isinstance(fig, Skipped):
+        print(f"{name} not drawn: {fig.reason}")
+        return None
 
     folder = project_path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)

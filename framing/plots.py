@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from functools import wraps
+from typing import NamedTuple
 
 import matplotlib as mpl
 import numpy as np
@@ -37,6 +38,14 @@ STYLE = {
     "svg.fonttype": "path",
     "path.simplify": True,
 }
+
+
+class Skipped(NamedTuple):
+    """What a figure function returns instead of a chart that would mean nothing (two groups
+    in a similarity heatmap, a contrast that repeats the grouping). :func:`framing.figures.save`
+    writes no file for it and says why in one line."""
+
+    reason: str
 
 
 @contextmanager
@@ -95,6 +104,18 @@ def grouping(table: pd.DataFrame) -> str:
 # --------------------------------------------------------------------------- heatmap
 
 
+def contrast_heatmap_figure(rates: pd.DataFrame, grouped_by: pd.DataFrame) -> "Figure | Skipped":
+    """:func:`rate_heatmap` of a contrast table, unless it groups by the same column as
+    ``grouped_by`` (the heatmap already drawn), which it would only repeat."""
+    if grouping(rates) == grouping(grouped_by):
+        return Skipped(f"the contrast column is the grouping column ({grouping(rates)}): its heatmap would repeat the first")
+    from framing.figures import canvas  # the house canvas; figures imports plots only inside functions
+
+    fig, ax = canvas(9, 1.6 + 0.4 * rates[grouping(rates)].nunique())
+    rate_heatmap(rates, ax)
+    return fig
+
+
 @_styled
 def rate_heatmap(rates: pd.DataFrame, ax: Axes, *, value: str = "per_1k", voice: str | None = None, fmt: str = "{:.1f}") -> Axes:
     """Groups x categories heatmap of a :func:`framing.compare.compare` table, each cell annotated.
@@ -146,8 +167,15 @@ def keyness_bars(table: pd.DataFrame, ax: Axes, *, group: str | None = None, mea
 
 @_styled
 def keyness_figure(table: pd.DataFrame, *, measure: str | None = None, top: int = 8, ncols: int = 3) -> Figure:
-    """One :func:`keyness_bars` panel per group."""
+    """One :func:`keyness_bars` panel per group; with two groups one diverging panel, since
+    the second would be its mirror image."""
     groups = list(dict.fromkeys(table[grouping(table)]))
+    if len(groups) == 2:
+        groups = groups[:1]
+        fig = Figure(figsize=(5, 3.6), layout="constrained")
+        keyness_bars(table, fig.subplots(), group=groups[0], measure=measure, top=top)
+        fig.suptitle("Keywords: over-used (blue) and under-used (orange); with two groups one side's gain is the other's loss")
+        return fig
     nrows = int(np.ceil(len(groups) / ncols))
     fig = Figure(figsize=(4 * min(ncols, len(groups)), 3.4 * nrows), layout="constrained")
     axes = fig.subplots(nrows, min(ncols, len(groups)), squeeze=False).ravel()
@@ -297,8 +325,16 @@ def actor_sentiment_plot(table: pd.DataFrame, ax: Axes, *, group_column: str | N
 
 
 @_styled
-def similarity_figure(sim: pd.DataFrame, linkage_matrix: np.ndarray, *, title: str = "Cosine similarity") -> Figure:
-    """A dendrogram above a similarity heatmap whose rows and columns follow the clustering."""
+def similarity_figure(sim: pd.DataFrame, linkage_matrix: np.ndarray | None, *, title: str = "Cosine similarity") -> "Figure | Skipped":
+    """A dendrogram above a similarity heatmap whose rows and columns follow the clustering.
+
+    Under three groups there is nothing to cluster and at most one value to show, so the
+    chart is :class:`Skipped`, with that value (and, for standardized profiles, why it is -1).
+    """
+    if len(sim) < 3:
+        value = f"; the one similarity is {float(sim.iat[0, 1]):.2f}" if len(sim) == 2 else ""
+        note = f" ({sim.attrs['note']})" if sim.attrs.get("note") else ""
+        return Skipped(f"{title}: {len(sim)} group(s), and a similarity heatmap with a dendrogram needs three{value}{note}")
     fig = Figure(figsize=(6.2, 6.4), layout="constrained")
     fig.get_layout_engine().set(w_pad=0.08, h_pad=0.08)  # keep long tick labels inside the canvas
     top, bottom = fig.subplots(2, 1, height_ratios=[1, 4])

@@ -57,8 +57,8 @@ def test_keyness_bars_and_figure(tiny):
     values = [p.get_width() for p in ax.patches]
     assert len(values) == 6 and sum(v > 0 for v in values) == 3
     assert ax.get_title() == "A vs rest"
-    fig = plots.keyness_figure(table, top=3)
-    assert [a.get_title() for a in fig.axes if a.get_visible()] == ["A vs rest", "B vs rest"]
+    fig = plots.keyness_figure(keyness(tiny, "doc_id", min_count=1), top=3)  # three groups: a panel each
+    assert [a.get_title() for a in fig.axes if a.get_visible()] == ["a1 vs rest", "a2 vs rest", "b1 vs rest"]
 
 
 def test_term_scatter_labels_top_terms(tiny):
@@ -115,3 +115,24 @@ def test_plots_do_not_change_global_style(tiny):
     plots.document_sizes(tiny.overview(), axes())
     after = {k: v for k, v in matplotlib.rcParams.items() if not k.startswith("backend")}
     assert {k for k in before if str(before[k]) != str(after[k])} == set()  # ... and nothing leaks out
+
+
+def test_degenerate_charts_are_not_drawn(tiny, tmp_path, capsys):
+    from framing import figures
+
+    two = similarity(profiles(lexicon_features(tiny), "outlet"))
+    skipped = plots.similarity_figure(two, cluster(two), title="Profiles")
+    assert isinstance(skipped, plots.Skipped)
+    assert skipped.reason.startswith("Profiles: 2 group(s), and a similarity heatmap with a dendrogram needs three; the one")
+    standardized = similarity(profiles(lexicon_features(tiny), "outlet"), standardize=True)
+    assert "standardized cosine is -1 by construction" in plots.similarity_figure(standardized, None).reason
+    assert figures.save(skipped, tmp_path, "06_x") is None and list(tmp_path.iterdir()) == []
+    assert capsys.readouterr().out.startswith("06_x not drawn: Profiles: 2 group(s)")
+    rates = compare(lexicon_features(tiny), "outlet", n_boot=10, min_docs=1)
+    assert isinstance(plots.contrast_heatmap_figure(rates, rates), plots.Skipped)
+
+
+def test_two_groups_give_one_keyness_panel(tiny):
+    fig = plots.keyness_figure(keyness(tiny, "outlet", min_count=1), top=3)
+    assert len([ax for ax in fig.axes if ax.get_visible()]) == 1
+    assert fig.axes[0].get_title() == "A vs rest"
