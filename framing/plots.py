@@ -66,8 +66,30 @@ def _styled(function):
     return wrapper
 
 
+MAX_PIXELS = 4000
+"""No chart is larger than this on a side (at the saving resolution, 150 dpi)."""
+MAX_ROWS = 40
+"""Groups shown one per row at most; beyond, the largest are shown and the chart says how many were left out."""
+MANY_POINTS = 30
+"""Beyond this many documents, charts show distributions and group centroids, not one label per document."""
+
+
 def _colours(labels) -> dict:
-    return {label: OKABE_ITO[i % len(OKABE_ITO)] for i, label in enumerate(labels)}
+    """A colour per label, never shared: Okabe-Ito for up to eight, then evenly spaced hues
+    (such charts label groups directly instead of relying on a legend)."""
+    labels = list(labels)
+    if len(labels) <= len(OKABE_ITO):
+        return {label: OKABE_ITO[i] for i, label in enumerate(labels)}
+    cmap = mpl.colormaps["turbo"]
+    return {label: mpl.colors.to_hex(cmap(0.05 + 0.9 * i / (len(labels) - 1))) for i, label in enumerate(labels)}
+
+
+def _largest(groups: pd.Series, limit: int = MAX_ROWS) -> tuple[list, str]:
+    """The ``limit`` groups with most rows (ties by name), and a note of how many are left out."""
+    sizes = groups.value_counts()
+    order = sorted(sizes.index, key=lambda g: (-sizes[g], str(g)))
+    note = f"; the {len(order) - limit} smallest of {len(order)} groups are left out" if len(order) > limit else ""
+    return order[:limit], note
 
 
 def _pretty(name: str) -> str:
@@ -79,9 +101,20 @@ def _pretty(name: str) -> str:
 
 @_styled
 def document_sizes(overview: pd.DataFrame, ax: Axes, *, by: str | None = None) -> Axes:
-    """Horizontal bars of word tokens per document (input: :meth:`framing.Corpus.overview`),
-    coloured by group, with the number of lines cleaning removed."""
-    groups = overview[by].astype(str) if by else pd.Series([""] * len(overview))
+    """Word tokens per document (input: :meth:`framing.Corpus.overview`): one bar per document,
+    coloured by group, with the lines cleaning removed; beyond :data:`MANY_POINTS` documents, the
+    distribution of each group's document sizes instead (one row per group, largest groups first)."""
+    groups = overview[by].astype(str) if by else pd.Series([""] * len(overview), index=overview.index)
+    if len(overview) > MANY_POINTS:
+        kept, note = _largest(groups)
+        data = [overview.loc[groups == g, "n_tokens"].to_numpy() for g in kept]
+        ax.boxplot(data, orientation="horizontal", widths=0.6, flierprops={"markersize": 2})
+        ax.set_yticks(range(1, len(kept) + 1), [f"{g or 'all'} (n={len(d)})" for g, d in zip(kept, data)])
+        ax.invert_yaxis()
+        ax.set_xlabel("word tokens per document, after cleaning")
+        ax.set_title(f"{len(overview):,} documents" + (f" by {by}" if by else "") + note
+                     + f"; cleaning removed {int(overview['lines_removed'].sum()):,} lines")
+        return ax
     colours = _colours(list(dict.fromkeys(groups)))
     labels = [f"{d[:12]} ({g})" if g else d for d, g in zip(overview["doc_id"], groups)]
     ax.barh(range(len(overview)), overview["n_tokens"], color=[colours[g] for g in groups])
@@ -95,6 +128,17 @@ def document_sizes(overview: pd.DataFrame, ax: Axes, *, by: str | None = None) -
     return ax
 
 
+def documents_figure(overview: pd.DataFrame, *, by: str | None = None) -> Figure:
+    """:func:`document_sizes` on a canvas sized to its rows (documents, or groups beyond
+    :data:`MANY_POINTS` documents), never taller than :data:`MAX_PIXELS`."""
+    from framing.figures import canvas  # the house canvas; figures imports plots only inside functions
+
+    rows = len(overview) if len(overview) <= MANY_POINTS else min(overview[by].nunique() if by else 1, MAX_ROWS)
+    fig, ax = canvas(7, min(max(3.0, 1.2 + 0.35 * rows), MAX_PIXELS / 150))
+    document_sizes(overview, ax, by=by)
+    return fig
+
+
 def grouping(table: pd.DataFrame) -> str:
     """The grouping column of a comparison table: its first column, named after the
     metadata column the groups come from (``outlet``, ``affiliation``...)."""
@@ -104,41 +148,76 @@ def grouping(table: pd.DataFrame) -> str:
 # --------------------------------------------------------------------------- heatmap
 
 
-def contrast_heatmap_figure(rates: pd.DataFrame, grouped_by: pd.DataFrame) -> "Figure | Skipped":
-    """:func:`rate_heatmap` of a contrast table, unless it groups by the same column as
-    ``grouped_by`` (the heatmap already drawn), which it would only repeat."""
-    if grouping(rates) == grouping(grouped_by):
-        return Skipped(f"the contrast column is the grouping column ({grouping(rates)}): its heatmap would repeat the first")
+def rate_figure(rates: pd.DataFrame, *, lexicon: str | None = None, voice: str | None = None) -> Figure:
+    """A :func:`rate_heatmap` on a canvas sized to its groups (at most :data:`MAX_ROWS` rows,
+    and :data:`MAX_PIXELS` high), titled with the lexicon, the grouping and the unit."""
     from framing.figures import canvas  # the house canvas; figures imports plots only inside functions
 
-    fig, ax = canvas(9, 1.6 + 0.4 * rates[grouping(rates)].nunique())
-    rate_heatmap(rates, ax)
+    rows = min(rates[grouping(rates)].nunique(), MAX_ROWS)
+    per_row = 0.55 if rows <= INTERVAL_ROWS else 0.3
+    fig, ax = canvas(9, min(1.9 + per_row * rows, MAX_PIXELS / 150))
+    rate_heatmap(rates, ax, voice=voice, lexicon=lexicon)
     return fig
 
 
-@_styled
-def rate_heatmap(rates: pd.DataFrame, ax: Axes, *, value: str = "per_1k", voice: str | None = None, fmt: str = "{:.1f}") -> Axes:
-    """Groups x categories heatmap of a :func:`framing.compare.compare` table, each cell annotated.
+def contrast_heatmap_figure(rates: pd.DataFrame, grouped_by: pd.DataFrame, *, lexicon: str | None = None) -> "Figure | Skipped":
+    """:func:`rate_figure` of a contrast table, unless it groups by the same column as
+    ``grouped_by`` (the heatmap already drawn), which it would only repeat."""
+    if grouping(rates) == grouping(grouped_by):
+        return Skipped(f"the contrast column is the grouping column ({grouping(rates)}): its heatmap would repeat the first")
+    return rate_figure(rates, lexicon=lexicon)
 
-    Cells whose figure rests on few matches (non-empty ``warning``) are annotated in italics.
+
+INTERVAL_ROWS = 12
+"""Up to this many groups, each heatmap cell shows its bootstrap interval under the rate."""
+
+
+@_styled
+def rate_heatmap(rates: pd.DataFrame, ax: Axes, *, value: str = "per_1k", voice: str | None = None, fmt: str = "{:.1f}",
+                 lexicon: str | None = None) -> Axes:
+    """Groups x categories heatmap of a :func:`framing.compare.compare` table.
+
+    Each row is labelled with its number of documents; each cell with its rate and, up
+    to :data:`INTERVAL_ROWS` groups, its bootstrap interval (beyond 25 rows: no cell text).
+    Cells whose figure rests on few matches (non-empty ``warning``) are in italics. Beyond
+    :data:`MAX_ROWS` groups, the groups with most documents are shown and the title says
+    how many were left out.
     """
     table = rates if voice is None or "voice" not in rates else rates[rates["voice"] == voice]
     by = grouping(rates)
+    n_docs = table.groupby(by, sort=False)["n_docs"].max() if "n_docs" in table else None
+    note = ""
+    if table[by].nunique() > MAX_ROWS and n_docs is not None:
+        keep = sorted(n_docs.index, key=lambda g: (-n_docs[g], str(g)))[:MAX_ROWS]
+        note = f"; the {table[by].nunique() - MAX_ROWS} groups with fewest documents are left out"
+        table = table[table[by].isin(keep)]
     grid = table.pivot_table(index=by, columns="category", values=value, sort=False)
     warn = table.assign(w=table["warning"].astype(bool)).pivot_table(index=by, columns="category", values="w", sort=False, aggfunc="max")
+    intervals = "ci_low" in table and len(grid) <= INTERVAL_ROWS
+    if intervals:
+        low = table.pivot_table(index=by, columns="category", values="ci_low", sort=False).reindex_like(grid)
+        high = table.pivot_table(index=by, columns="category", values="ci_high", sort=False).reindex_like(grid)
     image = ax.imshow(grid.to_numpy(float), cmap="cividis", aspect="auto")
     ax.set_xticks(range(grid.shape[1]), [_pretty(c) for c in grid.columns], rotation=40, ha="right")
-    ax.set_yticks(range(grid.shape[0]), grid.index)
+    ax.set_yticks(range(grid.shape[0]), [f"{g} (n={n_docs[g]})" if n_docs is not None else str(g) for g in grid.index])
     finite = grid.to_numpy(float)[np.isfinite(grid.to_numpy(float))]
     middle = (finite.min() + finite.max()) / 2 if finite.size else 0
-    for i in range(grid.shape[0]):
-        for j in range(grid.shape[1]):
-            v = grid.iat[i, j]
-            if np.isfinite(v):
-                ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=7,
+    if len(grid) <= 25:
+        for i in range(grid.shape[0]):
+            for j in range(grid.shape[1]):
+                v = grid.iat[i, j]
+                if not np.isfinite(v):
+                    continue
+                text = fmt.format(v)
+                if intervals and np.isfinite(low.iat[i, j]):
+                    text += "\n" + fmt.format(low.iat[i, j]) + "–" + fmt.format(high.iat[i, j])
+                ax.text(j, i, text, ha="center", va="center", fontsize=6.5 if intervals else 7, linespacing=1.1,
                         color="black" if v > middle else "white", style="italic" if warn.iat[i, j] else "normal")
-    ax.set_title(f"Rate per 1,000 tokens{'' if voice is None else f' ({voice} voice)'}; italics: fewer than 5 matches")
-    ax.figure.colorbar(image, ax=ax, shrink=0.8, label="per 1,000 tokens")
+    what = f"{lexicon} categories" if lexicon else "Categories"
+    unit = f"per 1,000 {'words' if voice is None else f'{voice}-voice words'}"
+    spread = "under each rate its 95% bootstrap interval; " if intervals else ""
+    ax.set_title(f"{what} by {by}, {unit}{note}\n{spread}italics: fewer than 5 matches", fontsize=9)
+    ax.figure.colorbar(image, ax=ax, shrink=0.8, label=unit)
     return ax
 
 
@@ -168,14 +247,22 @@ def keyness_bars(table: pd.DataFrame, ax: Axes, *, group: str | None = None, mea
 @_styled
 def keyness_figure(table: pd.DataFrame, *, measure: str | None = None, top: int = 8, ncols: int = 3) -> Figure:
     """One :func:`keyness_bars` panel per group; with two groups one diverging panel, since
-    the second would be its mirror image."""
-    groups = list(dict.fromkeys(table[grouping(table)]))
+    the second would be its mirror image. The figure stays within :data:`MAX_PIXELS`: beyond
+    that many panels, the groups with most documents are shown and the title says how many
+    were left out."""
+    by = grouping(table)
+    groups = list(dict.fromkeys(table[by]))
     if len(groups) == 2:
-        groups = groups[:1]
         fig = Figure(figsize=(5, 3.6), layout="constrained")
         keyness_bars(table, fig.subplots(), group=groups[0], measure=measure, top=top)
         fig.suptitle("Keywords: over-used (blue) and under-used (orange); with two groups one side's gain is the other's loss")
         return fig
+    most = int(MAX_PIXELS / 150 // 3.4) * ncols  # the panels that fit in MAX_PIXELS at 150 dpi
+    note = ""
+    if len(groups) > most:
+        docs = table.groupby(by, sort=False)["n_docs_target"].first() if "n_docs_target" in table else None
+        groups = sorted(groups, key=lambda g: (-(docs[g] if docs is not None else 0), str(g)))[:most]
+        note = f"; the {table[by].nunique() - most} groups with fewest documents are left out (see the keyness table)"
     nrows = int(np.ceil(len(groups) / ncols))
     fig = Figure(figsize=(4 * min(ncols, len(groups)), 3.4 * nrows), layout="constrained")
     axes = fig.subplots(nrows, min(ncols, len(groups)), squeeze=False).ravel()
@@ -183,7 +270,7 @@ def keyness_figure(table: pd.DataFrame, *, measure: str | None = None, top: int 
         keyness_bars(table, ax, group=group, measure=measure, top=top)
     for ax in axes[len(groups):]:
         ax.set_visible(False)
-    fig.suptitle("Keywords: over-used (blue) and under-used (orange) against the rest")
+    fig.suptitle("Keywords: over-used (blue) and under-used (orange) against the rest" + note)
     return fig
 
 
@@ -358,20 +445,31 @@ def similarity_figure(sim: pd.DataFrame, linkage_matrix: np.ndarray | None, *, t
 
 @_styled
 def profile_map_plot(coords: pd.DataFrame, ax: Axes, *, groups: pd.Series | None = None) -> Axes:
-    """Scatter of a 2-D map (:func:`framing.compare.profile_map`), points coloured and labelled by group
-    (``groups`` maps the index, e.g. :meth:`framing.Corpus.groups`), else labelled by index."""
+    """Scatter of a 2-D map (:func:`framing.compare.profile_map`), points coloured by group
+    (``groups`` maps the index, e.g. :meth:`framing.Corpus.groups`). Up to :data:`MANY_POINTS`
+    points each is labelled; beyond, only each group's centroid is, and with more groups than
+    the palette has colours the centroids carry the names instead of a legend."""
     group_of = groups.reindex(coords.index).astype(str) if groups is not None else pd.Series("", index=coords.index)
-    labels = list(group_of) if groups is not None else [str(i) for i in coords.index]
-    colours = _colours(list(dict.fromkeys(group_of)))
-    for group in dict.fromkeys(group_of):
+    names = list(dict.fromkeys(group_of))
+    colours = _colours(names)
+    many = len(coords) > MANY_POINTS
+    for group in names:
         mask = (group_of == group).to_numpy()
-        ax.scatter(coords["x"][mask], coords["y"][mask], s=30, color=colours[group], label=str(group) or None)
-    for (x, y), label in zip(coords[["x", "y"]].to_numpy(), labels):
-        ax.annotate(str(label), (x, y), fontsize=7, xytext=(3, 3), textcoords="offset points")
+        ax.scatter(coords["x"][mask], coords["y"][mask], s=8 if many else 30, alpha=0.5 if many else 1,
+                   color=colours[group], label=str(group) or None, linewidths=0 if many else None)
+    if many:
+        centroids = coords.groupby(group_of.to_numpy())[["x", "y"]].mean()
+        for group, (x, y) in centroids.iterrows():
+            ax.scatter([x], [y], s=40, color=colours[group], edgecolors="black", linewidths=0.6, zorder=3)
+            ax.annotate(str(group), (x, y), fontsize=7, xytext=(4, 4), textcoords="offset points", zorder=4)
+    else:
+        labels = list(group_of) if groups is not None else [str(i) for i in coords.index]
+        for (x, y), label in zip(coords[["x", "y"]].to_numpy(), labels):
+            ax.annotate(str(label), (x, y), fontsize=7, xytext=(3, 3), textcoords="offset points")
     explained = coords.attrs.get("explained")
     ax.set_xlabel("axis 1" + (f" ({explained[0]:.0%} of variance)" if explained else ""))
     ax.set_ylabel("axis 2" + (f" ({explained[1]:.0%} of variance)" if explained else ""))
-    ax.set_title("Documents by framing profile")
-    if groups is not None:
+    ax.set_title("Documents by framing profile" + ("; large dots: group centroids" if many else ""))
+    if groups is not None and len(names) <= len(OKABE_ITO):
         ax.legend(fontsize=7, frameon=False)
     return ax

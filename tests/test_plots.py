@@ -2,6 +2,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
@@ -42,12 +43,13 @@ def test_rate_heatmap_annotates_every_cell(tiny):
     features = lexicon_features(tiny)
     rates = compare(features, "outlet", sentences=sentence_counts(tiny, features), n_boot=50)
     ax = plots.rate_heatmap(rates, axes())
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["A", "B"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["A (n=2)", "B (n=1)"]  # documents behind each row
     assert len(ax.get_xticklabels()) == 11
     cells = [t for t in ax.texts]
     assert len(cells) == 22
-    a_delegit = rates[(rates.outlet == "A") & (rates.category == "state_delegitimizing")]["per_1k"].iloc[0]
-    assert f"{a_delegit:.1f}" in [t.get_text() for t in cells]
+    row = rates[(rates.outlet == "A") & (rates.category == "state_delegitimizing")].iloc[0]
+    # the rate, and under it the bootstrap interval
+    assert f"{row['per_1k']:.1f}\n{row['ci_low']:.1f}–{row['ci_high']:.1f}" in [t.get_text() for t in cells]
     assert any(t.get_style() == "italic" for t in cells)  # few matches
 
 
@@ -136,3 +138,42 @@ def test_two_groups_give_one_keyness_panel(tiny):
     fig = plots.keyness_figure(keyness(tiny, "outlet", min_count=1), top=3)
     assert len([ax for ax in fig.axes if ax.get_visible()]) == 1
     assert fig.axes[0].get_title() == "A vs rest"
+
+
+@pytest.fixture(scope="module")
+def generated():
+    """1,000 short documents in 50 groups, with words of the framing lexicon mixed in."""
+    rng = np.random.default_rng(7)
+    words = ["the", "regime", "government", "vote", "election", "protest", "said", "officials", "people", "fear",
+             "rights", "internet", "clerics", "sham", "we", "they", "reported", "crackdown", "police", "city"]
+    rows = [{"doc_id": f"d{i:04d}", "desk": f"group {i % 50:02d}",
+             "text": " ".join(rng.choice(words, size=int(rng.integers(20, 60)))) + "."} for i in range(1000)]
+    return load_corpus(pd.DataFrame(rows))
+
+
+def _pixels(fig):
+    return [v * 150 for v in fig.get_size_inches()]
+
+
+def test_charts_hold_for_a_thousand_documents_in_fifty_groups(generated):
+    overview = generated.overview()
+    fig = plots.documents_figure(overview, by="desk")
+    ax = fig.axes[0]
+    assert max(_pixels(fig)) <= plots.MAX_PIXELS
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(labels) == plots.MAX_ROWS and labels[0].endswith("(n=20)")  # one row per group, not per document
+    assert "the 10 smallest of 50 groups are left out" in ax.get_title()
+    features = lexicon_features(generated)
+    rates = compare(features, "desk", n_boot=20)
+    fig = plots.rate_figure(rates, lexicon="framing")
+    assert max(_pixels(fig)) <= plots.MAX_PIXELS
+    assert len(fig.axes[0].get_yticklabels()) == plots.MAX_ROWS and not fig.axes[0].texts  # no unreadable cell text
+    assert "10 groups with fewest documents are left out" in fig.axes[0].get_title()
+    fig = plots.keyness_figure(keyness(generated, "desk", min_count=3))
+    assert max(_pixels(fig)) <= plots.MAX_PIXELS and "groups with fewest documents are left out" in fig._suptitle.get_text()
+    coords = profile_map(profiles(features))
+    ax = plots.profile_map_plot(coords, axes(), groups=generated.groups("desk"))
+    assert len(ax.texts) == 50  # the centroids are labelled, not the 1,000 documents
+    assert ax.get_legend() is None  # 50 groups: direct labels instead of a legend
+    colours = [tuple(c.get_facecolor()[0][:3]) for c in ax.collections[:50]]
+    assert len(set(colours)) == 50  # no two groups share a colour
