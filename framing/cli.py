@@ -144,6 +144,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--id-col", default=None, help="id column of a table corpus (default: doc_id if present)")
     p.add_argument("--lexicon", default=None, metavar="NAME_OR_PATH",
                    help="lexicon used wherever the bundled framing lexicon is (default: framing)")
+    p.add_argument("--actors", default=None, metavar="NAME_OR_PATH",
+                   help="actors lexicon for notebook 05 (default: actors; charts are skipped when it names no actor)")
+    p.add_argument("--stopwords", default=None, metavar="english|PATH", help="stopwords for the keyword notebook (default: none)")
+    p.add_argument("--reference", action="append", default=None, metavar="G",
+                   help="group(s) of --contrast the target is set against (repeat; default: all the others)")
     p.add_argument("--extension", default=None, metavar="NAME_OR_PATH",
                    help="user lexicon for notebook 07 (default inside the project: framing_plus; elsewhere 07 is skipped)")
     p.add_argument("--by", default=None, metavar="COL", help="grouping column (default: outlet)")
@@ -166,6 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("name")
     q.add_argument("--from", dest="base", default=None, metavar="LEXICON", help="start from a copy of this lexicon")
     q.add_argument("--folder", default=None, metavar="DIR", help="where to write it (default: ./lexicons)")
+    q.add_argument("--template", default="lexicon", choices=["lexicon", "actors"],
+                   help="what to start from: a plain lexicon, or an actors lexicon (ACTOR.CONNOTATION categories)")
     q.set_defaults(run=_run_lexicon_new)
     q = tools.add_parser("check", help="validate a lexicon; with --corpus, report its coverage",
                          description="Validate (exit 2 on errors). With --corpus: hits and documents per term, terms "
@@ -369,6 +376,9 @@ def _run_figures(args) -> None:
         "ID_COL": args.id_col,
         "LEXICON": lexicon or "framing",
         "EXTENSION": extension,
+        "ACTORS": _resolved(args.actors) or "actors",
+        "STOPWORDS": _resolved(args.stopwords),
+        "REFERENCE": args.reference,
         "BY": by,
         "CONTRAST": args.contrast or ("affiliation" if seeds else by),
         "TARGET": args.target if args.target is not None else ("outside" if seeds and not args.contrast else None),
@@ -392,7 +402,7 @@ def _resolved(path_or_name: str | None) -> str | None:
 def _run_lexicon_new(args) -> None:
     from framing.lexicon_tools import new_lexicon
 
-    path = new_lexicon(args.name, base=args.base, folder=args.folder)
+    path = new_lexicon(args.name, base=args.base, folder=args.folder, template=args.template)
     print(f"framing: wrote {path}; edit it, then: framing lexicon check {args.name} --corpus CORPUS", file=sys.stderr)
 
 

@@ -37,13 +37,19 @@ _NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 # --------------------------------------------------------------------------- new
 
 
-def starter_lexicon(name: str, base: str | None = None) -> str:
-    """The text of a starter lexicon file; with ``base``, a full editable copy of that lexicon."""
+TEMPLATES = {"lexicon": "lexicon_template.toml", "actors": "actors_template.toml"}
+
+
+def starter_lexicon(name: str, base: str | None = None, *, template: str = "lexicon") -> str:
+    """The text of a starter lexicon file (``template``: a plain lexicon, or an actors lexicon
+    with ``ACTOR.CONNOTATION`` categories); with ``base``, a full editable copy of that lexicon."""
     if not _NAME_RE.match(name):
         raise FramingError(f"lexicon name {name!r} must start with a letter and use letters, digits, _ or -")
     if base is None:
-        template = files("framing.data").joinpath("lexicon_template.toml").read_text(encoding="utf-8")
-        return template.replace("{name}", name)
+        if template not in TEMPLATES:
+            raise FramingError(f"unknown template {template!r}; choose from {', '.join(TEMPLATES)}")
+        text = files("framing.data").joinpath(TEMPLATES[template]).read_text(encoding="utf-8")
+        return text.replace("{name}", name)
     lexicon = load_lexicon(base)
     text = lexicon_to_toml(lexicon, meta={
         "name": name,
@@ -54,13 +60,13 @@ def starter_lexicon(name: str, base: str | None = None) -> str:
     return f"# A copy of the '{lexicon.name}' lexicon to edit; see `framing lexicon check {name} --help`.\n" + text
 
 
-def new_lexicon(name: str, *, base: str | None = None, folder: str | Path | None = None) -> Path:
+def new_lexicon(name: str, *, base: str | None = None, folder: str | Path | None = None, template: str = "lexicon") -> Path:
     """Write a starter lexicon ``NAME.toml`` into ``folder`` (default: ``./lexicons``); never overwrites."""
     folder = Path(folder) if folder is not None else Path.cwd() / "lexicons"
     path = folder / f"{name}.toml"
     if path.exists():
         raise FramingError(f"{path} exists already; choose another name or edit that file")
-    text = starter_lexicon(name, base)
+    text = starter_lexicon(name, base, template=template)
     return write_text(path, text)
 
 

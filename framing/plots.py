@@ -351,6 +351,32 @@ def stance_profile(rates: pd.DataFrame, ax: Axes, *, categories: list[str] | Non
     return ax
 
 
+def actor_labels_figure(shares: pd.DataFrame, *, lexicon: str = "actors") -> "Figure | Skipped":
+    """:func:`connotation_bars` on a canvas sized to its rows, or :class:`Skipped` when the
+    actors lexicon names no actor in the corpus (a corpus about something else)."""
+    from framing.figures import canvas  # the house canvas; figures imports plots only inside functions
+
+    if not len(shares) or shares["mentions"].sum() == 0:
+        return Skipped(f"the actors lexicon '{lexicon}' names no actor in this corpus; give your own (framing lexicon new NAME --template actors)")
+    rows = len(shares.loc[shares["mentions"] > 0, ["actor", grouping(shares)]].drop_duplicates())
+    fig, ax = canvas(8, min(max(7.0, 1.5 + 0.22 * rows), MAX_PIXELS / 150))
+    connotation_bars(shares, ax)
+    return fig
+
+
+def actor_sentiment_figure(toward: pd.DataFrame, *, lexicon: str = "actors") -> "Figure | Skipped":
+    """:func:`actor_sentiment_plot` on a canvas sized to its actors, or :class:`Skipped` when
+    no sentence names an actor of the lexicon."""
+    from framing.figures import canvas  # the house canvas; figures imports plots only inside functions
+
+    if not len(toward):
+        return Skipped(f"no sentence names an actor of the lexicon '{lexicon}'")
+    actors = toward["actor"].nunique()
+    fig, ax = canvas(7, min(max(4.5, 1.5 + 0.5 * actors), MAX_PIXELS / 150))
+    actor_sentiment_plot(toward, ax)
+    return fig
+
+
 @_styled
 def connotation_bars(shares: pd.DataFrame, ax: Axes) -> Axes:
     """Stacked bars: share of each connotation among the labels of each actor, per group

@@ -136,9 +136,11 @@ def test_figures_run_from_any_folder_on_a_user_corpus_and_lexicon(tmp_path, monk
     monkeypatch.chdir(work)
     before = digests(ROOT / "figures")
     code = main(["figures", "--corpus", "news.csv", "--text-col", "body", "--id-col", "story", "--by", "desk",
-                 "--lexicon", "econ.toml", "--out", "figs", "--quiet", "--only", "02", "--only", "07"])
+                 "--lexicon", "econ.toml", "--out", "figs", "--quiet", "--only", "02", "--only", "05", "--only", "07"])
     err = capsys.readouterr().err
     assert code == 0, err
     assert "notebook 07 is skipped" in err
+    # a corpus about taxes: the bundled actors lexicon (Iranian politics) names no actor, so its charts are not drawn
+    assert "framing: 05_actors_sentiment: 05_actor_labels not drawn: the actors lexicon 'actors' names no actor" in err
     assert sorted(p.name for p in (work / "figs").glob("*.png")) == ["02_lexicon_by_group.png"]
     assert digests(ROOT / "figures") == before  # the gallery is untouched

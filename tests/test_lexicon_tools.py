@@ -154,3 +154,18 @@ def test_new_categories_of_an_extension():
 
     assert new_categories("framing_plus") == ["international_voices"]  # lexicons/framing_plus.toml extends framing
     assert new_categories("stance")[:2] == ["hedge", "booster"]
+
+
+def test_new_actors_lexicon_from_its_template(tmp_path):
+    import pandas as pd
+
+    from framing.corpus import load_corpus
+    from framing.features import explain, family_for
+
+    path = new_lexicon("firms", folder=tmp_path, template="actors")
+    lex = load_lexicon(path)
+    assert lex.meta["family"] == "actors" and family_for(lex).name == "actors"
+    assert lex.category_names == ["example_actor.neutral", "example_actor.delegitimizing"]
+    corpus = load_corpus(pd.DataFrame({"text": ["The company said the profiteers lied."]}))
+    assert explain(corpus, lex)[["category", "text"]].values.tolist() == [
+        ["example_actor.neutral", "The company"], ["example_actor.delegitimizing", "profiteers"]]
