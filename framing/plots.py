@@ -84,6 +84,20 @@ def _colours(labels) -> dict:
     return {label: mpl.colors.to_hex(cmap(0.05 + 0.9 * i / (len(labels) - 1))) for i, label in enumerate(labels)}
 
 
+MAX_SERIES = len(OKABE_ITO)
+"""Groups drawn side by side in one panel (dots, bars) at most; beyond, the largest are kept."""
+
+
+def _keep_largest(table: pd.DataFrame, by: str, size: str, limit: int = MAX_SERIES) -> tuple[pd.DataFrame, str]:
+    """The rows of the ``limit`` groups of ``by`` with the largest ``size`` (summed), and a note
+    naming how many groups were left out (empty when none were)."""
+    totals = table.groupby(by, sort=False)[size].sum()
+    if len(totals) <= limit:
+        return table, ""
+    keep = sorted(totals.index, key=lambda g: (-totals[g], str(g)))[:limit]
+    return table[table[by].isin(keep)], f"; the {len(totals) - limit} smallest of {len(totals)} groups are left out"
+
+
 def _largest(groups: pd.Series, limit: int = MAX_ROWS) -> tuple[list, str]:
     """The ``limit`` groups with most rows (ties by name), and a note of how many are left out."""
     sizes = groups.value_counts()
@@ -327,8 +341,11 @@ def term_scatter(table: pd.DataFrame, ax: Axes, *, group: str | None = None, mea
 def stance_profile(rates: pd.DataFrame, ax: Axes, *, categories: list[str] | None = None) -> Axes:
     """Dot plot of rates with bootstrap intervals, per category and group; author voice filled, quoted voice hollow."""
     table = rates[rates["category"] != "quoted_share"] if categories is None else rates[rates["category"].isin(categories)]
+    by = grouping(rates)
+    table, note = _keep_largest(table, by, "n_docs")
+    n_docs = table.groupby(by, sort=False)["n_docs"].max()
     cats = list(dict.fromkeys(table["category"]))
-    groups = list(dict.fromkeys(table[grouping(table)]))
+    groups = list(dict.fromkeys(table[by]))
     voices = [v for v in ("author", "quoted") if "voice" in table and v in set(table["voice"])] or [None]
     colours = _colours(groups)
     slots = len(groups) * len(voices)
@@ -342,11 +359,11 @@ def stance_profile(rates: pd.DataFrame, ax: Axes, *, categories: list[str] | Non
             err = np.vstack([y - part["ci_low"].to_numpy(float), part["ci_high"].to_numpy(float) - y])
             ax.errorbar(x, y, yerr=np.clip(np.nan_to_num(err), 0, None), fmt="o", markersize=4, capsize=0,
                         color=colours[group], markerfacecolor=colours[group] if voice != "quoted" else "white",
-                        linewidth=0.8, label=f"{group}" + (f" ({voice})" if voice else ""))
+                        linewidth=0.8, label=f"{group} (n={n_docs[group]})" + (f" ({voice})" if voice else ""))
     ax.set_xticks(range(len(cats)), [_pretty(c) for c in cats], rotation=40, ha="right")
     ax.set_ylabel("per 1,000 tokens of that voice")
     resampled = rates["resampled"].iloc[0] if "resampled" in rates else ""
-    ax.set_title(f"Stance markers, 95% bootstrap intervals ({resampled} resampled); hollow: quoted voice")
+    ax.set_title(f"Stance markers, 95% bootstrap intervals ({resampled} resampled); hollow: quoted voice{note}")
     ax.legend(fontsize=7, ncol=2, frameon=False)
     return ax
 
@@ -381,8 +398,9 @@ def actor_sentiment_figure(toward: pd.DataFrame, *, lexicon: str = "actors") -> 
 def connotation_bars(shares: pd.DataFrame, ax: Axes) -> Axes:
     """Stacked bars: share of each connotation among the labels of each actor, per group
     (input: :func:`framing.compare.group_shares`)."""
-    table = shares[shares["mentions"] > 0]
     by = grouping(shares)
+    actors = max(shares["actor"].nunique(), 1)
+    table, note = _keep_largest(shares[shares["mentions"] > 0], by, "count", limit=max(1, 60 // actors))
     rows = table[["actor", by]].drop_duplicates().sort_values(["actor", by], kind="mergesort")
     labels = [f"{_pretty(a)} | {g}" for a, g in zip(rows["actor"], rows[by])]
     left = np.zeros(len(rows))
@@ -400,7 +418,7 @@ def connotation_bars(shares: pd.DataFrame, ax: Axes) -> Axes:
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.set_xlabel("share of the actor's labels")
-    ax.set_title("How each outlet names each actor (author voice)")
+    ax.set_title(f"How each {by} names each actor (author voice){note}")
     ax.legend(fontsize=7, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=4)
     return ax
 
@@ -410,6 +428,7 @@ def actor_sentiment_plot(table: pd.DataFrame, ax: Axes, *, group_column: str | N
     """Mean VADER compound of the sentences mentioning each actor, per group, with bootstrap intervals
     (input: :func:`framing.compare.compare_sentences` by group and actor; the groups are its first column)."""
     group_column = group_column or grouping(table)
+    table, note = _keep_largest(table, group_column, "n_sentences")
     actors = list(dict.fromkeys(table["actor"]))
     groups = list(dict.fromkeys(table[group_column]))
     colours = _colours(groups)
@@ -429,7 +448,7 @@ def actor_sentiment_plot(table: pd.DataFrame, ax: Axes, *, group_column: str | N
     ax.invert_yaxis()
     ax.set_xlim(-1, 1)
     ax.set_xlabel("mean VADER compound of sentences naming the actor")
-    ax.set_title("Tone of sentences that name each actor (co-occurrence, not targeting)")
+    ax.set_title(f"Tone of sentences that name each actor (co-occurrence, not targeting){note}")
     ax.legend(fontsize=7, frameon=False)
     return ax
 

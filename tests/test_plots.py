@@ -76,7 +76,7 @@ def test_stance_profile_distinguishes_voices(tiny):
     rates = compare(features, "outlet", sentences=sentence_counts(tiny, features), n_boot=50)
     ax = plots.stance_profile(rates, axes())
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels == ["A (author)", "A (quoted)", "B (author)", "B (quoted)"]
+    assert labels == ["A (n=2) (author)", "A (n=2) (quoted)", "B (n=1) (author)", "B (n=1) (quoted)"]
     assert len(ax.get_xticklabels()) == 11
 
 
@@ -180,3 +180,17 @@ def test_charts_hold_for_a_thousand_documents_in_fifty_groups(generated):
     assert ax.get_legend() is None  # 50 groups: direct labels instead of a legend
     colours = [tuple(c.get_facecolor()[0][:3]) for c in ax.collections[:50]]
     assert len(set(colours)) == 50  # no two groups share a colour
+
+
+def test_dot_and_bar_charts_keep_the_largest_groups_and_say_so(generated):
+    from framing.features.stance import stance_features
+
+    rates = compare(stance_features(generated), "desk", n_boot=10)
+    ax = plots.stance_profile(rates, axes())
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert len({label.split(" (n=")[0] for label in labels}) == plots.MAX_SERIES  # eight groups, each with its n
+    assert all("(n=20)" in label for label in labels)
+    assert ax.get_title().endswith("; the 42 smallest of 50 groups are left out")
+    shares = group_shares(actor_shares(generated), "desk")
+    ax = plots.connotation_bars(shares, axes())
+    assert len(ax.get_yticklabels()) <= 60 and "groups are left out" in ax.get_title()
