@@ -269,7 +269,8 @@ def keyness_figure(table: pd.DataFrame, *, measure: str | None = None, top: int 
     if len(groups) == 2:
         fig = Figure(figsize=(5, 3.6), layout="constrained")
         keyness_bars(table, fig.subplots(), group=groups[0], measure=measure, top=top)
-        fig.suptitle("Keywords: over-used (blue) and under-used (orange); with two groups one side's gain is the other's loss")
+        fig.suptitle(f"Keywords by {by} ({_pretty(measure or _measure_of(table))}): over-used (blue) and under-used "
+                     "(orange); with two groups one side's gain is the other's loss")
         return fig
     most = int(MAX_PIXELS / 150 // 3.4) * ncols  # the panels that fit in MAX_PIXELS at 150 dpi
     note = ""
@@ -284,7 +285,8 @@ def keyness_figure(table: pd.DataFrame, *, measure: str | None = None, top: int 
         keyness_bars(table, ax, group=group, measure=measure, top=top)
     for ax in axes[len(groups):]:
         ax.set_visible(False)
-    fig.suptitle("Keywords: over-used (blue) and under-used (orange) against the rest" + note)
+    fig.suptitle(f"Keywords of each {by} against the rest ({_pretty(measure or _measure_of(table))}): over-used (blue) "
+                 "and under-used (orange)" + note)
     return fig
 
 
