@@ -142,8 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", default=None, metavar="PATH", help="corpus to analyse (default: seeds)")
     p.add_argument("--text-col", default=None, help="text column of a table corpus (default: text)")
     p.add_argument("--id-col", default=None, help="id column of a table corpus (default: doc_id if present)")
-    p.add_argument("--lexicon", default=None, metavar="NAME_OR_PATH",
-                   help="lexicon used wherever the bundled framing lexicon is (default: framing)")
+    p.add_argument("--lexicon", action="append", default=None, metavar="NAME_OR_PATH",
+                   help="lexicon used wherever the bundled framing lexicon is (default: framing); repeat to "
+                        "combine several plain lexicons")
     p.add_argument("--actors", default=None, metavar="NAME_OR_PATH",
                    help="actors lexicon for notebook 05 (default: actors; charts are skipped when it names no actor)")
     p.add_argument("--stopwords", default=None, metavar="english|PATH", help="stopwords for the keyword notebook (default: none)")
@@ -368,7 +369,9 @@ def _run_figures(args) -> None:
         corpus = str(Path(corpus).resolve())  # the kernel runs in the project root, not here
     out = check_figures_folder(args.out, corpus=corpus or "seeds", force=args.force)
     here = project_root() is not None
-    lexicon, extension = (_resolved(x) for x in (args.lexicon, args.extension))
+    lexicons = [_resolved(x) for x in args.lexicon or []]
+    lexicon = lexicons[0] if len(lexicons) == 1 else lexicons or None
+    extension = _resolved(args.extension)
     extension = extension or ("framing_plus" if here else None)
     parameters = {
         "CORPUS": corpus or "seeds",

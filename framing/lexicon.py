@@ -512,7 +512,45 @@ def load_lexicon(name_or_path: "str | Path | Lexicon") -> Lexicon:
     """
     if isinstance(name_or_path, Lexicon):
         return name_or_path
+    if isinstance(name_or_path, (list, tuple)):
+        return combine_lexicons(name_or_path)
     return _load(str(name_or_path), ())
+
+
+def combine_lexicons(lexicons) -> Lexicon:
+    """One plain lexicon made of several (names, paths or lexicons), for a study that counts
+    its own categories beside the bundled ones. A category name found in more than one is
+    prefixed with its lexicon's name (``framing.state_neutral``), so no count is merged.
+
+    Examples
+    --------
+    >>> both = combine_lexicons([lexicon_from_mapping("a", {"x": ["regime"]}), lexicon_from_mapping("b", {"x": ["vote"], "y": ["poll"]})])
+    >>> both.name, both.category_names
+    ('a+b', ['a.x', 'b.x', 'y'])
+    """
+    loaded = [load_lexicon(x) for x in lexicons]
+    if not loaded:
+        raise FramingError("no lexicon to combine")
+    if len(loaded) == 1:
+        return loaded[0]
+    families = sorted({str(lex.meta.get("family", "lexicon")) for lex in loaded})
+    if families != ["lexicon"]:
+        raise FramingError(f"only plain lexicons can be combined; these are read by the families {', '.join(families)}")
+    names = [c.name for lex in loaded for c in lex.categories]
+    shared = {n for n in names if names.count(n) > 1}
+    categories = tuple(
+        Category(f"{lex.name}.{c.name}" if c.name in shared else c.name, c.description, c.terms, c.exclude)
+        for lex in loaded for c in lex.categories
+    )
+    name = "+".join(lex.name for lex in loaded)
+    meta = {
+        "name": name, "version": "+".join(str(lex.meta.get("version", "") or "unversioned") for lex in loaded),
+        "description": "Combined: " + "; ".join(f"{lex.name}: {lex.meta.get('description', '')}" for lex in loaded),
+        "source": "; ".join(str(lex.meta.get("source", "")) for lex in loaded),
+        "licence": "; ".join(sorted({str(lex.meta.get("licence", "")) for lex in loaded})),
+        "hyphenated": all(hyphenated(lex) for lex in loaded),
+    }
+    return Lexicon(name, meta, categories, " + ".join(lex.path for lex in loaded))
 
 
 def _load(text: str, chain: tuple[str, ...]) -> Lexicon:

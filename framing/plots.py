@@ -106,6 +106,14 @@ def _largest(groups: pd.Series, limit: int = MAX_ROWS) -> tuple[list, str]:
     return order[:limit], note
 
 
+def _lexicon_label(lexicon) -> str:
+    """A lexicon as a title names it: a name, a file's stem, or several joined by "+"."""
+    from pathlib import Path
+
+    items = [lexicon] if isinstance(lexicon, str) else list(lexicon)
+    return "+".join(Path(str(x)).stem if str(x).endswith((".toml", ".dic", ".csv", ".yaml", ".yml")) else str(x) for x in items)
+
+
 def _pretty(name: str) -> str:
     return str(name).replace("_", " ")
 
@@ -227,7 +235,7 @@ def rate_heatmap(rates: pd.DataFrame, ax: Axes, *, value: str = "per_1k", voice:
                     text += "\n" + fmt.format(low.iat[i, j]) + "–" + fmt.format(high.iat[i, j])
                 ax.text(j, i, text, ha="center", va="center", fontsize=6.5 if intervals else 7, linespacing=1.1,
                         color="black" if v > middle else "white", style="italic" if warn.iat[i, j] else "normal")
-    what = f"{lexicon} categories" if lexicon else "Categories"
+    what = f"{_lexicon_label(lexicon)} categories" if lexicon else "Categories"
     unit = f"per 1,000 {'words' if voice is None else f'{voice}-voice words'}"
     spread = "under each rate its 95% bootstrap interval; " if intervals else ""
     ax.set_title(f"{what} by {by}, {unit}{note}\n{spread}italics: fewer than 5 matches", fontsize=9)

@@ -136,7 +136,8 @@ def test_figures_run_from_any_folder_on_a_user_corpus_and_lexicon(tmp_path, monk
     monkeypatch.chdir(work)
     before = digests(ROOT / "figures")
     code = main(["figures", "--corpus", "news.csv", "--text-col", "body", "--id-col", "story", "--by", "desk",
-                 "--lexicon", "econ.toml", "--out", "figs", "--quiet", "--only", "02", "--only", "05", "--only", "07"])
+                 "--lexicon", "econ.toml", "--lexicon", "framing", "--out", "figs", "--quiet",
+                 "--only", "02", "--only", "05", "--only", "07"])
     err = capsys.readouterr().err
     assert code == 0, err
     assert "notebook 07 is skipped" in err

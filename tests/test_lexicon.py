@@ -327,3 +327,17 @@ def test_multiword_terms_also_match_their_hyphenated_form():
     bad = lexicon_from_toml('[meta]\nname = "t"\nhyphenated = "yes"\n[categories.c]\nterms = ["a b"]\n', source="t.toml")
     with pytest.raises(FramingError, match="t.toml: \\[meta\\] hyphenated must be true or false, got 'yes'"):
         Matcher(bad)
+
+
+def test_combined_lexicons_keep_every_count_apart():
+    from framing.lexicon import combine_lexicons
+
+    a = lexicon_from_mapping("a", {"x": ["regime"], "z": ["tax*"]})
+    b = lexicon_from_mapping("b", {"x": ["vote"]})
+    both = combine_lexicons([a, b])
+    assert both.category_names == ["a.x", "z", "b.x"] and both.name == "a+b"
+    assert Matcher(both).count(tokenize("The regime taxes the vote.")) == [1, 1, 1]
+    assert load_lexicon([a, b]).id == both.id and load_lexicon([a]) is a
+    stance = load_lexicon("stance")
+    with pytest.raises(FramingError, match="only plain lexicons can be combined; these are read by the families lexicon, stance"):
+        combine_lexicons([a, stance])
