@@ -136,7 +136,8 @@ def clean_text(text: str, rules: tuple[CleaningRule, ...]) -> tuple[str, list[Re
                     removed[i] = rule.name
         elif rule.kind == "block":
             starts = _line_starts(lines)
-            for m in _bounded(rule, lambda t, **kw: list(rule.pattern.finditer(t, **kw)), text, None):
+            every_match = lambda t, pattern=rule.pattern, **kw: list(pattern.finditer(t, **kw))  # noqa: E731
+            for m in _bounded(rule, every_match, text, None):
                 first, last = _line_of(starts, m.start()), _line_of(starts, max(m.end() - 1, m.start()))
                 for i in range(first, last + 1):
                     removed.setdefault(i, rule.name)
