@@ -31,6 +31,7 @@ from framing.highlight import render_html
 from framing.keyness import collocations, distinctive_terms, keyness, kwic, tfidf_similarity, top_term
 from framing.lexicon import Lexicon, list_lexicons, load_lexicon
 from framing.lexicon_tools import check_lexicon, convert_lexicon, new_categories, new_lexicon, suggest_terms
+from framing.models import rate_model
 from framing.tokens import tokenize
 from framing.vectorizers import LexiconVectorizer, StanceVectorizer
 
@@ -53,6 +54,7 @@ __all__ = [
     "profiles",
     "similarity",
     "strongest",
+    "rate_model",
     "top_term",
     "new_categories",
     "tfidf_similarity",

@@ -126,6 +126,25 @@ def build_parser() -> argparse.ArgumentParser:
     _output_option(p)
     p.set_defaults(run=_run_compare)
 
+    p = sub.add_parser("model", parents=[corpus], help="rate ratios of each group from a count model with covariates",
+                       description="Per category: a quasi-Poisson (or negative binomial) GLM of document counts with "
+                                   "log(n_tokens) as offset, the grouping against --reference and any --covariate; "
+                                   "rate_ratio, ci_low, ci_high, p_value, p_adjusted (BH), n_docs, warning.")
+    p.add_argument("--by", required=True, metavar="COL", help="metadata column that defines the groups")
+    p.add_argument("--reference", default=None, metavar="G", help="baseline group (default: the first, sorted)")
+    p.add_argument("--family", default="lexicon", choices=[*_count_families(), "all"],
+                   help="feature family (default: lexicon; all: lexicon, stance and actors)")
+    p.add_argument("--lexicon", action="append", default=None, metavar="NAME_OR_PATH",
+                   help="lexicon to count, read by its family; repeat for several")
+    p.add_argument("--model", default="quasipoisson", choices=["quasipoisson", "negbin"],
+                   help="count model (default: quasipoisson)")
+    p.add_argument("--covariate", action="append", default=[], metavar="COL", help="metadata column to control for (repeat)")
+    p.add_argument("--cluster", default=None, metavar="COL", help="column for cluster-robust standard errors")
+    p.add_argument("--min-docs", type=_whole(1), default=5, metavar="N",
+                   help="warn when a group has fewer documents (default: 5)")
+    _output_option(p)
+    p.set_defaults(run=_run_model)
+
     p = sub.add_parser("kwic", parents=[corpus], help="concordance of a term or lexicon category",
                        description="Print every match of PATTERN with its context, aligned. PATTERN uses the "
                                    "lexicon term grammar ('election*', 'sham election*') or LEXICON:CATEGORY.")
@@ -284,18 +303,14 @@ def _run_features(args) -> None:
 
 def _run_compare(args) -> None:
     from framing.compare import compare, compare_groups
-    from framing.features import family_jobs, sentence_counts
+    from framing.features import sentence_counts
 
     if args.reference and not args.target:
         raise FramingError("--reference needs --target; give --target G, or neither for every group's rates")
     corpus = _load(args)
     corpus.check_column(args.by)
-    families = _count_families() if args.family == "all" else [args.family]
-    if args.lexicon and args.family == "lexicon":
-        families = []  # each --lexicon is read by its own family
     tables = []
-    for job in family_jobs(families, args.lexicon):
-        features = job.table(corpus)
+    for job, features in _family_tables(args, corpus):
         sentences = sentence_counts(corpus, features, lexicons=[job.lexicon])
         if args.target:
             table = compare_groups(features, args.by, args.target, args.reference, sentences=sentences,
@@ -311,6 +326,37 @@ def _run_compare(args) -> None:
     head = ["target", "reference"] if args.target else [args.by]
     head += ["family", "lexicon", "category", "voice"]
     _write(table[head + [c for c in table.columns if c not in head]], args.output, args)
+
+
+def _family_tables(args, corpus):
+    """The count tables a command asks for: one per family job (--family, --lexicon)."""
+    from framing.features import family_jobs
+
+    families = _count_families() if args.family == "all" else [args.family]
+    if args.lexicon and args.family == "lexicon":
+        families = []  # each --lexicon is read by its own family
+    return [(job, job.table(corpus)) for job in family_jobs(families, args.lexicon)]
+
+
+def _run_model(args) -> None:
+    from framing.models import rate_model
+
+    corpus = _load(args)
+    for column in [args.by, *args.covariate, *([args.cluster] if args.cluster else [])]:
+        corpus.check_column(column)
+    tables = []
+    for job, features in _family_tables(args, corpus):
+        table = rate_model(features, args.by, args.reference, covariates=args.covariate, family=args.model,
+                           cluster=args.cluster, min_docs=args.min_docs)
+        table.insert(2, "family", job.name)
+        table.insert(3, "lexicon", job.lexicon.name)
+        tables.append(table)
+    table = pd.concat(tables, ignore_index=True)
+    few = table["warning"].str.contains("too few documents").sum()
+    if few:
+        print(f"framing: warning: {few} of {len(table)} rate ratios rest on too few documents (see the warning column)",
+              file=sys.stderr)
+    _write(table, args.output, args)
 
 
 def _run_explain(args) -> None:

@@ -463,6 +463,55 @@ def actor_sentiment_plot(table: pd.DataFrame, ax: Axes, *, group_column: str | N
     return ax
 
 
+# --------------------------------------------------------------------------- count models
+
+
+def rate_ratio_figure(model: pd.DataFrame) -> "Figure | Skipped":
+    """:func:`rate_ratio_plot` on a canvas sized to its categories, or :class:`Skipped` when
+    every ratio rests on too few documents (the seeds: one article per outlet)."""
+    from framing.figures import canvas  # the house canvas; figures imports plots only inside functions
+
+    usable = model[model["rate_ratio"].notna() & ~model["warning"].str.contains("too few documents")]
+    if usable.empty:
+        reason = model["warning"].iloc[0] if len(model) else "no rate ratio"
+        return Skipped(f"the count model rests on too few documents to draw ({reason})")
+    rows = usable["category"].nunique()
+    fig, ax = canvas(7, min(1.6 + 0.35 * rows, MAX_PIXELS / 150))
+    rate_ratio_plot(usable, ax)
+    return fig
+
+
+@_styled
+def rate_ratio_plot(model: pd.DataFrame, ax: Axes) -> Axes:
+    """Forest plot of a :func:`framing.rate_model` table: each category's rate ratio against
+    the reference group with its interval, on a log scale; filled where the Benjamini-Hochberg
+    adjusted p-value is under 0.05."""
+    by = grouping(model)
+    table, note = _keep_largest(model.assign(_n=1), by, "_n")
+    cats = list(dict.fromkeys(table["category"]))
+    groups = list(dict.fromkeys(table[by]))
+    colours = _colours(groups)
+    width = 0.7 / max(len(groups), 1)
+    for gi, group in enumerate(groups):
+        part = table[table[by] == group].set_index("category").reindex(cats)
+        y = np.arange(len(cats)) - 0.35 + width * (gi + 0.5)
+        x = part["rate_ratio"].to_numpy(float)
+        err = np.vstack([x - part["ci_low"].to_numpy(float), part["ci_high"].to_numpy(float) - x])
+        ax.errorbar(x, y, xerr=np.clip(np.nan_to_num(err), 0, None), fmt="none", ecolor=colours[group], linewidth=0.8)
+        strong = (part["p_adjusted"] < 0.05).to_numpy()
+        ax.scatter(x, y, s=22, color=colours[group], label=f"{group} (n={int(part['n_docs'].max())})", zorder=3)
+        ax.scatter(x[~strong], y[~strong], s=12, color="white", zorder=4)
+    ax.axvline(1, color="black", linewidth=0.6)
+    ax.set_xscale("log")
+    ax.set_yticks(range(len(cats)), [_pretty(c) for c in cats])
+    ax.invert_yaxis()
+    reference = table["reference"].iloc[0]
+    ax.set_xlabel(f"rate ratio against {reference} (log scale)")
+    ax.set_title(f"Count model ({table['model'].iloc[0]}) by {by}; filled: BH-adjusted p < 0.05{note}", fontsize=9)
+    ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
+    return ax
+
+
 # --------------------------------------------------------------------------- similarity and maps
 
 
