@@ -145,6 +145,25 @@ def build_parser() -> argparse.ArgumentParser:
     _output_option(p)
     p.set_defaults(run=_run_model)
 
+    p = sub.add_parser("trend", parents=[corpus], help="rates per group and period, with intervals",
+                       description="Pooled rate of each category per group and period (every period present; NaN where "
+                                   "no document), with a bootstrap interval over the period's documents. Documents "
+                                   "with unreadable dates are named in a warning and left out.")
+    p.add_argument("--by", required=True, metavar="COL", help="metadata column that defines the groups")
+    p.add_argument("--time", required=True, metavar="DATECOL", help="metadata column holding each document's date")
+    p.add_argument("--freq", default="M", choices=["D", "W", "M", "Q", "Y"], help="period length (default: M)")
+    p.add_argument("--family", default="lexicon", choices=[*_count_families(), "all"],
+                   help="feature family (default: lexicon)")
+    p.add_argument("--lexicon", action="append", default=None, metavar="NAME_OR_PATH",
+                   help="lexicon to count, read by its family; repeat for several")
+    p.add_argument("--n-boot", type=_whole(1), default=1000, metavar="N", help="bootstrap resamples (default: 1000)")
+    p.add_argument("--plot", default=None, metavar="OUT.png", help="also draw one category's trend here")
+    p.add_argument("--category", default=None, help="with --plot: the category to draw (default: the first)")
+    p.add_argument("--event", action="append", default=[], metavar="DATE:LABEL",
+                   help='with --plot: a dated event to mark, e.g. 2021-06-18:"election day" (repeat)')
+    _output_option(p)
+    p.set_defaults(run=_run_trend)
+
     p = sub.add_parser("kwic", parents=[corpus], help="concordance of a term or lexicon category",
                        description="Print every match of PATTERN with its context, aligned. PATTERN uses the "
                                    "lexicon term grammar ('election*', 'sham election*') or LEXICON:CATEGORY.")
@@ -356,6 +375,46 @@ def _run_model(args) -> None:
     if few:
         print(f"framing: warning: {few} of {len(table)} rate ratios rest on too few documents (see the warning column)",
               file=sys.stderr)
+    _write(table, args.output, args)
+
+
+def _run_trend(args) -> None:
+    from framing.compare import trend
+
+    events = []
+    for text in args.event:
+        date, colon, label = text.partition(":")
+        if not colon or not label.strip():
+            raise FramingError(f"--event must look like 2021-06-18:label, got {text!r}")
+        try:
+            pd.Timestamp(date)
+        except ValueError:
+            raise FramingError(f"--event date {date!r} is not a date; write it as 2021-06-18") from None
+        events.append((date, label.strip()))
+    corpus = _load(args)
+    corpus.check_column(args.by)
+    corpus.check_column(args.time)
+    tables = []
+    for job, features in _family_tables(args, corpus):
+        table = trend(features, args.by, args.time, args.freq, n_boot=args.n_boot)
+        table.insert(2, "family", job.name)
+        table.insert(3, "lexicon", job.lexicon.name)
+        tables.append(table)
+    table = pd.concat(tables, ignore_index=True)
+    if args.plot:
+        from framing.figures import canvas, save
+        from framing.plots import trend_plot
+
+        if args.category is not None and args.category not in set(table["category"]):
+            raise FramingError(f"unknown category {args.category!r}; available: {', '.join(dict.fromkeys(table['category']))}")
+        if not args.plot.lower().endswith(".png"):
+            raise FramingError(f"{args.plot}: --plot writes a PNG file; give a name ending in .png")
+        refuse_inputs(args.plot, _inputs(args), option="--plot")
+        fig, ax = canvas(8, 4)
+        trend_plot(table.drop(columns=["family", "lexicon"]), ax, category=args.category, events=events)
+        path = Path(args.plot)
+        save(fig, path.parent, path.stem)
+        print(f"framing: wrote {args.plot}", file=sys.stderr)
     _write(table, args.output, args)
 
 

@@ -512,6 +512,43 @@ def rate_ratio_plot(model: pd.DataFrame, ax: Axes) -> Axes:
     return ax
 
 
+# --------------------------------------------------------------------------- change over time
+
+
+@_styled
+def trend_plot(table: pd.DataFrame, ax: Axes, *, category: str | None = None, voice: str | None = None,
+               events: list[tuple[str, str]] | None = None) -> Axes:
+    """Rate per period of one category (default: the first) for each group of a
+    :func:`framing.compare.trend` table, with its bootstrap interval as a band; periods
+    without documents are gaps. ``events`` are ``(date, label)`` pairs drawn as dashed lines."""
+    by = grouping(table)
+    category = category or table["category"].iloc[0]
+    part = table[table["category"] == category]
+    if voice is not None and "voice" in part:
+        part = part[part["voice"] == voice]
+    part, note = _keep_largest(part, by, "n_docs")
+    groups = list(dict.fromkeys(part[by]))
+    colours = _colours(groups)
+    for group in groups:
+        rows = part[part[by] == group]
+        x = pd.to_datetime(rows["period"]).to_numpy()
+        ax.plot(x, rows["per_1k"], marker="o", markersize=3, color=colours[group], linewidth=1,
+                label=f"{group} (n={int(rows['n_docs'].sum())})")
+        ax.fill_between(x, rows["ci_low"].to_numpy(float), rows["ci_high"].to_numpy(float), color=colours[group],
+                        alpha=0.15, linewidth=0)
+    for date, label in events or []:
+        when = pd.Timestamp(date)
+        ax.axvline(when, color="black", linestyle="--", linewidth=0.7)
+        ax.annotate(label, (when, 1), xycoords=("data", "axes fraction"), fontsize=7, rotation=90, va="top",
+                    ha="right", xytext=(-2, -2), textcoords="offset points")
+    ax.set_ylabel("per 1,000 words" + (f" of the {voice} voice" if voice else ""))
+    ax.set_title(f"{_pretty(category)} by {by} over time{note}\nbands: 95% bootstrap intervals; gaps: no documents",
+                 fontsize=9)
+    ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
+    ax.figure.autofmt_xdate()
+    return ax
+
+
 # --------------------------------------------------------------------------- similarity and maps
 
 

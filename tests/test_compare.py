@@ -152,3 +152,40 @@ def test_standardized_cosine_weighs_every_category_the_same():
     assert standardized.loc["x", "y"] == pytest.approx(-1.0)
     with pytest.raises(FramingError, match="no feature varies"):
         similarity(matrix[["flat"]], standardize=True)
+
+
+def test_trend_by_hand_with_an_empty_period_and_an_unreadable_date():
+    from framing.compare import trend
+
+    features = pd.DataFrame({
+        "doc_id": list("abcde"), "outlet": list("AAABB"), "date": ["2021-01-05", "20 Jan 2021", "2021-03-02", "2021-01-10", "soon"],
+        "category": "c", "count": [1, 3, 2, 0, 5], "n_tokens": [100, 100, 50, 100, 100],
+    })
+    with pytest.warns(UserWarning, match="1 document\\(s\\) have no readable date in 'date' and are left out of the trend: e"):
+        table = trend(features, "outlet", "date", "M", n_boot=50)
+    a = table[table.outlet == "A"].set_index("period")
+    # January: (1 + 3) / (100 + 100) words -> 20 per 1,000; February: no document, present with NaN; March: 2 / 50 -> 40
+    assert a.loc["2021-01-01", ["count", "n_tokens", "per_1k", "n_docs"]].tolist() == [4, 200, 20.0, 2]
+    assert a.loc["2021-02-01", ["count", "n_docs", "warning"]].tolist() == [0, 0, "no documents in this period"]
+    assert np.isnan(a.loc["2021-02-01", "per_1k"]) and a.loc["2021-03-01", "per_1k"] == 40.0
+    assert a.loc["2021-01-01", "ci_low"] <= 20.0 <= a.loc["2021-01-01", "ci_high"]
+    assert list(table[table.outlet == "B"]["period"]) == ["2021-01-01", "2021-02-01", "2021-03-01"]
+    with pytest.raises(FramingError, match="unknown frequency 'fortnight'"):
+        trend(features, "outlet", "date", "fortnight")
+
+
+def test_trend_command_writes_a_table_and_a_chart(capsys, tmp_path):
+    from framing.cli import main
+
+    csv = tmp_path / "dated.csv"
+    rows = [{"doc_id": f"d{i}", "outlet": "AB"[i % 2], "date": f"2021-0{1 + i % 3}-1{i % 9}",
+             "text": "The regime held a sham election." if i % 3 else "The government met."} for i in range(18)]
+    pd.DataFrame(rows).to_csv(csv, index=False)
+    code = main(["trend", str(csv), "--by", "outlet", "--time", "date", "--n-boot", "50", "--plot", str(tmp_path / "t.png"),
+                 "--category", "state_delegitimizing", "--event", "2021-02-01:vote", "-o", str(tmp_path / "t.csv")])
+    assert code == 0, capsys.readouterr().err
+    table = pd.read_csv(tmp_path / "t.csv")
+    assert list(table.columns[:5]) == ["outlet", "period", "family", "lexicon", "category"]
+    assert (tmp_path / "t.png").read_bytes().startswith(b"\x89PNG")
+    assert main(["trend", str(csv), "--by", "outlet", "--time", "date", "--event", "soon"]) == 2
+    assert "--event must look like 2021-06-18:label" in capsys.readouterr().err
