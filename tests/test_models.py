@@ -35,7 +35,7 @@ def test_quasipoisson_equals_statsmodels_written_out():
 
 def test_negative_binomial_and_cluster_robust_errors():
     nb = rate_model(TABLE, "outlet", "A", family="negbin").set_index("outlet")
-    fit = smf.negativebinomial("count ~ C(outlet, Treatment('A'))", data=DOCS, offset=np.log(DOCS["n_tokens"])).fit(disp=0)
+    fit = smf.negativebinomial("count ~ C(outlet, Treatment('A'))", data=DOCS, offset=np.log(DOCS["n_tokens"])).fit(disp=0, maxiter=200)
     assert nb.loc["C", "rate_ratio"] == pytest.approx(np.exp(fit.params["C(outlet, Treatment('A'))[T.C]"]), rel=1e-4)
     robust = rate_model(TABLE, "year", covariates=[], cluster="outlet").set_index("year")
     fit = smf.glm("count ~ C(year)", data=DOCS.assign(year=DOCS.year.astype(str)), family=sm.families.Poisson(),
