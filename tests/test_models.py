@@ -34,9 +34,17 @@ def test_quasipoisson_equals_statsmodels_written_out():
 
 
 def test_negative_binomial_and_cluster_robust_errors():
-    nb = rate_model(TABLE, "outlet", "A", family="negbin").set_index("outlet")
-    fit = smf.negativebinomial("count ~ C(outlet, Treatment('A'))", data=DOCS, offset=np.log(DOCS["n_tokens"])).fit(disp=0, maxiter=200)
+    # over-dispersed counts (negative binomial draws, size 2), where the NB2 model is the right one and converges
+    mu = DOCS["n_tokens"] / 1000 * np.select([DOCS.outlet == "A", DOCS.outlet == "B"], [4, 9], 6)
+    spread = DOCS.assign(count=np.random.default_rng(5).negative_binomial(2, 2 / (2 + mu)))
+    nb = rate_model(spread.assign(category="c"), "outlet", "A", family="negbin").set_index("outlet")
+    fit = smf.negativebinomial("count ~ C(outlet, Treatment('A'))", data=spread, offset=np.log(spread["n_tokens"])).fit(
+        disp=0, maxiter=200)
+    assert fit.mle_retvals["converged"] and set(nb["warning"]) == {""}
     assert nb.loc["C", "rate_ratio"] == pytest.approx(np.exp(fit.params["C(outlet, Treatment('A'))[T.C]"]), rel=1e-4)
+    # Poisson counts: the dispersion runs to its boundary, and the table says the fit did not converge
+    poisson = rate_model(TABLE, "outlet", "A", family="negbin")
+    assert poisson["warning"].str.startswith("model warning: Maximum Likelihood optimization failed to converge").all()
     robust = rate_model(TABLE, "year", covariates=[], cluster="outlet").set_index("year")
     fit = smf.glm("count ~ C(year)", data=DOCS.assign(year=DOCS.year.astype(str)), family=sm.families.Poisson(),
                   offset=np.log(DOCS["n_tokens"])).fit(cov_type="cluster", cov_kwds={"groups": pd.factorize(DOCS.outlet)[0]})
