@@ -97,12 +97,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", required=True, metavar="COL", help="metadata column that defines the groups")
     p.add_argument("--target", action="append", default=None, metavar="G", help="target group (repeat for several)")
     p.add_argument("--reference", action="append", default=None, metavar="G",
-                   help="reference group (repeat; default: all other groups)")
+                   help="reference group (repeat; default: all other groups), or 'english' for general English (wordfreq)")
     p.add_argument("--measure", default="g2", choices=list(_measures()), help="keyness measure (default: g2)")
     p.add_argument("--ngrams", default="1-1", metavar="MIN-MAX", help="n-gram sizes, e.g. 1-2 (default: 1-1)")
     p.add_argument("--min-count", type=_whole(0), default=3, metavar="N", help="flag terms with fewer target hits (default: 3)")
     p.add_argument("--stopwords", default=None, metavar="english|PATH", help="drop stopwords (default: keep them)")
-    p.add_argument("--background", default=None, metavar="CSV", help="term,count table: prior for log_odds_dirichlet")
+    p.add_argument("--background", default=None, metavar="CSV|english",
+                   help="term,count table, or 'english': the prior for log_odds_dirichlet")
     p.add_argument("--top", type=_whole(1), default=None, metavar="N", help="keep the top N terms per group")
     _output_option(p)
     p.set_defaults(run=_run_keyness)
@@ -440,8 +441,9 @@ def _run_keyness(args) -> None:
     from framing.keyness import keyness
 
     corpus = _load(args)
+    reference = "english" if args.reference == ["english"] else args.reference
     table = keyness(
-        corpus, args.by, target=args.target, reference=args.reference, measure=args.measure,
+        corpus, args.by, target=args.target, reference=reference, measure=args.measure,
         ngram_range=_ngram_range(args.ngrams), min_count=args.min_count, stopwords=args.stopwords,
         background=args.background,
     )

@@ -16,9 +16,10 @@ from nltk.metrics.association import BigramAssocMeasures
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
+from framing.background import ENGLISH_SIZE, english_counts
 from framing.corpus import Corpus
 from framing.errors import FramingError
-from framing.groups import each_against_rest, sides
+from framing.groups import as_list, each_against_rest, sides
 from framing.lexicon import Matcher, pattern_lexicon
 from framing.measures import COLUMNS, MEASURES, benjamini_hochberg, log_odds_delta, log_odds_dirichlet, log_ratio
 from framing.params import check_choice, check_int
@@ -27,6 +28,8 @@ from framing.tokens import TokenizedText
 CLITICS = frozenset({"'s", "n't", "'re", "'ve", "'ll", "'d", "'m"})
 MAX_WINDOW = 100
 """Most tokens of context on each side of a concordance line or collocation window."""
+ENGLISH = "english"
+"""The reference (and background) that stands for general English (:mod:`framing.background`)."""
 COLLOCATION_MEASURES = ("pmi", "likelihood_ratio", "chi_sq", "student_t", "dice", "jaccard", "poisson_stirling", "mi_like")
 
 
@@ -132,7 +135,10 @@ def keyness(
     target, reference : str or list of str, optional
         With ``target=None``, each group is compared with the rest of the corpus.
         With ``target`` (one group or several), it is compared with ``reference``
-        (default: all other groups).
+        (default: all other groups). ``reference="english"`` compares each group (or
+        ``target``; with ``by=None`` the whole corpus) with general English instead
+        (:mod:`framing.background`: wordfreq's frequencies in a nominal corpus of
+        :data:`~framing.background.ENGLISH_SIZE` words; unigrams only).
     measure : str
         One of :data:`framing.measures.MEASURES`: ``g2`` (default), ``ll_two_cell``,
         ``chi2``, ``chi2_yates``, ``chi2_two_cell``, ``log_ratio``, ``pct_diff``,
@@ -143,10 +149,12 @@ def keyness(
         Terms with fewer target occurrences are flagged in ``low_count``.
     stopwords : None, "english", path or list
         Off by default: function words carry framing ("we", "our", "allegedly").
-    background : pandas.Series, DataFrame or CSV path, optional
+    background : pandas.Series, DataFrame, CSV path or "english", optional
         For ``log_odds_dirichlet``: term frequencies of a large background corpus
-        used as the prior (columns ``term``, ``count``). Default: the pooled counts
-        of this corpus. Every prior count gets 0.01 added so no term has a zero prior.
+        used as the prior (columns ``term``, ``count``), or ``"english"`` (wordfreq's
+        frequencies, scaled to this corpus's size so the prior weighs as much as the
+        default). Default: the pooled counts of this corpus. Every prior count gets
+        0.01 added so no term has a zero prior.
 
     Returns
     -------
@@ -171,19 +179,35 @@ def keyness(
     """
     check_choice("measure", measure, MEASURES)
     check_int("min_count", min_count, low=0)
-    groups = corpus.groups(by)
+    english = isinstance(reference, str) and reference == ENGLISH
+    if english and tuple(_check_range(ngram_range)) != (1, 1):
+        raise FramingError("the English background has word frequencies only: use ngram_range=(1, 1) (--ngrams 1-1)")
+    groups = corpus.groups(by) if by is not None else pd.Series("corpus", index=corpus.doc_ids)
     stop = load_stopwords(stopwords)
     matrix, vocab = _doc_term_matrix(corpus, ngram_range, stop)
     order = np.fromiter((t.count(" ") + 1 for t in vocab), np.int64, len(vocab))
     labels = groups.reindex(corpus.doc_ids).to_numpy()
     known = sorted(set(labels))
-    comparisons = _comparisons(known, target, reference, by)
+    if english:
+        targets = [[g] for g in known] if target is None else [as_list(target)]
+        for t in targets:
+            unknown = [g for g in t if g not in known]
+            if unknown:
+                raise FramingError(f"unknown target group '{unknown[0]}' in column '{by}'; groups: {', '.join(known)}")
+        comparisons = [(t, t, "+".join(t), ENGLISH) for t in targets]
+        reference_counts = english_counts(vocab)
+    else:
+        if by is None:
+            raise FramingError("keyness needs by= (a grouping column), or reference='english' to compare the whole corpus")
+        comparisons = _comparisons(known, target, reference, by)
+        reference_counts = None
     prior = _prior(background, vocab, matrix)
     tables = [
-        _compare(matrix, vocab, order, np.isin(labels, t), np.isin(labels, r), name, ref_name, measure, min_count, prior)
+        _compare(matrix, vocab, order, np.isin(labels, t), np.isin(labels, r), name, ref_name, measure, min_count, prior,
+                 reference_counts=reference_counts)
         for t, r, name, ref_name in comparisons
     ]
-    return pd.concat(tables, ignore_index=True).rename(columns={"group": by})
+    return pd.concat(tables, ignore_index=True).rename(columns={"group": by or "group"})
 
 
 def top_term(table: pd.DataFrame, group: str | None = None, *, stopwords="english") -> str:
@@ -231,8 +255,13 @@ def _comparisons(known, target, reference, by):
 
 
 def _prior(background, vocab, matrix) -> np.ndarray:
+    pooled = np.asarray(matrix.sum(axis=0)).ravel().astype(float)
     if background is None:
-        counts = np.asarray(matrix.sum(axis=0)).ravel().astype(float)
+        counts = pooled
+    elif isinstance(background, str) and background == ENGLISH:
+        # general English as the prior, scaled to the corpus's own size so it weighs as much as the pooled prior
+        english = english_counts(vocab).astype(float)
+        counts = english / english.sum() * pooled.sum() if english.sum() else english
     else:
         if isinstance(background, (str, Path)):
             try:
@@ -247,9 +276,10 @@ def _prior(background, vocab, matrix) -> np.ndarray:
     return counts + 0.01
 
 
-def _compare(matrix, vocab, order, in_target, in_ref, name, ref_name, measure, min_count, prior) -> pd.DataFrame:
+def _compare(matrix, vocab, order, in_target, in_ref, name, ref_name, measure, min_count, prior, *,
+             reference_counts=None) -> pd.DataFrame:
     a = np.asarray(matrix[in_target].sum(axis=0)).ravel().astype(float)
-    b = np.asarray(matrix[in_ref].sum(axis=0)).ravel().astype(float)
+    b = (np.asarray(matrix[in_ref].sum(axis=0)).ravel() if reference_counts is None else reference_counts).astype(float)
     present = (a + b) > 0
     n_t = np.zeros_like(a)
     n_r = np.zeros_like(b)
@@ -257,13 +287,13 @@ def _compare(matrix, vocab, order, in_target, in_ref, name, ref_name, measure, m
     for n in np.unique(order):
         same = order == n
         n_t[same] = a[same].sum()
-        n_r[same] = b[same].sum()
+        n_r[same] = b[same].sum() if reference_counts is None else ENGLISH_SIZE
         alpha0[same] = prior[same & present].sum()
     skipped = _sizes_without_tokens(name, "target", np.unique(order), n_t, order)
     skipped += _sizes_without_tokens(name, "reference", np.unique(order), n_r, order)
     present &= ~np.isin(order, skipped)
     docs_t = np.asarray((matrix[in_target] > 0).sum(axis=0)).ravel()
-    docs_r = np.asarray((matrix[in_ref] > 0).sum(axis=0)).ravel()
+    docs_r = np.asarray((matrix[in_ref] > 0).sum(axis=0)).ravel() if reference_counts is None else np.zeros(len(a), np.int64)
     function, p_of = MEASURES[measure]
     column = COLUMNS.get(measure, measure)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -291,7 +321,7 @@ def _compare(matrix, vocab, order, in_target, in_ref, name, ref_name, measure, m
     table["docs_target"] = docs_t
     table["n_docs_target"] = int(in_target.sum())
     table["docs_reference"] = docs_r
-    table["n_docs_reference"] = int(in_ref.sum())
+    table["n_docs_reference"] = int(in_ref.sum()) if reference_counts is None else 0
     table["low_count"] = a < min_count
     table = table[present].copy()
     table.insert(table.columns.get_loc("p_value") + 1, "p_adjusted", benjamini_hochberg(table["p_value"].to_numpy()))

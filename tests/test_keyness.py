@@ -135,3 +135,39 @@ def test_seeds_keyness_fast_and_readable(seeds):
     assert top["term"].tolist()[0] == "ncri"
     # each top term can be opened with kwic
     assert len(kwic(seeds, top["term"].iloc[0])) == top["count_target"].iloc[0] + top["count_reference"].iloc[0]
+
+
+def test_keyness_against_general_english_by_hand(monkeypatch):
+    import sys
+
+    from wordfreq import word_frequency
+
+    from framing.measures import g2
+
+    corpus = load_corpus(pd.DataFrame({"text": ["the regime the regime"], "outlet": ["A"]}))
+    table = keyness(corpus, None, reference="english", min_count=1).set_index("term")
+    the = round(word_frequency("the", "en") * 1_000_000_000)  # 0.0537 in wordfreq 3.1 -> 53,700,000
+    assert the == 53_700_000
+    assert table.loc["the", ["count_target", "count_reference", "n_target", "n_reference"]].tolist() == [2, the, 4, 10**9]
+    assert table.loc["regime", "g2"] == pytest.approx(float(g2(2, 20_000, 4, 10**9)))  # regime: 2e-05 -> 20,000
+    assert table.loc["regime", "per_10k_reference"] == pytest.approx(0.2)
+    assert set(table["reference"]) == {"english"} and set(table["group"]) == {"corpus"}
+    # a reference this large acts as fixed frequencies: ten times larger, the same statistic to 3 digits
+    for module in ("framing.background", "framing.keyness"):  # framing.keyness is also the name of a function
+        monkeypatch.setattr(sys.modules[module], "ENGLISH_SIZE", 10**10)
+    bigger = keyness(corpus, None, reference="english", min_count=1).set_index("term")
+    assert bigger.loc["regime", "g2"] == pytest.approx(table.loc["regime", "g2"], rel=1e-3)
+    with pytest.raises(FramingError, match="the English background has word frequencies only: use ngram_range=\\(1, 1\\)"):
+        keyness(corpus, None, reference="english", ngram_range=(1, 2))
+
+
+def test_keyness_command_against_english(capsys):
+    import io
+
+    from framing.cli import main
+    from tests.conftest import SEEDS
+
+    assert main(["keyness", str(SEEDS), "--by", "affiliation", "--reference", "english", "--top", "3"]) == 0
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert table.groupby("affiliation").size().to_dict() == {"movement": 3, "outside": 3}
+    assert set(table["reference"]) == {"english"} and table.iloc[0]["term"] == "regime"
