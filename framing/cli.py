@@ -234,6 +234,8 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--background", default=None, metavar="PATH", help="a larger corpus for the co-occurrence statistics")
     q.add_argument("-n", type=_whole(1), default=30, help="number of suggestions (default: 30)")
     q.add_argument("--min-score", type=float, default=0.0, help="cosine threshold (default: 0)")
+    q.add_argument("--no-english", action="store_true",
+                   help="do not down-weight words merely common in general English (wordfreq)")
     q.add_argument("-o", "--output", default=None, metavar="OUT.csv", help="write the suggestions as CSV instead")
     q.set_defaults(run=_run_lexicon_suggest)
     q = tools.add_parser("convert", help="convert a LIWC .dic, CSV or YAML lexicon to native TOML",
@@ -537,7 +539,7 @@ def _run_lexicon_suggest(args) -> None:
 
     corpus = _corpus_for_tool(args.corpus, args.text_col)
     table = suggest_terms(args.lexicon, args.category, corpus, n=args.n, background=args.background,
-                          min_score=args.min_score)
+                          min_score=args.min_score, english=not args.no_english)
     seeds = f"; seeds: {', '.join(table.attrs['seeds'])}" if table.attrs["seeds"] else ""
     print(f"framing: {table.attrs['note']}{seeds}", file=sys.stderr)
     if table.empty:

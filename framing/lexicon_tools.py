@@ -22,10 +22,12 @@ from scipy import sparse
 from sklearn.decomposition import TruncatedSVD
 from sklearn.preprocessing import normalize
 
+from framing.background import ENGLISH_SIZE, english_counts
 from framing.corpus import Corpus, load_corpus
 from framing.errors import FramingError
 from framing.keyness import kwic, load_stopwords
 from framing.lexicon import META_FIELDS, Lexicon, Matcher, load_lexicon, read_lexicon_file
+from framing.measures import log_ratio
 from framing.output import refuse_inputs, write_text
 from framing.params import check_float, check_int
 from framing.tokens import normalize_token
@@ -314,6 +316,7 @@ def suggest_terms(
     min_frequency: int = 2,
     min_score: float = 0.0,
     stopwords="english",
+    english: bool = True,
 ) -> pd.DataFrame:
     """Candidate terms for a category, ranked by distributional similarity to its current terms.
 
@@ -325,10 +328,16 @@ def suggest_terms(
     Fast et al. 2016, grows categories from seed words). Candidates are words of
     ``corpus`` not already matched by the category, not stopwords, and with a letter.
 
+    With ``english`` (default), words merely common in general English are down-weighted:
+    ``log_ratio_english`` is the Hardie log ratio of the word's rate in the corpus against
+    its wordfreq rate (:mod:`framing.background`), and a word used less than in English has
+    its ``score`` (the cosine, ``similarity``) halved for each halving of that ratio.
+
     Returns
     -------
     DataFrame
-        ``rank``, ``term``, ``score``, ``nearest_seed``, ``frequency`` (in ``corpus``),
+        ``rank``, ``term``, ``score``, ``similarity`` (the cosine), ``log_ratio_english``,
+        ``nearest_seed``, ``frequency`` (in ``corpus``),
         ``concordance`` (the first occurrence in context). ``attrs["note"]`` says when
         the statistics rest on too little text to be trusted, and why the table is empty
         when no term of the category occurs in the corpus.
@@ -354,7 +363,8 @@ def suggest_terms(
                 key = doc.lower[m.start]
                 matched[key] = matched.get(key, 0) + 1
     seeds = [w for w in sorted(matched) if w in index]
-    columns = ["rank", "term", "score", "nearest_seed", "frequency", "concordance"]
+    columns = ["rank", "term", "score", "similarity", *(["log_ratio_english"] if english else []), "nearest_seed",
+               "frequency", "concordance"]
     if not seeds:
         empty = pd.DataFrame(columns=columns)
         empty.attrs["note"] = (
@@ -372,14 +382,24 @@ def suggest_terms(
     for seq in _word_sequences(corpus):
         for w in seq:
             frequency[w] = frequency.get(w, 0) + 1
-    rows = [
+    candidates = [
         (w, float(scores[i]), str(nearest[i]), frequency[w])
         for w, i in index.items()
         if w in frequency and w not in matched and w not in stop and any(ch.isalpha() for ch in w)
         and not w.startswith("'") and scores[i] >= min_score
     ]
-    rows.sort(key=lambda r: (-round(r[1], 10), r[0]))
-    table = pd.DataFrame(rows[:n], columns=["term", "score", "nearest_seed", "frequency"])
+    table = pd.DataFrame(candidates, columns=["term", "similarity", "nearest_seed", "frequency"])
+    corpus_size = sum(frequency.values())
+    if english and len(table):
+        # down-weight words merely common in English: halve the score per halving of the corpus's rate below English's
+        table["log_ratio_english"] = log_ratio(table["frequency"].to_numpy(float), english_counts(table["term"]),
+                                               corpus_size, ENGLISH_SIZE)
+        table["score"] = table["similarity"] * np.minimum(1.0, np.exp2(table["log_ratio_english"]))
+    else:
+        table["score"] = table["similarity"]
+    table = table.assign(_key=-table["score"].round(10)).sort_values(["_key", "term"], kind="mergesort").drop(columns="_key")
+    table = table.head(n)[["term", "score", "similarity", *(["log_ratio_english"] if english else []), "nearest_seed",
+                           "frequency"]].reset_index(drop=True)
     table.insert(0, "rank", range(1, len(table) + 1))
     table["concordance"] = [_first_line(corpus, t) for t in table["term"]]
     table.attrs["note"] = (

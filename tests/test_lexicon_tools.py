@@ -145,7 +145,7 @@ def test_suggest_ranks_words_that_share_the_seeds_contexts():
 def test_suggest_without_seeds_in_the_text_says_why(corpus):
     lex = lexicon_from_toml('[meta]\nname = "s"\n[categories.c]\nterms = ["zebra"]\n', source="s")
     table = suggest_terms(lex, "c", corpus, min_frequency=1)
-    assert table.empty and list(table.columns) == ["rank", "term", "score", "nearest_seed", "frequency", "concordance"]
+    assert table.empty and list(table.columns) == ["rank", "term", "score", "similarity", "log_ratio_english", "nearest_seed", "frequency", "concordance"]
     assert table.attrs["note"].startswith("no suggestions: no single-word term of category 'c' occurs in the corpus")
 
 
@@ -169,3 +169,14 @@ def test_new_actors_lexicon_from_its_template(tmp_path):
     corpus = load_corpus(pd.DataFrame({"text": ["The company said the profiteers lied."]}))
     assert explain(corpus, lex)[["category", "text"]].values.tolist() == [
         ["example_actor.neutral", "The company"], ["example_actor.delegitimizing", "profiteers"]]
+
+
+def test_suggestions_down_weight_words_merely_common_in_english(seeds):
+    table = suggest_terms("framing", "state_delegitimizing", seeds, n=100_000, min_frequency=1)
+    plain = suggest_terms("framing", "state_delegitimizing", seeds, n=100_000, min_frequency=1, english=False)
+    assert set(table["term"]) == set(plain["term"])  # the same candidates, ranked otherwise
+    row = table.sort_values("log_ratio_english").iloc[0]  # the word most common in general English, relative to here
+    assert row["log_ratio_english"] < 0
+    assert row["score"] == pytest.approx(row["similarity"] * 2 ** row["log_ratio_english"])
+    above = table[table["log_ratio_english"] >= 0]
+    assert (above["score"] == above["similarity"]).all()
