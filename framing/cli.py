@@ -55,6 +55,14 @@ def _corpus_options() -> argparse.ArgumentParser:
     return parent
 
 
+def _count_options(parser: argparse.ArgumentParser) -> None:
+    """--family and --lexicon of the commands that compare count tables (compare, model, trend)."""
+    parser.add_argument("--family", default="lexicon", choices=[*_count_families(), "all"],
+                        help="feature family (default: lexicon; all: lexicon, stance and actors)")
+    parser.add_argument("--lexicon", action="append", default=None, metavar="NAME_OR_PATH",
+                        help="lexicon to count, read by its family; repeat for several (default: the family's bundled lexicon)")
+
+
 def _output_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", default=None, metavar="OUT.csv", help="write CSV here (default: stdout)")
 
@@ -114,10 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "and category (and voice). With --target: difference, log_ratio, p_value (permutation) "
                                    "and p_adjusted (Benjamini-Hochberg) instead.")
     p.add_argument("--by", required=True, metavar="COL", help="metadata column that defines the groups")
-    p.add_argument("--family", default="lexicon", choices=[*_count_families(), "all"],
-                   help="feature family (default: lexicon; all: lexicon, stance and actors)")
-    p.add_argument("--lexicon", action="append", default=None, metavar="NAME_OR_PATH",
-                   help="lexicon to count, read by its family; repeat for several (default: the family's bundled lexicon)")
+    _count_options(p)
     p.add_argument("--target", action="append", default=None, metavar="G", help="target group (repeat for several)")
     p.add_argument("--reference", action="append", default=None, metavar="G",
                    help="reference group (repeat; default: all other groups)")
@@ -133,10 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "rate_ratio, ci_low, ci_high, p_value, p_adjusted (BH), n_docs, warning.")
     p.add_argument("--by", required=True, metavar="COL", help="metadata column that defines the groups")
     p.add_argument("--reference", default=None, metavar="G", help="baseline group (default: the first, sorted)")
-    p.add_argument("--family", default="lexicon", choices=[*_count_families(), "all"],
-                   help="feature family (default: lexicon; all: lexicon, stance and actors)")
-    p.add_argument("--lexicon", action="append", default=None, metavar="NAME_OR_PATH",
-                   help="lexicon to count, read by its family; repeat for several")
+    _count_options(p)
     p.add_argument("--model", default="quasipoisson", choices=["quasipoisson", "negbin"],
                    help="count model (default: quasipoisson)")
     p.add_argument("--covariate", action="append", default=[], metavar="COL", help="metadata column to control for (repeat)")
@@ -153,10 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", required=True, metavar="COL", help="metadata column that defines the groups")
     p.add_argument("--time", required=True, metavar="DATECOL", help="metadata column holding each document's date")
     p.add_argument("--freq", default="M", choices=["D", "W", "M", "Q", "Y"], help="period length (default: M)")
-    p.add_argument("--family", default="lexicon", choices=[*_count_families(), "all"],
-                   help="feature family (default: lexicon)")
-    p.add_argument("--lexicon", action="append", default=None, metavar="NAME_OR_PATH",
-                   help="lexicon to count, read by its family; repeat for several")
+    _count_options(p)
     p.add_argument("--n-boot", type=_whole(1), default=1000, metavar="N", help="bootstrap resamples (default: 1000)")
     p.add_argument("--plot", default=None, metavar="OUT.png", help="also draw one category's trend here")
     p.add_argument("--category", default=None, help="with --plot: the category to draw (default: the first)")
