@@ -487,7 +487,7 @@ def rate_ratio_plot(model: pd.DataFrame, ax: Axes) -> Axes:
     the reference group with its interval, on a log scale; filled where the Benjamini-Hochberg
     adjusted p-value is under 0.05."""
     by = grouping(model)
-    table, note = _keep_largest(model.assign(_n=1), by, "_n")
+    table, note = _keep_largest(model, by, "n_docs")
     cats = list(dict.fromkeys(table["category"]))
     groups = list(dict.fromkeys(table[by]))
     colours = _colours(groups)
