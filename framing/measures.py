@@ -284,3 +284,87 @@ MEASURES = {
     "simple_maths": (simple_maths, None),
     "log_odds_dirichlet": (log_odds_dirichlet, p_normal_two_sided),
 }
+
+
+# --------------------------------------------------------------------------- validation against human coding
+
+
+def wilson_interval(successes, n, level: float = 0.95):
+    """Wilson score interval for a proportion (Wilson 1927), e.g. a category's precision.
+
+    .. math:: \\frac{\\hat p + \\frac{z^2}{2n} \\pm z \\sqrt{\\frac{\\hat p(1-\\hat p)}{n} + \\frac{z^2}{4n^2}}}{1 + \\frac{z^2}{n}}
+
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical
+    inference. *JASA* 22(158), 209-212. Newcombe (1998, *Statistics in Medicine* 17,
+    857-872, table I) gives 0.2553 to 0.3662 for 81 of 263. NaN where ``n`` is 0.
+
+    Examples
+    --------
+    >>> [round(float(v), 4) for v in wilson_interval(81, 263)]
+    [0.2553, 0.3662]
+    """
+    x, n = _arrays(successes, n)
+    z = stats.norm.ppf(0.5 + level / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = x / n
+        centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+        half = z / (1 + z**2 / n) * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
+    low, high = centre - half, centre + half
+    return np.where(n > 0, low, np.nan), np.where(n > 0, high, np.nan)
+
+
+def cohen_kappa(a, b) -> float:
+    """Cohen's kappa (Cohen 1960): agreement of two coders on the same items beyond chance.
+
+    .. math:: \\kappa = \\frac{p_o - p_e}{1 - p_e}
+
+    with :math:`p_o` the observed agreement and :math:`p_e` the agreement expected from
+    each coder's own label frequencies. Cohen, J. (1960). A coefficient of agreement for
+    nominal scales. *Educational and Psychological Measurement* 20(1), 37-46.
+
+    Examples
+    --------
+    >>> round(cohen_kappa([1, 1, 0, 0, 1, 0], [1, 0, 0, 0, 1, 1]), 4)  # p_o = 4/6, p_e = 1/2
+    0.3333
+    """
+    a, b = np.asarray(a), np.asarray(b)
+    labels = np.union1d(a, b)
+    p_o = float(np.mean(a == b))
+    p_e = float(sum(np.mean(a == k) * np.mean(b == k) for k in labels))
+    return float("nan") if p_e == 1 else (p_o - p_e) / (1 - p_e)
+
+
+def krippendorff_alpha_nominal(codes) -> float:
+    """Krippendorff's alpha for nominal data, from a units x coders table (NaN: not coded).
+
+    .. math:: \\alpha = 1 - (n - 1) \\frac{\\sum_{c \\ne k} o_{ck}}{\\sum_{c \\ne k} n_c n_k}
+
+    over the coincidence matrix :math:`o` of the units coded at least twice (Krippendorff
+    2011, "Computing Krippendorff's alpha-reliability", Annenberg School, sec. A); his
+    first example, two observers of ten units with binary values, gives 0.095.
+
+    Examples
+    --------
+    >>> a = [0, 1, 0, 0, 0, 0, 0, 0, 1, 0]
+    >>> b = [1, 1, 1, 0, 0, 1, 0, 0, 0, 0]
+    >>> round(krippendorff_alpha_nominal(list(zip(a, b))), 3)
+    0.095
+    """
+    table = np.asarray(codes, dtype=float)
+    values = np.unique(table[~np.isnan(table)])
+    index = {v: i for i, v in enumerate(values)}
+    coincidence = np.zeros((len(values), len(values)))
+    for unit in table:
+        coded = unit[~np.isnan(unit)]
+        m = len(coded)
+        if m < 2:
+            continue
+        for i in range(m):
+            for j in range(m):
+                if i != j:
+                    coincidence[index[coded[i]], index[coded[j]]] += 1.0 / (m - 1)
+    n_c = coincidence.sum(axis=1)
+    n = n_c.sum()
+    disagree = coincidence.sum() - np.trace(coincidence)
+    expected = n_c.sum() ** 2 - (n_c**2).sum()
+    return float("nan") if expected == 0 else float(1 - (n - 1) * disagree / expected)

@@ -64,3 +64,31 @@ def test_p_values_and_bh():
 def test_every_measure_is_registered_with_a_docstring_citation():
     for name, (function, _) in m.MEASURES.items():
         assert function.__doc__ and any(ch.isdigit() for ch in function.__doc__), name
+
+
+def test_validation_measures_against_published_examples_and_well_kept_implementations():
+    import numpy as np
+    from sklearn.metrics import cohen_kappa_score
+    from statsmodels.stats.proportion import proportion_confint
+
+    from framing.measures import cohen_kappa, krippendorff_alpha_nominal, wilson_interval
+
+    # Newcombe (1998), table I: Wilson intervals
+    for (x, n), expected in {(81, 263): (0.2553, 0.3662), (15, 148): (0.0624, 0.1605), (0, 20): (0.0, 0.1611),
+                             (1, 29): (0.0061, 0.1718)}.items():
+        low, high = wilson_interval(x, n)
+        assert (round(float(low), 4), round(float(high), 4)) == expected
+        assert (float(low), float(high)) == pytest.approx(proportion_confint(x, n, method="wilson"))
+    assert np.isnan(wilson_interval(0, 0)[0])
+    a = [1, 0, 1, 1, 0, 2, 2, 1, 0, 1, 1, 0]
+    b = [1, 0, 0, 1, 0, 2, 1, 1, 0, 1, 0, 0]
+    assert cohen_kappa(a, b) == pytest.approx(cohen_kappa_score(a, b))
+    # Krippendorff (2011), "Computing Krippendorff's alpha-reliability": four observers, twelve units, gaps
+    nan = float("nan")
+    reliability = np.array([
+        [1, 2, 3, 3, 2, 1, 4, 1, 2, nan, nan, nan],
+        [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, nan, 3],
+        [nan, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, nan],
+        [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, nan],
+    ]).T
+    assert round(krippendorff_alpha_nominal(reliability), 3) == 0.743
