@@ -201,6 +201,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=_run_figures)
 
+    validate = sub.add_parser("validate", help="coding sheets of sampled matches, and their precision",
+                              description="Validate a lexicon against human judgement: draw a coding sheet, code it, score it.")
+    steps = validate.add_subparsers(dest="step", metavar="STEP", required=True)
+    q = steps.add_parser("sample", parents=[corpus], help="write a coding sheet of matches drawn at random, by pattern",
+                         description="Write SHEET.csv (and SHEET.html to read it): matches drawn at random, stratified "
+                                     "by pattern, with context, sampling weight and empty label/note columns.")
+    q.add_argument("--lexicon", default="framing", metavar="NAME_OR_PATH", help="lexicon (default: framing)")
+    q.add_argument("--category", action="append", default=None, help="only this category (repeat)")
+    q.add_argument("--n", type=_whole(1), default=200, metavar="N", help="items, shared among the patterns (default: 200)")
+    q.add_argument("--per-term", type=_whole(1), default=None, metavar="K", help="items per pattern instead")
+    q.add_argument("--seed", type=_whole(0), default=0, metavar="S", help="random seed (default: 0)")
+    q.add_argument("--blind", action="store_true",
+                   help="leave category and pattern out of the sheet (they go to SHEET.key.csv)")
+    q.add_argument("-o", "--output", required=True, metavar="SHEET.csv", help="the coding sheet to write")
+    q.set_defaults(run=_run_validate_sample)
+    q = steps.add_parser("score", help="precision per category and pattern of a coded sheet",
+                         description="Read a coded sheet (label 1/0, yes/no, true/false; blank: not coded) and report "
+                                     "precision with Wilson intervals, the corpus-weighted category precision, and "
+                                     "exclusions to consider for patterns under --threshold.")
+    q.add_argument("sheet", metavar="SHEET.csv")
+    q.add_argument("--threshold", type=float, default=0.8, help="flag patterns under this precision (default: 0.8)")
+    q.add_argument("-o", "--output", default=None, metavar="REPORT.csv", help="write the report here (default: stdout)")
+    q.set_defaults(run=_run_validate_score)
+
     lexicon = sub.add_parser("lexicon", help="create, check, extend and convert lexicons",
                              description="Work on your own lexicons (kept in ./lexicons or $FRAMING_LEXICON_PATH).")
     tools = lexicon.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -293,7 +317,7 @@ def _load(args):
 def _inputs(args) -> list:
     """Every file or folder the command reads: outputs may be none of them."""
     found = []
-    for name in ("corpus", "cleaning_rules", "lexicon", "background", "stopwords", "source", "actors"):
+    for name in ("corpus", "cleaning_rules", "lexicon", "background", "stopwords", "source", "actors", "sheet"):
         value = getattr(args, name, None)
         found.extend(value if isinstance(value, list) else [value])
     return [v for v in found if isinstance(v, str)]
@@ -418,6 +442,52 @@ def _run_trend(args) -> None:
         save(fig, path.parent, path.stem)
         print(f"framing: wrote {args.plot}", file=sys.stderr)
     _write(table, args.output, args)
+
+
+def _key_path(sheet: str) -> Path:
+    path = Path(sheet)
+    return path.with_name(path.stem + ".key.csv")
+
+
+def _run_validate_sample(args) -> None:
+    from framing.validation import blind, coding_sheet, sheet_html
+
+    if not args.output.lower().endswith(".csv"):
+        raise FramingError(f"{args.output}: the coding sheet is a CSV file; give a name ending in .csv")
+    corpus = _load(args)
+    sheet = coding_sheet(corpus, args.lexicon, n=args.n, seed=args.seed, per_term=args.per_term, categories=args.category)
+    shown, key = blind(sheet) if args.blind else (sheet, None)
+    page = Path(args.output).with_suffix(".html")
+    for path in [args.output, page] + ([_key_path(args.output)] if key is not None else []):
+        refuse_inputs(path, _inputs(args))
+    _write(shown, args.output, args)
+    if key is not None:
+        _write(key, str(_key_path(args.output)), args)
+    write_text(page, sheet_html(shown, title=f"framing coding sheet: {Path(args.output).name}"))
+    print(f"framing: wrote {page}; code the label column of {args.output}, then: framing validate score {args.output}",
+          file=sys.stderr)
+
+
+def _run_validate_score(args) -> None:
+    from framing.validation import score_sheet
+
+    def read(path) -> pd.DataFrame:
+        try:
+            return pd.read_csv(path, dtype=str, keep_default_na=False)
+        except (OSError, ValueError) as exc:
+            raise FramingError(f"{path}: cannot read the sheet ({str(exc).splitlines()[0]})") from None
+
+    sheet = read(args.sheet)
+    key_path = _key_path(args.sheet)
+    key = read(key_path) if "category" not in sheet.columns and key_path.is_file() else None
+    report = score_sheet(sheet, key=key, threshold=args.threshold, origin=args.sheet)
+    uncoded = int(report.loc[report["pattern"] == "", "n_uncoded"].sum())
+    if uncoded:
+        print(f"framing: {uncoded} item(s) not coded (blank label) are left out", file=sys.stderr)
+    for row in report[report["exclude"] != ""].itertuples():
+        print(f"framing: {row.category}: '{row.pattern}' has precision {row.precision:.2f}; consider excluding: {row.exclude}",
+              file=sys.stderr)
+    _write(report, args.output, args)
 
 
 def _run_explain(args) -> None:
