@@ -225,6 +225,14 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("-o", "--output", default=None, metavar="REPORT.csv", help="write the report here (default: stdout)")
     q.set_defaults(run=_run_validate_score)
 
+    q = steps.add_parser("agree", help="agreement of two coders' sheets of the same items",
+                         description="n, percent_agreement, cohen_kappa and krippendorff_alpha (nominal), per "
+                                     "category and overall, from two coded copies of one sheet (matched on item_id).")
+    q.add_argument("first", metavar="SHEET_A")
+    q.add_argument("second", metavar="SHEET_B")
+    q.add_argument("-o", "--output", default=None, metavar="OUT.csv", help="write the table here (default: stdout)")
+    q.set_defaults(run=_run_validate_agree)
+
     lexicon = sub.add_parser("lexicon", help="create, check, extend and convert lexicons",
                              description="Work on your own lexicons (kept in ./lexicons or $FRAMING_LEXICON_PATH).")
     tools = lexicon.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -317,7 +325,8 @@ def _load(args):
 def _inputs(args) -> list:
     """Every file or folder the command reads: outputs may be none of them."""
     found = []
-    for name in ("corpus", "cleaning_rules", "lexicon", "background", "stopwords", "source", "actors", "sheet"):
+    for name in ("corpus", "cleaning_rules", "lexicon", "background", "stopwords", "source", "actors", "sheet", "first",
+                 "second"):
         value = getattr(args, name, None)
         found.extend(value if isinstance(value, list) else [value])
     return [v for v in found if isinstance(v, str)]
@@ -468,18 +477,31 @@ def _run_validate_sample(args) -> None:
           file=sys.stderr)
 
 
+def _read_sheet(path) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, ValueError) as exc:
+        raise FramingError(f"{path}: cannot read the sheet ({str(exc).splitlines()[0]})") from None
+
+
+def _sheet_key(sheet: pd.DataFrame, path: str) -> pd.DataFrame | None:
+    key_path = _key_path(path)
+    return _read_sheet(key_path) if "category" not in sheet.columns and key_path.is_file() else None
+
+
+def _run_validate_agree(args) -> None:
+    from framing.validation import agreement
+
+    first, second = _read_sheet(args.first), _read_sheet(args.second)
+    table = agreement(first, second, key=_sheet_key(first, args.first), origins=(args.first, args.second))
+    _write(table, args.output, args)
+
+
 def _run_validate_score(args) -> None:
     from framing.validation import score_sheet
 
-    def read(path) -> pd.DataFrame:
-        try:
-            return pd.read_csv(path, dtype=str, keep_default_na=False)
-        except (OSError, ValueError) as exc:
-            raise FramingError(f"{path}: cannot read the sheet ({str(exc).splitlines()[0]})") from None
-
-    sheet = read(args.sheet)
-    key_path = _key_path(args.sheet)
-    key = read(key_path) if "category" not in sheet.columns and key_path.is_file() else None
+    sheet = _read_sheet(args.sheet)
+    key = _sheet_key(sheet, args.sheet)
     report = score_sheet(sheet, key=key, threshold=args.threshold, origin=args.sheet)
     uncoded = int(report.loc[report["pattern"] == "", "n_uncoded"].sum())
     if uncoded:

@@ -19,7 +19,7 @@ import pandas as pd
 from framing.corpus import Corpus
 from framing.errors import FramingError
 from framing.features import explain
-from framing.measures import wilson_interval
+from framing.measures import cohen_kappa, krippendorff_alpha_nominal, wilson_interval
 from framing.params import check_float, check_int
 
 SHEET_COLUMNS = ["item_id", "doc_id", "category", "pattern", "match", "left", "right", "sentence", "start", "end",
@@ -168,3 +168,33 @@ def score_sheet(sheet: pd.DataFrame, *, key: pd.DataFrame | None = None, thresho
     columns = ["category", "pattern", "n_coded", "n_true", "precision", "ci_low", "ci_high", "weighted_precision",
                "n_uncoded", "flag", "exclude"]
     return out[columns].sort_values(["category", "pattern"], kind="mergesort").reset_index(drop=True)
+
+
+def agreement(first: pd.DataFrame, second: pd.DataFrame, *, key: pd.DataFrame | None = None,
+              origins: tuple[str, str] = ("first sheet", "second sheet")) -> pd.DataFrame:
+    """Agreement of two coders' sheets of the same items, per category and overall (``category`` "all").
+
+    Columns: ``category``, ``n`` (items both coded), ``percent_agreement``, ``cohen_kappa``
+    (Cohen 1960), ``krippendorff_alpha`` (nominal; Krippendorff 2011). Items are matched on
+    ``item_id``; items in one sheet only are an error that names them.
+    """
+    a_ids, b_ids = set(first["item_id"]), set(second["item_id"])
+    if a_ids != b_ids:
+        only = sorted(a_ids - b_ids)[:5] or sorted(b_ids - a_ids)[:5]
+        where = origins[0] if a_ids - b_ids else origins[1]
+        raise FramingError(f"the sheets code different items: {', '.join(only)} only in {where}; code the same sheet twice")
+    a = first.assign(_a=_labels(first, origins[0]).to_numpy())
+    b = second.assign(_b=_labels(second, origins[1]).to_numpy())[["item_id", "_b"]]
+    both = a.merge(b, on="item_id")
+    if "category" not in both.columns:
+        if key is None:
+            raise FramingError(f"{origins[0]}: a blind sheet needs its key (SHEET.key.csv) to tell the categories")
+        both = both.merge(key[["item_id", "category"]], on="item_id")
+    both = both[both["_a"].notna() & both["_b"].notna()]
+    rows = []
+    for category, part in [("all", both), *both.groupby("category", sort=True)]:
+        x, y = part["_a"].to_numpy(), part["_b"].to_numpy()
+        rows.append((category, len(part), float((x == y).mean()) if len(part) else np.nan,
+                     cohen_kappa(x, y) if len(part) else np.nan,
+                     krippendorff_alpha_nominal(np.column_stack([x, y])) if len(part) else np.nan))
+    return pd.DataFrame(rows, columns=["category", "n", "percent_agreement", "cohen_kappa", "krippendorff_alpha"])

@@ -73,3 +73,25 @@ def test_bad_sheets_are_one_line_errors():
         score_sheet(sheet.drop(columns=["weight", "label"]), origin="s.csv")
     with pytest.raises(FramingError, match="s.csv: item 'i1' appears twice"):
         score_sheet(pd.concat([sheet.assign(label="1")] * 2), origin="s.csv")
+
+
+def test_agreement_of_two_coders_by_hand(tmp_path, capsys):
+    from sklearn.metrics import cohen_kappa_score
+
+    from framing.validation import agreement
+
+    base = pd.DataFrame({"item_id": [f"i{k}" for k in range(10)], "category": ["a"] * 6 + ["b"] * 4,
+                         "pattern": "p", "match": "m", "weight": "1"})
+    first = base.assign(label=["0", "1", "0", "0", "0", "0", "0", "0", "1", "0"])
+    second = base.assign(label=["1", "1", "1", "0", "0", "1", "0", "0", "0", "0"])
+    table = agreement(first, second).set_index("category")
+    # overall: Krippendorff's (2011) binary example, alpha = 0.095; agreement 6 of 10
+    assert table.loc["all", ["n", "percent_agreement"]].tolist() == [10, 0.6]
+    assert round(table.loc["all", "krippendorff_alpha"], 3) == 0.095
+    assert table.loc["all", "cohen_kappa"] == pytest.approx(cohen_kappa_score(first["label"], second["label"]))
+    assert table.loc["a", "n"] == 6 and table.loc["b", "n"] == 4
+    first.to_csv(tmp_path / "a.csv", index=False)
+    second.head(9).to_csv(tmp_path / "b.csv", index=False)
+    assert main(["validate", "agree", str(tmp_path / "a.csv"), str(tmp_path / "b.csv")]) == 2
+    assert capsys.readouterr().err == (
+        f"framing: error: the sheets code different items: i9 only in {tmp_path / 'a.csv'}; code the same sheet twice\n")
