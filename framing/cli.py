@@ -222,6 +222,9 @@ def build_parser() -> argparse.ArgumentParser:
                                      "exclusions to consider for patterns under --threshold.")
     q.add_argument("sheet", metavar="SHEET.csv")
     q.add_argument("--threshold", type=float, default=0.8, help="flag patterns under this precision (default: 0.8)")
+    q.add_argument("--fix", default=None, metavar="OUT.toml",
+                   help="write a copy of --lexicon with the proposed exclusions added (never over an existing file)")
+    q.add_argument("--lexicon", default=None, metavar="NAME_OR_PATH", help="with --fix: the lexicon the sheet was drawn from")
     q.add_argument("-o", "--output", default=None, metavar="REPORT.csv", help="write the report here (default: stdout)")
     q.set_defaults(run=_run_validate_score)
 
@@ -509,6 +512,19 @@ def _run_validate_score(args) -> None:
     for row in report[report["exclude"] != ""].itertuples():
         print(f"framing: {row.category}: '{row.pattern}' has precision {row.precision:.2f}; consider excluding: {row.exclude}",
               file=sys.stderr)
+    if args.fix:
+        from framing.lexicon_tools import lexicon_to_toml
+        from framing.validation import patched_lexicon
+
+        if args.lexicon is None:
+            raise FramingError("--fix needs --lexicon: the lexicon the sheet was drawn from")
+        if not args.fix.lower().endswith(".toml"):
+            raise FramingError(f"{args.fix}: write the patched lexicon to a .toml file")
+        refuse_inputs(args.fix, _inputs(args), option="--fix")
+        if Path(args.fix).exists():
+            raise FramingError(f"{args.fix} exists already; choose another name")
+        write_text(args.fix, lexicon_to_toml(patched_lexicon(args.lexicon, report)))
+        print(f"framing: wrote {args.fix}; check it with: framing lexicon check {args.fix} --corpus CORPUS", file=sys.stderr)
     _write(report, args.output, args)
 
 

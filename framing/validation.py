@@ -198,3 +198,26 @@ def agreement(first: pd.DataFrame, second: pd.DataFrame, *, key: pd.DataFrame | 
                      cohen_kappa(x, y) if len(part) else np.nan,
                      krippendorff_alpha_nominal(np.column_stack([x, y])) if len(part) else np.nan))
     return pd.DataFrame(rows, columns=["category", "n", "percent_agreement", "cohen_kappa", "krippendorff_alpha"])
+
+
+def patched_lexicon(lexicon, report: pd.DataFrame):
+    """A copy of ``lexicon`` with the exclusions a :func:`score_sheet` report proposes added
+    to their categories (the words coded false for flagged patterns), version marked."""
+    from framing.lexicon import Category, Lexicon, load_lexicon, parse_term
+
+    lex = load_lexicon(lexicon)
+    proposed: dict[str, list[str]] = {}
+    for row in report[(report["exclude"] != "") & (report["pattern"] != "")].itertuples():
+        proposed.setdefault(row.category, []).extend(w.strip() for w in row.exclude.split(";") if w.strip())
+    unknown = sorted(set(proposed) - set(lex.category_names))
+    if unknown:
+        raise FramingError(f"the report names categories the lexicon '{lex.name}' does not have: {', '.join(unknown)}")
+    categories = []
+    for cat in lex.categories:
+        have = {t.pattern.lower() for t in cat.exclude}
+        extra = tuple(parse_term(w, where=f"exclusion for {cat.name}") for w in dict.fromkeys(proposed.get(cat.name, []))
+                      if w.lower() not in have)
+        categories.append(Category(cat.name, cat.description, cat.terms, cat.exclude + extra))
+    meta = {**lex.meta, "version": f"{lex.meta.get('version', '') or '0'}+validated",
+            "validation": "exclusions added from the words coders marked as false matches (framing validate score --fix)"}
+    return Lexicon(lex.name, meta, tuple(categories), lex.path, lex.rules)

@@ -95,3 +95,26 @@ def test_agreement_of_two_coders_by_hand(tmp_path, capsys):
     assert main(["validate", "agree", str(tmp_path / "a.csv"), str(tmp_path / "b.csv")]) == 2
     assert capsys.readouterr().err == (
         f"framing: error: the sheets code different items: i9 only in {tmp_path / 'a.csv'}; code the same sheet twice\n")
+
+
+def test_fix_writes_a_patched_copy_of_the_lexicon(tmp_path, capsys):
+    from framing.lexicon import load_lexicon
+
+    lexicon = tmp_path / "mine.toml"
+    lexicon.write_text('[meta]\nname = "mine"\nversion = "0.2"\n[categories.state]\nterms = ["regime*", "tax*"]\n',
+                       encoding="utf-8")
+    sheet = pd.DataFrame({"item_id": ["i1", "i2", "i3"], "category": "state", "pattern": ["regime*", "tax*", "tax*"],
+                          "match": ["regime", "Taxi", "taxes"], "weight": "1", "label": ["1", "0", "0"],
+                          "doc_id": "d", "left": "", "right": "", "sentence": "", "start": 0, "end": 1, "note": ""})
+    sheet.to_csv(tmp_path / "s.csv", index=False)
+    out = tmp_path / "mine_validated.toml"
+    code = main(["validate", "score", str(tmp_path / "s.csv"), "--lexicon", str(lexicon), "--fix", str(out), "-o",
+                 str(tmp_path / "r.csv")])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert "state: 'tax*' has precision 0.00; consider excluding: taxes; taxi" in err
+    fixed = load_lexicon(out)
+    assert [t.pattern for t in fixed.category("state").exclude] == ["taxes", "taxi"]
+    assert fixed.meta["version"] == "0.2+validated"
+    assert main(["validate", "score", str(tmp_path / "s.csv"), "--lexicon", str(lexicon), "--fix", str(out)]) == 2
+    assert "exists already" in capsys.readouterr().err
