@@ -111,6 +111,7 @@ def compare(
     min_docs: int = 5,
     min_matches: int = 5,
     seed: int = 0,
+    precision: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Pooled rate per 1,000 tokens of each category for each group, with a bootstrap interval.
 
@@ -130,6 +131,14 @@ def compare(
         Resample documents when every group has at least this many; else sentences.
     min_matches : int
         ``warning`` flags figures resting on fewer matches than this.
+    precision : DataFrame, optional
+        A report of ``framing validate score`` (:func:`framing.validation.score_sheet`):
+        rates of true matches instead of raw matches. Each category's ``per_1k`` is
+        multiplied by its coded precision, and its interval carries the precision's
+        uncertainty too: every bootstrap resample is multiplied by a draw from
+        Beta(true + 1, false + 1), the posterior of the precision under a uniform prior,
+        so the interval widens with fewer coded items. Categories the report does not
+        cover are left as they are (``precision`` NaN).
 
     Returns
     -------
@@ -141,6 +150,7 @@ def compare(
     _check_counts(features, by)
     _check_resampling(n_boot=n_boot, level=level, min_docs=min_docs, min_matches=min_matches, seed=seed)
     keys = _cell_keys(features)
+    correction = _precision_table(precision) if precision is not None else None
     table = features.assign(group=features[by].astype(str))
     pooled = table.groupby(["group"] + keys, sort=True).agg(
         count=("count", "sum"), n_tokens=("n_tokens", "sum"), n_docs=("doc_id", "nunique")
@@ -160,6 +170,8 @@ def compare(
         wide_c, wide_t = _unit_matrices(part, ["stratum", "unit"], keys)
         strata = wide_c.index.get_level_values("stratum").to_numpy()
         rates = _bootstrap_rates(wide_c.to_numpy(float), wide_t.to_numpy(float), strata, n_boot, rng)
+        if correction is not None:  # each resample times a draw of its category's precision
+            rates = rates * _precision_draws(correction, wide_c.columns, n_boot, rng)
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # a cell with no tokens in any resample: NaN interval
             low = np.nanquantile(rates, alpha, axis=0)
@@ -170,10 +182,37 @@ def compare(
         per_group.append(cells)
     intervals = pd.concat(per_group, ignore_index=True) if per_group else pd.DataFrame(columns=["group", *keys, "ci_low", "ci_high"])
     out = pooled.merge(intervals, on=["group"] + keys, how="left")
+    if correction is not None:
+        factor = out["category"].map(correction["precision"]).fillna(1.0)
+        out["per_1k"] = out["per_1k"] * factor
+        out["precision"] = out["category"].map(correction["precision"])
     out["resampled"] = DOCUMENTS if by_docs else SENTENCES
     out["warning"] = np.where(out["count"] < min_matches, "rests on " + out["count"].astype(str) + " match(es)", "")
     columns = ["group", *keys, "count", "n_tokens", "per_1k", "ci_low", "ci_high", "n_docs", "resampled", "warning"]
+    columns += ["precision"] if correction is not None else []
     return out[columns].rename(columns={"group": by})
+
+
+def _precision_table(report: pd.DataFrame) -> pd.DataFrame:
+    """The category rows of a :func:`framing.validation.score_sheet` report, indexed by category:
+    ``precision`` and the ``n_true``/``n_coded`` behind it."""
+    missing = [c for c in ("category", "pattern", "n_coded", "n_true", "precision") if c not in report.columns]
+    if missing:
+        raise FramingError(f"precision= needs a report of framing validate score; missing {', '.join(missing)}")
+    rows = report[report["pattern"].fillna("") == ""].set_index("category")
+    return rows[rows["n_coded"].astype(int) > 0][["n_true", "n_coded", "precision"]].astype(float)
+
+
+def _precision_draws(correction: pd.DataFrame, cells, n_boot: int, rng) -> np.ndarray:
+    """n_boot x cells draws of each cell's category precision from Beta(n_true + 1, n_false + 1);
+    1 for a category the report does not cover."""
+    draws = np.ones((n_boot, len(cells)))
+    categories = cells.get_level_values("category") if isinstance(cells, pd.MultiIndex) else cells
+    for j, category in enumerate(categories):
+        if category in correction.index:
+            t, n = correction.loc[category, ["n_true", "n_coded"]]
+            draws[:, j] = rng.beta(t + 1, n - t + 1, size=n_boot)
+    return draws
 
 
 # --------------------------------------------------------------------------- differences

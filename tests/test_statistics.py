@@ -15,6 +15,7 @@ import pytest
 
 from framing.compare import compare, compare_groups
 from framing.corpus import load_corpus
+from framing.errors import FramingError
 from framing.features.sentiment import _summaries
 from framing.keyness import keyness
 
@@ -169,3 +170,22 @@ def test_every_resampling_parameter_is_checked(bad):
     if "n_boot" not in bad and "level" not in bad:
         with pytest.raises(FramingError, match=f"{next(iter(bad))} must be"):
             compare_groups(features(), "outlet", "A", **bad)
+
+
+def test_rates_corrected_by_coded_precision(monkeypatch):
+    report = pd.DataFrame({"category": ["c", "c"], "pattern": ["", "p"], "n_coded": [4, 4], "n_true": [3, 3],
+                           "precision": [0.75, 0.75]})
+    plain = compare(features(), "outlet", n_boot=400, min_docs=2, seed=3).set_index("outlet")
+    corrected = compare(features(), "outlet", n_boot=400, min_docs=2, seed=3, precision=report).set_index("outlet")
+    # the rate of true matches: 3 in 4 matches are true, so 50 per 1,000 becomes 37.5
+    assert corrected.loc["A", "per_1k"] == pytest.approx(0.75 * plain.loc["A", "per_1k"]) == pytest.approx(37.5)
+    assert corrected.loc["A", "precision"] == 0.75
+    # the interval widens: B's documents are alike, so without correction it is the point 200 ...
+    assert plain.loc["B", ["ci_low", "ci_high"]].tolist() == [200.0, 200.0]
+    low, high = corrected.loc["B", ["ci_low", "ci_high"]]
+    # ... and corrected it is 200 times the 2.5% and 97.5% quantiles of Beta(4, 2)
+    from scipy.stats import beta
+
+    assert low == pytest.approx(200 * beta(4, 2).ppf(0.025), rel=0.1) and high == pytest.approx(200 * beta(4, 2).ppf(0.975), rel=0.05)
+    with pytest.raises(FramingError, match="precision= needs a report of framing validate score; missing n_true"):
+        compare(features(), "outlet", min_docs=2, precision=report.drop(columns="n_true"))
