@@ -212,6 +212,8 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--n", type=_whole(1), default=200, metavar="N", help="items, shared among the patterns (default: 200)")
     q.add_argument("--per-term", type=_whole(1), default=None, metavar="K", help="items per pattern instead")
     q.add_argument("--seed", type=_whole(0), default=0, metavar="S", help="random seed (default: 0)")
+    q.add_argument("--misses", type=_whole(0), default=0, metavar="N",
+                   help="also N sentences per category with no match in it, for estimating recall")
     q.add_argument("--blind", action="store_true",
                    help="leave category and pattern out of the sheet (they go to SHEET.key.csv)")
     q.add_argument("-o", "--output", required=True, metavar="SHEET.csv", help="the coding sheet to write")
@@ -219,7 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
     q = steps.add_parser("score", help="precision per category and pattern of a coded sheet",
                          description="Read a coded sheet (label 1/0, yes/no, true/false; blank: not coded) and report "
                                      "precision with Wilson intervals, the corpus-weighted category precision, and "
-                                     "exclusions to consider for patterns under --threshold.")
+                                     "exclusions to consider for patterns under --threshold; with coded --misses items, the estimated recall.")
     q.add_argument("sheet", metavar="SHEET.csv")
     q.add_argument("--threshold", type=float, default=0.8, help="flag patterns under this precision (default: 0.8)")
     q.add_argument("--fix", default=None, metavar="OUT.toml",
@@ -466,8 +468,12 @@ def _run_validate_sample(args) -> None:
 
     if not args.output.lower().endswith(".csv"):
         raise FramingError(f"{args.output}: the coding sheet is a CSV file; give a name ending in .csv")
+    if args.blind and args.misses:
+        raise FramingError("--blind and --misses: a missed sentence can only be coded knowing the category sought; "
+                           "draw the misses in a sheet of their own, without --blind")
     corpus = _load(args)
-    sheet = coding_sheet(corpus, args.lexicon, n=args.n, seed=args.seed, per_term=args.per_term, categories=args.category)
+    sheet = coding_sheet(corpus, args.lexicon, n=args.n, seed=args.seed, per_term=args.per_term, categories=args.category,
+                         misses=args.misses)
     shown, key = blind(sheet) if args.blind else (sheet, None)
     page = Path(args.output).with_suffix(".html")
     for path in [args.output, page] + ([_key_path(args.output)] if key is not None else []):
@@ -509,6 +515,9 @@ def _run_validate_score(args) -> None:
     uncoded = int(report.loc[report["pattern"] == "", "n_uncoded"].sum())
     if uncoded:
         print(f"framing: {uncoded} item(s) not coded (blank label) are left out", file=sys.stderr)
+    for row in report[report["recall"].notna()].itertuples():
+        print(f"framing: {row.category}: estimated recall {row.recall:.2f} [{row.recall_low:.2f}, {row.recall_high:.2f}] "
+              f"({int(row.n_missed)} of {int(row.n_misses)} unmatched sentences coded as misses)", file=sys.stderr)
     for row in report[report["exclude"] != ""].itertuples():
         print(f"framing: {row.category}: '{row.pattern}' has precision {row.precision:.2f}; consider excluding: {row.exclude}",
               file=sys.stderr)

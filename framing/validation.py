@@ -7,10 +7,16 @@ sampling weight (matches of its pattern in the corpus over items drawn from it),
 a category's precision can be weighted back to the corpus. :func:`score_sheet` reads the
 coded sheet and reports precision per category and per pattern with Wilson intervals
 (:func:`framing.measures.wilson_interval`), and proposes exclusions for weak patterns.
+
+Recall needs what the lexicon did not find: with ``misses``, the sheet also holds
+sentences drawn at random from those with no match in the category (``pattern`` and
+``match`` empty), which the coder marks 1 if the sentence expresses the category all the
+same. :func:`score_sheet` then estimates the category's recall (:func:`estimated_recall`).
 """
 
 from __future__ import annotations
 
+import bisect
 import html
 
 import numpy as np
@@ -18,7 +24,7 @@ import pandas as pd
 
 from framing.corpus import Corpus
 from framing.errors import FramingError
-from framing.features import explain
+from framing.features import explain, family_for
 from framing.measures import cohen_kappa, krippendorff_alpha_nominal, wilson_interval
 from framing.params import check_float, check_int
 
@@ -39,6 +45,7 @@ def coding_sheet(
     per_term: int | None = None,
     categories=None,
     context: int = 60,
+    misses: int = 0,
 ) -> pd.DataFrame:
     """A coding sheet of matches drawn at random, stratified by pattern.
 
@@ -47,6 +54,11 @@ def coding_sheet(
     ``n`` items), or all its matches if it has fewer. ``weight`` is the
     pattern's matches in the corpus over the items drawn from it. Same seed, same sheet.
     ``label`` and ``note`` are empty, for the coder.
+
+    With ``misses``, each category also gets up to ``misses`` sentences drawn at random from
+    the sentences with no match in that category (empty ``pattern`` and ``match``;
+    ``start``/``end`` span the sentence; ``weight`` is the category's unmatched sentences
+    over those drawn), for estimating recall.
 
     Examples
     --------
@@ -59,17 +71,21 @@ def coding_sheet(
     check_int("n", n, low=1)
     check_int("seed", seed, low=0)
     check_int("context", context, low=0)
+    check_int("misses", misses, low=0)
     if per_term is not None:
         check_int("per_term", per_term, low=1)
-    matches = explain(corpus, lexicon)
+    family = family_for(lexicon)
+    matches = explain(corpus, family.lexicon)
     if categories is not None:
         wanted = [categories] if isinstance(categories, str) else list(categories)
-        unknown = [c for c in wanted if c not in set(matches["category"]) and not matches.empty]
+        unknown = [c for c in wanted if c not in family.categories()]
+        if unknown:
+            raise FramingError(f"the lexicon '{family.lexicon.name}' has no categor{'y' if len(unknown) == 1 else 'ies'} "
+                               f"{', '.join(unknown)}; its categories: {', '.join(family.categories())}")
         matches = matches[matches["category"].isin(wanted)]
-        if unknown and matches.empty:
-            raise FramingError(f"no match in categor{'y' if len(unknown) == 1 else 'ies'} {', '.join(unknown)}")
     if matches.empty:
-        raise FramingError("the lexicon matches nothing in this corpus, so there is nothing to code")
+        raise FramingError("the lexicon matches nothing in this corpus" + (" in these categories" if categories else "")
+                           + ", so there is nothing to code")
     rng = np.random.default_rng(seed)
     strata = list(matches.groupby(["category", "pattern"], sort=True))
     quota = per_term or max(1, n // len(strata))
@@ -83,14 +99,56 @@ def coding_sheet(
     sheet["left"] = [" ".join(texts[d][max(0, s - context) : s].split()) for d, s in zip(sheet["doc_id"], sheet["start"])]
     sheet["right"] = [" ".join(texts[d][e : e + context].split()) for d, e in zip(sheet["doc_id"], sheet["end"])]
     sheet = sheet.rename(columns={"text": "match"})
+    if misses:
+        wanted = sorted(set(matches["category"])) if categories is None else wanted
+        sheet = pd.concat([sheet, _missed_sentences(corpus, matches, wanted, misses, rng)], ignore_index=True)
     sheet.insert(0, "item_id", [f"item{i + 1:05d}" for i in range(len(sheet))])
     sheet["label"], sheet["note"] = "", ""
     return sheet[SHEET_COLUMNS]
 
 
+def _missed_sentences(corpus: Corpus, matches: pd.DataFrame, categories, k: int, rng) -> pd.DataFrame:
+    """Up to ``k`` sentences per category drawn from those with no match of the category
+    (sentences with at least one word), weighted by the unmatched sentences over those drawn."""
+    sentences = []  # (doc_id, start, end) of every sentence with a word, in corpus order
+    for doc_id in corpus.doc_ids:
+        doc = corpus.tokens[doc_id]
+        starts = doc.starts[doc.is_word] if len(doc) else np.array([], dtype=int)
+        for a, b in doc.sentences:
+            i = np.searchsorted(starts, a)
+            if i < len(starts) and starts[i] < b:
+                sentences.append((doc_id, a, b))
+    index = {}
+    for i, (doc_id, a, _) in enumerate(sentences):
+        index.setdefault(doc_id, ([], []))
+        index[doc_id][0].append(a)
+        index[doc_id][1].append(i)
+    texts = corpus.documents.set_index("doc_id")["clean_text"]
+    rows = []
+    for category in categories:
+        hit = set()
+        for doc_id, start in matches.loc[matches["category"] == category, ["doc_id", "start"]].itertuples(index=False):
+            starts, ids = index.get(doc_id, ([], []))
+            j = bisect.bisect_right(starts, start) - 1
+            if j >= 0:
+                hit.add(ids[j])
+        free = [i for i in range(len(sentences)) if i not in hit]
+        take = min(k, len(free))
+        if not take:
+            continue
+        for i in np.sort(rng.choice(len(free), size=take, replace=False)):
+            doc_id, a, b = sentences[free[i]]
+            rows.append((doc_id, category, "", "", "", "", " ".join(texts[doc_id][a:b].split()), a, b, len(free) / take))
+    return pd.DataFrame(rows, columns=["doc_id", "category", "pattern", "match", "left", "right", "sentence", "start", "end",
+                                       "weight"])
+
+
 def blind(sheet: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The sheet without what would tell the coder the category (category, pattern, weight),
     and the key that :func:`score_sheet` joins back on ``item_id``."""
+    if sheet["pattern"].eq("").any():
+        raise FramingError("a missed sentence can only be coded knowing the category sought: "
+                           "draw the misses in a sheet of their own, without blinding")
     return sheet.drop(columns=["category", "pattern", "weight"]), sheet[KEY_COLUMNS]
 
 
@@ -100,10 +158,12 @@ def sheet_html(sheet: pd.DataFrame, *, title: str = "framing coding sheet") -> s
     rows = []
     for r in sheet.itertuples(index=False):
         category = f"<td>{html.escape(str(r.category))}</td>" if "category" in sheet.columns else ""
-        rows.append(
-            f"<tr><td>{html.escape(r.item_id)}</td>{category}<td>{html.escape(str(r.left))} "
-            f"<mark>{html.escape(str(r.match))}</mark> {html.escape(str(r.right))}</td><td></td></tr>"
-        )
+        if str(r.match) == "":  # a sentence the lexicon did not match: does it express the category?
+            context = f"<i>no match; does it express the category?</i> {html.escape(str(r.sentence))}"
+        else:
+            context = (f"{html.escape(str(r.left))} <mark>{html.escape(str(r.match))}</mark> "
+                       f"{html.escape(str(r.right))}")
+        rows.append(f"<tr><td>{html.escape(r.item_id)}</td>{category}<td>{context}</td><td></td></tr>")
     head = "<th>item</th>" + ("<th>category</th>" if "category" in sheet.columns else "") + "<th>in context</th><th>label</th>"
     return (
         f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title><style>"
@@ -112,7 +172,8 @@ def sheet_html(sheet: pd.DataFrame, *, title: str = "framing coding sheet") -> s
         f"<h1>{html.escape(title)}</h1><p>{len(sheet)} items. Code each in the sheet's <code>label</code> column: "
         + ("1 if the highlighted words mean what the category says" if "category" in sheet.columns
            else "1 if the highlighted words carry the meaning your codebook describes")
-        + ", 0 if not; leave blank to skip.</p>"
+        + ", 0 if not; leave blank to skip. Rows marked <i>no match</i> are sentences the lexicon did not "
+        "match in the category: 1 if they express it all the same (a miss), 0 if not.</p>"
         f"<table><tr>{head}</tr>{''.join(rows)}</table></body></html>\n"
     )
 
@@ -148,6 +209,8 @@ def score_sheet(sheet: pd.DataFrame, *, key: pd.DataFrame | None = None, thresho
     if sheet["item_id"].duplicated().any():
         raise FramingError(f"{origin}: item {sheet.loc[sheet['item_id'].duplicated(), 'item_id'].iloc[0]!r} appears twice")
     table = sheet.assign(_y=_labels(sheet, origin).to_numpy(), weight=pd.to_numeric(sheet["weight"], errors="coerce"))
+    is_miss = table["pattern"].fillna("").astype(str).eq("")
+    missed, table = table[is_miss], table[~is_miss]
     rows = []
     for level in ("category", "pattern"):
         keys = ["category"] if level == "category" else ["category", "pattern"]
@@ -165,9 +228,91 @@ def score_sheet(sheet: pd.DataFrame, *, key: pd.DataFrame | None = None, thresho
     out["ci_low"], out["ci_high"] = wilson_interval(out["n_true"], out["n_coded"])
     out["flag"] = out["precision"] < threshold
     out["exclude"] = out["exclude"].where(out["flag"] & (out["pattern"] != ""), "")
+    out = _with_recall(out, table, missed)
     columns = ["category", "pattern", "n_coded", "n_true", "precision", "ci_low", "ci_high", "weighted_precision",
-               "n_uncoded", "flag", "exclude"]
+               "n_uncoded", "flag", "exclude", "n_misses", "n_missed", "recall", "recall_low", "recall_high"]
     return out[columns].sort_values(["category", "pattern"], kind="mergesort").reset_index(drop=True)
+
+
+def _with_recall(report: pd.DataFrame, matched: pd.DataFrame, missed: pd.DataFrame) -> pd.DataFrame:
+    """Category rows get ``n_misses`` (missed-sentence items coded), ``n_missed`` (of them
+    coded 1) and the :func:`estimated_recall` with its interval; NaN without miss items."""
+    report = report.assign(n_misses=np.nan, n_missed=np.nan, recall=np.nan, recall_low=np.nan, recall_high=np.nan)
+    for category, part in missed.groupby("category", sort=True):
+        coded = part[part["_y"].notna()]
+        at = (report["category"] == category) & (report["pattern"] == "")
+        if not at.any():  # misses drawn for a category with no match on the sheet
+            report = pd.concat([report, pd.DataFrame({"category": [category], "pattern": [""], "n_coded": [0],
+                                                      "n_true": [0], "n_uncoded": [0], "flag": [False],
+                                                      "exclude": [""]})], ignore_index=True)
+            at = (report["category"] == category) & (report["pattern"] == "")
+        report.loc[at, "n_uncoded"] += len(part) - len(coded)
+        report.loc[at, ["n_misses", "n_missed"]] = [len(coded), coded["_y"].sum()]
+        unmatched = part["weight"].iloc[0] * len(part)  # unmatched sentences in the corpus
+        strata = []
+        pooled = matched[(matched["category"] == category) & matched["_y"].notna()]
+        for _, stratum in matched[matched["category"] == category].groupby("pattern", sort=True):
+            coded_s = stratum[stratum["_y"].notna()]
+            source = coded_s if len(coded_s) else pooled  # a pattern no one coded takes the category's precision
+            strata.append((stratum["weight"].sum(), source["_y"].sum(), len(source)))
+        if len(coded) and strata and len(pooled):
+            report.loc[at, ["recall", "recall_low", "recall_high"]] = estimated_recall(
+                strata, (unmatched, coded["_y"].sum(), len(coded)))
+    return report
+
+
+def estimated_recall(found, missed, *, level: float = 0.95, n_draws: int = 20000, seed: int = 0):
+    """Recall of a lexicon estimated from coded samples of its matches and of the sentences it did not match.
+
+    The expressions of a category in a corpus are the true matches, T = sum over patterns of
+    N_s p_s (N_s matches of pattern s in the corpus, p_s its coded precision), plus the
+    missed ones, F = U m (U sentences without a match, m the share of sampled ones the coder
+    found to express the category all the same). Recall is T / (T + F). A missed sentence
+    counts as one missed expression, so a sentence that holds two makes recall look
+    higher than it is. The interval follows Webber (2013): each precision and the miss rate
+    get their posterior under a uniform prior, Beta(k + 1, n - k + 1), recall is computed
+    on ``n_draws`` joint draws (fixed ``seed``: same sheet, same interval), and the interval
+    is their central ``level`` share.
+
+    Parameters
+    ----------
+    found : sequence of (N, k, n)
+        Per pattern: matches in the corpus, items coded true, items coded.
+    missed : (U, k, n)
+        Unmatched sentences in the corpus, sampled ones coded as expressing the category, sampled ones coded.
+
+    Returns
+    -------
+    (recall, low, high)
+
+    References
+    ----------
+    Webber, W. (2013). Approximate recall confidence intervals. ACM Transactions on
+    Information Systems 31(1), article 2.
+
+    Examples
+    --------
+    100 matches of which 8 of 10 coded true (T = 80); 400 unmatched sentences of which 1 of
+    20 coded as a miss (F = 20): recall 80 / 100.
+
+    >>> recall, low, high = estimated_recall([(100, 8, 10)], (400, 1, 20))
+    >>> round(recall, 3), low < recall < high
+    (0.8, True)
+    """
+    check_float("level", level, low=0, high=1)
+    found = np.asarray(found, dtype=float).reshape(-1, 3)
+    big_u, k_m, n_m = (float(v) for v in missed)
+    if not len(found) or (found[:, 2] <= 0).any() or n_m <= 0:
+        return np.nan, np.nan, np.nan
+    true_found = float((found[:, 0] * found[:, 1] / found[:, 2]).sum())
+    point = true_found / (true_found + big_u * k_m / n_m) if true_found + big_u * k_m / n_m > 0 else np.nan
+    rng = np.random.default_rng(seed)
+    p = rng.beta(found[:, 1] + 1, found[:, 2] - found[:, 1] + 1, size=(n_draws, len(found)))
+    t = p @ found[:, 0]
+    f = big_u * rng.beta(k_m + 1, n_m - k_m + 1, size=n_draws)
+    draws = t / (t + f)
+    low, high = np.quantile(draws, [(1 - level) / 2, (1 + level) / 2])
+    return float(point), float(low), float(high)
 
 
 def agreement(first: pd.DataFrame, second: pd.DataFrame, *, key: pd.DataFrame | None = None,

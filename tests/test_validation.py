@@ -118,3 +118,64 @@ def test_fix_writes_a_patched_copy_of_the_lexicon(tmp_path, capsys):
     assert fixed.meta["version"] == "0.2+validated"
     assert main(["validate", "score", str(tmp_path / "s.csv"), "--lexicon", str(lexicon), "--fix", str(out)]) == 2
     assert "exists already" in capsys.readouterr().err
+
+
+def test_misses_are_unmatched_sentences_weighted_by_those_left(tmp_path):
+    from framing.corpus import load_corpus
+
+    corpus = load_corpus(pd.DataFrame({"text": ["The regime fell. It rained. Sun shone. The mullahs spoke. ..."]}))
+    sheet = coding_sheet(corpus, "framing", n=2, categories=["state_delegitimizing"], misses=1, seed=3)
+    misses = sheet[sheet["pattern"] == ""]
+    # two sentences with words and no match ("..." has no word): one drawn, standing for both
+    assert len(misses) == 1 and misses["sentence"].iloc[0] in {"It rained.", "Sun shone."}
+    assert misses["weight"].iloc[0] == 2.0 and misses["match"].iloc[0] == ""
+    text = corpus.documents["clean_text"].iloc[0]
+    assert text[misses["start"].iloc[0] : misses["end"].iloc[0]] == misses["sentence"].iloc[0]
+    everything = coding_sheet(corpus, "framing", n=2, categories=["state_delegitimizing"], misses=5, seed=3)
+    assert everything.loc[everything["pattern"] == "", "sentence"].tolist() == ["It rained.", "Sun shone."]
+    assert everything["item_id"].is_unique
+    with pytest.raises(FramingError, match="the lexicon 'framing' has no category heroism; its categories: "):
+        coding_sheet(corpus, "framing", categories=["state_delegitimizing", "heroism"])
+
+
+def test_recall_by_hand():
+    from framing.validation import estimated_recall
+
+    sheet = pd.DataFrame({
+        "item_id": ["i1", "i2", "i3", "m1", "m2", "m3"],
+        "category": "state", "pattern": ["regime*", "regime*", "regime*", "", "", ""],
+        "match": ["regime", "regime", "regimes", "", "", ""],
+        "weight": ["10", "10", "10", "50", "50", "50"],  # 30 matches; 150 unmatched sentences, 3 drawn
+        "label": ["1", "1", "1", "1", "0", ""],
+    })
+    row = score_sheet(sheet).set_index("pattern").loc[""]
+    # T = 30 x 3/3 = 30 true matches; F = 150 x 1/2 = 75 missed: recall 30 / 105
+    assert row[["n_coded", "n_true", "n_uncoded", "n_misses", "n_missed"]].tolist() == [3, 3, 1, 2, 1]
+    assert row["recall"] == pytest.approx(30 / 105)
+    assert row["recall_low"] < row["recall"] < row["recall_high"]
+    # with many coded items the interval matches the delta method's: T = 800 +- 1000 sqrt(.8 x .2 / 1000),
+    # F = 200 +- 10000 sqrt(.02 x .98 / 10000); dR/dT = F / (T + F)^2, dR/dF = -T / (T + F)^2
+    recall, low, high = estimated_recall([(1000, 800, 1000)], (10000, 200, 10000))
+    assert recall == pytest.approx(800 / (800 + 200))
+    sd = ((200 / 1e6 * 1000 * (0.16 / 1000) ** 0.5) ** 2 + (800 / 1e6 * 10000 * (0.0196 / 10000) ** 0.5) ** 2) ** 0.5
+    assert (high - low) / 2 == pytest.approx(1.96 * sd, rel=0.05)
+    assert estimated_recall([(1000, 800, 1000)], (10000, 200, 10000)) == (recall, low, high)  # same seed, same interval
+    # no coded miss sentence: no recall
+    assert pd.isna(score_sheet(sheet.assign(label=["1", "1", "1", "", "", ""])).set_index("pattern").loc["", "recall"])
+
+
+def test_misses_on_the_command_line(tmp_path, capsys):
+    sheet = tmp_path / "s.csv"
+    assert main(["validate", "sample", str(SEEDS), "--category", "state_delegitimizing", "--n", "10", "--misses", "4",
+                 "-o", str(sheet)]) == 0
+    coded = pd.read_csv(sheet, keep_default_na=False, dtype=str)
+    assert (coded["pattern"] == "").sum() == 4
+    coded["label"] = ["0" if p == "" else "1" for p in coded["pattern"]]
+    coded.to_csv(sheet, index=False)
+    capsys.readouterr()
+    assert main(["validate", "score", str(sheet)]) == 0
+    err = capsys.readouterr().err
+    assert "framing: state_delegitimizing: estimated recall 1.00 [" in err and "(0 of 4 unmatched sentences" in err
+    assert "no match; does it express the category?" in (tmp_path / "s.html").read_text(encoding="utf-8")
+    assert main(["validate", "sample", str(SEEDS), "--misses", "4", "--blind", "-o", str(tmp_path / "b.csv")]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
