@@ -1,5 +1,6 @@
 """Coding sheets and their scores, checked by hand."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -149,14 +150,27 @@ def test_recall_by_hand():
         "label": ["1", "1", "1", "1", "0", ""],
     })
     row = score_sheet(sheet).set_index("pattern").loc[""]
-    # T = 30 x 3/3 = 30 true matches; F = 150 x 1/2 = 75 missed: recall 30 / 105
     assert row[["n_coded", "n_true", "n_uncoded", "n_misses", "n_missed"]].tolist() == [3, 3, 1, 2, 1]
-    assert row["recall"] == pytest.approx(30 / 105)
+    # the report's recall is estimated_recall on the strata: 30 matches, 3 of 3 true; 150 unmatched, 1 of 2 missed
+    assert tuple(row[["recall", "recall_low", "recall_high"]]) == estimated_recall([(30, 3, 3)], (150, 1, 2))
     assert row["recall_low"] < row["recall"] < row["recall_high"]
+    # by hand, in closed form: recall = 30 p / (30 p + 150 m), p ~ Beta(4, 1), m ~ Beta(2, 2); its median
+    # is the r with P(30 p / (30 p + 150 m) < r) = 1/2, integrated on a grid
+    grid = (np.arange(4000) + 0.5) / 4000
+    p, m = np.meshgrid(grid, grid)
+    density = 4 * p**3 * 6 * m * (1 - m)
+    share = 30 * p / (30 * p + 150 * m)
+    below = lambda r: density[share < r].sum() / density.sum()  # noqa: E731
+    assert below(row["recall"]) == pytest.approx(0.5, abs=0.01)
+    assert below(row["recall_low"]) == pytest.approx(0.025, abs=0.005)
+    assert below(row["recall_high"]) == pytest.approx(0.975, abs=0.005)
+    # no miss among a few sentences: the plug-in ratio would say 1.0; the estimate stays inside its interval
+    recall, low, high = estimated_recall([(30, 3, 3)], (150, 0, 3))
+    assert low < recall < high < 1.0
     # with many coded items the interval matches the delta method's: T = 800 +- 1000 sqrt(.8 x .2 / 1000),
     # F = 200 +- 10000 sqrt(.02 x .98 / 10000); dR/dT = F / (T + F)^2, dR/dF = -T / (T + F)^2
     recall, low, high = estimated_recall([(1000, 800, 1000)], (10000, 200, 10000))
-    assert recall == pytest.approx(800 / (800 + 200))
+    assert recall == pytest.approx(800 / (800 + 200), abs=0.002)
     sd = ((200 / 1e6 * 1000 * (0.16 / 1000) ** 0.5) ** 2 + (800 / 1e6 * 10000 * (0.0196 / 10000) ** 0.5) ** 2) ** 0.5
     assert (high - low) / 2 == pytest.approx(1.96 * sd, rel=0.05)
     assert estimated_recall([(1000, 800, 1000)], (10000, 200, 10000)) == (recall, low, high)  # same seed, same interval
@@ -175,7 +189,8 @@ def test_misses_on_the_command_line(tmp_path, capsys):
     capsys.readouterr()
     assert main(["validate", "score", str(sheet)]) == 0
     err = capsys.readouterr().err
-    assert "framing: state_delegitimizing: estimated recall 1.00 [" in err and "(0 of 4 unmatched sentences" in err
+    # no miss among 4 sentences: the estimate is not 1.0 but the posterior's median, inside its interval
+    assert "framing: state_delegitimizing: estimated recall 0.79 [0.44, 0.99] (0 of 4 unmatched sentences" in err
     assert "no match; does it express the category?" in (tmp_path / "s.html").read_text(encoding="utf-8")
     assert main(["validate", "sample", str(SEEDS), "--misses", "4", "--blind", "-o", str(tmp_path / "b.csv")]) == 2
     assert capsys.readouterr().err.count("\n") == 1
