@@ -16,6 +16,7 @@ from framing.compare import (
     group_shares,
     profile_map,
     profiles,
+    rate_changes,
     similarity,
     strongest,
 )
@@ -33,11 +34,20 @@ from framing.lexicon import Lexicon, list_lexicons, load_lexicon
 from framing.lexicon_tools import check_lexicon, convert_lexicon, new_categories, new_lexicon, suggest_terms
 from framing.models import rate_model
 from framing.tokens import tokenize
+from framing.validation import agreement, check_sheet, coding_sheet, estimated_recall, patched_lexicon, read_sheet, score_sheet
 from framing.vectorizers import LexiconVectorizer, StanceVectorizer
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "agreement",
+    "check_sheet",
+    "coding_sheet",
+    "estimated_recall",
+    "patched_lexicon",
+    "rate_changes",
+    "read_sheet",
+    "score_sheet",
     "Corpus",
     "check_lexicon",
     "convert_lexicon",

@@ -190,6 +190,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="group(s) of --contrast the target is set against (repeat; default: all the others)")
     p.add_argument("--extension", default=None, metavar="NAME_OR_PATH",
                    help="user lexicon for notebook 07 (default inside the project: framing_plus; elsewhere 07 is skipped)")
+    p.add_argument("--sheet", default=None, metavar="CODED.csv",
+                   help="a coded sheet of framing validate sample, for the validation notebook (08)")
     p.add_argument("--by", default=None, metavar="COL", help="grouping column (default: outlet)")
     p.add_argument("--contrast", default=None, metavar="COL",
                    help="column with few groups for two-sided contrasts (default: affiliation for the seeds, else --by)")
@@ -458,13 +460,8 @@ def _run_trend(args) -> None:
     _write(table, args.output, args)
 
 
-def _key_path(sheet: str) -> Path:
-    path = Path(sheet)
-    return path.with_name(path.stem + ".key.csv")
-
-
 def _run_validate_sample(args) -> None:
-    from framing.validation import blind, coding_sheet, sheet_html
+    from framing.validation import blind, coding_sheet, key_path, sheet_html
 
     if not args.output.lower().endswith(".csv"):
         raise FramingError(f"{args.output}: the coding sheet is a CSV file; give a name ending in .csv")
@@ -476,51 +473,32 @@ def _run_validate_sample(args) -> None:
                          misses=args.misses)
     shown, key = blind(sheet) if args.blind else (sheet, None)
     page = Path(args.output).with_suffix(".html")
-    for path in [args.output, page] + ([_key_path(args.output)] if key is not None else []):
+    for path in [args.output, page] + ([key_path(args.output)] if key is not None else []):
         refuse_inputs(path, _inputs(args))
     _write(shown, args.output, args)
     if key is not None:
-        _write(key, str(_key_path(args.output)), args)
+        _write(key, str(key_path(args.output)), args)
     write_text(page, sheet_html(shown, title=f"framing coding sheet: {Path(args.output).name}"))
     print(f"framing: wrote {page}; code the label column of {args.output}, then: framing validate score {args.output}",
           file=sys.stderr)
 
 
-def _read_sheet(path) -> pd.DataFrame:
-    try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, ValueError) as exc:
-        raise FramingError(f"{path}: cannot read the sheet ({str(exc).splitlines()[0]})") from None
-
-
-def _sheet_key(sheet: pd.DataFrame, path: str) -> pd.DataFrame | None:
-    key_path = _key_path(path)
-    return _read_sheet(key_path) if "category" not in sheet.columns and key_path.is_file() else None
-
-
 def _run_validate_agree(args) -> None:
-    from framing.validation import agreement
+    from framing.validation import agreement, read_sheet
 
-    first, second = _read_sheet(args.first), _read_sheet(args.second)
-    table = agreement(first, second, key=_sheet_key(first, args.first), origins=(args.first, args.second))
+    table = agreement(read_sheet(args.first), read_sheet(args.second), origins=(args.first, args.second))
     _write(table, args.output, args)
 
 
 def _run_validate_score(args) -> None:
-    from framing.validation import score_sheet
+    from framing.validation import describe, read_sheet, score_sheet
 
-    sheet = _read_sheet(args.sheet)
-    key = _sheet_key(sheet, args.sheet)
-    report = score_sheet(sheet, key=key, threshold=args.threshold, origin=args.sheet)
+    report = score_sheet(read_sheet(args.sheet), threshold=args.threshold, origin=args.sheet)
     uncoded = int(report.loc[report["pattern"] == "", "n_uncoded"].sum())
     if uncoded:
         print(f"framing: {uncoded} item(s) not coded (blank label) are left out", file=sys.stderr)
-    for row in report[report["recall"].notna()].itertuples():
-        print(f"framing: {row.category}: estimated recall {row.recall:.2f} [{row.recall_low:.2f}, {row.recall_high:.2f}] "
-              f"({int(row.n_missed)} of {int(row.n_misses)} unmatched sentences coded as misses)", file=sys.stderr)
-    for row in report[report["exclude"] != ""].itertuples():
-        print(f"framing: {row.category}: '{row.pattern}' has precision {row.precision:.2f}; consider excluding: {row.exclude}",
-              file=sys.stderr)
+    for line in describe(report):
+        print(f"framing: {line}", file=sys.stderr)
     if args.fix:
         from framing.lexicon_tools import lexicon_to_toml
         from framing.validation import patched_lexicon
@@ -611,10 +589,17 @@ def _run_figures(args) -> None:
         "CONTRAST": args.contrast or ("affiliation" if seeds else by),
         "TARGET": args.target if args.target is not None else ("outside" if seeds and not args.contrast else None),
         "OUT": str(out),
+        "SHEET_LEXICON": lexicons[0] if lexicons else "framing",
+        "SHEET": _resolved(args.sheet) or ("seeds/validation/framing_coded.csv" if seeds else None),
     }
+    if args.sheet is not None and not Path(args.sheet).is_file():
+        raise FramingError(f"--sheet {args.sheet}: no such file; draw one with framing validate sample and code it")
     skip = [] if extension else ["07"]
     if skip:
         print("framing: no --extension lexicon outside the project folder, so notebook 07 is skipped", file=sys.stderr)
+    if parameters["SHEET"] is None:
+        skip.append("08")
+        print("framing: no --sheet (a coded sheet of framing validate sample), so notebook 08 is skipped", file=sys.stderr)
     ran = run_notebooks(parameters, only=args.only, skip=skip, progress=not args.quiet)
     write_run_record(out, parameters)
     print(f"framing: ran {len(ran)} notebooks; figures in {args.out or 'figures'}", file=sys.stderr)

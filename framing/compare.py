@@ -21,7 +21,7 @@ from sklearn.metrics.pairwise import cosine_similarity
 from sklearn.preprocessing import StandardScaler
 
 from framing.errors import FramingError
-from framing.features.table import rate_per_1k
+from framing.features.table import ALL, rate_per_1k
 from framing.groups import sides
 from framing.measures import benjamini_hochberg, log_ratio
 from framing.params import check_choice, check_float, check_int
@@ -299,6 +299,41 @@ def compare_groups(
     columns = ["target", "reference", *keys, "count_target", "count_reference", "per_1k_target", "per_1k_reference",
                "difference", "log_ratio", "p_value", "p_adjusted", "resampled", "warning"]
     return out[columns].sort_values("p_value", kind="mergesort").reset_index(drop=True)
+
+
+def rate_changes(before: pd.DataFrame, after: pd.DataFrame, by: str, *, changed_only: bool = False) -> pd.DataFrame:
+    """How each group's rate of each category changes between two feature tables of the same
+    corpus (a lexicon before and after a fix, or raw and reuse-free counts).
+
+    One row per group and category: ``by``, ``category``, ``count_before``, ``count_after``,
+    ``per_1k_before``, ``per_1k_after`` (pooled: the group's matches per 1,000 of its words),
+    ``change`` (after minus before). Categories only one table has are left out; with
+    ``changed_only``, so are the rows whose count did not change.
+
+    Examples
+    --------
+    >>> before = pd.DataFrame({"outlet": ["a", "a"], "category": ["c", "c"], "count": [2, 1], "n_tokens": [100, 100]})
+    >>> rate_changes(before, before.assign(count=[1, 1]), "outlet")[["count_before", "count_after", "change"]]
+       count_before  count_after  change
+    0             3            2    -5.0
+    """
+    pooled = []
+    for table in (before, after):
+        if by not in table.columns:
+            raise FramingError(f"unknown column '{by}'; the feature table has {', '.join(map(str, table.columns))}")
+        if "voice" in table and (table["voice"] != ALL).any():  # a voiced table: its voices add up to every word
+            table = table[table["voice"] != ALL]
+        pooled.append(table.groupby([by, "category"], sort=False)[["count", "n_tokens"]].sum())
+    both = pooled[0].add_suffix("_before").join(pooled[1].add_suffix("_after"), how="inner")
+    out = pd.DataFrame({
+        "count_before": both["count_before"], "count_after": both["count_after"],
+        "per_1k_before": rate_per_1k(both["count_before"], both["n_tokens_before"]),
+        "per_1k_after": rate_per_1k(both["count_after"], both["n_tokens_after"]),
+    }, index=both.index)
+    out["change"] = out["per_1k_after"] - out["per_1k_before"]
+    if changed_only:
+        out = out[out["count_before"] != out["count_after"]]
+    return out.reset_index()
 
 
 def strongest(contrast: pd.DataFrame) -> str:

@@ -52,6 +52,12 @@ def _design(table: pd.DataFrame, by: str, reference: str, covariates: list[str])
     return pd.DataFrame(columns, index=table.index)
 
 
+NO_DISPERSION = 1e-6
+"""A negative binomial alpha under this has run to its boundary: the counts are Poisson.
+Whether the optimizer then also reports a failure to converge depends on the machine's
+floating point, so the table says so from alpha itself."""
+
+
 def _fit(y, X, offset, family: str, clusters):
     import statsmodels.api as sm
 
@@ -141,7 +147,10 @@ def rate_model(
             except (np.linalg.LinAlgError, ValueError) as exc:
                 params = bse = pvalues = np.full(X.shape[1] + (family == "negbin"), np.nan)
                 note = f"model failed: {exc}"
-        if not note and caught:
+        if not note and family == "negbin" and params[-1] < NO_DISPERSION:
+            note = (f"model warning: the dispersion alpha runs to its boundary ({params[-1]:.1g}): the counts are not "
+                    "over-dispersed, use family='quasipoisson'")
+        elif not note and caught:
             note = "model warning: " + str(caught[0].message).splitlines()[0]
         counts = part.assign(_g=part[by].astype(str)).groupby("_g")["count"].sum()
         for j, column in enumerate(X.columns):

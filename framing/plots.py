@@ -236,6 +236,8 @@ def rate_heatmap(rates: pd.DataFrame, ax: Axes, *, value: str = "per_1k", voice:
                 ax.text(j, i, text, ha="center", va="center", fontsize=6.5 if intervals else 7, linespacing=1.1,
                         color="black" if v > middle else "white", style="italic" if warn.iat[i, j] else "normal")
     what = f"{_lexicon_label(lexicon)} categories" if lexicon else "Categories"
+    if "precision" in table and table["precision"].notna().any():
+        what = f"True matches of {what[0].lower() + what[1:]} (rate x coded precision)"
     unit = f"per 1,000 {'words' if voice is None else f'{voice}-voice words'}"
     spread = "under each rate its 95% bootstrap interval; " if intervals else ""
     ax.set_title(f"{what} by {by}, {unit}{note}\n{spread}italics: fewer than 5 matches", fontsize=9)
@@ -645,4 +647,56 @@ def profile_map_plot(coords: pd.DataFrame, ax: Axes, *, groups: pd.Series | None
     ax.set_title(title, **({"fontsize": 9} if unlabelled else {}))
     if groups is not None and len(names) <= len(OKABE_ITO):
         ax.legend(fontsize=7, frameon=False)
+    return ax
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def precision_figure(report: pd.DataFrame) -> "Figure | Skipped":
+    """:func:`precision_plot` on a canvas sized to its categories, or :class:`Skipped` when
+    no item of the report was coded."""
+    from framing.figures import canvas  # the house canvas; figures imports plots only inside functions
+
+    if not (report.loc[report["pattern"] == "", "n_coded"] > 0).any():
+        return Skipped("no item of the coding sheet is coded yet")
+    fig, ax = canvas(8, min(2.2 + 0.42 * int((report["pattern"] == "").sum()), MAX_PIXELS / 150))
+    precision_plot(report, ax)
+    return fig
+
+
+@_styled
+def precision_plot(report: pd.DataFrame, ax: Axes) -> Axes:
+    """Precision of each category of a :func:`framing.validation.score_sheet` report with its
+    Wilson 95% interval (dot), the precision weighted back to the corpus (diamond), and, where
+    missed sentences were coded, the estimated recall with its interval (square, below)."""
+    from framing.validation import by_category
+
+    rows = by_category(report)
+    rows = rows[rows["n_coded"] > 0].sort_values("precision", kind="mergesort")
+    y = np.arange(len(rows), dtype=float)
+    precision = rows["precision"].to_numpy(float)
+    err = np.vstack([precision - rows["ci_low"].to_numpy(float), rows["ci_high"].to_numpy(float) - precision])
+    ax.scatter(rows["weighted_precision"].to_numpy(float), y, marker="D", s=46, facecolor="white",
+               edgecolor=OKABE_ITO[0], zorder=2, label="precision weighted to the corpus")
+    ax.errorbar(precision, y, xerr=np.clip(err, 0, None), fmt="o", color=OKABE_ITO[0], markersize=4, linewidth=1, capsize=2,
+                label="precision of the coded matches, Wilson 95%", zorder=3)
+    has_recall = "recall" in rows and rows["recall"].notna().any()
+    if has_recall:
+        recall = rows["recall"].to_numpy(float)
+        rerr = np.vstack([recall - rows["recall_low"].to_numpy(float), rows["recall_high"].to_numpy(float) - recall])
+        ax.errorbar(recall, y + 0.3, xerr=np.clip(np.nan_to_num(rerr), 0, None), fmt="s", color=OKABE_ITO[1], markersize=4, linewidth=0.8,
+                    capsize=2, label="recall, 95% (from coded unmatched sentences)")
+    labels = [f"{_pretty(c)} ({int(n)} matches" + (f", {int(m)} sentences)" if has_recall and np.isfinite(m) else ")")
+              for c, n, m in zip(rows["category"], rows["n_coded"], rows.get("n_misses", pd.Series(np.nan, rows.index)))]
+    ax.set_yticks(y + (0.15 if has_recall else 0), labels)
+    ax.set_xlim(0, 1.02)
+    ax.set_ylim(-0.6, len(rows) - 0.2 + (0.3 if has_recall else 0))
+    ax.invert_yaxis()
+    ax.set_xlabel("share of coded items")
+    n_items = int(rows["n_coded"].sum())
+    n_sentences = int(rows["n_misses"].sum()) if has_recall else 0
+    ax.set_title(f"Precision of each category on {n_items} coded matches"
+                 + (f",\nrecall from {n_sentences} coded sentences the lexicon did not match" if has_recall else ""), fontsize=9)
+    ax.legend(fontsize=7, frameon=False, loc="upper center", bbox_to_anchor=(0.4, -0.1), ncol=2)
     return ax

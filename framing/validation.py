@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import html
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -178,6 +179,47 @@ def sheet_html(sheet: pd.DataFrame, *, title: str = "framing coding sheet") -> s
     )
 
 
+def key_path(sheet: "str | Path") -> Path:
+    """Where the key of a blind sheet lives: ``SHEET.key.csv`` beside ``SHEET.csv``."""
+    path = Path(sheet)
+    return path.with_name(path.stem + ".key.csv")
+
+
+def read_sheet(path: "str | Path", *, origin: str | None = None) -> pd.DataFrame:
+    """A coding sheet as written by ``framing validate sample`` (every cell read as text).
+    A blind sheet is joined with its key (:func:`key_path`) when the key is beside it."""
+    origin = origin or str(path)
+
+    def read(where):
+        try:
+            return pd.read_csv(where, dtype=str, keep_default_na=False)
+        except (OSError, ValueError) as exc:
+            raise FramingError(f"{where}: cannot read the sheet ({str(exc).splitlines()[0]})") from None
+
+    sheet = read(path)
+    if "item_id" not in sheet.columns:
+        raise FramingError(f"{origin}: not a coding sheet of framing: no item_id column")
+    if "category" not in sheet.columns and key_path(path).is_file():
+        sheet = sheet.merge(read(key_path(path)), on="item_id", how="left")
+    return sheet
+
+
+def check_sheet(corpus: Corpus, sheet: pd.DataFrame, *, origin: str = "sheet") -> None:
+    """Check that a coded sheet was drawn from this corpus: every item's document exists and
+    its span holds its match (for a missed sentence: its sentence). Raises a one-line
+    :class:`FramingError` naming the first item that does not fit."""
+    texts = corpus.documents.set_index("doc_id")["clean_text"]
+    for row in sheet.itertuples(index=False):
+        if row.doc_id not in texts.index:
+            raise FramingError(f"{origin}: item {row.item_id}: document {row.doc_id!r} is not in this corpus; "
+                               "score a sheet against the corpus it was drawn from")
+        span = texts[row.doc_id][int(row.start) : int(row.end)]
+        expected = str(row.match) if str(row.match) else str(row.sentence)
+        if " ".join(span.split()) != " ".join(expected.split()):
+            raise FramingError(f"{origin}: item {row.item_id}: the text at {row.start}-{row.end} of {row.doc_id} is "
+                               f"{span[:40]!r}, not {expected[:40]!r}; the sheet was drawn from another version of the corpus")
+
+
 def _labels(sheet: pd.DataFrame, origin: str) -> pd.Series:
     raw = sheet["label"].fillna("").astype(str).str.strip().str.lower()
     bad = ~raw.isin(TRUE_LABELS | FALSE_LABELS | {""})
@@ -196,8 +238,10 @@ def score_sheet(sheet: pd.DataFrame, *, key: pd.DataFrame | None = None, thresho
     Columns: ``category``, ``pattern``, ``n_coded``, ``n_true``, ``precision``, ``ci_low``,
     ``ci_high`` (Wilson 95%), ``weighted_precision`` (category rows: items weighted back to
     the corpus by their sampling weight), ``n_uncoded``, ``flag`` (precision under
-    ``threshold``), ``exclude`` (for flagged patterns: the matched words coded false, the
-    exclusions to consider).
+    ``threshold``), ``exclude`` (for flagged patterns: the exclusions to consider, from the
+    matches coded false; see :func:`_exclusions`), and, on category rows of a sheet with
+    coded missed sentences, ``n_misses``, ``n_missed``, ``recall``, ``recall_low``,
+    ``recall_high`` (:func:`estimated_recall`).
     """
     check_float("threshold", threshold, low=0, high=1)
     if key is not None:
@@ -219,7 +263,7 @@ def score_sheet(sheet: pd.DataFrame, *, key: pd.DataFrame | None = None, thresho
             coded = part[part["_y"].notna()]
             n_true, n_coded = int(coded["_y"].sum()), len(coded)
             weighted = (coded["_y"] * coded["weight"]).sum() / coded["weight"].sum() if n_coded else np.nan
-            false_words = sorted({str(m).lower() for m in coded.loc[coded["_y"] == 0, "match"]})
+            false_words = _exclusions(coded, table[(table["category"] == key_values[0]) & (table["_y"] == 1)])
             rows.append((key_values[0], key_values[1] if level == "pattern" else "", n_coded, n_true,
                          n_true / n_coded if n_coded else np.nan, weighted if level == "category" else np.nan,
                          len(part) - n_coded, "; ".join(false_words)))
@@ -232,6 +276,44 @@ def score_sheet(sheet: pd.DataFrame, *, key: pd.DataFrame | None = None, thresho
     columns = ["category", "pattern", "n_coded", "n_true", "precision", "ci_low", "ci_high", "weighted_precision",
                "n_uncoded", "flag", "exclude", "n_misses", "n_missed", "recall", "recall_low", "recall_high"]
     return out[columns].sort_values(["category", "pattern"], kind="mergesort").reset_index(drop=True)
+
+
+def by_category(report: pd.DataFrame) -> pd.DataFrame:
+    """The category rows of a :func:`score_sheet` report (``pattern`` empty), without the pattern columns."""
+    return report[report["pattern"] == ""].drop(columns=["pattern", "flag", "exclude"]).reset_index(drop=True)
+
+
+def describe(report: pd.DataFrame) -> list[str]:
+    """One line per finding of a :func:`score_sheet` report: each estimated recall, and each
+    flagged pattern with the exclusions it proposes."""
+    lines = []
+    for row in report[report["recall"].notna()].itertuples():
+        lines.append(f"{row.category}: estimated recall {row.recall:.2f} [{row.recall_low:.2f}, {row.recall_high:.2f}] "
+                     f"({int(row.n_missed)} of {int(row.n_misses)} unmatched sentences coded as misses)")
+    for row in report[report["exclude"] != ""].itertuples():
+        lines.append(f"{row.category}: '{row.pattern}' has precision {row.precision:.2f}; consider excluding: {row.exclude}")
+    return lines
+
+
+def _exclusions(coded: pd.DataFrame, true_items: pd.DataFrame) -> list[str]:
+    """The exclusions a pattern's false matches propose. A word coded false is proposed as a
+    word, unless excluding it would also drop what the pattern is for: the word is the
+    pattern itself or its stem (``vote`` of ``vote``, ``election`` of ``election*``), or coders
+    marked it true elsewhere in the category. Then only its false context is proposed: the
+    word before it and the match (``my vote``, ``what election``)."""
+    kept_words = {str(m).lower() for m in true_items["match"]}
+    proposals = []
+    for row in coded[coded["_y"] == 0].itertuples(index=False):
+        word = str(row.match).lower()
+        stem = str(row.pattern).lower().rstrip("*")
+        if word not in kept_words and word != stem:
+            proposals.append(word)
+            continue
+        before = [w.strip(".,;:!?()[]{}\"“”‘'«»-–—…•") for w in str(row.left).split()]
+        before = [w for w in before if w]
+        if before:
+            proposals.append(f"{before[-1].lower()} {word}")
+    return sorted(set(proposals))
 
 
 def _with_recall(report: pd.DataFrame, matched: pd.DataFrame, missed: pd.DataFrame) -> pd.DataFrame:

@@ -189,3 +189,16 @@ def test_trend_command_writes_a_table_and_a_chart(capsys, tmp_path):
     assert (tmp_path / "t.png").read_bytes().startswith(b"\x89PNG")
     assert main(["trend", str(csv), "--by", "outlet", "--time", "date", "--event", "soon"]) == 2
     assert "--event must look like 2021-06-18:label" in capsys.readouterr().err
+
+
+def test_rate_changes_pool_each_group_by_hand():
+    from framing.compare import rate_changes
+
+    before = pd.DataFrame({"outlet": ["a", "a", "b"], "category": "c", "count": [2, 1, 4], "n_tokens": [100, 200, 50]})
+    after = before.assign(count=[1, 1, 4])
+    table = rate_changes(before, after, "outlet")
+    # a: 3 then 2 matches in 300 words; b: 4 in 50, unchanged
+    assert table.round(6).values.tolist() == [["a", "c", 3, 2, 10.0, 6.666667, -3.333333], ["b", "c", 4, 4, 80.0, 80.0, 0.0]]
+    assert rate_changes(before, after, "outlet", changed_only=True)["outlet"].tolist() == ["a"]
+    with pytest.raises(FramingError, match="unknown column 'desk'"):
+        rate_changes(before, after, "desk")

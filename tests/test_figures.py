@@ -27,7 +27,7 @@ def first_run(tmp_path_factory):
 
 
 def test_every_notebook_runs_and_makes_the_expected_files(first_run):
-    assert len(EXPECTED) == 15  # 14 charts and the highlighted matches of notebook 07
+    assert len(EXPECTED) == 17  # 16 charts and the highlighted matches of notebook 07
     assert sorted(p.name for pattern in OUTPUTS for p in first_run.glob(pattern)) == EXPECTED
 
 
@@ -141,7 +141,30 @@ def test_figures_run_from_any_folder_on_a_user_corpus_and_lexicon(tmp_path, monk
     err = capsys.readouterr().err
     assert code == 0, err
     assert "notebook 07 is skipped" in err
+    assert "no --sheet (a coded sheet of framing validate sample), so notebook 08 is skipped" in err
     # a corpus about taxes: the bundled actors lexicon (Iranian politics) names no actor, so its charts are not drawn
     assert "framing: 05_actors_sentiment: 05_actor_labels not drawn: the actors lexicon 'actors' names no actor" in err
     assert sorted(p.name for p in (work / "figs").glob("*.png")) == ["02_lexicon_by_group.png"]
     assert digests(ROOT / "figures") == before  # the gallery is untouched
+
+
+def test_the_validation_notebook_runs_on_a_user_corpus_with_its_coded_sheet(tmp_path, monkeypatch, capsys):
+    import pandas as pd
+
+    monkeypatch.chdir(tmp_path)
+    texts = ["The regime arrested bloggers.", "The government held an election.", "The regime banned a paper.",
+             "Officials spoke of the vote.", "The election was a sham.", "Rain fell on the polls."]
+    pd.DataFrame({"text": texts, "desk": ["a", "a", "a", "b", "b", "b"]}).to_csv("news.csv", index=False)
+    assert main(["validate", "sample", "news.csv", "--per-term", "1", "--misses", "1", "-o", "sheet.csv"]) == 0
+    sheet = pd.read_csv("sheet.csv", dtype=str, keep_default_na=False)
+    sheet.assign(label="1").to_csv("sheet.csv", index=False)
+    capsys.readouterr()
+    code = main(["figures", "--corpus", "news.csv", "--by", "desk", "--sheet", "sheet.csv", "--out", "figs", "--quiet",
+                 "--only", "08"])
+    assert code == 0, capsys.readouterr().err
+    assert sorted(p.name for p in (tmp_path / "figs").glob("*.png")) == ["08_precision.png", "08_true_match_rates.png"]
+    # a sheet drawn from another corpus is refused, naming the item
+    pd.DataFrame({"text": [t.upper() for t in texts], "desk": ["a"] * 6}).to_csv("other.csv", index=False)
+    assert main(["figures", "--corpus", "other.csv", "--by", "desk", "--sheet", "sheet.csv", "--out", "figs2", "--quiet",
+                 "--only", "08"]) == 2
+    assert "sheet.csv: item item00001: the text at" in capsys.readouterr().err

@@ -7,7 +7,7 @@ import pytest
 from framing.cli import main
 from framing.errors import FramingError
 from framing.validation import coding_sheet, score_sheet
-from tests.conftest import SEEDS
+from tests.conftest import ROOT, SEEDS
 
 
 def test_same_seed_same_sheet_byte_for_byte_and_blind_key(tmp_path, capsys):
@@ -194,3 +194,53 @@ def test_misses_on_the_command_line(tmp_path, capsys):
     assert "no match; does it express the category?" in (tmp_path / "s.html").read_text(encoding="utf-8")
     assert main(["validate", "sample", str(SEEDS), "--misses", "4", "--blind", "-o", str(tmp_path / "b.csv")]) == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_the_seeds_coded_sheet_is_the_sheet_drawn_with_its_seed(seeds):
+    from framing.validation import check_sheet, read_sheet
+
+    coded = read_sheet(ROOT / "seeds" / "validation" / "framing_coded.csv")
+    drawn = coding_sheet(seeds, "framing", per_term=2, misses=3, seed=1)
+    columns = ["item_id", "doc_id", "category", "pattern", "match", "start", "end"]
+    assert coded[columns].equals(drawn[columns].astype(str))
+    check_sheet(seeds, coded)
+    false_matches = coded[(coded["label"] == "0") & (coded["pattern"] != "")]
+    assert set(coded["label"]) == {"0", "1"} and len(false_matches) == 5 and (false_matches["note"] != "").all()
+
+
+def test_check_sheet_refuses_a_sheet_of_another_corpus(seeds):
+    from framing.validation import check_sheet
+
+    sheet = coding_sheet(seeds, "framing", n=5, seed=0)
+    with pytest.raises(FramingError, match="s.csv: item item00001: document 'x' is not in this corpus"):
+        check_sheet(seeds, sheet.assign(doc_id="x"), origin="s.csv")
+    with pytest.raises(FramingError, match="s.csv: item item00001: the text at .* the sheet was drawn from another version"):
+        check_sheet(seeds, sheet.assign(start=sheet["start"] + 1), origin="s.csv")
+
+
+def test_exclusions_keep_what_a_pattern_is_for():
+    sheet = pd.DataFrame({
+        "item_id": [f"i{i}" for i in range(6)], "category": "c",
+        "pattern": ["vote", "election*", "election*", "tax*", "resist*", "resist*"],
+        "match": ["vote", "election", "elections", "taxi", "resistance", "resistance"],
+        "left": ["Iran's people's", "What", "the", "a", "the Iranian", "this sort of"],
+        "weight": "1", "label": ["0", "0", "1", "0", "0", "1"],
+    })
+    report = score_sheet(sheet).set_index("pattern")
+    assert report.loc["vote", "exclude"] == "people's vote"  # the pattern itself: only its false context
+    assert report.loc["election*", "exclude"] == "what election"  # the pattern's stem
+    assert report.loc["tax*", "exclude"] == "taxi"  # a word the pattern was not written for
+    assert report.loc["resist*", "exclude"] == "iranian resistance"  # coded true elsewhere
+
+
+def test_precision_figure_and_describe(seeds):
+    from framing import plots
+    from framing.validation import describe
+
+    sheet = pd.DataFrame({"item_id": ["i1", "m1"], "category": "c", "pattern": ["p*", ""], "match": ["pa", ""],
+                          "left": "", "weight": ["2", "10"], "label": ["1", "0"]})
+    report = score_sheet(sheet)
+    assert describe(report)[0].startswith("c: estimated recall ") and "(0 of 1 unmatched sentences" in describe(report)[0]
+    ax = plots.precision_figure(report).axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["c (1 matches, 1 sentences)"]
+    assert isinstance(plots.precision_figure(score_sheet(sheet.assign(label=""))), plots.Skipped)
