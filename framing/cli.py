@@ -63,8 +63,23 @@ def _count_options(parser: argparse.ArgumentParser) -> None:
                         help="lexicon to count, read by its family; repeat for several (default: the family's bundled lexicon)")
 
 
-def _output_option(parser: argparse.ArgumentParser) -> None:
+def _output_option(parser: argparse.ArgumentParser, *, parquet: bool = False) -> None:
+    if parquet:
+        parser.add_argument("-o", "--output", default=None, metavar="OUT.csv|OUT.parquet",
+                            help="write here, batch by batch (.parquet: Parquet; else CSV; default: CSV on stdout)")
+        return
     parser.add_argument("-o", "--output", default=None, metavar="OUT.csv", help="write CSV here (default: stdout)")
+
+
+def _engine_options(parser: argparse.ArgumentParser) -> None:
+    """How the documents are counted: in batches, on every core, or on a Dask cluster."""
+    group = parser.add_argument_group("scale")
+    group.add_argument("--jobs", type=_whole(1), default=None, metavar="N", help="worker processes (default: every core)")
+    group.add_argument("--engine", default="local", choices=["local", "dask"],
+                       help="local: this machine; dask: a dask.distributed cluster (pip install \"framing[dask]\")")
+    group.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="with --engine dask: the scheduler to use, e.g. tcp://10.0.0.5:8786 (default: start one here)")
+    group.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -84,7 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default: each family's bundled lexicon: framing, stance, actors)")
     p.add_argument("--meta", nargs="*", default=None, metavar="COL",
                    help="metadata columns to keep (default: all; --meta alone: none), e.g. --meta outlet affiliation")
-    _output_option(p)
+    _output_option(p, parquet=True)
+    _engine_options(p)
     p.set_defaults(run=_run_features)
 
     p = sub.add_parser("explain", parents=[corpus], help="every match behind the counts (one row per match)",
@@ -96,7 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--html", default=None, metavar="OUT.html",
                    help="also write a page showing the documents with every match highlighted by category")
     p.add_argument("--by", default=None, metavar="COL", help="with --html: label documents with this column")
-    _output_option(p)
+    _output_option(p, parquet=True)
+    _engine_options(p)
     p.set_defaults(run=_run_explain)
 
     p = sub.add_parser("keyness", parents=[corpus], help="keywords of each group against the rest, or one group against another",
@@ -348,18 +365,34 @@ def _write(frame: pd.DataFrame, output: str | None, args) -> None:
     print(f"framing: wrote {len(frame)} rows to {output}", file=sys.stderr)
 
 
-def _run_features(args) -> None:
-    from framing.features import family_features
+def _stream(args, make) -> None:
+    """Read the corpus in batches, run ``make`` on each (cleaned) batch, write the tables as they come."""
+    from framing.output import TableWriter
+    from framing.stream import document_batches, make_task, run_batches
 
-    corpus = _load(args)
-    if args.meta is not None:
-        corpus = corpus.keep_metadata(args.meta)
+    if args.output is not None:
+        refuse_inputs(args.output, _inputs(args))
+    task = make_task(make, clean=not args.no_clean, cleaning_rules=args.cleaning_rules,
+                     meta=getattr(args, "meta", None), origin=args.corpus)
+    batches = document_batches(args.corpus, text_col=args.text_col, id_col=args.id_col)
+    progress = not args.quiet and sys.stderr.isatty()
+    with TableWriter(args.output) as writer:
+        for table in run_batches(task, batches, jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,
+                                 progress=progress):
+            writer.write(table)
+    if args.output is not None:
+        print(f"framing: wrote {writer.rows} rows to {args.output}", file=sys.stderr)
+
+
+def _run_features(args) -> None:
+    from framing.features import family_jobs
+    from framing.stream import FamilyFeatures
+
     families = _families()[:-1] if args.family == "all" else [args.family]
     lexicons = args.lexicon
     if lexicons and args.family == "lexicon":
         families = []  # each --lexicon is read by its own family
-    table = family_features(corpus, families, lexicons=lexicons)
-    _write(table, args.output, args)
+    _stream(args, FamilyFeatures(tuple(family_jobs(families, lexicons))))
 
 
 def _run_compare(args) -> None:
@@ -516,10 +549,16 @@ def _run_validate_score(args) -> None:
 
 
 def _run_explain(args) -> None:
-    from framing.features import explain
+    from framing.features import explain, family_for
+    from framing.stream import Matches
 
-    corpus = _load(args)
-    matches = explain(corpus, args.lexicon, doc_id=args.doc, category=args.category)
+    family = family_for(args.lexicon)
+    family.check_category(args.category)  # an unknown category is an error before reading
+    if args.html is None and args.doc is None:
+        _stream(args, Matches(family, args.category))
+        return
+    corpus = _load(args) if args.doc is None else _one_document(args)
+    matches = explain(corpus, family.lexicon, doc_id=args.doc, category=args.category)
     if args.html:
         from framing.highlight import render_html
 
@@ -531,6 +570,21 @@ def _run_explain(args) -> None:
         if args.output is None:
             return
     _write(matches, args.output, args)
+
+
+def _one_document(args):
+    """The corpus of one document, found by reading batches until it turns up (the rest is never loaded)."""
+    from framing.corpus import clean_documents
+    from framing.stream import find_document
+
+    frame = find_document(args.corpus, args.doc, text_col=args.text_col, id_col=args.id_col)
+    return clean_documents(frame, clean=not args.no_clean, rules=_rules(args), origin=args.corpus)
+
+
+def _rules(args):
+    from framing.clean import load_rules
+
+    return load_rules(args.cleaning_rules) if not args.no_clean else None
 
 
 def _run_keyness(args) -> None:

@@ -269,6 +269,14 @@ def _read_txt(path: Path) -> str:
 
 
 def _from_folder(folder: Path, id_col: str | None) -> pd.DataFrame:
+    frame = folder_table(folder, id_col)
+    frame["text"] = [_read_txt(folder / name) for name in frame["file"]]
+    return frame
+
+
+def folder_table(folder: Path, id_col: str | None) -> pd.DataFrame:
+    """The documents of a folder of ``.txt`` files, without their texts: ``file``, ``doc_id``
+    and the manifest's metadata, checked (so a stream can read the texts batch by batch)."""
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".txt")
     for p in files:
         if not p.is_file():
@@ -277,7 +285,7 @@ def _from_folder(folder: Path, id_col: str | None) -> pd.DataFrame:
     manifest_path = folder / "manifest.csv"
     if not files:
         raise FramingError(f"{folder}: no .txt files in this folder")
-    frame = pd.DataFrame({"file": [p.name for p in files], "text": [_read_txt(p) for p in files]})
+    frame = pd.DataFrame({"file": [p.name for p in files]})
     if manifest_path.exists():
         manifest = _read_table(manifest_path)
         if "file" not in manifest.columns:
@@ -355,7 +363,10 @@ def _read_jsonl(path: Path) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _from_frame(frame: pd.DataFrame, text_col: str | None, id_col: str | None, origin: str) -> pd.DataFrame:
+def _from_frame(frame: pd.DataFrame, text_col: str | None, id_col: str | None, origin: str, *,
+                first_row: int = 0) -> pd.DataFrame:
+    """Validate a table of documents (``first_row``: the position of its first row in the
+    whole table, for row numbers in errors and default ids when it is read in batches)."""
     text_col = "text" if text_col is None else text_col
     if isinstance(frame.columns, pd.MultiIndex):
         raise FramingError(f"{origin}: the columns have several levels (a MultiIndex); flatten them to one level of names")
@@ -369,7 +380,7 @@ def _from_frame(frame: pd.DataFrame, text_col: str | None, id_col: str | None, o
         raise FramingError(f"{origin}: unknown text column '{text_col}'; available: {', '.join(map(str, frame.columns))}")
     if id_col is not None and id_col not in frame.columns:
         raise FramingError(f"{origin}: unknown id column '{id_col}'; available: {', '.join(map(str, frame.columns))}")
-    frame = frame.reset_index(drop=True)
+    frame.index = pd.RangeIndex(first_row, first_row + len(frame))
     texts = frame.pop(text_col)
     _check_text_cells(texts, origin, text_col)
     if id_col is None and "doc_id" in frame.columns:
@@ -382,12 +393,12 @@ def _from_frame(frame: pd.DataFrame, text_col: str | None, id_col: str | None, o
             raise FramingError(f"{origin}: empty {id_col} at row {row}; every document needs an id")
         ids = ids.astype(str)
     else:
-        ids = pd.Series([f"doc{i + 1:05d}" for i in range(len(frame))])
+        ids = pd.Series([f"doc{i + 1:05d}" for i in frame.index], index=frame.index)
     _check_reserved(frame.columns, origin, allowed=())
     frame.insert(0, "doc_id", ids)
     frame["text"] = texts.astype("object").where(texts.notna(), "").astype(str)
     _check_unique_ids(frame, origin, label="row", id_col=id_col if id_col != "doc_id" else None)
-    return frame
+    return frame.reset_index(drop=True)
 
 
 def _row_label(origin, index: int) -> str:
@@ -408,7 +419,7 @@ def _check_text_cells(texts: pd.Series, origin, text_col: str) -> None:
     if bad:
         value = texts.iloc[bad[0]]
         raise FramingError(
-            f"{origin}: {_row_label(origin, bad[0])}: the {text_col!r} cell is a {type(value).__name__}, not text; "
+            f"{origin}: {_row_label(origin, int(texts.index[bad[0]]))}: the {text_col!r} cell is a {type(value).__name__}, not text; "
             f"every text cell must be a string ({len(bad)} such row(s))"
         )
 
@@ -438,6 +449,21 @@ def _check_unique_ids(frame: pd.DataFrame, origin, *, label: str, id_col: str | 
 
 
 def _finish(frame: pd.DataFrame, *, clean: bool, rules, origin: str) -> Corpus:
+    corpus = clean_documents(frame, clean=clean, rules=rules, origin=origin)
+    empty = corpus.documents.loc[corpus.documents["is_empty"], "doc_id"].tolist()
+    if empty:
+        warnings.warn(
+            f"{origin}: {len(empty)} empty or whitespace-only document(s) kept with NaN rates: {', '.join(empty[:10])}",
+            stacklevel=3,
+        )
+    return corpus
+
+
+def clean_documents(frame: pd.DataFrame, *, clean: bool, rules, origin: str) -> Corpus:
+    """A :class:`Corpus` of validated documents (``doc_id``, metadata, ``text``): each
+    document cleaned on its own, a pure function of its text and the rules. Says nothing
+    about empty documents (``is_empty``): the caller warns once for the whole corpus."""
+    frame = frame.copy()
     frame["doc_id"] = frame["doc_id"].astype(str)
     if clean:
         rule_set = rules if isinstance(rules, tuple) else load_rules(rules)
@@ -455,12 +481,6 @@ def _finish(frame: pd.DataFrame, *, clean: bool, rules, origin: str) -> Corpus:
         frame["clean_text"] = frame["text"]
         report_frame = None
     frame["is_empty"] = ~frame["clean_text"].str.contains(r"\w", regex=True)
-    empty = frame.loc[frame["is_empty"], "doc_id"].tolist()
-    if empty:
-        warnings.warn(
-            f"{origin}: {len(empty)} empty or whitespace-only document(s) kept with NaN rates: {', '.join(empty[:10])}",
-            stacklevel=3,
-        )
     meta = [c for c in frame.columns if c not in ("doc_id", "text", "clean_text", "is_empty")]
     frame = frame[["doc_id", *meta, "text", "clean_text", "is_empty"]]
     return Corpus(frame, report_frame, origin)

@@ -14,6 +14,7 @@ Two rules hold for every file framing writes (tables, HTML pages, lexicons, figu
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -121,3 +122,76 @@ def write_table(frame, target: "str | Path") -> Path:
         else:
             frame.to_csv(tmp, index=False)
     return Path(target)
+
+
+class TableWriter:
+    """Write a table batch by batch: ``.parquet`` as Parquet, anything else as CSV, ``None``
+    to standard output (CSV). A file is written under a temporary name and renamed only
+    when the block ends without error, so a run cut short leaves no file that looks complete.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, pandas as pd
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> with TableWriter(out) as writer:
+    ...     writer.write(pd.DataFrame({"a": [1]}))
+    ...     writer.write(pd.DataFrame({"a": [2]}))
+    >>> out.read_text()
+    'a\\n1\\n2\\n'
+    """
+
+    def __init__(self, target: "str | Path | None"):
+        self.target = None if target is None else Path(target)
+        self.rows = 0
+        self._atomic = self._handle = self._parquet = self._schema = None
+
+    def __enter__(self) -> "TableWriter":
+        if self.target is not None:
+            self._atomic = atomic_path(self.target)
+            self._tmp = self._atomic.__enter__()
+        return self
+
+    @property
+    def parquet(self) -> bool:
+        return self.target is not None and self.target.name.lower().endswith(".parquet")
+
+    def write(self, frame) -> None:
+        """Append the rows of ``frame`` (the first frame sets the columns)."""
+        if self.parquet:
+            self._write_parquet(frame)
+        else:
+            if self._handle is None:
+                self._handle = sys.stdout if self.target is None else open(self._tmp, "w", encoding="utf-8", newline="")
+                frame.to_csv(self._handle, index=False)
+            else:
+                frame.to_csv(self._handle, index=False, header=False)
+        self.rows += len(frame)
+
+    def _write_parquet(self, frame) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if self._parquet is None:
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            self._schema = table.schema
+            self._parquet = pq.ParquetWriter(self._tmp, self._schema)
+        else:
+            try:
+                table = pa.Table.from_pandas(frame, schema=self._schema, preserve_index=False)
+            except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError) as exc:
+                raise FramingError(
+                    f"{self.target}: a later batch does not fit the columns of the first ({str(exc).splitlines()[0]}); "
+                    "give each metadata column one type, or write CSV"
+                ) from None
+        self._parquet.write_table(table)
+
+    def __exit__(self, kind, value, traceback) -> bool:
+        if self._parquet is not None:
+            self._parquet.close()
+        if self._handle is not None and self._handle is not sys.stdout:
+            self._handle.close()
+        if self._atomic is not None:
+            if kind is None and self.rows == 0:  # nothing written: still a valid, empty file
+                self._tmp.write_text("", encoding="utf-8")
+            self._atomic.__exit__(kind, value, traceback)
+        return False

@@ -14,6 +14,7 @@ instead of counts.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from framing.corpus import Corpus
@@ -113,10 +114,19 @@ def family_features(corpus: Corpus, families: list[str], *, lexicons=None) -> pd
     in ``families`` without a lexicon use their bundled default. Families without a
     ``voice`` get ``voice = "all"`` when stacked with ones that have it.
     """
-    tables = [job.table(corpus) for job in family_jobs(families, lexicons)]
+    return stack_tables([job.table(corpus) for job in family_jobs(families, lexicons)], corpus.doc_ids)
+
+
+def stack_tables(tables: list[pd.DataFrame], doc_ids: list[str]) -> pd.DataFrame:
+    """Feature tables of several families as one, in document order (``doc_ids``), each
+    document's rows family by family. Document order makes the table of a corpus the
+    concatenation of the tables of its batches (:mod:`framing.stream`)."""
     if any("voice" in t.columns for t in tables) and len(tables) > 1:
         tables = [t if "voice" in t.columns or "value" in t.columns else t.assign(voice="all") for t in tables]
     table = pd.concat(tables, ignore_index=True)
+    if len(tables) > 1:
+        position = pd.Series(range(len(doc_ids)), index=doc_ids)
+        table = table.iloc[np.argsort(position.reindex(table["doc_id"]).to_numpy(), kind="stable")].reset_index(drop=True)
     tail = [c for c in ("voice", "count", "n_tokens", "per_1k", "value", "n_sentences") if c in table.columns]
     return table[[c for c in table.columns if c not in tail] + tail]
 

@@ -118,11 +118,7 @@ class Family:
         ``category`` may name a category, or a prefix before a ``.`` (``election``
         selects ``election.delegitimizing``, ...).
         """
-        if category is not None and not any(c == category or c.startswith(category + ".") for c in self.explainable()):
-            raise FramingError(
-                f"lexicon '{self.lexicon.name}' has no category '{category}' nor categories under it "
-                f"('{category}.*'); available: {', '.join(self.explainable())}"
-            )
+        self.check_category(category)
         docs = corpus.select([doc_id]) if doc_id is not None else corpus
         rows = []
         for d, doc in docs.tokens.items():
@@ -133,6 +129,14 @@ class Family:
                 rows.append((d, self.name, self.lexicon.name, f.category, f.pattern, doc.text[f.start : f.end], f.start,
                              f.end, f.token_start, f.token_end, sentence, f.voice, *f.extra))
         return pd.DataFrame(rows, columns=MATCH_COLUMNS + list(self.extra_columns))
+
+    def check_category(self, category: str | None) -> None:
+        """Raise a one-line error unless ``category`` (or ``category.*``) is one the family explains."""
+        if category is not None and not any(c == category or c.startswith(category + ".") for c in self.explainable()):
+            raise FramingError(
+                f"lexicon '{self.lexicon.name}' has no category '{category}' nor categories under it "
+                f"('{category}.*'); available: {', '.join(self.explainable())}"
+            )
 
     def sentences(self, corpus: Corpus) -> pd.DataFrame:
         """The counts of :meth:`table` split by sentence, every sentence x cell (zeros included).
