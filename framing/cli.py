@@ -27,6 +27,17 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}; see '{self.prog} --help'\n")
 
 
+def _positive(text: str) -> float:
+    """An argparse type: a number above zero."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number above 0, got {text!r}")
+    return value
+
+
 def _whole(low: int, high: int | None = None):
     """An argparse type: a whole number in ``[low, high]`` (a usage error otherwise, not a silent slice)."""
 
@@ -79,6 +90,8 @@ def _engine_options(parser: argparse.ArgumentParser) -> None:
                        help="local: this machine; dask: a dask.distributed cluster (pip install \"framing[dask]\")")
     group.add_argument("--scheduler", default=None, metavar="ADDRESS",
                        help="with --engine dask: the scheduler to use, e.g. tcp://10.0.0.5:8786 (default: start one here)")
+    group.add_argument("--batch-mb", type=_positive, default=1.0, metavar="MB",
+                       help="text per batch, in millions of characters (default: 1)")
     group.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -374,7 +387,8 @@ def _stream(args, make) -> None:
         refuse_inputs(args.output, _inputs(args))
     task = make_task(make, clean=not args.no_clean, cleaning_rules=args.cleaning_rules,
                      meta=getattr(args, "meta", None), origin=args.corpus)
-    batches = document_batches(args.corpus, text_col=args.text_col, id_col=args.id_col)
+    batches = document_batches(args.corpus, text_col=args.text_col, id_col=args.id_col,
+                               batch_chars=max(1, int(args.batch_mb * 1e6)))
     progress = not args.quiet and sys.stderr.isatty()
     with TableWriter(args.output) as writer:
         for table in run_batches(task, batches, jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,

@@ -160,8 +160,10 @@ def load_corpus(
     Parameters
     ----------
     source : path or DataFrame
-        Folder of ``.txt`` files (optional ``manifest.csv``), a ``.txt``, ``.csv``,
-        ``.jsonl`` or ``.parquet`` file, or a DataFrame.
+        Folder of ``.txt`` files (optional ``manifest.csv``), a folder of ``.parquet``
+        files, a ``.txt``, ``.csv``, ``.jsonl``, ``.parquet``, ``.csv.gz`` or ``.jsonl.gz``
+        file, or a DataFrame. For corpora larger than memory, :mod:`framing.stream`
+        reads the same sources in batches.
     text_col : str, optional
         Column holding the text, for tables and DataFrames (default ``text``). Giving
         it for a folder or a ``.txt`` file is an error: it does not apply there.
@@ -191,7 +193,12 @@ def load_corpus(
             raise FramingError(
                 f"{path}: --text-col/text_col applies to tables (.csv, .jsonl, .parquet), not to .txt files; leave it out"
             )
-        if path.is_dir():
+        if _streamed_only(path):  # gzipped tables, folders of Parquet files: the batch reader, concatenated
+            from framing.stream import document_batches
+
+            frame = pd.concat([b.frame for b in document_batches(path, text_col=text_col, id_col=id_col)],
+                              ignore_index=True)
+        elif path.is_dir():
             frame = _from_folder(path, id_col)
         elif path.suffix.lower() == ".txt":
             if id_col is not None:
@@ -204,6 +211,13 @@ def load_corpus(
                 f"{path}: unsupported file type '{path.suffix}'; use a folder of .txt files or a {', '.join(TABLE_SUFFIXES)} table"
             )
     return _finish(frame, clean=clean, rules=cleaning_rules, origin=origin)
+
+
+def _streamed_only(path: Path) -> bool:
+    if path.is_dir():
+        return not any(p.suffix.lower() == ".txt" for p in path.iterdir()) and any(
+            p.suffix.lower() == ".parquet" for p in path.iterdir())
+    return path.name.lower().endswith((".csv.gz", ".jsonl.gz"))
 
 
 _BOMS = (  # longest first: the UTF-32 LE mark begins with the UTF-16 LE one

