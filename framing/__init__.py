@@ -8,90 +8,89 @@ Everything a user needs is re-exported here; nothing is read from disk at import
 Charts live in :mod:`framing.plots`, saving and the notebook runner in :mod:`framing.figures`.
 """
 
-from framing.compare import (
-    cluster,
-    compare,
-    compare_groups,
-    compare_sentences,
-    group_shares,
-    profile_map,
-    profiles,
-    rate_changes,
-    similarity,
-    strongest,
-)
-from framing.corpus import Corpus, load_corpus
-from framing.errors import FramingError
-from framing.features import FAMILIES, explain, family_features, family_for, lexicon_features, sentence_counts
-from framing.features.actors import actor_labels, actor_shares
-from framing.features.family import Family
-from framing.features.lexicon import to_wide
-from framing.features.sentiment import actor_sentence_scores, actor_sentiment, sentence_sentiment, sentiment
-from framing.features.stance import stance_features
-from framing.highlight import render_html
-from framing.keyness import collocations, distinctive_terms, keyness, kwic, tfidf_similarity, top_term
-from framing.lexicon import Lexicon, list_lexicons, load_lexicon
-from framing.lexicon_tools import check_lexicon, convert_lexicon, new_categories, new_lexicon, suggest_terms
-from framing.models import rate_model
-from framing.tokens import tokenize
-from framing.validation import agreement, check_sheet, coding_sheet, estimated_recall, patched_lexicon, read_sheet, score_sheet
-from framing.vectorizers import LexiconVectorizer, StanceVectorizer
+import importlib
+
+from framing.errors import FramingError  # noqa: F401 - the one error every module raises, imported eagerly
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "agreement",
-    "check_sheet",
-    "coding_sheet",
-    "estimated_recall",
-    "patched_lexicon",
-    "rate_changes",
-    "read_sheet",
-    "score_sheet",
-    "Corpus",
-    "check_lexicon",
-    "convert_lexicon",
-    "new_lexicon",
-    "render_html",
-    "suggest_terms",
-    "actor_sentence_scores",
-    "cluster",
-    "compare",
-    "compare_groups",
-    "compare_sentences",
-    "group_shares",
-    "profile_map",
-    "profiles",
-    "similarity",
-    "strongest",
-    "rate_model",
-    "top_term",
-    "new_categories",
-    "tfidf_similarity",
-    "actor_labels",
-    "actor_sentiment",
-    "actor_shares",
-    "sentence_sentiment",
-    "sentiment",
-    "stance_features",
-    "collocations",
-    "distinctive_terms",
-    "keyness",
-    "kwic",
-    "FramingError",
-    "Lexicon",
-    "LexiconVectorizer",
-    "StanceVectorizer",
-    "explain",
-    "FAMILIES",
-    "Family",
-    "family_features",
-    "family_for",
-    "sentence_counts",
-    "lexicon_features",
-    "list_lexicons",
-    "load_corpus",
-    "load_lexicon",
-    "tokenize",
-    "to_wide",
-]
+_EXPORTS = {
+    "actor_labels": "framing.features.actors",
+    "actor_sentence_scores": "framing.features.sentiment",
+    "actor_sentiment": "framing.features.sentiment",
+    "actor_shares": "framing.features.actors",
+    "agreement": "framing.validation",
+    "check_lexicon": "framing.lexicon_tools",
+    "check_sheet": "framing.validation",
+    "cluster": "framing.compare",
+    "coding_sheet": "framing.validation",
+    "collocations": "framing.keyness",
+    "combine_lexicons": "framing.lexicon",
+    "compare": "framing.compare",
+    "compare_groups": "framing.compare",
+    "compare_sentences": "framing.compare",
+    "convert_lexicon": "framing.lexicon_tools",
+    "Corpus": "framing.corpus",
+    "distinctive_terms": "framing.keyness",
+    "estimated_recall": "framing.validation",
+    "explain": "framing.features",
+    "FAMILIES": "framing.features",
+    "Family": "framing.features.family",
+    "family_features": "framing.features",
+    "family_for": "framing.features",
+    "FramingError": "framing.errors",
+    "group_shares": "framing.compare",
+    "keyness": "framing.keyness",
+    "kwic": "framing.keyness",
+    "Lexicon": "framing.lexicon",
+    "lexicon_features": "framing.features",
+    "LexiconVectorizer": "framing.vectorizers",
+    "list_lexicons": "framing.lexicon",
+    "load_corpus": "framing.corpus",
+    "load_lexicon": "framing.lexicon",
+    "new_categories": "framing.lexicon_tools",
+    "new_lexicon": "framing.lexicon_tools",
+    "patched_lexicon": "framing.validation",
+    "profile_map": "framing.compare",
+    "profiles": "framing.compare",
+    "rate_changes": "framing.compare",
+    "rate_model": "framing.models",
+    "read_sheet": "framing.validation",
+    "render_html": "framing.highlight",
+    "score_sheet": "framing.validation",
+    "sentence_counts": "framing.features",
+    "sentence_sentiment": "framing.features.sentiment",
+    "sentiment": "framing.features.sentiment",
+    "similarity": "framing.compare",
+    "stance_features": "framing.features.stance",
+    "StanceVectorizer": "framing.vectorizers",
+    "strongest": "framing.compare",
+    "suggest_terms": "framing.lexicon_tools",
+    "tfidf_similarity": "framing.keyness",
+    "to_wide": "framing.features.lexicon",
+    "tokenize": "framing.tokens",
+    "top_term": "framing.keyness",
+    "trend": "framing.compare",
+}
+"""Where each public name lives; imported on first use (PEP 562), so `framing features` starts
+without loading scikit-learn, SciPy or matplotlib."""
+
+__all__ = sorted(_EXPORTS, key=str.lower)
+
+# These two share their module's name. Importing the module sets ``framing.compare`` to the
+# module, so the functions are bound here, eagerly (both modules load scikit-learn only when used).
+from framing.compare import compare  # noqa: E402
+from framing.keyness import keyness  # noqa: E402
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'framing' has no attribute '{name}'")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -35,6 +35,7 @@ class CleaningRule:
     pattern: "regex.Pattern | None" = None
     min_lines: int = 3
     max_words: int = 20
+    max_chars: int = 300
 
     def __post_init__(self):
         if isinstance(self.pattern, re.Pattern):  # a pattern of the re module gets the time limit too
@@ -85,7 +86,7 @@ def load_rules(path: str | Path | None = None) -> tuple[CleaningRule, ...]:
         for key in ("name", "description", "pattern"):
             if key in spec and not isinstance(spec[key], str):
                 raise FramingError(f"{where}: '{key}' must be a string, got {spec[key]!r}")
-        for key in ("min_lines", "max_words"):
+        for key in ("min_lines", "max_words", "max_chars"):
             value = spec.get(key, 1)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise FramingError(f"{where}: '{key}' must be a whole number of at least 1, got {value!r}")
@@ -106,6 +107,7 @@ def load_rules(path: str | Path | None = None) -> tuple[CleaningRule, ...]:
                 pattern=pattern,
                 min_lines=spec.get("min_lines", 3),
                 max_words=spec.get("max_words", 20),
+                max_chars=spec.get("max_chars", 300),
             )
         )
     return tuple(rules)
@@ -132,7 +134,7 @@ def clean_text(text: str, rules: tuple[CleaningRule, ...]) -> tuple[str, list[Re
     for rule in rules:
         if rule.kind == "line":
             for i, line in enumerate(lines):
-                if i not in removed and _bounded(rule, rule.pattern.search, line, i):
+                if i not in removed and len(line) <= rule.max_chars and _bounded(rule, rule.pattern.search, line, i):
                     removed[i] = rule.name
         elif rule.kind == "block":
             starts = _line_starts(lines)

@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from framing.errors import FramingError
-from framing.keyness import MAX_WINDOW
 from framing.output import refuse_inputs, write_table, write_text
+from framing.params import MAX_WINDOW
 
 EPILOG = "Errors are printed as one line; run 'framing COMMAND --help' for each command's options."
 

@@ -14,11 +14,6 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy.cluster.hierarchy import linkage
-from sklearn.decomposition import PCA
-from sklearn.manifold import MDS
-from sklearn.metrics.pairwise import cosine_similarity
-from sklearn.preprocessing import StandardScaler
 
 from framing.errors import FramingError
 from framing.features.table import ALL, rate_per_1k
@@ -430,6 +425,8 @@ def similarity(matrix: pd.DataFrame, *, standardize: bool = False) -> pd.DataFra
     >>> round(float(similarity(m, standardize=True).loc["x", "y"]), 4)  # z-scores (-1, -1) and (1, 1)
     -1.0
     """
+    from sklearn.metrics.pairwise import cosine_similarity  # imported here: scikit-learn takes a second to load
+    from sklearn.preprocessing import StandardScaler
     values = matrix.fillna(0.0)
     if standardize:
         values = values.loc[:, values.std() > 0]
@@ -444,6 +441,7 @@ def similarity(matrix: pd.DataFrame, *, standardize: bool = False) -> pd.DataFra
 
 def cluster(similarity_matrix: pd.DataFrame, method: str = "average") -> np.ndarray:
     """Hierarchical clustering (scipy ``linkage``) on 1 - cosine similarity; returns the linkage matrix."""
+    from scipy.cluster.hierarchy import linkage
     from scipy.spatial.distance import squareform
 
     if len(similarity_matrix) < 2:
@@ -461,6 +459,10 @@ def profile_map(matrix: pd.DataFrame, *, method: str = "pca", seed: int = 0) -> 
     Returns ``x``, ``y`` indexed like ``matrix``; with PCA, ``explained`` (in
     ``DataFrame.attrs``) holds the variance share of each axis.
     """
+    from sklearn.decomposition import PCA
+    from sklearn.manifold import MDS
+    from sklearn.metrics.pairwise import cosine_similarity
+    from sklearn.preprocessing import StandardScaler
     values = matrix.fillna(0.0)
     values = values.loc[:, values.std() > 0]
     if len(values) < 2 or values.shape[1] < 2:

@@ -12,9 +12,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from nltk.metrics.association import BigramAssocMeasures
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfVectorizer
-from sklearn.metrics.pairwise import cosine_similarity
 
 from framing.background import ENGLISH_SIZE, english_counts
 from framing.corpus import Corpus
@@ -22,12 +19,10 @@ from framing.errors import FramingError
 from framing.groups import as_list, each_against_rest, sides
 from framing.lexicon import Matcher, pattern_lexicon
 from framing.measures import COLUMNS, MEASURES, benjamini_hochberg, log_odds_delta, log_odds_dirichlet, log_ratio
-from framing.params import check_choice, check_int
+from framing.params import MAX_WINDOW, check_choice, check_int
 from framing.tokens import TokenizedText
 
 CLITICS = frozenset({"'s", "n't", "'re", "'ve", "'ll", "'d", "'m"})
-MAX_WINDOW = 100
-"""Most tokens of context on each side of a concordance line or collocation window."""
 ENGLISH = "english"
 """The reference (and background) that stands for general English (:mod:`framing.background`)."""
 COLLOCATION_MEASURES = ("pmi", "likelihood_ratio", "chi_sq", "student_t", "dice", "jaccard", "poisson_stirling", "mi_like")
@@ -39,6 +34,7 @@ COLLOCATION_MEASURES = ("pmi", "likelihood_ratio", "chi_sq", "student_t", "dice"
 def load_stopwords(stopwords) -> frozenset[str]:
     """``None`` (no stopwords), ``"english"`` (scikit-learn's list plus the clitics the
     tokenizer splits off: 's n't 're 've 'll 'd 'm), a file path (one word a line), or words."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # imported here: scikit-learn takes a second to load
     if stopwords is None:
         return frozenset()
     if isinstance(stopwords, str):
@@ -102,6 +98,7 @@ def _passthrough(terms):
 
 
 def _doc_term_matrix(corpus: Corpus, ngram_range, stopwords):
+    from sklearn.feature_extraction.text import CountVectorizer
     terms = [doc_terms(doc, ngram_range, stopwords) for doc in corpus.tokens.values()]
     vectorizer = CountVectorizer(analyzer=_passthrough)
     if not any(terms):
@@ -343,6 +340,7 @@ def distinctive_terms(corpus: Corpus, n: int = 20, *, ngram_range=(1, 2), stopwo
     pandas.DataFrame
         ``doc_id``, metadata, ``rank``, ``term``, ``tfidf``, ``count``.
     """
+    from sklearn.feature_extraction.text import TfidfVectorizer
     check_int("n", n, low=1)
     stop = load_stopwords(stopwords)
     terms = [doc_terms(doc, ngram_range, stop) for doc in corpus.tokens.values()]
@@ -363,6 +361,8 @@ def distinctive_terms(corpus: Corpus, n: int = 20, *, ngram_range=(1, 2), stopwo
 
 def tfidf_similarity(corpus: Corpus, by: str | None = None, *, ngram_range=(1, 1), stopwords="english") -> pd.DataFrame:
     """Cosine similarity of TF-IDF vectors of documents, or of groups (their documents pooled)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
     stop = load_stopwords(stopwords)
     terms = {d: doc_terms(doc, ngram_range, stop) for d, doc in corpus.tokens.items()}
     if by is not None:
@@ -469,6 +469,7 @@ def collocations(
         ``low_count`` (``count_window`` below ``min_count``: flagged, as in :func:`keyness`,
         not dropped); per group, the collocates that are not flagged come first, by the measure.
     """
+    from nltk.metrics.association import BigramAssocMeasures  # imported here: NLTK takes a second to load
     check_choice("collocation measure", measure, COLLOCATION_MEASURES)
     check_int("window", window, low=1, high=MAX_WINDOW)
     check_int("min_count", min_count, low=0)

@@ -12,6 +12,9 @@ import numbers
 
 from framing.errors import FramingError
 
+MAX_WINDOW = 100
+"""Most tokens of context on each side of a concordance line or collocation window."""
+
 
 def check_int(name: str, value, *, low: int | None = None, high: int | None = None) -> int:
     """``value`` as an int within ``[low, high]``, else a one-line error.

@@ -36,8 +36,6 @@ from importlib.resources import files
 from itertools import chain
 
 import numpy as np
-from nltk.tokenize.api import TokenizerI
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 TOKEN_PATTERN = r"""
     (?:https?://|www\.)[^\s<>"“”‘’]*[^\s<>"“”‘’.,;:!?)\]']     # URL
@@ -174,8 +172,9 @@ def token_offsets(text: str, words) -> tuple[np.ndarray, np.ndarray]:
     return starts, starts + np.fromiter(map(len, words), np.int64, len(words))
 
 
-class WordTokenizer(TokenizerI):
-    """framing's word tokenizer behind NLTK's :class:`~nltk.tokenize.api.TokenizerI` interface."""
+class WordTokenizer:
+    """framing's word tokenizer with the methods of NLTK's :class:`~nltk.tokenize.api.TokenizerI`
+    (not a subclass: importing NLTK costs a second, and counting words needs none of it)."""
 
     def tokenize(self, s: str) -> list[str]:
         return list(word_tokens(s))
@@ -184,6 +183,13 @@ class WordTokenizer(TokenizerI):
         words = word_tokens(s)
         starts, ends = token_offsets(s, words)
         yield from zip(starts.tolist(), ends.tolist())
+
+    def tokenize_sents(self, strings: list[str]) -> list[list[str]]:
+        return [self.tokenize(s) for s in strings]
+
+    def span_tokenize_sents(self, strings: list[str]):
+        for s in strings:
+            yield list(self.span_tokenize(s))
 
 
 WORD_TOKENIZER = WordTokenizer()
@@ -209,8 +215,10 @@ def normalize_token(token: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def sentence_splitter() -> PunktSentenceTokenizer:
-    """Punkt with the bundled abbreviation list; built on first use, not at import."""
+def sentence_splitter() -> "PunktSentenceTokenizer":  # noqa: F821 - imported here, on first use
+    """Punkt with the bundled abbreviation list; built on first use, not at import (nor is NLTK imported)."""
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
     params = PunktParameters()
     text = files("framing.data").joinpath("abbreviations.txt").read_text(encoding="utf-8")
     params.abbrev_types = {

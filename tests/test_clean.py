@@ -72,3 +72,24 @@ def test_malformed_rules_name_file_and_rule(tmp_path):
 def test_removal_record():
     rule = CleaningRule("x", "line", "", re.compile("^drop$"))
     assert clean_text("keep\ndrop\nkeep too", (rule,)) == ("keep\nkeep too", [Removal(2, "x", "drop")])
+
+
+def test_a_long_line_is_article_text_never_chrome():
+    from framing.clean import clean_text, load_rules
+
+    rules = load_rules()
+    article = "The minister spoke for an hour. " * 12 + "Follow us on Twitter for updates."  # a whole article on one line
+    assert len(article) > 300
+    kept, removed = clean_text(article, rules)
+    assert kept == article.strip() and removed == []
+    kept, removed = clean_text("The story.\nFollow us on Twitter for updates.", rules)
+    assert kept == "The story." and [r.rule for r in removed] == ["follow_links"]
+
+
+def test_max_chars_is_validated(tmp_path):
+    from framing.clean import load_rules
+
+    path = tmp_path / "rules.toml"
+    path.write_text('[[rules]]\nname = "x"\nkind = "line"\npattern = "a"\nmax_chars = 0\n', encoding="utf-8")
+    with pytest.raises(FramingError, match="rule 'x': 'max_chars' must be a whole number of at least 1, got 0"):
+        load_rules(path)

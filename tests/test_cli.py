@@ -215,3 +215,14 @@ def test_compare_command_rates_and_contrast(capsys, tmp_path):
     assert set(contrast["target"]) == {"outside"} and set(contrast["reference"]) == {"rest"}
     code, _, err = run(capsys, "compare", str(SEEDS), "--by", "affiliation", "--reference", "movement")
     assert code == 2 and err == "framing: error: --reference needs --target; give --target G, or neither for every group's rates\n"
+
+
+def test_the_command_line_starts_without_loading_what_counting_does_not_need():
+    import subprocess
+    import sys
+
+    code = ("import sys, framing.cli, framing.stream, framing.features\n"
+            "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'nltk', 'matplotlib', 'statsmodels'})\n"
+            "heavy += ['scipy.stats'] if 'scipy.stats' in sys.modules else []\n"
+            "print(' '.join(heavy))")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == ""

