@@ -79,8 +79,8 @@ __all__ = sorted(_EXPORTS, key=str.lower)
 
 # These two share their module's name. Importing the module sets ``framing.compare`` to the
 # module, so the functions are bound here, eagerly (both modules load scikit-learn only when used).
-from framing.compare import compare  # noqa: E402
-from framing.keyness import keyness  # noqa: E402
+from framing.compare import compare  # noqa: E402, F401
+from framing.keyness import keyness  # noqa: E402, F401
 
 
 def __getattr__(name: str):
