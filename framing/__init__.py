@@ -41,6 +41,8 @@ _EXPORTS = {
     "FramingError": "framing.errors",
     "group_shares": "framing.compare",
     "keyness": "framing.keyness",
+    "merge_term_counts": "framing.keyness",
+    "term_counts": "framing.keyness",
     "kwic": "framing.keyness",
     "Lexicon": "framing.lexicon",
     "lexicon_features": "framing.features",

@@ -129,9 +129,22 @@ def build_parser() -> argparse.ArgumentParser:
     _engine_options(p)
     p.set_defaults(run=_run_explain)
 
+    p = sub.add_parser("counts", parents=[corpus], help="term counts per group, for keyness on corpora too large for memory",
+                       description="Stream the corpus and write one row per (group, term): count and docs (documents "
+                                   "using it), plus one row per group with an empty term giving its documents. "
+                                   "'framing keyness COUNTS.parquet --by COL' reads it; tables of parts of a corpus "
+                                   "add up (framing.merge_term_counts).")
+    p.add_argument("--by", default=None, metavar="COL", help="metadata column that defines the groups (default: one group)")
+    p.add_argument("--ngrams", default="1-1", metavar="MIN-MAX", help="n-gram sizes, e.g. 1-2 (default: 1-1)")
+    p.add_argument("--stopwords", default=None, metavar="english|PATH", help="drop stopwords (default: keep them)")
+    _output_option(p, parquet=True)
+    _engine_options(p)
+    p.set_defaults(run=_run_counts)
+
     p = sub.add_parser("keyness", parents=[corpus], help="keywords of each group against the rest, or one group against another",
                        description="One row per (group, term): counts, totals, per-10k rates, the measure, p-value, "
-                                   "log ratio and dispersion. Open any term with 'framing kwic'.")
+                                   "log ratio and dispersion. Open any term with 'framing kwic'. CORPUS may also be a "
+                                   "table of 'framing counts' (then --ngrams and --stopwords are those it was counted with).")
     p.add_argument("--by", required=True, metavar="COL", help="metadata column that defines the groups")
     p.add_argument("--target", action="append", default=None, metavar="G", help="target group (repeat for several)")
     p.add_argument("--reference", action="append", default=None, metavar="G",
@@ -415,19 +428,24 @@ def _run_compare(args) -> None:
 
     if args.reference and not args.target:
         raise FramingError("--reference needs --target; give --target G, or neither for every group's rates")
-    corpus = _load(args)
-    corpus.check_column(args.by)
+    corpus, jobs = _count_tables(args, [args.by])
     tables = []
-    for job, features in _family_tables(args, corpus):
-        sentences = sentence_counts(corpus, features, lexicons=[job.lexicon])
-        if args.target:
-            table = compare_groups(features, args.by, args.target, args.reference, sentences=sentences,
-                                   n_perm=args.n_perm, seed=args.seed)
-        else:
-            table = compare(features, args.by, sentences=sentences, n_boot=args.n_boot, seed=args.seed)
+    for family, name, lexicon, features in jobs:
+        sentences = sentence_counts(corpus, features, lexicons=[lexicon]) if corpus is not None else None
+        try:
+            if args.target:
+                table = compare_groups(features, args.by, args.target, args.reference, sentences=sentences,
+                                       n_perm=args.n_perm, seed=args.seed)
+            else:
+                table = compare(features, args.by, sentences=sentences, n_boot=args.n_boot, seed=args.seed)
+        except FramingError as exc:
+            if corpus is not None or "fewer than" not in str(exc):
+                raise
+            raise FramingError(f"{args.corpus}: a group has fewer than 5 documents, whose sentences would be resampled, "
+                               "and a feature table has no sentences: run framing compare on the corpus") from None
         at = 2 if args.target else 1
-        table.insert(at, "family", job.name)
-        table.insert(at + 1, "lexicon", job.lexicon.name)
+        table.insert(at, "family", family)
+        table.insert(at + 1, "lexicon", name)
         tables.append(table)
     table = pd.concat(tables, ignore_index=True)
     table["voice"] = table["voice"].fillna("all") if "voice" in table.columns else "all"
@@ -436,28 +454,63 @@ def _run_compare(args) -> None:
     _write(table[head + [c for c in table.columns if c not in head]], args.output, args)
 
 
-def _family_tables(args, corpus):
-    """The count tables a command asks for: one per family job (--family, --lexicon)."""
+FEATURE_TABLE_COLUMNS = {"family", "lexicon", "lexicon_id", "category", "count", "n_tokens"}
+
+
+def _count_tables(args, columns: list[str]):
+    """The corpus (None for a feature table) and one (family, lexicon name, lexicon, features) per
+    family job: counted from the corpus (--family, --lexicon), or read from a feature table that
+    ``framing features`` wrote (a corpus too large for memory, counted once)."""
     from framing.features import family_jobs
 
+    header = _table_columns(args.corpus)
+    if header is not None and FEATURE_TABLE_COLUMNS <= set(header):
+        if args.lexicon or args.family != "lexicon":
+            raise FramingError(f"{args.corpus} is a feature table: it holds its own families and lexicons, so leave out "
+                               "--family and --lexicon")
+        missing = [c for c in columns if c not in header]
+        if missing:
+            raise FramingError(f"{args.corpus}: unknown column '{missing[0]}'; the feature table has {', '.join(header)}")
+        features = _read_feature_table(args.corpus, header)
+        parts = features.groupby(["family", "lexicon", "lexicon_id"], sort=False)
+        return None, [(family, name, None, _as_counted(part)) for (family, name, _), part in parts
+                      if family in _count_families()]
+    corpus = _load(args)
+    for column in columns:
+        corpus.check_column(column)
     families = _count_families() if args.family == "all" else [args.family]
     if args.lexicon and args.family == "lexicon":
         families = []  # each --lexicon is read by its own family
-    return [(job, job.table(corpus)) for job in family_jobs(families, args.lexicon)]
+    return corpus, [(job.name, job.lexicon.name, job.lexicon, job.table(corpus)) for job in family_jobs(families, args.lexicon)]
+
+
+def _as_counted(part: pd.DataFrame) -> pd.DataFrame:
+    """One family's rows of a stacked feature table, as the family's own table has them: without
+    the columns of other families, and without ``voice`` where the family has no voices."""
+    part = part.dropna(axis=1, how="all").astype({"count": "int64", "n_tokens": "int64"}).reset_index(drop=True)
+    if "voice" in part and (part["voice"] == "all").all():
+        part = part.drop(columns="voice")
+    return part
+
+
+def _read_feature_table(path: str, header: list[str]) -> pd.DataFrame:
+    if path.lower().endswith(".parquet"):
+        return pd.read_parquet(path)
+    numbers = {"count", "n_tokens", "per_1k", "value", "n_sentences"}
+    return pd.read_csv(path, dtype={c: str for c in header if c not in numbers}, keep_default_na=False,
+                       na_values={c: [""] for c in header if c in numbers})
 
 
 def _run_model(args) -> None:
     from framing.models import rate_model
 
-    corpus = _load(args)
-    for column in [args.by, *args.covariate, *([args.cluster] if args.cluster else [])]:
-        corpus.check_column(column)
+    _, jobs = _count_tables(args, [args.by, *args.covariate, *([args.cluster] if args.cluster else [])])
     tables = []
-    for job, features in _family_tables(args, corpus):
+    for family, name, _, features in jobs:
         table = rate_model(features, args.by, args.reference, covariates=args.covariate, family=args.model,
                            cluster=args.cluster, min_docs=args.min_docs)
-        table.insert(2, "family", job.name)
-        table.insert(3, "lexicon", job.lexicon.name)
+        table.insert(2, "family", family)
+        table.insert(3, "lexicon", name)
         tables.append(table)
     table = pd.concat(tables, ignore_index=True)
     few = table["warning"].str.contains("too few documents").sum()
@@ -480,14 +533,12 @@ def _run_trend(args) -> None:
         except ValueError:
             raise FramingError(f"--event date {date!r} is not a date; write it as 2021-06-18") from None
         events.append((date, label.strip()))
-    corpus = _load(args)
-    corpus.check_column(args.by)
-    corpus.check_column(args.time)
+    _, jobs = _count_tables(args, [args.by, args.time])
     tables = []
-    for job, features in _family_tables(args, corpus):
+    for family, name, _, features in jobs:
         table = trend(features, args.by, args.time, args.freq, n_boot=args.n_boot)
-        table.insert(2, "family", job.name)
-        table.insert(3, "lexicon", job.lexicon.name)
+        table.insert(2, "family", family)
+        table.insert(3, "lexicon", name)
         tables.append(table)
     table = pd.concat(tables, ignore_index=True)
     if args.plot:
@@ -601,10 +652,58 @@ def _rules(args):
     return load_rules(args.cleaning_rules) if not args.no_clean else None
 
 
-def _run_keyness(args) -> None:
-    from framing.keyness import keyness
+def _run_counts(args) -> None:
+    from framing.keyness import merge_term_counts
+    from framing.output import TableWriter
+    from framing.stream import TermCounts, document_batches, make_task, run_batches
 
-    corpus = _load(args)
+    if args.output is not None:
+        refuse_inputs(args.output, _inputs(args))
+    make = TermCounts(args.by, _ngram_range(args.ngrams), args.stopwords)
+    task = make_task(make, clean=not args.no_clean, cleaning_rules=args.cleaning_rules, origin=args.corpus)
+    batches = document_batches(args.corpus, text_col=args.text_col, id_col=args.id_col,
+                               batch_chars=max(1, int(args.batch_mb * 1e6)))
+    merged, pending = None, []
+    for table in run_batches(task, batches, jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,
+                             progress=not args.quiet and sys.stderr.isatty()):
+        pending.append(table)
+        if sum(map(len, pending)) > (0 if merged is None else len(merged)):  # merge when the parts outgrow the sum
+            merged = merge_term_counts(pending if merged is None else [merged, *pending])
+            pending = []
+    merged = merge_term_counts([merged, *pending] if merged is not None else pending)
+    with TableWriter(args.output) as writer:
+        writer.write(merged)
+    if args.output is not None:
+        print(f"framing: wrote {writer.rows} rows to {args.output}", file=sys.stderr)
+
+
+def _table_columns(path: str) -> list[str] | None:
+    """The columns of a .csv or .parquet table (None for anything else), read from its header only."""
+    lowered = path.lower()
+    try:
+        if lowered.endswith(".parquet") and Path(path).is_file():
+            import pyarrow.parquet as pq
+
+            return list(pq.read_schema(path).names)
+        if lowered.endswith(".csv") and Path(path).is_file():
+            return list(pd.read_csv(path, nrows=0).columns)
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def _run_keyness(args) -> None:
+    from framing.keyness import TERM_COUNT_COLUMNS, keyness
+
+    columns = _table_columns(args.corpus)
+    if columns is not None and columns[1:] == TERM_COUNT_COLUMNS:  # a table of framing counts
+        counts = pd.read_parquet(args.corpus) if args.corpus.lower().endswith(".parquet") else pd.read_csv(
+            args.corpus, dtype={"term": str, columns[0]: str}, keep_default_na=False)
+        if args.ngrams != "1-1" or args.stopwords is not None:
+            raise FramingError(f"{args.corpus} holds term counts: give --ngrams and --stopwords to framing counts, not here")
+        corpus = counts
+    else:
+        corpus = _load(args)
     reference = "english" if args.reference == ["english"] else args.reference
     table = keyness(
         corpus, args.by, target=args.target, reference=reference, measure=args.measure,

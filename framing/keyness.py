@@ -8,6 +8,7 @@ measures are the plain functions of :mod:`framing.measures`.
 from __future__ import annotations
 
 import warnings
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -107,6 +108,88 @@ def _doc_term_matrix(corpus: Corpus, ngram_range, stopwords):
     return matrix, vectorizer.get_feature_names_out()
 
 
+# --------------------------------------------------------------------------- term counts: mergeable aggregates
+
+TERM_COUNT_COLUMNS = ["term", "n", "count", "docs"]
+"""A term-count table: the grouping column, then these. Its rows with an empty ``term`` and
+``n`` 0 hold each group's number of documents in ``docs`` (and ``count`` 0)."""
+
+
+def term_counts(corpus: Corpus, by: str | None, *, ngram_range=(1, 1), stopwords=None) -> pd.DataFrame:
+    """Per group and term: ``count`` (occurrences) and ``docs`` (documents using it), the
+    aggregate :func:`keyness` needs, which adds up over batches of a corpus (:func:`merge_term_counts`).
+
+    One row per (group, term) with ``count`` > 0, plus one row per group with an empty
+    ``term`` and ``n`` 0 whose ``docs`` is the group's number of documents. ``by=None``
+    puts every document in one group, ``corpus``.
+
+    Examples
+    --------
+    >>> from framing.corpus import load_corpus
+    >>> corpus = load_corpus(pd.DataFrame({"text": ["the regime the regime", "the vote"], "outlet": ["A", "A"]}))
+    >>> term_counts(corpus, "outlet").values.tolist()
+    [['A', '', 0, 0, 2], ['A', 'regime', 1, 2, 1], ['A', 'the', 1, 3, 2], ['A', 'vote', 1, 1, 1]]
+    """
+    name = by or "group"
+    groups = corpus.groups(by) if by is not None else pd.Series("corpus", index=corpus.doc_ids)
+    stop = load_stopwords(stopwords)
+    rows: dict[tuple[str, str], list[int]] = {}
+    n_docs: dict[str, int] = {}
+    for doc_id, doc in corpus.tokens.items():
+        group = groups[doc_id]
+        n_docs[group] = n_docs.get(group, 0) + 1
+        for term, count in Counter(doc_terms(doc, ngram_range, stop)).items():
+            cell = rows.setdefault((group, term), [0, 0])
+            cell[0] += count
+            cell[1] += 1
+    table = pd.DataFrame(
+        [(g, t, t.count(" ") + 1, c, d) for (g, t), (c, d) in rows.items()] + [(g, "", 0, 0, d) for g, d in n_docs.items()],
+        columns=[name, *TERM_COUNT_COLUMNS],
+    )
+    return _sorted_counts(table)
+
+
+def merge_term_counts(tables) -> pd.DataFrame:
+    """Term-count tables of parts of a corpus (batches, files, machines) as one: their sum."""
+    tables = list(tables)
+    if not tables:
+        raise FramingError("no term-count tables to merge")
+    name = str(tables[0].columns[0])
+    table = pd.concat(tables, ignore_index=True).groupby([name, "term", "n"], as_index=False, sort=False)[["count", "docs"]].sum()
+    return _sorted_counts(table)
+
+
+def _sorted_counts(table: pd.DataFrame) -> pd.DataFrame:
+    name = table.columns[0]
+    table = table.astype({name: str, "term": str, "n": np.int64, "count": np.int64, "docs": np.int64})
+    return table.sort_values([name, "term"], kind="mergesort").reset_index(drop=True)
+
+
+def is_term_counts(table) -> bool:
+    """Whether ``table`` is a term-count table (:func:`term_counts`) rather than a corpus."""
+    return isinstance(table, pd.DataFrame) and list(table.columns[1:]) == TERM_COUNT_COLUMNS
+
+
+def _group_term_matrix(counts: pd.DataFrame):
+    """Groups x terms matrices of ``count`` and ``docs``, the terms, and each row's group and documents."""
+    from scipy.sparse import csr_matrix
+
+    name = counts.columns[0]
+    totals = counts[counts["n"] == 0]
+    terms = counts[counts["n"] > 0]
+    groups = sorted(set(counts[name]))
+    if terms.empty:
+        raise FramingError("the term counts hold no terms (all documents empty, or everything was a stopword)")
+    vocab = np.array(sorted(set(terms["term"])), dtype=object)
+    row = pd.Index(groups).get_indexer(terms[name])
+    col = pd.Index(vocab).get_indexer(terms["term"])
+    shape = (len(groups), len(vocab))
+    count = csr_matrix((terms["count"].to_numpy(np.int64), (row, col)), shape=shape).tocsc()
+    docs = csr_matrix((terms["docs"].to_numpy(np.int64), (row, col)), shape=shape).tocsc()
+    n_docs = totals.set_index(name)["docs"].reindex(groups).fillna(0).to_numpy(np.int64)
+    return count, docs, vocab, np.array(groups, dtype=object), n_docs
+
+
 # --------------------------------------------------------------------------- keyness
 
 
@@ -126,7 +209,9 @@ def keyness(
 
     Parameters
     ----------
-    corpus : Corpus
+    corpus : Corpus or DataFrame
+        The documents, or their term counts (:func:`term_counts`, merged over batches with
+        :func:`merge_term_counts`), which give the same table without the texts.
     by : str
         Metadata column defining the groups.
     target, reference : str or list of str, optional
@@ -177,13 +262,20 @@ def keyness(
     check_choice("measure", measure, MEASURES)
     check_int("min_count", min_count, low=0)
     english = isinstance(reference, str) and reference == ENGLISH
-    if english and tuple(_check_range(ngram_range)) != (1, 1):
-        raise FramingError("the English background has word frequencies only: use ngram_range=(1, 1) (--ngrams 1-1)")
-    groups = corpus.groups(by) if by is not None else pd.Series("corpus", index=corpus.doc_ids)
-    stop = load_stopwords(stopwords)
-    matrix, vocab = _doc_term_matrix(corpus, ngram_range, stop)
+    if is_term_counts(corpus):
+        if by is not None and corpus.columns[0] != by:
+            raise FramingError(f"these term counts are grouped by '{corpus.columns[0]}', not '{by}'; count them again by '{by}'")
+        matrix, docs, vocab, labels, n_docs = _group_term_matrix(corpus)
+        if english and set(np.unique([t.count(" ") + 1 for t in vocab])) != {1}:
+            raise FramingError("the English background has word frequencies only: count unigrams (--ngrams 1-1)")
+    else:
+        if english and tuple(_check_range(ngram_range)) != (1, 1):
+            raise FramingError("the English background has word frequencies only: use ngram_range=(1, 1) (--ngrams 1-1)")
+        groups = corpus.groups(by) if by is not None else pd.Series("corpus", index=corpus.doc_ids)
+        matrix, vocab = _doc_term_matrix(corpus, ngram_range, load_stopwords(stopwords))
+        docs, n_docs = (matrix > 0).astype(np.int64), np.ones(matrix.shape[0], dtype=np.int64)
+        labels = groups.reindex(corpus.doc_ids).to_numpy()
     order = np.fromiter((t.count(" ") + 1 for t in vocab), np.int64, len(vocab))
-    labels = groups.reindex(corpus.doc_ids).to_numpy()
     known = sorted(set(labels))
     if english:
         targets = [[g] for g in known] if target is None else [as_list(target)]
@@ -200,8 +292,8 @@ def keyness(
         reference_counts = None
     prior = _prior(background, vocab, matrix)
     tables = [
-        _compare(matrix, vocab, order, np.isin(labels, t), np.isin(labels, r), name, ref_name, measure, min_count, prior,
-                 reference_counts=reference_counts)
+        _compare(matrix, docs, n_docs, vocab, order, np.isin(labels, t), np.isin(labels, r), name, ref_name, measure,
+                 min_count, prior, reference_counts=reference_counts)
         for t, r, name, ref_name in comparisons
     ]
     return pd.concat(tables, ignore_index=True).rename(columns={"group": by or "group"})
@@ -273,8 +365,10 @@ def _prior(background, vocab, matrix) -> np.ndarray:
     return counts + 0.01
 
 
-def _compare(matrix, vocab, order, in_target, in_ref, name, ref_name, measure, min_count, prior, *,
+def _compare(matrix, docs, n_docs, vocab, order, in_target, in_ref, name, ref_name, measure, min_count, prior, *,
              reference_counts=None) -> pd.DataFrame:
+    """One comparison. ``matrix`` and ``docs`` have a row per document (``docs`` = matrix > 0,
+    ``n_docs`` = 1) or per group (from term counts): the sums are the same either way."""
     a = np.asarray(matrix[in_target].sum(axis=0)).ravel().astype(float)
     b = (np.asarray(matrix[in_ref].sum(axis=0)).ravel() if reference_counts is None else reference_counts).astype(float)
     present = (a + b) > 0
@@ -289,8 +383,8 @@ def _compare(matrix, vocab, order, in_target, in_ref, name, ref_name, measure, m
     skipped = _sizes_without_tokens(name, "target", np.unique(order), n_t, order)
     skipped += _sizes_without_tokens(name, "reference", np.unique(order), n_r, order)
     present &= ~np.isin(order, skipped)
-    docs_t = np.asarray((matrix[in_target] > 0).sum(axis=0)).ravel()
-    docs_r = np.asarray((matrix[in_ref] > 0).sum(axis=0)).ravel() if reference_counts is None else np.zeros(len(a), np.int64)
+    docs_t = np.asarray(docs[in_target].sum(axis=0)).ravel()
+    docs_r = np.asarray(docs[in_ref].sum(axis=0)).ravel() if reference_counts is None else np.zeros(len(a), np.int64)
     function, p_of = MEASURES[measure]
     column = COLUMNS.get(measure, measure)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -316,9 +410,9 @@ def _compare(matrix, vocab, order, in_target, in_ref, name, ref_name, measure, m
     if measure != "log_ratio":
         table["log_ratio"] = effect
     table["docs_target"] = docs_t
-    table["n_docs_target"] = int(in_target.sum())
+    table["n_docs_target"] = int(n_docs[in_target].sum())
     table["docs_reference"] = docs_r
-    table["n_docs_reference"] = int(in_ref.sum()) if reference_counts is None else 0
+    table["n_docs_reference"] = int(n_docs[in_ref].sum()) if reference_counts is None else 0
     table["low_count"] = a < min_count
     table = table[present].copy()
     table.insert(table.columns.get_loc("p_value") + 1, "p_adjusted", benjamini_hochberg(table["p_value"].to_numpy()))
@@ -328,12 +422,18 @@ def _compare(matrix, vocab, order, in_target, in_ref, name, ref_name, measure, m
 # --------------------------------------------------------------------------- distinctive terms
 
 
-def distinctive_terms(corpus: Corpus, n: int = 20, *, ngram_range=(1, 2), stopwords="english") -> pd.DataFrame:
+def distinctive_terms(corpus: Corpus, n: int = 20, *, ngram_range=(1, 2), stopwords="english",
+                      counts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Top ``n`` terms of each document by TF-IDF (scikit-learn's ``TfidfVectorizer``).
 
     TF-IDF uses scikit-learn's defaults (smoothed idf, l2-normalized rows) over the
     same n-grams as :func:`keyness`; stopwords are on by default here, since a
     document's most frequent function words say little about it.
+
+    ``counts``, the term counts of a whole corpus (:func:`term_counts` with the same
+    ``ngram_range`` and ``stopwords``, merged over batches), sets the document frequencies,
+    so that ``corpus`` can be one batch of it: each document then gets the rows it gets
+    when the whole corpus is scored at once.
 
     Returns
     -------
@@ -346,8 +446,14 @@ def distinctive_terms(corpus: Corpus, n: int = 20, *, ngram_range=(1, 2), stopwo
     terms = [doc_terms(doc, ngram_range, stop) for doc in corpus.tokens.values()]
     if not any(terms):
         raise FramingError("the corpus has no terms to score")
-    vectorizer = TfidfVectorizer(analyzer=_passthrough)
-    weights = vectorizer.fit_transform(terms).tocsr()
+    vectorizer = TfidfVectorizer(analyzer=_passthrough, norm=None)  # rows normalized below, in term order
+    if counts is None:
+        weights = vectorizer.fit_transform(terms).tocsr()
+    else:
+        vectorizer.fit(terms)
+        vectorizer.idf_ = _smoothed_idf(counts, vectorizer.get_feature_names_out())
+        weights = vectorizer.transform(terms).tocsr()
+    weights = _l2_rows(weights)
     vocab = vectorizer.get_feature_names_out()
     rows = []
     for i, doc_id in enumerate(corpus.doc_ids):
@@ -357,6 +463,32 @@ def distinctive_terms(corpus: Corpus, n: int = 20, *, ngram_range=(1, 2), stopwo
         rows.extend((doc_id, rank, vocab[j], float(w), int(counts[vocab[j]])) for rank, (w, j) in enumerate(top, 1))
     table = pd.DataFrame(rows, columns=["doc_id", "rank", "term", "tfidf", "count"])
     return corpus.with_metadata(table)
+
+
+def _l2_rows(matrix):
+    """Rows scaled to unit length, each norm summed in term order, so that a document's
+    weights do not depend on which other documents were vectorized with it."""
+    matrix = matrix.sorted_indices().astype(float)
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    lengths = np.diff(matrix.indptr)
+    matrix.data /= np.repeat(np.where(norms > 0, norms, 1.0), lengths)
+    return matrix
+
+
+def _smoothed_idf(counts: pd.DataFrame, vocab) -> np.ndarray:
+    """scikit-learn's smoothed idf, ln((1 + n) / (1 + df)) + 1, from the document frequencies
+    of a whole corpus's term counts (computed as ``TfidfTransformer.fit`` computes it)."""
+    if not is_term_counts(counts):
+        raise FramingError(f"counts= needs a term-count table (framing.term_counts), with columns {', '.join(TERM_COUNT_COLUMNS)}")
+    terms = counts[counts["n"] > 0].groupby("term")["docs"].sum()
+    df = terms.reindex(vocab).to_numpy(dtype=float)
+    if np.isnan(df).any():
+        missing = [t for t, d in zip(vocab, df) if np.isnan(d)][:3]
+        raise FramingError(f"the term counts lack terms of these documents ({', '.join(missing)}): count the whole corpus "
+                           "with the same ngram_range and stopwords")
+    n_samples = int(counts.loc[counts["n"] == 0, "docs"].sum())
+    df += 1.0
+    return np.log((n_samples + 1) / df) + 1.0
 
 
 def tfidf_similarity(corpus: Corpus, by: str | None = None, *, ngram_range=(1, 1), stopwords="english") -> pd.DataFrame:

@@ -320,6 +320,20 @@ class Matches:
 
 
 @dataclass(frozen=True)
+class TermCounts:
+    """The term counts of a batch per group (:func:`framing.keyness.term_counts`): they add up over batches."""
+
+    by: str | None
+    ngram_range: tuple = (1, 1)
+    stopwords: object = None
+
+    def __call__(self, corpus: Corpus) -> pd.DataFrame:
+        from framing.keyness import term_counts
+
+        return term_counts(corpus, self.by, ngram_range=self.ngram_range, stopwords=self.stopwords)
+
+
+@dataclass(frozen=True)
 class Task:
     """What each batch goes through: cleaning (``rules``; none with ``clean=False``), the
     metadata columns kept (``meta``; None: all), then ``make`` on the batch's corpus."""

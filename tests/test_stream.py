@@ -166,3 +166,67 @@ def test_a_dask_cluster_gives_the_same_table(news):
     folder, _ = news
     expected = family_features(load_corpus(folder / "news.csv"), ALL)
     pd.testing.assert_frame_equal(_streamed(folder / "news.csv", engine="dask", jobs=2, batch_chars=60_000), expected)
+
+
+def test_keyness_from_term_counts_merged_over_batches_equals_keyness_from_the_corpus(news):
+    from framing.keyness import keyness, merge_term_counts, term_counts
+
+    folder, _ = news
+    corpus = load_corpus(folder / "news.csv")
+    ids = corpus.doc_ids
+    for options, by, ngrams, stop in [({}, "outlet", (1, 1), None),
+                                      ({"measure": "log_odds_dirichlet"}, "outlet", (1, 2), "english"),
+                                      ({"target": "bbc", "reference": ["cnn", "dw"]}, "outlet", (1, 1), None),
+                                      ({"reference": "english"}, None, (1, 1), None)]:
+        parts = [term_counts(corpus.select(ids[i : i + 10]), by, ngram_range=ngrams, stopwords=stop)
+                 for i in range(0, len(ids), 10)]
+        expected = keyness(corpus, by, ngram_range=ngrams, stopwords=stop, **options)
+        pd.testing.assert_frame_equal(keyness(merge_term_counts(parts), by, **options), expected)
+
+
+def test_counts_and_features_tables_feed_keyness_compare_model_and_trend(news, tmp_path, capsys):
+    folder, _ = news
+    news_csv = str(folder / "news.csv")
+    counts = str(tmp_path / "counts.parquet")
+    assert main(["counts", news_csv, "--by", "outlet", "--jobs", "2", "--batch-mb", "0.02", "-o", counts]) == 0
+    for source, out in ((counts, "k1.csv"), (news_csv, "k2.csv")):
+        assert main(["keyness", source, "--by", "outlet", "-o", str(tmp_path / out)]) == 0
+    assert (tmp_path / "k1.csv").read_bytes() == (tmp_path / "k2.csv").read_bytes()
+    assert main(["keyness", counts, "--by", "outlet", "--ngrams", "1-2"]) == 2
+    assert "holds term counts: give --ngrams and --stopwords to framing counts" in capsys.readouterr().err
+    features = str(tmp_path / "features.parquet")
+    assert main(["features", news_csv, "--family", "all", "--jobs", "2", "--batch-mb", "0.02", "-o", features]) == 0
+    for command in (["compare", "--by", "outlet"], ["model", "--by", "outlet"], ["trend", "--by", "outlet", "--time", "date"]):
+        assert main([command[0], features, *command[1:], "-o", str(tmp_path / "t.csv")]) == 0
+        assert main([command[0], news_csv, *command[1:], "--family", "all", "-o", str(tmp_path / "c.csv")]) == 0
+        assert (tmp_path / "t.csv").read_bytes() == (tmp_path / "c.csv").read_bytes(), command[0]
+    capsys.readouterr()
+    assert main(["compare", features, "--by", "desk"]) == 2
+    assert capsys.readouterr().err.startswith(f"framing: error: {features}: unknown column 'desk'; the feature table has doc_id")
+    assert main(["compare", features, "--by", "outlet", "--family", "stance"]) == 2
+    assert "is a feature table: it holds its own families and lexicons" in capsys.readouterr().err
+    main(["features", str(SEEDS), "-o", str(tmp_path / "seeds.csv")])
+    assert main(["compare", str(tmp_path / "seeds.csv"), "--by", "outlet"]) == 2  # one article per outlet
+    assert "a feature table has no sentences: run framing compare on the corpus" in capsys.readouterr().err
+
+
+def test_distinctive_terms_of_a_batch_with_the_corpus_counts_are_those_of_the_corpus(news):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from framing.keyness import _passthrough, distinctive_terms, doc_terms, load_stopwords, merge_term_counts, term_counts
+
+    folder, _ = news
+    corpus = load_corpus(folder / "news.csv")
+    ids = corpus.doc_ids
+    whole = distinctive_terms(corpus, 10)
+    counts = merge_term_counts([term_counts(corpus.select(ids[i : i + 20]), "outlet", ngram_range=(1, 2), stopwords="english")
+                                for i in range(0, len(ids), 20)])
+    batches = [distinctive_terms(corpus.select(ids[i : i + 7]), 10, counts=counts) for i in range(0, len(ids), 7)]
+    pd.testing.assert_frame_equal(pd.concat(batches, ignore_index=True), whole, check_exact=True)
+    # the weights are scikit-learn's TfidfVectorizer's (to the last bits of the row norm)
+    stop = load_stopwords("english")
+    vectorizer = TfidfVectorizer(analyzer=_passthrough)
+    weights = vectorizer.fit_transform([doc_terms(d, (1, 2), stop) for d in corpus.tokens.values()]).tocsr()
+    column = {t: j for j, t in enumerate(vectorizer.get_feature_names_out())}
+    first = whole[whole["doc_id"] == ids[0]]
+    assert first["tfidf"].to_numpy() == pytest.approx([weights[0, column[t]] for t in first["term"]], rel=1e-12)
