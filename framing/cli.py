@@ -394,21 +394,33 @@ def _write(frame: pd.DataFrame, output: str | None, args) -> None:
 def _stream(args, make) -> None:
     """Read the corpus in batches, run ``make`` on each (cleaned) batch, write the tables as they come."""
     from framing.output import TableWriter
-    from framing.stream import document_batches, make_task, run_batches
+    from framing.stream import make_task
 
     if args.output is not None:
         refuse_inputs(args.output, _inputs(args))
     task = make_task(make, clean=not args.no_clean, cleaning_rules=args.cleaning_rules,
                      meta=getattr(args, "meta", None), origin=args.corpus)
-    batches = document_batches(args.corpus, text_col=args.text_col, id_col=args.id_col,
-                               batch_chars=max(1, int(args.batch_mb * 1e6)))
-    progress = not args.quiet and sys.stderr.isatty()
     with TableWriter(args.output) as writer:
-        for table in run_batches(task, batches, jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,
-                                 progress=progress):
+        for table in _tables(args, task):
             writer.write(table)
     if args.output is not None:
         print(f"framing: wrote {writer.rows} rows to {args.output}", file=sys.stderr)
+
+
+def _tables(args, task):
+    """The tables of each batch of the corpus, as they come: read here and counted by --jobs
+    processes or a Dask cluster; a URL (s3://...) is a Parquet dataset the Dask workers read."""
+    from framing.stream import document_batches, is_remote, run_batches, run_partitions
+
+    progress = not args.quiet and sys.stderr.isatty()
+    if is_remote(args.corpus):
+        if args.engine != "dask":
+            raise FramingError(f"{args.corpus}: a URL is read by the workers of a Dask cluster: add --engine dask")
+        return run_partitions(task, args.corpus, text_col=args.text_col, id_col=args.id_col, jobs=args.jobs,
+                              scheduler=args.scheduler, progress=progress)
+    batches = document_batches(args.corpus, text_col=args.text_col, id_col=args.id_col,
+                               batch_chars=max(1, int(args.batch_mb * 1e6)))
+    return run_batches(task, batches, jobs=args.jobs, engine=args.engine, scheduler=args.scheduler, progress=progress)
 
 
 def _run_features(args) -> None:
@@ -655,17 +667,14 @@ def _rules(args):
 def _run_counts(args) -> None:
     from framing.keyness import merge_term_counts
     from framing.output import TableWriter
-    from framing.stream import TermCounts, document_batches, make_task, run_batches
+    from framing.stream import TermCounts, make_task
 
     if args.output is not None:
         refuse_inputs(args.output, _inputs(args))
     make = TermCounts(args.by, _ngram_range(args.ngrams), args.stopwords)
     task = make_task(make, clean=not args.no_clean, cleaning_rules=args.cleaning_rules, origin=args.corpus)
-    batches = document_batches(args.corpus, text_col=args.text_col, id_col=args.id_col,
-                               batch_chars=max(1, int(args.batch_mb * 1e6)))
     merged, pending = None, []
-    for table in run_batches(task, batches, jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,
-                             progress=not args.quiet and sys.stderr.isatty()):
+    for table in _tables(args, task):
         pending.append(table)
         if sum(map(len, pending)) > (0 if merged is None else len(merged)):  # merge when the parts outgrow the sum
             merged = merge_term_counts(pending if merged is None else [merged, *pending])

@@ -427,10 +427,16 @@ def run_batches(
         )
 
 
-def _collect(item, empty: list[str], bar) -> pd.DataFrame:
+def _collect(item, empty: list[str], bar, seen: dict | None = None) -> pd.DataFrame:
     future, n_docs, chars = item
-    table, batch_empty = future.result() if hasattr(future, "result") else future
+    table, batch_empty, *ids = future.result() if hasattr(future, "result") else future
     empty.extend(batch_empty)
+    if ids and seen is not None:  # read on the workers: the ids are checked here, as they come back
+        n_docs, chars = len(ids[0]), ids[1]
+        for doc_id in ids[0]:
+            if doc_id in seen:
+                raise FramingError(f"duplicate doc_id '{doc_id}' in partitions {seen[doc_id]} and {item[1]}; ids must be unique")
+            seen[doc_id] = item[1]
     if bar is not None:
         bar.update(n_docs)
         bar.chars += chars
@@ -447,6 +453,73 @@ def _progress(enabled: bool):
     bar = tqdm(unit=" docs", file=sys.stderr, smoothing=0.1, mininterval=0.5)
     bar.chars = 0
     return bar
+
+
+def is_remote(source) -> bool:
+    """Whether ``source`` is a URL (``s3://``, ``gs://``, ``hdfs://``, ``file://``...) for the workers to read."""
+    return "://" in str(source)
+
+
+def _read_partition(task: Task, part: pd.DataFrame, text_col, id_col, origin: str, number: int):
+    # Dask reads text as strings whose missing value is pd.NA; pandas reads them with NaN, as load_corpus does
+    nullable = [c for c, t in part.dtypes.items() if isinstance(t, pd.StringDtype) and t.na_value is pd.NA]
+    part = part.astype({c: "str" for c in nullable}).where(part.notna(), None) if nullable else part
+    frame = _from_frame(part, text_col, id_col, f"{origin} (partition {number})")
+    table, empty = task(frame)
+    return table, empty, frame["doc_id"].astype(str).tolist(), int(frame["text"].str.len().sum())
+
+
+def run_partitions(
+    task: Task,
+    source: str,
+    *,
+    text_col: str | None = None,
+    id_col: str | None = None,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    progress: bool = False,
+) -> Iterator[pd.DataFrame]:
+    """Each partition's table of a Parquet dataset that the Dask workers read themselves
+    (``dask.dataframe.read_parquet(source)``, e.g. ``s3://bucket/news/``), in order. The
+    same validation and the same task as :func:`run_batches`; ids are checked for
+    duplicates here as the tables come back. The dataset needs an id column (``doc_id`` or
+    ``id_col``): row numbers are not known across partitions read apart."""
+    jobs = default_jobs() if jobs is None else check_int("jobs", jobs, low=1)
+    try:
+        import dask.dataframe as dd
+    except ImportError:
+        raise FramingError('--engine dask needs Dask: python -m pip install "framing[dask]"') from None
+    try:
+        frame = dd.read_parquet(source)
+    except (OSError, ValueError, ImportError) as exc:
+        raise FramingError(f"{source}: cannot read this Parquet dataset ({str(exc).strip().splitlines()[0]})") from None
+    ids = id_col or "doc_id"
+    if ids not in frame.columns:
+        raise FramingError(f"{source}: a dataset read on the workers needs an id column; there is no '{ids}' "
+                           f"(columns: {', '.join(map(str, frame.columns))}); name one with --id-col")
+    empty: list[str] = []
+    seen: dict[str, int] = {}
+    bar = _progress(progress)
+    with _submitter(task, "dask", jobs, scheduler) as (submit, width):
+        client, task_future = submit.client, submit.task
+        pending: deque = deque()
+        for number, part in enumerate(frame.to_delayed(), start=1):
+            future = client.submit(_read_partition, task_future, client.compute(part), text_col, id_col, str(source), number,
+                                   pure=False)
+            pending.append((future, number, 0))
+            while len(pending) > 2 * width:
+                yield _collect(pending.popleft(), empty, bar, seen)
+        while pending:
+            yield _collect(pending.popleft(), empty, bar, seen)
+    if bar is not None:
+        bar.close()
+    if not seen:
+        raise FramingError(f"{source}: the dataset has no rows; it needs one row per document")
+    if empty:
+        warnings.warn(
+            f"{task.origin}: {len(empty)} empty or whitespace-only document(s) kept with NaN rates: {', '.join(empty[:10])}",
+            stacklevel=2,
+        )
 
 
 class _submitter:
@@ -486,7 +559,12 @@ class _submitter:
         self._close.insert(0, client.close)
         width = max(1, sum(client.nthreads().values()))
         task = client.scatter(self.task, broadcast=True, hash=False)
-        return (lambda frame: client.submit(_run, task, frame, pure=False)), width
+
+        def submit(frame):
+            return client.submit(_run, task, frame, pure=False)
+
+        submit.client, submit.task = client, task
+        return submit, width
 
     def __exit__(self, *exc):
         for close in self._close:

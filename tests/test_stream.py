@@ -230,3 +230,15 @@ def test_distinctive_terms_of_a_batch_with_the_corpus_counts_are_those_of_the_co
     column = {t: j for j, t in enumerate(vectorizer.get_feature_names_out())}
     first = whole[whole["doc_id"] == ids[0]]
     assert first["tfidf"].to_numpy() == pytest.approx([weights[0, column[t]] for t in first["term"]], rel=1e-12)
+
+
+def test_dask_workers_read_a_parquet_dataset_given_as_a_url(news, tmp_path, capsys):
+    pytest.importorskip("distributed")
+    folder, _ = news
+    url = (folder / "parts").as_uri()  # file://...; s3://bucket/news/ is read the same way, by the workers
+    out = tmp_path / "remote.parquet"
+    assert main(["features", url, "--engine", "dask", "--jobs", "2", "--quiet", "-o", str(out)]) == 0
+    expected = family_features(load_corpus(folder / "parts"), ["lexicon"])
+    pd.testing.assert_frame_equal(pd.read_parquet(out), expected)
+    assert main(["features", url, "-o", str(tmp_path / "x.csv")]) == 2
+    assert "a URL is read by the workers of a Dask cluster: add --engine dask" in capsys.readouterr().err
