@@ -522,6 +522,15 @@ def run_partitions(
         )
 
 
+def _warm(task: Task) -> None:
+    """Run ``task`` once on a tiny document before the workers fork, so that what it loads on
+    first use (NLTK's Punkt, VADER, the lexicon matchers) is loaded once and shared, not once per worker."""
+    try:
+        task(pd.DataFrame({"doc_id": ["warm-up"], "text": ['The officials said: "We may win." It was clearly a sham.']}))
+    except FramingError:  # e.g. --meta names columns this made-up document lacks: the workers load what they need
+        pass
+
+
 class _submitter:
     """``submit(frame) -> future`` for the engine, and how many batches run at once."""
 
@@ -537,6 +546,8 @@ class _submitter:
         import multiprocessing
 
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        if method == "fork":
+            _warm(self.task)
         pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context(method), initializer=_install,
                                    initargs=(self.task,))
         self._close.append(lambda: pool.shutdown(wait=True, cancel_futures=True))
