@@ -82,6 +82,17 @@ def _output_option(parser: argparse.ArgumentParser, *, parquet: bool = False) ->
     parser.add_argument("-o", "--output", default=None, metavar="OUT.csv", help="write CSV here (default: stdout)")
 
 
+def _reuse_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("text reuse")
+    group.add_argument("--exclude-reused", action="store_true",
+                       help="count only what each document wrote itself: text in passages shared with another "
+                            "document is left out (the corpus is then read into memory)")
+    group.add_argument("--reuse-time", default=None, metavar="COL",
+                       help="with --exclude-reused: leave out only text copied from a document dated earlier by COL")
+    group.add_argument("--reuse-min-words", type=_whole(5), default=30, metavar="N",
+                       help="with --exclude-reused: shortest shared passage (default: 30 words)")
+
+
 def _engine_options(parser: argparse.ArgumentParser) -> None:
     """How the documents are counted: in batches, on every core, or on a Dask cluster."""
     group = parser.add_argument_group("scale")
@@ -112,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default: each family's bundled lexicon: framing, stance, actors)")
     p.add_argument("--meta", nargs="*", default=None, metavar="COL",
                    help="metadata columns to keep (default: all; --meta alone: none), e.g. --meta outlet affiliation")
+    _reuse_options(p)
     _output_option(p, parquet=True)
     _engine_options(p)
     p.set_defaults(run=_run_features)
@@ -125,9 +137,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--html", default=None, metavar="OUT.html",
                    help="also write a page showing the documents with every match highlighted by category")
     p.add_argument("--by", default=None, metavar="COL", help="with --html: label documents with this column")
+    p.add_argument("--mark-reused", action="store_true",
+                   help="add a 'reused' column: the match lies in a passage shared with another document (in memory)")
+    p.add_argument("--reuse-min-words", type=_whole(5), default=30, metavar="N",
+                   help="with --mark-reused: shortest shared passage (default: 30 words)")
     _output_option(p, parquet=True)
     _engine_options(p)
     p.set_defaults(run=_run_explain)
+
+    p = sub.add_parser("reuse", parents=[corpus], help="passages two documents share (text reuse)",
+                       description="One row per passage two documents share: doc_a, doc_b, character spans in each, "
+                                   "n_words, similarity (share of identical words), text_a, which came first (--time), "
+                                   "and both documents' metadata. Found through shared word 5-grams, robust to a few "
+                                   "words changed, inserted or dropped.")
+    p.add_argument("--min-words", type=_whole(5), default=30, metavar="N",
+                   help="shortest passage in words (default: 30, longer than any stock phrase)")
+    p.add_argument("--time", default=None, metavar="COL", help="date column: say which document came first")
+    p.add_argument("--by", default=None, metavar="COL", help="with --matrix: the grouping column (e.g. outlet)")
+    p.add_argument("--matrix", default=None, metavar="OUT.csv", help="with --by: words reused between groups")
+    p.add_argument("--shares", default=None, metavar="OUT.csv",
+                   help="per document: share of its words in shared passages (and from earlier ones), near-duplicates")
+    _output_option(p)
+    p.set_defaults(run=_run_reuse)
 
     p = sub.add_parser("counts", parents=[corpus], help="term counts per group, for keyness on corpora too large for memory",
                        description="Stream the corpus and write one row per (group, term): count and docs (documents "
@@ -172,6 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--n-boot", type=_whole(1), default=2000, metavar="N", help="bootstrap resamples (default: 2000)")
     p.add_argument("--n-perm", type=_whole(1), default=5000, metavar="N", help="permutations (default: 5000)")
     p.add_argument("--seed", type=_whole(0), default=0, metavar="S", help="random seed (default: 0)")
+    _reuse_options(p)
     _output_option(p)
     p.set_defaults(run=_run_compare)
 
@@ -431,7 +463,27 @@ def _run_features(args) -> None:
     lexicons = args.lexicon
     if lexicons and args.family == "lexicon":
         families = []  # each --lexicon is read by its own family
-    _stream(args, FamilyFeatures(tuple(family_jobs(families, lexicons))))
+    make = FamilyFeatures(tuple(family_jobs(families, lexicons)))
+    if args.exclude_reused:  # passages are found across the whole corpus, so it is read into memory
+        corpus = _load(args)
+        if args.meta is not None:
+            corpus = corpus.keep_metadata(args.meta)
+        _write(make(_own_words(args, corpus)), args.output, args)
+        return
+    _stream(args, make)
+
+
+def _own_words(args, corpus):
+    """The corpus without the text it shares with other documents (--exclude-reused), and what that left out."""
+    from framing.reuse import reuse, without_reused
+
+    if args.reuse_time is not None:
+        corpus.check_column(args.reuse_time)
+    passages = reuse(corpus, min_words=args.reuse_min_words, time=args.reuse_time)
+    own = without_reused(corpus, passages, earlier_only=args.reuse_time is not None)
+    print(f"framing: --exclude-reused left out {len(passages)} shared passage(s), "
+          f"{int(passages['n_words'].sum()) if len(passages) else 0} words on the first side", file=sys.stderr)
+    return own
 
 
 def _run_compare(args) -> None:
@@ -477,6 +529,8 @@ def _count_tables(args, columns: list[str]):
 
     header = _table_columns(args.corpus)
     if header is not None and FEATURE_TABLE_COLUMNS <= set(header):
+        if getattr(args, "exclude_reused", False):
+            raise FramingError(f"{args.corpus} is a feature table: --exclude-reused needs the corpus, to find shared passages")
         if args.lexicon or args.family != "lexicon":
             raise FramingError(f"{args.corpus} is a feature table: it holds its own families and lexicons, so leave out "
                                "--family and --lexicon")
@@ -490,6 +544,8 @@ def _count_tables(args, columns: list[str]):
     corpus = _load(args)
     for column in columns:
         corpus.check_column(column)
+    if getattr(args, "exclude_reused", False):
+        corpus = _own_words(args, corpus)
     families = _count_families() if args.family == "all" else [args.family]
     if args.lexicon and args.family == "lexicon":
         families = []  # each --lexicon is read by its own family
@@ -631,11 +687,15 @@ def _run_explain(args) -> None:
 
     family = family_for(args.lexicon)
     family.check_category(args.category)  # an unknown category is an error before reading
-    if args.html is None and args.doc is None:
+    if args.html is None and args.doc is None and not args.mark_reused:
         _stream(args, Matches(family, args.category))
         return
-    corpus = _load(args) if args.doc is None else _one_document(args)
+    corpus = _load(args) if args.doc is None or args.mark_reused else _one_document(args)
     matches = explain(corpus, family.lexicon, doc_id=args.doc, category=args.category)
+    if args.mark_reused:
+        from framing.reuse import mark_reused, reuse
+
+        matches = mark_reused(matches, reuse(corpus, min_words=args.reuse_min_words))
     if args.html:
         from framing.highlight import render_html
 
@@ -662,6 +722,21 @@ def _rules(args):
     from framing.clean import load_rules
 
     return load_rules(args.cleaning_rules) if not args.no_clean else None
+
+
+def _run_reuse(args) -> None:
+    from framing.reuse import reuse, reuse_matrix, reuse_shares
+
+    if (args.by is None) != (args.matrix is None):
+        raise FramingError("--matrix needs --by (and --by is for --matrix): give both, e.g. --by outlet --matrix reuse.csv")
+    corpus = _load(args)
+    passages = reuse(corpus, min_words=args.min_words, time=args.time)
+    if args.shares:
+        _write(reuse_shares(corpus, passages), args.shares, args)
+    if args.matrix:
+        corpus.check_column(args.by)
+        _write(reuse_matrix(passages, corpus, args.by).reset_index(), args.matrix, args)
+    _write(passages, args.output, args)
 
 
 def _run_counts(args) -> None:
@@ -766,6 +841,7 @@ def _run_figures(args) -> None:
         "TARGET": args.target if args.target is not None else ("outside" if seeds and not args.contrast else None),
         "OUT": str(out),
         "SHEET_LEXICON": lexicons[0] if lexicons else "framing",
+        "REUSE_MIN_WORDS": 15 if seeds else 30,
         "SHEET": _resolved(args.sheet) or ("seeds/validation/framing_coded.csv" if seeds else None),
     }
     if args.sheet is not None and not Path(args.sheet).is_file():

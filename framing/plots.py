@@ -700,3 +700,40 @@ def precision_plot(report: pd.DataFrame, ax: Axes) -> Axes:
                  + (f",\nrecall from {n_sentences} coded sentences the lexicon did not match" if has_recall else ""), fontsize=9)
     ax.legend(fontsize=7, frameon=False, loc="upper center", bbox_to_anchor=(0.4, -0.1), ncol=2)
     return ax
+
+
+# --------------------------------------------------------------------------- text reuse
+
+
+def reuse_matrix_figure(matrix: pd.DataFrame) -> "Figure | Skipped":
+    """:func:`reuse_matrix_plot` on a canvas sized to its groups, or :class:`Skipped` when no
+    passage is shared."""
+    from framing.figures import canvas  # the house canvas; figures imports plots only inside functions
+
+    if not matrix.to_numpy().any():
+        return Skipped("no passage is shared between two documents")
+    side = min(len(matrix), MAX_ROWS)
+    fig, ax = canvas(2.6 + 0.55 * side, min(1.9 + 0.45 * side, MAX_PIXELS / 150))
+    reuse_matrix_plot(matrix, ax)
+    return fig
+
+
+@_styled
+def reuse_matrix_plot(matrix: pd.DataFrame, ax: Axes) -> Axes:
+    """Heatmap of :func:`framing.reuse.reuse_matrix`: words of the row group's documents in
+    passages shared with the column group's documents, each cell labelled with its count."""
+    matrix = matrix.iloc[:MAX_ROWS, :MAX_ROWS]
+    values = matrix.to_numpy(float)
+    image = ax.imshow(values, cmap="cividis", aspect="auto")
+    ax.set_xticks(range(matrix.shape[1]), [str(c) for c in matrix.columns], rotation=40, ha="right")
+    ax.set_yticks(range(matrix.shape[0]), [str(i) for i in matrix.index])
+    middle = values.max() / 2
+    for i in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            ax.text(j, i, f"{int(values[i, j]):,}", ha="center", va="center", fontsize=7,
+                    color="black" if values[i, j] > middle else "white")
+    name = matrix.index.name
+    ax.set_title(f"Text reuse: words of each {name}'s documents (rows)\nin passages they share with each {name}'s (columns)",
+                 fontsize=9)
+    ax.figure.colorbar(image, ax=ax, shrink=0.8, label="shared words")
+    return ax

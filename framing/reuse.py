@@ -1,0 +1,298 @@
+"""Text reuse: passages two documents share, found through shared word n-grams, aligned, and summed per outlet.
+
+Outlets copy (wire copy, press releases, one movement's sites republishing each other),
+and copied text makes outlets look alike and counts a copied frame twice. The method is
+passim's (Smith, Cordell & Mullen 2015), in outline:
+
+1. every document's words (lowercased, punctuation left out) are cut into overlapping
+   n-grams (``ngram``, default 5 words), each hashed to 64 bits;
+2. the hashes of the whole corpus are sorted once; an n-gram found in 2 to ``max_df``
+   documents makes a candidate pair (an n-gram in more documents is a stock phrase and
+   anchors nothing), so the cost grows with the corpus, not with the square of its size;
+3. within a pair, the shared n-grams (anchors) are chained when they follow each other
+   in both documents with gaps of at most ``gap`` words and a drift of at most ``gap``
+   words between the two (a few words changed, inserted or dropped);
+4. a chain spanning at least ``min_words`` words is a passage; its ``similarity`` is the
+   share of its words that are identical in both documents (difflib's longest matching
+   blocks over the two word sequences), and its spans start and end on shared words.
+
+Smith, D. A., Cordell, R., & Mullen, A. (2015). Computational methods for uncovering
+reprinted texts in antebellum American newspapers. American Literary History 27(3), E1-E15.
+"""
+
+from __future__ import annotations
+
+from difflib import SequenceMatcher
+
+import numpy as np
+import pandas as pd
+
+from framing.corpus import Corpus
+from framing.errors import FramingError
+from framing.params import check_int
+
+PASSAGE_COLUMNS = ["doc_a", "doc_b", "start_a", "end_a", "start_b", "end_b", "n_words", "similarity", "text_a", "first"]
+MIN_WORDS = 30
+"""Default shortest passage, in words: longer than any stock phrase of speeches or news
+("thank you very much, ladies and gentlemen"), short enough for a quoted paragraph."""
+
+
+def _words(corpus: Corpus):
+    """Per document: word keys, and the character span of each word in ``clean_text``."""
+    out = []
+    for doc_id in corpus.doc_ids:
+        doc = corpus.tokens[doc_id]
+        keep = np.flatnonzero(doc.is_word) if len(doc) else np.array([], dtype=np.int64)
+        lower = doc.lower
+        out.append(([lower[i] for i in keep], doc.starts[keep] if len(keep) else keep, doc.ends[keep] if len(keep) else keep))
+    return out
+
+
+def _shingle_hashes(ids: np.ndarray, n: int) -> np.ndarray:
+    """64-bit hashes of the n-grams of a sequence of word ids (a polynomial over the ids, then
+    the splitmix64 finalizer to spread the bits)."""
+    if len(ids) < n:
+        return np.zeros(0, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        h = np.zeros(len(ids) - n + 1, dtype=np.uint64)
+        for k in range(n):
+            h = h * np.uint64(1_000_003) + ids[k : len(ids) - n + 1 + k].astype(np.uint64)
+        h ^= h >> np.uint64(30)
+        h *= np.uint64(0xBF58476D1CE4E5B9)
+        h ^= h >> np.uint64(27)
+        h *= np.uint64(0x94D049BB133111EB)
+        h ^= h >> np.uint64(31)
+    return h
+
+
+def _anchors(hashes: list[np.ndarray], max_df: int) -> np.ndarray:
+    """Rows (doc a, position in a, doc b, position in b), a < b, for every n-gram two documents
+    share that is found in at most ``max_df`` documents; sorted by pair, then positions."""
+    sizes = np.fromiter(map(len, hashes), np.int64, len(hashes))
+    if sizes.sum() == 0:
+        return np.zeros((0, 4), dtype=np.int64)
+    h = np.concatenate(hashes)
+    doc = np.repeat(np.arange(len(hashes), dtype=np.int64), sizes)
+    pos = np.concatenate([np.arange(s, dtype=np.int64) for s in sizes])
+    order = np.lexsort((pos, doc, h))
+    h, doc, pos = h[order], doc[order], pos[order]
+    starts = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
+    lengths = np.diff(np.r_[starts, len(h)])
+    pieces = []
+    for m in np.unique(lengths[lengths >= 2]):
+        runs = starts[lengths == m]
+        if m > max_df:  # more occurrences than documents allowed: keep the runs that stay within max_df documents
+            if m > 10 * max_df:  # repeated this often, it is boilerplate whatever its documents
+                continue
+            runs = runs[[len(np.unique(doc[r : r + m])) <= max_df for r in runs]]
+            if not len(runs):
+                continue
+        i, j = np.triu_indices(int(m), 1)
+        left, right = (runs[:, None] + i[None, :]).ravel(), (runs[:, None] + j[None, :]).ravel()
+        keep = doc[left] != doc[right]
+        pieces.append(np.column_stack([doc[left[keep]], pos[left[keep]], doc[right[keep]], pos[right[keep]]]))
+    if not pieces:
+        return np.zeros((0, 4), dtype=np.int64)
+    pairs = np.concatenate(pieces)
+    flip = pairs[:, 0] > pairs[:, 2]
+    pairs[flip] = pairs[flip][:, [2, 3, 0, 1]]
+    pairs = pairs[np.lexsort((pairs[:, 3], pairs[:, 1], pairs[:, 2], pairs[:, 0]))]
+    return pairs
+
+
+def _chains(anchors: np.ndarray, gap: int):
+    """Chains of anchors of one pair of documents: runs that advance in both documents with
+    gaps of at most ``gap`` n-grams and a drift of at most ``gap`` words."""
+    chains, current = [], [anchors[0]]
+    for a, b in anchors[1:]:
+        pa, pb = current[-1]
+        if 0 <= a - pa <= gap and 0 <= b - pb <= gap and abs((b - a) - (pb - pa)) <= gap:
+            current.append((a, b))
+        elif a == pa or b == pb:  # the same n-gram met again elsewhere: not this chain
+            continue
+        else:
+            chains.append(current)
+            current = [(a, b)]
+    chains.append(current)
+    return chains
+
+
+def reuse(
+    corpus: Corpus,
+    *,
+    min_words: int = MIN_WORDS,
+    ngram: int = 5,
+    max_df: int = 20,
+    gap: int = 20,
+    time: str | None = None,
+) -> pd.DataFrame:
+    """Every passage two documents share: one row per aligned passage.
+
+    Columns: ``doc_a``, ``doc_b`` (``doc_a`` first in corpus order), ``start_a``,
+    ``end_a``, ``start_b``, ``end_b`` (character offsets into each ``clean_text``),
+    ``n_words`` (words of the passage in ``doc_a``), ``similarity`` (share of the
+    passage's words identical in both), ``text_a``, ``first`` (the document dated earlier,
+    by the ``time`` column; empty when the dates are equal or unknown), then each metadata
+    column for both documents (``outlet_a``, ``outlet_b``...). See the module docstring
+    for the method.
+
+    Examples
+    --------
+    >>> from framing.corpus import load_corpus
+    >>> shared = "we do not have elections in iran we have selections and nobody believes them"
+    >>> corpus = load_corpus(pd.DataFrame({"text": ["He said: " + shared + ".", "Users wrote " + shared + " today."]}))
+    >>> reuse(corpus, min_words=10)[["doc_a", "doc_b", "start_a", "start_b", "n_words", "similarity"]].values.tolist()
+    [['doc00001', 'doc00002', 9, 12, 14, 1.0]]
+    """
+    check_int("min_words", min_words, low=1)
+    check_int("ngram", ngram, low=1)
+    check_int("max_df", max_df, low=2)
+    check_int("gap", gap, low=0)
+    if ngram > min_words:
+        raise FramingError(f"ngram ({ngram}) is longer than min_words ({min_words}); give min_words of at least {ngram}")
+    if time is not None:
+        corpus.check_column(time)
+    words = _words(corpus)
+    vocab: dict[str, int] = {}
+    hashes = [_shingle_hashes(np.fromiter((vocab.setdefault(w, len(vocab)) for w in keys), np.int64, len(keys)), ngram)
+              for keys, _, _ in words]
+    anchors = _anchors(hashes, max_df)
+    ids = corpus.doc_ids
+    texts = corpus.documents["clean_text"].tolist()
+    dates = _dates(corpus, time)
+    rows = []
+    if len(anchors):
+        bounds = np.flatnonzero(np.r_[True, (anchors[1:, [0, 2]] != anchors[:-1, [0, 2]]).any(axis=1), True])
+        for lo, hi in zip(bounds[:-1], bounds[1:]):
+            a, b = int(anchors[lo, 0]), int(anchors[lo, 2])
+            for chain in _chains(anchors[lo:hi, [1, 3]], gap):
+                first_a, first_b = chain[0]
+                last_a, last_b = chain[-1]
+                end_a, end_b = last_a + ngram, last_b + ngram
+                if end_a - first_a < min_words:
+                    continue
+                keys_a, starts_a, ends_a = words[a]
+                keys_b, starts_b, ends_b = words[b]
+                span_a, span_b = keys_a[first_a:end_a], keys_b[first_b:end_b]
+                same = sum(m.size for m in SequenceMatcher(None, span_a, span_b, autojunk=False).get_matching_blocks())
+                ca, cb = int(starts_a[first_a]), int(starts_b[first_b])
+                za, zb = int(ends_a[end_a - 1]), int(ends_b[end_b - 1])
+                rows.append((ids[a], ids[b], ca, za, cb, zb, end_a - first_a, same / max(len(span_a), len(span_b)),
+                             texts[a][ca:za], _first(dates, a, b, ids)))
+    table = pd.DataFrame(rows, columns=PASSAGE_COLUMNS)
+    table = table.astype({"start_a": np.int64, "end_a": np.int64, "start_b": np.int64, "end_b": np.int64,
+                          "n_words": np.int64, "similarity": float})
+    meta = corpus.metadata().set_index("doc_id")
+    for column in meta.columns:
+        table[f"{column}_a"] = table["doc_a"].map(meta[column]).to_numpy()
+        table[f"{column}_b"] = table["doc_b"].map(meta[column]).to_numpy()
+    return table
+
+
+def _dates(corpus: Corpus, time: str | None):
+    if time is None:
+        return None
+    return pd.to_datetime(corpus.documents[time], errors="coerce", format="mixed").to_numpy()
+
+
+def _first(dates, a: int, b: int, ids: list[str]) -> str:
+    if dates is None or pd.isna(dates[a]) or pd.isna(dates[b]) or dates[a] == dates[b]:
+        return ""
+    return ids[a] if dates[a] < dates[b] else ids[b]
+
+
+# --------------------------------------------------------------------------- summaries
+
+
+def _reused_words(corpus: Corpus, passages: pd.DataFrame, *, earlier_only: bool = False) -> dict[str, np.ndarray]:
+    """Per document, a mask of its word tokens inside a passage it shares (with ``earlier_only``:
+    a passage whose other document came first)."""
+    masks = {}
+    for doc_id in corpus.doc_ids:
+        doc = corpus.tokens[doc_id]
+        masks[doc_id] = np.zeros(len(doc), dtype=bool)
+    for side, other in (("a", "b"), ("b", "a")):
+        for row in passages.itertuples(index=False):
+            doc_id = getattr(row, f"doc_{side}")
+            if earlier_only and row.first != getattr(row, f"doc_{other}"):
+                continue
+            doc = corpus.tokens[doc_id]
+            start, end = getattr(row, f"start_{side}"), getattr(row, f"end_{side}")
+            masks[doc_id] |= (doc.starts >= start) & (doc.ends <= end)
+    return masks
+
+
+def reuse_shares(corpus: Corpus, passages: pd.DataFrame, *, near: float = 0.8) -> pd.DataFrame:
+    """Per document: ``n_words``, ``reused_words`` (in a passage shared with any other
+    document), ``share``, ``reused_from_earlier`` (in a passage whose other document is dated
+    earlier: ``first`` of :func:`reuse`), ``share_from_earlier``, and ``near_duplicate_of``:
+    the documents with which it shares passages covering at least ``near`` of both."""
+    any_mask = _reused_words(corpus, passages)
+    earlier = _reused_words(corpus, passages, earlier_only=True)
+    rows = []
+    for doc_id in corpus.doc_ids:
+        doc = corpus.tokens[doc_id]
+        n = int(doc.is_word.sum()) if len(doc) else 0
+        reused = int((any_mask[doc_id] & doc.is_word).sum()) if len(doc) else 0
+        early = int((earlier[doc_id] & doc.is_word).sum()) if len(doc) else 0
+        rows.append((doc_id, n, reused, reused / n if n else np.nan, early, early / n if n else np.nan))
+    table = pd.DataFrame(rows, columns=["doc_id", "n_words", "reused_words", "share", "reused_from_earlier",
+                                        "share_from_earlier"])
+    pair_words = passages.groupby(["doc_a", "doc_b"])["n_words"].sum() if len(passages) else pd.Series(dtype=float)
+    size = table.set_index("doc_id")["n_words"]
+    near_of: dict[str, list[str]] = {d: [] for d in corpus.doc_ids}
+    for (a, b), words in pair_words.items():
+        if size[a] and size[b] and words / size[a] >= near and words / size[b] >= near:
+            near_of[a].append(b)
+            near_of[b].append(a)
+    table["near_duplicate_of"] = [";".join(near_of[d]) for d in table["doc_id"]]
+    return corpus.with_metadata(table)
+
+
+def reuse_matrix(passages: pd.DataFrame, corpus: Corpus, by: str) -> pd.DataFrame:
+    """Groups x groups: words of the row group's documents in passages shared with the column
+    group's documents (passages between two documents of one group on the diagonal). Every
+    group of ``by`` has a row and a column, zeros included."""
+    groups = corpus.groups(by)
+    names = sorted(set(groups))
+    matrix = pd.DataFrame(0, index=pd.Index(names, name=by), columns=pd.Index(names, name=f"{by}_other"), dtype=np.int64)
+    for row in passages.itertuples(index=False):
+        ga, gb = groups[row.doc_a], groups[row.doc_b]
+        matrix.loc[ga, gb] += int(row.n_words)
+        if ga != gb:
+            matrix.loc[gb, ga] += int(row.n_words)
+    return matrix
+
+
+def without_reused(corpus: Corpus, passages: pd.DataFrame, *, earlier_only: bool = False) -> Corpus:
+    """The corpus with the text of shared passages blanked out (replaced by spaces, so every
+    offset stays where it was): counts over it are counts of what each outlet wrote itself.
+    ``earlier_only`` blanks a passage only in the document dated later (``first`` of
+    :func:`reuse`), keeping it where it appeared first."""
+    docs = corpus.documents.copy()
+    texts = dict(zip(docs["doc_id"], docs["clean_text"]))
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for side, other in (("a", "b"), ("b", "a")):
+        for row in passages.itertuples(index=False):
+            if earlier_only and row.first != getattr(row, f"doc_{other}"):
+                continue
+            spans.setdefault(getattr(row, f"doc_{side}"), []).append((getattr(row, f"start_{side}"), getattr(row, f"end_{side}")))
+    for doc_id, parts in spans.items():
+        chars = list(texts[doc_id])
+        for start, end in parts:
+            chars[start:end] = [c if c == "\n" else " " for c in chars[start:end]]
+        texts[doc_id] = "".join(chars)
+    docs["clean_text"] = docs["doc_id"].map(texts)
+    return Corpus(docs, corpus.cleaning_report, corpus.source)
+
+
+def mark_reused(matches: pd.DataFrame, passages: pd.DataFrame) -> pd.DataFrame:
+    """Match records (:func:`framing.explain`) with a ``reused`` column: True where the match
+    lies inside a passage its document shares with another."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for side in ("a", "b"):
+        for row in passages.itertuples(index=False):
+            spans.setdefault(getattr(row, f"doc_{side}"), []).append((getattr(row, f"start_{side}"), getattr(row, f"end_{side}")))
+    flags = [any(s <= start and end <= e for s, e in spans.get(doc_id, ()))
+             for doc_id, start, end in zip(matches["doc_id"], matches["start"], matches["end"])]
+    return matches.assign(reused=np.array(flags, dtype=bool))

