@@ -42,6 +42,7 @@ _EXPORTS = {
     "group_shares": "framing.compare",
     "keyness": "framing.keyness",
     "mark_reused": "framing.reuse",
+    "passage_records": "framing.reuse",
     "reuse": "framing.reuse",
     "reuse_matrix": "framing.reuse",
     "reuse_shares": "framing.reuse",

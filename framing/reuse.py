@@ -117,6 +117,28 @@ def _chains(anchors: np.ndarray, gap: int):
     return chains
 
 
+def _extend(keys_a, keys_b, first_a: int, first_b: int, end_a: int, end_b: int, gap: int):
+    """Widen a passage over the words before its first anchor and after its last that still
+    align (an edit within the first or last n-gram leaves no anchor there), up to ``gap`` words:
+    to the farthest run of at least two identical words such that most words up to it
+    (60%) are identical, so the passage still starts and ends on shared words and a stray
+    common pair of words ("of the") does not stretch it."""
+
+    def reach(side_a, side_b):
+        blocks = [m for m in SequenceMatcher(None, side_a, side_b, autojunk=False).get_matching_blocks() if m.size]
+        best, matched = (0, 0), 0
+        for m in blocks:
+            matched += m.size
+            length = max(m.a, m.b) + m.size
+            if m.size >= 2 and matched >= 0.6 * length:
+                best = (m.a + m.size, m.b + m.size)
+        return best
+
+    back_a, back_b = reach(keys_a[max(0, first_a - gap) : first_a][::-1], keys_b[max(0, first_b - gap) : first_b][::-1])
+    ahead_a, ahead_b = reach(keys_a[end_a : end_a + gap], keys_b[end_b : end_b + gap])
+    return first_a - back_a, first_b - back_b, end_a + ahead_a, end_b + ahead_b
+
+
 def reuse(
     corpus: Corpus,
     *,
@@ -166,13 +188,15 @@ def reuse(
         for lo, hi in zip(bounds[:-1], bounds[1:]):
             a, b = int(anchors[lo, 0]), int(anchors[lo, 2])
             for chain in _chains(anchors[lo:hi, [1, 3]], gap):
-                first_a, first_b = chain[0]
-                last_a, last_b = chain[-1]
-                end_a, end_b = last_a + ngram, last_b + ngram
-                if end_a - first_a < min_words:
-                    continue
                 keys_a, starts_a, ends_a = words[a]
                 keys_b, starts_b, ends_b = words[b]
+                first_a, first_b = chain[0]
+                end_a, end_b = chain[-1][0] + ngram, chain[-1][1] + ngram
+                if end_a - first_a + 2 * gap < min_words:
+                    continue
+                first_a, first_b, end_a, end_b = _extend(keys_a, keys_b, first_a, first_b, end_a, end_b, gap)
+                if end_a - first_a < min_words:
+                    continue
                 span_a, span_b = keys_a[first_a:end_a], keys_b[first_b:end_b]
                 same = sum(m.size for m in SequenceMatcher(None, span_a, span_b, autojunk=False).get_matching_blocks())
                 ca, cb = int(starts_a[first_a]), int(starts_b[first_b])
@@ -296,3 +320,18 @@ def mark_reused(matches: pd.DataFrame, passages: pd.DataFrame) -> pd.DataFrame:
     flags = [any(s <= start and end <= e for s, e in spans.get(doc_id, ()))
              for doc_id, start, end in zip(matches["doc_id"], matches["start"], matches["end"])]
     return matches.assign(reused=np.array(flags, dtype=bool))
+
+
+def passage_records(passages: pd.DataFrame) -> pd.DataFrame:
+    """The passages as match records, one per side (``doc_id``, ``category`` "shared passage",
+    ``pattern`` naming the other document, ``text``, ``start``, ``end``), for the highlighted
+    page of :func:`framing.render_html`."""
+    rows = []
+    for row in passages.itertuples(index=False):
+        for side, other in (("a", "b"), ("b", "a")):
+            start, end = getattr(row, f"start_{side}"), getattr(row, f"end_{side}")
+            rows.append((getattr(row, f"doc_{side}"), "shared passage",
+                         f"shared with {getattr(row, f'doc_{other}')}: {row.n_words} words, similarity {row.similarity:.2f}",
+                         start, end))
+    table = pd.DataFrame(rows, columns=["doc_id", "category", "pattern", "start", "end"])
+    return table.sort_values(["doc_id", "start"], kind="mergesort").reset_index(drop=True)

@@ -89,20 +89,25 @@ def test_every_planted_passage_is_found_once_with_spans_that_cover_it(planted):
 
 
 def test_stock_phrases_are_not_reuse():
-    table = _articles(20)
+    table = _articles(24)
+    shared = reuse(load_corpus(table))  # articles of one site can share its footer: keep one of each such pair
+    table = table[~table["doc_id"].isin(shared["doc_b"])].reset_index(drop=True)
     stock = ["Thank you very much, ladies and gentlemen.", "At the end of the day, it is what it is.",
              "I would like to thank everyone who made this possible, thank you very much indeed."]
-    table["text"] = [" ".join([stock[i % 3], text, stock[(i + 1) % 3], stock[(i + 2) % 3]])
-                     for i, text in enumerate(table["text"])]
+    halves = [(t[: len(t) // 2], t[len(t) // 2 :]) for t in table["text"]]  # a stock phrase opens, splits and closes each
+    table["text"] = [" ".join([stock[i % 3], first, stock[(i + 1) % 3], second, stock[(i + 2) % 3]])
+                     for i, (first, second) in enumerate(halves)]
     assert reuse(load_corpus(table)).empty
 
 
-def test_the_seeds_share_one_quotation_of_26_words(seeds):
+def test_the_seeds_share_a_quotation_of_26_words_and_a_jibe_of_15(seeds):
     passages = reuse(seeds, min_words=15)
-    assert passages[["doc_a", "doc_b", "n_words", "similarity"]].values.tolist() == [
-        ["000_e28e4037aeb85a92", "001_5362e26c78fa2d5c", 26, 1.0]]
-    assert "We don’t have elections in Iran, we have selections" in passages["text_a"].iloc[0]
-    assert passages[["outlet_a", "outlet_b"]].values.tolist() == [["Iran Focus", "NCRI"]]
+    assert passages[["doc_a", "doc_b", "n_words"]].values.tolist() == [
+        ["000_e28e4037aeb85a92", "001_5362e26c78fa2d5c", 15], ["000_e28e4037aeb85a92", "001_5362e26c78fa2d5c", 26]]
+    assert passages["similarity"].tolist() == [pytest.approx(14 / 15), 1.0]  # "asking:" / "by saying" one word apart
+    assert passages["text_a"].iloc[0] == "have equal rights by asking: “Such as the legitimate right of one execution every 8"
+    assert "We don’t have elections in Iran, we have selections" in passages["text_a"].iloc[1]
+    assert passages[["outlet_a", "outlet_b"]].values.tolist() == [["Iran Focus", "NCRI"]] * 2
     assert reuse(seeds).empty  # the default (30 words) is longer than this quotation
 
 
@@ -138,13 +143,13 @@ def test_summaries_by_hand():
 def test_reuse_on_the_command_line(tmp_path, capsys):
     assert main(["reuse", str(SEEDS), "--min-words", "15", "--by", "outlet", "--matrix", str(tmp_path / "m.csv"),
                  "--shares", str(tmp_path / "s.csv"), "-o", str(tmp_path / "p.csv")]) == 0
-    assert pd.read_csv(tmp_path / "p.csv")["n_words"].tolist() == [26]
-    assert pd.read_csv(tmp_path / "m.csv").set_index("outlet").loc["Iran Focus", "NCRI"] == 26
+    assert pd.read_csv(tmp_path / "p.csv")["n_words"].tolist() == [15, 26]
+    assert pd.read_csv(tmp_path / "m.csv").set_index("outlet").loc["Iran Focus", "NCRI"] == 41
     assert main(["features", str(SEEDS), "--exclude-reused", "--reuse-min-words", "15", "-o", str(tmp_path / "f.csv")]) == 0
     expected = lexicon_features(without_reused(load_corpus(SEEDS), reuse(load_corpus(SEEDS), min_words=15)), "framing")
     got = pd.read_csv(tmp_path / "f.csv")
     assert got["count"].tolist() == expected["count"].tolist() and got["n_tokens"].tolist() == expected["n_tokens"].tolist()
-    assert "left out 1 shared passage(s), 26 words" in capsys.readouterr().err
+    assert "left out 2 shared passage(s), 41 words" in capsys.readouterr().err
     assert main(["reuse", str(SEEDS), "--by", "outlet"]) == 2
     assert "--matrix needs --by" in capsys.readouterr().err
 
@@ -163,3 +168,29 @@ def test_cost_grows_with_the_corpus_not_with_its_pairs():
     rng = np.random.default_rng(0)
     hashes = [_shingle_hashes(rng.integers(0, 50_000, 200), 5) for _ in range(400)]
     assert len(_anchors(hashes, 20)) == 0
+
+
+def test_exclude_reused_on_the_features_path_and_the_passages_page(seeds):
+    from framing.features import family_features
+    from framing.highlight import render_html
+    from framing.reuse import passage_records
+
+    passages = reuse(seeds, min_words=15)
+    own = lexicon_features(seeds, "framing", exclude_reused=passages).set_index(["doc_id", "category"])
+    full = lexicon_features(seeds, "framing").set_index(["doc_id", "category"])
+    # "elections ... selections ... election ... election" and "rights ... execution" leave both documents
+    for doc in ("000_e28e4037aeb85a92", "001_5362e26c78fa2d5c"):
+        less = full.loc[doc, "count"] - own.loc[doc, "count"]
+        assert less[less > 0].to_dict() == {"repression_violence": 1, "democracy_rights": 1, "electoral_delegitimation": 1,
+                                            "electoral_neutral": 3}
+        assert full.loc[(doc, "state_neutral"), "n_tokens"] - own.loc[(doc, "state_neutral"), "n_tokens"] == 41
+    stacked = family_features(seeds, ["lexicon", "stance"], exclude_reused=passages)
+    assert stacked.loc[stacked["family"] == "lexicon", "count"].tolist() == own["count"].tolist()
+    assert lexicon_features(seeds, "framing", exclude_reused=True)["count"].tolist() == full["count"].tolist()  # none at 30
+    records = passage_records(passages)
+    assert records["pattern"].tolist() == ["shared with 001_5362e26c78fa2d5c: 15 words, similarity 0.93",
+                                           "shared with 001_5362e26c78fa2d5c: 26 words, similarity 1.00",
+                                           "shared with 000_e28e4037aeb85a92: 15 words, similarity 0.93",
+                                           "shared with 000_e28e4037aeb85a92: 26 words, similarity 1.00"]
+    page = render_html(seeds, records, title="Shared passages")
+    assert page.count('title="shared passage') == 4 and 'data-start="1814" data-end="1943"' in page

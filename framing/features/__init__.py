@@ -48,7 +48,7 @@ def family_for(lexicon: "str | Lexicon") -> Family:
     return FAMILIES[family_of(lex)](lex)
 
 
-def lexicon_features(corpus: Corpus, lexicon: "str | Lexicon" = "framing") -> pd.DataFrame:
+def lexicon_features(corpus: Corpus, lexicon: "str | Lexicon" = "framing", *, exclude_reused=False) -> pd.DataFrame:
     """Per-document counts and rates of each category of a lexicon, in the tidy feature shape.
 
     The lexicon is applied by the family its ``[meta] family`` names (default
@@ -69,7 +69,13 @@ def lexicon_features(corpus: Corpus, lexicon: "str | Lexicon" = "framing") -> pd
     category                                         
     state_delegitimizing      1         6  166.666667
     electoral_neutral         0         6    0.000000
+
+    ``exclude_reused``: as for :func:`family_features`.
     """
+    if exclude_reused is not False:
+        from framing.reuse import reuse, without_reused
+
+        corpus = without_reused(corpus, reuse(corpus) if exclude_reused is True else exclude_reused)
     return family_for(lexicon).table(corpus)
 
 
@@ -107,13 +113,21 @@ def family_jobs(families: list[str], lexicons=None) -> list[Family]:
     return jobs
 
 
-def family_features(corpus: Corpus, families: list[str], *, lexicons=None) -> pd.DataFrame:
+def family_features(corpus: Corpus, families: list[str], *, lexicons=None, exclude_reused=False) -> pd.DataFrame:
     """Run feature families and stack their tables.
 
     ``lexicons`` (names or paths) are each read by their own family; families named
     in ``families`` without a lexicon use their bundled default. Families without a
     ``voice`` get ``voice = "all"`` when stacked with ones that have it.
+
+    ``exclude_reused`` counts only what each document wrote itself: ``True`` leaves out
+    the passages :func:`framing.reuse` finds (default settings), a table of passages
+    leaves out those (:func:`framing.reuse.without_reused`).
     """
+    if exclude_reused is not False:
+        from framing.reuse import reuse, without_reused
+
+        corpus = without_reused(corpus, reuse(corpus) if exclude_reused is True else exclude_reused)
     return stack_tables([job.table(corpus) for job in family_jobs(families, lexicons)], corpus.doc_ids)
 
 
