@@ -84,6 +84,15 @@ class Corpus:
             self._tokens = {d: tokenize(text) for d, text in zip(self.documents["doc_id"], self.documents["clean_text"])}
         return self._tokens
 
+    def iter_tokens(self):
+        """``(doc_id, TokenizedText)`` of each document in order: from :attr:`tokens` if they were
+        computed, else tokenized one at a time and not kept (for a pass over a large corpus)."""
+        if self._tokens is not None:
+            yield from self._tokens.items()
+            return
+        for doc_id, text in zip(self.documents["doc_id"], self.documents["clean_text"]):
+            yield doc_id, tokenize(text)
+
     def overview(self) -> pd.DataFrame:
         """One row per document: ``doc_id``, metadata, ``n_tokens``, ``n_sentences``, ``lines_removed``, ``is_empty``."""
         removed = self.cleaning_report.groupby("doc_id").size()

@@ -38,13 +38,15 @@ MIN_WORDS = 30
 
 
 def _words(corpus: Corpus):
-    """Per document: word keys, and the character span of each word in ``clean_text``."""
+    """Per document: its words as ids (lowercased, punctuation left out) and the character span
+    of each word in ``clean_text``. Only these arrays are kept: a large corpus's tokens are not."""
+    vocab: dict[str, int] = {}
     out = []
-    for doc_id in corpus.doc_ids:
-        doc = corpus.tokens[doc_id]
+    for _, doc in corpus.iter_tokens():
         keep = np.flatnonzero(doc.is_word) if len(doc) else np.array([], dtype=np.int64)
         lower = doc.lower
-        out.append(([lower[i] for i in keep], doc.starts[keep] if len(keep) else keep, doc.ends[keep] if len(keep) else keep))
+        ids = np.fromiter((vocab.setdefault(lower[i], len(vocab)) for i in keep), np.int64, len(keep))
+        out.append((ids, doc.starts[keep] if len(keep) else keep, doc.ends[keep] if len(keep) else keep))
     return out
 
 
@@ -175,9 +177,7 @@ def reuse(
     if time is not None:
         corpus.check_column(time)
     words = _words(corpus)
-    vocab: dict[str, int] = {}
-    hashes = [_shingle_hashes(np.fromiter((vocab.setdefault(w, len(vocab)) for w in keys), np.int64, len(keys)), ngram)
-              for keys, _, _ in words]
+    hashes = [_shingle_hashes(ids, ngram) for ids, _, _ in words]
     anchors = _anchors(hashes, max_df)
     ids = corpus.doc_ids
     texts = corpus.documents["clean_text"].tolist()
@@ -188,8 +188,8 @@ def reuse(
         for lo, hi in zip(bounds[:-1], bounds[1:]):
             a, b = int(anchors[lo, 0]), int(anchors[lo, 2])
             for chain in _chains(anchors[lo:hi, [1, 3]], gap):
-                keys_a, starts_a, ends_a = words[a]
-                keys_b, starts_b, ends_b = words[b]
+                keys_a, starts_a, ends_a = words[a][0].tolist(), words[a][1], words[a][2]
+                keys_b, starts_b, ends_b = words[b][0].tolist(), words[b][1], words[b][2]
                 first_a, first_b = chain[0]
                 end_a, end_b = chain[-1][0] + ngram, chain[-1][1] + ngram
                 if end_a - first_a + 2 * gap < min_words:
