@@ -34,6 +34,7 @@ _EXPORTS = {
     "distinctive_terms": "framing.keyness",
     "estimated_recall": "framing.validation",
     "explain": "framing.features",
+    "explore": "framing.explore",
     "FAMILIES": "framing.features",
     "Family": "framing.features.family",
     "family_features": "framing.features",

@@ -145,6 +145,21 @@ def build_parser() -> argparse.ArgumentParser:
     _engine_options(p)
     p.set_defaults(run=_run_explain)
 
+    p = sub.add_parser("explore", parents=[corpus], help="one offline HTML page: terms, categories, and the sentences behind them",
+                       description="Write a self-contained page (no network): every term placed by its rate in a target "
+                                   "and a reference group (picked in the page), the lexicon's categories by group with "
+                                   "intervals, and, for any term or category, its concordance lines and documents.")
+    p.add_argument("--by", required=True, metavar="COL", help="metadata column that defines the groups")
+    p.add_argument("--target", action="append", default=None, metavar="G", help="target group shown first (repeat for several)")
+    p.add_argument("--reference", action="append", default=None, metavar="G", help="reference group (default: the rest)")
+    p.add_argument("--lexicon", default="framing", metavar="NAME_OR_PATH", help="lexicon of the categories view (default: framing)")
+    p.add_argument("--min-count", type=_whole(1), default=3, metavar="N", help="terms seen at least N times (default: 3)")
+    p.add_argument("--max-terms", type=_whole(1), default=4000, metavar="N",
+                   help="at most N terms, the most frequent (default: 4,000, so large corpora give pages that open)")
+    p.add_argument("--kwic-lines", type=_whole(1), default=10, metavar="N", help="concordance lines per term (default: 10)")
+    p.add_argument("-o", "--output", required=True, metavar="PAGE.html", help="the page to write")
+    p.set_defaults(run=_run_explore)
+
     p = sub.add_parser("reuse", parents=[corpus], help="passages two documents share (text reuse)",
                        description="One row per passage two documents share: doc_a, doc_b, character spans in each, "
                                    "n_words, similarity (share of identical words), text_a, which came first (--time), "
@@ -722,6 +737,22 @@ def _rules(args):
     from framing.clean import load_rules
 
     return load_rules(args.cleaning_rules) if not args.no_clean else None
+
+
+def _run_explore(args) -> None:
+    from framing.explore import explore
+
+    if not args.output.lower().endswith((".html", ".htm")):
+        raise FramingError(f"{args.output}: the explorer is an HTML page; give a name ending in .html")
+    refuse_inputs(args.output, _inputs(args))
+    if args.reference and not args.target:
+        raise FramingError("--reference needs --target; give --target G, or neither for the first group against the rest")
+    corpus = _load(args)
+    corpus.check_column(args.by)
+    page = explore(corpus, args.by, target=args.target, reference=args.reference, lexicon=args.lexicon,
+                   min_count=args.min_count, max_terms=args.max_terms, kwic_lines=args.kwic_lines)
+    write_text(args.output, page)
+    print(f"framing: wrote {args.output} ({len(page.encode('utf-8')) / 1e6:.1f} MB); open it in a browser", file=sys.stderr)
 
 
 def _run_reuse(args) -> None:

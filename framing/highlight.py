@@ -60,12 +60,13 @@ def render_html(corpus: Corpus, matches: pd.DataFrame, *, title: str = "framing 
         label = f" ({groups[doc_id]})" if groups is not None else ""
         rows = matches[matches["doc_id"] == doc_id] if len(matches) else matches
         parts.append(f'<section class="doc" data-doc="{html.escape(doc_id)}"><h2>{html.escape(doc_id)}{html.escape(label)}</h2>')
-        parts.append(f'<div class="text">{_highlight(text_of[doc_id], rows, colour)}</div></section>')
+        parts.append(f'<div class="text">{highlight_text(text_of[doc_id], rows, colour)}</div></section>')
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
 
-def _highlight(text: str, rows: pd.DataFrame, colour: dict) -> str:
+def highlight_text(text: str, rows: pd.DataFrame, colour: dict) -> str:
+    """``text`` as HTML with each match of ``rows`` (match records) in a ``<mark>`` tinted by ``colour[category]``."""
     if rows is None or rows.empty:
         return html.escape(text)
     spans = list(zip(rows["start"], rows["end"], rows["category"], rows["pattern"],

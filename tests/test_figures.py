@@ -27,7 +27,7 @@ def first_run(tmp_path_factory):
 
 
 def test_every_notebook_runs_and_makes_the_expected_files(first_run):
-    assert len(EXPECTED) == 19  # 17 charts, the highlighted matches of notebook 07 and the shared passages of 09
+    assert len(EXPECTED) == 20  # 17 charts, the matches of 07, the shared passages of 09 and the explorer of 10
     assert sorted(p.name for pattern in OUTPUTS for p in first_run.glob(pattern)) == EXPECTED
 
 
