@@ -153,6 +153,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--target", action="append", default=None, metavar="G", help="target group shown first (repeat for several)")
     p.add_argument("--reference", action="append", default=None, metavar="G", help="reference group (default: the rest)")
     p.add_argument("--lexicon", default="framing", metavar="NAME_OR_PATH", help="lexicon of the categories view (default: framing)")
+    p.add_argument("--family", action="append", default=None, choices=["stance", "actors"],
+                   help="add a family's categories (author voice) to the categories view (repeat)")
     p.add_argument("--min-count", type=_whole(1), default=3, metavar="N", help="terms seen at least N times (default: 3)")
     p.add_argument("--max-terms", type=_whole(1), default=4000, metavar="N",
                    help="at most N terms, the most frequent (default: 4,000, so large corpora give pages that open)")
@@ -750,7 +752,8 @@ def _run_explore(args) -> None:
     corpus = _load(args)
     corpus.check_column(args.by)
     page = explore(corpus, args.by, target=args.target, reference=args.reference, lexicon=args.lexicon,
-                   min_count=args.min_count, max_terms=args.max_terms, kwic_lines=args.kwic_lines)
+                   families=("lexicon", *(args.family or [])), min_count=args.min_count, max_terms=args.max_terms,
+                   kwic_lines=args.kwic_lines)
     write_text(args.output, page)
     print(f"framing: wrote {args.output} ({len(page.encode('utf-8')) / 1e6:.1f} MB); open it in a browser", file=sys.stderr)
 

@@ -36,7 +36,8 @@ import pandas as pd
 
 from framing.corpus import Corpus
 from framing.errors import FramingError
-from framing.features import explain, family_features, sentence_counts
+from framing.features import family_jobs, sentence_counts
+from framing.features.table import MATCH_COLUMNS
 from framing.groups import sides
 from framing.highlight import TINTS, highlight_text
 from framing.keyness import merge_term_counts, term_counts
@@ -90,6 +91,29 @@ def _kwic_index(corpus: Corpus, groups: pd.Series, terms: set[str], *, lines: in
     return {term: _round_robin(by_group, lines) for term, by_group in found.items()}
 
 
+def _categories(corpus: Corpus, by: str, jobs, target: list[str], reference: list[str]):
+    """Each family job's categories: rates by group with intervals (:func:`framing.compare`;
+    the outlet's own voice where the family tells voices apart), the categories whose
+    target/reference difference survives the Benjamini-Hochberg adjustment, and the match
+    records. With several jobs a category is named ``lexicon:category``."""
+    from framing.compare import compare, compare_groups
+
+    rates, starred, matches = [], set(), []
+    for job in jobs:
+        features = job.table(corpus)
+        sentences = sentence_counts(corpus, features, lexicons=[job.lexicon])
+        rate = compare(features, by, sentences=sentences)
+        contrast = compare_groups(features, by, target, reference, sentences=sentences)
+        found = job.matches(corpus)
+        if "voice" in rate.columns:
+            rate, contrast = rate[rate["voice"] == "author"], contrast[contrast["voice"] == "author"]
+        name = (lambda c, lex=job.lexicon.name: f"{lex}:{c}") if len(jobs) > 1 else (lambda c: c)
+        rates.append(rate.assign(category=rate["category"].map(name)))
+        starred |= {name(c) for c in contrast.loc[contrast["p_adjusted"] < 0.05, "category"]}
+        matches.append(found.assign(category=found["category"].map(name))[MATCH_COLUMNS])
+    return pd.concat(rates, ignore_index=True), starred, pd.concat(matches, ignore_index=True)
+
+
 def _round_robin(by_group: dict[str, list], lines: int) -> list:
     out, queues = [], [list(v) for _, v in sorted(by_group.items())]
     while len(out) < lines and any(queues):
@@ -106,6 +130,7 @@ def explore(
     target=None,
     reference=None,
     lexicon="framing",
+    families=("lexicon",),
     min_count: int = 3,
     max_terms: int = 4000,
     kwic_lines: int = 10,
@@ -116,7 +141,8 @@ def explore(
 
     ``target``/``reference`` set the contrast shown first (default: the first group against
     the rest); the page offers the others. ``lexicon`` gives the categories view and the
-    highlighting.
+    highlighting; ``families`` adds other families with their bundled lexicons (``stance``,
+    ``actors``: their author-voice rates), their categories named ``lexicon:category``.
     """
     from bokeh.embed import components
     from bokeh.layouts import column, row
@@ -185,18 +211,11 @@ def explore(
     }
     kwic = _kwic_index(corpus, groups_of, set(wide.index), lines=kwic_lines, window=window)
 
-    # ---------------------------------------------------------------- categories, from the feature table
-    features = family_features(corpus, [], lexicons=[lexicon])
-    from framing.compare import compare, compare_groups
-
-    sentences = sentence_counts(corpus, features, lexicons=[lexicon])
-    rates = compare(features, by, sentences=sentences)
-    first_t, first_r = contrasts[0][1], contrasts[0][2]
-    contrast = compare_groups(features, by, first_t, first_r, sentences=sentences)
-    starred = set(contrast.loc[contrast["p_adjusted"] < 0.05, "category"])
-    categories = list(dict.fromkeys(features["category"]))
+    # ---------------------------------------------------------------- categories, from the feature tables
+    jobs = family_jobs([f for f in families if f != "lexicon"], [lexicon])
+    rates, starred, matches = _categories(corpus, by, jobs, contrasts[0][1], contrasts[0][2])
+    categories = list(dict.fromkeys(rates["category"]))
     labels = {c: (c + " *" if c in starred else c) for c in categories}
-    matches = explain(corpus, lexicon)
     category_kwic = {}
     texts = corpus.documents.set_index("doc_id")["clean_text"]
     for category, part in matches.groupby("category", sort=False):
@@ -253,7 +272,7 @@ def explore(
         cat_plot = figure(y_range=FactorRange(*[(labels[c], "") for c in categories][::-1], factor_padding=0.0),
                           width=640, height=max(260, 38 * len(categories)), tools="tap,reset",
                           x_axis_label="rate per 1,000 words (95% bootstrap interval)",
-                          title="Categories by group (*: BH-adjusted p < 0.05 in " + contrasts[0][0] + ")",
+                          title="Categories by group (*: BH-adjusted p < 0.05 in the first contrast)",
                           name="categories_plot")
         cat_plot.yaxis.group_label_orientation = "horizontal"
         cat_plot.yaxis.major_label_text_font_size = "0pt"
@@ -279,7 +298,7 @@ def explore(
     script, div = _numbered(script, div)
     doc_ids = sorted({line[0] for lines in kwic.values() for line in lines}
                      | {line[0] for v in category_kwic.values() for line in v["lines"]})
-    colour = {c: TINTS[i % len(TINTS)] for i, c in enumerate(categories)}
+    colour = {c: TINTS[i % len(TINTS)] for i, c in enumerate(dict.fromkeys([*categories, *matches["category"]]))}
     documents = "".join(
         f'<section class="doc" id="doc-{html.escape(d)}"><h2>{html.escape(d)} ({html.escape(groups_of[d])})</h2>'
         f'<div class="text">{highlight_text(texts[d], matches[matches["doc_id"] == d], colour)}</div></section>'

@@ -47,10 +47,16 @@ def test_large_vocabularies_are_capped_and_the_page_says_so(seeds):
         explore(seeds.select(seeds.doc_ids[:1]), "outlet")
 
 
-def test_explore_on_the_command_line(tmp_path, capsys):
+def test_explore_on_the_command_line_with_stance_and_actors(seeds, tmp_path, capsys):
     out = tmp_path / "page.html"
-    assert main(["explore", str(SEEDS), "--by", "outlet", "--target", "NCRI", "-o", str(out)]) == 0
-    assert "NCRI | all other groups" in out.read_text(encoding="utf-8")
+    assert main(["explore", str(SEEDS), "--by", "outlet", "--target", "NCRI", "--family", "stance", "--family", "actors",
+                 "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "NCRI | all other groups" in page
+    data = json.loads(re.search(r'id="framing-data">(.*?)</script>', page, re.S).group(1))
+    stance = explain(seeds, "stance").groupby("category").size()
+    assert {c.split(":", 1)[1]: v["n"] for c, v in data["categories"].items() if c.startswith("stance:")} == stance.to_dict()
+    assert {c.split(":", 1)[0] for c in data["categories"]} == {"framing", "stance", "actors"}
     assert main(["explore", str(SEEDS), "--by", "outlet", "-o", str(tmp_path / "page.txt")]) == 2
     assert "give a name ending in .html" in capsys.readouterr().err
 
