@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+from bench_features import _pseudo_word  # the same never-seen words as the one-process benchmark
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,16 +63,6 @@ def _texts() -> list[str]:
     from framing.corpus import load_corpus
 
     return load_corpus(ROOT / "seeds").documents["text"].tolist()
-
-
-def _pseudo_word(i: int) -> str:
-    letters = "bcdfghjklmnprstvz"
-    out = "q"
-    while True:
-        i, r = divmod(i, len(letters))
-        out += letters[r]
-        if not i:
-            return out
 
 
 def write_corpus(path: Path, megabytes: float, *, novel: float, seed: int = 0) -> int:

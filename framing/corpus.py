@@ -364,26 +364,35 @@ def _read_jsonl(path: Path) -> pd.DataFrame:
     which UTF-8 cannot hold, become U+FFFD with a warning naming the line."""
     rows, repaired = [], []
     for number, line in enumerate(decode_text(_read_bytes(path), path, strict=True).splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise FramingError(f"{path}: line {number}: not valid JSON ({exc.msg} at column {exc.colno}); one object per line") from None
-        if not isinstance(row, dict):
-            raise FramingError(f"{path}: line {number}: expected a JSON object {{...}}, got {type(row).__name__}")
-        for key, value in row.items():
-            if isinstance(value, str) and _SURROGATE.search(value):
-                row[key] = _SURROGATE.sub("\ufffd", value)
-                repaired.append(number)
-        rows.append(row)
+        if line.strip():
+            rows.append(json_row(line, number, path, repaired))
+    warn_repaired(path, repaired, stacklevel=5)
+    return pd.DataFrame(rows)
+
+
+def json_row(line: str, number: int, path, repaired: list[int]) -> dict:
+    """One JSON object of a JSONL file; lone surrogates become U+FFFD (their line noted in ``repaired``)."""
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise FramingError(f"{path}: line {number}: not valid JSON ({exc.msg} at column {exc.colno}); one object per line") from None
+    if not isinstance(row, dict):
+        raise FramingError(f"{path}: line {number}: expected a JSON object {{...}}, got {type(row).__name__}")
+    for key, value in row.items():
+        if isinstance(value, str) and _SURROGATE.search(value):
+            row[key] = _SURROGATE.sub("\ufffd", value)
+            repaired.append(number)
+    return row
+
+
+def warn_repaired(path, repaired: list[int], *, stacklevel: int) -> None:
+    """One warning for the lines of a JSONL file whose lone surrogates were replaced."""
     if repaired:
         warnings.warn(
             f"{path}: lone surrogate escapes (\\ud800-\\udfff) on line(s) {', '.join(map(str, sorted(set(repaired))[:10]))} "
             "replaced with U+FFFD (rows kept); they are half of a character, which UTF-8 cannot hold",
-            stacklevel=5,
+            stacklevel=stacklevel,
         )
-    return pd.DataFrame(rows)
 
 
 def _from_frame(frame: pd.DataFrame, text_col: str | None, id_col: str | None, origin: str, *,

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import gzip
 import io
-import json
 import os
 import sys
 import warnings
@@ -34,12 +33,13 @@ import pandas as pd
 
 from framing.corpus import (
     _BOMS,
-    _SURROGATE,
     Corpus,
     _from_frame,
     _read_txt,
     clean_documents,
     folder_table,
+    json_row,
+    warn_repaired,
 )
 from framing.errors import FramingError
 from framing.params import check_choice, check_int
@@ -246,27 +246,7 @@ def _jsonl_chunks(path: Path, batch_chars: int) -> Iterator[pd.DataFrame]:
             raise FramingError(f"{path}: not valid UTF-8 after line {number} ({exc.reason}); re-save the file as UTF-8") from None
     if rows:
         yield pd.DataFrame(rows)
-    if repaired:
-        warnings.warn(
-            f"{path}: lone surrogate escapes (\\ud800-\\udfff) on line(s) {', '.join(map(str, sorted(set(repaired))[:10]))} "
-            "replaced with U+FFFD (rows kept); they are half of a character, which UTF-8 cannot hold",
-            stacklevel=2,
-        )
-
-
-def json_row(line: str, number: int, path, repaired: list[int]) -> dict:
-    """One JSON object of a JSONL file; lone surrogates become U+FFFD (their line noted in ``repaired``)."""
-    try:
-        row = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise FramingError(f"{path}: line {number}: not valid JSON ({exc.msg} at column {exc.colno}); one object per line") from None
-    if not isinstance(row, dict):
-        raise FramingError(f"{path}: line {number}: expected a JSON object {{...}}, got {type(row).__name__}")
-    for key, value in row.items():
-        if isinstance(value, str) and _SURROGATE.search(value):
-            row[key] = _SURROGATE.sub("\ufffd", value)
-            repaired.append(number)
-    return row
+    warn_repaired(path, repaired, stacklevel=2)
 
 
 def _parquet_chunks(path: Path, batch_chars: int) -> Iterator[pd.DataFrame]:
