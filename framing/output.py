@@ -143,7 +143,7 @@ class TableWriter:
     def __init__(self, target: "str | Path | None"):
         self.target = None if target is None else Path(target)
         self.rows = 0
-        self._atomic = self._handle = self._parquet = self._schema = None
+        self._atomic = self._handle = self._parquet = self._schema = self._empty = None
 
     def __enter__(self) -> "TableWriter":
         if self.target is not None:
@@ -172,8 +172,14 @@ class TableWriter:
         import pyarrow.parquet as pq
 
         if self._parquet is None:
+            if frame.empty:  # an empty batch types nothing: wait for rows (or write it at the end if none come)
+                self._empty = frame
+                return
             table = pa.Table.from_pandas(frame, preserve_index=False)
-            self._schema = table.schema
+            # a column empty in the first batch has no type yet: text, so later batches' values fit
+            self._schema = pa.schema([f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in table.schema],
+                                     metadata=table.schema.metadata)
+            table = table.cast(self._schema)
             self._parquet = pq.ParquetWriter(self._tmp, self._schema)
         else:
             try:
@@ -186,12 +192,16 @@ class TableWriter:
         self._parquet.write_table(table)
 
     def __exit__(self, kind, value, traceback) -> bool:
+        if self._parquet is None and self._empty is not None and kind is None:  # no batch had rows: an empty table
+            self._empty.to_parquet(self._tmp, index=False)
+            self.rows = -1  # written
         if self._parquet is not None:
             self._parquet.close()
         if self._handle is not None and self._handle is not sys.stdout:
             self._handle.close()
         if self._atomic is not None:
-            if kind is None and self.rows == 0:  # nothing written: still a valid, empty file
-                self._tmp.write_text("", encoding="utf-8")
+            if kind is None and self.rows == 0 and self._handle is None and self._parquet is None:
+                self._tmp.write_text("", encoding="utf-8")  # nothing at all was written: an empty file
+            self.rows = max(self.rows, 0)
             self._atomic.__exit__(kind, value, traceback)
         return False

@@ -242,3 +242,20 @@ def test_dask_workers_read_a_parquet_dataset_given_as_a_url(news, tmp_path, caps
     pd.testing.assert_frame_equal(pd.read_parquet(out), expected)
     assert main(["features", url, "-o", str(tmp_path / "x.csv")]) == 2
     assert "a URL is read by the workers of a Dask cluster: add --engine dask" in capsys.readouterr().err
+
+
+def test_parquet_output_waits_for_rows_to_type_its_columns(tmp_path, capsys):
+    # the first batch has no match and no outlet: neither may fix a column's type for the batches after it
+    rows = [{"doc_id": f"d{i}", "outlet": None if i < 50 else "A",
+             "text": ("Nothing here. " * 80) if i < 50 else "The regime fell. " * 40} for i in range(100)]
+    pd.DataFrame(rows).to_parquet(tmp_path / "c.parquet", index=False)
+    for command in ("explain", "features"):
+        out = tmp_path / f"{command}.parquet"
+        assert main([command, str(tmp_path / "c.parquet"), "--jobs", "1", "--batch-mb", "0.005", "-o", str(out)]) == 0
+        table = pd.read_parquet(out)
+        assert len(table) and (table["doc_id"].str[1:].astype(int) >= 50).any()
+    assert set(pd.read_parquet(tmp_path / "explain.parquet")["doc_id"]) == {f"d{i}" for i in range(50, 100)}
+    empty = tmp_path / "none.parquet"
+    pd.DataFrame({"text": ["Nothing here."] * 3}).to_parquet(tmp_path / "n.parquet", index=False)
+    assert main(["explain", str(tmp_path / "n.parquet"), "-o", str(empty)]) == 0
+    assert pd.read_parquet(empty).empty and "text" in pd.read_parquet(empty).columns
