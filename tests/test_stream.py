@@ -16,6 +16,7 @@ from framing.stream import FamilyFeatures, Matches, document_batches, find_docum
 from tests.conftest import ROOT, SEEDS
 
 ALL = ["lexicon", "stance", "actors"]
+pytestmark = pytest.mark.filterwarnings("ignore:.*empty or whitespace-only document")  # three real articles are empty
 
 
 def _news(n_outlets=6, per_outlet=12) -> pd.DataFrame:
@@ -259,3 +260,17 @@ def test_parquet_output_waits_for_rows_to_type_its_columns(tmp_path, capsys):
     pd.DataFrame({"text": ["Nothing here."] * 3}).to_parquet(tmp_path / "n.parquet", index=False)
     assert main(["explain", str(tmp_path / "n.parquet"), "-o", str(empty)]) == 0
     assert pd.read_parquet(empty).empty and "text" in pd.read_parquet(empty).columns
+
+
+def test_empty_documents_are_named_once_for_the_whole_stream(news):
+    import warnings
+
+    folder, table = news
+    empty = table.loc[table["text"].fillna("").str.strip() == "", "doc_id"].tolist()
+    assert empty  # the real articles include empty ones
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _streamed(folder / "news.csv", families=["lexicon"], batch_chars=5_000)
+    said = [str(w.message) for w in caught if "empty or whitespace-only" in str(w.message)]
+    assert said == [f"{folder / 'news.csv'}: {len(empty)} empty or whitespace-only document(s) kept with NaN rates: "
+                    + ", ".join(empty)]
