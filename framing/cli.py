@@ -159,6 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-terms", type=_whole(1), default=4000, metavar="N",
                    help="at most N terms, the most frequent (default: 4,000, so large corpora give pages that open)")
     p.add_argument("--kwic-lines", type=_whole(1), default=10, metavar="N", help="concordance lines per term (default: 10)")
+    p.add_argument("--max-documents", type=_whole(1), default=200, metavar="N",
+                   help="documents the page holds, the most cited by its lines (default: 200)")
     p.add_argument("-o", "--output", required=True, metavar="PAGE.html", help="the page to write")
     p.set_defaults(run=_run_explore)
 
@@ -753,7 +755,7 @@ def _run_explore(args) -> None:
     corpus.check_column(args.by)
     page = explore(corpus, args.by, target=args.target, reference=args.reference, lexicon=args.lexicon,
                    families=("lexicon", *(args.family or [])), min_count=args.min_count, max_terms=args.max_terms,
-                   kwic_lines=args.kwic_lines)
+                   kwic_lines=args.kwic_lines, max_documents=args.max_documents)
     write_text(args.output, page)
     print(f"framing: wrote {args.output} ({len(page.encode('utf-8')) / 1e6:.1f} MB); open it in a browser", file=sys.stderr)
 

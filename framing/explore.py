@@ -18,7 +18,8 @@ from disk with no network. What it holds:
   Benjamini-Hochberg adjustment (:func:`framing.compare_groups`) are starred.
 * **Evidence.** Choosing a term or a category shows up to ``kwic_lines`` concordance lines,
   grouped by group, each with its document and voice (author or quoted) and a link that
-  opens the document below, every lexicon match highlighted (:mod:`framing.highlight`).
+  opens the document below, every lexicon match highlighted (:mod:`framing.highlight`); the
+  page holds the ``max_documents`` documents its lines cite most, and names the others.
 
 Same corpus and parameters, same bytes: Bokeh's ids are numbered from zero for each page.
 """
@@ -135,6 +136,7 @@ def explore(
     max_terms: int = 4000,
     kwic_lines: int = 10,
     window: int = 6,
+    max_documents: int = 200,
     title: str | None = None,
 ) -> str:
     """The explorer page of ``corpus`` grouped by ``by`` (see the module docstring), as a string of HTML.
@@ -166,6 +168,7 @@ def explore(
     check_int("max_terms", max_terms, low=1)
     check_int("kwic_lines", kwic_lines, low=1)
     check_int("window", window, low=1, high=50)
+    check_int("max_documents", max_documents, low=1)
     from framing.lexicon import load_lexicon
 
     lexicon = load_lexicon(lexicon)  # a name, a path, a list of lexicons (combined) or a Lexicon
@@ -228,6 +231,12 @@ def explore(
                                     " ".join(text[m.end : m.end + 60].split()), m.voice))
         category_kwic[category] = {"lines": _round_robin(by_group, kwic_lines), "n": int(len(part))}
 
+    # the documents the page holds: the most cited by its concordance lines
+    cited = pd.Series([line[0] for lines in kwic.values() for line in lines]
+                      + [line[0] for v in category_kwic.values() for line in v["lines"]], dtype=object).value_counts()
+    order = {d: i for i, d in enumerate(corpus.doc_ids)}
+    doc_ids = sorted(sorted(cited.index, key=lambda d: (-cited[d], order[d]))[:max_documents], key=order.get)
+
     # ---------------------------------------------------------------- the page
     with _ID_LOCK:
         import bokeh.util.serialization as ids
@@ -249,8 +258,8 @@ def explore(
                       name="contrast", width=360)
         search = TextInput(title="Find a term", placeholder="e.g. regime", name="search", width=220)
         sheet = InlineStyleSheet(css=WIDGET_CSS)  # Bokeh draws its widgets in shadow roots: the page's CSS does not reach them
-        note = Div(text=_note(len(wide), n_eligible, max_terms, min_count, kwic_lines, len(groups)), width=640, name="note",
-                   stylesheets=[sheet])
+        note = Div(text=_note(len(wide), n_eligible, max_terms, min_count, kwic_lines, len(groups), len(cited), len(doc_ids)),
+                   width=640, name="note", stylesheets=[sheet])
         tops = Div(text="", width=380, name="tops", stylesheets=[sheet])
         evidence = Div(text="<p>Choose a term (click a point, search, or pick it from the lists) or a category (click a dot).</p>",
                        width=1020, name="evidence", stylesheets=[sheet])
@@ -296,8 +305,6 @@ def explore(
         layout = column(row(pick, search), note, row(terms_plot, tops), legend, cat_plot, evidence)
         script, div = components(layout)
     script, div = _numbered(script, div)
-    doc_ids = sorted({line[0] for lines in kwic.values() for line in lines}
-                     | {line[0] for v in category_kwic.values() for line in v["lines"]})
     colour = {c: TINTS[i % len(TINTS)] for i, c in enumerate(dict.fromkeys([*categories, *matches["category"]]))}
     documents = "".join(
         f'<section class="doc" id="doc-{html.escape(d)}"><h2>{html.escape(d)} ({html.escape(groups_of[d])})</h2>'
@@ -306,6 +313,7 @@ def explore(
     )
     doc_index = {d: i for i, d in enumerate(corpus.doc_ids)}
     meta["docs"] = corpus.doc_ids
+    meta["embedded"] = [doc_index[d] for d in doc_ids]  # documents whose text the page holds (links open them)
 
     def compact(rows):  # (doc, group, left, node, right, voice) -> [doc number, group number, left, node, right, quoted]
         return [[doc_index[d], index[g], left, node, right, int(voice == "quoted")] for d, g, left, node, right, voice in rows]
@@ -331,12 +339,15 @@ def _numbered(script: str, div: str) -> tuple[str, str]:
     return pattern.sub(number, script), pattern.sub(number, div)
 
 
-def _note(n_terms: int, eligible: int, max_terms: int, min_count: int, lines: int, n_groups: int) -> str:
+def _note(n_terms: int, eligible: int, max_terms: int, min_count: int, lines: int, n_groups: int, cited: int,
+          embedded: int) -> str:
     left_out = (f" The {eligible - n_terms:,} less frequent terms seen {min_count}+ times are left out (max_terms={max_terms:,})."
                 if eligible > n_terms else "")
     pairs = "" if n_groups <= MAX_PAIRS_GROUPS else f" With more than {MAX_PAIRS_GROUPS} groups, each is set against the rest."
+    documents = (f" The page holds the {embedded:,} documents its lines cite most (of {cited:,}); the others are named, not linked."
+                 if embedded < cited else "")
     return (f"<p class='meta'>{n_terms:,} terms seen at least {min_count} times.{left_out} Up to {lines} concordance lines "
-            f"per term or category, spread over the groups.{pairs} A rate of zero is drawn at half an occurrence.</p>")
+            f"per term or category, spread over the groups.{documents}{pairs} A rate of zero is drawn at half an occurrence.</p>")
 
 
 def _diverging() -> list[str]:
@@ -360,6 +371,7 @@ GLUE = r"""
 window.framing = (function () {
   const data = JSON.parse(document.getElementById("framing-data").textContent);
   const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}[c]));
+  const embedded = new Set(data.meta.embedded);
   let current = 0;
   function model(name) { return Bokeh.documents[0].get_model_by_name(name); }
   function contrast(source, pick, tops) {
@@ -398,9 +410,9 @@ window.framing = (function () {
     return Object.keys(byGroup).map(Number).sort((a, b) => a - b).map((g) => "<h4>" + esc(data.meta.groups[g]) + "</h4>" +
       byGroup[g].map((r) => {
         const doc = esc(data.meta.docs[r[0]]);
+        const where = embedded.has(r[0]) ? '<a href="#doc-' + doc + '">' + doc + "</a>" : doc;
         return '<div class="kwic"><span class="left">' + esc(r[2]) + '</span> <b>' + esc(r[3]) + '</b> <span class="right">' +
-          esc(r[4]) + '</span> <span class="where"><a href="#doc-' + doc + '">' + doc + "</a> · " +
-          (r[5] ? "quoted" : "author") + "</span></div>";
+          esc(r[4]) + '</span> <span class="where">' + where + " · " + (r[5] ? "quoted" : "author") + "</span></div>";
       }).join("")).join("");
   }
   function showTerm(source, evidence) {

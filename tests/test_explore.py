@@ -39,10 +39,15 @@ def test_the_page_is_self_contained_and_deterministic(seeds, page):
 
 
 def test_large_vocabularies_are_capped_and_the_page_says_so(seeds):
-    small = explore(seeds, "outlet", max_terms=50, kwic_lines=2)
+    small = explore(seeds, "outlet", max_terms=50, kwic_lines=2, max_documents=2)
     assert "terms seen at least 3 times. The" in small and "less frequent terms seen 3+ times are left out (max_terms=50)" in small
     data = json.loads(re.search(r'id="framing-data">(.*?)</script>', small, re.S).group(1))
-    assert len(data["kwic"]) <= 50 and max(len(v) for v in data["kwic"].values()) <= 2
+    cited = {line[0] for lines in data["kwic"].values() for line in lines} | {
+        line[0] for entry in data["categories"].values() for line in entry["lines"]}
+    assert f"The page holds the 2 documents its lines cite most (of {len(cited)}); the others are named, not linked." in small
+    assert small.count('<section class="doc"') == 2
+    data = json.loads(re.search(r'id="framing-data">(.*?)</script>', small, re.S).group(1))
+    assert len(data["meta"]["embedded"]) == 2 and len(data["kwic"]) <= 50 and max(len(v) for v in data["kwic"].values()) <= 2
     with pytest.raises(FramingError, match="column 'affiliation' has one group|has one group"):
         explore(seeds.select(seeds.doc_ids[:1]), "outlet")
 
