@@ -231,6 +231,17 @@ def _labels(sheet: pd.DataFrame, origin: str) -> pd.Series:
     return raw.map(lambda v: 1.0 if v in TRUE_LABELS else 0.0 if v in FALSE_LABELS else np.nan)
 
 
+def _weights(sheet: pd.DataFrame, origin: str) -> pd.Series:
+    """The sampling weights, each a positive number (the sheet was edited by hand: say where one is not)."""
+    weight = pd.to_numeric(sheet["weight"], errors="coerce")
+    bad = ~(weight > 0)
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise FramingError(f"{origin}: line {row + 2}: weight {sheet['weight'].iloc[row]!r} is not a positive number; "
+                           "restore it from the sheet framing validate sample wrote")
+    return weight
+
+
 def score_sheet(sheet: pd.DataFrame, *, key: pd.DataFrame | None = None, threshold: float = 0.8,
                 origin: str = "sheet") -> pd.DataFrame:
     """Precision per category (``pattern`` empty) and per pattern of a coded sheet.
@@ -252,7 +263,7 @@ def score_sheet(sheet: pd.DataFrame, *, key: pd.DataFrame | None = None, thresho
         raise FramingError(f"{origin}: not a coding sheet of framing: no {', '.join(missing)} column (a blind sheet needs its key)")
     if sheet["item_id"].duplicated().any():
         raise FramingError(f"{origin}: item {sheet.loc[sheet['item_id'].duplicated(), 'item_id'].iloc[0]!r} appears twice")
-    table = sheet.assign(_y=_labels(sheet, origin).to_numpy(), weight=pd.to_numeric(sheet["weight"], errors="coerce"))
+    table = sheet.assign(_y=_labels(sheet, origin).to_numpy(), weight=_weights(sheet, origin).to_numpy())
     is_miss = table["pattern"].fillna("").astype(str).eq("")
     missed, table = table[is_miss], table[~is_miss]
     rows = []
