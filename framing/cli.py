@@ -187,6 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", default=None, metavar="COL", help="metadata column that defines the groups (default: one group)")
     p.add_argument("--ngrams", default="1-1", metavar="MIN-MAX", help="n-gram sizes, e.g. 1-2 (default: 1-1)")
     p.add_argument("--stopwords", default=None, metavar="english|PATH", help="drop stopwords (default: keep them)")
+    p.add_argument("--english", action="store_true",
+                   help="count words as wordfreq does (don't, obama's whole), for 'framing keyness --reference english'")
     _output_option(p, parquet=True)
     _engine_options(p)
     p.set_defaults(run=_run_counts)
@@ -782,7 +784,7 @@ def _run_counts(args) -> None:
 
     if args.output is not None:
         refuse_inputs(args.output, _inputs(args))
-    make = TermCounts(args.by, _ngram_range(args.ngrams), args.stopwords)
+    make = TermCounts(args.by, _ngram_range(args.ngrams), args.stopwords, args.english)
     task = make_task(make, clean=not args.no_clean, cleaning_rules=args.cleaning_rules, origin=args.corpus)
     merged, pending = None, []
     for table in _tables(args, task):

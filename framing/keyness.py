@@ -7,6 +7,7 @@ measures are the plain functions of :mod:`framing.measures`.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections import Counter
 from pathlib import Path
@@ -84,6 +85,31 @@ def doc_terms(doc: TokenizedText, ngram_range=(1, 1), stopwords: frozenset = fro
     return out
 
 
+_WORDLIKE = re.compile(r"[^\W_]")
+
+
+def english_terms(doc: TokenizedText, stopwords: frozenset = frozenset()) -> list[str]:
+    """The words of one document as wordfreq counts them (:func:`wordfreq.tokenize`, English):
+    clitics stay on their word (``don't``, ``obama's``), punctuation is left out, letters are
+    case-folded, curly apostrophes made plain (``iran’s`` is ``iran's``, as wordfreq looks
+    it up), and a token with no letter or digit (a stray symbol such as U+FFFD) is left
+    out. Keyness against general English counts the corpus this way, so that a term
+    is counted the same way on both sides: our own tokens split ``do`` + ``n't`` while
+    wordfreq lists ``don't`` whole, and the split pieces would rank as keywords of every
+    corpus.
+
+    Examples
+    --------
+    >>> from framing.tokens import tokenize
+    >>> english_terms(tokenize("Don't trust the regime's U.S. allies!"), frozenset({"the"}))
+    ["don't", 'trust', "regime's", 'u.s', 'allies']
+    """
+    from wordfreq import tokenize as wordfreq_tokenize
+
+    words = (w.replace("\u2019", "'").replace("\u02bc", "'") for w in wordfreq_tokenize(doc.text, "en"))
+    return [w for w in words if _WORDLIKE.search(w) and w not in stopwords]
+
+
 def _check_range(ngram_range) -> tuple[int, int]:
     try:
         low, high = (int(v) for v in ngram_range)
@@ -98,9 +124,12 @@ def _passthrough(terms):
     return terms
 
 
-def _doc_term_matrix(corpus: Corpus, ngram_range, stopwords):
+def _doc_term_matrix(corpus: Corpus, ngram_range, stopwords, english: bool = False):
     from sklearn.feature_extraction.text import CountVectorizer
-    terms = [doc_terms(doc, ngram_range, stopwords) for doc in corpus.tokens.values()]
+    if english:
+        terms = [english_terms(doc, stopwords) for doc in corpus.tokens.values()]
+    else:
+        terms = [doc_terms(doc, ngram_range, stopwords) for doc in corpus.tokens.values()]
     vectorizer = CountVectorizer(analyzer=_passthrough)
     if not any(terms):
         raise FramingError("the corpus has no terms to count (all documents empty, or everything was a stopword)")
@@ -115,7 +144,7 @@ TERM_COUNT_COLUMNS = ["term", "n", "count", "docs"]
 ``n`` 0 hold each group's number of documents in ``docs`` (and ``count`` 0)."""
 
 
-def term_counts(corpus: Corpus, by: str | None, *, ngram_range=(1, 1), stopwords=None) -> pd.DataFrame:
+def term_counts(corpus: Corpus, by: str | None, *, ngram_range=(1, 1), stopwords=None, english: bool = False) -> pd.DataFrame:
     """Per group and term: ``count`` (occurrences) and ``docs`` (documents using it), the
     aggregate :func:`keyness` needs, which adds up over batches of a corpus (:func:`merge_term_counts`).
 
@@ -133,12 +162,15 @@ def term_counts(corpus: Corpus, by: str | None, *, ngram_range=(1, 1), stopwords
     name = by or "group"
     groups = corpus.groups(by) if by is not None else pd.Series("corpus", index=corpus.doc_ids)
     stop = load_stopwords(stopwords)
+    if english and tuple(_check_range(ngram_range)) != (1, 1):
+        raise FramingError("the English background has word frequencies only: use ngram_range=(1, 1) (--ngrams 1-1)")
     rows: dict[tuple[str, str], list[int]] = {}
     n_docs: dict[str, int] = {}
     for doc_id, doc in corpus.tokens.items():
         group = groups[doc_id]
         n_docs[group] = n_docs.get(group, 0) + 1
-        for term, count in Counter(doc_terms(doc, ngram_range, stop)).items():
+        terms = english_terms(doc, stop) if english else doc_terms(doc, ngram_range, stop)
+        for term, count in Counter(terms).items():
             cell = rows.setdefault((group, term), [0, 0])
             cell[0] += count
             cell[1] += 1
@@ -220,7 +252,9 @@ def keyness(
         (default: all other groups). ``reference="english"`` compares each group (or
         ``target``; with ``by=None`` the whole corpus) with general English instead
         (:mod:`framing.background`: wordfreq's frequencies in a nominal corpus of
-        :data:`~framing.background.ENGLISH_SIZE` words; unigrams only).
+        :data:`~framing.background.ENGLISH_SIZE` words; unigrams only). The corpus is
+        then counted with wordfreq's own tokenizer (:func:`english_terms`), so that
+        ``don't`` is one word on both sides, never ``do`` + ``n't``.
     measure : str
         One of :data:`framing.measures.MEASURES`: ``g2`` (default), ``ll_two_cell``,
         ``chi2``, ``chi2_yates``, ``chi2_two_cell``, ``log_ratio``, ``pct_diff``,
@@ -268,11 +302,14 @@ def keyness(
         matrix, docs, vocab, labels, n_docs = _group_term_matrix(corpus)
         if english and set(np.unique([t.count(" ") + 1 for t in vocab])) != {1}:
             raise FramingError("the English background has word frequencies only: count unigrams (--ngrams 1-1)")
+        if english and CLITICS & set(vocab):
+            raise FramingError("these term counts split clitics (do + n't) while wordfreq counts don't whole: "
+                               "count them again with framing counts --english for keyness against English")
     else:
         if english and tuple(_check_range(ngram_range)) != (1, 1):
             raise FramingError("the English background has word frequencies only: use ngram_range=(1, 1) (--ngrams 1-1)")
         groups = corpus.groups(by) if by is not None else pd.Series("corpus", index=corpus.doc_ids)
-        matrix, vocab = _doc_term_matrix(corpus, ngram_range, load_stopwords(stopwords))
+        matrix, vocab = _doc_term_matrix(corpus, ngram_range, load_stopwords(stopwords), english=english)
         docs, n_docs = (matrix > 0).astype(np.int64), np.ones(matrix.shape[0], dtype=np.int64)
         labels = groups.reindex(corpus.doc_ids).to_numpy()
     order = np.fromiter((t.count(" ") + 1 for t in vocab), np.int64, len(vocab))

@@ -306,11 +306,12 @@ class TermCounts:
     by: str | None
     ngram_range: tuple = (1, 1)
     stopwords: object = None
+    english: bool = False
 
     def __call__(self, corpus: Corpus) -> pd.DataFrame:
         from framing.keyness import term_counts
 
-        return term_counts(corpus, self.by, ngram_range=self.ngram_range, stopwords=self.stopwords)
+        return term_counts(corpus, self.by, ngram_range=self.ngram_range, stopwords=self.stopwords, english=self.english)
 
 
 @dataclass(frozen=True)

@@ -161,6 +161,25 @@ def test_keyness_against_general_english_by_hand(monkeypatch):
         keyness(corpus, None, reference="english", ngram_range=(1, 2))
 
 
+def test_keyness_against_english_counts_words_as_wordfreq_does():
+    from wordfreq import word_frequency
+
+    from framing.keyness import term_counts
+
+    corpus = load_corpus(pd.DataFrame({"text": ["Don't blame Obama's aides. They don't care!"], "outlet": ["A"]}))
+    table = keyness(corpus, None, reference="english", min_count=1).set_index("term")
+    # wordfreq's tokens: clitics stay on their word, punctuation is no term; 7 words in all
+    assert sorted(table.index) == ["aides", "blame", "care", "don't", "obama's", "they"]
+    assert table.loc["don't", ["count_target", "n_target"]].tolist() == [2, 7]
+    assert table.loc["don't", "count_reference"] == round(word_frequency("don't", "en") * 10**9)
+    assert not {"n't", "'s", "do", "obama", "!", "."} & set(table.index)
+    # term counts made for English give the same table; counts that split clitics are refused
+    counts = term_counts(corpus, None, english=True)
+    assert keyness(counts, None, reference="english", min_count=1).set_index("term").equals(table)
+    with pytest.raises(FramingError, match="these term counts split clitics .* framing counts --english"):
+        keyness(term_counts(corpus, None), None, reference="english")
+
+
 def test_keyness_command_against_english(capsys):
     import io
 

@@ -100,3 +100,19 @@ def test_framing_figures_on_the_news_outlets(tmp_path):
     assert sorted(p.name for p in out.glob("*.png")) == [
         "01_documents.png", "06_profile_map.png", "06_similarity_profiles.png", "06_similarity_standardized.png",
         "06_similarity_tfidf.png"]
+
+
+@pytest.mark.parametrize("name", ["news", "commons", "seeds"])
+def test_no_clitic_or_punctuation_keywords_against_english(name, request):
+    from tests.conftest import SEEDS
+
+    corpus, by = {"news": (lambda: request.getfixturevalue("news"), "outlet"),
+                  "commons": (lambda: request.getfixturevalue("commons"), "party"),
+                  "seeds": (lambda: load_corpus(SEEDS), "outlet")}[name]
+    table = keyness(corpus(), by, reference="english")
+    top = table.groupby(by).head(50)
+    assert top.groupby(by).size().min() == 50
+    assert not {"n't", "'s", "'re", "'ve", "'ll", "'d", "'m", "s"} & set(top["term"])
+    # HuffPost's texts write "don"t" with a double quote 13 times: that 't' is in the text, not made by a tokenizer
+    assert set(top.loc[top["term"] == "t", by]) <= {"huffingtonpost"}
+    assert top["term"].str.contains(r"[^\W_]", regex=True).all()  # no punctuation or symbol token
