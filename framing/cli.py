@@ -214,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("compare", parents=[corpus], help="group rates with bootstrap intervals, or a target/reference contrast",
                        description="Pool each group's documents: count, n_tokens, per_1k (the rate per 1,000 words), "
                                    "ci_low/ci_high (bootstrap), n_docs, resampled, warning; one row per group, lexicon "
-                                   "and category (and voice). With --target: difference, log_ratio, p_value (permutation) "
+                                   "and category (and voice). With --target: difference and log2_ratio with bootstrap intervals, p_value (permutation) "
                                    "and p_adjusted (Benjamini-Hochberg) instead.")
     p.add_argument("--by", required=True, metavar="COL", help="metadata column that defines the groups")
     _count_options(p)

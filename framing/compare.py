@@ -80,17 +80,30 @@ def _unit_matrices(units: pd.DataFrame, index: list[str], keys: list[str]):
     return counts, tokens.reindex(index=counts.index, columns=counts.columns)
 
 
-def _bootstrap_rates(counts: np.ndarray, tokens: np.ndarray, strata: np.ndarray, n_boot: int, rng) -> np.ndarray:
-    """Rates per 1,000 of ``n_boot`` resamples: units resampled with replacement within each stratum.
+def _bootstrap_sums(counts: np.ndarray, tokens: np.ndarray, strata: np.ndarray, n_boot: int, rng):
+    """Counts and token totals of ``n_boot`` resamples: units resampled with replacement within each stratum.
 
-    ``counts`` is units x cells, ``tokens`` units (or units x cells); returns n_boot x cells.
+    ``counts`` is units x cells, ``tokens`` units (or units x cells); returns two n_boot x cells arrays.
     """
     picks = []
     for s in np.unique(strata):
         members = np.flatnonzero(strata == s)
         picks.append(members[rng.integers(0, len(members), size=(n_boot, len(members)))])
     index = np.concatenate(picks, axis=1)
-    return rate_per_1k(counts[index].sum(axis=1), tokens[index].sum(axis=1))
+    return counts[index].sum(axis=1), tokens[index].sum(axis=1)
+
+
+def _bootstrap_rates(counts: np.ndarray, tokens: np.ndarray, strata: np.ndarray, n_boot: int, rng) -> np.ndarray:
+    """Rates per 1,000 of ``n_boot`` resamples (:func:`_bootstrap_sums`); returns n_boot x cells."""
+    return rate_per_1k(*_bootstrap_sums(counts, tokens, strata, n_boot, rng))
+
+
+def _quantiles(draws: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """The central ``level`` interval of each column of ``draws`` (NaN draws left out; an all-NaN column gives NaN)."""
+    alpha = (1 - level) / 2
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a cell with no tokens in any resample: NaN interval
+        return np.nanquantile(draws, alpha, axis=0), np.nanquantile(draws, 1 - alpha, axis=0)
 
 
 # --------------------------------------------------------------------------- group rates
@@ -153,7 +166,6 @@ def compare(
     pooled["per_1k"] = rate_per_1k(pooled["count"], pooled["n_tokens"])
     by_docs = pooled.groupby("group")["n_docs"].max().min() >= min_docs
     rng = np.random.default_rng(seed)
-    alpha = (1 - level) / 2
     per_group = []
     if by_docs:
         units = table.rename(columns={"doc_id": "unit"}).assign(stratum=0)
@@ -167,10 +179,7 @@ def compare(
         rates = _bootstrap_rates(wide_c.to_numpy(float), wide_t.to_numpy(float), strata, n_boot, rng)
         if correction is not None:  # each resample times a draw of its category's precision
             rates = rates * _precision_draws(correction, wide_c.columns, n_boot, rng)
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # a cell with no tokens in any resample: NaN interval
-            low = np.nanquantile(rates, alpha, axis=0)
-            high = np.nanquantile(rates, 1 - alpha, axis=0)
+        low, high = _quantiles(rates, level)
         cells = wide_c.columns.to_frame(index=False)
         cells["group"] = group
         cells["ci_low"], cells["ci_high"] = low, high
@@ -221,6 +230,8 @@ def compare_groups(
     *,
     sentences: pd.DataFrame | None = None,
     n_perm: int = 5000,
+    n_boot: int = 2000,
+    level: float = 0.95,
     min_docs: int = 5,
     min_matches: int = 5,
     seed: int = 0,
@@ -235,18 +246,25 @@ def compare_groups(
     ``n_perm`` times; p = (1 + #{|perm diff| >= |observed diff|}) / (1 + n_perm).
     ``p_adjusted`` applies Benjamini-Hochberg across the categories compared. With
     ``target=None`` the first group (in sorted order) is the target. The
-    effect size is ``log_ratio``, log2 of the ratio of rates (zero counts -> 0.5, as
-    Hardie 2014).
+    effect size is ``log2_ratio``, the binary log of the ratio of rates (zero counts ->
+    0.5, as Hardie 2014).
+
+    Both the difference and the log ratio get a percentile bootstrap interval
+    (``n_boot`` resamples, central ``level``): each side's units are resampled with
+    replacement on their own side, the same units as the group intervals of
+    :func:`compare` (documents; or sentences within their documents when a group has
+    fewer than ``min_docs`` documents), and the statistic is recomputed on each resample.
 
     Returns
     -------
     DataFrame
         ``target``, ``reference``, ``category``, [``voice``], ``count_target``,
         ``count_reference``, ``per_1k_target``, ``per_1k_reference``, ``difference``,
-        ``log_ratio``, ``p_value``, ``p_adjusted``, ``resampled``, ``warning``.
+        ``difference_low``, ``difference_high``, ``log2_ratio``, ``log2_ratio_low``,
+        ``log2_ratio_high``, ``p_value``, ``p_adjusted``, ``resampled``, ``warning``.
     """
     _check_counts(features, by)
-    _check_resampling(n_perm=n_perm, min_docs=min_docs, min_matches=min_matches, seed=seed)
+    _check_resampling(n_perm=n_perm, n_boot=n_boot, level=level, min_docs=min_docs, min_matches=min_matches, seed=seed)
     keys = _cell_keys(features)
     groups = features[by].astype(str)
     known = sorted(groups.unique())
@@ -257,12 +275,14 @@ def compare_groups(
     n_docs = table.groupby("side")["doc_id"].nunique()
     by_docs = n_docs.min() >= min_docs
     if by_docs:
-        units = table.assign(unit=table["doc_id"])
+        units = table.assign(unit=table["doc_id"], stratum=table["side"])
     else:
         units = _sentence_units(sentences, features, min_docs).merge(table[["doc_id", "side"]].drop_duplicates(), on="doc_id")
-        units = units.assign(unit=units["doc_id"] + "#" + units["sentence"].astype(str))
-    wide_c, wide_t = _unit_matrices(units, ["side", "unit"], keys)
+        units = units.assign(unit=units["doc_id"] + "#" + units["sentence"].astype(str),
+                             stratum=units["side"] + ":" + units["doc_id"])
+    wide_c, wide_t = _unit_matrices(units, ["side", "stratum", "unit"], keys)
     is_t = wide_c.index.get_level_values("side").to_numpy() == "t"
+    strata = wide_c.index.get_level_values("stratum").to_numpy()
     c, t = wide_c.to_numpy(float), wide_t.to_numpy(float)
 
     def difference(mask):
@@ -275,24 +295,32 @@ def compare_groups(
         perm = rng.permutation(is_t)
         exceed += np.abs(difference(perm)) >= np.abs(observed) - 1e-12
     p = (1 + exceed) / (1 + n_perm)
+    boot_ct, boot_tt = _bootstrap_sums(c[is_t], t[is_t], strata[is_t], n_boot, rng)
+    boot_cr, boot_tr = _bootstrap_sums(c[~is_t], t[~is_t], strata[~is_t], n_boot, rng)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        diff_low, diff_high = _quantiles(rate_per_1k(boot_ct, boot_tt) - rate_per_1k(boot_cr, boot_tr), level)
+        ratio_draws = np.where((boot_tt > 0) & (boot_tr > 0), log_ratio(boot_ct, boot_cr, boot_tt, boot_tr), np.nan)
+    ratio_low, ratio_high = _quantiles(ratio_draws, level)
     out = wide_c.columns.to_frame(index=False)
     count_t, count_r = c[is_t].sum(0), c[~is_t].sum(0)
     tok_t, tok_r = t[is_t].sum(0), t[~is_t].sum(0)
     out["per_1k_target"] = rate_per_1k(count_t, tok_t)
     out["per_1k_reference"] = rate_per_1k(count_r, tok_r)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["log_ratio"] = log_ratio(count_t, count_r, tok_t, tok_r)
+        out["log2_ratio"] = log_ratio(count_t, count_r, tok_t, tok_r)
     out.insert(0, "reference", reference_name)
     out.insert(0, "target", target_name)
     out["count_target"], out["count_reference"] = count_t.astype(int), count_r.astype(int)
-    out["difference"] = observed
+    out["difference"], out["difference_low"], out["difference_high"] = observed, diff_low, diff_high
+    out["log2_ratio_low"], out["log2_ratio_high"] = ratio_low, ratio_high
     out["p_value"] = np.where(np.isnan(observed), np.nan, p)
     out["p_adjusted"] = benjamini_hochberg(out["p_value"].to_numpy())
     out["resampled"] = DOCUMENTS if by_docs else SENTENCES
     total = (count_t + count_r).astype(int)
     out["warning"] = np.where(total < min_matches, "rests on " + total.astype(str) + " match(es)", "")
     columns = ["target", "reference", *keys, "count_target", "count_reference", "per_1k_target", "per_1k_reference",
-               "difference", "log_ratio", "p_value", "p_adjusted", "resampled", "warning"]
+               "difference", "difference_low", "difference_high", "log2_ratio", "log2_ratio_low", "log2_ratio_high",
+               "p_value", "p_adjusted", "resampled", "warning"]
     return out[columns].sort_values("p_value", kind="mergesort").reset_index(drop=True)
 
 
@@ -333,19 +361,19 @@ def rate_changes(before: pd.DataFrame, after: pd.DataFrame, by: str, *, changed_
 
 def strongest(contrast: pd.DataFrame) -> str:
     """The category whose difference in a :func:`compare_groups` table is the most certain:
-    lowest ``p_adjusted``, then lowest ``p_value``, then largest absolute ``log_ratio``.
+    lowest ``p_adjusted``, then lowest ``p_value``, then largest absolute ``log2_ratio``.
     Notebooks use it to choose which matches to read, instead of naming a category.
 
     Examples
     --------
     >>> strongest(pd.DataFrame({"category": ["a", "b"], "p_adjusted": [0.5, 0.04], "p_value": [0.4, 0.02],
-    ...                         "log_ratio": [3.0, 1.0]}))
+    ...                         "log2_ratio": [3.0, 1.0]}))
     'b'
     """
-    missing = [c for c in ("category", "p_adjusted", "p_value", "log_ratio") if c not in contrast.columns]
+    missing = [c for c in ("category", "p_adjusted", "p_value", "log2_ratio") if c not in contrast.columns]
     if missing or contrast.empty:
         raise FramingError("strongest needs a compare_groups table with rows" + (f"; missing {', '.join(missing)}" if missing else ""))
-    order = contrast.assign(_size=-contrast["log_ratio"].abs()).sort_values(
+    order = contrast.assign(_size=-contrast["log2_ratio"].abs()).sort_values(
         ["p_adjusted", "p_value", "_size", "category"], kind="mergesort", na_position="last")
     return str(order["category"].iloc[0])
 

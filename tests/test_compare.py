@@ -102,7 +102,7 @@ def test_permutation_difference(two_outlets):
     assert (row["count_target"], row["count_reference"]) == (3, 0)
     # B: 0 matches in 5 tokens ("The government met. It rained.") -> 0 per 1k; A: 3 in 11
     assert row["difference"] == pytest.approx(3 / 11 * 1000)
-    assert row["log_ratio"] == pytest.approx(np.log2((3 / 11) / (0.5 / 5)))
+    assert row["log2_ratio"] == pytest.approx(np.log2((3 / 11) / (0.5 / 5)))
     assert 0 < row["p_value"] <= 1 and row["p_adjusted"] >= row["p_value"]
     with pytest.raises(FramingError, match="unknown target group 'C' in column 'outlet'; groups: A, B"):
         compare_groups(features, "outlet", "C", sentences=sentences)
