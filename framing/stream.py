@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+import numpy as np
 import pandas as pd
 
 from framing.corpus import (
@@ -441,11 +442,11 @@ def is_remote(source) -> bool:
     return "://" in str(source)
 
 
-def _read_partition(task: Task, part: pd.DataFrame, text_col, id_col, origin: str, number: int):
+def _read_partition(task: Task, part: pd.DataFrame, text_col, id_col, origin: str, number: int, first_row: int = 0):
     # Dask reads text as strings whose missing value is pd.NA; pandas reads them with NaN, as load_corpus does
     nullable = [c for c, t in part.dtypes.items() if isinstance(t, pd.StringDtype) and t.na_value is pd.NA]
     part = part.astype({c: "str" for c in nullable}).where(part.notna(), None) if nullable else part
-    frame = _from_frame(part, text_col, id_col, f"{origin} (partition {number})")
+    frame = _from_frame(part, text_col, id_col, f"{origin} (partition {number})", first_row=first_row)
     table, empty = task(frame)
     return table, empty, frame["doc_id"].astype(str).tolist(), int(frame["text"].str.len().sum())
 
@@ -463,8 +464,10 @@ def run_partitions(
     """Each partition's table of a Parquet dataset that the Dask workers read themselves
     (``dask.dataframe.read_parquet(source)``, e.g. ``s3://bucket/news/``), in order. The
     same validation and the same task as :func:`run_batches`; ids are checked for
-    duplicates here as the tables come back. The dataset needs an id column (``doc_id`` or
-    ``id_col``): row numbers are not known across partitions read apart."""
+    duplicates here as the tables come back. Without an id column (``doc_id``, or
+    ``id_col``), documents are numbered across the whole dataset (``doc00001``... in the
+    order Dask reads its files, sorted by path, as a local folder of Parquet files is
+    numbered): the partitions' row counts are read first, from the files' metadata."""
     jobs = default_jobs() if jobs is None else check_int("jobs", jobs, low=1)
     try:
         import dask.dataframe as dd
@@ -474,10 +477,11 @@ def run_partitions(
         frame = dd.read_parquet(source)
     except (OSError, ValueError, ImportError) as exc:
         raise FramingError(f"{source}: cannot read this Parquet dataset ({str(exc).strip().splitlines()[0]})") from None
-    ids = id_col or "doc_id"
-    if ids not in frame.columns:
-        raise FramingError(f"{source}: a dataset read on the workers needs an id column; there is no '{ids}' "
-                           f"(columns: {', '.join(map(str, frame.columns))}); name one with --id-col")
+    if id_col is not None and id_col not in frame.columns:
+        raise FramingError(f"{source}: unknown id column '{id_col}'; available: {', '.join(map(str, frame.columns))}")
+    offsets = [0] * frame.npartitions
+    if (id_col or "doc_id") not in frame.columns:  # number the rows across partitions, as a local folder is numbered
+        offsets = np.r_[0, np.cumsum(frame.map_partitions(len).compute().to_numpy())][:-1].tolist()
     empty: list[str] = []
     seen: dict[str, int] = {}
     bar = _progress(progress)
@@ -486,7 +490,7 @@ def run_partitions(
         pending: deque = deque()
         for number, part in enumerate(frame.to_delayed(), start=1):
             future = client.submit(_read_partition, task_future, client.compute(part), text_col, id_col, str(source), number,
-                                   pure=False)
+                                   int(offsets[number - 1]), pure=False)
             pending.append((future, number, 0))
             while len(pending) > 2 * width:
                 yield _collect(pending.popleft(), empty, bar, seen)

@@ -274,3 +274,26 @@ def test_empty_documents_are_named_once_for_the_whole_stream(news):
     said = [str(w.message) for w in caught if "empty or whitespace-only" in str(w.message)]
     assert said == [f"{folder / 'news.csv'}: {len(empty)} empty or whitespace-only document(s) kept with NaN rates: "
                     + ", ".join(empty)]
+
+
+def test_a_parquet_folder_without_ids_is_numbered_across_its_files(tmp_path):
+    # two files, no id column: doc00001-doc00003 in the first file, doc00004-doc00005 in the second,
+    # whatever the route (in memory, batches smaller than a file, worker processes, Dask reading the files itself)
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    texts = ["The regime fell.", "A sham vote.", "Officials said nothing.", "The government met.", "It rained."]
+    pd.DataFrame({"text": texts[:3], "outlet": "A"}).to_parquet(folder / "a.parquet", index=False)
+    pd.DataFrame({"text": texts[3:], "outlet": "B"}).to_parquet(folder / "b.parquet", index=False)
+    expected = [f"doc0000{i}" for i in range(1, 6)]
+    assert load_corpus(folder).doc_ids == expected
+    assert load_corpus(folder).documents.set_index("doc_id").loc["doc00004", "text"] == "The government met."
+    batches = list(document_batches(folder, batch_chars=10))
+    assert len(batches) == 5 and [i for b in batches for i in b.frame["doc_id"]] == expected
+    for jobs in (1, 2):
+        assert _streamed(folder, families=["lexicon"], batch_chars=10, jobs=jobs)["doc_id"].unique().tolist() == expected
+    pytest.importorskip("distributed")
+    out = tmp_path / "remote.csv"
+    assert main(["features", folder.as_uri(), "--engine", "dask", "--jobs", "1", "--quiet", "-o", str(out)]) == 0
+    got = pd.read_csv(out)
+    assert got["doc_id"].unique().tolist() == expected
+    assert got[got["doc_id"] == "doc00004"]["outlet"].iloc[0] == "B"
