@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
+from scipy import stats
 
 from framing.errors import FramingError
 from framing.models import rate_model
@@ -46,10 +47,86 @@ def test_negative_binomial_and_cluster_robust_errors():
     poisson = rate_model(TABLE, "outlet", "A", family="negbin")
     assert poisson["warning"].str.startswith("model warning: the dispersion alpha runs to its boundary (").all()
     assert poisson["warning"].str.endswith("the counts are not over-dispersed, use family='quasipoisson'").all()
+    # negbin rows carry the dispersion alpha of their fit, with an interval on the log scale
+    assert nb.loc["C", "alpha"] == pytest.approx(fit.params["alpha"], rel=1e-4)
+    spread = 1.959964 * fit.bse["alpha"] / fit.params["alpha"]
+    assert nb.loc["C", "alpha_low"] == pytest.approx(fit.params["alpha"] * np.exp(-spread), rel=1e-4)
+    assert nb.loc["C", "alpha_high"] == pytest.approx(fit.params["alpha"] * np.exp(spread), rel=1e-4)
+
+
+def test_clustered_errors_are_the_leave_one_cluster_out_jackknife_with_t():
+    # written out: refit without each of the 3 outlets; V = (G-1)/G sum (b_(g) - b)^2; t with G - 1 = 2 df
     robust = rate_model(TABLE, "year", covariates=[], cluster="outlet").set_index("year")
-    fit = smf.glm("count ~ C(year)", data=DOCS.assign(year=DOCS.year.astype(str)), family=sm.families.Poisson(),
-                  offset=np.log(DOCS["n_tokens"])).fit(cov_type="cluster", cov_kwds={"groups": pd.factorize(DOCS.outlet)[0]})
-    assert robust.loc["2021", "p_value"] == pytest.approx(fit.pvalues["C(year)[T.2021]"])
+    data = DOCS.assign(year=DOCS.year.astype(str))
+
+    def fit(part):
+        return smf.glm("count ~ C(year)", data=part, family=sm.families.Poisson(), offset=np.log(part["n_tokens"])).fit()
+
+    b = fit(data).params["C(year)[T.2021]"]
+    leave = [fit(data[data.outlet != o]).params["C(year)[T.2021]"] for o in ("A", "B", "C")]
+    se = np.sqrt(2 / 3 * sum((x - b) ** 2 for x in leave))
+    row = robust.loc["2021"]
+    assert row["rate_ratio"] == pytest.approx(np.exp(b))
+    assert row["p_value"] == pytest.approx(2 * stats.t.sf(abs(b / se), 2))
+    assert (row["ci_low"], row["ci_high"]) == (pytest.approx(np.exp(b - stats.t.ppf(0.975, 2) * se)),
+                                               pytest.approx(np.exp(b + stats.t.ppf(0.975, 2) * se)))
+    assert row["n_clusters"] == 3
+    assert row["warning"] == "few clusters (3 outlet values; at least 30 for reliable clustered errors): CV3 jackknife with t(2)"
+
+
+def _speakers(rng, n_speakers=8, docs=60, effect=1.0):
+    """Documents of speakers, half of them in party R; party is constant within speaker and each speaker
+    has a rate of its own (log-normal, sd 0.5) times ``effect`` for party R."""
+    speaker = np.repeat(np.arange(n_speakers), docs)
+    party = np.where(speaker < n_speakers // 2, "D", "R")
+    own = np.exp(rng.normal(0, 0.5, n_speakers))[speaker]
+    n_tokens = rng.integers(200, 1500, len(speaker))
+    count = rng.poisson(5 / 1000 * n_tokens * own * np.where(party == "R", effect, 1.0))
+    return pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(speaker))], "speaker": speaker.astype(str),
+                         "party": party, "category": "c", "count": count, "n_tokens": n_tokens})
+
+
+def test_clustered_intervals_cover_the_true_ratio_with_few_clusters():
+    # 300 studies with no party effect (true rate ratio 1): 4 speakers of 60 documents, 2 per party, speakers
+    # differing a lot. The jackknife with t(G-1) covers at its nominal level; statsmodels' CV1 sandwich with
+    # normal quantiles (what rate_model used before) falls short, and ignoring the speakers falls far short.
+    rng = np.random.default_rng(2)
+    runs, covered, sandwich, naive = 300, 0, 0, 0
+    for _ in range(runs):
+        table = _speakers(rng, n_speakers=4)
+        row = rate_model(table, "party", "D", cluster="speaker").iloc[0]
+        covered += row["ci_low"] <= 1 <= row["ci_high"]
+        X = np.c_[np.ones(len(table)), (table["party"] == "R").to_numpy(float)]
+        fit = sm.GLM(table["count"], X, family=sm.families.Poisson(), offset=np.log(table["n_tokens"])).fit(
+            cov_type="cluster", cov_kwds={"groups": pd.factorize(table["speaker"])[0]})
+        low, high = fit.conf_int()[1]
+        sandwich += low <= 0 <= high
+        plain = rate_model(table, "party", "D").iloc[0]
+        naive += plain["ci_low"] <= 1 <= plain["ci_high"]
+    assert covered / runs >= 0.92
+    assert sandwich / runs < 0.92 and naive / runs < 0.75
+
+
+def test_few_clusters_never_give_a_tiny_p_value():
+    # The debate case: 9 speakers, party constant within speaker, thousands of words each; a real party effect.
+    rng = np.random.default_rng(4)
+    table = _speakers(rng, n_speakers=4, docs=400, effect=2.0)
+    naive = rate_model(table, "party", "D").iloc[0]
+    row = rate_model(table, "party", "D", cluster="speaker").iloc[0]
+    assert naive["p_value"] < 1e-10 and row["p_value"] > 1e-4
+    assert row["n_clusters"] == 4
+    assert row["warning"] == ("few clusters (4 speaker values; at least 30 for reliable clustered errors): CV3 jackknife "
+                              "with t(3); party is constant within speaker and only 2 speaker values hold R, "
+                              "2 speaker values hold D: the p-value may still be too small")
+    # a party that one speaker holds alone has no clustered error at all
+    table = _speakers(rng, n_speakers=6, docs=100)
+    alone = table.assign(party=np.where(table["speaker"] == "0", "X", table["party"]))
+    row = rate_model(alone, "party", "D", cluster="speaker").set_index("party").loc["X"]
+    assert np.isnan(row["p_value"]) and np.isnan(row["ci_low"]) and np.isfinite(row["rate_ratio"])
+    assert row["warning"] == "X lies in one speaker: no clustered error; compare more speaker values per group, or drop --cluster"
+    # and so does every group when the reference is held by one speaker alone (leaving it out loses the baseline)
+    rows = rate_model(alone, "party", "X", cluster="speaker")
+    assert rows["p_value"].isna().all() and rows["warning"].str.startswith("X lies in one speaker").all()
 
 
 def test_few_documents_and_no_matches_are_said():
@@ -85,3 +162,16 @@ def test_model_command_and_forest_plot(capsys, tmp_path):
     assert ax.get_xscale() == "log" and [t.get_text() for t in ax.get_legend().get_texts()] == ["B (n=12)", "C (n=12)"]
     assert isinstance(plots.rate_ratio_figure(rate_model(TABLE.head(14), "outlet", "A")), plots.Skipped)
     capsys.readouterr()
+
+
+def test_p_adjusted_is_benjamini_hochberg_within_each_group():
+    two = pd.concat([TABLE, TABLE.assign(category="d", count=np.random.default_rng(8).poisson(5, len(TABLE)))])
+    table = rate_model(two, "outlet", "A")
+    for group, part in table.groupby("outlet"):
+        p = part.sort_values("p_value")["p_value"].to_numpy()
+        adjusted = part.sort_values("p_value")["p_adjusted"].to_numpy()
+        # two tests in the group: the larger keeps its p, the smaller gets min(2 p, the larger)
+        assert adjusted[1] == pytest.approx(p[1]) and adjusted[0] == pytest.approx(min(2 * p[0], p[1]))
+    # across all four rows the adjustment would differ: the per-group family is what is asserted above
+    from framing.measures import benjamini_hochberg
+    assert not np.allclose(benjamini_hochberg(table["p_value"].to_numpy()), table["p_adjusted"].to_numpy())
