@@ -38,6 +38,17 @@ def _positive(text: str) -> float:
     return value
 
 
+def _share(text: str) -> float:
+    """An argparse type: a number from 0 to 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got {text!r}") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"must be from 0 to 1, got {text!r}")
+    return value
+
+
 def _whole(low: int, high: int | None = None):
     """An argparse type: a whole number in ``[low, high]`` (a usage error otherwise, not a silent slice)."""
 
@@ -171,6 +182,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "words changed, inserted or dropped.")
     p.add_argument("--min-words", type=_whole(5), default=30, metavar="N",
                    help="shortest passage in words (default: 30, longer than any stock phrase)")
+    p.add_argument("--min-similarity", type=_share, default=0.5, metavar="S",
+                   help="lowest share of a passage's words identical in both documents (default: 0.5)")
     p.add_argument("--time", default=None, metavar="COL", help="date column: say which document came first")
     p.add_argument("--by", default=None, metavar="COL", help="with --matrix: the grouping column (e.g. outlet)")
     p.add_argument("--matrix", default=None, metavar="OUT.csv", help="with --by: words reused between groups")
@@ -768,7 +781,7 @@ def _run_reuse(args) -> None:
     if (args.by is None) != (args.matrix is None):
         raise FramingError("--matrix needs --by (and --by is for --matrix): give both, e.g. --by outlet --matrix reuse.csv")
     corpus = _load(args)
-    passages = reuse(corpus, min_words=args.min_words, time=args.time)
+    passages = reuse(corpus, min_words=args.min_words, min_similarity=args.min_similarity, time=args.time)
     if args.shares:
         _write(reuse_shares(corpus, passages), args.shares, args)
     if args.matrix:

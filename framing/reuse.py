@@ -12,9 +12,13 @@ passim's (Smith, Cordell & Mullen 2015), in outline:
 3. within a pair, the shared n-grams (anchors) are chained when they follow each other
    in both documents with gaps of at most ``gap`` words and a drift of at most ``gap``
    words between the two (a few words changed, inserted or dropped);
-4. a chain spanning at least ``min_words`` words is a passage; its ``similarity`` is the
-   share of its words that are identical in both documents (difflib's longest matching
-   blocks over the two word sequences), and its spans start and end on shared words.
+   An n-gram that a document repeats (a refrain) anchors nothing in it, and several
+   chains stay open at once, so a stray shared phrase does not cut a passage in two;
+4. chains that overlap or touch in both documents are merged, widened over edited first
+   and last words, and trimmed so both spans start and end on the same aligned words;
+   a passage spanning at least ``min_words`` words whose ``similarity`` (identical
+   words, from difflib's matching blocks, over the longer side's words) reaches
+   ``min_similarity`` is reuse.
 
 Smith, D. A., Cordell, R., & Mullen, A. (2015). Computational methods for uncovering
 reprinted texts in antebellum American newspapers. American Literary History 27(3), E1-E15.
@@ -29,12 +33,19 @@ import pandas as pd
 
 from framing.corpus import Corpus
 from framing.errors import FramingError
-from framing.params import check_int
+from framing.params import check_float, check_int
 
 PASSAGE_COLUMNS = ["doc_a", "doc_b", "start_a", "end_a", "start_b", "end_b", "n_words", "similarity", "text_a", "first"]
 MIN_WORDS = 30
 """Default shortest passage, in words: longer than any stock phrase of speeches or news
 ("thank you very much, ladies and gentlemen"), short enough for a quoted paragraph."""
+BRIDGE = 200
+"""Longest stretch of text, in words, between two alignments of a pair that is checked for
+whether it aligns too (a refrain inside a copied passage), to join them into one."""
+MIN_SIMILARITY = 0.5
+"""Default lowest similarity of a passage: at least half its words identical in both
+documents. A lightly edited copy scores above 0.9; two texts that merely share a few
+phrases here and there (0.1-0.3) are not reuse."""
 
 
 def _words(corpus: Corpus):
@@ -69,7 +80,10 @@ def _shingle_hashes(ids: np.ndarray, n: int) -> np.ndarray:
 
 def _anchors(hashes: list[np.ndarray], max_df: int) -> np.ndarray:
     """Rows (doc a, position in a, doc b, position in b), a < b, for every n-gram two documents
-    share that is found in at most ``max_df`` documents; sorted by pair, then positions."""
+    share that is found in at most ``max_df`` documents and once only in each of the two;
+    sorted by pair, then positions. An n-gram a document repeats (a refrain, a slogan
+    chanted five times) anchors nothing in that document: its occurrences cannot be told
+    apart, and chaining them would string the repeats into a passage."""
     sizes = np.fromiter(map(len, hashes), np.int64, len(hashes))
     if sizes.sum() == 0:
         return np.zeros((0, 4), dtype=np.int64)
@@ -78,21 +92,19 @@ def _anchors(hashes: list[np.ndarray], max_df: int) -> np.ndarray:
     pos = np.concatenate([np.arange(s, dtype=np.int64) for s in sizes])
     order = np.lexsort((pos, doc, h))
     h, doc, pos = h[order], doc[order], pos[order]
+    same = (h[1:] == h[:-1]) & (doc[1:] == doc[:-1])  # the same n-gram again in the same document
+    repeated = np.r_[same, False] | np.r_[False, same]
+    h, doc, pos = h[~repeated], doc[~repeated], pos[~repeated]
+    if not len(h):
+        return np.zeros((0, 4), dtype=np.int64)
     starts = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
     lengths = np.diff(np.r_[starts, len(h)])
     pieces = []
-    for m in np.unique(lengths[lengths >= 2]):
+    for m in np.unique(lengths[(lengths >= 2) & (lengths <= max_df)]):  # each document once: m documents
         runs = starts[lengths == m]
-        if m > max_df:  # more occurrences than documents allowed: keep the runs that stay within max_df documents
-            if m > 10 * max_df:  # repeated this often, it is boilerplate whatever its documents
-                continue
-            runs = runs[[len(np.unique(doc[r : r + m])) <= max_df for r in runs]]
-            if not len(runs):
-                continue
         i, j = np.triu_indices(int(m), 1)
         left, right = (runs[:, None] + i[None, :]).ravel(), (runs[:, None] + j[None, :]).ravel()
-        keep = doc[left] != doc[right]
-        pieces.append(np.column_stack([doc[left[keep]], pos[left[keep]], doc[right[keep]], pos[right[keep]]]))
+        pieces.append(np.column_stack([doc[left], pos[left], doc[right], pos[right]]))
     if not pieces:
         return np.zeros((0, 4), dtype=np.int64)
     pairs = np.concatenate(pieces)
@@ -104,19 +116,56 @@ def _anchors(hashes: list[np.ndarray], max_df: int) -> np.ndarray:
 
 def _chains(anchors: np.ndarray, gap: int):
     """Chains of anchors of one pair of documents: runs that advance in both documents with
-    gaps of at most ``gap`` n-grams and a drift of at most ``gap`` words."""
-    chains, current = [], [anchors[0]]
-    for a, b in anchors[1:]:
-        pa, pb = current[-1]
-        if 0 <= a - pa <= gap and 0 <= b - pb <= gap and abs((b - a) - (pb - pa)) <= gap:
-            current.append((a, b))
-        elif a == pa or b == pb:  # the same n-gram met again elsewhere: not this chain
-            continue
+    gaps of at most ``gap`` n-grams and a drift of at most ``gap`` words. Several chains stay
+    open at once, so a stray anchor elsewhere (a phrase both documents use once, in other
+    places) does not cut a passage in two; each anchor extends the open chain it drifts
+    least from."""
+    done, open_ = [], []
+    for a, b in anchors:
+        a, b = int(a), int(b)
+        still = []
+        for chain in open_:
+            (done if a - chain[-1][0] > gap else still).append(chain)
+        open_ = still
+        best, best_drift = None, None
+        for chain in open_:
+            pa, pb = chain[-1]
+            drift = abs((b - a) - (pb - pa))
+            if 0 < a - pa <= gap and 0 < b - pb <= gap and drift <= gap and (best is None or drift < best_drift):
+                best, best_drift = chain, drift
+        if best is None:
+            open_.append([(a, b)])
         else:
-            chains.append(current)
-            current = [(a, b)]
-    chains.append(current)
-    return chains
+            best.append((a, b))
+    return sorted(done + open_, key=lambda c: c[0])
+
+
+def _merge(spans, gap: int, keys_a=None, keys_b=None) -> list[tuple[int, int, int, int]]:
+    """Alignments of one pair, ``(first_a, end_a, first_b, end_b)`` in words, as passages.
+
+    Two alignments that follow each other in the same order in both documents are one
+    passage when they overlap or touch (a gap of at most ``gap`` words on each side), or,
+    given the words (``keys_a``, ``keys_b``), when the text between them is of similar length
+    on both sides (within ``gap`` words, at most :data:`BRIDGE` words) and most of it (60%)
+    aligns too: a copied passage holding a refrain, whose repeated n-grams anchor nothing,
+    stays one passage.
+    """
+    merged: list[list[int]] = []
+    for first_a, end_a, first_b, end_b in sorted(spans):
+        for m in merged:
+            if first_a < m[0] - gap or first_b < m[2] - gap or end_b < m[2] - gap:
+                continue
+            gap_a, gap_b = first_a - m[1], first_b - m[3]
+            near = gap_a <= gap and gap_b <= gap
+            if not near and keys_a is not None and 0 < gap_a <= BRIDGE and 0 < gap_b <= BRIDGE and abs(gap_a - gap_b) <= gap:
+                between = SequenceMatcher(None, keys_a[m[1]:first_a], keys_b[m[3]:first_b], autojunk=False)
+                near = sum(b.size for b in between.get_matching_blocks()) >= 0.6 * max(gap_a, gap_b)
+            if near:
+                m[:] = [min(m[0], first_a), max(m[1], end_a), min(m[2], first_b), max(m[3], end_b)]
+                break
+        else:
+            merged.append([first_a, end_a, first_b, end_b])
+    return [tuple(m) for m in merged]
 
 
 def _extend(keys_a, keys_b, first_a: int, first_b: int, end_a: int, end_b: int, gap: int):
@@ -141,10 +190,26 @@ def _extend(keys_a, keys_b, first_a: int, first_b: int, end_a: int, end_b: int, 
     return first_a - back_a, first_b - back_b, end_a + ahead_a, end_b + ahead_b
 
 
+def _aligned(keys_a, keys_b, first_a: int, end_a: int, first_b: int, end_b: int):
+    """The passage trimmed to its first and last aligned words (so both spans start and end
+    on the same words) and its similarity: identical words (difflib's matching blocks) over
+    the longer side's length. None when the two sides share no word."""
+    blocks = [m for m in SequenceMatcher(None, keys_a[first_a:end_a], keys_b[first_b:end_b],
+                                         autojunk=False).get_matching_blocks() if m.size]
+    if not blocks:
+        return None
+    first, last = blocks[0], blocks[-1]
+    first_a, first_b, end_a, end_b = (first_a + first.a, first_b + first.b, first_a + last.a + last.size,
+                                      first_b + last.b + last.size)
+    same = sum(m.size for m in blocks)
+    return first_a, end_a, first_b, end_b, same / max(end_a - first_a, end_b - first_b)
+
+
 def reuse(
     corpus: Corpus,
     *,
     min_words: int = MIN_WORDS,
+    min_similarity: float = MIN_SIMILARITY,
     ngram: int = 5,
     max_df: int = 20,
     gap: int = 20,
@@ -154,11 +219,13 @@ def reuse(
 
     Columns: ``doc_a``, ``doc_b`` (``doc_a`` first in corpus order), ``start_a``,
     ``end_a``, ``start_b``, ``end_b`` (character offsets into each ``clean_text``),
-    ``n_words`` (words of the passage in ``doc_a``), ``similarity`` (share of the
-    passage's words identical in both), ``text_a``, ``first`` (the document dated earlier,
+    ``n_words`` (words of the passage in ``doc_a``), ``similarity`` (identical words over
+    the longer side's words), ``text_a``, ``first`` (the document dated earlier,
     by the ``time`` column; empty when the dates are equal or unknown), then each metadata
-    column for both documents (``outlet_a``, ``outlet_b``...). See the module docstring
-    for the method.
+    column for both documents (``outlet_a``, ``outlet_b``...). Alignments of one pair that
+    overlap or touch are one passage; both spans start and end on the same aligned words;
+    a passage under ``min_similarity`` (default :data:`MIN_SIMILARITY`) is no reuse. See
+    the module docstring for the method.
 
     Examples
     --------
@@ -169,6 +236,7 @@ def reuse(
     [['doc00001', 'doc00002', 9, 12, 14, 1.0]]
     """
     check_int("min_words", min_words, low=1)
+    check_float("min_similarity", min_similarity, low=0, high=1)
     check_int("ngram", ngram, low=1)
     check_int("max_df", max_df, low=2)
     check_int("gap", gap, low=0)
@@ -187,22 +255,26 @@ def reuse(
         bounds = np.flatnonzero(np.r_[True, (anchors[1:, [0, 2]] != anchors[:-1, [0, 2]]).any(axis=1), True])
         for lo, hi in zip(bounds[:-1], bounds[1:]):
             a, b = int(anchors[lo, 0]), int(anchors[lo, 2])
-            for chain in _chains(anchors[lo:hi, [1, 3]], gap):
-                keys_a, starts_a, ends_a = words[a][0].tolist(), words[a][1], words[a][2]
-                keys_b, starts_b, ends_b = words[b][0].tolist(), words[b][1], words[b][2]
-                first_a, first_b = chain[0]
-                end_a, end_b = chain[-1][0] + ngram, chain[-1][1] + ngram
-                if end_a - first_a + 2 * gap < min_words:
-                    continue
+            keys_a, starts_a, ends_a = words[a][0].tolist(), words[a][1], words[a][2]
+            keys_b, starts_b, ends_b = words[b][0].tolist(), words[b][1], words[b][2]
+            spans = _merge([(c[0][0], c[-1][0] + ngram, c[0][1], c[-1][1] + ngram)
+                            for c in _chains(anchors[lo:hi, [1, 3]], gap)], gap, keys_a, keys_b)
+            spans = [s for s in spans if s[1] - s[0] + 2 * gap >= min_words]  # too short even if widened
+            widened = []
+            for first_a, end_a, first_b, end_b in spans:
                 first_a, first_b, end_a, end_b = _extend(keys_a, keys_b, first_a, first_b, end_a, end_b, gap)
-                if end_a - first_a < min_words:
+                widened.append((first_a, end_a, first_b, end_b))
+            for span in _merge(widened, 0):
+                aligned = _aligned(keys_a, keys_b, *span)
+                if aligned is None:
                     continue
-                span_a, span_b = keys_a[first_a:end_a], keys_b[first_b:end_b]
-                same = sum(m.size for m in SequenceMatcher(None, span_a, span_b, autojunk=False).get_matching_blocks())
+                first_a, end_a, first_b, end_b, similarity = aligned
+                if end_a - first_a < min_words or similarity < min_similarity:
+                    continue
                 ca, cb = int(starts_a[first_a]), int(starts_b[first_b])
                 za, zb = int(ends_a[end_a - 1]), int(ends_b[end_b - 1])
-                rows.append((ids[a], ids[b], ca, za, cb, zb, end_a - first_a, same / max(len(span_a), len(span_b)),
-                             texts[a][ca:za], _first(dates, a, b, ids)))
+                rows.append((ids[a], ids[b], ca, za, cb, zb, end_a - first_a, similarity, texts[a][ca:za],
+                             _first(dates, a, b, ids)))
     table = pd.DataFrame(rows, columns=PASSAGE_COLUMNS)
     table = table.astype({"start_a": np.int64, "end_a": np.int64, "start_b": np.int64, "end_b": np.int64,
                           "n_words": np.int64, "similarity": float})

