@@ -87,7 +87,7 @@ def test_new_writes_a_valid_starter_and_never_overwrites(tmp_path):
 def test_new_from_a_bundled_lexicon_is_a_full_copy(tmp_path):
     lex = load_lexicon(new_lexicon("plus", base="stance", folder=tmp_path))
     stance = load_lexicon("stance")
-    assert lex.name == "plus" and lex.meta["derived_from"] == "stance 0.1.1"
+    assert lex.name == "plus" and lex.meta["derived_from"] == "stance 0.1.2"
     assert lex.category_names == stance.category_names
     assert lex.rules == stance.rules
     assert [t.pattern for t in lex.category("self_mention").exclude] == ["US"]

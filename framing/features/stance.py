@@ -8,7 +8,8 @@ their parameters, and implemented here:
 * ``not_month``: "May" the month (or a name) is not a hedge;
 * ``clause_initial``: directives count only at the start of a clause (but for a few
   such as "you must");
-* ``scare_quote``: a short quotation not introduced as speech;
+* ``scare_quote``: a short quotation that is the author's own distancing, not a
+  quotation attributed to someone in its clause (:class:`ScareQuoteRule`);
 * ``question``: a sentence with a question mark, in the voice of whoever asks it.
 
 Voice: a marker inside a direct quotation belongs to the quoted speaker
@@ -24,7 +25,7 @@ while the scare quote itself is the author's device.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 
 import numpy as np
 import pandas as pd
@@ -61,12 +62,26 @@ class ClauseRule:
 
 @dataclass(frozen=True)
 class ScareQuoteRule:
-    """``scare_quote``: a closed quotation of 1 to ``max_words`` words not introduced as speech, counted in ``category``."""
+    """``scare_quote``: a closed quotation of 1 to ``max_words`` words that is the author's own
+    distancing, not a quotation attributed to someone, counted in ``category``.
+
+    A quotation is attributed, and so no scare quote, when it is introduced as speech (a
+    colon or comma before it), when one of ``speech_words`` (reporting verbs and nouns in
+    all their forms: warns, accused, called, described, hails, urges, vows, according...)
+    stands before it in the same clause, at most ``window`` words back (``warns of
+    'prolonged'``, ``accuse Carlos Ghosn of 'cowardly act'``, ``described the protests as
+    "riots"``), or when the attribution follows it: a colon or comma after it and a
+    speech word within ``window`` words (``'Cowardly act': Nissan condemns attack``,
+    ``'Unacceptable', says EU chief``), or a short last clause of the sentence that holds
+    one (``..., the NCRI said.``). One of ``distancing_words`` right before the quotation
+    (``so-called 'elections'``) makes it the author's in any case."""
 
     category: str
     max_words: int
     speech_words: frozenset
     skip_names: bool
+    window: int = 8
+    distancing_words: frozenset = frozenset()
 
 
 @dataclass(frozen=True)
@@ -107,6 +122,8 @@ def _rule(lexicon: Lexicon, name: str, kind):
     values = {}
     for f in fields(kind):
         value = spec.get(f.name)
+        if value is None and f.default is not MISSING:
+            value = f.default
         if f.type == "frozenset":
             if not isinstance(value or [], list):
                 raise FramingError(f"{where}: '{f.name}' must be a list of words, got {value!r}")
@@ -180,7 +197,19 @@ def _is_month(doc: TokenizedText, i: int, rule: MonthRule, starts: set[int]) -> 
     return False
 
 
+CLAUSE_MARKS = frozenset(".;:!?,()[]{}—–")
+"""Punctuation that ends a clause, for the attribution of a quotation (one character tokens)."""
+SENTENCE_END = frozenset(".!?")
+ATTRIBUTION_TAIL = 6
+"""Longest last clause of a sentence, in words, that attributes the sentence (``..., the NCRI said.``)."""
+SOURCE_TAG = 3
+"""Longest source tag after a colon at the end of a text, in words (``...: expert``)."""
+
+
 def _speech_before(doc: TokenizedText, char: int, rule: ScareQuoteRule) -> bool:
+    """Whether the quotation opening at ``char`` is introduced as speech: a colon or comma
+    right before it, or a speech word earlier in its clause, at most ``rule.window`` words
+    back. Another quotation's closing mark ends the clause too."""
     k = char - 1
     while k >= 0 and doc.text[k].isspace():
         k -= 1
@@ -188,13 +217,67 @@ def _speech_before(doc: TokenizedText, char: int, rule: ScareQuoteRule) -> bool:
         return True
     j = int(np.searchsorted(doc.starts, char, side="left")) - 1  # the last token before the quotation
     seen = 0
-    while j >= 0 and seen < 3:
+    while j >= 0 and seen < rule.window:
         if doc.is_word[j]:
             if doc.lower[j] in rule.speech_words:
                 return True
             seen += 1
-        j -= 1
+        elif doc.words[j] in CLAUSE_MARKS:
+            return False
+        j -= 1  # a quotation mark is passed over: "calls it 'demoralizing' and 'disheartening'"
     return False
+
+
+def _speech_after(doc: TokenizedText, char: int, rule: ScareQuoteRule) -> bool:
+    """Whether the quotation closing at ``char`` is attributed after it: a colon or comma
+    right after it and a speech word within ``rule.window`` words of the same sentence
+    (``'Unacceptable', says EU chief``), or a speech word right after it (``'Nobody warned
+    me' says Russian``); or a last clause of the sentence of at most
+    :data:`ATTRIBUTION_TAIL` words that holds a speech word (``..., the NCRI said.``)."""
+    j = int(np.searchsorted(doc.starts, char, side="left"))  # the first token after the quotation
+    n = len(doc)
+    if any(doc.is_word[i] and doc.lower[i] in rule.speech_words for i in range(j, min(n, j + 2))):
+        return True  # "'Nobody warned me' says Russian..."
+    if j < n and doc.words[j] in (":", ","):
+        seen, i = 0, j + 1
+        while i < n and seen < rule.window and doc.words[i] not in SENTENCE_END:
+            if doc.is_word[i]:
+                if doc.lower[i] in rule.speech_words:
+                    return True
+                seen += 1
+            i += 1
+    end = j
+    while end < n and doc.words[end] not in SENTENCE_END:
+        end += 1
+    cut = max((i for i in range(j, end) if doc.words[i] in (",", ":")), default=None)
+    if cut is None:
+        return False
+    tail = [i for i in range(cut + 1, end) if doc.is_word[i]]
+    if doc.words[cut] == ":" and 0 < len(tail) <= SOURCE_TAG and end == n:
+        return True  # a headline's source tag: "... 'leverage' on Europe: expert"
+    return 0 < len(tail) <= ATTRIBUTION_TAIL and any(doc.lower[i] in rule.speech_words for i in tail)
+
+
+def _speaker_label(doc: TokenizedText, char: int) -> bool:
+    """Whether the quotation at ``char`` follows a headline's speaker label: its sentence opens
+    with one to three capitalized words and a colon (``Kremlin: No Ukraine 'Deal' With US``,
+    ``Grindel: Germany needs 'fundamental debate'``), so what follows is that speaker's. A
+    topic label with a lowercase word (``Syria war: Russian 'friendly fire' kills...``) is none."""
+    j = int(np.searchsorted(doc.starts, char, side="left")) - 1
+    start = j
+    while start >= 0 and doc.words[start] not in SENTENCE_END:
+        start -= 1
+    colon = next((i for i in range(start + 1, j + 1) if doc.words[i] == ":"), None)
+    if colon is None:
+        return False
+    label = [i for i in range(start + 1, colon)]
+    return 1 <= len(label) <= 3 and all(doc.is_word[i] and doc.words[i][:1].isupper() for i in label)
+
+
+def _distanced(doc: TokenizedText, char: int, rule: ScareQuoteRule) -> bool:
+    """Whether one of ``rule.distancing_words`` (``so-called``) stands right before the quotation."""
+    j = int(np.searchsorted(doc.starts, char, side="left")) - 1
+    return j >= 0 and doc.is_word[j] and doc.lower[j] in rule.distancing_words
 
 
 def stance_document(doc: TokenizedText, matcher: Matcher, rules: StanceRules) -> list[Found]:
@@ -250,12 +333,30 @@ def _scare_quotes(doc: TokenizedText, rule: ScareQuoteRule) -> list[Found]:
         if doc.text[b - 1] not in CLOSING_MARKS:  # an unclosed quotation runs on: not a short set-off phrase
             continue
         inside = words[first[q] : last[q]].tolist()
-        if not 1 <= len(inside) <= rule.max_words or _speech_before(doc, a, rule):
+        if not 1 <= len(inside) <= rule.max_words:
             continue
-        if rule.skip_names and all(_is_name(doc.words[i]) for i in inside):
+        if not _distanced(doc, a, rule) and (_speech_before(doc, a, rule) or _speech_after(doc, b, rule)
+                                             or _speaker_label(doc, a)):
+            continue
+        if len(inside) == 1 and len(doc.words[inside[0]]) == 1:  # rock 'n' roll: apostrophes, not a quotation
+            continue
+        if rule.skip_names and (all(_is_name(doc.words[i]) for i in inside) or _is_title(doc, inside)):
             continue
         out.append(Found(rule.category, "rule:scare_quote", inside[0], inside[-1] + 1, a, b, "quoted" if nested[q] else "author"))
     return out
+
+
+def _is_title(doc: TokenizedText, inside: list[int]) -> bool:
+    """A quotation whose words all begin with a capital, in running text whose nearest word
+    outside it (before, else after) does not: the title of a work or a name ('Star Wars'
+    composer, a ship called 'Sea Breeze'), set off without distancing. In a headline where
+    every word is capitalized this cannot be told, and the quotation is kept."""
+    if not all(doc.words[i][:1].isupper() for i in inside):
+        return False
+    before = next((i for i in range(inside[0] - 1, -1, -1) if doc.is_word[i]), None)
+    after = next((i for i in range(inside[-1] + 1, len(doc)) if doc.is_word[i]), None)
+    neighbour = before if before is not None else after
+    return neighbour is not None and doc.words[neighbour][:1].islower()
 
 
 def _is_name(token: str) -> bool:

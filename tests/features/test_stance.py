@@ -115,8 +115,61 @@ def test_questions_by_voice():
 def test_scare_quotes_are_short_and_not_introduced_as_speech():
     got = only("scare_quote", 'The regime\'s "election" ended. He said "no". Banners read "No to sham elections".')
     assert got == [('"election"', "author")]
-    assert only("scare_quote", "They called for a ‘religious duty’ to vote.") == [("‘religious duty’", "author")]
+    assert only("scare_quote", "Voting became a ‘religious duty’ overnight.") == [("‘religious duty’", "author")]
     assert only("scare_quote", 'Officials praised "free and fair voting today".') == []  # four words
+
+
+# Headlines and sentences written in the styles of British and American news (single and double quotes):
+# each quotation is attributed in its clause, so it is the quoted voice, not the author's scare quote.
+ATTRIBUTED = [
+    "Fed chair warns of 'prolonged' US recession",
+    "Japanese prosecutors accuse Carlos Ghosn of 'cowardly act'",
+    "The opposition called the vote 'a sham' on Monday.",
+    'Officials described the protests as "riots" and blamed foreign agents.',
+    "PM says Brexit deal 'close' as talks resume",
+    "'Cowardly act': Nissan condemns attack",
+    "Trump dismisses 'fake' polls",
+    "Minister hails 'historic' deal with unions",
+    "Police branded the march 'illegal'.",
+    "He denounced what he termed 'terrorists' in the north.",
+    "UN envoy urges 'restraint' after clashes",
+    "Critics slammed the plan as 'reckless', saying it would fail.",
+    "Boris Johnson vows to 'get Brexit done'",
+    "'Unacceptable', says EU chief of Turkish move",
+    "The 'election' was a charade, the NCRI said.",
+    'Judge calls the ruling "demoralizing" and "disheartening"',
+    "'Nobody warned me' says widow of crash victim",
+    "Kremlin: No Ukraine 'Deal' With US Possible",
+    "Erdogan wants Balkans as 'leverage' on Europe: expert",
+    "McCain praised them for their “sacrifice for freedom” in Iran.",
+    "Rouhani asked France to extradite them while describing them as “terrorists.”",
+    "Opposition leader decries 'rigged' count as results come in",
+]
+DISTANCING = [  # the author's own distancing: no one is quoted
+    ("The regime held 'elections' last week.", "'elections'"),
+    ("The so-called 'elections' were held on Friday.", "'elections'"),
+    ("He called the so-called 'reforms' a fraud.", "'reforms'"),  # so-called wins over a speech verb
+    ("The government's “reforms” have impoverished millions.", "“reforms”"),
+    ("The 'moderate' president presided over mass executions.", "'moderate'"),
+    ('Iran\'s "free" election is a farce.', '"free"'),
+    ("Syria war: Russian 'friendly fire' kills soldiers", "'friendly fire'"),  # a topic label, not a speaker
+]
+
+
+@pytest.mark.parametrize("text", ATTRIBUTED)
+def test_attributed_quotations_are_not_scare_quotes(text):
+    assert only("scare_quote", text) == []
+
+
+@pytest.mark.parametrize("text,quote", DISTANCING)
+def test_the_authors_distancing_is_a_scare_quote(text, quote):
+    assert only("scare_quote", text) == [(quote, "author")]
+
+
+def test_titles_and_apostrophes_are_not_scare_quotes():
+    assert only("scare_quote", "'Star Wars' composer John Williams turns 85") == []
+    assert only("scare_quote", "A tribute to the rock 'n' roll icon.") == []
+    assert only("scare_quote", "The 'Deal' is off, officials fear.") == [("'Deal'", "author")]  # sentence case, one word
 
 
 def test_quoted_names_are_not_scare_quotes():
