@@ -335,6 +335,8 @@ def build_parser() -> argparse.ArgumentParser:
                                      "exclusions to consider for patterns under --threshold; with coded --misses items, the estimated recall.")
     q.add_argument("sheet", metavar="SHEET.csv")
     q.add_argument("--threshold", type=float, default=0.8, help="flag patterns under this precision (default: 0.8)")
+    q.add_argument("--min-coded", type=_whole(1), default=3, metavar="N",
+                   help="judge (flag, propose exclusions for) a pattern only with at least N coded items (default: 3)")
     q.add_argument("--fix", default=None, metavar="OUT.toml",
                    help="write a copy of --lexicon with the proposed exclusions added (never over an existing file)")
     q.add_argument("--lexicon", default=None, metavar="NAME_OR_PATH", help="with --fix: the lexicon the sheet was drawn from")
@@ -693,15 +695,14 @@ def _run_validate_agree(args) -> None:
 def _run_validate_score(args) -> None:
     from framing.validation import describe, read_sheet, score_sheet
 
-    report = score_sheet(read_sheet(args.sheet), threshold=args.threshold, origin=args.sheet)
+    report = score_sheet(read_sheet(args.sheet), threshold=args.threshold, min_coded=args.min_coded, origin=args.sheet)
     uncoded = int(report.loc[report["pattern"] == "", "n_uncoded"].sum())
     if uncoded:
         print(f"framing: {uncoded} item(s) not coded (blank label) are left out", file=sys.stderr)
     for line in describe(report):
         print(f"framing: {line}", file=sys.stderr)
     if args.fix:
-        from framing.lexicon_tools import lexicon_to_toml
-        from framing.validation import patched_lexicon
+        from framing.validation import patched_lexicon_text
 
         if args.lexicon is None:
             raise FramingError("--fix needs --lexicon: the lexicon the sheet was drawn from")
@@ -710,7 +711,7 @@ def _run_validate_score(args) -> None:
         refuse_inputs(args.fix, _inputs(args), option="--fix")
         if Path(args.fix).exists():
             raise FramingError(f"{args.fix} exists already; choose another name")
-        write_text(args.fix, lexicon_to_toml(patched_lexicon(args.lexicon, report)))
+        write_text(args.fix, patched_lexicon_text(args.lexicon, report))
         print(f"framing: wrote {args.fix}; check it with: framing lexicon check {args.fix} --corpus CORPUS", file=sys.stderr)
     _write(report, args.output, args)
 

@@ -680,15 +680,24 @@ def precision_plot(report: pd.DataFrame, ax: Axes) -> Axes:
     ax.scatter(rows["weighted_precision"].to_numpy(float), y, marker="D", s=46, facecolor="white",
                edgecolor=OKABE_ITO[0], zorder=2, label="precision weighted to the corpus")
     ax.errorbar(precision, y, xerr=np.clip(err, 0, None), fmt="o", color=OKABE_ITO[0], markersize=4, linewidth=1, capsize=2,
-                label="precision of the coded matches, Wilson 95%", zorder=3)
+                label="precision, Wilson 95%", zorder=3)
     has_recall = "recall" in rows and rows["recall"].notna().any()
+    prior = (rows["note"].fillna("").str.startswith("prior-driven") if "note" in rows
+             else pd.Series(False, rows.index)).to_numpy()
     if has_recall:
         recall = rows["recall"].to_numpy(float)
-        rerr = np.vstack([recall - rows["recall_low"].to_numpy(float), rows["recall_high"].to_numpy(float) - recall])
-        ax.errorbar(recall, y + 0.3, xerr=np.clip(np.nan_to_num(rerr), 0, None), fmt="s", color=OKABE_ITO[1], markersize=4, linewidth=0.8,
-                    capsize=2, label="recall, 95% (from coded unmatched sentences)")
-    labels = [f"{_pretty(c)} ({int(n)} matches" + (f", {int(m)} sentences)" if has_recall and np.isfinite(m) else ")")
-              for c, n, m in zip(rows["category"], rows["n_coded"], rows.get("n_misses", pd.Series(np.nan, rows.index)))]
+        rerr = np.clip(np.nan_to_num(np.vstack([recall - rows["recall_low"].to_numpy(float),
+                                                rows["recall_high"].to_numpy(float) - recall])), 0, None)
+        for mask, face, label in ((~prior, OKABE_ITO[1], "recall, 95%"),
+                                  (prior, "white", "recall, prior-driven (few sentences or no miss)")):
+            if mask.any():
+                ax.errorbar(recall[mask], y[mask] + 0.3, xerr=rerr[:, mask], fmt="s", color=OKABE_ITO[1],
+                            markerfacecolor=face, markersize=4, linewidth=0.8, capsize=2, label=label,
+                            linestyle="none" if face == "white" else None)
+    labels = [f"{_pretty(c)} ({int(n)} matches" + (f", {int(m)} sentences" + (", prior-driven" if p else "") + ")"
+                                                  if has_recall and np.isfinite(m) else ")")
+              for c, n, m, p in zip(rows["category"], rows["n_coded"], rows.get("n_misses", pd.Series(np.nan, rows.index)),
+                                    prior)]
     ax.set_yticks(y + (0.15 if has_recall else 0), labels)
     ax.set_xlim(0, 1.02)
     ax.set_ylim(-0.6, len(rows) - 0.2 + (0.3 if has_recall else 0))
@@ -698,7 +707,7 @@ def precision_plot(report: pd.DataFrame, ax: Axes) -> Axes:
     n_sentences = int(rows["n_misses"].sum()) if has_recall else 0
     ax.set_title(f"Precision of each category on {n_items} coded matches"
                  + (f",\nrecall from {n_sentences} coded sentences the lexicon did not match" if has_recall else ""), fontsize=9)
-    ax.legend(fontsize=7, frameon=False, loc="upper center", bbox_to_anchor=(0.4, -0.1), ncol=2)
+    ax.legend(fontsize=7, frameon=False, loc="upper center", bbox_to_anchor=(0.4, -0.2), ncol=2)
     return ax
 
 

@@ -242,19 +242,35 @@ def _weights(sheet: pd.DataFrame, origin: str) -> pd.Series:
     return weight
 
 
+MIN_CODED = 3
+"""A pattern is flagged, and exclusions are proposed for it, only when at least this many of
+its matches were coded: one false item is an anecdote, not a precision."""
+MIN_MISSES = 10
+"""Recall estimated from fewer coded unmatched sentences than this, or with no miss found
+among them, is marked prior-driven: the miss rate is then mostly the uniform prior's."""
+
+
 def score_sheet(sheet: pd.DataFrame, *, key: pd.DataFrame | None = None, threshold: float = 0.8,
-                origin: str = "sheet") -> pd.DataFrame:
+                min_coded: int = MIN_CODED, min_misses: int = MIN_MISSES, origin: str = "sheet") -> pd.DataFrame:
     """Precision per category (``pattern`` empty) and per pattern of a coded sheet.
 
-    Columns: ``category``, ``pattern``, ``n_coded``, ``n_true``, ``precision``, ``ci_low``,
-    ``ci_high`` (Wilson 95%), ``weighted_precision`` (category rows: items weighted back to
-    the corpus by their sampling weight), ``n_uncoded``, ``flag`` (precision under
-    ``threshold``), ``exclude`` (for flagged patterns: the exclusions to consider, from the
-    matches coded false; see :func:`_exclusions`), and, on category rows of a sheet with
-    coded missed sentences, ``n_misses``, ``n_missed``, ``recall``, ``recall_low``,
-    ``recall_high`` (:func:`estimated_recall`).
+    Columns: ``category``, ``pattern``, ``n_coded`` (the coded items each precision rests
+    on), ``n_true``, ``precision``, ``ci_low``, ``ci_high`` (Wilson 95%),
+    ``weighted_precision`` with ``weighted_low``/``weighted_high`` (category rows: items
+    weighted back to the corpus by their sampling weight; the interval from
+    :func:`weighted_precision`), ``n_uncoded``, ``flag`` (precision under ``threshold``,
+    for patterns with at least ``min_coded`` coded items), ``exclude`` (for flagged
+    patterns: the exclusions to consider, from the matches coded false; see
+    :func:`_exclusions`), and, on category rows of a sheet with coded missed sentences,
+    ``n_misses`` (coded unmatched sentences recall rests on, beside the category's
+    ``n_coded`` matches), ``n_missed``, ``recall``, ``recall_low``, ``recall_high``
+    (:func:`estimated_recall`); last, ``note``: "too few coded (n of min_coded)" on a
+    pattern that is not judged, "prior-driven recall: ..." where recall rests on fewer than
+    ``min_misses`` coded unmatched sentences or no miss was found among them.
     """
     check_float("threshold", threshold, low=0, high=1)
+    check_int("min_coded", min_coded, low=1)
+    check_int("min_misses", min_misses, low=1)
     if key is not None:
         sheet = sheet.drop(columns=[c for c in ("category", "pattern", "weight") if c in sheet.columns]).merge(
             key, on="item_id", how="left")
@@ -281,12 +297,78 @@ def score_sheet(sheet: pd.DataFrame, *, key: pd.DataFrame | None = None, thresho
     out = pd.DataFrame(rows, columns=["category", "pattern", "n_coded", "n_true", "precision", "weighted_precision",
                                       "n_uncoded", "exclude"])
     out["ci_low"], out["ci_high"] = wilson_interval(out["n_true"], out["n_coded"])
-    out["flag"] = out["precision"] < threshold
+    out["weighted_low"], out["weighted_high"] = np.nan, np.nan
+    for category, part in table.groupby("category", sort=True):
+        at = (out["category"] == category) & (out["pattern"] == "")
+        strata = _strata(part, table[table["category"] == category])
+        if strata:
+            out.loc[at, ["weighted_low", "weighted_high"]] = weighted_precision(strata)[1:]
+    judged = out["n_coded"] >= min_coded
+    out["flag"] = (out["precision"] < threshold) & (judged | (out["pattern"] == ""))
     out["exclude"] = out["exclude"].where(out["flag"] & (out["pattern"] != ""), "")
-    out = _with_recall(out, table, missed)
+    out["note"] = np.where((out["pattern"] != "") & ~judged & (out["n_coded"] > 0),
+                           "too few coded (" + out["n_coded"].astype(str) + f" of {min_coded})", "")
+    out = _with_recall(out, table, missed, min_misses)
     columns = ["category", "pattern", "n_coded", "n_true", "precision", "ci_low", "ci_high", "weighted_precision",
-               "n_uncoded", "flag", "exclude", "n_misses", "n_missed", "recall", "recall_low", "recall_high"]
+               "weighted_low", "weighted_high", "n_uncoded", "flag", "exclude", "n_misses", "n_missed", "recall",
+               "recall_low", "recall_high", "note"]
     return out[columns].sort_values(["category", "pattern"], kind="mergesort").reset_index(drop=True)
+
+
+def _strata(matched: pd.DataFrame, category_items: pd.DataFrame) -> list[tuple[float, float, int]]:
+    """Per pattern of a category: (matches in the corpus, items coded true, items coded). A
+    pattern no one coded takes the category's pooled coding."""
+    pooled = category_items[category_items["_y"].notna()]
+    strata = []
+    for _, stratum in matched.groupby("pattern", sort=True):
+        coded = stratum[stratum["_y"].notna()]
+        source = coded if len(coded) else pooled
+        strata.append((float(stratum["weight"].sum()), float(source["_y"].sum()), len(source)))
+    return [s for s in strata if s[2] > 0]
+
+
+def weighted_precision(strata, *, level: float = 0.95, n_draws: int = 20000, seed: int = 0):
+    """Precision of a category weighted back to the corpus, with an interval.
+
+    The category's true matches over its matches, sum over patterns of N_s p_s / sum of N_s,
+    with N_s the matches of pattern s in the corpus and p_s its coded precision: the
+    stratified estimate of a sample stratified by pattern (Cochran 1977, ch. 5). Its
+    interval follows the same Bayesian route as :func:`estimated_recall` (Webber 2013):
+    each p_s gets its posterior under a uniform prior, Beta(k + 1, n - k + 1), the weighted
+    precision is computed on ``n_draws`` joint draws (fixed ``seed``), and the interval is
+    their central ``level`` share. With one pattern it is the Beta posterior's own
+    interval. The estimate returned is the plug-in ratio.
+
+    Parameters
+    ----------
+    strata : sequence of (N, k, n)
+        Per pattern: matches in the corpus, items coded true, items coded.
+
+    Returns
+    -------
+    (precision, low, high)
+
+    References
+    ----------
+    Cochran, W. G. (1977). Sampling Techniques, 3rd ed. Wiley.
+
+    Examples
+    --------
+    One pattern, 8 of 10 coded true: the interval is Beta(9, 3)'s central 95%.
+
+    >>> p, low, high = weighted_precision([(500, 8, 10)])
+    >>> round(p, 2), round(low, 2), round(high, 2)
+    (0.8, 0.48, 0.94)
+    """
+    check_float("level", level, low=0, high=1)
+    strata = np.asarray(strata, dtype=float).reshape(-1, 3)
+    if not len(strata) or (strata[:, 2] <= 0).any() or strata[:, 0].sum() <= 0:
+        return np.nan, np.nan, np.nan
+    rng = np.random.default_rng(seed)
+    draws = rng.beta(strata[:, 1] + 1, strata[:, 2] - strata[:, 1] + 1, size=(n_draws, len(strata))) @ strata[:, 0]
+    draws /= strata[:, 0].sum()
+    low, high = np.quantile(draws, [(1 - level) / 2, (1 + level) / 2])
+    return float((strata[:, 0] * strata[:, 1] / strata[:, 2]).sum() / strata[:, 0].sum()), float(low), float(high)
 
 
 def by_category(report: pd.DataFrame) -> pd.DataFrame:
@@ -300,7 +382,10 @@ def describe(report: pd.DataFrame) -> list[str]:
     lines = []
     for row in report[report["recall"].notna()].itertuples():
         lines.append(f"{row.category}: estimated recall {row.recall:.2f} [{row.recall_low:.2f}, {row.recall_high:.2f}] "
-                     f"({int(row.n_missed)} of {int(row.n_misses)} unmatched sentences coded as misses)")
+                     f"({int(row.n_missed)} of {int(row.n_misses)} unmatched sentences coded as misses)"
+                     + (f"; {row.note}" if row.note else ""))
+    for row in report[(report["pattern"] != "") & report["note"].str.startswith("too few coded")].itertuples():
+        lines.append(f"{row.category}: '{row.pattern}' is not judged: {row.note}")
     for row in report[report["exclude"] != ""].itertuples():
         lines.append(f"{row.category}: '{row.pattern}' has precision {row.precision:.2f}; consider excluding: {row.exclude}")
     return lines
@@ -320,16 +405,18 @@ def _exclusions(coded: pd.DataFrame, true_items: pd.DataFrame) -> list[str]:
         if word not in kept_words and word != stem:
             proposals.append(word)
             continue
-        before = [w.strip(".,;:!?()[]{}\"“”‘'«»-–—…•") for w in str(row.left).split()]
+        before = [w.strip(".,;:!?()[]{}\"“”‘'«»-–—…•") for w in str(getattr(row, "left", "")).split()]
         before = [w for w in before if w]
         if before:
             proposals.append(f"{before[-1].lower()} {word}")
     return sorted(set(proposals))
 
 
-def _with_recall(report: pd.DataFrame, matched: pd.DataFrame, missed: pd.DataFrame) -> pd.DataFrame:
+def _with_recall(report: pd.DataFrame, matched: pd.DataFrame, missed: pd.DataFrame, min_misses: int) -> pd.DataFrame:
     """Category rows get ``n_misses`` (missed-sentence items coded), ``n_missed`` (of them
-    coded 1) and the :func:`estimated_recall` with its interval; NaN without miss items."""
+    coded 1) and the :func:`estimated_recall` with its interval; NaN without miss items. A
+    recall resting on fewer than ``min_misses`` coded sentences, or on no miss found, gets
+    a ``note`` saying it is prior-driven."""
     report = report.assign(n_misses=np.nan, n_missed=np.nan, recall=np.nan, recall_low=np.nan, recall_high=np.nan)
     for category, part in missed.groupby("category", sort=True):
         coded = part[part["_y"].notna()]
@@ -337,20 +424,21 @@ def _with_recall(report: pd.DataFrame, matched: pd.DataFrame, missed: pd.DataFra
         if not at.any():  # misses drawn for a category with no match on the sheet
             report = pd.concat([report, pd.DataFrame({"category": [category], "pattern": [""], "n_coded": [0],
                                                       "n_true": [0], "n_uncoded": [0], "flag": [False],
-                                                      "exclude": [""]})], ignore_index=True)
+                                                      "exclude": [""], "note": [""]})], ignore_index=True)
             at = (report["category"] == category) & (report["pattern"] == "")
         report.loc[at, "n_uncoded"] += len(part) - len(coded)
         report.loc[at, ["n_misses", "n_missed"]] = [len(coded), coded["_y"].sum()]
         unmatched = part["weight"].iloc[0] * len(part)  # unmatched sentences in the corpus
-        strata = []
-        pooled = matched[(matched["category"] == category) & matched["_y"].notna()]
-        for _, stratum in matched[matched["category"] == category].groupby("pattern", sort=True):
-            coded_s = stratum[stratum["_y"].notna()]
-            source = coded_s if len(coded_s) else pooled  # a pattern no one coded takes the category's precision
-            strata.append((stratum["weight"].sum(), source["_y"].sum(), len(source)))
-        if len(coded) and strata and len(pooled):
+        items = matched[matched["category"] == category]
+        strata = _strata(items, items)
+        if len(coded) and strata:
             report.loc[at, ["recall", "recall_low", "recall_high"]] = estimated_recall(
                 strata, (unmatched, coded["_y"].sum(), len(coded)))
+            n_missed = int(coded["_y"].sum())
+            if len(coded) < min_misses or n_missed == 0:
+                why = (f"{len(coded)} coded unmatched sentence(s), under {min_misses}" if len(coded) < min_misses
+                       else f"no miss among {len(coded)} coded unmatched sentences")
+                report.loc[at, "note"] = f"prior-driven recall: {why}; the miss rate is mostly the uniform prior's"
     return report
 
 
@@ -439,15 +527,66 @@ def agreement(first: pd.DataFrame, second: pd.DataFrame, *, key: pd.DataFrame | 
     return pd.DataFrame(rows, columns=["category", "n", "percent_agreement", "cohen_kappa", "krippendorff_alpha"])
 
 
+VALIDATED = "exclusions added from the words coders marked as false matches (framing validate score --fix)"
+
+
+def proposed_exclusions(report: pd.DataFrame) -> dict[str, list[str]]:
+    """The exclusions a :func:`score_sheet` report proposes, per category, in order, once each."""
+    proposed: dict[str, list[str]] = {}
+    for row in report[(report["exclude"] != "") & (report["pattern"] != "")].itertuples():
+        proposed.setdefault(row.category, []).extend(w.strip() for w in row.exclude.split(";") if w.strip())
+    return {c: list(dict.fromkeys(words)) for c, words in proposed.items()}
+
+
+def patched_lexicon_text(lexicon, report: pd.DataFrame) -> str:
+    """The TOML text of ``lexicon`` with the proposed exclusions added (:func:`patched_lexicon`).
+
+    When the lexicon is a TOML file of its own (not extending another), the file itself is
+    edited with ``tomlkit``: its comments, order and layout are kept, each category's
+    ``exclude`` list gets the new words, and ``[meta]`` a ``+validated`` version and a
+    ``validation`` note. Other lexicons (YAML, LIWC .dic, CSV, or one that extends another)
+    are written whole from the patched lexicon, as :func:`framing.lexicon_tools.lexicon_to_toml` does.
+    """
+    from framing.lexicon import load_lexicon
+    from framing.lexicon_tools import lexicon_to_toml
+
+    lex = load_lexicon(lexicon)
+    patched = patched_lexicon(lex, report)
+    path = Path(str(lex.path)) if lex.path else None
+    if path is None or path.suffix.lower() != ".toml" or not path.is_file():
+        return lexicon_to_toml(patched)
+    import tomlkit
+
+    document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    if "extends" in document.get("meta", {}):
+        return lexicon_to_toml(patched)
+    for name, words in proposed_exclusions(report).items():
+        table = document.get("categories", {})
+        for part in name.split("."):
+            table = table.get(part) if hasattr(table, "get") else None
+            if table is None:
+                return lexicon_to_toml(patched)
+        have = {str(t).lower() for t in table.get("exclude", [])}
+        new = [w for w in words if w.lower() not in have]
+        if not new:
+            continue
+        if "exclude" not in table:
+            table["exclude"] = tomlkit.array()
+        for word in new:
+            table["exclude"].append(word)
+    meta = document.setdefault("meta", tomlkit.table())
+    meta["version"] = patched.meta["version"]
+    meta["validation"] = VALIDATED
+    return tomlkit.dumps(document)
+
+
 def patched_lexicon(lexicon, report: pd.DataFrame):
     """A copy of ``lexicon`` with the exclusions a :func:`score_sheet` report proposes added
     to their categories (the words coded false for flagged patterns), version marked."""
     from framing.lexicon import Category, Lexicon, load_lexicon, parse_term
 
     lex = load_lexicon(lexicon)
-    proposed: dict[str, list[str]] = {}
-    for row in report[(report["exclude"] != "") & (report["pattern"] != "")].itertuples():
-        proposed.setdefault(row.category, []).extend(w.strip() for w in row.exclude.split(";") if w.strip())
+    proposed = proposed_exclusions(report)
     unknown = sorted(set(proposed) - set(lex.category_names))
     if unknown:
         raise FramingError(f"the report names categories the lexicon '{lex.name}' does not have: {', '.join(unknown)}")
@@ -457,6 +596,5 @@ def patched_lexicon(lexicon, report: pd.DataFrame):
         extra = tuple(parse_term(w, where=f"exclusion for {cat.name}") for w in dict.fromkeys(proposed.get(cat.name, []))
                       if w.lower() not in have)
         categories.append(Category(cat.name, cat.description, cat.terms, cat.exclude + extra))
-    meta = {**lex.meta, "version": f"{lex.meta.get('version', '') or '0'}+validated",
-            "validation": "exclusions added from the words coders marked as false matches (framing validate score --fix)"}
+    meta = {**lex.meta, "version": f"{lex.meta.get('version', '') or '0'}+validated", "validation": VALIDATED}
     return Lexicon(lex.name, meta, tuple(categories), lex.path, lex.rules)

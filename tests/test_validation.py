@@ -54,14 +54,56 @@ def test_scores_by_hand():
     report = score_sheet(sheet).set_index(["category", "pattern"])
     # regime*: 3 of 3; tax*: 1 of 2 coded (one blank)
     assert report.loc[("state", "regime*"), ["n_coded", "n_true", "precision"]].tolist() == [3, 3, 1.0]
-    assert report.loc[("state", "tax*"), ["n_coded", "n_true", "precision", "flag", "exclude"]].tolist() == [
-        2, 1, 0.5, True, "taxi"]
+    # tax* rests on 2 coded items, under MIN_CODED (3): not judged, no exclusion proposed, and the row says so
+    assert report.loc[("state", "tax*"), ["n_coded", "n_true", "precision", "flag", "exclude", "note"]].tolist() == [
+        2, 1, 0.5, False, "", "too few coded (2 of 3)"]
+    judged = score_sheet(sheet, min_coded=2).set_index(["category", "pattern"])
+    assert judged.loc[("state", "tax*"), ["flag", "exclude", "note"]].tolist() == [True, "taxi", ""]
     category = report.loc[("state", "")]
     assert category[["n_coded", "n_true", "n_uncoded"]].tolist() == [5, 4, 1]
     assert category["precision"] == pytest.approx(0.8)
     # weighted back to the corpus: (3 x 10 + 1 x 2) / (3 x 10 + 2 x 2)
     assert category["weighted_precision"] == pytest.approx(32 / 34)
     assert (category["ci_low"], category["ci_high"]) == (pytest.approx(0.3755, abs=1e-4), pytest.approx(0.9638, abs=1e-4))
+    # its interval: posterior draws of each pattern's precision, Beta(3 + 1, 0 + 1) and Beta(1 + 1, 1 + 1),
+    # weighted 30 : 6 (an independent Monte Carlo of 400,000 draws here)
+    rng = np.random.default_rng(99)
+    draws = (30 * rng.beta(4, 1, 400_000) + 6 * rng.beta(2, 2, 400_000)) / 36
+    low, high = np.quantile(draws, [0.025, 0.975])
+    assert (category["weighted_low"], category["weighted_high"]) == (pytest.approx(low, abs=0.005),
+                                                                     pytest.approx(high, abs=0.005))
+
+
+def test_weighted_precision_of_one_pattern_is_its_beta_posterior():
+    from scipy.stats import beta
+
+    from framing.validation import weighted_precision
+
+    p, low, high = weighted_precision([(500, 8, 10)])
+    assert p == 0.8
+    assert (low, high) == (pytest.approx(beta.ppf(0.025, 9, 3), abs=0.003), pytest.approx(beta.ppf(0.975, 9, 3), abs=0.003))
+    # two patterns: the plug-in is sum N p / sum N, (100 x 0.5 + 300 x 1.0) / 400
+    assert weighted_precision([(100, 5, 10), (300, 4, 4)])[0] == pytest.approx(350 / 400)
+
+
+def test_recall_on_thin_data_says_it_is_prior_driven():
+    # 2 coded unmatched sentences, no miss among them: the estimate comes from the prior, and the row says so
+    matches = pd.DataFrame({"item_id": [f"m{k}" for k in range(4)], "category": "c", "pattern": "vote*",
+                            "match": "vote", "weight": "5", "label": ["1", "1", "1", "0"]})
+    misses = pd.DataFrame({"item_id": ["s1", "s2"], "category": "c", "pattern": "", "match": "", "weight": "50",
+                           "label": ["0", "0"]})
+    row = score_sheet(pd.concat([matches, misses])).set_index("pattern").loc[""]
+    assert row[["n_coded", "n_misses", "n_missed"]].tolist() == [4, 2, 0]
+    assert row["note"] == ("prior-driven recall: 2 coded unmatched sentence(s), under 10; the miss rate is mostly the "
+                           "uniform prior's")
+    # twelve coded, none a miss: enough sentences, but still no miss found
+    many = pd.DataFrame({"item_id": [f"s{k}" for k in range(12)], "category": "c", "pattern": "", "match": "",
+                         "weight": "10", "label": "0"})
+    row = score_sheet(pd.concat([matches, many])).set_index("pattern").loc[""]
+    assert row["note"] == "prior-driven recall: no miss among 12 coded unmatched sentences; the miss rate is mostly the uniform prior's"
+    # twelve coded with two misses: a recall that rests on data
+    found = many.assign(label=["1", "1"] + ["0"] * 10)
+    assert score_sheet(pd.concat([matches, found])).set_index("pattern").loc["", "note"] == ""
 
 
 def test_bad_sheets_are_one_line_errors():
@@ -104,10 +146,13 @@ def test_fix_writes_a_patched_copy_of_the_lexicon(tmp_path, capsys):
     from framing.lexicon import load_lexicon
 
     lexicon = tmp_path / "mine.toml"
-    lexicon.write_text('[meta]\nname = "mine"\nversion = "0.2"\n[categories.state]\nterms = ["regime*", "tax*"]\n',
-                       encoding="utf-8")
-    sheet = pd.DataFrame({"item_id": ["i1", "i2", "i3"], "category": "state", "pattern": ["regime*", "tax*", "tax*"],
-                          "match": ["regime", "Taxi", "taxes"], "weight": "1", "label": ["1", "0", "0"],
+    original = ('# My lexicon: words for states.\n[meta]\nname = "mine"\nversion = "0.2"  # bump on every change\n\n'
+                '# Labels of the state\n[categories.state]\nterms = [\n  "regime*",  # the main one\n  "tax*",\n]\n'
+                'exclude = ["regimen*"]\n\n[categories.other]\nterms = ["vote"]\n')
+    lexicon.write_text(original, encoding="utf-8")
+    sheet = pd.DataFrame({"item_id": ["i1", "i2", "i3", "i4"], "category": "state",
+                          "pattern": ["regime*", "tax*", "tax*", "tax*"],
+                          "match": ["regime", "Taxi", "taxes", "taxi"], "weight": "1", "label": ["1", "0", "0", "0"],
                           "doc_id": "d", "left": "", "right": "", "sentence": "", "start": 0, "end": 1, "note": ""})
     sheet.to_csv(tmp_path / "s.csv", index=False)
     out = tmp_path / "mine_validated.toml"
@@ -117,8 +162,14 @@ def test_fix_writes_a_patched_copy_of_the_lexicon(tmp_path, capsys):
     assert code == 0, err
     assert "state: 'tax*' has precision 0.00; consider excluding: taxes; taxi" in err
     fixed = load_lexicon(out)
-    assert [t.pattern for t in fixed.category("state").exclude] == ["taxes", "taxi"]
+    assert [t.pattern for t in fixed.category("state").exclude] == ["regimen*", "taxes", "taxi"]
     assert fixed.meta["version"] == "0.2+validated"
+    # the file is the user's own, edited: comments, order and layout kept, only the exclusions and meta changed
+    text = out.read_text(encoding="utf-8")
+    for kept in ("# My lexicon: words for states.", "# bump on every change", "# Labels of the state", '"regime*",  # the main one',
+                 '[categories.other]\nterms = ["vote"]'):
+        assert kept in text
+    assert 'exclude = ["regimen*", "taxes", "taxi"]' in text and 'version = "0.2+validated"' in text
     assert main(["validate", "score", str(tmp_path / "s.csv"), "--lexicon", str(lexicon), "--fix", str(out)]) == 2
     assert "exists already" in capsys.readouterr().err
 
@@ -228,7 +279,7 @@ def test_exclusions_keep_what_a_pattern_is_for():
         "left": ["Iran's people's", "What", "the", "a", "the Iranian", "this sort of"],
         "weight": "1", "label": ["0", "0", "1", "0", "0", "1"],
     })
-    report = score_sheet(sheet).set_index("pattern")
+    report = score_sheet(sheet, min_coded=1).set_index("pattern")  # the context rule on single items
     assert report.loc["vote", "exclude"] == "people's vote"  # the pattern itself: only its false context
     assert report.loc["election*", "exclude"] == "what election"  # the pattern's stem
     assert report.loc["tax*", "exclude"] == "taxi"  # a word the pattern was not written for
@@ -244,5 +295,5 @@ def test_precision_figure_and_describe(seeds):
     report = score_sheet(sheet)
     assert describe(report)[0].startswith("c: estimated recall ") and "(0 of 1 unmatched sentences" in describe(report)[0]
     ax = plots.precision_figure(report).axes[0]
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["c (1 matches, 1 sentences)"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["c (1 matches, 1 sentences, prior-driven)"]
     assert isinstance(plots.precision_figure(score_sheet(sheet.assign(label=""))), plots.Skipped)
