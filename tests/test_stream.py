@@ -179,7 +179,8 @@ def test_keyness_from_term_counts_merged_over_batches_equals_keyness_from_the_co
                                       ({"measure": "log_odds_dirichlet"}, "outlet", (1, 2), "english"),
                                       ({"target": "bbc", "reference": ["cnn", "dw"]}, "outlet", (1, 1), None),
                                       ({"reference": "english"}, None, (1, 1), None)]:
-        parts = [term_counts(corpus.select(ids[i : i + 10]), by, ngram_range=ngrams, stopwords=stop)
+        english = options.get("reference") == "english"  # counted as wordfreq counts words (framing counts --english)
+        parts = [term_counts(corpus.select(ids[i : i + 10]), by, ngram_range=ngrams, stopwords=stop, english=english)
                  for i in range(0, len(ids), 10)]
         expected = keyness(corpus, by, ngram_range=ngrams, stopwords=stop, **options)
         pd.testing.assert_frame_equal(keyness(merge_term_counts(parts), by, **options), expected)

@@ -23,7 +23,7 @@ def _seconds(function, *args) -> float:
     return best
 
 
-QUOTY = 'He said “no” to the \'sham\' vote? They asked "why?" and left. '
+QUOTY = 'He said “no”. The \'sham\' vote? They asked "why?" and left. '
 
 
 def _stance_of_one_document(text):
