@@ -481,6 +481,24 @@ def cluster(similarity_matrix: pd.DataFrame, method: str = "average") -> np.ndar
     return linkage(squareform(distance, checks=False), method=method)
 
 
+def _classical_mds(distance: np.ndarray, k: int = 2) -> np.ndarray:
+    """Torgerson's classical scaling: the top ``k`` eigenvectors of the double-centred -D²/2,
+    scaled by the root of their eigenvalues (negative ones, from distances no plane holds, set to 0).
+
+    Examples
+    --------
+    >>> d = np.array([[0.0, 3.0, 5.0], [3.0, 0.0, 4.0], [5.0, 4.0, 0.0]])  # a 3-4-5 triangle
+    >>> x = _classical_mds(d)
+    >>> np.round(np.linalg.norm(x[:, None] - x[None, :], axis=2), 6).tolist()
+    [[0.0, 3.0, 5.0], [3.0, 0.0, 4.0], [5.0, 4.0, 0.0]]
+    """
+    n = len(distance)
+    centre = np.eye(n) - np.ones((n, n)) / n
+    values, vectors = np.linalg.eigh(-0.5 * centre @ (distance**2) @ centre)
+    top = np.argsort(values)[::-1][:k]
+    return vectors[:, top] * np.sqrt(np.clip(values[top], 0, None))
+
+
 def profile_map(matrix: pd.DataFrame, *, method: str = "pca", seed: int = 0) -> pd.DataFrame:
     """2-D map of rows by profile: PCA on standardized columns, or metric MDS on cosine distance.
 
@@ -505,10 +523,12 @@ def profile_map(matrix: pd.DataFrame, *, method: str = "pca", seed: int = 0) -> 
         distance = np.clip(1 - cosine_similarity(values.to_numpy(float)), 0, None)
         np.fill_diagonal(distance, 0.0)
         try:  # scikit-learn >= 1.9
-            model = MDS(n_components=2, metric="precomputed", init="classical_mds", n_init=1, random_state=seed)
+            model = MDS(n_components=2, metric="precomputed", init="random", n_init=1, random_state=seed)
         except TypeError:  # older releases
-            model = MDS(n_components=2, dissimilarity="precomputed", n_init=4, random_state=seed)
-        coords = model.fit_transform(distance)
+            model = MDS(n_components=2, dissimilarity="precomputed", n_init=1, random_state=seed)
+        # SMACOF from the classical solution (Torgerson); cosine distances often break the triangle inequality, so
+        # negative eigenvalues are set to zero here (scikit-learn's own classical start takes their root: NaN)
+        coords = model.fit_transform(distance, init=_classical_mds(distance))
         return pd.DataFrame(coords, index=matrix.index, columns=["x", "y"])
     raise FramingError(f"method must be 'pca' or 'mds', got {method!r}")
 

@@ -120,19 +120,50 @@ def test_group_shares(two_outlets):
     assert shares.loc[("A", "iranian_state", "delegitimizing"), ["count", "mentions", "share"]].tolist() == [3, 3, 1.0]
 
 
-def test_similarity_clustering_and_map(seeds):
+def test_clustering_by_hand():
+    # a = (1, 0), b = (2, 1), c = (0, 1): cosines 2/sqrt(5), 0, 1/sqrt(5); distances 1 - cosine
+    matrix = pd.DataFrame({"u": [1.0, 2.0, 0.0], "v": [0.0, 1.0, 1.0]}, index=["a", "b", "c"])
+    sim = similarity(matrix)
+    d_ab, d_ac, d_bc = 1 - 2 / 5**0.5, 1.0, 1 - 1 / 5**0.5
+    assert sim.loc["a", "b"] == pytest.approx(1 - d_ab) and sim.loc["a", "c"] == pytest.approx(0.0)
+    # a and b merge first at d_ab; then c joins at the average, the largest or the smallest of its two distances
+    for method, last in (("average", (d_ac + d_bc) / 2), ("complete", d_ac), ("single", d_bc)):
+        links = cluster(sim, method)
+        assert links[:, :2].tolist() == [[0.0, 1.0], [2.0, 3.0]] and links[:, 3].tolist() == [2.0, 3.0]
+        assert links[:, 2] == pytest.approx([d_ab, last]), method
+
+
+def test_profile_map_by_hand():
+    # two perfectly correlated columns: standardized, both are z = (-1.2247, 0, 1.2247) (population sd);
+    # the first principal axis is their diagonal, x = z * sqrt(2), and explains all the variance
+    matrix = pd.DataFrame({"p": [1.0, 2.0, 3.0], "q": [2.0, 4.0, 6.0]}, index=["a", "b", "c"])
+    coords = profile_map(matrix)
+    z = np.array([-1, 0, 1]) * (1.5**0.5)
+    assert np.abs(coords["x"].to_numpy()) == pytest.approx(np.abs(z * 2**0.5))
+    assert coords["y"].to_numpy() == pytest.approx([0, 0, 0], abs=1e-9)
+    assert coords.attrs["explained"] == [1.0, 0.0]
+    # MDS on cosine distance: three orthogonal rows are at distance 1 from each other, an equilateral triangle
+    rows = pd.DataFrame({"p": [1.0, 0, 0], "q": [0, 1.0, 0], "r": [0, 0, 1.0]}, index=["a", "b", "c"])
+    mds = profile_map(rows, method="mds")[["x", "y"]].to_numpy()
+    got = np.linalg.norm(mds[:, None, :] - mds[None, :, :], axis=2)
+    assert got == pytest.approx(1 - np.eye(3), abs=1e-6)
+    # cosine distances that no plane holds (1 > 0.90 + 0.005 here) still give a map, not NaN
+    bent = pd.DataFrame({"q": [0.0, 0.5, 1.0], "r": [0.2, 0.0, 0.1]}, index=["a", "b", "c"])
+    assert np.isfinite(profile_map(bent, method="mds")[["x", "y"]].to_numpy()).all()
+
+
+def test_similarity_and_map_of_the_seeds(seeds):
     features = lexicon_features(seeds)
     matrix = profiles(features, "outlet")
     sim = similarity(matrix)
-    assert sim.shape == (5, 5) and np.allclose(np.diag(sim), 1.0)
-    assert np.allclose(sim, sim.T)
-    assert cluster(sim).shape == (4, 4)
+    # the cosine of two outlets, recomputed from their rates
+    x, y = matrix.fillna(0).iloc[0].to_numpy(), matrix.fillna(0).iloc[1].to_numpy()
+    assert sim.iloc[0, 1] == pytest.approx(x @ y / (np.linalg.norm(x) * np.linalg.norm(y)))
+    assert np.allclose(np.diag(sim), 1.0) and np.allclose(sim, sim.T)
     words = tfidf_similarity(seeds, "outlet")
     assert list(words.index) == sorted(seeds.groups("outlet").unique())
     coords = profile_map(profiles(features))
-    assert list(coords.columns) == ["x", "y"] and len(coords) == 5
     assert sum(coords.attrs["explained"]) <= 1
-    assert profile_map(profiles(features), method="mds").shape == (5, 2)
 
 
 def test_cosine_by_hand():
@@ -172,6 +203,32 @@ def test_trend_by_hand_with_an_empty_period_and_an_unreadable_date():
     assert list(table[table.outlet == "B"]["period"]) == ["2021-01-01", "2021-02-01", "2021-03-01"]
     with pytest.raises(FramingError, match="unknown frequency 'fortnight'"):
         trend(features, "outlet", "date", "fortnight")
+
+
+def test_trend_periods_at_their_boundaries_and_its_level_by_hand():
+    from framing.compare import trend
+
+    # the last day of a month and the first of the next fall in different periods, whatever the time of day;
+    # a week runs Monday to Sunday (pandas' W: W-SUN), so Sunday 2021-01-03 and Monday 2021-01-04 differ too
+    features = pd.DataFrame({
+        "doc_id": list("abcdef"), "outlet": "A",
+        "date": ["2021-01-31 23:59", "2021-02-01 00:00", "2021-02-28", "2021-03-01", "2021-01-03", "2021-01-04"],
+        "category": "c", "count": [1, 2, 3, 4, 5, 6], "n_tokens": 100,
+    })
+    months = trend(features, "outlet", "date", "M", n_boot=20).set_index("period")
+    # January: a (1), e (5), f (6); February: b (2) and c (3); March: d (4)
+    assert months["count"].to_dict() == {"2021-01-01": 12, "2021-02-01": 5, "2021-03-01": 4}
+    assert months["n_docs"].to_dict() == {"2021-01-01": 3, "2021-02-01": 2, "2021-03-01": 1}
+    weeks = trend(features.iloc[[4, 5]], "outlet", "date", "W", n_boot=20).set_index("period")
+    assert weeks["count"].to_dict() == {"2020-12-28": 5, "2021-01-04": 6}
+    years = trend(features, "outlet", "date", "Y", n_boot=20)
+    assert years[["period", "count", "n_docs"]].values.tolist() == [["2021-01-01", 21, 6]]
+    # the interval's level: February's two documents (2 and 3 per 100 words) give resamples of 20, 25 or 30
+    # per 1,000; at level 0.95 the interval spans them, at level 0.1 it closes around the middle one
+    wide = trend(features, "outlet", "date", "M", n_boot=400, level=0.95).set_index("period").loc["2021-02-01"]
+    narrow = trend(features, "outlet", "date", "M", n_boot=400, level=0.1).set_index("period").loc["2021-02-01"]
+    assert (wide["ci_low"], wide["ci_high"]) == (20.0, 30.0)
+    assert (narrow["ci_low"], narrow["ci_high"]) == (25.0, 25.0)
 
 
 def test_trend_command_writes_a_table_and_a_chart(capsys, tmp_path):

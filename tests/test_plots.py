@@ -176,7 +176,14 @@ def test_charts_hold_for_a_thousand_documents_in_fifty_groups(generated):
     # the centroids are labelled, not the 1,000 documents; labels that would overlap are listed in the title instead
     title = ax.get_title()
     assert 0 < len(ax.texts) <= 50 and all(t.get_text().startswith("group ") for t in ax.texts)
-    assert len(ax.texts) == 50 or "unlabelled (their labels would overlap others): " in title
+    # every group is either labelled or named in the title as unlabelled: 50 in all, none both
+    import re
+
+    found = re.search(r"unlabelled \(their labels would overlap others\): (.*?)(?: and (\d+) more)?$", title)
+    named = found.group(1).split(", ") if found else []
+    more = int(found.group(2) or 0) if found else 0
+    assert len(ax.texts) + len(named) + more == 50
+    assert not {t.get_text() for t in ax.texts} & set(named)
     assert ax.get_legend() is None  # 50 groups: direct labels instead of a legend
     colours = [tuple(c.get_facecolor()[0][:3]) for c in ax.collections[:50]]
     assert len(set(colours)) == 50  # no two groups share a colour
