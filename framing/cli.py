@@ -163,7 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", required=True, metavar="COL", help="metadata column that defines the groups")
     p.add_argument("--target", action="append", default=None, metavar="G", help="target group shown first (repeat for several)")
     p.add_argument("--reference", action="append", default=None, metavar="G", help="reference group (default: the rest)")
-    p.add_argument("--lexicon", default="framing", metavar="NAME_OR_PATH", help="lexicon of the categories view (default: framing)")
+    p.add_argument("--lexicon", default=None, metavar="NAME_OR_PATH",
+                   help="lexicon of the categories view (default: none; the stance markers are shown)")
+    p.add_argument("--actors", default=None, metavar="NAME_OR_PATH", help="an actors lexicon for the categories view")
     p.add_argument("--family", action="append", default=None, choices=["stance", "actors"],
                    help="add a family's categories (author voice) to the categories view (repeat)")
     p.add_argument("--min-count", type=_whole(1), default=3, metavar="N", help="terms seen at least N times (default: 3)")
@@ -535,7 +537,7 @@ def _run_compare(args) -> None:
         try:
             if args.target:
                 table = compare_groups(features, args.by, args.target, args.reference, sentences=sentences,
-                                       n_perm=args.n_perm, seed=args.seed)
+                                       n_perm=args.n_perm, n_boot=args.n_boot, seed=args.seed)
             else:
                 table = compare(features, args.by, sentences=sentences, n_boot=args.n_boot, seed=args.seed)
         except FramingError as exc:
@@ -613,9 +615,12 @@ def _run_model(args) -> None:
     for family, name, _, features in jobs:
         table = rate_model(features, args.by, args.reference, covariates=args.covariate, family=args.model,
                            cluster=args.cluster, min_docs=args.min_docs)
+        chosen = table.attrs.get("default", "")
         table.insert(2, "family", family)
         table.insert(3, "lexicon", name)
         tables.append(table)
+    if chosen:
+        print(f"framing: {chosen}", file=sys.stderr)
     table = pd.concat(tables, ignore_index=True)
     few = table["warning"].str.contains("too few documents").sum()
     if few:
@@ -769,9 +774,14 @@ def _run_explore(args) -> None:
         raise FramingError("--reference needs --target; give --target G, or neither for the first group against the rest")
     corpus = _load(args)
     corpus.check_column(args.by)
-    page = explore(corpus, args.by, target=args.target, reference=args.reference, lexicon=args.lexicon,
-                   families=("lexicon", *(args.family or [])), min_count=args.min_count, max_terms=args.max_terms,
-                   kwic_lines=args.kwic_lines, max_documents=args.max_documents)
+    if args.lexicon is None:
+        print("framing: no --lexicon, so the categories view shows the stance markers; add a lexicon with --lexicon "
+              "NAME_OR_PATH (start one with framing lexicon new NAME)", file=sys.stderr)
+    families = [*(["lexicon"] if args.lexicon else []), *dict.fromkeys(["stance", *(args.family or [])]),
+                *(["actors"] if args.actors and "actors" not in (args.family or []) else [])]
+    page = explore(corpus, args.by, target=args.target, reference=args.reference, lexicon=args.lexicon, actors=args.actors,
+                   families=families, min_count=args.min_count, max_terms=args.max_terms, kwic_lines=args.kwic_lines,
+                   max_documents=args.max_documents, title=f"framing explorer: {Path(args.corpus).name} by {args.by}")
     write_text(args.output, page)
     print(f"framing: wrote {args.output} ({len(page.encode('utf-8')) / 1e6:.1f} MB); open it in a browser", file=sys.stderr)
 
@@ -873,34 +883,50 @@ def _run_figures(args) -> None:
     corpus = args.corpus
     if corpus is not None and Path(corpus).exists():
         corpus = str(Path(corpus).resolve())  # the kernel runs in the project root, not here
-    out = check_figures_folder(args.out, corpus=corpus or "seeds", force=args.force)
     here = project_root() is not None
     lexicons = [_resolved(x) for x in args.lexicon or []]
     lexicon = lexicons[0] if len(lexicons) == 1 else lexicons or None
     extension = _resolved(args.extension)
-    extension = extension or ("framing_plus" if here else None)
+    extension = extension or ("framing_plus" if here and seeds else None)
+    # the seeds' analysis names its own lexicons; on any other corpus only the lexicons the user names are drawn
+    lexicon = lexicon or ("framing" if seeds else None)
+    actors = _resolved(args.actors) or ("actors" if seeds else None)
     parameters = {
         "CORPUS": corpus or "seeds",
         "TEXT_COL": args.text_col,
         "ID_COL": args.id_col,
-        "LEXICON": lexicon or "framing",
+        "LEXICON": lexicon,
         "EXTENSION": extension,
-        "ACTORS": _resolved(args.actors) or "actors",
+        "ACTORS": actors,
         "STOPWORDS": _resolved(args.stopwords),
         "REFERENCE": args.reference,
         "BY": by,
         "CONTRAST": args.contrast or ("affiliation" if seeds else by),
         "TARGET": args.target if args.target is not None else ("outside" if seeds and not args.contrast else None),
-        "OUT": str(out),
-        "SHEET_LEXICON": lexicons[0] if lexicons else "framing",
+        "SHEET_LEXICON": lexicons[0] if lexicons else ("framing" if seeds else None),
         "REUSE_MIN_WORDS": 15 if seeds else 30,
         "SHEET": _resolved(args.sheet) or ("seeds/validation/framing_coded.csv" if seeds else None),
+        "FAMILIES": [*(["lexicon"] if lexicon else []), "stance", *(["actors"] if actors else [])],
     }
     if args.sheet is not None and not Path(args.sheet).is_file():
         raise FramingError(f"--sheet {args.sheet}: no such file; draw one with framing validate sample and code it")
-    skip = [] if extension else ["07"]
-    if skip:
-        print("framing: no --extension lexicon outside the project folder, so notebook 07 is skipped", file=sys.stderr)
+    if args.sheet is not None and not lexicons:
+        raise FramingError("--sheet needs --lexicon: the lexicon the sheet was drawn from")
+    out = check_figures_folder(args.out, corpus=corpus or "seeds", force=args.force, parameters=parameters)
+    parameters["OUT"] = str(out)
+    skip = []
+    if lexicon is None:
+        skip.append("02")
+        print("framing: no --lexicon, so the lexicon charts (notebook 02) are not drawn and the profiles use the stance "
+              "markers alone; add one with --lexicon NAME_OR_PATH (start one with framing lexicon new NAME)", file=sys.stderr)
+    if actors is None:
+        skip.append("05")
+        print("framing: no --actors, so the actor charts (notebook 05) are not drawn; add an actors lexicon with --actors "
+              "NAME_OR_PATH (framing lexicon new NAME --template actors)", file=sys.stderr)
+    if not extension:
+        skip.append("07")
+        print("framing: no --extension lexicon" + (" outside the project folder" if seeds else "")
+              + ", so notebook 07 is skipped", file=sys.stderr)
     if parameters["SHEET"] is None:
         skip.append("08")
         print("framing: no --sheet (a coded sheet of framing validate sample), so notebook 08 is skipped", file=sys.stderr)

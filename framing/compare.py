@@ -17,7 +17,7 @@ import pandas as pd
 
 from framing.errors import FramingError
 from framing.features.table import ALL, rate_per_1k
-from framing.groups import sides
+from framing.groups import default_note, default_target, sides
 from framing.measures import benjamini_hochberg, log_ratio
 from framing.params import check_choice, check_float, check_int
 
@@ -245,7 +245,8 @@ def compare_groups(
     group has fewer than ``min_docs`` documents) are shuffled between the two sides
     ``n_perm`` times; p = (1 + #{|perm diff| >= |observed diff|}) / (1 + n_perm).
     ``p_adjusted`` applies Benjamini-Hochberg across the categories compared. With
-    ``target=None`` the first group (in sorted order) is the target. The
+    ``target=None`` the target follows :data:`framing.groups.DEFAULT_RULE` (the group with
+    most documents, or the latest period), and ``attrs["default"]`` says so. The
     effect size is ``log2_ratio``, the binary log of the ratio of rates (zero counts ->
     0.5, as Hardie 2014).
 
@@ -268,7 +269,12 @@ def compare_groups(
     keys = _cell_keys(features)
     groups = features[by].astype(str)
     known = sorted(groups.unique())
-    targets, references, target_name, reference_name = sides(known, known[0] if target is None else target, reference, by)
+    sizes = features.assign(_g=groups).groupby("_g")["doc_id"].nunique()
+    chosen = ""
+    if target is None:  # the one rule for a group nobody named (framing.groups.DEFAULT_RULE)
+        target = default_target(sizes, besides=reference or ())
+        chosen = default_note("target", target, sizes, "pass target=")
+    targets, references, target_name, reference_name = sides(known, target, reference, by)
     side = np.where(groups.isin(targets), "t", np.where(groups.isin(references), "r", ""))
     table = features.assign(side=side)
     table = table[table.side != ""]
@@ -321,7 +327,9 @@ def compare_groups(
     columns = ["target", "reference", *keys, "count_target", "count_reference", "per_1k_target", "per_1k_reference",
                "difference", "difference_low", "difference_high", "log2_ratio", "log2_ratio_low", "log2_ratio_high",
                "p_value", "p_adjusted", "resampled", "warning"]
-    return out[columns].sort_values("p_value", kind="mergesort").reset_index(drop=True)
+    out = out[columns].sort_values("p_value", kind="mergesort").reset_index(drop=True)
+    out.attrs["default"] = chosen
+    return out
 
 
 def rate_changes(before: pd.DataFrame, after: pd.DataFrame, by: str, *, changed_only: bool = False) -> pd.DataFrame:

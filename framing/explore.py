@@ -39,11 +39,12 @@ from framing.corpus import Corpus
 from framing.errors import FramingError
 from framing.features import family_jobs, sentence_counts
 from framing.features.table import MATCH_COLUMNS
-from framing.groups import sides
+from framing.groups import default_target, order_groups, sides
 from framing.highlight import TINTS, highlight_text
 from framing.keyness import merge_term_counts, term_counts
 from framing.measures import log_ratio
 from framing.params import check_int
+from framing.plots import group_colours
 
 MAX_PAIRS_GROUPS = 12
 """Up to this many groups the page offers every pair of groups as target and reference;
@@ -130,8 +131,9 @@ def explore(
     *,
     target=None,
     reference=None,
-    lexicon="framing",
-    families=("lexicon",),
+    lexicon=None,
+    actors=None,
+    families=("lexicon", "stance"),
     min_count: int = 3,
     max_terms: int = 4000,
     kwic_lines: int = 10,
@@ -141,10 +143,12 @@ def explore(
 ) -> str:
     """The explorer page of ``corpus`` grouped by ``by`` (see the module docstring), as a string of HTML.
 
-    ``target``/``reference`` set the contrast shown first (default: the first group against
-    the rest); the page offers the others. ``lexicon`` gives the categories view and the
-    highlighting; ``families`` adds other families with their bundled lexicons (``stance``,
-    ``actors``: their author-voice rates), their categories named ``lexicon:category``.
+    ``target``/``reference`` set the contrast shown first (default: :data:`framing.groups.DEFAULT_RULE`,
+    the group with most documents, or the latest period, against the rest); the page offers
+    the others. The categories view shows the ``families`` named: ``lexicon`` (``lexicon``,
+    only when one is given: no lexicon is drawn that the user did not choose), ``stance``
+    (the bundled stance markers, general to any corpus) and ``actors`` (``actors``, or the
+    bundled actors lexicon), their author-voice rates, categories named ``lexicon:category``.
     """
     from bokeh.embed import components
     from bokeh.layouts import column, row
@@ -171,11 +175,16 @@ def explore(
     check_int("max_documents", max_documents, low=1)
     from framing.lexicon import load_lexicon
 
-    lexicon = load_lexicon(lexicon)  # a name, a path, a list of lexicons (combined) or a Lexicon
+    chosen = [load_lexicon(x) for x, family in ((lexicon, "lexicon"), (actors, "actors"))  # names, paths, lists or Lexicons
+              if x is not None and family in families]
     groups_of = corpus.groups(by)
-    groups = sorted(set(groups_of))
+    sizes = groups_of.astype(str).value_counts().to_dict()
+    groups = order_groups(sizes)  # the run's order: by time for periods, else most documents first
     if len(groups) < 2:
         raise FramingError(f"the explorer compares groups, and column '{by}' has one group ({groups[0]}); choose another")
+    palette = group_colours(sizes)  # the same colours as the run's charts (framing.plots.group_colours)
+    if target is None:  # the one rule for a group nobody named (framing.groups.DEFAULT_RULE)
+        target = default_target(sizes, besides=reference or ())
     contrasts = _contrasts(groups, target, reference, by)
 
     # ---------------------------------------------------------------- terms, from per-group counts
@@ -215,7 +224,9 @@ def explore(
     kwic = _kwic_index(corpus, groups_of, set(wide.index), lines=kwic_lines, window=window)
 
     # ---------------------------------------------------------------- categories, from the feature tables
-    jobs = family_jobs([f for f in families if f != "lexicon"], [lexicon])
+    jobs = family_jobs([f for f in families if f != "lexicon"], chosen)
+    if not jobs:
+        raise FramingError("the explorer's categories view needs a family: give a lexicon, or families=('stance',)")
     rates, starred, matches = _categories(corpus, by, jobs, contrasts[0][1], contrasts[0][2])
     categories = list(dict.fromkeys(rates["category"]))
     labels = {c: (c + " *" if c in starred else c) for c in categories}
@@ -269,7 +280,7 @@ def explore(
         cat_rows["group_index"] = cat_rows[by].map(index)
         offsets = np.linspace(-0.3, 0.3, len(groups)) if len(groups) > 1 else np.zeros(1)
         cat_rows["y"] = [(labels[c], float(offsets[i])) for c, i in zip(cat_rows["category"], cat_rows["group_index"])]
-        cat_rows["colour"] = [_group_colour(i) for i in cat_rows["group_index"]]
+        cat_rows["colour"] = [palette[groups[i]] for i in cat_rows["group_index"]]
         cat_source = ColumnDataSource({
             "y": cat_rows["y"].tolist(), "rate": cat_rows["per_1k"].to_numpy(float),
             "low": cat_rows["ci_low"].to_numpy(float), "high": cat_rows["ci_high"].to_numpy(float),
@@ -291,7 +302,7 @@ def explore(
         cat_plot.add_tools(HoverTool(tooltips=[("category", "@category"), ("group", "@group"),
                                                ("rate", "@rate{0.00} [@low{0.00}, @high{0.00}]")]))
         cat_plot.select_one(TapTool).behavior = "select"
-        legend = Div(text="".join(f'<span class="key" style="background:{_group_colour(i)}"></span>{html.escape(g)} '
+        legend = Div(text="".join(f'<span class="key" style="background:{palette[groups[i]]}"></span>{html.escape(g)} '
                                   for i, g in enumerate(groups)), width=640, stylesheets=[sheet])
 
         update = CustomJS(args={"source": source, "pick": pick, "tops": tops}, code="window.framing.contrast(source, pick, tops);")
@@ -359,12 +370,6 @@ def _diverging() -> list[str]:
         c = ends[0] + (ends[1] - ends[0]) * (t / 0.5) if t <= 0.5 else ends[1] + (ends[2] - ends[1]) * ((t - 0.5) / 0.5)
         colours.append("#%02x%02x%02x" % tuple(int(round(v)) for v in c))
     return colours
-
-
-def _group_colour(i: int) -> str:
-    from framing.plots import OKABE_ITO
-
-    return OKABE_ITO[i % len(OKABE_ITO)]
 
 
 GLUE = r"""

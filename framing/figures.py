@@ -22,7 +22,7 @@ from framing.errors import FramingError
 from framing.output import atomic_path, write_text
 from framing.paths import project_path, project_root
 
-__all__ = ["canvas", "check_figures_folder", "notebooks", "shipped_notebooks", "project_path", "project_root", "run_notebooks", "save",
+__all__ = ["canvas", "check_figures_folder", "display_name", "notebooks", "shipped_notebooks", "project_path", "project_root", "run_notebooks", "save",
            "save_html", "write_run_record"]
 
 NOTEBOOK_PATTERN = re.compile(r"^\d\d_.+\.ipynb$")
@@ -42,12 +42,16 @@ def save(fig: "Figure | object", out_dir: str | Path, name: str) -> Path | None:
     """Write ``fig`` to ``out_dir/name.png`` reproducibly (no date, no software tag) and return the path.
 
     A :class:`framing.plots.Skipped` chart writes nothing: its reason is printed in one line.
+    Text that runs off the figure or overlaps other text (:func:`framing.plots.layout_problems`)
+    is printed as "NAME layout: ...", one line each, and relayed by ``framing figures``.
     """
-    from framing.plots import Skipped, style
+    from framing.plots import Skipped, layout_problems, style
 
     if isinstance(fig, Skipped):
         print(f"{name} not drawn: {fig.reason}")
         return None
+    for problem in layout_problems(fig):
+        print(f"{name} layout: {problem}")
 
     folder = project_path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -55,6 +59,18 @@ def save(fig: "Figure | object", out_dir: str | Path, name: str) -> Path | None:
     with style(), atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", metadata={"Software": None})
     return path
+
+
+def display_name(corpus: "str | Path") -> str:
+    """A corpus as a page shared with others may name it: its file or folder name, never the
+    absolute path (which would show the user's folders).
+
+    Examples
+    --------
+    >>> display_name("/home/ana/studies/debates.csv"), display_name("seeds")
+    ('debates.csv', 'seeds')
+    """
+    return Path(str(corpus).rstrip("/")).name or str(corpus)
 
 
 def save_html(page: str, out_dir: str | Path, name: str) -> Path:
@@ -68,12 +84,13 @@ RUN_RECORD = ".framing-figures.json"
 """Written beside the figures of a run on another corpus: which corpus and parameters made them."""
 
 
-def check_figures_folder(out: "str | None", *, corpus: str, force: bool = False) -> Path:
+def check_figures_folder(out: "str | None", *, corpus: str, force: bool = False, parameters: dict | None = None) -> Path:
     """The folder a ``framing figures`` run may write into, or a one-line error.
 
     The project's ``figures/`` is the seeds' gallery: another corpus needs ``--out``.
-    A folder that holds another run's figures (another corpus in its record, or charts
-    and no record) is replaced only with ``force``.
+    A folder that holds another run's figures (another corpus or other parameters in its
+    record: lexicons, grouping, contrast..., or charts and no record) is replaced only with
+    ``force``.
     """
     root = project_root()
     gallery = (root / "figures").resolve() if root is not None else None
@@ -90,13 +107,31 @@ def check_figures_folder(out: "str | None", *, corpus: str, force: bool = False)
         return folder
     charts = [p for pattern in ("*.png", "*.html") for p in folder.glob(pattern)] if folder.is_dir() else []
     if charts and not force:
-        record = folder / RUN_RECORD
-        previous = json.loads(record.read_text(encoding="utf-8")).get("CORPUS") if record.is_file() else None
+        record = _read_record(folder / RUN_RECORD)
+        previous = record.get("CORPUS")
         if previous != corpus:
             made_by = f"corpus {previous}" if previous else "an unknown run"
             raise FramingError(f"{out} holds {len(charts)} figures of {made_by}; pass --force to replace them, or choose another --out")
+        changed = sorted(k for k in set(record) | set(parameters or {}) if k != "OUT" and parameters is not None
+                         and record.get(k) != parameters.get(k))
+        if changed:
+            raise FramingError(f"{out} holds {len(charts)} figures of {corpus} made with other parameters "
+                               f"({', '.join(k.lower() for k in changed)}); pass --force to replace them, or choose another --out")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def _read_record(path: Path) -> dict:
+    """A run record, or {} when there is none; a record edited into something else is a one-line error."""
+    if not path.is_file():
+        return {}
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise FramingError(f"{path}: not a run record of framing figures ({exc}); delete it, or pass --force") from None
+    if not isinstance(record, dict):
+        raise FramingError(f"{path}: not a run record of framing figures (a JSON object); delete it, or pass --force")
+    return record
 
 
 def write_run_record(out: Path, parameters: dict) -> None:
@@ -127,7 +162,7 @@ def _inject(nb, parameters: dict):
 def _skipped_lines(cell) -> list[str]:
     """The "NAME not drawn: reason" lines a cell printed (see :func:`save`), relayed to the command line."""
     text = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
-    return [line for line in text.splitlines() if " not drawn: " in line]
+    return [line for line in text.splitlines() if " not drawn: " in line or " layout: " in line]
 
 
 def shipped_notebooks() -> Path:

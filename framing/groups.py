@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from framing.errors import FramingError
 
 
@@ -14,7 +16,8 @@ def sides(known: list[str], target, reference, by: str) -> tuple[list[str], list
     """``(targets, references, target_name, reference_name)`` for one comparison.
 
     ``target`` and ``reference`` are each one group or a list of groups of column
-    ``by``; without ``reference``, every other group is the reference, named ``rest``.
+    ``by``; without ``reference``, every other group is the reference, named ``rest`` (or
+    by its name, when it is one group).
     Several groups on one side are named by joining them with ``+``.
 
     Examples
@@ -35,7 +38,8 @@ def sides(known: list[str], target, reference, by: str) -> tuple[list[str], list
     both = sorted(set(targets) & set(references))
     if both:
         raise FramingError(f"groups in both target and reference: {', '.join(both)}")
-    return targets, references, "+".join(targets), "rest" if reference is None else "+".join(references)
+    rest = reference is None and len(references) > 1
+    return targets, references, "+".join(targets), "rest" if rest else "+".join(references)
 
 
 def each_against_rest(known: list[str], by: str) -> list[tuple[list[str], list[str], str, str]]:
@@ -50,3 +54,69 @@ def _check(known: list[str], values: list[str], role: str, by: str) -> list[str]
         if v not in known:
             raise FramingError(f"unknown {role} group '{v}' in column '{by}'; groups: {', '.join(known)}")
     return values
+
+
+# --------------------------------------------------------------------------- default choices and order
+
+TIME_LIKE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?|-?Q[1-4]|-W\d{2})?$")
+"""Group labels that name periods: years, ISO months and days, quarters, ISO weeks."""
+DEFAULT_RULE = ("a default reference is the group with most documents (the earliest period for a time-like "
+                "grouping); a default target is the group with most documents (the latest period) among the others")
+"""The one rule by which every command and chart picks a group nobody named."""
+
+
+def is_time_like(labels) -> bool:
+    """Whether every label names a period (``2020``, ``2020-01``, ``2020-01-31``, ``2020Q1``, ``2020-W05``).
+
+    Examples
+    --------
+    >>> is_time_like(["2020-01", "2020-02"]), is_time_like(["CLINTON", "2020"])
+    (True, False)
+    """
+    labels = [str(v) for v in labels]
+    return bool(labels) and all(TIME_LIKE.match(v) for v in labels)
+
+
+def order_groups(sizes) -> list[str]:
+    """The order groups are shown and picked in: by time for time-like labels, else most
+    documents first, then by name. ``sizes`` maps each group to its number of documents.
+
+    Examples
+    --------
+    >>> order_groups({"2020-02": 9, "2020-01": 1, "2020-03": 5})
+    ['2020-01', '2020-02', '2020-03']
+    >>> order_groups({"KAINE": 9, "CLINTON": 40, "PENCE": 40})
+    ['CLINTON', 'PENCE', 'KAINE']
+    """
+    sizes = {str(k): v for k, v in dict(sizes).items()}
+    if is_time_like(sizes):
+        return sorted(sizes, key=_period_key)
+    return sorted(sizes, key=lambda g: (-sizes[g], g))
+
+
+def _period_key(label: str) -> tuple:
+    digits = [int(x) for x in re.findall(r"\d+", label)]
+    quarter = "Q" in label
+    return (digits[0], (digits[1] - 1) * 3 + 1 if quarter else (digits[1] if len(digits) > 1 else 0), *digits[2:])
+
+
+def default_reference(sizes) -> str:
+    """The reference nobody named (:data:`DEFAULT_RULE`): the group with most documents, or the earliest period."""
+    return order_groups(sizes)[0]
+
+
+def default_target(sizes, *, besides=()) -> str:
+    """The target nobody named (:data:`DEFAULT_RULE`): the group with most documents (the latest
+    period) that is not in ``besides``."""
+    besides = {str(b) for b in as_list(besides)} if besides else set()
+    order = [g for g in order_groups(sizes) if g not in besides]
+    if not order:
+        raise FramingError("no group is left to be the target")
+    return order[-1] if is_time_like(sizes) else order[0]
+
+
+def default_note(role: str, group: str, sizes, option: str) -> str:
+    """One line saying which group a command picked and why, for stderr and chart subtitles."""
+    why = ("the earliest period" if role == "reference" else "the latest period") if is_time_like(sizes) \
+        else "the group with most documents"
+    return f"{role}: {group} ({why}, chosen by default; {option} to choose)"

@@ -18,7 +18,7 @@ import pandas as pd
 from framing.background import ENGLISH_SIZE, english_counts
 from framing.corpus import Corpus
 from framing.errors import FramingError
-from framing.groups import as_list, each_against_rest, sides
+from framing.groups import as_list, default_target, each_against_rest, sides
 from framing.lexicon import Matcher, pattern_lexicon
 from framing.measures import COLUMNS, MEASURES, benjamini_hochberg, log_odds_delta, log_odds_dirichlet, log_ratio
 from framing.params import MAX_WINDOW, check_choice, check_int
@@ -337,7 +337,7 @@ def keyness(
 
 
 def top_term(table: pd.DataFrame, group: str | None = None, *, stopwords="english") -> str:
-    """The most over-used term of ``group`` (default: the table's first) in a :func:`keyness`
+    """The most over-used term of ``group`` (default: :data:`framing.groups.DEFAULT_RULE`) in a :func:`keyness`
     table, among terms not flagged ``low_count`` and not stopwords: a data-derived term for
     a concordance, instead of a term named in a notebook.
 
@@ -350,7 +350,10 @@ def top_term(table: pd.DataFrame, group: str | None = None, *, stopwords="englis
     'regime'
     """
     by = table.columns[0]
-    group = table[by].iloc[0] if group is None else group
+    if group is None:  # the one rule for a group nobody named (framing.groups.DEFAULT_RULE)
+        sizes = (table.groupby(by)["n_docs_target"].max() if "n_docs_target" in table
+                 else pd.Series(1, index=list(dict.fromkeys(table[by]))))
+        group = default_target(sizes.to_dict())
     measure = next((c for c in (COLUMNS.get(m, m) for m in MEASURES) if c in table.columns and c != "log_ratio"), "log_ratio")
     stop = load_stopwords(stopwords)
     part = table[(table[by] == group) & ~table["low_count"] & ~table["term"].isin(stop)]

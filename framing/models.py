@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from framing.errors import FramingError
-from framing.groups import as_list
+from framing.groups import as_list, default_note, default_reference
 from framing.measures import benjamini_hochberg
 from framing.params import check_choice, check_int
 
@@ -189,7 +189,8 @@ def rate_model(
     features : DataFrame
         A count feature table (``lexicon_features``, ``stance_features``, ``actor_features``).
     by : str
-        The grouping column; ``reference`` (default: its first group, sorted) is the baseline.
+        The grouping column; ``reference`` is the baseline (default: :data:`framing.groups.DEFAULT_RULE`,
+        the group with most documents or the earliest period; ``attrs["default"]`` says so).
     covariates : list of str
         Metadata columns added to the model (numeric as is, others as factors).
     family : {"quasipoisson", "negbin"}
@@ -227,7 +228,12 @@ def rate_model(
     groups = sorted(features[by].astype(str).unique())
     if len(groups) < 2:
         raise FramingError(f"column '{by}' has one group; a rate model needs at least two")
-    reference = groups[0] if reference is None else str(reference)
+    sizes = features.assign(_g=features[by].astype(str)).groupby("_g")["doc_id"].nunique()
+    chosen = ""
+    if reference is None:  # the one rule for a group nobody named (framing.groups.DEFAULT_RULE)
+        reference = default_reference(sizes)
+        chosen = default_note("reference", reference, sizes, "pass --reference")
+    reference = str(reference)
     if reference not in groups:
         raise FramingError(f"unknown reference group '{reference}' in column '{by}'; groups: {', '.join(groups)}")
     from scipy import stats
@@ -295,4 +301,5 @@ def rate_model(
     table.insert(table.columns.get_loc("p_value") + 1, "p_adjusted", np.nan)
     for _, index in table.groupby(by).groups.items():
         table.loc[index, "p_adjusted"] = benjamini_hochberg(table.loc[index, "p_value"].to_numpy(float))
+    table.attrs["default"] = chosen
     return table

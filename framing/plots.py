@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from functools import wraps
 from typing import NamedTuple
 
+import warnings
+
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
@@ -55,55 +57,142 @@ def style():
         yield
 
 
+_DEPTH = [0]
+
+
 def _styled(function):
-    """Draw in the house style whatever the caller's rcParams are."""
+    """Draw in the house style whatever the caller's rcParams are; when the outermost chart
+    function returns, re-wrap any title that runs off the figure (:func:`_fit_titles`)."""
 
     @wraps(function)
     def wrapper(*args, **kwargs):
-        with style():
-            return function(*args, **kwargs)
+        _DEPTH[0] += 1
+        try:
+            with style():
+                out = function(*args, **kwargs)
+                if _DEPTH[0] == 1 and isinstance(out, (Axes, Figure)):
+                    _fit_titles(out.figure if isinstance(out, Axes) else out)
+                return out
+        finally:
+            _DEPTH[0] -= 1
 
     return wrapper
 
 
+def _fit_titles(fig: Figure, rounds: int = 4) -> None:
+    """Lay the figure out and re-wrap every title (and the figure's suptitle) that runs past an
+    edge of the figure into shorter lines, until all fit; a title wraps at word boundaries."""
+    import textwrap
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    for _ in range(rounds):
+        fig.draw_without_rendering()
+        renderer = fig.canvas.get_renderer()
+        frame = fig.bbox
+        titles = [ax.title for ax in fig.axes if ax.get_visible()] + ([fig._suptitle] if fig._suptitle else [])
+        changed = False
+        for title in titles:
+            text = title.get_text()
+            box = title.get_window_extent(renderer)
+            if not text or (box.x0 >= frame.x0 - 1 and box.x1 <= frame.x1 + 1):
+                continue
+            longest = max(len(line) for line in text.split("\n"))
+            room = min(box.x1, frame.x1) - max(box.x0, frame.x0)
+            width = max(15, int(longest * max(room, 1) / max(box.width, 1) * 0.95))
+            title.set_text("\n".join(textwrap.fill(" ".join(line.split()), width, break_on_hyphens=False)
+                                     for line in text.split("\n")))
+            changed = True
+        if not changed:
+            return
+
+
 MAX_PIXELS = 4000
 """No chart is larger than this on a side (at the saving resolution, 150 dpi)."""
-MAX_ROWS = 40
-"""Groups shown one per row at most; beyond, the largest are shown and the chart says how many were left out."""
 MANY_POINTS = 30
 """Beyond this many documents, charts show distributions and group centroids, not one label per document."""
 
 
-def _colours(labels) -> dict:
-    """A colour per label, never shared: Okabe-Ito for up to eight, then evenly spaced hues
-    (such charts label groups directly instead of relying on a legend)."""
-    labels = list(labels)
-    if len(labels) <= len(OKABE_ITO):
-        return {label: OKABE_ITO[i] for i, label in enumerate(labels)}
-    cmap = mpl.colormaps["turbo"]
-    return {label: mpl.colors.to_hex(cmap(0.05 + 0.9 * i / (len(labels) - 1))) for i, label in enumerate(labels)}
+MAX_GROUPS = 12
+"""One cap for every chart that shows groups (rows, series, panels, labelled centroids): beyond
+it, the groups with most documents are kept, drawn in the run's order, and the chart names
+what it left out."""
 
 
-MAX_SERIES = len(OKABE_ITO)
-"""Groups drawn side by side in one panel (dots, bars) at most; beyond, the largest are kept."""
+def _sizes(groups) -> dict:
+    """Documents per group from a Series of per-document labels, or a mapping group -> size."""
+    if isinstance(groups, pd.Series) and not pd.api.types.is_numeric_dtype(groups):
+        return {str(k): int(v) for k, v in groups.astype(str).value_counts().items()}
+    return {str(k): v for k, v in dict(groups).items()}
 
 
-def _keep_largest(table: pd.DataFrame, by: str, size: str, limit: int = MAX_SERIES) -> tuple[pd.DataFrame, str]:
-    """The rows of the ``limit`` groups of ``by`` with the largest ``size`` (summed), and a note
-    naming how many groups were left out (empty when none were)."""
-    totals = table.groupby(by, sort=False)[size].sum()
-    if len(totals) <= limit:
-        return table, ""
-    keep = sorted(totals.index, key=lambda g: (-totals[g], str(g)))[:limit]
-    return table[table[by].isin(keep)], f"; the {len(totals) - limit} smallest of {len(totals)} groups are left out"
+def group_colours(groups) -> dict:
+    """One colour per group for a whole run: make it once from the corpus's groups
+    (``corpus.groups(by)``, or a mapping group -> documents) and pass it to every chart, so a
+    group has the same colour everywhere (the explorer page makes the same mapping from the
+    same groups). Groups are taken in :func:`framing.groups.order_groups` order; the first
+    eight get the Okabe-Ito colours (safe for the common colour-vision deficiencies), and
+    more get evenly spaced hues, never shared; charts with that many groups label them
+    directly as well.
+
+    Examples
+    --------
+    >>> group_colours({"A": 3, "B": 9})
+    {'B': '#0072B2', 'A': '#E69F00'}
+    """
+    from framing.groups import order_groups
+
+    import colorsys
+
+    labels = order_groups(_sizes(groups))
+    out = {label: OKABE_ITO[i] for i, label in enumerate(labels[: len(OKABE_ITO)])}
+    used = set(out.values())
+    k = 0
+    for label in labels[len(OKABE_ITO):]:  # golden-angle hues: neighbours in the order are far apart in colour
+        while True:
+            hue, light = (0.13 + 0.618034 * k) % 1.0, (0.42, 0.58, 0.34)[k % 3]
+            colour = mpl.colors.to_hex(colorsys.hls_to_rgb(hue, light, 0.75))
+            k += 1
+            if colour not in used:
+                break
+        out[label] = colour
+        used.add(colour)
+    return out
 
 
-def _largest(groups: pd.Series, limit: int = MAX_ROWS) -> tuple[list, str]:
-    """The ``limit`` groups with most rows (ties by name), and a note of how many are left out."""
-    sizes = groups.value_counts()
-    order = sorted(sizes.index, key=lambda g: (-sizes[g], str(g)))
-    note = f"; the {len(order) - limit} smallest of {len(order)} groups are left out" if len(order) > limit else ""
-    return order[:limit], note
+def _shown(sizes, limit: int = MAX_GROUPS) -> tuple[list[str], str]:
+    """The groups a chart shows: all, or the ``limit`` with most documents (ties by name), in
+    :func:`framing.groups.order_groups` order; and a note naming what was left out ('' if nothing)."""
+    from framing.groups import order_groups
+
+    sizes = _sizes(sizes)
+    if len(sizes) <= limit:
+        return order_groups(sizes), ""
+    kept = set(sorted(sizes, key=lambda g: (-sizes[g], g))[:limit])
+    out = [g for g in order_groups(sizes) if g not in kept]
+    out = sorted(out, key=lambda g: (-sizes[g], g))
+    named = ", ".join(out[:5]) + (f" and {len(out) - 5} more" if len(out) > 5 else "")
+    return [g for g in order_groups(sizes) if g in kept], f"; left out, fewest documents: {named}"
+
+
+def _group_sizes(table: pd.DataFrame, by: str, size: str) -> dict:
+    """Documents (or the ``size`` column's largest value) per group of a comparison table."""
+    return {str(g): v for g, v in table.groupby(by, sort=False)[size].max().items()}
+
+
+def _keep_largest(table: pd.DataFrame, by: str, size: str, limit: int = MAX_GROUPS) -> tuple[pd.DataFrame, list, str]:
+    """The rows of the groups :func:`_shown` keeps, those groups in order, and its note."""
+    groups, note = _shown(_group_sizes(table, by, size), limit)
+    return table[table[by].astype(str).isin(groups)], groups, note
+
+
+def _colours_for(groups: list[str], colours: dict | None) -> dict:
+    """The run's colours (``colours``) for these groups, or a mapping of them alone."""
+    if colours is not None and all(g in colours for g in groups):
+        return colours
+    return group_colours({g: len(groups) - i for i, g in enumerate(groups)})
 
 
 def _lexicon_label(lexicon) -> str:
@@ -114,50 +203,76 @@ def _lexicon_label(lexicon) -> str:
     return "+".join(Path(str(x)).stem if str(x).endswith((".toml", ".dic", ".csv", ".yaml", ".yml")) else str(x) for x in items)
 
 
+def profile_label(lexicon) -> str:
+    """What a framing profile is made of, for titles: the lexicon and the stance markers, or
+    the stance markers alone when no lexicon was chosen.
+
+    Examples
+    --------
+    >>> profile_label("framing"), profile_label(None)
+    ('framing and stance', 'stance markers')
+    """
+    return "stance markers" if lexicon is None else f"{_lexicon_label(lexicon)} and stance"
+
+
 def _pretty(name: str) -> str:
     return str(name).replace("_", " ")
+
+
+def _title(ax: Axes, text: str, *, fontsize: float | None = None) -> None:
+    """A title wrapped to the width of its figure, so it never runs off the image."""
+    import textwrap
+
+    size = fontsize or mpl.rcParams["axes.titlesize"]
+    size = mpl.font_manager.FontProperties(size=size).get_size_in_points()
+    width = ax.figure.get_size_inches()[0] * 72 * 0.92
+    chars = max(20, int(width / (0.55 * size)))
+    lines = [textwrap.fill(part, chars, break_on_hyphens=False) for part in text.split("\n")]
+    ax.set_title("\n".join(lines), fontsize=size)
 
 
 # --------------------------------------------------------------------------- corpus
 
 
 @_styled
-def document_sizes(overview: pd.DataFrame, ax: Axes, *, by: str | None = None) -> Axes:
+def document_sizes(overview: pd.DataFrame, ax: Axes, *, by: str | None = None, colours: dict | None = None) -> Axes:
     """Word tokens per document (input: :meth:`framing.Corpus.overview`): one bar per document,
-    coloured by group, with the lines cleaning removed; beyond :data:`MANY_POINTS` documents, the
-    distribution of each group's document sizes instead (one row per group, largest groups first)."""
+    coloured by group (``colours``: the run's :func:`group_colours`), labelled with its group, with
+    the lines cleaning removed; beyond :data:`MANY_POINTS` documents, the distribution of each
+    group's document sizes instead, one row per group in the run's order (by time for periods),
+    at most :data:`MAX_GROUPS` rows."""
     groups = overview[by].astype(str) if by else pd.Series([""] * len(overview), index=overview.index)
     if len(overview) > MANY_POINTS:
-        kept, note = _largest(groups)
+        kept, note = _shown(groups) if by else ([""], "")
         data = [overview.loc[groups == g, "n_tokens"].to_numpy() for g in kept]
         ax.boxplot(data, orientation="horizontal", widths=0.6, flierprops={"markersize": 2})
         ax.set_yticks(range(1, len(kept) + 1), [f"{g or 'all'} (n={len(d)})" for g, d in zip(kept, data)])
         ax.invert_yaxis()
         ax.set_xlabel("word tokens per document, after cleaning")
-        ax.set_title(f"{len(overview):,} documents" + (f" by {by}" if by else "") + note
-                     + f"; cleaning removed {int(overview['lines_removed'].sum()):,} lines")
+        _title(ax, f"{len(overview):,} documents" + (f" by {by}" if by else "")
+               + f"; cleaning removed {int(overview['lines_removed'].sum()):,} lines" + note)
         return ax
-    colours = _colours(list(dict.fromkeys(groups)))
+    colours = _colours_for(list(dict.fromkeys(groups)), colours)
     labels = [f"{d[:12]} ({g})" if g else d for d, g in zip(overview["doc_id"], groups)]
     ax.barh(range(len(overview)), overview["n_tokens"], color=[colours[g] for g in groups])
     for i, (n, removed) in enumerate(zip(overview["n_tokens"], overview["lines_removed"])):
         ax.text(n, i, f"  {n} tokens, {removed} lines cleaned", va="center", fontsize=7)
     ax.set_yticks(range(len(overview)), labels)
     ax.invert_yaxis()
-    ax.set_xlim(0, overview["n_tokens"].max() * 1.45 if len(overview) else 1)
+    ax.set_xlim(0, overview["n_tokens"].max() * 1.6 if len(overview) else 1)
     ax.set_xlabel("word tokens after cleaning")
-    ax.set_title("Documents" + (f" by {by}" if by else ""))
+    _title(ax, "Documents" + (f" by {by}" if by else ""))
     return ax
 
 
-def documents_figure(overview: pd.DataFrame, *, by: str | None = None) -> Figure:
+def documents_figure(overview: pd.DataFrame, *, by: str | None = None, colours: dict | None = None) -> Figure:
     """:func:`document_sizes` on a canvas sized to its rows (documents, or groups beyond
     :data:`MANY_POINTS` documents), never taller than :data:`MAX_PIXELS`."""
     from framing.figures import canvas  # the house canvas; figures imports plots only inside functions
 
-    rows = len(overview) if len(overview) <= MANY_POINTS else min(overview[by].nunique() if by else 1, MAX_ROWS)
-    fig, ax = canvas(7, min(max(3.0, 1.2 + 0.35 * rows), MAX_PIXELS / 150))
-    document_sizes(overview, ax, by=by)
+    rows = len(overview) if len(overview) <= MANY_POINTS else min(overview[by].nunique() if by else 1, MAX_GROUPS)
+    fig, ax = canvas(7, min(max(3.0, 1.4 + 0.35 * rows), MAX_PIXELS / 150))
+    document_sizes(overview, ax, by=by, colours=colours)
     return fig
 
 
@@ -171,13 +286,12 @@ def grouping(table: pd.DataFrame) -> str:
 
 
 def rate_figure(rates: pd.DataFrame, *, lexicon: str | None = None, voice: str | None = None) -> Figure:
-    """A :func:`rate_heatmap` on a canvas sized to its groups (at most :data:`MAX_ROWS` rows,
+    """A :func:`rate_heatmap` on a canvas sized to its groups (at most :data:`MAX_GROUPS` rows,
     and :data:`MAX_PIXELS` high), titled with the lexicon, the grouping and the unit."""
     from framing.figures import canvas  # the house canvas; figures imports plots only inside functions
 
-    rows = min(rates[grouping(rates)].nunique(), MAX_ROWS)
-    per_row = 0.55 if rows <= INTERVAL_ROWS else 0.3
-    fig, ax = canvas(9, min(1.9 + per_row * rows, MAX_PIXELS / 150))
+    rows = min(rates[grouping(rates)].nunique(), MAX_GROUPS)
+    fig, ax = canvas(9, min(2.2 + 0.55 * rows, MAX_PIXELS / 150))
     rate_heatmap(rates, ax, voice=voice, lexicon=lexicon)
     return fig
 
@@ -190,8 +304,8 @@ def contrast_heatmap_figure(rates: pd.DataFrame, grouped_by: pd.DataFrame, *, le
     return rate_figure(rates, lexicon=lexicon)
 
 
-INTERVAL_ROWS = 12
-"""Up to this many groups, each heatmap cell shows its bootstrap interval under the rate."""
+INTERVAL_ROWS = MAX_GROUPS
+"""Up to this many groups, each heatmap cell shows its bootstrap interval under the rate (all the groups shown)."""
 
 
 @_styled
@@ -199,49 +313,52 @@ def rate_heatmap(rates: pd.DataFrame, ax: Axes, *, value: str = "per_1k", voice:
                  lexicon: str | None = None) -> Axes:
     """Groups x categories heatmap of a :func:`framing.compare.compare` table.
 
-    Each row is labelled with its number of documents; each cell with its rate and, up
-    to :data:`INTERVAL_ROWS` groups, its bootstrap interval (beyond 25 rows: no cell text).
+    Rows are groups in the run's order (by time for periods), each labelled with its number
+    of documents; each cell holds its rate and its bootstrap interval. The colour of a cell
+    is its rate as a share of the category's highest rate (each column scaled on its own),
+    so a rare category and a frequent one are equally legible; the numbers are the rates.
     Cells whose figure rests on few matches (non-empty ``warning``) are in italics. Beyond
-    :data:`MAX_ROWS` groups, the groups with most documents are shown and the title says
-    how many were left out.
+    :data:`MAX_GROUPS` groups, the groups with most documents are shown and the title names
+    those left out.
     """
     table = rates if voice is None or "voice" not in rates else rates[rates["voice"] == voice]
     by = grouping(rates)
+    table = table.assign(**{by: table[by].astype(str)})
     n_docs = table.groupby(by, sort=False)["n_docs"].max() if "n_docs" in table else None
-    note = ""
-    if table[by].nunique() > MAX_ROWS and n_docs is not None:
-        keep = sorted(n_docs.index, key=lambda g: (-n_docs[g], str(g)))[:MAX_ROWS]
-        note = f"; the {table[by].nunique() - MAX_ROWS} groups with fewest documents are left out"
-        table = table[table[by].isin(keep)]
-    grid = table.pivot_table(index=by, columns="category", values=value, sort=False)
-    warn = table.assign(w=table["warning"].astype(bool)).pivot_table(index=by, columns="category", values="w", sort=False, aggfunc="max")
+    order, note = _shown(n_docs if n_docs is not None else table[by])
+    table = table[table[by].isin(order)]
+    grid = table.pivot_table(index=by, columns="category", values=value, sort=False).reindex(order)
+    warn = table.assign(w=table["warning"].astype(bool)).pivot_table(index=by, columns="category", values="w", sort=False, aggfunc="max").reindex_like(grid).fillna(False)
     intervals = "ci_low" in table and len(grid) <= INTERVAL_ROWS
     if intervals:
         low = table.pivot_table(index=by, columns="category", values="ci_low", sort=False).reindex_like(grid)
         high = table.pivot_table(index=by, columns="category", values="ci_high", sort=False).reindex_like(grid)
-    image = ax.imshow(grid.to_numpy(float), cmap="cividis", aspect="auto")
+    values = grid.to_numpy(float)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        top = np.nanmax(np.where(np.isfinite(values), values, np.nan), axis=0)
+        scaled = np.where(top > 0, values / top, 0.0)
+    image = ax.imshow(scaled, cmap="cividis", aspect="auto", vmin=0, vmax=1)
     ax.set_xticks(range(grid.shape[1]), [_pretty(c) for c in grid.columns], rotation=40, ha="right")
     ax.set_yticks(range(grid.shape[0]), [f"{g} (n={n_docs[g]})" if n_docs is not None else str(g) for g in grid.index])
-    finite = grid.to_numpy(float)[np.isfinite(grid.to_numpy(float))]
-    middle = (finite.min() + finite.max()) / 2 if finite.size else 0
-    if len(grid) <= 25:
-        for i in range(grid.shape[0]):
-            for j in range(grid.shape[1]):
-                v = grid.iat[i, j]
-                if not np.isfinite(v):
-                    continue
-                text = fmt.format(v)
-                if intervals and np.isfinite(low.iat[i, j]):
-                    text += "\n" + fmt.format(low.iat[i, j]) + "–" + fmt.format(high.iat[i, j])
-                ax.text(j, i, text, ha="center", va="center", fontsize=6.5 if intervals else 7, linespacing=1.1,
-                        color="black" if v > middle else "white", style="italic" if warn.iat[i, j] else "normal")
+    for i in range(grid.shape[0]):
+        for j in range(grid.shape[1]):
+            v = grid.iat[i, j]
+            if not np.isfinite(v):
+                continue
+            text = fmt.format(v)
+            if intervals and np.isfinite(low.iat[i, j]):
+                text += "\n" + fmt.format(low.iat[i, j]) + "–" + fmt.format(high.iat[i, j])
+            ax.text(j, i, text, ha="center", va="center", fontsize=6.5 if intervals else 7, linespacing=1.1,
+                    color="black" if scaled[i, j] > 0.5 else "white", style="italic" if warn.iat[i, j] else "normal")
     what = f"{_lexicon_label(lexicon)} categories" if lexicon else "Categories"
     if "precision" in table and table["precision"].notna().any():
         what = f"True matches of {what[0].lower() + what[1:]} (rate x coded precision)"
     unit = f"per 1,000 {'words' if voice is None else f'{voice}-voice words'}"
     spread = "under each rate its 95% bootstrap interval; " if intervals else ""
-    ax.set_title(f"{what} by {by}, {unit}{note}\n{spread}italics: fewer than 5 matches", fontsize=9)
-    ax.figure.colorbar(image, ax=ax, shrink=0.8, label=unit)
+    _title(ax, f"{what} by {by}, {unit}{note}\n{spread}italics: fewer than 5 matches; colour: share of the "
+               "category's highest rate", fontsize=9)
+    ax.figure.colorbar(image, ax=ax, shrink=0.8, label="share of the category's highest rate")
     return ax
 
 
@@ -253,7 +370,7 @@ def keyness_bars(table: pd.DataFrame, ax: Axes, *, group: str | None = None, mea
     """Diverging bars of the top over- and under-used terms of one group in a :func:`framing.keyness` table."""
     measure = measure or _measure_of(table)
     by = grouping(table)
-    group = group if group is not None else table[by].iloc[0]
+    group = group if group is not None else _default_target(table)[0]
     part = table[(table[by] == group) & (~table["low_count"] | (table[measure] < 0))]
     over = part[part[measure] > 0].nlargest(top, measure)
     under = part[part[measure] < 0].nsmallest(top, measure)
@@ -263,41 +380,66 @@ def keyness_bars(table: pd.DataFrame, ax: Axes, *, group: str | None = None, mea
     ax.set_yticks(range(len(shown)), shown["term"])
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel(_pretty(measure))
-    reference = table.loc[table[by] == group, "reference"].iloc[0] if "reference" in table else "rest"
-    ax.set_title(f"{group} vs {reference}")
+    _title(ax, f"{group} vs {_reference_name(table, group)}")
     return ax
+
+
+def _reference_name(table: pd.DataFrame, group: str) -> str:
+    """What a group of a keyness table is compared with, in words: "the other groups" when
+    that is one group, its name."""
+    by = grouping(table)
+    reference = str(table.loc[table[by] == group, "reference"].iloc[0]) if "reference" in table else "rest"
+    if reference != "rest":
+        return reference
+    others = [str(g) for g in dict.fromkeys(table[by]) if str(g) != str(group)]
+    return others[0] if len(others) == 1 else f"the other {len(others)} groups" if others else "rest"
+
+
+def _default_target(table: pd.DataFrame) -> tuple[str, str]:
+    """The group a keyness chart shows when none is named (:data:`framing.groups.DEFAULT_RULE`), and a note saying so."""
+    from framing.groups import default_note, default_target
+
+    by = grouping(table)
+    size = "n_docs_target" if "n_docs_target" in table else None
+    sizes = _group_sizes(table, by, size) if size else {str(g): 1 for g in dict.fromkeys(table[by])}
+    group = default_target(sizes)
+    return group, default_note("target", group, sizes, "name a group")
 
 
 @_styled
 def keyness_figure(table: pd.DataFrame, *, measure: str | None = None, top: int = 8, ncols: int = 3) -> Figure:
-    """One :func:`keyness_bars` panel per group; with two groups one diverging panel, since
-    the second would be its mirror image. The figure stays within :data:`MAX_PIXELS`: beyond
-    that many panels, the groups with most documents are shown and the title says how many
-    were left out."""
+    """One :func:`keyness_bars` panel per group, in the run's order; with two groups one
+    diverging panel, since the second would be its mirror image. Beyond :data:`MAX_GROUPS`
+    groups, those with most documents are shown and the title names those left out."""
     by = grouping(table)
-    groups = list(dict.fromkeys(table[by]))
+    sizes = _group_sizes(table, by, "n_docs_target") if "n_docs_target" in table else table[by].astype(str)
+    groups, note = _shown(sizes)
+    measure_name = _pretty(measure or _measure_of(table))
     if len(groups) == 2:
-        fig = Figure(figsize=(5, 3.6), layout="constrained")
+        fig = Figure(figsize=(5.5, 4.2), layout="constrained")
         keyness_bars(table, fig.subplots(), group=groups[0], measure=measure, top=top)
-        fig.suptitle(f"Keywords by {by} ({_pretty(measure or _measure_of(table))}): over-used (blue) and under-used "
-                     "(orange); with two groups one side's gain is the other's loss")
+        _suptitle(fig, f"Keywords by {by} ({measure_name}): over-used (blue) and under-used (orange); with two groups "
+                       "one side's gain is the other's loss")
         return fig
-    most = int(MAX_PIXELS / 150 // 3.4) * ncols  # the panels that fit in MAX_PIXELS at 150 dpi
-    note = ""
-    if len(groups) > most:
-        docs = table.groupby(by, sort=False)["n_docs_target"].first() if "n_docs_target" in table else None
-        groups = sorted(groups, key=lambda g: (-(docs[g] if docs is not None else 0), str(g)))[:most]
-        note = f"; the {table[by].nunique() - most} groups with fewest documents are left out (see the keyness table)"
     nrows = int(np.ceil(len(groups) / ncols))
-    fig = Figure(figsize=(4 * min(ncols, len(groups)), 3.4 * nrows), layout="constrained")
+    fig = Figure(figsize=(4 * min(ncols, len(groups)), min(3.4 * nrows + 0.8, MAX_PIXELS / 150)), layout="constrained")
     axes = fig.subplots(nrows, min(ncols, len(groups)), squeeze=False).ravel()
     for ax, group in zip(axes, groups):
         keyness_bars(table, ax, group=group, measure=measure, top=top)
     for ax in axes[len(groups):]:
         ax.set_visible(False)
-    fig.suptitle(f"Keywords of each {by} against the rest ({_pretty(measure or _measure_of(table))}): over-used (blue) "
-                 "and under-used (orange)" + note)
+    _suptitle(fig, f"Keywords of each {by} against the rest ({measure_name}): over-used (blue) and under-used "
+                   f"(orange){note}")
     return fig
+
+
+def _suptitle(fig: Figure, text: str, *, fontsize: float = 10) -> None:
+    """A figure title wrapped to the figure's width."""
+    import textwrap
+
+    chars = max(30, int(fig.get_size_inches()[0] * 72 * 0.92 / (0.55 * fontsize)))
+    fig.suptitle("\n".join(textwrap.fill(part, chars, break_on_hyphens=False) for part in text.split("\n")),
+                 fontsize=fontsize)
 
 
 def _measure_of(table: pd.DataFrame) -> str:
@@ -313,36 +455,51 @@ def _measure_of(table: pd.DataFrame) -> str:
 @_styled
 def term_scatter(table: pd.DataFrame, ax: Axes, *, group: str | None = None, measure: str | None = None, top: int = 8) -> Axes:
     """Frequency of each term in the target (y) against the reference (x), per 10k tokens, log scales,
-    with the ``top`` most distinctive terms each way labelled (after scattertext, static)."""
+    with the ``top`` most distinctive terms each way labelled (after scattertext, static).
+
+    Without ``group``, the target follows :data:`framing.groups.DEFAULT_RULE` and the title says
+    so. Labels are placed greedily from the most distinctive term down; one that would
+    overlap a label already placed is left off the plot and named under it instead."""
     measure = measure or _measure_of(table)
     by = grouping(table)
-    group = group if group is not None else table[by].iloc[0]
+    chosen = ""
+    if group is None:
+        group, chosen = _default_target(table)
     part = table[table[by] == group]
     x = np.log10(part["per_10k_reference"].to_numpy(float) + 1)
     y = np.log10(part["per_10k_target"].to_numpy(float) + 1)
     ax.scatter(x, y, s=6, color="#999999", alpha=0.5, linewidths=0)
     limit = max(x.max(), y.max()) * 1.05
+    ax.set_xlim(0, limit)
+    ax.set_ylim(0, limit)
     ax.plot([0, limit], [0, limit], color="black", linewidth=0.6, linestyle="--")
-    labelled = pd.concat([part.nlargest(top, measure), part.nsmallest(top, measure)])
-    # terms with the same two frequencies sit on one point: one label listing them;
-    # labels on the same row alternate above and below so neighbours do not collide
-    points = labelled.groupby(["per_10k_target", "per_10k_reference"], sort=True)
-    for k, ((tgt, ref), same) in enumerate(points):
-        xi, yi = np.log10(ref + 1), np.log10(tgt + 1)
-        colour = OKABE_ITO[0] if same[measure].iloc[0] > 0 else OKABE_ITO[1]
-        terms = sorted(same["term"])
-        text = ", ".join(terms[:4]) + (f" +{len(terms) - 4}" if len(terms) > 4 else "")
+    over, under = part.nlargest(top, measure), part.nsmallest(top, measure)
+    ranked = pd.concat([over, under]).assign(_strength=lambda t: -t[measure].abs()).sort_values("_strength", kind="mergesort")
+    # terms with the same two frequencies sit on one point: one label listing them
+    points = ranked.groupby(["per_10k_target", "per_10k_reference"], sort=False)
+    texts, spots, colours = [], [], []
+    for (tgt, ref), same in points:
+        terms = list(same["term"])
+        texts.append(", ".join(terms[:4]) + (f" +{len(terms) - 4}" if len(terms) > 4 else ""))
+        spots.append((np.log10(ref + 1), np.log10(tgt + 1)))
+        colours.append(OKABE_ITO[0] if same[measure].iloc[0] > 0 else OKABE_ITO[1])
+    notes = []
+    for (xi, yi), text, colour in zip(spots, texts, colours):
         ax.scatter([xi], [yi], s=12, color=colour)
-        ax.annotate(text, (xi, yi), fontsize=7, color=colour, xytext=(3, 4 if k % 2 == 0 else -10),
-                    textcoords="offset points")
-    ticks = [0, 1, 10, 100, 1000]
-    ticks = [t for t in ticks if np.log10(t + 1) <= limit]
+        notes.append(ax.annotate(text, (xi, yi), fontsize=7, color=colour, xytext=(4, 4), textcoords="offset points"))
+    ticks = [t for t in [0, 1, 10, 100, 1000, 10000] if np.log10(t + 1) <= limit]
     for setter in (ax.set_xticks, ax.set_yticks):
         setter([np.log10(t + 1) for t in ticks], [str(t) for t in ticks])
-    reference = part["reference"].iloc[0] if "reference" in part else "rest"
+    reference = _reference_name(table, group)
     ax.set_xlabel(f"{reference}: per 10,000 tokens")
     ax.set_ylabel(f"{group}: per 10,000 tokens")
-    ax.set_title(f"Terms of {group} vs {reference}")
+    _title(ax, f"Terms of {group} vs {reference}" + (f"\n{chosen}" if chosen else ""), fontsize=9)
+    fits = _keep_apart(ax, notes)
+    unplaced = [t for t, fit in zip(texts, fits) if not fit]
+    title = f"Terms of {group} vs {reference}" + (f"\n{chosen}" if chosen else "")
+    if unplaced:
+        title += "\nnot labelled (would overlap): " + "; ".join(unplaced)
+    _title(ax, title, fontsize=9)
     return ax
 
 
@@ -350,34 +507,75 @@ def term_scatter(table: pd.DataFrame, ax: Axes, *, group: str | None = None, mea
 
 
 @_styled
-def stance_profile(rates: pd.DataFrame, ax: Axes, *, categories: list[str] | None = None) -> Axes:
-    """Dot plot of rates with bootstrap intervals, per category and group; author voice filled, quoted voice hollow."""
-    table = rates[rates["category"] != "quoted_share"] if categories is None else rates[rates["category"].isin(categories)]
+def stance_profile(rates: pd.DataFrame, ax: Axes, *, category: str | None = None, colours: dict | None = None,
+                   groups: list[str] | None = None) -> Axes:
+    """One stance category of a :func:`framing.compare.compare` table: a row per group (the
+    run's order), its rate per 1,000 tokens of each voice with the bootstrap interval, author
+    voice filled, quoted voice hollow. The axis runs to 1.6 times the largest rate; an
+    interval that runs further is cut at the edge and marked with an arrow head, so one wide
+    interval cannot flatten the others."""
     by = grouping(rates)
-    table, note = _keep_largest(table, by, "n_docs")
-    n_docs = table.groupby(by, sort=False)["n_docs"].max()
-    cats = list(dict.fromkeys(table["category"]))
-    groups = list(dict.fromkeys(table[by]))
+    category = category or str(rates["category"].iloc[0])
+    table = rates[rates["category"] == category].assign(**{by: lambda t: t[by].astype(str)})
+    groups = groups or _shown(_group_sizes(table, by, "n_docs"))[0]
+    colours = _colours_for(groups, colours)
     voices = [v for v in ("author", "quoted") if "voice" in table and v in set(table["voice"])] or [None]
-    colours = _colours(groups)
-    slots = len(groups) * len(voices)
-    width = 0.8 / max(slots, 1)
+    values = table["per_1k"].to_numpy(float)
+    finite = values[np.isfinite(values)]
+    reach = finite.max() * 1.6 if finite.size and finite.max() > 0 else 1.0
+    limit = reach
     for gi, group in enumerate(groups):
         for vi, voice in enumerate(voices):
-            part = table[(table[grouping(table)] == group) & ((table["voice"] == voice) if voice else True)]
-            part = part.set_index("category").reindex(cats)
-            x = np.arange(len(cats)) - 0.4 + width * (gi * len(voices) + vi + 0.5)
-            y = part["per_1k"].to_numpy(float)
-            err = np.vstack([y - part["ci_low"].to_numpy(float), part["ci_high"].to_numpy(float) - y])
-            ax.errorbar(x, y, yerr=np.clip(np.nan_to_num(err), 0, None), fmt="o", markersize=4, capsize=0,
-                        color=colours[group], markerfacecolor=colours[group] if voice != "quoted" else "white",
-                        linewidth=0.8, label=f"{group} (n={n_docs[group]})" + (f" ({voice})" if voice else ""))
-    ax.set_xticks(range(len(cats)), [_pretty(c) for c in cats], rotation=40, ha="right")
-    ax.set_ylabel("per 1,000 tokens of that voice")
-    resampled = rates["resampled"].iloc[0] if "resampled" in rates else ""
-    ax.set_title(f"Stance markers, 95% bootstrap intervals ({resampled} resampled); hollow: quoted voice{note}")
-    ax.legend(fontsize=7, ncol=2, frameon=False)
+            row = table[(table[by] == group) & ((table["voice"] == voice) if voice else True)]
+            if row.empty or not np.isfinite(row["per_1k"].iloc[0]):
+                continue
+            y = gi + (0.18 * (vi - (len(voices) - 1) / 2))
+            x, low, high = (float(row[c].iloc[0]) for c in ("per_1k", "ci_low", "ci_high"))
+            ax.plot([max(low, 0), min(high, limit)], [y, y], color=colours[group], linewidth=0.9)
+            if high > limit:
+                ax.plot([limit], [y], marker=">", markersize=4, color=colours[group])
+            ax.plot([x], [y], marker="o", markersize=4, color=colours[group],
+                    markerfacecolor="white" if voice == "quoted" else colours[group], linestyle="none")
+    ax.set_xlim(0, limit * 1.02)
+    ax.set_ylim(len(groups) - 0.5, -0.5)
+    ax.set_yticks(range(len(groups)), groups)
+    ax.set_title(_pretty(category), fontsize=9)
     return ax
+
+
+def stance_figure(rates: pd.DataFrame, *, colours: dict | None = None, categories: list[str] | None = None) -> "Figure | Skipped":
+    """Stance markers by group: one :func:`stance_profile` panel per category, each on its own
+    scale (categories differ by orders of magnitude), groups in the run's order (at most
+    :data:`MAX_GROUPS`; the title names those left out)."""
+    by = grouping(rates)
+    table = rates[rates["category"] != "quoted_share"]
+    cats = categories or list(dict.fromkeys(table["category"]))
+    if not cats or table.empty:
+        return Skipped("no stance category to draw")
+    groups, note = _shown(_group_sizes(table.assign(**{by: table[by].astype(str)}), by, "n_docs"))
+    n_docs = table.assign(**{by: table[by].astype(str)}).groupby(by)["n_docs"].max()
+    ncols = min(4, len(cats))
+    nrows = int(np.ceil(len(cats) / ncols))
+    fig = Figure(figsize=(3.0 * ncols + 1.2, min(1.0 + nrows * (0.9 + 0.28 * len(groups)), MAX_PIXELS / 150)),
+                 layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    for i, (ax, category) in enumerate(zip(axes, cats)):
+        stance_profile(table, ax, category=category, colours=colours, groups=groups)
+        if i % ncols:
+            ax.set_yticklabels([])
+        else:
+            ax.set_yticks(range(len(groups)), [f"{g} (n={int(n_docs.get(g, 0))}" + ")" for g in groups])
+    for ax in axes[len(cats):]:
+        ax.set_visible(False)
+    resampled = rates["resampled"].iloc[0] if "resampled" in rates else ""
+    handles = [mpl.lines.Line2D([], [], marker="o", linestyle="none", color="#555555", label="author voice"),
+               mpl.lines.Line2D([], [], marker="o", linestyle="none", color="#555555", markerfacecolor="white",
+                                label="quoted voice"),
+               mpl.lines.Line2D([], [], marker=">", linestyle="none", color="#555555", label="interval runs on")]
+    fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False, fontsize=8)
+    _suptitle(fig, f"Stance markers by {by}, per 1,000 tokens of each voice, with 95% bootstrap intervals "
+                   f"({resampled} resampled); each panel on its own scale{note}")
+    return fig
 
 
 def actor_labels_figure(shares: pd.DataFrame, *, lexicon: str = "actors") -> "Figure | Skipped":
@@ -393,7 +591,7 @@ def actor_labels_figure(shares: pd.DataFrame, *, lexicon: str = "actors") -> "Fi
     return fig
 
 
-def actor_sentiment_figure(toward: pd.DataFrame, *, lexicon: str = "actors") -> "Figure | Skipped":
+def actor_sentiment_figure(toward: pd.DataFrame, *, lexicon: str = "actors", colours: dict | None = None) -> "Figure | Skipped":
     """:func:`actor_sentiment_plot` on a canvas sized to its actors, or :class:`Skipped` when
     no sentence names an actor of the lexicon."""
     from framing.figures import canvas  # the house canvas; figures imports plots only inside functions
@@ -401,8 +599,8 @@ def actor_sentiment_figure(toward: pd.DataFrame, *, lexicon: str = "actors") -> 
     if not len(toward):
         return Skipped(f"no sentence names an actor of the lexicon '{lexicon}'")
     actors = toward["actor"].nunique()
-    fig, ax = canvas(7, min(max(4.5, 1.5 + 0.5 * actors), MAX_PIXELS / 150))
-    actor_sentiment_plot(toward, ax)
+    fig, ax = canvas(8, min(max(4.5, 1.5 + 0.5 * actors), MAX_PIXELS / 150))
+    actor_sentiment_plot(toward, ax, colours=colours)
     return fig
 
 
@@ -412,8 +610,10 @@ def connotation_bars(shares: pd.DataFrame, ax: Axes) -> Axes:
     (input: :func:`framing.compare.group_shares`)."""
     by = grouping(shares)
     actors = max(shares["actor"].nunique(), 1)
-    table, note = _keep_largest(shares[shares["mentions"] > 0], by, "count", limit=max(1, 60 // actors))
-    rows = table[["actor", by]].drop_duplicates().sort_values(["actor", by], kind="mergesort")
+    table, groups, note = _keep_largest(shares[shares["mentions"] > 0], by, "count", limit=min(MAX_GROUPS, max(1, 60 // actors)))
+    rank = {g: i for i, g in enumerate(groups)}
+    rows = table[["actor", by]].drop_duplicates()
+    rows = rows.assign(_rank=rows[by].astype(str).map(rank)).sort_values(["actor", "_rank"], kind="mergesort")
     labels = [f"{_pretty(a)} | {g}" for a, g in zip(rows["actor"], rows[by])]
     left = np.zeros(len(rows))
     for connotation, colour in CONNOTATION_COLOURS.items():
@@ -424,51 +624,53 @@ def connotation_bars(shares: pd.DataFrame, ax: Axes) -> Axes:
             ax.barh(range(len(rows)), values, left=left, color=colour, label=connotation, edgecolor="white", linewidth=0.5)
         left += values
     mentions = table.groupby(["actor", by])["mentions"].first()
-    for i, (a, g) in enumerate(zip(rows["actor"], rows[by])):
-        ax.text(1.01, i, f"n={int(mentions[(a, g)])}", va="center", fontsize=7)
+    labels = [f"{label} (n={int(mentions[(a, g)])})" for label, a, g in zip(labels, rows["actor"], rows[by])]
     ax.set_yticks(range(len(rows)), labels)
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
-    ax.set_xlabel("share of the actor's labels")
-    ax.set_title(f"How each {by} names each actor (author voice){note}")
+    ax.set_xlabel("share of the actor's labels (n: labels counted)")
+    _title(ax, f"How each {by} names each actor (author voice){note}")
     ax.legend(fontsize=7, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=4)
     return ax
 
 
 @_styled
-def actor_sentiment_plot(table: pd.DataFrame, ax: Axes, *, group_column: str | None = None) -> Axes:
+def actor_sentiment_plot(table: pd.DataFrame, ax: Axes, *, group_column: str | None = None,
+                         colours: dict | None = None) -> Axes:
     """Mean VADER compound of the sentences mentioning each actor, per group, with bootstrap intervals
     (input: :func:`framing.compare.compare_sentences` by group and actor; the groups are its first column)."""
     group_column = group_column or grouping(table)
-    table, note = _keep_largest(table, group_column, "n_sentences")
+    table = table.assign(**{group_column: table[group_column].astype(str)})
+    sizes = table.groupby(group_column)["n_sentences"].sum()
+    groups, note = _shown(sizes)
+    table = table[table[group_column].isin(groups)]
     actors = list(dict.fromkeys(table["actor"]))
-    groups = list(dict.fromkeys(table[group_column]))
-    colours = _colours(groups)
+    colours = _colours_for(groups, colours)
     width = 0.8 / max(len(groups), 1)
     for gi, group in enumerate(groups):
         part = table[table[group_column] == group].set_index("actor").reindex(actors)
         y = np.arange(len(actors)) - 0.4 + width * (gi + 0.5)
         x = part["mean"].to_numpy(float)
         err = np.vstack([x - part["ci_low"].to_numpy(float), part["ci_high"].to_numpy(float) - x])
-        ax.errorbar(x, y, xerr=np.nan_to_num(err), fmt="o", markersize=4, color=colours[group], linewidth=0.8, label=str(group))
-        for xi, yi, n in zip(x, y, part["n_sentences"]):
-            if np.isfinite(xi):
-                ax.text(1.02, yi, f"n={int(n)}", fontsize=6, va="center", color=colours[group],
-                        transform=ax.get_yaxis_transform())
+        ax.errorbar(x, y, xerr=np.nan_to_num(err), fmt="o", markersize=4, color=colours[group], linewidth=0.8,
+                    label=str(group))
+    n = table.pivot_table(index="actor", columns=group_column, values="n_sentences", aggfunc="sum", fill_value=0)
     ax.axvline(0, color="black", linewidth=0.6)
-    ax.set_yticks(range(len(actors)), [_pretty(a) for a in actors])
+    ax.set_yticks(range(len(actors)), [f"{_pretty(a)}\n(" + ", ".join(f"{g}: {int(n.loc[a, g]) if g in n.columns else 0}"
+                                                                     for g in groups) + " sentences)" for a in actors],
+                  fontsize=7)
     ax.invert_yaxis()
     ax.set_xlim(-1, 1)
     ax.set_xlabel("mean VADER compound of sentences naming the actor")
-    ax.set_title(f"Tone of sentences that name each actor (co-occurrence, not targeting){note}")
-    ax.legend(fontsize=7, frameon=False)
+    _title(ax, f"Tone of sentences that name each actor (co-occurrence, not targeting){note}")
+    ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
     return ax
 
 
 # --------------------------------------------------------------------------- count models
 
 
-def rate_ratio_figure(model: pd.DataFrame) -> "Figure | Skipped":
+def rate_ratio_figure(model: pd.DataFrame, *, colours: dict | None = None) -> "Figure | Skipped":
     """:func:`rate_ratio_plot` on a canvas sized to its categories, or :class:`Skipped` when
     every ratio rests on too few documents (the seeds: one article per outlet)."""
     from framing.figures import canvas  # the house canvas; figures imports plots only inside functions
@@ -478,21 +680,26 @@ def rate_ratio_figure(model: pd.DataFrame) -> "Figure | Skipped":
         reason = model["warning"].iloc[0] if len(model) else "no rate ratio"
         return Skipped(f"the count model rests on too few documents to draw ({reason})")
     rows = usable["category"].nunique()
-    fig, ax = canvas(7, min(1.6 + 0.35 * rows, MAX_PIXELS / 150))
-    rate_ratio_plot(usable, ax)
+    usable.attrs.update(model.attrs)
+    fig, ax = canvas(8, min(2.0 + 0.35 * rows, MAX_PIXELS / 150))
+    rate_ratio_plot(usable, ax, colours=colours)
     return fig
 
 
 @_styled
-def rate_ratio_plot(model: pd.DataFrame, ax: Axes) -> Axes:
+def rate_ratio_plot(model: pd.DataFrame, ax: Axes, *, colours: dict | None = None) -> Axes:
     """Forest plot of a :func:`framing.rate_model` table: each category's rate ratio against
     the reference group with its interval, on a log scale; filled where the Benjamini-Hochberg
     adjusted p-value is under 0.05."""
     by = grouping(model)
-    table, note = _keep_largest(model, by, "n_docs")
+    table = model.assign(**{by: model[by].astype(str)})
+    reference = str(table["reference"].iloc[0])
+    # the reference is one of the groups shown (the baseline of every ratio), so the same groups are kept as elsewhere
+    groups, note = _shown({**_group_sizes(table, by, "n_docs"), reference: float("inf")})
+    groups = [g for g in groups if g != reference]
+    table = table[table[by].isin(groups)]
     cats = list(dict.fromkeys(table["category"]))
-    groups = list(dict.fromkeys(table[by]))
-    colours = _colours(groups)
+    colours = _colours_for(groups, colours)
     width = 0.7 / max(len(groups), 1)
     for gi, group in enumerate(groups):
         part = table[table[by] == group].set_index("category").reindex(cats)
@@ -505,11 +712,17 @@ def rate_ratio_plot(model: pd.DataFrame, ax: Axes) -> Axes:
         ax.scatter(x[~strong], y[~strong], s=12, color="white", zorder=4)
     ax.axvline(1, color="black", linewidth=0.6)
     ax.set_xscale("log")
+    plain = mpl.ticker.FuncFormatter(lambda v, _: f"{v:g}")
+    ax.xaxis.set_major_formatter(plain)
+    ax.xaxis.set_minor_formatter(mpl.ticker.NullFormatter())
+    ax.xaxis.set_major_locator(mpl.ticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
     ax.set_yticks(range(len(cats)), [_pretty(c) for c in cats])
     ax.invert_yaxis()
     reference = table["reference"].iloc[0]
     ax.set_xlabel(f"rate ratio against {reference} (log scale)")
-    ax.set_title(f"Count model ({table['model'].iloc[0]}) by {by}; filled: BH-adjusted p < 0.05{note}", fontsize=9)
+    chosen = model.attrs.get("default", "")
+    _title(ax, f"Count model ({table['model'].iloc[0]}) by {by}; filled: BH-adjusted p < 0.05{note}"
+               + (f"\n{chosen}" if chosen else ""), fontsize=9)
     ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
     return ax
 
@@ -519,7 +732,7 @@ def rate_ratio_plot(model: pd.DataFrame, ax: Axes) -> Axes:
 
 @_styled
 def trend_plot(table: pd.DataFrame, ax: Axes, *, category: str | None = None, voice: str | None = None,
-               events: list[tuple[str, str]] | None = None) -> Axes:
+               events: list[tuple[str, str]] | None = None, colours: dict | None = None) -> Axes:
     """Rate per period of one category (default: the first) for each group of a
     :func:`framing.compare.trend` table, with its bootstrap interval as a band; periods
     without documents are gaps. ``events`` are ``(date, label)`` pairs drawn as dashed lines."""
@@ -528,9 +741,11 @@ def trend_plot(table: pd.DataFrame, ax: Axes, *, category: str | None = None, vo
     part = table[table["category"] == category]
     if voice is not None and "voice" in part:
         part = part[part["voice"] == voice]
-    part, note = _keep_largest(part, by, "n_docs")
-    groups = list(dict.fromkeys(part[by]))
-    colours = _colours(groups)
+    part = part.assign(**{by: part[by].astype(str)})
+    sizes = part.groupby(by)["n_docs"].sum()
+    groups, note = _shown(sizes)
+    part = part[part[by].isin(groups)]
+    colours = _colours_for(groups, colours)
     for group in groups:
         rows = part[part[by] == group]
         x = pd.to_datetime(rows["period"]).to_numpy()
@@ -544,8 +759,8 @@ def trend_plot(table: pd.DataFrame, ax: Axes, *, category: str | None = None, vo
         ax.annotate(label, (when, 1), xycoords=("data", "axes fraction"), fontsize=7, rotation=90, va="top",
                     ha="right", xytext=(-2, -2), textcoords="offset points")
     ax.set_ylabel("per 1,000 words" + (f" of the {voice} voice" if voice else ""))
-    ax.set_title(f"{_pretty(category)} by {by} over time{note}\nbands: 95% bootstrap intervals; gaps: no documents",
-                 fontsize=9)
+    _title(ax, f"{_pretty(category)} by {by} over time{note}\nbands: 95% bootstrap intervals; gaps: no documents",
+           fontsize=9)
     ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
     ax.figure.autofmt_xdate()
     return ax
@@ -554,9 +769,27 @@ def trend_plot(table: pd.DataFrame, ax: Axes, *, category: str | None = None, vo
 # --------------------------------------------------------------------------- similarity and maps
 
 
+CELL_TEXT_GROUPS = 12
+"""Up to this many groups a similarity heatmap writes each value in its cell; beyond, colour only."""
+
+
+def _dendrogram(ax: Axes, linkage_matrix: np.ndarray) -> list[int]:
+    """Draw the dendrogram of ``linkage_matrix`` on ``ax`` with its leaves at x = 0, 1, ...,
+    n - 1, the centres of a heatmap's columns in leaf order, and return that order. scipy
+    places leaves at 5, 15, 25, ...; drawing its segments rescaled (x - 5) / 10 on axes
+    that share the heatmap's x limits puts every leaf over its column."""
+    tree = dendrogram(linkage_matrix, no_plot=True)
+    for xs, ys in zip(tree["icoord"], tree["dcoord"]):
+        ax.plot((np.asarray(xs) - 5.0) / 10.0, ys, color="#555555", linewidth=0.9)
+    ax.set_ylim(0, max((max(d) for d in tree["dcoord"]), default=1.0) * 1.05 or 1.0)
+    return list(tree["leaves"])
+
+
 @_styled
 def similarity_figure(sim: pd.DataFrame, linkage_matrix: np.ndarray | None, *, title: str = "Cosine similarity") -> "Figure | Skipped":
-    """A dendrogram above a similarity heatmap whose rows and columns follow the clustering.
+    """A dendrogram above a similarity heatmap whose rows and columns follow the clustering,
+    each leaf over its column (both axes share x, and the colour bar sits below, so the two
+    panels have the same width).
 
     Under three groups there is nothing to cluster and at most one value to show, so the
     chart is :class:`Skipped`, with that value (and, for standardized profiles, why it is -1).
@@ -565,25 +798,60 @@ def similarity_figure(sim: pd.DataFrame, linkage_matrix: np.ndarray | None, *, t
         value = f"; the one similarity is {float(sim.iat[0, 1]):.2f}" if len(sim) == 2 else ""
         note = f" ({sim.attrs['note']})" if sim.attrs.get("note") else ""
         return Skipped(f"{title}: {len(sim)} group(s), and a similarity heatmap with a dendrogram needs three{value}{note}")
-    fig = Figure(figsize=(6.2, 6.4), layout="constrained")
+    n = len(sim)
+    side = min(MAX_PIXELS / 150 - 1.5, max(6.2, 0.22 * n + 3.0))
+    fig = Figure(figsize=(side, side * 1.12), layout="constrained")
     fig.get_layout_engine().set(w_pad=0.08, h_pad=0.08)  # keep long tick labels inside the canvas
-    top, bottom = fig.subplots(2, 1, height_ratios=[1, 4])
-    tree = dendrogram(linkage_matrix, ax=top, labels=list(sim.index), no_labels=True, color_threshold=0,
-                      above_threshold_color="#555555")
+    top, bottom = fig.subplots(2, 1, height_ratios=[1, 4], sharex=True)
+    order = _dendrogram(top, linkage_matrix)
     top.set_axis_off()
-    order = tree["leaves"]
     values = sim.to_numpy(float)[np.ix_(order, order)]
     labels = [str(sim.index[i]) for i in order]
-    image = bottom.imshow(values, cmap="cividis", vmin=min(0, values.min()), vmax=1)
-    bottom.set_xticks(range(len(labels)), labels, rotation=40, ha="right")
-    bottom.set_yticks(range(len(labels)), labels)
-    for i in range(len(labels)):
-        for j in range(len(labels)):
-            bottom.text(j, i, f"{values[i, j]:.2f}", ha="center", va="center", fontsize=7,
-                        color="black" if values[i, j] > 0.6 else "white")
-    fig.colorbar(image, ax=bottom, shrink=0.8)
+    image = bottom.imshow(values, cmap="cividis", vmin=min(0, values.min()), vmax=1, aspect="auto",
+                          extent=(-0.5, n - 0.5, n - 0.5, -0.5))
+    bottom.set_xlim(-0.5, n - 0.5)
+    size = 8 if n <= CELL_TEXT_GROUPS else max(4.5, 8 - 0.1 * n)
+    bottom.set_xticks(range(n), labels, rotation=40, ha="right", fontsize=size)
+    bottom.set_yticks(range(n), labels, fontsize=size)
+    if n <= CELL_TEXT_GROUPS:
+        for i in range(n):
+            for j in range(n):
+                bottom.text(j, i, f"{values[i, j]:.2f}", ha="center", va="center", fontsize=7,
+                            color="black" if values[i, j] > 0.6 else "white")
+    fig.colorbar(image, ax=[top, bottom], location="bottom", shrink=0.6, aspect=40, label="cosine similarity")
     top.set_title(title)
     return fig
+
+
+def _keep_apart(ax: Axes, notes: list) -> list[bool]:
+    """Lay the figure out, then place each annotation (in the given order, most important
+    first) at the first corner of its point (up-right, up-left, down-right, down-left) where
+    it lies inside the axes and overlaps no label placed before it. Those that fit nowhere
+    are removed; returns which were kept, for the caller to name the rest."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = ax.figure
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    kept_boxes, out = [], []
+    for note in notes:
+        for dx, dy in ((4, 4), (-4, 4), (4, -4), (-4, -4)):  # up-right, up-left, down-right, down-left of the point
+            note.set_position((dx, dy))
+            note.set_horizontalalignment("left" if dx > 0 else "right")
+            note.set_verticalalignment("bottom" if dy > 0 else "top")
+            box = note.get_window_extent(renderer)
+            inside = box.x0 >= frame.x0 - 1 and box.x1 <= frame.x1 + 1 and box.y0 >= frame.y0 - 1 and box.y1 <= frame.y1 + 1
+            if inside and not any(box.overlaps(k) for k in kept_boxes):
+                kept_boxes.append(box)
+                out.append(True)
+                break
+        else:
+            note.remove()
+            out.append(False)
+    return out
 
 
 def _labels_that_fit(ax: Axes, points: np.ndarray, labels: list[str], *, fontsize: float = 7) -> list[bool]:
@@ -605,48 +873,51 @@ def _labels_that_fit(ax: Axes, points: np.ndarray, labels: list[str], *, fontsiz
 
 
 @_styled
-def profile_map_plot(coords: pd.DataFrame, ax: Axes, *, groups: pd.Series | None = None) -> Axes:
+def profile_map_plot(coords: pd.DataFrame, ax: Axes, *, groups: pd.Series | None = None, colours: dict | None = None) -> Axes:
     """Scatter of a 2-D map (:func:`framing.compare.profile_map`), points coloured by group
-    (``groups`` maps the index, e.g. :meth:`framing.Corpus.groups`). Up to :data:`MANY_POINTS`
-    points each is labelled; beyond, only each group's centroid is, and with more groups than
-    the palette has colours the centroids carry the names instead of a legend."""
+    (``groups`` maps the index, e.g. :meth:`framing.Corpus.groups`; ``colours``: the run's
+    :func:`group_colours`), with a legend. Up to :data:`MANY_POINTS` points each is labelled
+    with its group; beyond, each group's centroid is. Beyond :data:`MAX_GROUPS` groups, the
+    others' points are grey and the title names them; a label that would overlap another is
+    left off and named in the title."""
     group_of = groups.reindex(coords.index).astype(str) if groups is not None else pd.Series("", index=coords.index)
-    names = list(dict.fromkeys(group_of))
-    colours = _colours(names)
+    shown, note = _shown(group_of) if groups is not None else ([""], "")
+    colours = _colours_for(shown, colours)
     many = len(coords) > MANY_POINTS
-    for group in names:
+    rest = ~group_of.isin(shown).to_numpy()
+    if rest.any():
+        ax.scatter(coords["x"][rest], coords["y"][rest], s=6, color="#cccccc", linewidths=0, label="other groups")
+    for group in shown:
         mask = (group_of == group).to_numpy()
         ax.scatter(coords["x"][mask], coords["y"][mask], s=8 if many else 30, alpha=0.5 if many else 1,
-                   color=colours[group], label=str(group) or None, linewidths=0 if many else None)
-    unlabelled: list[str] = []
+                   color=colours[group], label=f"{group} (n={int(mask.sum())})" if group else None,
+                   linewidths=0 if many else None)
+    notes, names = [], []
     if many:
         centroids = coords.groupby(group_of.to_numpy())[["x", "y"]].mean()
-        sizes = group_of.value_counts()
-        for group, (x, y) in centroids.iterrows():
+        for group in shown:
+            x, y = centroids.loc[group]
             ax.scatter([x], [y], s=40, color=colours[group], edgecolors="black", linewidths=0.6, zorder=3)
-        ax.autoscale_view()
-        order = sorted(centroids.index, key=lambda g: (-sizes[g], str(g)))
-        fits = _labels_that_fit(ax, centroids.loc[order, ["x", "y"]].to_numpy(), [str(g) for g in order])
-        for group, fit in zip(order, fits):
-            if fit:
-                x, y = centroids.loc[group]
-                ax.annotate(str(group), (x, y), fontsize=7, xytext=(4, 4), textcoords="offset points", zorder=4)
-            else:
-                unlabelled.append(str(group))
+            notes.append(ax.annotate(str(group), (x, y), fontsize=7, xytext=(4, 4), textcoords="offset points", zorder=4))
+            names.append(str(group))
     else:
         labels = list(group_of) if groups is not None else [str(i) for i in coords.index]
         for (x, y), label in zip(coords[["x", "y"]].to_numpy(), labels):
-            ax.annotate(str(label), (x, y), fontsize=7, xytext=(3, 3), textcoords="offset points")
+            notes.append(ax.annotate(str(label), (x, y), fontsize=7, xytext=(4, 4), textcoords="offset points"))
+            names.append(str(label))
     explained = coords.attrs.get("explained")
     ax.set_xlabel("axis 1" + (f" ({explained[0]:.0%} of variance)" if explained else ""))
     ax.set_ylabel("axis 2" + (f" ({explained[1]:.0%} of variance)" if explained else ""))
-    title = "Documents by framing profile" + ("; large dots: group centroids" if many else "")
+    if groups is not None:
+        ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
+    ax.margins(0.12)
+    title = "Documents by framing profile" + ("; large dots: group centroids" if many else "") + note
+    _title(ax, title, fontsize=9)
+    fits = _keep_apart(ax, notes)
+    unlabelled = list(dict.fromkeys(n for n, fit in zip(names, fits) if not fit))
     if unlabelled:
-        shown = ", ".join(unlabelled[:8]) + (f" and {len(unlabelled) - 8} more" if len(unlabelled) > 8 else "")
-        title += f"\nunlabelled (their labels would overlap others): {shown}"
-    ax.set_title(title, **({"fontsize": 9} if unlabelled else {}))
-    if groups is not None and len(names) <= len(OKABE_ITO):
-        ax.legend(fontsize=7, frameon=False)
+        listed = ", ".join(unlabelled[:8]) + (f" and {len(unlabelled) - 8} more" if len(unlabelled) > 8 else "")
+        _title(ax, title + f"\nunlabelled (their labels would overlap others): {listed}", fontsize=9)
     return ax
 
 
@@ -721,8 +992,8 @@ def reuse_matrix_figure(matrix: pd.DataFrame) -> "Figure | Skipped":
 
     if not matrix.to_numpy().any():
         return Skipped("no passage is shared between two documents")
-    side = min(len(matrix), MAX_ROWS)
-    fig, ax = canvas(2.6 + 0.55 * side, min(1.9 + 0.45 * side, MAX_PIXELS / 150))
+    side = min(len(matrix), MAX_GROUPS)
+    fig, ax = canvas(3.2 + 0.6 * side, min(2.4 + 0.45 * side, MAX_PIXELS / 150))
     reuse_matrix_plot(matrix, ax)
     return fig
 
@@ -731,7 +1002,10 @@ def reuse_matrix_figure(matrix: pd.DataFrame) -> "Figure | Skipped":
 def reuse_matrix_plot(matrix: pd.DataFrame, ax: Axes) -> Axes:
     """Heatmap of :func:`framing.reuse.reuse_matrix`: words of the row group's documents in
     passages shared with the column group's documents, each cell labelled with its count."""
-    matrix = matrix.iloc[:MAX_ROWS, :MAX_ROWS]
+    shared = {str(g): float(v) for g, v in (matrix.sum(axis=1) + matrix.sum(axis=0).to_numpy()).items()}
+    keep, note = _shown(shared)  # beyond MAX_GROUPS, the groups that share most words
+    names = {str(g): g for g in matrix.index}
+    matrix = matrix.loc[[names[g] for g in keep], [names[g] for g in keep]]
     values = matrix.to_numpy(float)
     image = ax.imshow(values, cmap="cividis", aspect="auto")
     ax.set_xticks(range(matrix.shape[1]), [str(c) for c in matrix.columns], rotation=40, ha="right")
@@ -742,7 +1016,71 @@ def reuse_matrix_plot(matrix: pd.DataFrame, ax: Axes) -> Axes:
             ax.text(j, i, f"{int(values[i, j]):,}", ha="center", va="center", fontsize=7,
                     color="black" if values[i, j] > middle else "white")
     name = matrix.index.name
-    ax.set_title(f"Text reuse: words of each {name}'s documents (rows)\nin passages they share with each {name}'s (columns)",
-                 fontsize=9)
+    _title(ax, f"Text reuse: words of each {name}'s documents (rows) in passages they share with each {name}'s "
+               f"(columns){note.replace('fewest documents', 'fewest shared words')}", fontsize=9)
     ax.figure.colorbar(image, ax=ax, shrink=0.8, label="shared words")
     return ax
+
+
+# --------------------------------------------------------------------------- layout
+
+
+def _texts(fig: Figure, renderer) -> list:
+    """The texts a reader sees: figure texts, and per axes its titles, axis labels, tick labels
+    within the view, texts, annotations and legend entries."""
+    out = [t for t in fig.texts]
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        out += [ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label, *ax.texts]
+        for axis, (low, high) in ((ax.xaxis, sorted(ax.get_xlim())), (ax.yaxis, sorted(ax.get_ylim()))):
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                loc = tick.get_loc()
+                if loc is not None and low - 1e-9 <= loc <= high + 1e-9:
+                    out += [tick.label1, tick.label2]
+        legend = ax.get_legend()
+        if legend is not None:
+            out += list(legend.get_texts()) + [legend.get_title()]
+    for legend in fig.legends:
+        out += list(legend.get_texts()) + [legend.get_title()]
+    return [t for t in out if t.get_visible() and t.get_text().strip() and t.get_alpha() != 0]
+
+
+def layout_problems(fig: Figure) -> list[str]:
+    """What a reader of the saved chart would find clipped or illegible: every text that runs
+    outside the figure, and every two texts that overlap. Tick labels drawn at an angle are
+    checked by their spacing instead (neighbours must lie at least a line's height apart,
+    across the slant), since their upright boxes overlap by design. One line per problem;
+    an empty list for a clean chart. :func:`framing.figures.save` reports them."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    with style():
+        fig.draw_without_rendering()
+        renderer = fig.canvas.get_renderer()
+        texts = _texts(fig, renderer)
+        boxes = [t.get_window_extent(renderer) for t in texts]
+    frame = fig.bbox
+    problems = []
+    for t, box in zip(texts, boxes):
+        if box.x0 < frame.x0 - 1 or box.y0 < frame.y0 - 1 or box.x1 > frame.x1 + 1 or box.y1 > frame.y1 + 1:
+            problems.append(f"outside the figure: {t.get_text()[:60]!r}")
+    slanted = [i for i, t in enumerate(texts) if t.get_rotation() % 180 not in (0, 90)]
+    upright = [i for i in range(len(texts)) if i not in set(slanted)]
+    for k, i in enumerate(upright):
+        for j in upright[k + 1:]:
+            a, b = boxes[i].shrunk(0.98, 0.9), boxes[j].shrunk(0.98, 0.9)
+            if a.overlaps(b) and a.width > 0 and b.width > 0:
+                problems.append(f"overlap: {texts[i].get_text()[:40]!r} and {texts[j].get_text()[:40]!r}")
+    by_axis: dict = {}
+    for i in slanted:
+        by_axis.setdefault(id(texts[i].axes), []).append(i)
+    for members in by_axis.values():
+        members = sorted(members, key=lambda i: boxes[i].x1)
+        for i, j in zip(members, members[1:]):
+            angle = np.radians(texts[i].get_rotation() % 180)
+            height = texts[i].get_fontsize() * fig.dpi / 72
+            if (boxes[j].x1 - boxes[i].x1) * abs(np.sin(angle)) < 0.9 * height:
+                problems.append(f"overlap: {texts[i].get_text()[:40]!r} and {texts[j].get_text()[:40]!r} (slanted)")
+    return problems

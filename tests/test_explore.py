@@ -17,11 +17,11 @@ from tests.conftest import SEEDS
 
 @pytest.fixture(scope="module")
 def page(seeds):
-    return explore(seeds, "outlet")
+    return explore(seeds, "outlet", lexicon="framing", families=("lexicon",))
 
 
 def test_the_page_is_self_contained_and_deterministic(seeds, page):
-    assert page == explore(seeds, "outlet")  # same corpus, same bytes
+    assert page == explore(seeds, "outlet", lexicon="framing", families=("lexicon",))  # same corpus, same bytes
     assert not re.search(r"<script[^>]+src=|<link[^>]+href=", page)  # every script and style inline: no network
     data = json.loads(re.search(r'<script type="application/json" id="framing-data">(.*?)</script>', page, re.S).group(1))
     assert data["meta"]["groups"] == sorted(set(seeds.groups("outlet")))
@@ -52,10 +52,25 @@ def test_large_vocabularies_are_capped_and_the_page_says_so(seeds):
         explore(seeds.select(seeds.doc_ids[:1]), "outlet")
 
 
+def test_no_lexicon_the_user_did_not_choose_and_one_colour_per_group(seeds, tmp_path, capsys):
+    from framing.plots import group_colours
+
+    out = tmp_path / "page.html"
+    assert main(["explore", str(SEEDS), "--by", "outlet", "-o", str(out)]) == 0
+    assert "no --lexicon, so the categories view shows the stance markers" in capsys.readouterr().err
+    page = out.read_text(encoding="utf-8")
+    data = json.loads(re.search(r'id="framing-data">(.*?)</script>', page, re.S).group(1))
+    stance = explain(seeds, "stance").groupby("category").size()
+    assert {c: v["n"] for c, v in data["categories"].items()} == stance.to_dict()  # stance alone: no framing, no actors
+    assert "<h1>framing explorer: seeds by outlet</h1>" in page and str(SEEDS.resolve()) not in page  # no absolute path
+    colours = group_colours(seeds.groups("outlet"))
+    assert all(f"background:{colours[g]}" in page for g in colours) and len(set(colours.values())) == 5
+
+
 def test_explore_on_the_command_line_with_stance_and_actors(seeds, tmp_path, capsys):
     out = tmp_path / "page.html"
-    assert main(["explore", str(SEEDS), "--by", "outlet", "--target", "NCRI", "--family", "stance", "--family", "actors",
-                 "-o", str(out)]) == 0
+    assert main(["explore", str(SEEDS), "--by", "outlet", "--target", "NCRI", "--lexicon", "framing", "--family", "stance",
+                 "--family", "actors", "-o", str(out)]) == 0
     page = out.read_text(encoding="utf-8")
     assert "NCRI | all other groups" in page
     data = json.loads(re.search(r'id="framing-data">(.*?)</script>', page, re.S).group(1))

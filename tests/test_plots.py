@@ -8,6 +8,7 @@ import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from framing import plots  # noqa: E402
+from framing.models import rate_model  # noqa: E402
 from framing.compare import cluster, compare, compare_sentences, group_shares, profile_map, profiles, similarity  # noqa: E402
 from framing.corpus import load_corpus  # noqa: E402
 from framing.features import lexicon_features, sentence_counts  # noqa: E402
@@ -58,9 +59,10 @@ def test_keyness_bars_and_figure(tiny):
     ax = plots.keyness_bars(table, axes(), group="A", top=3)
     values = [p.get_width() for p in ax.patches]
     assert len(values) == 6 and sum(v > 0 for v in values) == 3
-    assert ax.get_title() == "A vs rest"
+    assert ax.get_title() == "A vs B"  # "the rest" is one group: named
     fig = plots.keyness_figure(keyness(tiny, "doc_id", min_count=1), top=3)  # three groups: a panel each
-    assert [a.get_title() for a in fig.axes if a.get_visible()] == ["a1 vs rest", "a2 vs rest", "b1 vs rest"]
+    assert [a.get_title() for a in fig.axes if a.get_visible()] == [
+        "a1 vs the other 2 groups", "a2 vs the other 2 groups", "b1 vs the other 2 groups"]
 
 
 def test_term_scatter_labels_top_terms(tiny):
@@ -68,23 +70,29 @@ def test_term_scatter_labels_top_terms(tiny):
     ax = plots.term_scatter(table, axes(), group="x", top=2)
     labels = " ".join(t.get_text() for t in ax.texts)
     assert "regime" in labels
-    assert ax.get_xlabel() == "rest: per 10,000 tokens"
+    assert ax.get_xlabel() == "y: per 10,000 tokens"  # the rest is the one other group, y
 
 
-def test_stance_profile_distinguishes_voices(tiny):
+def test_stance_figure_has_a_panel_per_category_on_its_own_scale(tiny):
     features = stance_features(tiny)
     rates = compare(features, "outlet", sentences=sentence_counts(tiny, features), n_boot=50)
-    ax = plots.stance_profile(rates, axes())
-    labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels == ["A (n=2) (author)", "A (n=2) (quoted)", "B (n=1) (author)", "B (n=1) (quoted)"]
-    assert len(ax.get_xticklabels()) == 11
+    fig = plots.stance_figure(rates)
+    panels = [a for a in fig.axes if a.get_visible()]
+    assert len(panels) == 11 and [t.get_text() for t in panels[0].get_yticklabels()] == ["A (n=2)", "B (n=1)"]
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["author voice", "quoted voice", "interval runs on"]
+    # each panel's axis reaches 1.6 times its largest rate (times 1.02), whatever the other categories' scale
+    for ax in panels:
+        rows = rates[rates["category"] == ax.get_title().replace(" ", "_")]
+        top = rows["per_1k"].max()
+        assert ax.get_xlim()[1] == pytest.approx((top * 1.6 if top > 0 else 1.0) * 1.02)
+    assert plots.layout_problems(fig) == []
 
 
 def test_connotation_bars(tiny):
     shares = group_shares(actor_shares(tiny), "outlet")
     ax = plots.connotation_bars(shares, axes())
     ticks = [t.get_text() for t in ax.get_yticklabels()]
-    assert "iranian state | A" in ticks and "election | B" in ticks
+    assert "iranian state | A (n=3)" in ticks and "election | B (n=2)" in ticks
     widths = {}
     for p in ax.patches:
         widths.setdefault(round(p.get_y() + p.get_height() / 2), []).append(p.get_width())
@@ -96,7 +104,7 @@ def test_actor_sentiment_plot(tiny):
     ax = plots.actor_sentiment_plot(table, axes(), group_column="outlet")
     assert ax.get_xlim() == (-1, 1)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["A", "B"]
-    assert any(t.get_text().startswith("n=") for t in ax.texts)
+    assert all("sentences)" in t.get_text() for t in ax.get_yticklabels())  # n per actor and group, by the actor
 
 
 def test_similarity_figure_and_map(tiny):
@@ -137,7 +145,7 @@ def test_degenerate_charts_are_not_drawn(tiny, tmp_path, capsys):
 def test_two_groups_give_one_keyness_panel(tiny):
     fig = plots.keyness_figure(keyness(tiny, "outlet", min_count=1), top=3)
     assert len([ax for ax in fig.axes if ax.get_visible()]) == 1
-    assert fig.axes[0].get_title() == "A vs rest"
+    assert fig.axes[0].get_title() == "A vs B"
 
 
 @pytest.fixture(scope="module")
@@ -155,49 +163,47 @@ def _pixels(fig):
     return [v * 150 for v in fig.get_size_inches()]
 
 
-def test_charts_hold_for_a_thousand_documents_in_fifty_groups(generated):
-    overview = generated.overview()
-    fig = plots.documents_figure(overview, by="desk")
-    ax = fig.axes[0]
-    assert max(_pixels(fig)) <= plots.MAX_PIXELS
-    labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert len(labels) == plots.MAX_ROWS and labels[0].endswith("(n=20)")  # one row per group, not per document
-    assert "the 10 smallest of 50 groups are left out" in ax.get_title()
-    features = lexicon_features(generated)
-    rates = compare(features, "desk", n_boot=20)
-    fig = plots.rate_figure(rates, lexicon="framing")
-    assert max(_pixels(fig)) <= plots.MAX_PIXELS
-    assert len(fig.axes[0].get_yticklabels()) == plots.MAX_ROWS and not fig.axes[0].texts  # no unreadable cell text
-    assert "10 groups with fewest documents are left out" in fig.axes[0].get_title()
-    fig = plots.keyness_figure(keyness(generated, "desk", min_count=3))
-    assert max(_pixels(fig)) <= plots.MAX_PIXELS and "groups with fewest documents are left out" in fig._suptitle.get_text()
-    coords = profile_map(profiles(features))
-    ax = plots.profile_map_plot(coords, axes(), groups=generated.groups("desk"))
-    # the centroids are labelled, not the 1,000 documents; labels that would overlap are listed in the title instead
-    title = ax.get_title()
-    assert 0 < len(ax.texts) <= 50 and all(t.get_text().startswith("group ") for t in ax.texts)
-    # every group is either labelled or named in the title as unlabelled: 50 in all, none both
-    import re
-
-    found = re.search(r"unlabelled \(their labels would overlap others\): (.*?)(?: and (\d+) more)?$", title)
-    named = found.group(1).split(", ") if found else []
-    more = int(found.group(2) or 0) if found else 0
-    assert len(ax.texts) + len(named) + more == 50
-    assert not {t.get_text() for t in ax.texts} & set(named)
-    assert ax.get_legend() is None  # 50 groups: direct labels instead of a legend
-    colours = [tuple(c.get_facecolor()[0][:3]) for c in ax.collections[:50]]
-    assert len(set(colours)) == 50  # no two groups share a colour
+LEFT_OUT = "left out, fewest documents: group 12, group 13, group 14, group 15, group 16 and 33 more"
 
 
-def test_dot_and_bar_charts_keep_the_largest_groups_and_say_so(generated):
+def test_one_rule_for_leaving_groups_out_in_fifty_groups(generated):
+    """Every chart that caps groups keeps the same twelve (most documents; here all have 20, so by
+    name: group 00 to group 11), draws them in one order, names those left out, stays within
+    MAX_PIXELS, and has no text outside the figure or over other text."""
     from framing.features.stance import stance_features
 
-    rates = compare(stance_features(generated), "desk", n_boot=10)
-    ax = plots.stance_profile(rates, axes())
-    labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert len({label.split(" (n=")[0] for label in labels}) == plots.MAX_SERIES  # eight groups, each with its n
-    assert all("(n=20)" in label for label in labels)
-    assert ax.get_title().endswith("; the 42 smallest of 50 groups are left out")
-    shares = group_shares(actor_shares(generated), "desk")
-    ax = plots.connotation_bars(shares, axes())
-    assert len(ax.get_yticklabels()) <= 60 and "groups are left out" in ax.get_title()
+    kept = [f"group {i:02d}" for i in range(12)]
+    colours = plots.group_colours(generated.groups("desk"))
+    assert len(set(colours.values())) == 50  # no two of the fifty share a colour
+    overview = generated.overview()
+    features = lexicon_features(generated)
+    rates = compare(features, "desk", n_boot=20)
+    stance = compare(stance_features(generated), "desk", n_boot=10)
+    figs = {
+        "documents": plots.documents_figure(overview, by="desk", colours=colours),
+        "rates": plots.rate_figure(rates, lexicon="framing"),
+        "keyness": plots.keyness_figure(keyness(generated, "desk", min_count=3)),
+        "stance": plots.stance_figure(stance, colours=colours),
+        "model": plots.rate_ratio_figure(rate_model(features, "desk"), colours=colours),
+    }
+    fig = Figure(figsize=(7, 6), layout="constrained")
+    plots.profile_map_plot(profile_map(profiles(features)), fig.add_subplot(), groups=generated.groups("desk"),
+                           colours=colours)
+    figs["map"] = fig
+    for name, fig in figs.items():
+        assert max(_pixels(fig)) <= plots.MAX_PIXELS, name
+        titles = " ".join([fig._suptitle.get_text() if fig._suptitle else ""] + [a.get_title() for a in fig.axes])
+        assert LEFT_OUT in " ".join(titles.split()), name  # the same groups named, however the title wraps
+        assert plots.layout_problems(fig) == [], name
+    ax = figs["documents"].axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [f"{g} (n=20)" for g in kept]
+    assert [t.get_text() for t in figs["rates"].axes[0].get_yticklabels()] == [f"{g} (n=20)" for g in kept]
+    assert [t.get_text().split(" (")[0] for t in figs["stance"].axes[0].get_yticklabels()] == kept
+    model_ax = figs["model"].axes[0]
+    assert [t.get_text().split(" (")[0] for t in model_ax.get_legend().get_texts()] == kept[1:]  # group 00 is the reference
+    # one colour per group across charts: the map's and the model's dots of group 05 are the same colour
+    map_ax = figs["map"].axes[0]
+    legend = {t.get_text().split(" (")[0]: h for t, h in zip(map_ax.get_legend().get_texts(), map_ax.get_legend().legend_handles)}
+    assert matplotlib.colors.to_hex(legend["group 05"].get_facecolor()[0]) == colours["group 05"].lower()
+    # the map labels every centroid it can, and names the others
+    assert {t.get_text() for t in map_ax.texts} <= set(kept)
