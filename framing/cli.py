@@ -263,7 +263,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Pooled rate of each category per group and period (every period present; NaN where "
                                    "no document), with a bootstrap interval over the period's documents. Documents "
                                    "with unreadable dates are named in a warning and left out.")
-    p.add_argument("--by", required=True, metavar="COL", help="metadata column that defines the groups")
+    p.add_argument("--by", default=None, metavar="COL",
+                   help="metadata column that defines the groups (default: the whole corpus as one series)")
     p.add_argument("--time", required=True, metavar="DATECOL", help="metadata column holding each document's date")
     p.add_argument("--freq", default="M", choices=["D", "W", "M", "Q", "Y"], help="period length (default: M)")
     _count_options(p)
@@ -394,6 +395,8 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("source", metavar="IN")
     q.add_argument("target", metavar="OUT.toml")
     q.add_argument("--force", action="store_true", help="replace OUT.toml if it exists")
+    q.add_argument("--term-col", default=None, metavar="COL", help="a CSV dictionary's term column (default: term)")
+    q.add_argument("--category-col", default=None, metavar="COL", help="a CSV dictionary's category column (default: category)")
     q.set_defaults(run=_run_lexicon_convert)
 
     p = sub.add_parser("lexicons", help="list bundled and user lexicons, or show one",
@@ -642,7 +645,7 @@ def _run_trend(args) -> None:
         except ValueError:
             raise FramingError(f"--event date {date!r} is not a date; write it as 2021-06-18") from None
         events.append((date, label.strip()))
-    _, jobs = _count_tables(args, [args.by, args.time])
+    _, jobs = _count_tables(args, [*([args.by] if args.by else []), args.time])
     tables = []
     for family, name, _, features in jobs:
         table = trend(features, args.by, args.time, args.freq, n_boot=args.n_boot)
@@ -740,7 +743,8 @@ def _run_explain(args) -> None:
         from framing.highlight import render_html
 
         title = f"framing explain: {args.lexicon}" + (f", {args.category}" if args.category else "")
-        page = render_html(corpus if args.doc is None else corpus.select([args.doc]), matches, title=title, by=args.by)
+        page = render_html(corpus if args.doc is None else corpus.select([args.doc]), matches, title=title, by=args.by,
+                           show_all=args.doc is not None)
         refuse_inputs(args.html, _inputs(args), option="--html")
         write_text(args.html, page)
         print(f"framing: wrote {len(matches)} highlighted matches to {args.html}", file=sys.stderr)
@@ -936,8 +940,9 @@ def _run_figures(args) -> None:
 
 
 def _resolved(path_or_name: str | None) -> str | None:
-    """A path the kernel can read from anywhere (a lexicon name is left as it is)."""
-    if path_or_name is None or not Path(path_or_name).exists():
+    """A file the kernel can read from anywhere (a lexicon name is left as it is, even when a
+    folder of that name is here: lexicons, stopword lists and sheets are files)."""
+    if path_or_name is None or not Path(path_or_name).is_file():
         return path_or_name
     return str(Path(path_or_name).resolve())
 
@@ -984,7 +989,7 @@ def _run_lexicon_suggest(args) -> None:
 def _run_lexicon_convert(args) -> None:
     from framing.lexicon_tools import convert_lexicon
 
-    path = convert_lexicon(args.source, args.target, force=args.force)
+    path = convert_lexicon(args.source, args.target, force=args.force, term_col=args.term_col, category_col=args.category_col)
     print(f"framing: wrote {path}", file=sys.stderr)
 
 

@@ -546,7 +546,7 @@ def profile_map(matrix: pd.DataFrame, *, method: str = "pca", seed: int = 0) -> 
 
 def trend(
     features: pd.DataFrame,
-    by: str,
+    by: str | None,
     time: str,
     freq: str = "M",
     *,
@@ -564,6 +564,9 @@ def trend(
 
     Parameters
     ----------
+    by : str or None
+        The grouping column; ``None`` makes the whole corpus one series, named ``all`` in a
+        column ``series`` (a corpus of one outlet).
     freq : str
         A pandas period frequency: ``"D"``, ``"W"``, ``"M"``, ``"Q"``, ``"Y"``.
 
@@ -573,6 +576,10 @@ def trend(
         ``by``, ``period`` (its start date, ``YYYY-MM-DD``), ``category``, [``voice``],
         ``count``, ``n_tokens``, ``per_1k``, ``ci_low``, ``ci_high``, ``n_docs``, ``warning``.
     """
+    if by is None:
+        if "series" in features.columns:
+            raise FramingError("the feature table has a column 'series'; name the grouping with by=")
+        features, by = features.assign(series="all"), "series"
     _check_counts(features, by)
     _check_resampling(n_boot=n_boot, level=level, seed=seed)
     if time not in features.columns:

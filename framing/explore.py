@@ -12,7 +12,10 @@ from disk with no network. What it holds:
   The target and reference are picked in the page: each group against the rest, and, up
   to :data:`MAX_PAIRS_GROUPS` groups, each group against each other. The log ratios of
   every contrast are computed here, in Python, once; the page only selects among them.
-  A search box finds a term; the strongest terms of each side are listed beside.
+  A search box finds a term, or a category (``lexicon:category`` or its name); the
+  strongest terms of each side are listed beside, ranked by the log-odds z-score with the
+  corpus as an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008), so that a rare
+  word with an extreme ratio does not top the list.
 * **Categories.** Each lexicon category's rate per group with its 95% bootstrap interval
   (:func:`framing.compare`); categories whose target/reference difference survives the
   Benjamini-Hochberg adjustment (:func:`framing.compare_groups`) are starred.
@@ -42,7 +45,7 @@ from framing.features.table import MATCH_COLUMNS
 from framing.groups import default_target, order_groups, sides
 from framing.highlight import TINTS, highlight_text
 from framing.keyness import merge_term_counts, term_counts
-from framing.measures import log_ratio
+from framing.measures import log_odds_dirichlet, log_ratio
 from framing.params import check_int
 from framing.plots import group_colours
 
@@ -208,11 +211,14 @@ def explore(
     for g in groups:
         data[f"c{index[g]}"] = wide[g].to_numpy(np.int64)
         data[f"d{index[g]}"] = docs[g].to_numpy(np.int64)
+    prior = wide.sum(axis=1).to_numpy(float) + 0.01  # the corpus's pooled counts: Monroe et al.'s informative prior
     for k, (_, t, r) in enumerate(contrasts):
         a = wide[t].sum(axis=1).to_numpy(float)
         b = wide[r].sum(axis=1).to_numpy(float)
         nt, nr = n_tokens[[index[g] for g in t]].sum(), n_tokens[[index[g] for g in r]].sum()
         data[f"lr{k}"] = np.round(log_ratio(a, b, nt, nr), 3).astype(np.float32)  # a colour and two decimals shown
+        # the strongest terms of each side are ranked by the log-odds z-score, which a rare word cannot top
+        data[f"z{k}"] = np.round(log_odds_dirichlet(a, b, nt, nr, alpha=prior, alpha0=prior.sum()), 2).astype(np.float32)
     for column_name in ("x", "y", "lr", "size", "count_t", "count_r", "rate_t", "rate_r"):
         data[column_name] = np.zeros(len(wide))
 
@@ -267,7 +273,7 @@ def explore(
         terms_plot.add_layout(ColorBar(color_mapper=mapper, title="log2 ratio, target/reference", width=10), "right")
         pick = Select(title="Target | reference", value=contrasts[0][0], options=[label for label, _, _ in contrasts],
                       name="contrast", width=360)
-        search = TextInput(title="Find a term", placeholder="e.g. regime", name="search", width=220)
+        search = TextInput(title="Find a term or a category", placeholder="e.g. regime", name="search", width=260)
         sheet = InlineStyleSheet(css=WIDGET_CSS)  # Bokeh draws its widgets in shadow roots: the page's CSS does not reach them
         note = Div(text=_note(len(wide), n_eligible, max_terms, min_count, kwic_lines, len(groups), len(cited), len(doc_ids)),
                    width=640, name="note", stylesheets=[sheet])
@@ -290,7 +296,7 @@ def explore(
         from bokeh.models import FactorRange
 
         cat_plot = figure(y_range=FactorRange(*[(labels[c], "") for c in categories][::-1], factor_padding=0.0),
-                          width=640, height=max(260, 38 * len(categories)), tools="tap,reset",
+                          width=640, height=min(4000, max(260, len(categories) * (22 + 10 * len(groups)))), tools="tap,reset",
                           x_axis_label="rate per 1,000 words (95% bootstrap interval)",
                           title="Categories by group (*: BH-adjusted p < 0.05 in the first contrast)",
                           name="categories_plot")
@@ -401,13 +407,16 @@ window.framing = (function () {
     d.x = x; d.y = y; d.size = size; d.count_t = ct; d.count_r = cr; d.rate_t = rt; d.rate_r = rr;
     d.lr = Array.from(d["lr" + current]);
     source.change.emit();
+    const z = d["z" + current];
     const order = [...Array(n).keys()].filter((i) => ct[i] + cr[i] >= 3);
-    const top = (sign) => order.slice().sort((i, j) => sign * (d.lr[j] - d.lr[i]) || (d.term[i] < d.term[j] ? -1 : 1)).slice(0, 15);
-    const list = (ids) => ids.map((i) => '<li><a href="#" data-term="' + esc(d.term[i]) + '">' + esc(d.term[i]) + "</a> " +
-      d.lr[i].toFixed(2) + "</li>").join("");
+    const top = (sign) => order.filter((i) => sign * z[i] > 0)
+      .sort((i, j) => sign * (z[j] - z[i]) || (d.term[i] < d.term[j] ? -1 : 1)).slice(0, 15);
+    const list = (ids) => ids.map((i) => '<li><a href="#" data-term="' + esc(d.term[i]) + '">' + esc(d.term[i]) + "</a> z " +
+      z[i].toFixed(1) + "</li>").join("");
     const [tl, rl] = c.label.split(" | ");
     tops.text = '<div class="tops"><div><h3>' + esc(tl) + "</h3><ol>" + list(top(1)) + "</ol></div><div><h3>" + esc(rl) +
-      "</h3><ol>" + list(top(-1)) + "</ol></div></div>";
+      "</h3><ol>" + list(top(-1)) + "</ol></div></div><p class='meta'>Ranked by the log-odds z-score with the corpus as " +
+      "an informative Dirichlet prior (Monroe, Colaresi &amp; Quinn 2008), which does not favour rare words.</p>";
   }
   function lines(rows) {  // [doc number, group number, left, node, right, quoted], grouped by group
     const byGroup = {};
@@ -436,11 +445,16 @@ window.framing = (function () {
       entry.n + "</span> matches in the corpus</p>" + lines(entry.lines);
   }
   function find(source, value) {
-    const term = (value || "").trim().toLowerCase();
+    const asked = (value || "").trim(), term = asked.toLowerCase();
     const i = source.data.term.indexOf(term);
     const note = document.querySelector(".search-note");
-    if (i >= 0) { source.selected.indices = [i]; if (note) { note.textContent = ""; } }
-    else if (note) { note.textContent = term ? "'" + term + "' is not among the terms shown" : ""; }
+    if (i >= 0) { source.selected.indices = [i]; if (note) { note.textContent = ""; } return; }
+    const cats = model("categories");  // a category, as lexicon:category or by its own name
+    const names = cats ? cats.data.category : [];
+    const last = term.split(":").pop();  // "stance:hedge" finds "hedge" when the page shows one family
+    const k = names.findIndex((c) => c.toLowerCase() === term || c.toLowerCase().split(":").pop() === last);
+    if (k >= 0) { cats.selected.indices = [k]; if (note) { note.textContent = ""; } return; }
+    if (note) { note.textContent = term ? "'" + asked + "' is neither a term shown nor a category" : ""; }
   }
   function selectTerm(term) { find(model("terms"), term); }
   document.addEventListener("click", (event) => {  // links in Bokeh's shadow roots: look along the event's path

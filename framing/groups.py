@@ -88,7 +88,7 @@ def order_groups(sizes) -> list[str]:
     >>> order_groups({"KAINE": 9, "CLINTON": 40, "PENCE": 40})
     ['CLINTON', 'PENCE', 'KAINE']
     """
-    sizes = {str(k): v for k, v in dict(sizes).items()}
+    sizes = _as_sizes(sizes)
     if is_time_like(sizes):
         return sorted(sizes, key=_period_key)
     return sorted(sizes, key=lambda g: (-sizes[g], g))
@@ -100,14 +100,20 @@ def _period_key(label: str) -> tuple:
     return (digits[0], (digits[1] - 1) * 3 + 1 if quarter else (digits[1] if len(digits) > 1 else 0), *digits[2:])
 
 
+def _as_sizes(sizes) -> dict[str, float]:
+    """Group -> size, from a mapping or a pandas Series indexed by group."""
+    return {str(k): v for k, v in dict(sizes).items()}
+
+
 def default_reference(sizes) -> str:
     """The reference nobody named (:data:`DEFAULT_RULE`): the group with most documents, or the earliest period."""
-    return order_groups(sizes)[0]
+    return order_groups(_as_sizes(sizes))[0]
 
 
 def default_target(sizes, *, besides=()) -> str:
     """The target nobody named (:data:`DEFAULT_RULE`): the group with most documents (the latest
     period) that is not in ``besides``."""
+    sizes = _as_sizes(sizes)
     besides = {str(b) for b in as_list(besides)} if besides else set()
     order = [g for g in order_groups(sizes) if g not in besides]
     if not order:
@@ -117,6 +123,6 @@ def default_target(sizes, *, besides=()) -> str:
 
 def default_note(role: str, group: str, sizes, option: str) -> str:
     """One line saying which group a command picked and why, for stderr and chart subtitles."""
-    why = ("the earliest period" if role == "reference" else "the latest period") if is_time_like(sizes) \
+    why = ("the earliest period" if role == "reference" else "the latest period") if is_time_like(_as_sizes(sizes)) \
         else "the group with most documents"
     return f"{role}: {group} ({why}, chosen by default; {option} to choose)"

@@ -32,23 +32,27 @@ mark.multi { outline: 1px dashed #333; }
 """
 
 
-def render_html(corpus: Corpus, matches: pd.DataFrame, *, title: str = "framing explain", by: str | None = None) -> str:
-    """HTML page of the documents that have matches (all documents if ``matches`` is empty).
+def render_html(corpus: Corpus, matches: pd.DataFrame, *, title: str = "framing explain", by: str | None = None,
+                show_all: bool = False) -> str:
+    """HTML page of the documents that have matches.
 
     ``matches`` are the rows of :func:`framing.explain` (``doc_id``, ``category``,
-    ``pattern``, ``start``, ``end``; ``voice`` if present is shown on hover).
+    ``pattern``, ``start``, ``end``; ``voice`` if present is shown on hover). With no match
+    the page says so and holds no document, unless ``show_all`` (the documents asked for,
+    shown plain: ``framing explain --doc D --html``).
     """
     categories = list(dict.fromkeys(matches["category"])) if len(matches) else []
     colour = {c: TINTS[i % len(TINTS)] for i, c in enumerate(categories)}
-    doc_ids = list(dict.fromkeys(matches["doc_id"])) if len(matches) else corpus.doc_ids
+    doc_ids = list(dict.fromkeys(matches["doc_id"])) if len(matches) else (corpus.doc_ids if show_all else [])
     groups = corpus.groups(by) if by else None
     parts = [
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>",
         f"<h1>{html.escape(title)}</h1>",
-        f'<p class="meta">{len(matches)} matches in {len(doc_ids)} documents. Hover a highlight for its category and '
-        "term pattern; dashed outline: more than one category.</p>",
+        (f'<p class="meta">{len(matches)} matches in {len(doc_ids)} documents. Hover a highlight for its category and '
+         "term pattern; dashed outline: more than one category.</p>") if len(matches) or show_all else
+        f'<p class="meta">No match in the {len(corpus)} documents, so no document is shown.</p>',
         '<p class="legend">' + "".join(
             f'<span style="background:{colour[c]}" data-category="{html.escape(c)}">{html.escape(c)} '
             f"({int((matches['category'] == c).sum())})</span>"

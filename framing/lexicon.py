@@ -381,19 +381,22 @@ def read_dic(path: str | Path) -> Lexicon:
     return lexicon_from_mapping(Path(source).stem, dict(entries), meta=meta, source=source)
 
 
-def read_csv_lexicon(path: str | Path) -> Lexicon:
-    """Read a two-column CSV with a header ``term,category`` (extra columns are ignored)."""
+def read_csv_lexicon(path: str | Path, *, term_col: str = "term", category_col: str = "category") -> Lexicon:
+    """Read a two-column CSV with a header naming its term and category columns (``term``
+    and ``category`` unless ``term_col``/``category_col`` say otherwise, e.g. ``word,cat``);
+    extra columns are ignored."""
     source = str(path)
     reader = csv.DictReader(io.StringIO(_read_text(path)))
-    if not reader.fieldnames or not {"term", "category"} <= set(reader.fieldnames):
-        raise FramingError(f"{source}: a CSV lexicon needs a header with 'term' and 'category', got {reader.fieldnames}")
+    if not reader.fieldnames or not {term_col, category_col} <= set(reader.fieldnames):
+        raise FramingError(f"{source}: a CSV lexicon needs a header with '{term_col}' and '{category_col}', got "
+                           f"{reader.fieldnames}; name its columns with --term-col and --category-col")
     entries: dict[str, list] = defaultdict(list)
     number = 1
     try:
         for number, row in enumerate(reader, start=2):
-            if not (row["category"] or "").strip():
-                raise FramingError(f"{source}: line {number}: empty category for term {row['term']!r}")
-            entries[row["category"].strip()].append(row["term"] or "")
+            if not (row[category_col] or "").strip():
+                raise FramingError(f"{source}: line {number}: empty category for term {row[term_col]!r}")
+            entries[row[category_col].strip()].append(row[term_col] or "")
     except csv.Error as exc:
         raise FramingError(f"{source}: line {number + 1}: not readable as CSV ({exc}); check its quotes") from None
     meta = {"name": Path(source).stem, "source": f"CSV file {Path(source).name}",

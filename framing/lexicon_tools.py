@@ -124,11 +124,13 @@ def _term_value(term):
     return {"term": term.pattern, "case_sensitive": True} if term.case_sensitive else term.pattern
 
 
-def convert_lexicon(source: str | Path, target: str | Path, *, force: bool = False) -> Path:
+def convert_lexicon(source: str | Path, target: str | Path, *, force: bool = False, term_col: str | None = None,
+                    category_col: str | None = None) -> Path:
     """Read a lexicon in any supported format and write it as native TOML to ``target``.
 
     An existing ``target`` is replaced only with ``force=True``, and never when it is
-    the source itself.
+    the source itself. ``term_col``/``category_col`` name the columns of a CSV dictionary
+    whose header does not say ``term``/``category``.
     """
     target = Path(target)
     if target.suffix.lower() != ".toml":
@@ -136,8 +138,15 @@ def convert_lexicon(source: str | Path, target: str | Path, *, force: bool = Fal
     refuse_inputs(target, [str(source)], option="the converted lexicon")
     if target.exists() and not force:
         raise FramingError(f"{target} exists already; choose another name, or pass --force to replace it")
-    text = lexicon_to_toml(load_lexicon(source))
-    return write_text(target, text)
+    if term_col is not None or category_col is not None:
+        if Path(str(source)).suffix.lower() != ".csv":
+            raise FramingError(f"{source}: --term-col and --category-col are for CSV dictionaries")
+        from framing.lexicon import read_csv_lexicon
+
+        lexicon = read_csv_lexicon(source, term_col=term_col or "term", category_col=category_col or "category")
+    else:
+        lexicon = load_lexicon(source)
+    return write_text(target, lexicon_to_toml(lexicon))
 
 
 # --------------------------------------------------------------------------- check

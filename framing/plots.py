@@ -587,7 +587,7 @@ def actor_labels_figure(shares: pd.DataFrame, *, lexicon: str = "actors") -> "Fi
         return Skipped(f"the actors lexicon '{lexicon}' names no actor in this corpus; give your own (framing lexicon new NAME --template actors)")
     rows = len(shares.loc[shares["mentions"] > 0, ["actor", grouping(shares)]].drop_duplicates())
     fig, ax = canvas(8, min(max(7.0, 1.5 + 0.22 * rows), MAX_PIXELS / 150))
-    connotation_bars(shares, ax)
+    connotation_bars(shares, ax, lexicon=lexicon)
     return fig
 
 
@@ -600,12 +600,12 @@ def actor_sentiment_figure(toward: pd.DataFrame, *, lexicon: str = "actors", col
         return Skipped(f"no sentence names an actor of the lexicon '{lexicon}'")
     actors = toward["actor"].nunique()
     fig, ax = canvas(8, min(max(4.5, 1.5 + 0.5 * actors), MAX_PIXELS / 150))
-    actor_sentiment_plot(toward, ax, colours=colours)
+    actor_sentiment_plot(toward, ax, colours=colours, lexicon=lexicon)
     return fig
 
 
 @_styled
-def connotation_bars(shares: pd.DataFrame, ax: Axes) -> Axes:
+def connotation_bars(shares: pd.DataFrame, ax: Axes, *, lexicon: str | None = None) -> Axes:
     """Stacked bars: share of each connotation among the labels of each actor, per group
     (input: :func:`framing.compare.group_shares`)."""
     by = grouping(shares)
@@ -629,14 +629,15 @@ def connotation_bars(shares: pd.DataFrame, ax: Axes) -> Axes:
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.set_xlabel("share of the actor's labels (n: labels counted)")
-    _title(ax, f"How each {by} names each actor (author voice){note}")
+    named = f" (lexicon: {_lexicon_label(lexicon)})" if lexicon else ""
+    _title(ax, f"How each {by} names each actor{named}, author voice{note}")
     ax.legend(fontsize=7, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=4)
     return ax
 
 
 @_styled
 def actor_sentiment_plot(table: pd.DataFrame, ax: Axes, *, group_column: str | None = None,
-                         colours: dict | None = None) -> Axes:
+                         colours: dict | None = None, lexicon: str | None = None) -> Axes:
     """Mean VADER compound of the sentences mentioning each actor, per group, with bootstrap intervals
     (input: :func:`framing.compare.compare_sentences` by group and actor; the groups are its first column)."""
     group_column = group_column or grouping(table)
@@ -662,7 +663,8 @@ def actor_sentiment_plot(table: pd.DataFrame, ax: Axes, *, group_column: str | N
     ax.invert_yaxis()
     ax.set_xlim(-1, 1)
     ax.set_xlabel("mean VADER compound of sentences naming the actor")
-    _title(ax, f"Tone of sentences that name each actor (co-occurrence, not targeting){note}")
+    named = f" of the {_lexicon_label(lexicon)} lexicon" if lexicon else ""
+    _title(ax, f"Tone of sentences that name each actor{named} (VADER; co-occurrence, not targeting){note}")
     ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
     return ax
 
@@ -670,7 +672,7 @@ def actor_sentiment_plot(table: pd.DataFrame, ax: Axes, *, group_column: str | N
 # --------------------------------------------------------------------------- count models
 
 
-def rate_ratio_figure(model: pd.DataFrame, *, colours: dict | None = None) -> "Figure | Skipped":
+def rate_ratio_figure(model: pd.DataFrame, *, colours: dict | None = None, lexicon=None) -> "Figure | Skipped":
     """:func:`rate_ratio_plot` on a canvas sized to its categories, or :class:`Skipped` when
     every ratio rests on too few documents (the seeds: one article per outlet)."""
     from framing.figures import canvas  # the house canvas; figures imports plots only inside functions
@@ -682,12 +684,12 @@ def rate_ratio_figure(model: pd.DataFrame, *, colours: dict | None = None) -> "F
     rows = usable["category"].nunique()
     usable.attrs.update(model.attrs)
     fig, ax = canvas(8, min(2.0 + 0.35 * rows, MAX_PIXELS / 150))
-    rate_ratio_plot(usable, ax, colours=colours)
+    rate_ratio_plot(usable, ax, colours=colours, lexicon=lexicon)
     return fig
 
 
 @_styled
-def rate_ratio_plot(model: pd.DataFrame, ax: Axes, *, colours: dict | None = None) -> Axes:
+def rate_ratio_plot(model: pd.DataFrame, ax: Axes, *, colours: dict | None = None, lexicon=None) -> Axes:
     """Forest plot of a :func:`framing.rate_model` table: each category's rate ratio against
     the reference group with its interval, on a log scale; filled where the Benjamini-Hochberg
     adjusted p-value is under 0.05."""
@@ -715,13 +717,16 @@ def rate_ratio_plot(model: pd.DataFrame, ax: Axes, *, colours: dict | None = Non
     plain = mpl.ticker.FuncFormatter(lambda v, _: f"{v:g}")
     ax.xaxis.set_major_formatter(plain)
     ax.xaxis.set_minor_formatter(mpl.ticker.NullFormatter())
-    ax.xaxis.set_major_locator(mpl.ticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    low, high = ax.get_xlim()
+    decades = np.log10(high / low) if low > 0 and high > low else 1.0
+    ax.xaxis.set_major_locator(mpl.ticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0) if decades <= 2 else (1.0,)))
     ax.set_yticks(range(len(cats)), [_pretty(c) for c in cats])
     ax.invert_yaxis()
     reference = table["reference"].iloc[0]
     ax.set_xlabel(f"rate ratio against {reference} (log scale)")
     chosen = model.attrs.get("default", "")
-    _title(ax, f"Count model ({table['model'].iloc[0]}) by {by}; filled: BH-adjusted p < 0.05{note}"
+    what = f" of {_lexicon_label(lexicon)} categories" if lexicon else ""
+    _title(ax, f"Count model ({table['model'].iloc[0]}){what} by {by}; filled: BH-adjusted p < 0.05{note}"
                + (f"\n{chosen}" if chosen else ""), fontsize=9)
     ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
     return ax

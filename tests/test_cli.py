@@ -212,7 +212,7 @@ def test_compare_command_rates_and_contrast(capsys, tmp_path):
     contrast = pd.read_csv(io.StringIO(outp), keep_default_na=False)
     assert code == 0 and set(contrast["family"]) == {"lexicon", "stance", "actors"}
     assert {"difference", "log2_ratio", "difference_low", "log2_ratio_low", "p_value", "p_adjusted"} <= set(contrast.columns)
-    assert set(contrast["target"]) == {"outside"} and set(contrast["reference"]) == {"rest"}
+    assert set(contrast["target"]) == {"outside"} and set(contrast["reference"]) == {"movement"}  # the rest is one group
     code, _, err = run(capsys, "compare", str(SEEDS), "--by", "affiliation", "--reference", "movement")
     assert code == 2 and err == "framing: error: --reference needs --target; give --target G, or neither for every group's rates\n"
 

@@ -231,6 +231,21 @@ def test_trend_periods_at_their_boundaries_and_its_level_by_hand():
     assert (narrow["ci_low"], narrow["ci_high"]) == (25.0, 25.0)
 
 
+def test_trend_of_one_series_needs_no_grouping(capsys, tmp_path):
+    from framing.cli import main
+    from framing.compare import trend
+
+    features = pd.DataFrame({"doc_id": list("abc"), "date": ["2021-01-05", "2021-01-20", "2021-02-02"],
+                             "category": "c", "count": [1, 3, 2], "n_tokens": 100})
+    table = trend(features, None, "date", "M", n_boot=20)
+    assert table[["series", "period", "count", "n_docs"]].values.tolist() == [["all", "2021-01-01", 4, 2],
+                                                                            ["all", "2021-02-01", 2, 1]]
+    csv = tmp_path / "one.csv"
+    pd.DataFrame({"text": ["The regime fell.", "A sham vote.", "Officials met."], "date": features["date"]}).to_csv(csv, index=False)
+    assert main(["trend", str(csv), "--time", "date", "--n-boot", "20", "-o", str(tmp_path / "t.csv")]) == 0
+    assert set(pd.read_csv(tmp_path / "t.csv")["series"]) == {"all"}
+
+
 def test_trend_command_writes_a_table_and_a_chart(capsys, tmp_path):
     from framing.cli import main
 

@@ -132,6 +132,12 @@ def test_in_a_real_browser_search_and_clicks_show_the_numbers_of_keyness_and_exp
                                  s.selected.indices = [s.data.category.indexOf("state_delegitimizing")]; }""")
         view.wait_for_selector("h3.chosen[data-category=state_delegitimizing]")
         assert int(view.inner_text(".n-matches")) == int((matches["category"] == "state_delegitimizing").sum())
+        # the search finds a category too, by its name
+        view.fill("input", "")
+        view.fill("input", "state_neutral")
+        view.keyboard.press("Enter")
+        view.wait_for_selector("h3.chosen[data-category=state_neutral]")
+        assert int(view.inner_text(".n-matches")) == int((matches["category"] == "state_neutral").sum())
         # the document link opens the document, its matches highlighted
         view.click(".where a >> nth=0")
         assert view.locator("section.doc:target mark").count() > 0

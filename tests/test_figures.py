@@ -21,8 +21,14 @@ def digests(folder: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def first_run(tmp_path_factory):
+    import contextlib
+    import io
+
     out = tmp_path_factory.mktemp("figures")
-    assert main(["figures", "--out", str(out), "--quiet"]) == 0
+    said = io.StringIO()
+    with contextlib.redirect_stderr(said):
+        assert main(["figures", "--out", str(out), "--quiet"]) == 0
+    assert " layout: " not in said.getvalue(), said.getvalue()  # no chart of the seeds has clipped or overlapping text
     return out
 
 
@@ -78,7 +84,8 @@ def test_the_same_analysis_runs_on_another_corpus(tmp_path):
     pd.DataFrame(rows).to_csv(tmp_path / "other.csv", index=False)
     out = tmp_path / "figs"
     assert main(["figures", "--corpus", str(tmp_path / "other.csv"), "--text-col", "body", "--by", "outlet",
-                 "--out", str(out), "--quiet", "--only", "02", "--only", "07"]) == 0
+                 "--lexicon", "framing", "--extension", "framing_plus", "--out", str(out), "--quiet",
+                 "--only", "02", "--only", "07"]) == 0
     # the contrast column defaults to the grouping column here, so its heatmap (a repeat) is not drawn
     assert sorted(p.name for p in out.iterdir()) == [
         ".framing-figures.json", "02_lexicon_by_group.png", "07_extended_lexicon_by_group.png", "07_matches.html",
@@ -111,6 +118,21 @@ def test_another_run_s_figures_are_replaced_only_with_force(tmp_path):
     assert check_figures_folder(str(out), corpus="/data/a.csv") == out.resolve()  # the same corpus again
     with pytest.raises(FramingError, match="figs holds 1 figures of corpus /data/a.csv; pass --force"):
         check_figures_folder(str(out), corpus="/data/b.csv")
+    # the same corpus with another lexicon or grouping: the charts would silently change, so --force too
+    made = {"CORPUS": "/data/a.csv", "LEXICON": "mine.toml", "BY": "outlet", "OUT": str(out)}
+    write_run_record(out, made)
+    assert check_figures_folder(str(out), corpus="/data/a.csv", parameters={**made, "OUT": "elsewhere"}) == out.resolve()
+    with pytest.raises(FramingError, match=r"figs holds 1 figures of /data/a.csv made with other parameters \(by, lexicon\); "
+                                           "pass --force to replace them"):
+        check_figures_folder(str(out), corpus="/data/a.csv", parameters={**made, "LEXICON": "other.toml", "BY": "party"})
+    assert check_figures_folder(str(out), corpus="/data/a.csv", parameters={**made, "BY": "party"}, force=True)
+    # a record edited by hand into something else is a one-line error, not a traceback
+    (out / ".framing-figures.json").write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(FramingError, match="not a run record of framing figures"):
+        check_figures_folder(str(out), corpus="/data/a.csv")
+    (out / ".framing-figures.json").write_text("{oops", encoding="utf-8")
+    with pytest.raises(FramingError, match="not a run record of framing figures"):
+        check_figures_folder(str(out), corpus="/data/a.csv")
 
 
 def test_figures_outside_the_project_is_a_one_line_error(tmp_path, monkeypatch, capsys):
@@ -136,7 +158,7 @@ def test_figures_run_from_any_folder_on_a_user_corpus_and_lexicon(tmp_path, monk
     monkeypatch.chdir(work)
     before = digests(ROOT / "figures")
     code = main(["figures", "--corpus", "news.csv", "--text-col", "body", "--id-col", "story", "--by", "desk",
-                 "--lexicon", "econ.toml", "--lexicon", "framing", "--out", "figs", "--quiet",
+                 "--lexicon", "econ.toml", "--lexicon", "framing", "--actors", "actors", "--out", "figs", "--quiet",
                  "--only", "02", "--only", "05", "--only", "07"])
     err = capsys.readouterr().err
     assert code == 0, err
@@ -159,12 +181,12 @@ def test_the_validation_notebook_runs_on_a_user_corpus_with_its_coded_sheet(tmp_
     sheet = pd.read_csv("sheet.csv", dtype=str, keep_default_na=False)
     sheet.assign(label="1").to_csv("sheet.csv", index=False)
     capsys.readouterr()
-    code = main(["figures", "--corpus", "news.csv", "--by", "desk", "--sheet", "sheet.csv", "--out", "figs", "--quiet",
-                 "--only", "08"])
+    code = main(["figures", "--corpus", "news.csv", "--by", "desk", "--sheet", "sheet.csv", "--lexicon", "framing",
+                 "--out", "figs", "--quiet", "--only", "08"])
     assert code == 0, capsys.readouterr().err
     assert sorted(p.name for p in (tmp_path / "figs").glob("*.png")) == ["08_precision.png", "08_true_match_rates.png"]
     # a sheet drawn from another corpus is refused, naming the item
     pd.DataFrame({"text": [t.upper() for t in texts], "desk": ["a"] * 6}).to_csv("other.csv", index=False)
-    assert main(["figures", "--corpus", "other.csv", "--by", "desk", "--sheet", "sheet.csv", "--out", "figs2", "--quiet",
-                 "--only", "08"]) == 2
+    assert main(["figures", "--corpus", "other.csv", "--by", "desk", "--sheet", "sheet.csv", "--lexicon", "framing",
+                 "--out", "figs2", "--quiet", "--only", "08"]) == 2
     assert "sheet.csv: item item00001: the text at" in capsys.readouterr().err

@@ -99,3 +99,11 @@ def test_page_renders_in_a_real_browser_with_highlights_where_the_matches_are(se
     subprocess.run(flags + ["--window-size=1000,800", f"--screenshot={shot}", path.as_uri()],
                    capture_output=True, timeout=120, check=True)
     assert shot.stat().st_size > 10_000
+
+
+def test_a_page_without_matches_says_so_and_holds_no_document(seeds):
+    empty = explain(seeds, "framing").head(0)
+    page = render_html(seeds, empty, title="Shared passages", by="outlet")
+    assert "No match in the 5 documents, so no document is shown." in page and '<section class="doc"' not in page
+    one = seeds.select(seeds.doc_ids[:1])
+    assert render_html(one, empty, show_all=True).count('<section class="doc"') == 1  # explain --doc D --html

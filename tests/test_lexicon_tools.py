@@ -180,3 +180,18 @@ def test_suggestions_down_weight_words_merely_common_in_english(seeds):
     assert row["score"] == pytest.approx(row["similarity"] * 2 ** row["log_ratio_english"])
     above = table[table["log_ratio_english"] >= 0]
     assert (above["score"] == above["similarity"]).all()
+
+
+def test_convert_a_csv_dictionary_with_its_own_column_names(tmp_path, capsys):
+    from framing.cli import main
+
+    source = tmp_path / "dict.csv"
+    source.write_text("word,cat,note\nregime,delegit,x\nmullah*,delegit,\ngovernment,neutral,\n", encoding="utf-8")
+    out = tmp_path / "dict.toml"
+    assert main(["lexicon", "convert", str(source), str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "needs a header with 'term' and 'category'" in err and "name its columns with --term-col and --category-col" in err
+    assert main(["lexicon", "convert", str(source), str(out), "--term-col", "word", "--category-col", "cat"]) == 0
+    lex = load_lexicon(out)
+    assert [(c.name, [t.pattern for t in c.terms]) for c in lex.categories] == [("delegit", ["regime", "mullah*"]),
+                                                                                ("neutral", ["government"])]

@@ -7,6 +7,7 @@ are large, and charts that stay readable for these groups.
 """
 
 import importlib.util
+import json
 import subprocess
 import sys
 
@@ -69,7 +70,9 @@ def test_nine_outlets_compare_and_chart(news):
     listed = ax.get_title().partition("overlap others): ")[2].split(", ") if "overlap" in ax.get_title() else []
     assert sorted(named + [n for n in listed if n]) == sorted(news.groups("outlet").unique())
     colours = {tuple(c.get_facecolor()[0][:3]) for c in ax.collections[:9]}
-    assert len(colours) == 9 and ax.get_legend() is None  # nine groups: no shared colour, direct labels
+    assert len(colours) == 9  # nine groups: no shared colour, labelled directly and in a legend with each n
+    on_map = news.groups("outlet").reindex(coords.index).value_counts()  # documents with a profile (empty ones have none)
+    assert sorted(t.get_text() for t in ax.get_legend().get_texts()) == sorted(f"{g} (n={n})" for g, n in on_map.items())
     sim = similarity(profiles(table, "outlet"))
     assert sim.shape == (9, 9) and np.allclose(np.diag(sim), 1)
 
@@ -100,6 +103,40 @@ def test_framing_figures_on_the_news_outlets(tmp_path):
     assert sorted(p.name for p in out.glob("*.png")) == [
         "01_documents.png", "06_profile_map.png", "06_similarity_profiles.png", "06_similarity_standardized.png",
         "06_similarity_tfidf.png"]
+    # no lexicon the user did not choose: the seeds' framing and actors lexicons are not drawn on news, and it says so
+    assert "no --lexicon, so the lexicon charts (notebook 02) are not drawn" in done.stderr
+    assert "no --actors, so the actor charts (notebook 05) are not drawn" in done.stderr
+    assert " layout: " not in done.stderr  # no clipped or overlapping text in any chart drawn
+    record = json.loads((out / ".framing-figures.json").read_text(encoding="utf-8"))
+    assert record["LEXICON"] is None and record["ACTORS"] is None and record["FAMILIES"] == ["stance"]
+
+
+def test_every_chart_of_nine_outlets_is_legible(news):
+    """The charts of the gallery on nine real outlets: nothing outside the figure, no two texts over each other,
+    the dendrogram's leaves over the heatmap's columns, one colour per outlet across charts."""
+    from framing.features.stance import stance_features
+    from framing.models import rate_model
+
+    colours = plots.group_colours(news.groups("outlet"))
+    table = lexicon_features(news, "framing")
+    stance = stance_features(news)
+    sim = similarity(profiles(table, "outlet"))
+    figs = {
+        "documents": plots.documents_figure(news.overview(), by="outlet", colours=colours),
+        "rates": plots.rate_figure(compare(table, "outlet", n_boot=50), lexicon="framing"),
+        "keyness": plots.keyness_figure(keyness(news, "outlet", min_count=3)),
+        "stance": plots.stance_figure(compare(stance, "outlet", n_boot=50), colours=colours),
+        "model": plots.rate_ratio_figure(rate_model(table, "outlet"), colours=colours),
+        "similarity": plots.similarity_figure(sim, __import__("framing").cluster(sim), title="Profiles by outlet"),
+    }
+    for name, fig in figs.items():
+        assert plots.layout_problems(fig) == [], name
+    top, heat = figs["similarity"].axes[:2]
+    leaves = sorted({round(x, 6) for line in top.lines for x, y in zip(*line.get_data()) if y == 0})
+    assert np.allclose(top.transData.transform([(x, 0) for x in leaves])[:, 0],
+                       heat.transData.transform([(t, 0) for t in heat.get_xticks()])[:, 0], atol=1)
+    stance_dots = {line.get_color() for ax in figs["stance"].axes for line in ax.lines}
+    assert stance_dots <= set(colours.values()) and len(set(colours.values())) == 9
 
 
 @pytest.mark.parametrize("name", ["news", "commons", "seeds"])
