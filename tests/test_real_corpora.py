@@ -14,6 +14,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.figure import Figure
 
 from framing import plots
 from framing.compare import DOCUMENTS, compare, compare_groups, profile_map, profiles, similarity
@@ -86,6 +87,15 @@ def test_two_parties_resample_documents_and_draw_one_keyness_panel(commons):
     words = keyness(commons, "party", min_count=5)
     fig = plots.keyness_figure(words, top=6)
     assert len([a for a in fig.axes if a.get_visible()]) == 1  # two groups: one diverging panel, not two mirrors
+    assert fig.axes[0].get_title() == "Con vs Lab"  # the rest is one party: named
+    scatter = Figure(figsize=(6.5, 6), layout="constrained")
+    plots.term_scatter(keyness(commons, "party", target="Lab", min_count=5), scatter.add_subplot())
+    colours = plots.group_colours(commons.groups("party"))
+    fig_map = Figure(figsize=(7, 5), layout="constrained")
+    plots.profile_map_plot(profile_map(profiles(table)), fig_map.add_subplot(), groups=commons.groups("party"), colours=colours)
+    assert len(fig_map.axes[0].texts) == 2  # both centroids labelled
+    for chart in (fig, scatter, fig_map, plots.rate_figure(compare(table, "party", n_boot=50), lexicon="framing")):
+        assert plots.layout_problems(chart) == []
     sim = similarity(profiles(table, "party"))
     assert isinstance(plots.similarity_figure(sim, None), plots.Skipped)
 
