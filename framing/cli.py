@@ -330,7 +330,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also N sentences per category with no match in it, for estimating recall")
     q.add_argument("--blind", action="store_true",
                    help="leave category and pattern out of the sheet (they go to SHEET.key.csv)")
-    q.add_argument("-o", "--output", required=True, metavar="SHEET.csv", help="the coding sheet to write")
+    q.add_argument("-o", "--output", required=True, metavar="SHEET.csv", help="the coding sheet to write (never over one that exists)")
+    q.add_argument("--force", action="store_true",
+                   help="replace an existing sheet (and its .html and key): a coded sheet is hours of work, so only on purpose")
     q.set_defaults(run=_run_validate_sample)
     q = steps.add_parser("score", help="precision per category and pattern of a coded sheet",
                          description="Read a coded sheet (label 1/0, yes/no, true/false; blank: not coded) and report "
@@ -446,13 +448,44 @@ def _load(args):
 
 
 def _inputs(args) -> list:
-    """Every file or folder the command reads: outputs may be none of them."""
+    """Every file or folder the command reads: outputs may be none of them. A lexicon named
+    rather than given as a path is the file the search path finds (and every file it
+    ``extends``); a ``file://`` URL is its local path; a sheet brings its key."""
     found = []
     for name in ("corpus", "cleaning_rules", "lexicon", "background", "stopwords", "source", "actors", "sheet", "first",
-                 "second"):
+                 "second", "extension", "codebook"):
         value = getattr(args, name, None)
         found.extend(value if isinstance(value, list) else [value])
-    return [v for v in found if isinstance(v, str)]
+    found = [v for v in found if isinstance(v, str)]
+    for name in ("lexicon", "actors", "extension", "name"):
+        value = getattr(args, name, None)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str):
+                found.extend(_lexicon_files(item))
+    for value in list(found):
+        if value.startswith("file://"):
+            from urllib.parse import unquote, urlparse
+
+            found.append(unquote(urlparse(value).path))
+    for name in ("sheet", "first", "second"):
+        value = getattr(args, name, None)
+        if isinstance(value, str):
+            from framing.validation import key_path
+
+            found.append(str(key_path(value)))
+    return found
+
+
+def _lexicon_files(name_or_path: str) -> list[str]:
+    """The files a lexicon is read from: its own and those of the lexicons it extends (none for a
+    bundled lexicon, which lives in the package, or for a name that is no lexicon)."""
+    from framing.lexicon import load_lexicon
+
+    try:
+        lexicon = load_lexicon(name_or_path)
+    except FramingError:
+        return []
+    return [p for p in str(lexicon.path).split(" + ") if p and Path(p).is_file()]
 
 
 def _write(frame: pd.DataFrame, output: str | None, args) -> None:
@@ -685,6 +718,9 @@ def _run_validate_sample(args) -> None:
     page = Path(args.output).with_suffix(".html")
     for path in [args.output, page] + ([key_path(args.output)] if key is not None else []):
         refuse_inputs(path, _inputs(args))
+        if Path(path).exists() and not args.force:
+            raise FramingError(f"{path} exists already (a coding sheet may hold hours of coding); choose another name, "
+                               "or pass --force to replace it")
     _write(shown, args.output, args)
     if key is not None:
         _write(key, str(key_path(args.output)), args)
@@ -916,6 +952,8 @@ def _run_figures(args) -> None:
         raise FramingError(f"--sheet {args.sheet}: no such file; draw one with framing validate sample and code it")
     if args.sheet is not None and not lexicons:
         raise FramingError("--sheet needs --lexicon: the lexicon the sheet was drawn from")
+    if args.out is not None:
+        refuse_inputs(args.out, _inputs(args), option="--out")  # never charts inside the corpus folder or over a lexicon
     out = check_figures_folder(args.out, corpus=corpus or "seeds", force=args.force, parameters=parameters)
     parameters["OUT"] = str(out)
     skip = []
@@ -963,6 +1001,8 @@ def _corpus_for_tool(path: str, text_col: str):
 def _run_lexicon_check(args) -> None:
     from framing.lexicon_tools import check_lexicon
 
+    if args.output:
+        refuse_inputs(args.output, _inputs(args))
     corpus = _corpus_for_tool(args.corpus, args.text_col) if args.corpus else None
     report = check_lexicon(args.lexicon, corpus, max_forms=args.max_forms)
     print(report.format())
@@ -1050,8 +1090,26 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(signal.SIGTERM, previous)
 
 
+OUTPUT_OPTIONS = {"output": "-o", "matrix": "--matrix", "shares": "--shares", "html": "--html", "plot": "--plot",
+                  "fix": "--fix"}
+
+
+def _check_outputs(args) -> None:
+    """Two outputs of one run may not be one file: the first would be silently replaced."""
+    seen: dict[Path, str] = {}
+    for name, option in OUTPUT_OPTIONS.items():
+        value = getattr(args, name, None)
+        if not isinstance(value, str):
+            continue
+        where = Path(value).resolve()
+        if where in seen:
+            raise FramingError(f"{seen[where]} and {option} name the same file ({value}); give each output its own name")
+        seen[where] = option
+
+
 def _run(args) -> int:
     try:
+        _check_outputs(args)
         args.run(args)
     except FramingError as exc:
         print(f"framing: error: {exc}", file=sys.stderr)

@@ -95,6 +95,7 @@ def document_batches(
     folder_of_txt = path.is_dir() and any(p.suffix.lower() == ".txt" for p in path.iterdir())
     if (folder_of_txt or path.suffix.lower() == ".txt") and text_col is not None:
         raise FramingError(f"{path}: --text-col/text_col applies to tables (.csv, .jsonl, .parquet), not to .txt files; leave it out")
+    files: list[Path] = []  # the tables read, whose declared columns every batch gets
     if folder_of_txt:
         frames = _txt_folder_frames(path, id_col, batch_chars)
     elif path.suffix.lower() == ".txt":
@@ -107,15 +108,22 @@ def document_batches(
             raise FramingError(f"{path}: no .txt or .parquet files in this folder")
         frames = _table_frames(files, text_col, id_col, batch_chars, origin=str(path))
     elif _suffix(path) in STREAM_SUFFIXES:
-        frames = _table_frames([path], text_col, id_col, batch_chars, origin=str(path))
+        files = [path]
+        frames = _table_frames(files, text_col, id_col, batch_chars, origin=str(path))
     else:
         raise FramingError(
             f"{path}: unsupported file type '{path.suffix}'; use a folder of .txt or .parquet files, or a "
             f"{', '.join(STREAM_SUFFIXES)} table"
         )
+    columns = _declared_columns(path, files, text_col, id_col) if files else None
     seen: dict[str, int] = {}
     first = 0
     for frame in frames:
+        if columns is not None:  # one schema for the whole output, whatever the batch size
+            absent = [c for c in columns if c not in frame.columns]
+            frame = frame.reindex(columns=["doc_id", *[c for c in columns if c not in ("doc_id", "text")], "text"])
+            for column in absent:  # missing, not a number: the column's type comes from the batches that have it
+                frame[column] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
         ids = frame["doc_id"].astype(str).tolist()
         for i, doc_id in enumerate(ids):
             if doc_id in seen:
@@ -130,6 +138,47 @@ def document_batches(
         first += len(frame)
     if not first:
         raise FramingError(f"{path}: the table has no rows; it needs one row per document")
+
+
+def _declared_columns(origin: Path, files: list[Path], text_col, id_col) -> list[str]:
+    """Every column the table(s) declare, in order of first appearance, read before the first
+    row so that every batch has them (a metadata column that a later batch or file brings
+    first would otherwise shift a CSV's rows or be dropped from Parquet): the header of a
+    CSV, the schemas of Parquet files, the keys of every JSONL row (one pass over the file).
+    The text and id columns are named ``text`` and ``doc_id``, as batches name them."""
+    import json
+
+    seen: dict[str, None] = {}
+    for path in files:
+        suffix = _suffix(path)
+        if suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            try:
+                names = pq.read_schema(path).names
+            except (OSError, ValueError) as exc:
+                raise FramingError(f"{path}: cannot read this .parquet table ({str(exc).strip().splitlines()[0]})") from None
+            names = [n for n in names if not n.startswith("__index_level_")]
+        elif suffix in (".csv", ".csv.gz"):
+            names = list(next(iter(_csv_chunks(path, 1)), pd.DataFrame()).columns)
+        else:
+            names = []
+            with _open_text(path) as handle:
+                try:
+                    for line in handle:
+                        if line.strip():
+                            try:
+                                row = json.loads(line)
+                            except ValueError:
+                                continue  # the reader names the line
+                            if isinstance(row, dict):
+                                names.extend(k for k in row if k not in seen and k not in names)
+                except UnicodeDecodeError:
+                    pass  # the reader names the place
+        for name in names:
+            seen.setdefault(str(name), None)
+    rename = {text_col or "text": "text", (id_col or "doc_id"): "doc_id"}
+    return [rename.get(c, c) for c in seen]
 
 
 def _txt_folder_frames(folder: Path, id_col, batch_chars: int) -> Iterator[pd.DataFrame]:

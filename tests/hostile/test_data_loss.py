@@ -128,3 +128,90 @@ def test_figures_are_written_atomically(tmp_path):
     ax.plot([0, 1], [0, 1])
     path = save(fig, tmp_path, "line")
     assert path.read_bytes().startswith(b"\x89PNG") and sorted(p.name for p in tmp_path.iterdir()) == ["line.png"]
+
+
+def test_a_metadata_column_that_appears_late_is_in_every_batch(tmp_path):
+    """One schema per output, decided before the first row: a key that JSONL rows bring only after the first
+    batch, or a column only the second Parquet file has, is a column of every batch (empty where absent), so
+    the CSV's rows never shift and Parquet keeps it; every --batch-mb gives the same table."""
+    import json
+
+    import pandas as pd
+
+    from framing.cli import main
+
+    rows = [{"doc_id": f"d{i}", "text": "The regime fell. " * 20} for i in range(30)]
+    rows += [{"doc_id": f"e{i}", "text": "Officials met. " * 20, "outlet": "B"} for i in range(30)]
+    jsonl = tmp_path / "late.jsonl"
+    jsonl.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    tables = {}
+    for mb in ("0.001", "100"):
+        out = tmp_path / f"f{mb}.csv"
+        assert main(["features", str(jsonl), "--batch-mb", mb, "--jobs", "1", "--quiet", "-o", str(out)]) == 0
+        tables[mb] = out.read_text(encoding="utf-8")
+        table = pd.read_csv(out, keep_default_na=False)
+        assert list(table.columns[:3]) == ["doc_id", "outlet", "family"]
+        assert set(table.loc[table["doc_id"].str.startswith("e"), "outlet"]) == {"B"}
+        assert set(table.loc[table["doc_id"].str.startswith("d"), "outlet"]) == {""}
+        assert set(table["family"]) == {"lexicon"}  # no row shifted one column left
+    assert tables["0.001"] == tables["100"]
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    pd.DataFrame(rows[:30]).to_parquet(folder / "a.parquet", index=False)
+    pd.DataFrame(rows[30:]).to_parquet(folder / "b.parquet", index=False)
+    out = tmp_path / "parts.parquet"
+    assert main(["features", str(folder), "--jobs", "1", "--quiet", "-o", str(out)]) == 0
+    table = pd.read_parquet(out)
+    assert "outlet" in table.columns and set(table.loc[table["doc_id"].str.startswith("e"), "outlet"]) == {"B"}
+
+
+def test_second_round_outputs_never_replace_what_a_run_reads(tmp_path, monkeypatch, capsys):
+    """A user lexicon found by name (search path, FRAMING_LEXICON_PATH, extends), a coded sheet, a corpus given as a
+    file:// URL or its folder, and two outputs of one run named alike: each is refused in one line, nothing written."""
+    from tests.conftest import SEEDS
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "lexicons").mkdir()
+    mine = tmp_path / "lexicons" / "mine.toml"
+    mine.write_text('[meta]\nname = "mine"\nversion = "1"\n[categories.c]\nterms = ["regime*"]\n', encoding="utf-8")
+    child = tmp_path / "lexicons" / "child.toml"
+    child.write_text('[meta]\nname = "child"\nversion = "1"\nextends = "mine"\n[categories.d]\nterms = ["vote"]\n',
+                     encoding="utf-8")
+    before = mine.read_bytes()
+    for command in (["features", str(SEEDS), "--lexicon", "mine", "-o", "lexicons/mine.toml"],
+                    ["features", str(SEEDS), "--lexicon", "child", "-o", "lexicons/mine.toml"],
+                    ["lexicon", "check", "mine", "--corpus", str(SEEDS), "-o", "lexicons/mine.toml"],
+                    ["lexicon", "check", "mine", "-o", "lexicons/mine.toml"]):
+        code, _, err = run(capsys, *command)
+        assert code == 2 and "this is an input of the run" in err, (command, err)
+    assert mine.read_bytes() == before
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    (other / "theirs.toml").write_text(before.decode(), encoding="utf-8")
+    monkeypatch.setenv("FRAMING_LEXICON_PATH", str(other))
+    code, _, err = run(capsys, "features", str(SEEDS), "--lexicon", "theirs", "-o", str(other / "theirs.toml"))
+    assert code == 2 and "this is an input of the run" in err
+    # a coded sheet is never replaced without --force, nor its page
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("hours of coding\n", encoding="utf-8")
+    code, _, err = run(capsys, "validate", "sample", str(SEEDS), "--per-term", "1", "-o", str(sheet))
+    assert code == 2 and "sheet.csv exists already (a coding sheet may hold hours of coding)" in err
+    assert sheet.read_text(encoding="utf-8") == "hours of coding\n"
+    (tmp_path / "fresh.html").write_text("my notes", encoding="utf-8")
+    code, _, err = run(capsys, "validate", "sample", str(SEEDS), "--per-term", "1", "--blind", "-o", "fresh.csv")
+    assert code == 2 and "fresh.html exists already" in err and not (tmp_path / "fresh.csv").exists()
+    assert run(capsys, "validate", "sample", str(SEEDS), "--per-term", "1", "-o", str(sheet), "--force")[0] == 0
+    # a corpus given as a file:// URL, and charts into the corpus folder
+    corpus = tmp_path / "corpus.parquet"
+    import pandas as pd
+
+    pd.DataFrame({"doc_id": ["a"], "text": ["The regime fell."]}).to_parquet(corpus, index=False)
+    code, _, err = run(capsys, "features", corpus.as_uri(), "--engine", "dask", "--jobs", "1", "-o", str(corpus))
+    assert code == 2 and "this is an input of the run" in err
+    code, _, err = run(capsys, "figures", "--corpus", str(SEEDS), "--out", str(SEEDS), "--quiet")
+    assert code == 2 and "lies inside the input folder" in err
+    # two outputs of one run named alike
+    code, _, err = run(capsys, "reuse", str(SEEDS), "--by", "outlet", "--matrix", "same.csv", "-o", "same.csv")
+    assert code == 2 and err == "framing: error: -o and --matrix name the same file (same.csv); give each output its own name\n"
+    code, _, err = run(capsys, "explain", str(SEEDS), "--html", "same.html", "-o", "same.html")
+    assert code == 2 and "name the same file" in err and not (tmp_path / "same.html").exists()
