@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from framing.errors import FramingError
-from framing.output import refuse_inputs, write_table, write_text
+from framing.output import RAW_CSV_ENV, refuse_inputs, spreadsheet_safe, write_table, write_text
 from framing.params import MAX_WINDOW
 
 EPILOG = "Errors are printed as one line; run 'framing COMMAND --help' for each command's options."
@@ -123,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Compare how news outlets frame the same story: lexicon, keyword and stance features.",
         epilog=EPILOG,
     )
+    parser.add_argument("--raw-csv", action="store_true",
+                        help="write CSV cells as they are: no apostrophe before a cell that begins with = + - @ "
+                             "(spreadsheet formula guard; also FRAMING_RAW_CSV=1)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     corpus = _corpus_options()
 
@@ -490,7 +493,7 @@ def _lexicon_files(name_or_path: str) -> list[str]:
 
 def _write(frame: pd.DataFrame, output: str | None, args) -> None:
     if output is None:
-        frame.to_csv(sys.stdout, index=False)
+        spreadsheet_safe(frame).to_csv(sys.stdout, index=False)
         return
     refuse_inputs(output, _inputs(args))
     write_table(frame, output)
@@ -1108,6 +1111,19 @@ def _check_outputs(args) -> None:
 
 
 def _run(args) -> int:
+    raw = os.environ.get(RAW_CSV_ENV)
+    if getattr(args, "raw_csv", False):
+        os.environ[RAW_CSV_ENV] = "1"
+    try:
+        return _run_command(args)
+    finally:  # the option is this run's, not the process's
+        if raw is None:
+            os.environ.pop(RAW_CSV_ENV, None)
+        else:
+            os.environ[RAW_CSV_ENV] = raw
+
+
+def _run_command(args) -> int:
     try:
         _check_outputs(args)
         args.run(args)

@@ -114,13 +114,54 @@ def write_text(target: "str | Path", text: str) -> Path:
     return Path(target)
 
 
+RAW_CSV_ENV = "FRAMING_RAW_CSV"
+"""Set to 1 to write CSV cells exactly as they are (pipelines that never open CSV in a spreadsheet)."""
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""Cells beginning with these run as formulas when a spreadsheet program opens the CSV (OWASP: CSV injection)."""
+
+
+def spreadsheet_safe(frame):
+    """``frame`` with every text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a
+    carriage return prefixed with an apostrophe, as OWASP advises against CSV injection: a
+    document, id, group or category written ``=HYPERLINK(...)`` is shown, not run, when a coder
+    opens the sheet in a spreadsheet program. Numbers are left alone (``-3.5`` stays a number);
+    ``FRAMING_RAW_CSV=1`` (or ``framing --raw-csv``) turns it off, and Parquet is always raw.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> spreadsheet_safe(pd.DataFrame({"t": ["=1+1", "ok", "-x"], "n": [-1.5, 2.0, 3.0]})).values.tolist()
+    [["'=1+1", -1.5], ['ok', 2.0], ["'-x", 3.0]]
+    """
+    import os
+
+    import pandas as pd
+
+    if os.environ.get(RAW_CSV_ENV, "") not in ("", "0"):
+        return frame
+    out = frame
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            risky = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_STARTS))
+            if risky.any():
+                if out is frame:
+                    out = frame.copy()
+                out[column] = values.where(~risky, "'" + values.astype(str))
+    header = [("'" + c) if isinstance(c, str) and c.startswith(FORMULA_STARTS) else c for c in out.columns]
+    if header != list(out.columns):
+        out = out.set_axis(header, axis=1) if out is not frame else frame.set_axis(header, axis=1)
+    return out
+
+
 def write_table(frame, target: "str | Path") -> Path:
-    """Write a DataFrame to ``target`` atomically: ``.parquet`` as Parquet, anything else as CSV."""
+    """Write a DataFrame to ``target`` atomically: ``.parquet`` as Parquet, anything else as
+    CSV (:func:`spreadsheet_safe`)."""
     with atomic_path(target) as tmp:
         if str(target).lower().endswith(".parquet"):
             frame.to_parquet(tmp, index=False)
         else:
-            frame.to_csv(tmp, index=False)
+            spreadsheet_safe(frame).to_csv(tmp, index=False)
     return Path(target)
 
 
@@ -162,9 +203,9 @@ class TableWriter:
         else:
             if self._handle is None:
                 self._handle = sys.stdout if self.target is None else open(self._tmp, "w", encoding="utf-8", newline="")
-                frame.to_csv(self._handle, index=False)
+                spreadsheet_safe(frame).to_csv(self._handle, index=False)
             else:
-                frame.to_csv(self._handle, index=False, header=False)
+                spreadsheet_safe(frame).to_csv(self._handle, index=False, header=False)
         self.rows += len(frame)
 
     def _write_parquet(self, frame) -> None:

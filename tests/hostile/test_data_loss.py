@@ -215,3 +215,31 @@ def test_second_round_outputs_never_replace_what_a_run_reads(tmp_path, monkeypat
     assert code == 2 and err == "framing: error: -o and --matrix name the same file (same.csv); give each output its own name\n"
     code, _, err = run(capsys, "explain", str(SEEDS), "--html", "same.html", "-o", "same.html")
     assert code == 2 and "name the same file" in err and not (tmp_path / "same.html").exists()
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(tmp_path, capsys, monkeypatch):
+    import pandas as pd
+
+    evil = '=HYPERLINK("http://evil","x")'
+    corpus = tmp_path / "c.csv"
+    pd.DataFrame({"doc_id": [evil, "+cmd|' /C calc'!A0"], "outlet": ["@SUM(1)", "-2+3"],
+                  "text": ["=1+1 The regime fell.", "Officials met."]}).to_csv(corpus, index=False)
+    out = tmp_path / "f.csv"
+    assert run(capsys, "features", str(corpus), "--jobs", "1", "--quiet", "-o", str(out))[0] == 0
+    table = pd.read_csv(out, keep_default_na=False)
+    assert set(table["doc_id"]) == {"'" + evil, "'+cmd|' /C calc'!A0"}
+    assert set(table["outlet"]) == {"'@SUM(1)", "'-2+3"}
+    assert pd.api.types.is_numeric_dtype(table["count"])  # numbers stay numbers
+    # every other CSV writer too: a coding sheet, a concordance, a comparison
+    assert run(capsys, "validate", "sample", str(corpus), "--per-term", "1", "-o", str(tmp_path / "s.csv"))[0] == 0
+    sheet = pd.read_csv(tmp_path / "s.csv", keep_default_na=False)
+    assert not sheet["doc_id"].str.startswith(("=", "+", "@")).any()
+    code, out_text, _ = run(capsys, "kwic", str(corpus), "regime", "--by", "outlet")
+    assert code == 0 and "\n@" not in out_text and ",@" not in out_text and ",=" not in out_text
+    # and the raw cells for a pipeline that asks
+    assert run(capsys, "--raw-csv", "features", str(corpus), "--jobs", "1", "--quiet", "-o", str(tmp_path / "raw.csv"))[0] == 0
+    assert "FRAMING_RAW_CSV" not in __import__("os").environ  # the option was that run's only
+    assert evil in set(pd.read_csv(tmp_path / "raw.csv", keep_default_na=False)["doc_id"])
+    # Parquet stays raw
+    assert run(capsys, "features", str(corpus), "--jobs", "1", "--quiet", "-o", str(tmp_path / "f.parquet"))[0] == 0
+    assert evil in set(pd.read_parquet(tmp_path / "f.parquet")["doc_id"])
