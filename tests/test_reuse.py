@@ -312,3 +312,64 @@ def test_similarity_is_over_the_longer_side_by_hand():
     assert row["similarity"] == pytest.approx(40 / 44)
     # a passage that shares too little of its words is dropped by min_similarity
     assert reuse(corpus, min_words=10, min_similarity=0.95).empty
+
+
+def test_chains_by_hand():
+    from framing.reuse import _chains
+
+    # two runs of anchors; a stray anchor (12, 90) between them does not cut the first run: chains stay open
+    anchors = np.array([(0, 50), (1, 51), (2, 52), (12, 90), (3, 53), (4, 54)])
+    anchors = anchors[np.lexsort((anchors[:, 1], anchors[:, 0]))]
+    assert _chains(anchors, 5) == [[(0, 50), (1, 51), (2, 52), (3, 53), (4, 54)], [(12, 90)]]
+    # the gap is inclusive: 5 n-grams later still chains at gap=5, 6 does not
+    assert len(_chains(np.array([(0, 0), (5, 5)]), 5)) == 1 and len(_chains(np.array([(0, 0), (6, 6)]), 5)) == 2
+    # a step of up to gap in the second document too (an inserted word), not beyond
+    assert len(_chains(np.array([(0, 0), (1, 3)]), 3)) == 1 and len(_chains(np.array([(0, 0), (1, 4)]), 3)) == 2
+    # a chain closes once an anchor lies more than gap beyond its end: a later anchor in reach of its end
+    # in the second document cannot join it
+    assert _chains(np.array([(0, 0), (9, 40), (10, 3)]), 5) == [[(0, 0)], [(9, 40)], [(10, 3)]]
+    # positions that do not advance in both documents do not chain
+    assert len(_chains(np.array([(0, 5), (1, 4)]), 5)) == 2
+    # chains come back in the order they start in the first document
+    assert [c[0] for c in _chains(np.array([(0, 30), (1, 0), (2, 31)]), 5)] == [(0, 30), (1, 0)]
+
+
+def test_merge_by_hand():
+    from framing.reuse import _merge
+
+    # overlapping, or touching within gap words, in both documents and in the same order: one passage
+    assert _merge([(0, 10, 100, 110), (8, 20, 108, 120)], 0) == [(0, 20, 100, 120)]
+    assert _merge([(0, 10, 100, 110), (13, 20, 113, 120)], 3) == [(0, 20, 100, 120)]
+    assert _merge([(0, 10, 100, 110), (14, 20, 114, 120)], 3) == [(0, 10, 100, 110), (14, 20, 114, 120)]
+    # touching in one document but far apart in the other: two passages (the second document quotes twice)
+    assert _merge([(0, 10, 100, 110), (10, 20, 300, 310)], 3) == [(0, 10, 100, 110), (10, 20, 300, 310)]
+    # running backwards in the second document: two passages
+    assert _merge([(0, 10, 100, 110), (12, 20, 60, 68)], 3) == [(0, 10, 100, 110), (12, 20, 60, 68)]
+    # 30 words between them, beyond gap: joined when most of the words between align (a refrain both hold) ...
+    keys_a = list(range(100))
+    keys_b = list(range(100))
+    assert _merge([(0, 10, 0, 10), (40, 50, 40, 50)], 5, keys_a, keys_b) == [(0, 50, 0, 50)]
+    # ... when 60% of the longer gap aligns, and not when fewer do (17 of 30 words differ here)
+    other = keys_b[:10] + [1000 + i for i in range(17)] + keys_b[27:]
+    assert _merge([(0, 10, 0, 10), (40, 50, 40, 50)], 5, keys_a, other) == [(0, 10, 0, 10), (40, 50, 40, 50)]
+    same = keys_b[:10] + [1000 + i for i in range(12)] + keys_b[22:]  # 18 of 30 align: 60%
+    assert _merge([(0, 10, 0, 10), (40, 50, 40, 50)], 5, keys_a, same) == [(0, 50, 0, 50)]
+    # gaps whose lengths differ by more than gap words are not bridged
+    assert len(_merge([(0, 10, 0, 10), (40, 50, 50, 60)], 5, keys_a, keys_b)) == 2
+    # beyond BRIDGE words, nothing is compared
+    from framing.reuse import BRIDGE
+
+    far = BRIDGE + 11
+    assert len(_merge([(0, 10, 0, 10), (far, far + 10, far, far + 10)], 5, list(range(500)), list(range(500)))) == 2
+
+
+def test_aligned_by_hand():
+    from framing.reuse import _aligned
+
+    # the span is trimmed to its first and last shared words on both sides, similarity over the longer side
+    a = ["x", "the", "vote", "was", "a", "sham", "y"]
+    b = ["z", "z", "the", "vote", "really", "was", "a", "sham", "w"]
+    first_a, end_a, first_b, end_b, similarity = _aligned(a, b, 0, 7, 0, 9)
+    assert (first_a, end_a, first_b, end_b) == (1, 6, 2, 8)
+    assert similarity == pytest.approx(5 / 6)  # 5 shared words, the longer side has 6
+    assert _aligned(["a"], ["b"], 0, 1, 0, 1) is None

@@ -297,3 +297,41 @@ def test_precision_figure_and_describe(seeds):
     ax = plots.precision_figure(report).axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["c (1 matches, 1 sentences, prior-driven)"]
     assert isinstance(plots.precision_figure(score_sheet(sheet.assign(label=""))), plots.Skipped)
+
+
+def test_scores_of_a_blind_sheet_and_their_edges_by_hand():
+    """Found by mutation testing: the key of a blind sheet, the threshold's edge, a pattern no one coded
+    (it takes its category's pooled precision), notes on one coded item and on none, and per-category intervals."""
+    from framing.validation import weighted_precision
+
+    sheet = pd.DataFrame({
+        "item_id": [f"i{k}" for k in range(9)],
+        "category": ["a"] * 5 + ["b"] * 4,
+        "pattern": ["p*", "p*", "p*", "p*", "q", "r*", "r*", "r*", "s"],
+        "match": ["pa", "pb", "pc", "pd", "q", "ra", "rb", "rc", "s"],
+        "weight": ["2", "2", "2", "2", "7", "3", "3", "3", "1"],
+        "label": ["1", "1", "1", "0", "", "1", "0", "1", "1"],
+    })
+    report = score_sheet(sheet, threshold=0.75).set_index(["category", "pattern"])
+    # p*: 3 of 4 = 0.75, exactly the threshold: not flagged (flagged under it)
+    assert report.loc[("a", "p*"), ["precision", "flag"]].tolist() == [0.75, False]
+    assert score_sheet(sheet, threshold=0.76).set_index(["category", "pattern"]).loc[("a", "p*"), "flag"]
+    # q: drawn, not coded: no precision, no note; s: one coded item: not judged, and said
+    assert report.loc[("a", "q"), ["n_coded", "note"]].tolist() == [0, ""] and np.isnan(report.loc[("a", "q"), "precision"])
+    assert report.loc[("b", "s"), "note"] == "too few coded (1 of 3)"
+    # category a weighted back: p* stands for 8 matches at 3/4, q (uncoded) for 7 at a's pooled 3/4 -> 0.75 overall;
+    # the interval comes from a's own strata, not b's
+    a = report.loc[("a", "")]
+    assert a["weighted_precision"] == pytest.approx(0.75)
+    expected = weighted_precision([(8, 3, 4), (7, 3, 4)])
+    assert (a["weighted_low"], a["weighted_high"]) == (pytest.approx(expected[1]), pytest.approx(expected[2]))
+    b = report.loc[("b", "")]
+    expected_b = weighted_precision([(9, 2, 3), (1, 1, 1)])
+    assert (b["weighted_low"], b["weighted_high"]) == (pytest.approx(expected_b[1]), pytest.approx(expected_b[2]))
+    # a blind sheet (category, pattern and weight in the key) scores the same as the open sheet
+    shown = sheet.drop(columns=["category", "pattern", "weight"])
+    key = sheet[["item_id", "category", "pattern", "weight"]]
+    pd.testing.assert_frame_equal(score_sheet(shown, key=key, threshold=0.75), score_sheet(sheet, threshold=0.75))
+    # strata that cannot be estimated: no coded item, or no match in the corpus
+    assert np.isnan(weighted_precision([(5, 0, 0)])[0]) and np.isnan(weighted_precision([(0, 1, 1)])[0])
+    assert np.isnan(weighted_precision([])[0])
