@@ -198,7 +198,10 @@ def parse_term(raw, *, where: str) -> Term:
             raise FramingError(
                 f"{where}: an entry table needs 'term' (and optionally 'case_sensitive'), got keys {sorted(raw)}"
             )
-        case_sensitive = bool(raw.get("case_sensitive", False))
+        case_sensitive = raw.get("case_sensitive", False)
+        if not isinstance(case_sensitive, bool):
+            raise FramingError(f"{where}: case_sensitive must be true or false (a boolean), got {case_sensitive!r}; "
+                               "write case_sensitive = true, without quotes")
         raw = raw["term"]
     if not isinstance(raw, str):
         raise FramingError(f"{where}: terms must be strings, got {raw!r}")

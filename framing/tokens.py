@@ -29,6 +29,7 @@ quotes that open after a space and close before a non-letter (so apostrophes in
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -73,12 +74,39 @@ offsets stay exact) and drops them from its matching key (:func:`normalize_token
 _ZERO_WIDTH_RE = re.compile(f"[{ZERO_WIDTH}]")
 
 
+def _has_marks(text: str) -> bool:
+    """Whether ``text`` holds a combining mark (Unicode category M: a decomposed accent, an
+    Arabic or Hebrew vowel sign)."""
+    return not text.isascii() and any(unicodedata.category(ch)[0] == "M" for ch in text)
+
+
+def _through_marks(text: str, tokenizer) -> list[str]:
+    """Tokenize ``text`` as if its combining marks were not there, and return each token as
+    it stands in ``text`` with the marks that follow its letters: ``café`` written with a
+    combining accent, or Arabic with its harakat, is one word, as it is when precomposed or
+    written without them. A mark with no word before it belongs to no token."""
+    keep = [i for i, ch in enumerate(text) if unicodedata.category(ch)[0] != "M"]
+    plain = "".join(text[i] for i in keep)
+    out, pos = [], 0
+    for token in tokenizer(plain):
+        pos = plain.find(token, pos)
+        start, end = keep[pos], keep[pos + len(token) - 1] + 1
+        while end < len(text) and unicodedata.category(text[end])[0] == "M" and _is_word(token):
+            end += 1
+        out.append(text[start:end])
+        pos += len(token)
+    return out
+
+
 def reference_tokens(text: str) -> list[str]:
     """The token pattern applied to the whole text, clitics split: the definition of a token.
 
-    Zero-width characters are read through (:data:`ZERO_WIDTH`). :func:`word_tokens`
-    gives the same result faster; a property test holds them equal.
+    Zero-width characters and combining marks are read through (:data:`ZERO_WIDTH`,
+    :func:`_through_marks`). :func:`word_tokens` gives the same result faster; a property
+    test holds them equal.
     """
+    if _has_marks(text):
+        return _through_marks(text, reference_tokens)
     if _ZERO_WIDTH_RE.search(text):
         return _through_zero_width(text, reference_tokens)
     out: list[str] = []
@@ -110,6 +138,8 @@ def _chunk_tokens(chunk: str) -> tuple[str, ...]:
         return (chunk,)
     if not chunk:
         return ()
+    if _has_marks(chunk):
+        return tuple(_through_marks(chunk, _chunk_tokens))
     if _ZERO_WIDTH_RE.search(chunk):
         return tuple(_through_zero_width(chunk, _chunk_tokens))
     last = chunk[-1]
@@ -199,19 +229,33 @@ _LINE_RE = re.compile(r"[^\n]+")
 _FOLD = str.maketrans({"’": "'", "‘": "'", "‐": "-", "‑": "-", **dict.fromkeys(ZERO_WIDTH)})
 
 
+_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640]")
+"""Arabic harakat (short vowels, shadda, sukun...), Quranic marks and the tatweel (kashida):
+left out of the matching key, as writers add or omit them freely."""
+
+
+@lru_cache(maxsize=1 << 17)
 def normalize_token(token: str) -> str:
-    """The matching key of a token: lowercased, curly apostrophes and Unicode hyphens made
-    plain, zero-width characters dropped.
+    """The matching key of a token, one normalisation for text and terms alike: NFKC (composed
+    and decomposed accents alike, fullwidth letters as letters) and case folding (``Straße``
+    and ``STRASSE``, ``İSTANBUL`` and ``Istanbul``), curly apostrophes and Unicode hyphens
+    made plain, zero-width characters, Arabic diacritics and the tatweel dropped. Only the
+    key is normalised: spans and the text shown stay as written.
 
     Examples
     --------
     >>> normalize_token("Regime’s")
     "regime's"
-    >>> normalize_token("re\\u200bgime")
-    'regime'
+    >>> normalize_token("re\\u200bgime"), normalize_token("ｒｅｇｉｍｅ"), normalize_token("STRASSE") == normalize_token("Straße")
+    ('regime', 'regime', True)
+    >>> normalize_token("النِّظَام") == normalize_token("النظـــام") == normalize_token("النظام")
+    True
     """
     low = token.lower()
-    return low if low.isascii() else low.translate(_FOLD)
+    if low.isascii():
+        return low
+    key = unicodedata.normalize("NFKC", token).casefold().translate(_FOLD).replace("\u0307", "")  # İ: i + dot above
+    return _ARABIC_MARKS.sub("", key)
 
 
 @lru_cache(maxsize=1)
@@ -382,7 +426,7 @@ class TokenizedText:
     @cached_property
     def lower(self) -> tuple[str, ...]:
         """Matching keys (:func:`normalize_token`), the view used for case-insensitive matching."""
-        return tuple(w.lower().translate(_FOLD) for w in self.words)
+        return tuple(map(normalize_token, self.words))
 
     @cached_property
     def is_word(self) -> np.ndarray:

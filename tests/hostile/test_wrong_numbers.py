@@ -1,5 +1,6 @@
 """Inputs that used to give a number that was silently wrong: each now gives the right count or one line."""
 
+import unicodedata
 import warnings
 
 import numpy as np
@@ -230,3 +231,33 @@ def test_zero_width_characters_hide_no_word_and_make_no_token():
     rows = explain(corpus, "framing", category="state_delegitimizing")
     assert rows[["text", "start", "end"]].values.tolist() == [["re\u200bgime", 4, 11]]
     assert lexicon_features(corpus, "framing").set_index("category").loc["state_delegitimizing", "n_tokens"] == 4
+
+
+@pytest.mark.parametrize("text,term,expected", [
+    (unicodedata.normalize("NFD", "Le café résumé arrive."), "café résumé",
+     [unicodedata.normalize("NFD", "café résumé")]),  # NFD text, NFC term: shown as written (NFD)
+    ("Le café résumé arrive.", unicodedata.normalize("NFD", "café résumé"), ["café résumé"]),  # NFC text, NFD term
+    ("The ｒｅｇｉｍｅ fell; the regime fell.", "regime", ["ｒｅｇｉｍｅ", "regime"]),  # fullwidth letters
+    ("İSTANBUL and Istanbul voted.", "istanbul", ["İSTANBUL", "Istanbul"]),  # Turkish dotted capital I
+    ("Straße and STRASSE.", "straße", ["Straße", "STRASSE"]),  # sharp s case-folds to ss
+    ("هذا النِّظَام و النظـــام و النظام", "النظام", ["النِّظَام", "النظـــام", "النظام"]),  # diacritics, tatweel
+])
+def test_unicode_forms_of_one_word_match_one_term(text, term, expected):
+    from framing.features import explain
+    from framing.lexicon import lexicon_from_mapping
+
+    corpus = load_corpus(pd.DataFrame({"text": [text]}))
+    matches = explain(corpus, lexicon_from_mapping("u", {"c": [term]}))
+    assert matches["text"].tolist() == expected  # the text shown is the text as written
+    clean = corpus.documents["clean_text"].iloc[0]
+    assert all(clean[s:e] == t for s, e, t in zip(matches["start"], matches["end"], matches["text"]))
+
+
+def test_case_sensitive_must_be_a_boolean(tmp_path):
+    from framing.lexicon import load_lexicon
+
+    path = tmp_path / "q.toml"
+    path.write_text('[meta]\nname = "q"\n[categories.c]\nterms = [{term = "US", case_sensitive = "false"}]\n',
+                    encoding="utf-8")
+    with pytest.raises(FramingError, match="case_sensitive must be true or false \\(a boolean\\), got 'false'"):
+        load_lexicon(path)
