@@ -32,7 +32,10 @@ def _cell_keys(features: pd.DataFrame) -> list[str]:
     return ["category", "voice"] if "voice" in features.columns else ["category"]
 
 
-def _check_counts(features: pd.DataFrame, by: str) -> None:
+def _check_counts(features: pd.DataFrame, by: str) -> pd.DataFrame:
+    """The feature table, checked. Documents with no value in ``by`` form the group ``(none)``,
+    as :meth:`framing.Corpus.groups` shows them, and one warning names them: none is dropped
+    or merged without a word; a column empty for every document is an error."""
     missing = [c for c in ("doc_id", "category", "count", "n_tokens") if c not in features.columns]
     if missing:
         raise FramingError(
@@ -41,6 +44,15 @@ def _check_counts(features: pd.DataFrame, by: str) -> None:
     if by not in features.columns:
         available = [c for c in features.columns if c not in ("count", "n_tokens", "per_1k")]
         raise FramingError(f"unknown column '{by}'; available: {', '.join(available)}")
+    blank = features[by].isna() | features[by].astype(str).str.strip().isin(["", "nan", "None", "<NA>"])
+    if blank.all():
+        raise FramingError(f"column '{by}' is empty for every document; choose a column that names groups")
+    if blank.any():
+        docs = features.loc[blank, "doc_id"].drop_duplicates().astype(str).tolist()
+        warnings.warn(f"{len(docs)} document(s) have no value in '{by}' and are compared as the group '(none)': "
+                      f"{', '.join(docs[:10])}{' ...' if len(docs) > 10 else ''}", stacklevel=3)
+        features = features.assign(**{by: features[by].astype("object").where(~blank, "(none)")})
+    return features
 
 
 def _check_resampling(*, n_boot=None, n_perm=None, level=None, min_docs=None, min_matches=None, seed=None) -> None:
@@ -155,7 +167,7 @@ def compare(
         total count over total tokens), ``ci_low``, ``ci_high``, ``n_docs``, ``resampled``
         (``documents`` or ``sentences within documents``), ``warning``.
     """
-    _check_counts(features, by)
+    features = _check_counts(features, by)
     _check_resampling(n_boot=n_boot, level=level, min_docs=min_docs, min_matches=min_matches, seed=seed)
     keys = _cell_keys(features)
     correction = _precision_table(precision) if precision is not None else None
@@ -264,7 +276,7 @@ def compare_groups(
         ``difference_low``, ``difference_high``, ``log2_ratio``, ``log2_ratio_low``,
         ``log2_ratio_high``, ``p_value``, ``p_adjusted``, ``resampled``, ``warning``.
     """
-    _check_counts(features, by)
+    features = _check_counts(features, by)
     _check_resampling(n_perm=n_perm, n_boot=n_boot, level=level, min_docs=min_docs, min_matches=min_matches, seed=seed)
     keys = _cell_keys(features)
     groups = features[by].astype(str)
@@ -434,7 +446,7 @@ def group_shares(shares: pd.DataFrame, by: str) -> pd.DataFrame:
 
 def profiles(features: pd.DataFrame, by: str | None = None, *, value: str = "per_1k") -> pd.DataFrame:
     """Feature profiles: documents (or groups, pooled) x categories (x voice) of rates per 1,000."""
-    _check_counts(features, by or "doc_id")
+    features = _check_counts(features, by or "doc_id")
     keys = _cell_keys(features)
     column = features["category"] if len(keys) == 1 else features["category"] + ":" + features["voice"]
     table = features.assign(_feature=column)
@@ -580,7 +592,7 @@ def trend(
         if "series" in features.columns:
             raise FramingError("the feature table has a column 'series'; name the grouping with by=")
         features, by = features.assign(series="all"), "series"
-    _check_counts(features, by)
+    features = _check_counts(features, by)
     _check_resampling(n_boot=n_boot, level=level, seed=seed)
     if time not in features.columns:
         raise FramingError(f"unknown date column '{time}'; available: {', '.join(features.columns)}")

@@ -196,8 +196,7 @@ def load_corpus(
     else:
         path = Path(source)
         origin = str(path)
-        if not path.exists():
-            raise FramingError(f"{path}: no such file or folder; give a folder of .txt files or a .csv/.jsonl/.parquet table")
+        check_source(path)
         if (path.is_dir() or path.suffix.lower() == ".txt") and text_col is not None:
             raise FramingError(
                 f"{path}: --text-col/text_col applies to tables (.csv, .jsonl, .parquet), not to .txt files; leave it out"
@@ -280,7 +279,18 @@ def decode_text(raw: bytes, origin: "str | Path", *, strict: bool = False) -> st
     return text
 
 
+def check_source(path: Path) -> None:
+    """A corpus on disk is a regular file or a folder: a pipe (FIFO), a device or a socket would
+    block a read forever or never end, so it is a one-line error instead."""
+    if not path.exists():
+        raise FramingError(f"{path}: no such file or folder; give a folder of .txt files or a .csv/.jsonl/.parquet table")
+    if not (path.is_file() or path.is_dir()):
+        raise FramingError(f"{path}: not a regular file or folder (a pipe, a device or a socket); save the corpus to a file first")
+
+
 def _read_bytes(path: Path) -> bytes:
+    if path.exists() and not path.is_file():
+        raise FramingError(f"{path}: not a regular file (a pipe, a device or a socket); save it to a file first")
     try:
         return path.read_bytes()
     except OSError as exc:
@@ -297,10 +307,23 @@ def _from_folder(folder: Path, id_col: str | None) -> pd.DataFrame:
     return frame
 
 
+def warn_unread(folder: Path, read: list[Path], kind: str) -> None:
+    """One warning naming what a corpus folder holds besides the files read (a subfolder, a
+    .csv among .parquet files...): nothing is left out without a word. Hidden files and the
+    folder's manifest are not named."""
+    taken = {p.name for p in read} | {"manifest.csv"}
+    other = sorted(p.name + ("/" if p.is_dir() else "") for p in folder.iterdir()
+                   if p.name not in taken and not p.name.startswith("."))
+    if other:
+        shown = ", ".join(other[:8]) + (f" and {len(other) - 8} more" if len(other) > 8 else "")
+        warnings.warn(f"{folder}: a folder of {kind} files; not read: {shown}", stacklevel=3)
+
+
 def folder_table(folder: Path, id_col: str | None) -> pd.DataFrame:
     """The documents of a folder of ``.txt`` files, without their texts: ``file``, ``doc_id``
     and the manifest's metadata, checked (so a stream can read the texts batch by batch)."""
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".txt")
+    warn_unread(folder, files, ".txt")
     for p in files:
         if not p.is_file():
             what = "a folder" if p.is_dir() else "a broken or looping symbolic link" if p.is_symlink() else "not a file"

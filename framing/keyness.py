@@ -161,6 +161,8 @@ def term_counts(corpus: Corpus, by: str | None, *, ngram_range=(1, 1), stopwords
     """
     name = by or "group"
     groups = corpus.groups(by) if by is not None else pd.Series("corpus", index=corpus.doc_ids)
+    if by is not None and len(groups) and (groups == "(none)").all() and corpus.documents[by].isna().all():
+        raise FramingError(f"column '{by}' is empty for every document; choose a column that names groups")
     stop = load_stopwords(stopwords)
     if english and tuple(_check_range(ngram_range)) != (1, 1):
         raise FramingError("the English background has word frequencies only: use ngram_range=(1, 1) (--ngrams 1-1)")

@@ -34,6 +34,7 @@ import pandas as pd
 
 from framing.corpus import (
     _BOMS,
+    check_source,
     Corpus,
     _from_frame,
     _read_txt,
@@ -41,6 +42,7 @@ from framing.corpus import (
     folder_table,
     json_row,
     warn_repaired,
+    warn_unread,
 )
 from framing.errors import FramingError
 from framing.params import check_choice, check_int
@@ -90,8 +92,7 @@ def document_batches(
     """
     check_int("batch_chars", batch_chars, low=1)
     path = Path(source)
-    if not path.exists():
-        raise FramingError(f"{path}: no such file or folder; give a folder of .txt files or a .csv/.jsonl/.parquet table")
+    check_source(path)
     folder_of_txt = path.is_dir() and any(p.suffix.lower() == ".txt" for p in path.iterdir())
     if (folder_of_txt or path.suffix.lower() == ".txt") and text_col is not None:
         raise FramingError(f"{path}: --text-col/text_col applies to tables (.csv, .jsonl, .parquet), not to .txt files; leave it out")
@@ -106,6 +107,11 @@ def document_batches(
         files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".parquet")
         if not files:
             raise FramingError(f"{path}: no .txt or .parquet files in this folder")
+        for p in files:
+            if not p.is_file():
+                raise FramingError(f"{p}: not a readable .parquet file (a folder, a pipe or a broken link); "
+                                   f"fix it or move it out of {path}")
+        warn_unread(path, files, ".parquet")
         frames = _table_frames(files, text_col, id_col, batch_chars, origin=str(path))
     elif _suffix(path) in STREAM_SUFFIXES:
         files = [path]
@@ -397,9 +403,38 @@ def make_task(make, *, clean: bool = True, cleaning_rules=None, meta=None, origi
 _INSTALLED: Task | None = None
 
 
-def _install(task: Task) -> None:
+def _install(task: Task, parent: int | None = None) -> None:
     global _INSTALLED
     _INSTALLED = task
+    _die_with_parent(parent)
+
+
+def _die_with_parent(parent: int | None) -> None:
+    """Make this worker process end when the process that started it ends, even by SIGKILL
+    (which runs no clean-up): on Linux the kernel sends it SIGKILL then (``PR_SET_PDEATHSIG``);
+    elsewhere a daemon thread notices the parent is gone. Without this, a killed run's
+    workers live on as orphans holding the terminal's pipe."""
+    import ctypes
+    import signal
+    import threading
+    import time
+
+    if parent is None:
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux
+        pass
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="framing-parent-watch").start()
 
 
 def _run_installed(frame: pd.DataFrame):
@@ -583,7 +618,7 @@ class _submitter:
         if method == "fork":
             _warm(self.task)
         pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context(method), initializer=_install,
-                                   initargs=(self.task,))
+                                   initargs=(self.task, os.getpid()))
         self._close.append(lambda: pool.shutdown(wait=True, cancel_futures=True))
         return (lambda frame: pool.submit(_run_installed, frame)), self.jobs
 

@@ -102,3 +102,30 @@ def test_kwic_window_is_capped():
     corpus = load_corpus(pd.DataFrame({"text": ["the regime fell"]}))
     with pytest.raises(FramingError, match="window must be a whole number from 1 to 100, got 200000"):
         kwic(corpus, "regime", window=200_000)
+
+
+def test_workers_die_with_their_parent(tmp_path):
+    """SIGKILL of a --jobs 2 run runs no clean-up; its workers must end all the same, not live on as orphans."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    corpus = tmp_path / "big.csv"
+    pd.DataFrame({"text": ["The regime held a sham election. Officials said nothing. " * 200] * 400}).to_csv(corpus, index=False)
+    run = subprocess.Popen([sys.executable, "-m", "framing.cli", "features", str(corpus), "--family", "all", "--jobs", "2",
+                            "--batch-mb", "0.05", "--quiet", "-o", str(tmp_path / "f.csv")],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    parent = psutil.Process(run.pid)
+    deadline = time.time() + 60
+    while time.time() < deadline and len(parent.children()) < 2:
+        time.sleep(0.2)
+    workers = parent.children(recursive=True)
+    assert workers, "the run started no worker"
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait()
+    gone, alive = psutil.wait_procs(workers, timeout=15)
+    assert not alive, f"{len(alive)} worker(s) outlived their parent"

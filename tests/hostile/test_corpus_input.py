@@ -185,3 +185,52 @@ def test_invalid_utf8_in_a_table_is_an_error_naming_the_byte(tmp_path):
     with pytest.raises(FramingError) as exc:
         load_corpus(path)
     assert str(exc.value) == f"{path}: not valid UTF-8 (byte 9); re-save the file as UTF-8"
+
+
+def test_second_round_silent_drops_are_said(tmp_path, capsys):
+    import os
+    import warnings
+
+    from framing.compare import compare
+    from framing.features import lexicon_features
+    from framing.keyness import term_counts
+
+    # documents without a group value form the group "(none)", named in a warning; an empty column is an error
+    corpus = load_corpus(pd.DataFrame({"text": ["The regime fell."] * 3 + ["Officials met."] * 3,
+                                       "outlet": ["A", "A", None, "B", "B", ""]}))
+    features = lexicon_features(corpus)
+    with pytest.warns(UserWarning, match=r"2 document\(s\) have no value in 'outlet' and are compared as the group '\(none\)'"):
+        rates = compare(features, "outlet", n_boot=10, min_docs=1)
+    assert set(rates["outlet"]) == {"A", "B", "(none)"}
+    with pytest.raises(FramingError, match="column 'outlet' is empty for every document"):
+        compare(features.assign(outlet=None), "outlet", n_boot=10, min_docs=1)
+    empty = load_corpus(pd.DataFrame({"text": ["The regime fell.", "A vote."], "outlet": [None, None]}))
+    with pytest.raises(FramingError, match="column 'outlet' is empty for every document"):
+        term_counts(empty, "outlet")
+    # a FIFO given as the corpus is refused at once instead of blocking
+    fifo = tmp_path / "corpus.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(FramingError, match="not a regular file or folder \\(a pipe, a device or a socket\\)"):
+        load_corpus(fifo)
+    from framing.stream import document_batches
+
+    with pytest.raises(FramingError, match="not a regular file or folder"):
+        next(document_batches(fifo))
+    # what a corpus folder holds besides the files read is named
+    folder = tmp_path / "parts"
+    (folder / "sub").mkdir(parents=True)
+    pd.DataFrame({"text": ["The regime fell."]}).to_parquet(folder / "a.parquet", index=False)
+    (folder / "notes.csv").write_text("text\nx\n", encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"parts: a folder of \.parquet files; not read: notes\.csv, sub/"):
+        load_corpus(folder)
+    txt = tmp_path / "txt"
+    txt.mkdir()
+    (txt / "a.txt").write_text("The regime fell.", encoding="utf-8")
+    (txt / "b.parquet").write_bytes((folder / "a.parquet").read_bytes())
+    with pytest.warns(UserWarning, match=r"a folder of \.txt files; not read: b\.parquet"):
+        load_corpus(txt)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        (txt / "b.parquet").unlink()
+        (txt / "manifest.csv").write_text("file,outlet\na.txt,A\n", encoding="utf-8")
+        load_corpus(txt)  # the manifest is read, not "left out"
