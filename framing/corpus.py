@@ -503,14 +503,34 @@ def _check_unique_ids(frame: pd.DataFrame, origin, *, label: str, id_col: str | 
         raise FramingError(f"{origin}: duplicate doc_id '{first_id}' in {label}s {where}; ids must be unique ({fix})")
 
 
+def empty_documents(corpus: Corpus) -> list[str]:
+    """The documents left with no text, each named, and those whose every line a cleaning
+    rule removed named with the rules ("d7 (removed whole by cleaning: related_headlines)"),
+    so a corpus that a rule wipes out is not reported as empty input."""
+    docs = corpus.documents
+    empty = docs.loc[docs["is_empty"], ["doc_id", "text"]]
+    report = corpus.cleaning_report
+    out = []
+    for doc_id, text in zip(empty["doc_id"], empty["text"]):
+        rules = list(dict.fromkeys(report.loc[report["doc_id"] == doc_id, "rule"])) if str(text).strip() else []
+        out.append(f"{doc_id} (removed whole by cleaning: {', '.join(rules)})" if rules else str(doc_id))
+    return out
+
+
+def warn_empty(origin: str, empty: list[str], *, stacklevel: int = 3) -> None:
+    """One warning for the whole corpus naming its empty documents (:func:`empty_documents`)."""
+    if not empty:
+        return
+    wiped = sum("(removed whole by cleaning" in e for e in empty)
+    what = (f"{len(empty)} document(s) with no text left ({wiped} of them removed whole by cleaning rules: see "
+            "framing corpus, or pass --no-clean)") if wiped else f"{len(empty)} empty or whitespace-only document(s)"
+    warnings.warn(f"{origin}: {what} kept with NaN rates: {', '.join(empty[:10])}{' ...' if len(empty) > 10 else ''}",
+                  stacklevel=stacklevel)
+
+
 def _finish(frame: pd.DataFrame, *, clean: bool, rules, origin: str) -> Corpus:
     corpus = clean_documents(frame, clean=clean, rules=rules, origin=origin)
-    empty = corpus.documents.loc[corpus.documents["is_empty"], "doc_id"].tolist()
-    if empty:
-        warnings.warn(
-            f"{origin}: {len(empty)} empty or whitespace-only document(s) kept with NaN rates: {', '.join(empty[:10])}",
-            stacklevel=3,
-        )
+    warn_empty(origin, empty_documents(corpus), stacklevel=4)
     return corpus
 
 

@@ -39,8 +39,10 @@ from framing.corpus import (
     _from_frame,
     _read_txt,
     clean_documents,
+    empty_documents,
     folder_table,
     json_row,
+    warn_empty,
     warn_repaired,
     warn_unread,
 )
@@ -385,8 +387,7 @@ class Task:
         corpus = clean_documents(frame, clean=self.clean, rules=self.rules, origin=self.origin)
         if self.meta is not None:
             corpus = corpus.keep_metadata(self.meta)
-        empty = corpus.documents.loc[corpus.documents["is_empty"], "doc_id"].tolist()
-        return self.make(corpus), empty
+        return self.make(corpus), empty_documents(corpus)
 
 
 def make_task(make, *, clean: bool = True, cleaning_rules=None, meta=None, origin: str = "") -> Task:
@@ -486,11 +487,7 @@ def run_batches(
             yield _collect(pending.popleft(), empty, bar)
     if bar is not None:
         bar.close()
-    if empty:
-        warnings.warn(
-            f"{task.origin}: {len(empty)} empty or whitespace-only document(s) kept with NaN rates: {', '.join(empty[:10])}",
-            stacklevel=2,
-        )
+    warn_empty(task.origin, empty, stacklevel=2)
 
 
 def _collect(item, empty: list[str], bar, seen: dict | None = None) -> pd.DataFrame:
@@ -584,11 +581,7 @@ def run_partitions(
         bar.close()
     if not seen:
         raise FramingError(f"{source}: the dataset has no rows; it needs one row per document")
-    if empty:
-        warnings.warn(
-            f"{task.origin}: {len(empty)} empty or whitespace-only document(s) kept with NaN rates: {', '.join(empty[:10])}",
-            stacklevel=2,
-        )
+    warn_empty(task.origin, empty, stacklevel=2)
 
 
 def _warm(task: Task) -> None:

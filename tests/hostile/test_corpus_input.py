@@ -234,3 +234,12 @@ def test_second_round_silent_drops_are_said(tmp_path, capsys):
         (txt / "b.parquet").unlink()
         (txt / "manifest.csv").write_text("file,outlet\na.txt,A\n", encoding="utf-8")
         load_corpus(txt)  # the manifest is read, not "left out"
+
+
+def test_a_document_that_cleaning_wipes_out_is_said_to_be_removed_by_its_rule():
+    with pytest.warns(UserWarning) as caught:
+        load_corpus(pd.DataFrame({"doc_id": ["tweet", "plain", "blank"],
+                                  "text": ["Follow us on Twitter", "The regime fell.", "   "]}))
+    said = [str(w.message) for w in caught if "no text left" in str(w.message)]
+    assert said == ["DataFrame: 2 document(s) with no text left (1 of them removed whole by cleaning rules: see framing "
+                    "corpus, or pass --no-clean) kept with NaN rates: tweet (removed whole by cleaning: follow_links), blank"]
