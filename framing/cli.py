@@ -49,6 +49,14 @@ def _share(text: str) -> float:
     return value
 
 
+def _batch_mb(text: str) -> float:
+    """An argparse type: a batch size above 0 and at most 10,000 MB (a larger one is no batch at all)."""
+    value = _positive(text)
+    if value > 10_000:
+        raise argparse.ArgumentTypeError(f"must be at most 10000 (MB), got {text!r}")
+    return value
+
+
 def _whole(low: int, high: int | None = None):
     """An argparse type: a whole number in ``[low, high]`` (a usage error otherwise, not a silent slice)."""
 
@@ -112,8 +120,8 @@ def _engine_options(parser: argparse.ArgumentParser) -> None:
                        help="local: this machine; dask: a dask.distributed cluster (pip install \"framing[dask]\")")
     group.add_argument("--scheduler", default=None, metavar="ADDRESS",
                        help="with --engine dask: the scheduler to use, e.g. tcp://10.0.0.5:8786 (default: start one here)")
-    group.add_argument("--batch-mb", type=_positive, default=1.0, metavar="MB",
-                       help="text per batch, in millions of characters (default: 1)")
+    group.add_argument("--batch-mb", type=_batch_mb, default=1.0, metavar="MB",
+                       help="text per batch, in millions of characters (default: 1; at most 10,000)")
     group.add_argument("--quiet", action="store_true", help="no progress bar")
 
 

@@ -19,7 +19,7 @@ from framing.errors import FramingError
 from framing.features.table import ALL, rate_per_1k
 from framing.groups import default_note, default_target, sides
 from framing.measures import benjamini_hochberg, log_ratio
-from framing.params import check_choice, check_float, check_int
+from framing.params import check_choice, check_float, check_int, read_dates
 
 DOCUMENTS = "documents"
 SENTENCES = "sentences within documents"
@@ -556,6 +556,10 @@ def profile_map(matrix: pd.DataFrame, *, method: str = "pca", seed: int = 0) -> 
 # --------------------------------------------------------------------------- change over time
 
 
+MAX_PERIODS = 100_000
+"""A trend has at most this many periods (every period is a row per group and category)."""
+
+
 def trend(
     features: pd.DataFrame,
     by: str | None,
@@ -600,10 +604,7 @@ def trend(
         pd.Period("2020-01-01", freq=freq)
     except ValueError:
         raise FramingError(f"unknown frequency {freq!r}; use D, W, M, Q or Y") from None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        dates = pd.to_datetime(features[time].astype("object").where(features[time].notna(), None), errors="coerce",
-                               format="mixed")
+    dates = read_dates(features[time]).dt.tz_localize(None)  # every zone as UTC, then plain periods
     bad = features.loc[dates.isna(), "doc_id"].drop_duplicates().tolist()
     if bad:
         warnings.warn(
@@ -611,9 +612,14 @@ def trend(
             f"{', '.join(map(str, bad[:10]))}{' ...' if len(bad) > 10 else ''}",
             stacklevel=2,
         )
-    table = features[dates.notna()].assign(_period=dates[dates.notna()].dt.to_period(freq))
-    if table.empty:
+    known = dates.dropna()
+    if known.empty:
         raise FramingError(f"no document has a readable date in '{time}'")
+    span = (known.max().to_period(freq) - known.min().to_period(freq)).n + 1  # counted, not built
+    if span > MAX_PERIODS:
+        raise FramingError(f"the dates in '{time}' run from {known.min():%Y-%m-%d} to {known.max():%Y-%m-%d}: {span:,} periods "
+                           f"of '{freq}', more than {MAX_PERIODS:,}; choose a longer period (--freq) or fix the outlying dates")
+    table = features[dates.notna()].assign(_period=dates[dates.notna()].dt.to_period(freq))
     keys = _cell_keys(features)
     table = table.assign(_cell=table[by].astype(str) + "\x1f" + table["_period"].astype(str))
     rates = compare(table, "_cell", n_boot=n_boot, level=level, min_docs=1, seed=seed)

@@ -308,12 +308,21 @@ def _from_folder(folder: Path, id_col: str | None) -> pd.DataFrame:
 
 
 def warn_unread(folder: Path, read: list[Path], kind: str) -> None:
-    """One warning naming what a corpus folder holds besides the files read (a subfolder, a
-    .csv among .parquet files...): nothing is left out without a word. Hidden files and the
-    folder's manifest are not named."""
+    """One warning naming what a corpus folder holds besides the files read (a .csv among
+    .parquet files, a subfolder with files of the kind read, which are not read since folders
+    are not searched below their top level): nothing is left out without a word. Hidden
+    files, the folder's manifest and subfolders of other files (the seeds' ``validation/``)
+    are not named."""
     taken = {p.name for p in read} | {"manifest.csv"}
-    other = sorted(p.name + ("/" if p.is_dir() else "") for p in folder.iterdir()
-                   if p.name not in taken and not p.name.startswith("."))
+
+    def unread(p: Path) -> bool:
+        if p.name in taken or p.name.startswith("."):
+            return False
+        if p.is_dir():
+            return any(c.suffix.lower() == kind for c in p.iterdir())
+        return True
+
+    other = sorted(p.name + ("/" if p.is_dir() else "") for p in folder.iterdir() if unread(p))
     if other:
         shown = ", ".join(other[:8]) + (f" and {len(other) - 8} more" if len(other) > 8 else "")
         warnings.warn(f"{folder}: a folder of {kind} files; not read: {shown}", stacklevel=3)
@@ -364,12 +373,24 @@ def folder_table(folder: Path, id_col: str | None) -> pd.DataFrame:
     return frame
 
 
+def check_csv_header(columns, origin) -> None:
+    """pandas renames a repeated CSV column ``text`` to ``text.1``, and reading would silently
+    take the first: a repeated name is an error naming it instead."""
+    names = [str(c) for c in columns]
+    for name in names:
+        match = re.fullmatch(r"(.+)\.(\d+)", name)
+        if match and match.group(1) in names:
+            raise FramingError(f"{origin}: column '{match.group(1)}' appears twice in the header; give every column its own name")
+
+
 def _read_table(path: Path) -> pd.DataFrame:
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
             text = decode_text(_read_bytes(path), path, strict=True)
-            return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
+            table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
+            check_csv_header(table.columns, path)
+            return table
         if suffix == ".jsonl":
             return _read_jsonl(path)
         return pd.read_parquet(path)
@@ -444,7 +465,7 @@ def _from_frame(frame: pd.DataFrame, text_col: str | None, id_col: str | None, o
         ids = frame.pop(id_col)
         blank = ids.isna() | (ids.astype(str).str.strip() == "")
         if blank.any():
-            row = int(blank.idxmax()) + 2 if origin.endswith(".csv") else int(blank.idxmax())
+            row = int(blank.idxmax()) + 2 if origin.endswith(".csv") else int(blank.idxmax()) + 1  # as duplicates count
             raise FramingError(f"{origin}: empty {id_col} at row {row}; every document needs an id")
         ids = ids.astype(str)
     else:

@@ -67,3 +67,26 @@ def _bounds(low, high, open_low=False, open_high=False) -> str:
     if high is not None:
         return f" {'below' if open_high else 'of at most'} {high}"
     return ""
+
+
+def read_dates(values):
+    """Dates read leniently (mixed formats; unreadable ones NaT), every time zone converted to
+    UTC and naive times taken as UTC, so that a column mixing zones ("2021-06-18T10:00+02:00",
+    "2021-06-18") is read rather than refused.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> dates = read_dates(pd.Series(["2021-06-18T10:00+02:00", "2021-06-18", "soon"]))
+    >>> [str(d) for d in dates[:2]], bool(pd.isna(dates[2]))
+    (['2021-06-18 08:00:00+00:00', '2021-06-18 00:00:00+00:00'], True)
+    """
+    import warnings
+
+    import pandas as pd
+
+    values = pd.Series(values)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return pd.to_datetime(values.astype("object").where(values.notna(), None), errors="coerce", format="mixed",
+                              utc=True)

@@ -33,7 +33,7 @@ import pandas as pd
 
 from framing.corpus import Corpus
 from framing.errors import FramingError
-from framing.params import check_float, check_int
+from framing.params import check_float, check_int, read_dates
 
 PASSAGE_COLUMNS = ["doc_a", "doc_b", "start_a", "end_a", "start_b", "end_b", "n_words", "similarity", "text_a", "first"]
 MIN_WORDS = 30
@@ -288,7 +288,10 @@ def reuse(
 def _dates(corpus: Corpus, time: str | None):
     if time is None:
         return None
-    return pd.to_datetime(corpus.documents[time], errors="coerce", format="mixed").to_numpy()
+    dates = read_dates(corpus.documents[time])
+    if dates.isna().all():
+        raise FramingError(f"column '{time}' holds no date (e.g. 2021-06-18); name the column of each document's date")
+    return dates.to_numpy()
 
 
 def _first(dates, a: int, b: int, ids: list[str]) -> str:

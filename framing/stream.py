@@ -23,6 +23,7 @@ import io
 import os
 import sys
 import warnings
+import zlib
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ import pandas as pd
 
 from framing.corpus import (
     _BOMS,
+    check_csv_header,
     check_source,
     Corpus,
     _from_frame,
@@ -172,8 +174,9 @@ def _declared_columns(origin: Path, files: list[Path], text_col, id_col) -> list
         else:
             names = []
             with _open_text(path) as handle:
+                number = 0
                 try:
-                    for line in handle:
+                    for number, line in _lines(handle, path):
                         if line.strip():
                             try:
                                 row = json.loads(line)
@@ -183,6 +186,8 @@ def _declared_columns(origin: Path, files: list[Path], text_col, id_col) -> list
                                 names.extend(k for k in row if k not in seen and k not in names)
                 except UnicodeDecodeError:
                     pass  # the reader names the place
+                except (EOFError, zlib.error, gzip.BadGzipFile, OSError) as exc:
+                    raise _broken_archive(path, f"line {number}", exc) from None
         for name in names:
             seen.setdefault(str(name), None)
     rename = {text_col or "text": "text", (id_col or "doc_id"): "doc_id"}
@@ -254,6 +259,12 @@ def _open_text(path: Path):
     return io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
 
 
+def _broken_archive(path: Path, where: str, exc: Exception) -> FramingError:
+    """A gzip file cut short or corrupt, said in one line."""
+    what = "cut short" if isinstance(exc, EOFError) else f"corrupt ({str(exc).strip() or type(exc).__name__})"
+    return FramingError(f"{path}: the compressed file is {what} after {where}; copy or download it again")
+
+
 def _decode_error(path: Path, rows_read: int, exc: Exception) -> FramingError:
     return FramingError(f"{path}: not valid {getattr(exc, 'encoding', 'UTF-8').upper()} after row {rows_read} "
                         f"({exc.reason if hasattr(exc, 'reason') else exc}); re-save the file as UTF-8")
@@ -268,6 +279,8 @@ def _csv_chunks(path: Path, batch_chars: int) -> Iterator[pd.DataFrame]:
             raise FramingError(f"{path}: the table is empty (no header, no rows); it needs a header and one row per document") from None
         except UnicodeDecodeError as exc:
             raise _decode_error(path, 0, exc) from None
+        except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+            raise _broken_archive(path, "row 0", exc) from None
         except (ValueError, pd.errors.ParserError) as exc:
             raise FramingError(f"{path}: cannot read this .csv table ({str(exc).strip().splitlines()[0]})") from None
         size = FIRST_ROWS
@@ -279,12 +292,35 @@ def _csv_chunks(path: Path, batch_chars: int) -> Iterator[pd.DataFrame]:
                     return
                 except UnicodeDecodeError as exc:
                     raise _decode_error(path, read, exc) from None
+                except (EOFError, zlib.error, gzip.BadGzipFile, OSError) as exc:
+                    raise _broken_archive(path, f"row {read}", exc) from None
                 except (ValueError, pd.errors.ParserError) as exc:
                     raise FramingError(f"{path}: cannot read this .csv table after row {read} "
                                        f"({str(exc).strip().splitlines()[0]})") from None
+                if not read:
+                    check_csv_header(chunk.columns, path)
                 read += len(chunk)
                 size = _rows_for(chunk, batch_chars)
                 yield chunk
+
+
+MAX_LINE_CHARS = 256_000_000
+"""The longest JSONL line read (a document of 256 million characters); a longer one, such as
+a whole archive on one line, is an error naming the line instead of a memory blow-up."""
+
+
+def _lines(handle, path: Path) -> Iterator[tuple[int, str]]:
+    """Numbered lines of a text stream, each read with a size guard (:data:`MAX_LINE_CHARS`)."""
+    number = 0
+    while True:
+        line = handle.readline(MAX_LINE_CHARS + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > MAX_LINE_CHARS:
+            raise FramingError(f"{path}: line {number} is longer than {MAX_LINE_CHARS // 1_000_000} million characters "
+                               "(one document per line is expected); split the file into one document per line")
+        yield number, line
 
 
 def _jsonl_chunks(path: Path, batch_chars: int) -> Iterator[pd.DataFrame]:
@@ -292,7 +328,7 @@ def _jsonl_chunks(path: Path, batch_chars: int) -> Iterator[pd.DataFrame]:
     number = 0
     with _open_text(path) as handle:
         try:
-            for number, line in enumerate(handle, start=1):
+            for number, line in _lines(handle, path):
                 if not line.strip():
                     continue
                 rows.append(json_row(line, number, path, repaired))
@@ -302,6 +338,8 @@ def _jsonl_chunks(path: Path, batch_chars: int) -> Iterator[pd.DataFrame]:
                     rows, chars = [], 0
         except UnicodeDecodeError as exc:
             raise FramingError(f"{path}: not valid UTF-8 after line {number} ({exc.reason}); re-save the file as UTF-8") from None
+        except (EOFError, zlib.error, gzip.BadGzipFile, OSError) as exc:
+            raise _broken_archive(path, f"line {number}", exc) from None
     if rows:
         yield pd.DataFrame(rows)
     warn_repaired(path, repaired, stacklevel=2)
@@ -625,10 +663,13 @@ class _submitter:
             self._close.append(cluster.close)
             client = Client(cluster)
         else:
+            if "://" not in self.scheduler and ":" not in self.scheduler:
+                raise FramingError(f"--scheduler {self.scheduler}: not an address; give one like tcp://10.0.0.5:8786")
             try:
                 client = Client(self.scheduler, timeout="20s")
-            except (OSError, TimeoutError) as exc:
-                raise FramingError(f"--scheduler {self.scheduler}: cannot connect ({exc}); is the scheduler running?") from None
+            except Exception as exc:  # noqa: BLE001 - distributed raises many kinds; each is one line here
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                raise FramingError(f"--scheduler {self.scheduler}: cannot connect ({first}); is the scheduler running?") from None
         self._close.insert(0, client.close)
         width = max(1, sum(client.nthreads().values()))
         task = client.scatter(self.task, broadcast=True, hash=False)

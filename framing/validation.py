@@ -220,13 +220,24 @@ def check_sheet(corpus: Corpus, sheet: pd.DataFrame, *, origin: str = "sheet") -
                                f"{span[:40]!r}, not {expected[:40]!r}; the sheet was drawn from another version of the corpus")
 
 
+def _sheet_line(sheet: pd.DataFrame, row: int) -> int:
+    """The line of the sheet's CSV file on which data row ``row`` (0-based) starts: after the
+    header, one line per row plus the line breaks inside the quoted cells of the rows before
+    (a sentence with a line break in it), so the number is the one an editor shows."""
+    before = sheet.iloc[:row]
+    breaks = sum(int(before[c].astype(str).str.count("\n").sum()) for c in before.columns if before[c].dtype == object
+                 or pd.api.types.is_string_dtype(before[c]))
+    return 2 + row + breaks
+
+
 def _labels(sheet: pd.DataFrame, origin: str) -> pd.Series:
     raw = sheet["label"].fillna("").astype(str).str.strip().str.lower()
     bad = ~raw.isin(TRUE_LABELS | FALSE_LABELS | {""})
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
         raise FramingError(
-            f"{origin}: line {row + 2}: label {sheet['label'].iloc[row]!r} is not 1/0, yes/no or true/false (blank: not coded)"
+            f"{origin}: line {_sheet_line(sheet, row)}: label {sheet['label'].iloc[row]!r} is not 1/0, yes/no or "
+            "true/false (blank: not coded)"
         )
     return raw.map(lambda v: 1.0 if v in TRUE_LABELS else 0.0 if v in FALSE_LABELS else np.nan)
 
@@ -234,11 +245,11 @@ def _labels(sheet: pd.DataFrame, origin: str) -> pd.Series:
 def _weights(sheet: pd.DataFrame, origin: str) -> pd.Series:
     """The sampling weights, each a positive number (the sheet was edited by hand: say where one is not)."""
     weight = pd.to_numeric(sheet["weight"], errors="coerce")
-    bad = ~(weight > 0)
+    bad = ~((weight > 0) & np.isfinite(weight))  # inf or 1e309 would make every weighted figure NaN
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise FramingError(f"{origin}: line {row + 2}: weight {sheet['weight'].iloc[row]!r} is not a positive number; "
-                           "restore it from the sheet framing validate sample wrote")
+        raise FramingError(f"{origin}: line {_sheet_line(sheet, row)}: weight {sheet['weight'].iloc[row]!r} is not a "
+                           "positive finite number; restore it from the sheet framing validate sample wrote")
     return weight
 
 

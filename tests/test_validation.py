@@ -114,7 +114,7 @@ def test_bad_sheets_are_one_line_errors():
     assert str(exc.value) == "s.csv: line 2: label 'maybe' is not 1/0, yes/no or true/false (blank: not coded)"
     with pytest.raises(FramingError, match="s.csv: not a coding sheet of framing: no weight, label column"):
         score_sheet(sheet.drop(columns=["weight", "label"]), origin="s.csv")
-    with pytest.raises(FramingError, match="s.csv: line 2: weight 'ten' is not a positive number"):
+    with pytest.raises(FramingError, match="s.csv: line 2: weight 'ten' is not a positive finite number"):
         score_sheet(sheet.assign(label="1", weight="ten"), origin="s.csv")
     with pytest.raises(FramingError, match="s.csv: item 'i1' appears twice"):
         score_sheet(pd.concat([sheet.assign(label="1")] * 2), origin="s.csv")

@@ -219,7 +219,9 @@ def test_second_round_silent_drops_are_said(tmp_path, capsys):
     # what a corpus folder holds besides the files read is named
     folder = tmp_path / "parts"
     (folder / "sub").mkdir(parents=True)
+    (folder / "notes").mkdir()  # a folder of other files: not the corpus's, not named
     pd.DataFrame({"text": ["The regime fell."]}).to_parquet(folder / "a.parquet", index=False)
+    pd.DataFrame({"text": ["More."]}).to_parquet(folder / "sub" / "b.parquet", index=False)  # not read: named
     (folder / "notes.csv").write_text("text\nx\n", encoding="utf-8")
     with pytest.warns(UserWarning, match=r"parts: a folder of \.parquet files; not read: notes\.csv, sub/"):
         load_corpus(folder)

@@ -71,3 +71,71 @@ def test_duplicate_id_advice_names_the_option_given(tmp_path):
     assert str(exc.value) == f"{path}: duplicate doc_id 'a' in rows 1 and 2; ids must be unique (fix them or choose another --id-col)"
     with pytest.raises(FramingError, match=r"\(fix them or name a unique column with --id-col\)"):
         load_corpus(pd.DataFrame({"doc_id": ["a", "a"], "text": ["x", "y"]}))
+
+
+def test_second_round_internal_errors_are_one_line(tmp_path, capsys):
+    """Each of these raised a raw Python error or exited 0 with nothing said."""
+    import gzip
+    import json
+
+    data = "".join(json.dumps({"doc_id": f"d{i}", "text": "The regime fell. " * 50}) + "\n" for i in range(2000)).encode()
+    packed = gzip.compress(data)
+    (tmp_path / "cut.jsonl.gz").write_bytes(packed[: len(packed) // 2])
+    broken = bytearray(packed)
+    broken[len(broken) // 2 : len(broken) // 2 + 50] = b"x" * 50
+    (tmp_path / "bad.jsonl.gz").write_bytes(bytes(broken))
+    table = gzip.compress(("text\n" + "\n".join("The regime fell." for _ in range(20000))).encode())
+    (tmp_path / "cut.csv.gz").write_bytes(table[: len(table) // 2])
+    for name, said in (("cut.jsonl.gz", "the compressed file is cut short after line"),
+                       ("bad.jsonl.gz", "the compressed file is "),  # corrupt or cut short, as the damage falls
+                       ("cut.csv.gz", "the compressed file is cut short after row")):
+        code, _, err = run(capsys, "features", str(tmp_path / name), "--quiet", "-o", str(tmp_path / "o.csv"))
+        assert code == 2 and err.startswith(f"framing: error: {tmp_path / name}: {said}"), err
+        assert not (tmp_path / "o.csv").exists()
+    with pytest.raises(SystemExit) as exited:  # a usage error: argparse's exit 2
+        main(["features", str(tmp_path / "cut.csv.gz"), "--batch-mb", "1e308"])
+    assert exited.value.code == 2
+    assert "argument --batch-mb: must be at most 10000 (MB), got '1e308'" in capsys.readouterr().err
+    code, _, err = run(capsys, "features", str(tmp_path / "cut.csv.gz"), "--engine", "dask", "--scheduler", "notanaddress")
+    assert code == 2 and err == ("framing: error: --scheduler notanaddress: not an address; give one like "
+                                 "tcp://10.0.0.5:8786\n")
+    # a CSV with two text columns
+    (tmp_path / "two.csv").write_text("text,outlet,text\nA real text.,X,Other\n", encoding="utf-8")
+    code, _, err = run(capsys, "corpus", str(tmp_path / "two.csv"))
+    assert code == 2 and "column 'text' appears twice in the header; give every column its own name" in err
+    # mixed time zones are read (as UTC), a --time column without dates is refused
+    dated = pd.DataFrame({"text": ["The regime held a sham vote today. " * 8] * 4, "outlet": list("ABAB"),
+                          "when": ["2021-06-18T10:00+02:00", "2021-06-18", "2021-07-02T23:00-05:00", "2021-07-03"]})
+    dated.to_csv(tmp_path / "dated.csv", index=False)
+    code, _, err = run(capsys, "trend", str(tmp_path / "dated.csv"), "--by", "outlet", "--time", "when", "--n-boot", "10")
+    assert code == 0, err
+    code, _, err = run(capsys, "reuse", str(tmp_path / "dated.csv"), "--time", "outlet")
+    assert code == 2 and "column 'outlet' holds no date (e.g. 2021-06-18)" in err
+    # dates over ten thousand years of days: the span is said before anything is allocated
+    from framing.compare import trend
+
+    far = pd.DataFrame({"doc_id": ["a", "b"], "category": "c", "count": 1, "n_tokens": 10, "g": "x",
+                        "when": ["1700-01-01", "2200-01-01"]})
+    with pytest.raises(FramingError, match="run from 1700-01-01 to 2200-01-01: 182,622 periods of 'D', more than 100,000"):
+        trend(far, "g", "when", "D")
+    # a sampling weight of inf passes no more; a label's line is the file's line, past quoted line breaks
+    from framing.validation import score_sheet
+
+    sheet = pd.DataFrame({"item_id": ["i1", "i2", "i3"], "category": "c", "pattern": "p", "match": "m",
+                          "sentence": ["One\nline break.", "Plain.", "Plain."], "weight": ["1", "1", "inf"],
+                          "label": ["1", "maybe", "1"]})
+    with pytest.raises(FramingError, match="s.csv: line 4: label 'maybe'"):  # header, row 1 on lines 2-3, row 2 on 4
+        score_sheet(sheet, origin="s.csv")
+    with pytest.raises(FramingError, match="s.csv: line 5: weight 'inf' is not a positive finite number"):
+        score_sheet(sheet.assign(label="1"), origin="s.csv")
+
+
+def test_a_line_longer_than_the_guard_is_named(tmp_path, monkeypatch):
+    import framing.stream as stream
+    from framing.stream import document_batches
+
+    monkeypatch.setattr(stream, "MAX_LINE_CHARS", 1000)
+    path = tmp_path / "one.jsonl"
+    path.write_text('{"text": "short"}\n{"text": "' + "x" * 5000 + '"}\n', encoding="utf-8")
+    with pytest.raises(FramingError, match="one.jsonl: line 2 is longer than 0 million characters"):
+        list(document_batches(path))
