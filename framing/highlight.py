@@ -76,9 +76,18 @@ def highlight_text(text: str, rows: pd.DataFrame, colour: dict) -> str:
     spans = list(zip(rows["start"], rows["end"], rows["category"], rows["pattern"],
                      rows["voice"] if "voice" in rows.columns else [None] * len(rows)))
     cuts = sorted({0, len(text), *[int(s) for s, *_ in spans], *[int(e) for _, e, *_ in spans]})
+    # one sweep over the cuts: the spans open at each piece, in their order in rows (not every span for
+    # every piece, which grew with the square of the matches: a 2 MB document took 12 minutes)
+    starting: dict[int, list[int]] = {}
+    for i, (s, e, *_) in enumerate(spans):
+        if int(e) > int(s):
+            starting.setdefault(int(s), []).append(i)
+    active: set[int] = set()
     out = []
     for a, b in zip(cuts, cuts[1:]):
-        covering = [(c, p, v) for s, e, c, p, v in spans if s <= a and b <= e]
+        active.update(starting.get(a, ()))
+        active = {i for i in active if int(spans[i][1]) >= b} if active else active
+        covering = [spans[i][2:] for i in sorted(active)]
         piece = html.escape(text[a:b])
         if not covering:
             out.append(piece)
