@@ -75,6 +75,13 @@ def _contrasts(groups: list[str], target, reference, by: str) -> list[tuple[str,
     return unique
 
 
+def _reference_name(target: list[str], reference: list[str], groups: list[str]) -> str:
+    """The reference side as the page heads it: REST when it is every other group (and more
+    than one), else its groups joined by "+"."""
+    rest = set(reference) == set(groups) - set(target) and len(reference) > 1
+    return REST if rest else "+".join(reference)
+
+
 def _kwic_index(corpus: Corpus, groups: pd.Series, terms: set[str], *, lines: int, window: int):
     """Per term, up to ``lines`` concordance lines spread over the groups: (doc, group, left,
     node, right, voice)."""
@@ -224,7 +231,8 @@ def explore(
 
     meta = {
         "groups": groups, "n_tokens": n_tokens.tolist(), "n_docs": n_docs.tolist(),
-        "contrasts": [{"label": label, "target": [index[g] for g in t], "reference": [index[g] for g in r]}
+        "contrasts": [{"label": label, "target": [index[g] for g in t], "reference": [index[g] for g in r],
+                       "names": ["+".join(t), _reference_name(t, r, groups)]}
                       for label, t, r in contrasts],
     }
     kwic = _kwic_index(corpus, groups_of, set(wide.index), lines=kwic_lines, window=window)
@@ -413,7 +421,7 @@ window.framing = (function () {
       .sort((i, j) => sign * (z[j] - z[i]) || (d.term[i] < d.term[j] ? -1 : 1)).slice(0, 15);
     const list = (ids) => ids.map((i) => '<li><a href="#" data-term="' + esc(d.term[i]) + '">' + esc(d.term[i]) + "</a> z " +
       z[i].toFixed(1) + "</li>").join("");
-    const [tl, rl] = c.label.split(" | ");
+    const [tl, rl] = c.names;  // the sides' names, not the label split at " | " (a group may be named "a | b")
     tops.text = '<div class="tops"><div><h3>' + esc(tl) + "</h3><ol>" + list(top(1)) + "</ol></div><div><h3>" + esc(rl) +
       "</h3><ol>" + list(top(-1)) + "</ol></div></div><p class='meta'>Ranked by the log-odds z-score with the corpus as " +
       "an informative Dirichlet prior (Monroe, Colaresi &amp; Quinn 2008), which does not favour rare words.</p>";

@@ -53,6 +53,7 @@ import io
 import json
 import os
 import tomllib
+import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -379,6 +380,10 @@ def read_dic(path: str | Path) -> Lexicon:
             if code not in ids:
                 raise FramingError(f"{source}: line {number + 1}: unknown category id {code!r} for term {term.strip()!r}")
             entries[ids[code]].append(term.strip())
+    empty = [name for name in ids.values() if name not in entries]
+    if empty:
+        warnings.warn(f"{source}: {len(empty)} categor{'y' if len(empty) == 1 else 'ies'} of the header with no term, "
+                      f"left out: {', '.join(empty)}", stacklevel=3)
     meta = {"name": Path(source).stem, "source": f"LIWC-format dictionary {Path(source).name}",
             "description": "Imported from a LIWC .dic file", "version": "", "licence": "see the original", "language": ""}
     return lexicon_from_mapping(Path(source).stem, dict(entries), meta=meta, source=source)
@@ -523,6 +528,17 @@ def load_lexicon(name_or_path: "str | Path | Lexicon") -> Lexicon:
     return _load(str(name_or_path), ())
 
 
+def check_distinct_names(lexicons) -> None:
+    """Lexicons counted in one run must have distinct names: rows of two lexicons both named
+    ``same`` would be told apart only by their ``lexicon_id``."""
+    seen: dict[str, str] = {}
+    for lex in lexicons:
+        if lex.name in seen:
+            raise FramingError(f"two lexicons are named '{lex.name}' ({seen[lex.name]} and {lex.path}); give one another "
+                               "name in its [meta] table")
+        seen[lex.name] = str(lex.path)
+
+
 def combine_lexicons(lexicons) -> Lexicon:
     """One plain lexicon made of several (names, paths or lexicons), for a study that counts
     its own categories beside the bundled ones. A category name found in more than one is
@@ -539,6 +555,7 @@ def combine_lexicons(lexicons) -> Lexicon:
         raise FramingError("no lexicon to combine")
     if len(loaded) == 1:
         return loaded[0]
+    check_distinct_names(loaded)
     families = sorted({str(lex.meta.get("family", "lexicon")) for lex in loaded})
     if families != ["lexicon"]:
         raise FramingError(f"only plain lexicons can be combined; these are read by the families {', '.join(families)}")

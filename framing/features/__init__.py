@@ -105,6 +105,10 @@ def family_jobs(families: list[str], lexicons=None) -> list[Family]:
     """The families to run: one per lexicon (each read by its own family), then each named
     family not yet covered, with its bundled lexicon."""
     jobs: list[Family] = [family_for(lex) for lex in lexicons or []]
+    if len(jobs) > 1:
+        from framing.lexicon import check_distinct_names
+
+        check_distinct_names([job.lexicon for job in jobs])
     for name in families:
         if name not in FAMILIES:
             raise FramingError(f"unknown family '{name}'; choose from {', '.join(FAMILIES)}, all")

@@ -261,3 +261,30 @@ def test_case_sensitive_must_be_a_boolean(tmp_path):
                     encoding="utf-8")
     with pytest.raises(FramingError, match="case_sensitive must be true or false \\(a boolean\\), got 'false'"):
         load_lexicon(path)
+
+
+def test_second_round_lexicon_and_group_names(tmp_path):
+    import json
+    import re
+
+    from framing.explore import explore
+    from framing.lexicon import load_lexicon
+
+    # two lexicons named alike would be told apart only by lexicon_id
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.toml").write_text('[meta]\nname = "same"\n[categories.c]\nterms = ["regime"]\n', encoding="utf-8")
+    corpus = load_corpus(pd.DataFrame({"text": ["The regime fell."], "outlet": ["X"]}))
+    with pytest.raises(FramingError, match="two lexicons are named 'same' .* give one another name in its \\[meta\\] table"):
+        family_features(corpus, ["lexicon"], lexicons=[str(tmp_path / "a.toml"), str(tmp_path / "b.toml")])
+    # a .dic category with no term is named, not dropped in silence
+    dic = tmp_path / "d.dic"
+    dic.write_text("%\n1\tstate\n2\tempty\n%\nregime\t1\n", encoding="utf-8")
+    with pytest.warns(UserWarning, match="d.dic: 1 category of the header with no term, left out: empty"):
+        assert load_lexicon(dic).category_names == ["state"]
+    # a group named "a | b" keeps its name in the explorer's headings
+    groups = load_corpus(pd.DataFrame({"text": ["The regime fell. The regime."] * 2 + ["The vote was held."] * 2,
+                                       "outlet": ["a | b", "a | b", "c", "c"]}))
+    page = explore(groups, "outlet", min_count=1)
+    meta = json.loads(re.search(r'id="framing-data">(.*?)</script>', page, re.S).group(1))["meta"]
+    assert [c["names"] for c in meta["contrasts"][:2]] == [["a | b", "c"], ["c", "a | b"]]
+    assert "c.names" in page and 'c.label.split(" | ")' not in page
