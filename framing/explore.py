@@ -42,17 +42,20 @@ from framing.corpus import Corpus
 from framing.errors import FramingError
 from framing.features import family_jobs, sentence_counts
 from framing.features.table import MATCH_COLUMNS
-from framing.groups import default_target, order_groups, sides
+from framing.groups import default_target, is_time_like, order_groups, sides
 from framing.highlight import TINTS, highlight_text
 from framing.keyness import merge_term_counts, term_counts
 from framing.measures import log_odds_dirichlet, log_ratio
 from framing.params import check_int
-from framing.plots import group_colours
+from framing.plots import MAX_GROUPS, group_colours
 
 MAX_PAIRS_GROUPS = 12
 """Up to this many groups the page offers every pair of groups as target and reference;
 beyond, each group against the rest (the pairs would make the page too large)."""
 REST = "all other groups"
+MAX_CONTRAST_GROUPS = 50
+"""The page offers each group against the rest for at most this many groups (those with most
+documents); the page says how many were left out."""
 _ID_LOCK = threading.Lock()
 
 
@@ -103,18 +106,19 @@ def _kwic_index(corpus: Corpus, groups: pd.Series, terms: set[str], *, lines: in
     return {term: _round_robin(by_group, lines) for term, by_group in found.items()}
 
 
-def _categories(corpus: Corpus, by: str, jobs, target: list[str], reference: list[str]):
+def _categories(corpus: Corpus, by: str, jobs, target: list[str], reference: list[str], shown: list[str]):
     """Each family job's categories: rates by group with intervals (:func:`framing.compare`;
-    the outlet's own voice where the family tells voices apart), the categories whose
-    target/reference difference survives the Benjamini-Hochberg adjustment, and the match
-    records. With several jobs a category is named ``lexicon:category``."""
+    the outlet's own voice where the family tells voices apart) for the groups ``shown``, the
+    categories whose target/reference difference survives the Benjamini-Hochberg adjustment,
+    and the match records. With several jobs a category is named ``lexicon:category``."""
     from framing.compare import compare, compare_groups
 
     rates, starred, matches = [], set(), []
     for job in jobs:
         features = job.table(corpus)
         sentences = sentence_counts(corpus, features, lexicons=[job.lexicon])
-        rate = compare(features, by, sentences=sentences)
+        drawn = features[features[by].astype(str).isin(shown)]  # intervals only for the groups drawn
+        rate = compare(drawn, by, sentences=sentences[sentences["doc_id"].isin(set(drawn["doc_id"]))])
         contrast = compare_groups(features, by, target, reference, sentences=sentences)
         found = job.matches(corpus)
         if "voice" in rate.columns:
@@ -196,6 +200,11 @@ def explore(
     if target is None:  # the one rule for a group nobody named (framing.groups.DEFAULT_RULE)
         target = default_target(sizes, besides=reference or ())
     contrasts = _contrasts(groups, target, reference, by)
+    left_out = max(0, len(groups) - MAX_CONTRAST_GROUPS)
+    if left_out:  # each group against the rest for the largest groups only: capped before anything is computed
+        shown = set(groups[:MAX_CONTRAST_GROUPS]) if not is_time_like(groups) else set(
+            sorted(groups, key=lambda g: (-sizes[g], g))[:MAX_CONTRAST_GROUPS])
+        contrasts = [c for k, c in enumerate(contrasts) if k == 0 or (len(c[1]) == 1 and c[1][0] in shown)]
 
     # ---------------------------------------------------------------- terms, from per-group counts
     counts = merge_term_counts([term_counts(corpus, by)])
@@ -241,7 +250,8 @@ def explore(
     jobs = family_jobs([f for f in families if f != "lexicon"], chosen)
     if not jobs:
         raise FramingError("the explorer's categories view needs a family: give a lexicon, or families=('stance',)")
-    rates, starred, matches = _categories(corpus, by, jobs, contrasts[0][1], contrasts[0][2])
+    category_groups = [g for g in groups if g in set(sorted(groups, key=lambda g: (-sizes[g], g))[:MAX_GROUPS])]
+    rates, starred, matches = _categories(corpus, by, jobs, contrasts[0][1], contrasts[0][2], category_groups)
     categories = list(dict.fromkeys(rates["category"]))
     labels = {c: (c + " *" if c in starred else c) for c in categories}
     category_kwic = {}
@@ -292,8 +302,9 @@ def explore(
         cat_rows = rates[rates["category"].isin(categories)].copy()
         cat_rows["label"] = cat_rows["category"].map(labels)
         cat_rows["group_index"] = cat_rows[by].map(index)
-        offsets = np.linspace(-0.3, 0.3, len(groups)) if len(groups) > 1 else np.zeros(1)
-        cat_rows["y"] = [(labels[c], float(offsets[i])) for c, i in zip(cat_rows["category"], cat_rows["group_index"])]
+        slot = {g: k for k, g in enumerate(category_groups)}  # the groups drawn in the categories view
+        offsets = np.linspace(-0.3, 0.3, len(category_groups)) if len(category_groups) > 1 else np.zeros(1)
+        cat_rows["y"] = [(labels[c], float(offsets[slot[groups[i]]])) for c, i in zip(cat_rows["category"], cat_rows["group_index"])]
         cat_rows["colour"] = [palette[groups[i]] for i in cat_rows["group_index"]]
         cat_source = ColumnDataSource({
             "y": cat_rows["y"].tolist(), "rate": cat_rows["per_1k"].to_numpy(float),
@@ -304,7 +315,8 @@ def explore(
         from bokeh.models import FactorRange
 
         cat_plot = figure(y_range=FactorRange(*[(labels[c], "") for c in categories][::-1], factor_padding=0.0),
-                          width=640, height=min(4000, max(260, len(categories) * (22 + 10 * len(groups)))), tools="tap,reset",
+                          width=640, height=min(4000, max(260, len(categories) * (22 + 10 * len(category_groups)))),
+                          tools="tap,reset",
                           x_axis_label="rate per 1,000 words (95% bootstrap interval)",
                           title="Categories by group (*: BH-adjusted p < 0.05 in the first contrast)",
                           name="categories_plot")
@@ -317,7 +329,9 @@ def explore(
                                                ("rate", "@rate{0.00} [@low{0.00}, @high{0.00}]")]))
         cat_plot.select_one(TapTool).behavior = "select"
         legend = Div(text="".join(f'<span class="key" style="background:{palette[groups[i]]}"></span>{html.escape(g)} '
-                                  for i, g in enumerate(groups)), width=640, stylesheets=[sheet])
+                                  for i, g in enumerate(groups) if g in slot)
+                     + (f"<span class='meta'> (the {len(category_groups)} groups with most documents of {len(groups):,})</span>"
+                        if len(category_groups) < len(groups) else ""), width=640, stylesheets=[sheet])
 
         update = CustomJS(args={"source": source, "pick": pick, "tops": tops}, code="window.framing.contrast(source, pick, tops);")
         pick.js_on_change("value", update)
@@ -369,6 +383,9 @@ def _note(n_terms: int, eligible: int, max_terms: int, min_count: int, lines: in
     left_out = (f" The {eligible - n_terms:,} less frequent terms seen {min_count}+ times are left out (max_terms={max_terms:,})."
                 if eligible > n_terms else "")
     pairs = "" if n_groups <= MAX_PAIRS_GROUPS else f" With more than {MAX_PAIRS_GROUPS} groups, each is set against the rest."
+    if n_groups > MAX_CONTRAST_GROUPS:
+        pairs = (f" With {n_groups:,} groups, the {MAX_CONTRAST_GROUPS} with most documents are each set against the rest;"
+                 f" the other {n_groups - MAX_CONTRAST_GROUPS:,} are left out of the contrasts.")
     documents = (f" The page holds the {embedded:,} documents its lines cite most (of {cited:,}); the others are named, not linked."
                  if embedded < cited else "")
     return (f"<p class='meta'>{n_terms:,} terms seen at least {min_count} times.{left_out} Up to {lines} concordance lines "

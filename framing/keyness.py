@@ -24,6 +24,9 @@ from framing.measures import COLUMNS, MEASURES, benjamini_hochberg, log_odds_del
 from framing.params import MAX_WINDOW, check_choice, check_int
 from framing.tokens import TokenizedText
 
+MAX_KEYNESS_GROUPS = 200
+"""Each group against the rest is computed for at most this many groups (those with most
+documents); beyond, a warning says how many were left out."""
 CLITICS = frozenset({"'s", "n't", "'re", "'ve", "'ll", "'d", "'m"})
 ENGLISH = "english"
 """The reference (and background) that stands for general English (:mod:`framing.background`)."""
@@ -328,6 +331,14 @@ def keyness(
         if by is None:
             raise FramingError("keyness needs by= (a grouping column), or reference='english' to compare the whole corpus")
         comparisons = _comparisons(known, target, reference, by)
+        if target is None and len(comparisons) > MAX_KEYNESS_GROUPS:  # capped before anything is computed
+            sizes = pd.Series(n_docs if is_term_counts(corpus) else 1, index=labels).groupby(level=0).sum()
+            keep = set(sorted(sizes.index, key=lambda g: (-sizes[g], str(g)))[:MAX_KEYNESS_GROUPS])
+            warnings.warn(f"column '{by}' has {len(comparisons):,} groups: keywords are computed for the "
+                          f"{MAX_KEYNESS_GROUPS} with most documents, each against all the others; "
+                          f"{len(comparisons) - MAX_KEYNESS_GROUPS:,} are left out (name a target for one of them)",
+                          stacklevel=2)
+            comparisons = [c for c in comparisons if c[2] in keep]
         reference_counts = None
     prior = _prior(background, vocab, matrix)
     tables = [

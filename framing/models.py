@@ -41,6 +41,8 @@ from framing.measures import benjamini_hochberg
 from framing.params import check_choice, check_int
 
 MODEL_FAMILIES = ("quasipoisson", "negbin")
+MAX_MODEL_GROUPS = 200
+"""A rate model estimates one coefficient per group: more groups than this is refused."""
 
 
 def _design(table: pd.DataFrame, by: str, reference: str, covariates: list[str]) -> pd.DataFrame:
@@ -228,6 +230,9 @@ def rate_model(
     groups = sorted(features[by].astype(str).unique())
     if len(groups) < 2:
         raise FramingError(f"column '{by}' has one group; a rate model needs at least two")
+    if len(groups) > MAX_MODEL_GROUPS:  # one coefficient per group: refused before the design matrix is built
+        raise FramingError(f"column '{by}' has {len(groups):,} groups, and a count model with one coefficient per group "
+                           f"takes at most {MAX_MODEL_GROUPS}; group the documents more coarsely")
     sizes = features.assign(_g=features[by].astype(str)).groupby("_g")["doc_id"].nunique()
     chosen = ""
     if reference is None:  # the one rule for a group nobody named (framing.groups.DEFAULT_RULE)
@@ -265,10 +270,10 @@ def rate_model(
                     quantile = stats.t.ppf(0.5 + level / 2, df)
                     with np.errstate(invalid="ignore", divide="ignore"):
                         pvalues = 2 * stats.t.sf(np.abs(params / bse), df)
-            except (np.linalg.LinAlgError, ValueError) as exc:
+            except (np.linalg.LinAlgError, ValueError, MemoryError) as exc:
                 params = bse = pvalues = np.full(X.shape[1] + (family == "negbin"), np.nan)
                 quantile = z
-                note = f"model failed: {exc}"
+                note = f"model failed: {str(exc).strip() or type(exc).__name__}"
         if not note and family == "negbin" and params[-1] < NO_DISPERSION:
             note = (f"model warning: the dispersion alpha runs to its boundary ({params[-1]:.1g}): the counts are not "
                     "over-dispersed, use family='quasipoisson'")
