@@ -175,3 +175,35 @@ def test_p_adjusted_is_benjamini_hochberg_within_each_group():
     # across all four rows the adjustment would differ: the per-group family is what is asserted above
     from framing.measures import benjamini_hochberg
     assert not np.allclose(benjamini_hochberg(table["p_value"].to_numpy()), table["p_adjusted"].to_numpy())
+
+
+def test_clustered_edges_found_by_mutation_testing(monkeypatch):
+    import framing.models as models
+
+    rng = np.random.default_rng(6)
+    table = _speakers(rng, n_speakers=6, docs=80)
+    # a group in one cluster has no clustered error, and the other groups keep theirs
+    alone = table.assign(party=np.where(table["speaker"] == "0", "X", table["party"]))
+    rows = rate_model(alone, "party", "D", cluster="speaker").set_index("party")
+    assert np.isnan(rows.loc["X", "p_value"]) and np.isfinite(rows.loc["R", "p_value"])
+    # the negative binomial's jackknife too (its alpha is one more parameter of each refit)
+    spread = table.assign(count=rng.negative_binomial(2, 2 / (2 + table["n_tokens"] * 0.005)))
+    nb = rate_model(spread, "party", "D", family="negbin", cluster="speaker").iloc[0]
+    X = np.c_[np.ones(len(spread)), (spread["party"] == "R").to_numpy(float)]
+    offset = np.log(spread["n_tokens"].to_numpy(float))
+
+    def fit(mask):
+        return sm.NegativeBinomial(spread["count"].to_numpy(float)[mask], X[mask], offset=offset[mask]).fit(
+            disp=0, maxiter=200).params[1]
+
+    b = fit(np.ones(len(spread), bool))
+    leave = [fit((spread["speaker"] != s).to_numpy()) for s in sorted(spread["speaker"].unique())]
+    se = np.sqrt(5 / 6 * sum((x - b) ** 2 for x in leave))
+    assert nb["p_value"] == pytest.approx(2 * stats.t.sf(abs(b / se), 5), rel=1e-3)
+    # beyond JACKKNIFE_CLUSTERS clusters, statsmodels' CV1 sandwich, still with t(G - 1)
+    monkeypatch.setattr(models, "JACKKNIFE_CLUSTERS", 3)
+    row = rate_model(table, "party", "D", cluster="speaker").iloc[0]
+    X = np.c_[np.ones(len(table)), (table["party"] == "R").to_numpy(float)]
+    cv1 = sm.GLM(table["count"], X, family=sm.families.Poisson(), offset=np.log(table["n_tokens"])).fit(
+        cov_type="cluster", cov_kwds={"groups": pd.factorize(table["speaker"])[0]})
+    assert row["p_value"] == pytest.approx(2 * stats.t.sf(abs(np.asarray(cv1.params)[1] / np.asarray(cv1.bse)[1]), 5))
