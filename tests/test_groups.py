@@ -72,3 +72,13 @@ def test_the_cli_says_which_reference_it_chose(tmp_path, capsys):
     assert np.isfinite(pd.read_csv(tmp_path / "m.csv")["rate_ratio"]).any()
     with pytest.raises(AssertionError):
         assert "reference:" in capsys.readouterr().err  # nothing more was said
+
+
+def test_a_named_reference_leaves_the_other_groups_out():
+    # A against B by hand: C's documents take no part (A and B: 1 + 2 + 3 matches in 3 x 200 words each)
+    table = _table({"A": 3, "B": 3, "C": 4})
+    table = table.assign(count=table["count"] + (table["speaker"] == "C") * 50)  # C, if counted, would swamp B
+    row = compare_groups(table, "speaker", "A", "B", n_perm=10, n_boot=10, min_docs=3).iloc[0]
+    assert (row["target"], row["reference"]) == ("A", "B")
+    assert (row["count_target"], row["count_reference"]) == (6, 6)
+    assert row["per_1k_reference"] == pytest.approx(6 / 600 * 1000) and row["difference"] == 0.0
