@@ -298,3 +298,18 @@ def test_a_parquet_folder_without_ids_is_numbered_across_its_files(tmp_path):
     got = pd.read_csv(out)
     assert got["doc_id"].unique().tolist() == expected
     assert got[got["doc_id"] == "doc00004"]["outlet"].iloc[0] == "B"
+
+
+def test_readers_edges_found_by_mutation_testing(tmp_path):
+    # a blank line in the middle of a JSONL file is skipped, not the end of the file
+    path = tmp_path / "gaps.jsonl"
+    path.write_text('{"doc_id": "a", "text": "One."}\n\n   \n{"doc_id": "b", "text": "Two."}\n', encoding="utf-8")
+    assert [i for b in document_batches(path, batch_chars=1) for i in b.frame["doc_id"]] == ["a", "b"]
+    # a folder of .txt files streamed with --id-col takes the ids from the manifest's column
+    folder = tmp_path / "txt"
+    folder.mkdir()
+    (folder / "x.txt").write_text("The regime fell.", encoding="utf-8")
+    (folder / "y.txt").write_text("A vote.", encoding="utf-8")
+    (folder / "manifest.csv").write_text("file,story\nx.txt,s1\ny.txt,s2\n", encoding="utf-8")
+    batches = list(document_batches(folder, id_col="story", batch_chars=5))
+    assert [i for b in batches for i in b.frame["doc_id"]] == ["s1", "s2"] and len(batches) == 2
