@@ -831,8 +831,9 @@ def similarity_figure(sim: pd.DataFrame, linkage_matrix: np.ndarray | None, *, t
 def _keep_apart(ax: Axes, notes: list) -> list[bool]:
     """Lay the figure out, then place each annotation (in the given order, most important
     first) at the first corner of its point (up-right, up-left, down-right, down-left) where
-    it lies inside the axes and overlaps no label placed before it. Those that fit nowhere
-    are removed; returns which were kept, for the caller to name the rest."""
+    it lies inside the axes and overlaps neither a label placed before it nor another
+    labelled point (so a reader never pairs a label with the wrong point). Those that fit
+    nowhere are removed; returns which were kept, for the caller to name the rest."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     fig = ax.figure
@@ -841,15 +842,21 @@ def _keep_apart(ax: Axes, notes: list) -> list[bool]:
     fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
+    from matplotlib.transforms import Bbox
+
+    # every labelled point is an obstacle for the other labels, so a label never sits over another point
+    anchors = [ax.transData.transform(note.xy) for note in notes]
+    points = [Bbox.from_bounds(x - 6, y - 6, 12, 12) for x, y in anchors]
     kept_boxes, out = [], []
-    for note in notes:
+    for k, note in enumerate(notes):
+        others = [b for j, b in enumerate(points) if j != k]
         for dx, dy in ((4, 4), (-4, 4), (4, -4), (-4, -4)):  # up-right, up-left, down-right, down-left of the point
             note.set_position((dx, dy))
             note.set_horizontalalignment("left" if dx > 0 else "right")
             note.set_verticalalignment("bottom" if dy > 0 else "top")
             box = note.get_window_extent(renderer)
             inside = box.x0 >= frame.x0 - 1 and box.x1 <= frame.x1 + 1 and box.y0 >= frame.y0 - 1 and box.y1 <= frame.y1 + 1
-            if inside and not any(box.overlaps(k) for k in kept_boxes):
+            if inside and not any(box.overlaps(b) for b in kept_boxes + others):
                 kept_boxes.append(box)
                 out.append(True)
                 break
