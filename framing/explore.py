@@ -250,7 +250,8 @@ def explore(
     jobs = family_jobs([f for f in families if f != "lexicon"], chosen)
     if not jobs:
         raise FramingError("the explorer's categories view needs a family: give a lexicon, or families=('stance',)")
-    category_groups = [g for g in groups if g in set(sorted(groups, key=lambda g: (-sizes[g], g))[:MAX_GROUPS])]
+    largest = set(sorted(groups, key=lambda g: (-sizes[g], g))[:MAX_GROUPS])  # computed once, not per group
+    category_groups = [g for g in groups if g in largest]
     rates, starred, matches = _categories(corpus, by, jobs, contrasts[0][1], contrasts[0][2], category_groups)
     categories = list(dict.fromkeys(rates["category"]))
     labels = {c: (c + " *" if c in starred else c) for c in categories}

@@ -159,8 +159,8 @@ def _inject(nb, parameters: dict):
     raise FramingError("notebook has no cell tagged 'parameters'; tag the cell that sets CORPUS, BY, ... ")
 
 
-def _skipped_lines(cell) -> list[str]:
-    """The "NAME not drawn: reason" lines a cell printed (see :func:`save`), relayed to the command line."""
+def _relayed_lines(cell) -> list[str]:
+    """The "NAME not drawn: reason" and "NAME layout: ..." lines a cell printed (see :func:`save`), relayed to the command line."""
     text = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
     return [line for line in text.splitlines() if " not drawn: " in line or " layout: " in line]
 
@@ -220,7 +220,7 @@ def run_notebooks(
                     plain = re.sub(r"\x1b\[[0-9;]*m", "", str(exc))
                     last = [line for line in plain.strip().splitlines() if line.strip()][-1]
                     raise FramingError(f"{path.name}: cell {i} failed: {last}") from None
-                for line in _skipped_lines(nb.cells[i]):
+                for line in _relayed_lines(nb.cells[i]):
                     print(f"framing: {path.stem}: {line}", file=sys.stderr)
                 steps.update()
         steps.close()

@@ -866,24 +866,6 @@ def _keep_apart(ax: Axes, notes: list) -> list[bool]:
     return out
 
 
-def _labels_that_fit(ax: Axes, points: np.ndarray, labels: list[str], *, fontsize: float = 7) -> list[bool]:
-    """Greedy: in the given order, a label is placed at its point (up and to the right) if its
-    box, estimated from the axes' size in points, overlaps no label placed before it."""
-    width_pt, height_pt = (ax.figure.get_size_inches() * ax.get_position().size * 72)
-    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-    placed: list[tuple[float, float, float, float]] = []
-    out = []
-    for (x, y), label in zip(points, labels):
-        left = (x - x0) / (x1 - x0) * width_pt + 4
-        bottom = (y - y0) / (y1 - y0) * height_pt + 4
-        box = (left, bottom, left + 0.6 * fontsize * len(label), bottom + 1.2 * fontsize)
-        clash = any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed)
-        out.append(not clash)
-        if not clash:
-            placed.append(box)
-    return out
-
-
 @_styled
 def profile_map_plot(coords: pd.DataFrame, ax: Axes, *, groups: pd.Series | None = None, colours: dict | None = None) -> Axes:
     """Scatter of a 2-D map (:func:`framing.compare.profile_map`), points coloured by group

