@@ -128,6 +128,11 @@ def _sizes(groups) -> dict:
     return {str(k): v for k, v in dict(groups).items()}
 
 
+DISTINCT_COLOURS = 256
+"""Groups up to this many get colours of their own; beyond, colours repeat (every chart shows
+at most :data:`MAX_GROUPS` groups, labelled)."""
+
+
 def group_colours(groups) -> dict:
     """One colour per group for a whole run: make it once from the corpus's groups
     (``corpus.groups(by)``, or a mapping group -> documents) and pass it to every chart, so a
@@ -147,19 +152,17 @@ def group_colours(groups) -> dict:
     import colorsys
 
     labels = order_groups(_sizes(groups))
-    out = {label: OKABE_ITO[i] for i, label in enumerate(labels[: len(OKABE_ITO)])}
-    used = set(out.values())
-    k = 0
-    for label in labels[len(OKABE_ITO):]:  # golden-angle hues: neighbours in the order are far apart in colour
-        while True:
-            hue, light = (0.13 + 0.618034 * k) % 1.0, (0.42, 0.58, 0.34)[k % 3]
-            colour = mpl.colors.to_hex(colorsys.hls_to_rgb(hue, light, 0.75))
-            k += 1
-            if colour not in used:
-                break
-        out[label] = colour
-        used.add(colour)
-    return out
+    palette = list(OKABE_ITO)
+    used, k = set(palette), 0
+    while len(palette) < min(len(labels), DISTINCT_COLOURS):  # golden-angle hues: neighbours far apart in colour
+        hue, light = (0.13 + 0.618034 * k) % 1.0, (0.42, 0.58, 0.34)[k % 3]
+        colour = mpl.colors.to_hex(colorsys.hls_to_rgb(hue, light, 0.75))
+        k += 1
+        if colour not in used:
+            palette.append(colour)
+            used.add(colour)
+    # beyond DISTINCT_COLOURS groups no eye tells colours apart: they repeat, and charts label groups directly
+    return {label: palette[i % len(palette)] for i, label in enumerate(labels)}
 
 
 def _shown(sizes, limit: int = MAX_GROUPS) -> tuple[list[str], str]:

@@ -207,3 +207,12 @@ def test_one_rule_for_leaving_groups_out_in_fifty_groups(generated):
     assert matplotlib.colors.to_hex(legend["group 05"].get_facecolor()[0]) == colours["group 05"].lower()
     # the map labels every centroid it can, and names the others
     assert {t.get_text() for t in map_ax.texts} <= set(kept)
+
+
+def test_colours_stay_distinct_up_to_what_an_eye_tells_apart():
+    # 8-bit colours of three lightnesses run out of distinct values after a few thousand: the search for an
+    # unused one then took minutes (3,000 groups: explore > 2 min); beyond DISTINCT_COLOURS colours repeat
+    colours = plots.group_colours({f"g{i:05d}": 1 for i in range(3000)})
+    values = list(colours.values())
+    assert len(set(values[: plots.DISTINCT_COLOURS])) == plots.DISTINCT_COLOURS
+    assert values[plots.DISTINCT_COLOURS] == values[0] and len(set(values)) == plots.DISTINCT_COLOURS
