@@ -17,7 +17,7 @@ import pandas as pd
 
 from framing.errors import FramingError
 from framing.features.table import ALL, rate_per_1k
-from framing.groups import default_note, default_target, sides
+from framing.groups import default_note, default_target, keep_rows, sides
 from framing.measures import benjamini_hochberg, log_ratio
 from framing.params import check_choice, check_float, check_int, read_dates
 
@@ -113,6 +113,8 @@ def _bootstrap_rates(counts: np.ndarray, tokens: np.ndarray, strata: np.ndarray,
 def _quantiles(draws: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
     """The central ``level`` interval of each column of ``draws`` (NaN draws left out; an all-NaN column gives NaN)."""
     alpha = (1 - level) / 2
+    if not np.isnan(draws).any():  # the same numbers, without nanquantile's column-by-column loop
+        return np.quantile(draws, alpha, axis=0), np.quantile(draws, 1 - alpha, axis=0)
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a cell with no tokens in any resample: NaN interval
         return np.nanquantile(draws, alpha, axis=0), np.nanquantile(draws, 1 - alpha, axis=0)
@@ -185,17 +187,22 @@ def compare(
         units = _sentence_units(sentences, features, min_docs)
         units = units.merge(table[["doc_id", "group"]].drop_duplicates(), on="doc_id")
         units = units.assign(unit=units["doc_id"] + "#" + units["sentence"].astype(str), stratum=units["doc_id"])
-    for group, part in units.groupby("group", sort=True):
-        wide_c, wide_t = _unit_matrices(part, ["stratum", "unit"], keys)
+    if len(units):  # one units x cells matrix for all groups (a pivot per group cost minutes with thousands of groups)
+        wide_c, wide_t = _unit_matrices(units, ["group", "stratum", "unit"], keys)
+        all_counts, all_tokens = wide_c.to_numpy(float), wide_t.to_numpy(float)
+        labels = wide_c.index.get_level_values("group").to_numpy()
         strata = wide_c.index.get_level_values("stratum").to_numpy()
-        rates = _bootstrap_rates(wide_c.to_numpy(float), wide_t.to_numpy(float), strata, n_boot, rng)
-        if correction is not None:  # each resample times a draw of its category's precision
-            rates = rates * _precision_draws(correction, wide_c.columns, n_boot, rng)
-        low, high = _quantiles(rates, level)
-        cells = wide_c.columns.to_frame(index=False)
-        cells["group"] = group
-        cells["ci_low"], cells["ci_high"] = low, high
-        per_group.append(cells)
+        starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])  # rows are sorted by group
+        for start, stop in zip(starts, np.r_[starts[1:], len(labels)]):
+            rows = slice(start, stop)
+            rates = _bootstrap_rates(all_counts[rows], all_tokens[rows], strata[rows], n_boot, rng)
+            if correction is not None:  # each resample times a draw of its category's precision
+                rates = rates * _precision_draws(correction, wide_c.columns, n_boot, rng)
+            low, high = _quantiles(rates, level)
+            cells = wide_c.columns.to_frame(index=False)
+            cells["group"] = labels[start]
+            cells["ci_low"], cells["ci_high"] = low, high
+            per_group.append(cells)
     intervals = pd.concat(per_group, ignore_index=True) if per_group else pd.DataFrame(columns=["group", *keys, "ci_low", "ci_high"])
     out = pooled.merge(intervals, on=["group"] + keys, how="left")
     if correction is not None:
@@ -445,7 +452,11 @@ def group_shares(shares: pd.DataFrame, by: str) -> pd.DataFrame:
 
 
 def profiles(features: pd.DataFrame, by: str | None = None, *, value: str = "per_1k") -> pd.DataFrame:
-    """Feature profiles: documents (or groups, pooled) x categories (x voice) of rates per 1,000."""
+    """Feature profiles: documents (or groups, pooled) x categories (x voice) of rates per 1,000.
+
+    For groups, ``attrs["n_docs"]`` holds the documents of each group (what
+    :func:`similarity` keeps the largest groups by).
+    """
     features = _check_counts(features, by or "doc_id")
     keys = _cell_keys(features)
     column = features["category"] if len(keys) == 1 else features["category"] + ":" + features["voice"]
@@ -454,7 +465,9 @@ def profiles(features: pd.DataFrame, by: str | None = None, *, value: str = "per
         return table.pivot_table(index="doc_id", columns="_feature", values=value, sort=False).rename_axis(columns=None)
     pooled = table.groupby([by, "_feature"], sort=False)[["count", "n_tokens"]].sum()
     rates = (pooled["count"] / pooled["n_tokens"] * 1000.0).unstack("_feature")
-    return rates.rename_axis(index=None, columns=None)
+    out = rates.rename_axis(index=None, columns=None)
+    out.attrs["n_docs"] = {str(g): int(n) for g, n in table.groupby(by, sort=False)["doc_id"].nunique().items()}
+    return out
 
 
 def similarity(matrix: pd.DataFrame, *, standardize: bool = False) -> pd.DataFrame:
@@ -464,6 +477,10 @@ def similarity(matrix: pd.DataFrame, *, standardize: bool = False) -> pd.DataFra
     ``standardize=True`` each column is first turned into z-scores across the rows
     (columns that do not vary are dropped), so every category weighs the same and two
     rows are similar when they depart from the average row in the same directions.
+
+    At most :data:`framing.groups.MAX_SIMILARITY_ROWS` rows are compared: those with most documents
+    (``matrix.attrs["n_docs"]``, as :func:`profiles` sets it), with a warning; the
+    result's ``attrs["left_out"]`` says which were left out.
 
     Examples
     --------
@@ -475,6 +492,8 @@ def similarity(matrix: pd.DataFrame, *, standardize: bool = False) -> pd.DataFra
     """
     from sklearn.metrics.pairwise import cosine_similarity  # imported here: scikit-learn takes a second to load
     from sklearn.preprocessing import StandardScaler
+    rows, left_out = keep_rows(matrix, matrix.attrs.get("n_docs"), what="groups" if "n_docs" in matrix.attrs else "rows")
+    matrix = matrix.loc[rows]
     values = matrix.fillna(0.0)
     if standardize:
         values = values.loc[:, values.std() > 0]
@@ -484,6 +503,8 @@ def similarity(matrix: pd.DataFrame, *, standardize: bool = False) -> pd.DataFra
     out = pd.DataFrame(cosine_similarity(np.asarray(values, float)), index=matrix.index, columns=matrix.index)
     if standardize and len(matrix) == 2:
         out.attrs["note"] = "with two rows every z-score is +1 or -1, so their standardized cosine is -1 by construction"
+    if left_out:
+        out.attrs["left_out"] = left_out
     return out
 
 
@@ -556,6 +577,11 @@ def profile_map(matrix: pd.DataFrame, *, method: str = "pca", seed: int = 0) -> 
 # --------------------------------------------------------------------------- change over time
 
 
+def _day(date) -> str:
+    """``YYYY-MM-DD`` with a four-digit year (``strftime`` writes year 1 as ``1-01-01``)."""
+    return f"{date.year:04d}-{date.month:02d}-{date.day:02d}"
+
+
 MAX_PERIODS = 100_000
 """A trend has at most this many periods (every period is a row per group and category)."""
 
@@ -617,7 +643,7 @@ def trend(
         raise FramingError(f"no document has a readable date in '{time}'")
     span = (known.max().to_period(freq) - known.min().to_period(freq)).n + 1  # counted, not built
     if span > MAX_PERIODS:
-        raise FramingError(f"the dates in '{time}' run from {known.min():%Y-%m-%d} to {known.max():%Y-%m-%d}: {span:,} periods "
+        raise FramingError(f"the dates in '{time}' run from {_day(known.min())} to {_day(known.max())}: {span:,} periods "
                            f"of '{freq}', more than {MAX_PERIODS:,}; choose a longer period (--freq) or fix the outlying dates")
     table = features[dates.notna()].assign(_period=dates[dates.notna()].dt.to_period(freq))
     keys = _cell_keys(features)

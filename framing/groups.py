@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 
 from framing.errors import FramingError
 
@@ -103,6 +104,57 @@ def _period_key(label: str) -> tuple:
 def _as_sizes(sizes) -> dict[str, float]:
     """Group -> size, from a mapping or a pandas Series indexed by group."""
     return {str(k): v for k, v in dict(sizes).items()}
+
+
+def largest(sizes, limit: int) -> tuple[list[str], list[str]]:
+    """The ``limit`` groups with most documents (ties by name), in :func:`order_groups` order, and
+    the others, fewest documents last: the one rule by which charts, similarity matrices and
+    contrasts keep groups when there are too many to show or compare.
+
+    Examples
+    --------
+    >>> largest({"A": 5, "B": 1, "C": 3}, 2)
+    (['A', 'C'], ['B'])
+    """
+    sizes = _as_sizes(sizes)
+    if len(sizes) <= limit:
+        return order_groups(sizes), []
+    by_size = sorted(sizes, key=lambda g: (-sizes[g], g))
+    kept = set(by_size[:limit])
+    return [g for g in order_groups(sizes) if g in kept], by_size[limit:]
+
+
+def left_out_note(left_out: list[str], shown: int = 5) -> str:
+    """``'; left out, fewest documents: X, Y and 9 more'`` for the groups :func:`largest` left out ('' if none)."""
+    if not left_out:
+        return ""
+    named = ", ".join(left_out[:shown]) + (f" and {len(left_out) - shown:,} more" if len(left_out) > shown else "")
+    return f"; left out, fewest documents: {named}"
+
+
+MAX_SIMILARITY_ROWS = 100
+"""A similarity matrix holds at most this many rows (groups or documents): it grows with their
+square, and a heatmap cannot label more. Beyond, the rows with most documents are kept and the
+matrix says which were left out."""
+
+
+def keep_rows(matrix, sizes=None, *, limit: int = MAX_SIMILARITY_ROWS, what: str = "rows") -> tuple[list, str]:
+    """The rows (``matrix``: a table or a list of labels) a similarity matrix keeps: all, or the ``limit`` with most documents
+    (``sizes``: row -> documents; without it, the first ``limit`` rows), with a warning and
+    a note naming what was left out ('' if nothing). Decided before any pair is computed."""
+    index = list(matrix.index) if hasattr(matrix, "iloc") else list(matrix)
+    labels = [str(i) for i in index]
+    if len(labels) <= limit:
+        return index, ""
+    first = sizes is None
+    if first:
+        sizes = {g: len(labels) - k for k, g in enumerate(labels)}
+    kept, out = largest({g: sizes.get(g, 0) for g in labels}, limit)
+    note = left_out_note(out).replace("fewest documents", "the last") if first else left_out_note(out)
+    which = f"the first {limit}" if first else f"the {limit} with most documents"
+    warnings.warn(f"{len(labels):,} {what}: a similarity matrix keeps {which}{note}", stacklevel=3)
+    keep = set(kept)
+    return [i for i in index if str(i) in keep], f"{which} of {len(labels):,} {what}{note}"
 
 
 def default_reference(sizes) -> str:

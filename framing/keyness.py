@@ -18,7 +18,7 @@ import pandas as pd
 from framing.background import ENGLISH_SIZE, english_counts
 from framing.corpus import Corpus
 from framing.errors import FramingError
-from framing.groups import as_list, default_target, each_against_rest, sides
+from framing.groups import as_list, default_target, each_against_rest, keep_rows, largest, left_out_note, sides
 from framing.lexicon import Matcher, pattern_lexicon
 from framing.measures import COLUMNS, MEASURES, benjamini_hochberg, log_odds_delta, log_odds_dirichlet, log_ratio
 from framing.params import MAX_WINDOW, check_choice, check_int
@@ -330,23 +330,33 @@ def keyness(
     else:
         if by is None:
             raise FramingError("keyness needs by= (a grouping column), or reference='english' to compare the whole corpus")
-        comparisons = _comparisons(known, target, reference, by)
-        if target is None and len(comparisons) > MAX_KEYNESS_GROUPS:  # capped before anything is computed
+        if target is None and reference is None and len(known) > MAX_KEYNESS_GROUPS:  # capped before anything is built
             sizes = pd.Series(n_docs if is_term_counts(corpus) else 1, index=labels).groupby(level=0).sum()
-            keep = set(sorted(sizes.index, key=lambda g: (-sizes[g], str(g)))[:MAX_KEYNESS_GROUPS])
-            warnings.warn(f"column '{by}' has {len(comparisons):,} groups: keywords are computed for the "
+            kept, out = largest(sizes, MAX_KEYNESS_GROUPS)
+            warnings.warn(f"column '{by}' has {len(known):,} groups: keywords are computed for the "
                           f"{MAX_KEYNESS_GROUPS} with most documents, each against all the others; "
-                          f"{len(comparisons) - MAX_KEYNESS_GROUPS:,} are left out (name a target for one of them)",
+                          f"{len(out):,} are left out (name a target for one of them){left_out_note(out)}",
                           stacklevel=2)
-            comparisons = [c for c in comparisons if c[2] in keep]
+            kept = set(kept)
+            comparisons = [sides(known, g, None, by) for g in known if g in kept]
+        else:
+            comparisons = _comparisons(known, target, reference, by)
         reference_counts = None
     prior = _prior(background, vocab, matrix)
+    codes = {g: k for k, g in enumerate(known)}  # groups as integers: np.isin on thousands of strings is quadratic
+    coded = np.fromiter((codes[g] for g in labels), np.int64, len(labels))
+
+    def member(side):
+        return np.isin(coded, [codes[g] for g in side])
+
     tables = [
-        _compare(matrix, docs, n_docs, vocab, order, np.isin(labels, t), np.isin(labels, r), name, ref_name, measure,
+        _compare(matrix, docs, n_docs, vocab, order, member(t), member(r), name, ref_name, measure,
                  min_count, prior, reference_counts=reference_counts)
         for t, r, name, ref_name in comparisons
     ]
-    return pd.concat(tables, ignore_index=True).rename(columns={"group": by or "group"})
+    out = pd.concat(tables, ignore_index=True).rename(columns={"group": by or "group"})
+    out.attrs["n_groups"] = len(known)  # every group of the corpus, those left out of the table included
+    return out
 
 
 def top_term(table: pd.DataFrame, group: str | None = None, *, stopwords="english") -> str:
@@ -365,7 +375,7 @@ def top_term(table: pd.DataFrame, group: str | None = None, *, stopwords="englis
     by = table.columns[0]
     if group is None:  # the one rule for a group nobody named (framing.groups.DEFAULT_RULE)
         sizes = (table.groupby(by)["n_docs_target"].max() if "n_docs_target" in table
-                 else pd.Series(1, index=list(dict.fromkeys(table[by]))))
+                 else pd.Series(1, index=list(table[by].unique())))
         group = default_target(sizes.to_dict())
     measure = next((c for c in (COLUMNS.get(m, m) for m in MEASURES) if c in table.columns and c != "log_ratio"), "log_ratio")
     stop = load_stopwords(stopwords)
@@ -545,21 +555,34 @@ def _smoothed_idf(counts: pd.DataFrame, vocab) -> np.ndarray:
 
 
 def tfidf_similarity(corpus: Corpus, by: str | None = None, *, ngram_range=(1, 1), stopwords="english") -> pd.DataFrame:
-    """Cosine similarity of TF-IDF vectors of documents, or of groups (their documents pooled)."""
+    """Cosine similarity of TF-IDF vectors of documents, or of groups (their documents pooled).
+
+    At most :data:`framing.groups.MAX_SIMILARITY_ROWS` groups (or documents) are compared,
+    those with most documents (the first documents), decided before any text is counted;
+    ``attrs["left_out"]`` says which were left out.
+    """
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.metrics.pairwise import cosine_similarity
+
     stop = load_stopwords(stopwords)
-    terms = {d: doc_terms(doc, ngram_range, stop) for d, doc in corpus.tokens.items()}
-    if by is not None:
+    if by is None:
+        docs, left_out = keep_rows(corpus.doc_ids, what="documents")
+        terms = {d: doc_terms(corpus.tokens[d], ngram_range, stop) for d in docs}
+    else:
         groups = corpus.groups(by)
+        kept, left_out = keep_rows(sorted(groups.unique()), groups.value_counts().to_dict(), what="groups")
+        kept = set(kept)
         pooled: dict[str, list] = {}
         for d in corpus.doc_ids:
-            pooled.setdefault(groups[d], []).extend(terms[d])
+            if groups[d] in kept:
+                pooled.setdefault(groups[d], []).extend(doc_terms(corpus.tokens[d], ngram_range, stop))
         terms = dict(sorted(pooled.items()))
     matrix = TfidfVectorizer(analyzer=_passthrough).fit_transform(list(terms.values()))
     labels = list(terms)
-    return pd.DataFrame(cosine_similarity(matrix), index=labels, columns=labels)
-
+    out = pd.DataFrame(cosine_similarity(matrix), index=labels, columns=labels)
+    if left_out:
+        out.attrs["left_out"] = left_out
+    return out
 
 
 # --------------------------------------------------------------------------- concordances and collocations

@@ -166,18 +166,12 @@ def group_colours(groups) -> dict:
 
 
 def _shown(sizes, limit: int = MAX_GROUPS) -> tuple[list[str], str]:
-    """The groups a chart shows: all, or the ``limit`` with most documents (ties by name), in
-    :func:`framing.groups.order_groups` order; and a note naming what was left out ('' if nothing)."""
-    from framing.groups import order_groups
+    """The groups a chart shows: all, or the ``limit`` with most documents (:func:`framing.groups.largest`),
+    and a note naming what was left out ('' if nothing)."""
+    from framing.groups import largest, left_out_note
 
-    sizes = _sizes(sizes)
-    if len(sizes) <= limit:
-        return order_groups(sizes), ""
-    kept = set(sorted(sizes, key=lambda g: (-sizes[g], g))[:limit])
-    out = [g for g in order_groups(sizes) if g not in kept]
-    out = sorted(out, key=lambda g: (-sizes[g], g))
-    named = ", ".join(out[:5]) + (f" and {len(out) - 5} more" if len(out) > 5 else "")
-    return [g for g in order_groups(sizes) if g in kept], f"; left out, fewest documents: {named}"
+    kept, out = largest(_sizes(sizes), limit)
+    return kept, left_out_note(out)
 
 
 def _group_sizes(table: pd.DataFrame, by: str, size: str) -> dict:
@@ -388,14 +382,17 @@ def keyness_bars(table: pd.DataFrame, ax: Axes, *, group: str | None = None, mea
 
 
 def _reference_name(table: pd.DataFrame, group: str) -> str:
-    """What a group of a keyness table is compared with, in words: "the other groups" when
-    that is one group, its name."""
+    """What a group of a keyness table is compared with, in words: "the other N groups" (N from
+    ``table.attrs["n_groups"]`` when :func:`framing.keyness` left groups out), or, when that is one group, its name."""
     by = grouping(table)
     reference = str(table.loc[table[by] == group, "reference"].iloc[0]) if "reference" in table else "rest"
     if reference != "rest":
         return reference
-    others = [str(g) for g in dict.fromkeys(table[by]) if str(g) != str(group)]
-    return others[0] if len(others) == 1 else f"the other {len(others)} groups" if others else "rest"
+    others = [str(g) for g in table[by].unique() if str(g) != str(group)]
+    if len(others) == 1:
+        return others[0]
+    n = table.attrs.get("n_groups", len(others) + 1) - 1  # groups left out of the table were in the rest all the same
+    return f"the other {n:,} groups" if n else "rest"
 
 
 def _default_target(table: pd.DataFrame) -> tuple[str, str]:
@@ -404,7 +401,7 @@ def _default_target(table: pd.DataFrame) -> tuple[str, str]:
 
     by = grouping(table)
     size = "n_docs_target" if "n_docs_target" in table else None
-    sizes = _group_sizes(table, by, size) if size else {str(g): 1 for g in dict.fromkeys(table[by])}
+    sizes = _group_sizes(table, by, size) if size else {str(g): 1 for g in table[by].unique()}
     group = default_target(sizes)
     return group, default_note("target", group, sizes, "name a group")
 
@@ -799,7 +796,8 @@ def similarity_figure(sim: pd.DataFrame, linkage_matrix: np.ndarray | None, *, t
     each leaf over its column (both axes share x, and the colour bar sits below, so the two
     panels have the same width).
 
-    Under three groups there is nothing to cluster and at most one value to show, so the
+    A matrix that left groups out (``sim.attrs["left_out"]``, see :func:`framing.compare.similarity`)
+    says so under the title. Under three groups there is nothing to cluster and at most one value to show, so the
     chart is :class:`Skipped`, with that value (and, for standardized profiles, why it is -1).
     """
     if len(sim) < 3:
@@ -826,8 +824,10 @@ def similarity_figure(sim: pd.DataFrame, linkage_matrix: np.ndarray | None, *, t
             for j in range(n):
                 bottom.text(j, i, f"{values[i, j]:.2f}", ha="center", va="center", fontsize=7,
                             color="black" if values[i, j] > 0.6 else "white")
-    fig.colorbar(image, ax=[top, bottom], location="bottom", shrink=0.6, aspect=40, label="cosine similarity")
-    top.set_title(title)
+    # fraction: the default 0.15 leaves the bar's label below the canvas on tall figures (constrained layout)
+    fig.colorbar(image, ax=[top, bottom], location="bottom", fraction=0.05, shrink=0.6, aspect=40, label="cosine similarity")
+    left_out = sim.attrs.get("left_out")
+    _title(top, f"{title}\n{left_out[0].upper()}{left_out[1:]}" if left_out else title)
     return fig
 
 

@@ -56,6 +56,8 @@ BATCH_CHARS = 1_000_000
 FIRST_ROWS = 8
 """Rows in the first batch of a table, before the rows per batch are set from its row sizes."""
 ENGINES = ("local", "dask")
+CONNECT_SECONDS = 20
+"""How long ``--scheduler ADDR`` waits for the scheduler before it says it cannot connect."""
 
 STREAM_SUFFIXES = (".csv", ".csv.gz", ".jsonl", ".jsonl.gz", ".parquet")
 
@@ -530,7 +532,7 @@ def run_batches(
 
 def _collect(item, empty: list[str], bar, seen: dict | None = None) -> pd.DataFrame:
     future, n_docs, chars = item
-    table, batch_empty, *ids = future.result() if hasattr(future, "result") else future
+    table, batch_empty, *ids = _result(future)
     empty.extend(batch_empty)
     if ids and seen is not None:  # read on the workers: the ids are checked here, as they come back
         n_docs, chars = len(ids[0]), ids[1]
@@ -544,6 +546,26 @@ def _collect(item, empty: list[str], bar, seen: dict | None = None) -> pd.DataFr
         elapsed = max(bar.format_dict["elapsed"], 1e-9)
         bar.set_postfix_str(f"{bar.chars / 1e6 / elapsed:.1f} MB/s", refresh=False)
     return table
+
+
+def _result(future):
+    """A batch's result. Workers that died mid-run (killed, or out of memory) are one line, not a traceback;
+    an error raised by the task itself passes through."""
+    from concurrent.futures import CancelledError
+    from concurrent.futures.process import BrokenProcessPool
+
+    if not hasattr(future, "result"):
+        return future
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise FramingError("a worker process died mid-run (killed, or out of memory); no output was written: rerun, "
+                           "with fewer --jobs or a smaller --batch-mb if memory ran out") from None
+    except Exception as exc:
+        if isinstance(exc, CancelledError) or type(exc).__module__.split(".")[0] == "distributed":
+            raise FramingError(f"the Dask workers were lost mid-run ({type(exc).__name__}); no output was written: "
+                               "rerun, with more memory per worker or a smaller --batch-mb if memory ran out") from None
+        raise
 
 
 def _progress(enabled: bool):
@@ -666,7 +688,7 @@ class _submitter:
             if "://" not in self.scheduler and ":" not in self.scheduler:
                 raise FramingError(f"--scheduler {self.scheduler}: not an address; give one like tcp://10.0.0.5:8786")
             try:
-                client = Client(self.scheduler, timeout="20s")
+                client = Client(self.scheduler, timeout=CONNECT_SECONDS)
             except Exception as exc:  # noqa: BLE001 - distributed raises many kinds; each is one line here
                 first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                 raise FramingError(f"--scheduler {self.scheduler}: cannot connect ({first}); is the scheduler running?") from None

@@ -82,3 +82,16 @@ def test_a_named_reference_leaves_the_other_groups_out():
     assert (row["target"], row["reference"]) == ("A", "B")
     assert (row["count_target"], row["count_reference"]) == (6, 6)
     assert row["per_1k_reference"] == pytest.approx(6 / 600 * 1000) and row["difference"] == 0.0
+
+
+def test_largest_keeps_groups_by_documents_then_name_and_names_the_rest():
+    from framing.groups import largest, left_out_note
+
+    sizes = {"B": 3, "A": 3, "C": 9, "D": 1, "E": 2}
+    assert largest(sizes, 3) == (["C", "A", "B"], ["E", "D"])
+    assert largest(sizes, 9) == (["C", "A", "B", "E", "D"], [])
+    assert largest({"2020-02": 1, "2020-01": 1, "2020-03": 5}, 2) == (["2020-01", "2020-03"], ["2020-02"])  # time order
+    assert left_out_note(["E", "D"]) == "; left out, fewest documents: E, D"
+    assert left_out_note([f"g{i}" for i in range(1200)]) == \
+        "; left out, fewest documents: g0, g1, g2, g3, g4 and 1,195 more"
+    assert left_out_note([]) == ""

@@ -175,3 +175,112 @@ def test_wire_copy_reprinted_widely_is_reuse_and_a_repeated_block_is_one_passage
     pair = found[(found["doc_a"] == three.loc[1, "doc_id"]) & (found["doc_b"] == three.loc[2, "doc_id"])]
     assert len(pair) == 1 and 64 <= pair["n_words"].iloc[0] <= 66 and pair["similarity"].iloc[0] == 1.0  # one row
     # (a word before the block may be shared too: the passage starts on the first shared word)
+
+
+def test_similarity_of_thousands_of_groups_is_capped_before_it_is_computed():
+    """10,000 one-document groups: the similarity notebook built a 10,000 x 10,000 matrix, its
+    dendrogram and a heatmap of 10,000 labels (over 15 minutes). Now the 100 largest, said."""
+    import numpy as np
+
+    from framing.compare import profiles, similarity
+    from framing.keyness import tfidf_similarity
+    from framing.plots import layout_problems, similarity_figure
+    from framing.compare import cluster
+
+    rng = np.random.default_rng(0)
+    n = 10_000
+    features = pd.DataFrame({
+        "doc_id": np.repeat([f"d{i}" for i in range(n)], 2),
+        "outlet": np.repeat([f"o{i:05d}" for i in range(n)], 2),
+        "lexicon": "x", "category": np.tile(["a", "b"], n), "voice": "all",
+        "count": rng.integers(0, 5, 2 * n), "n_tokens": 100,
+    })
+    features.loc[features["doc_id"].isin(["d7", "d8"]), "outlet"] = "big"  # two documents: kept first, then by name
+    features["per_1k"] = features["count"] * 10.0
+    profile = profiles(features, "outlet")
+    with pytest.warns(UserWarning, match=r"9,999 groups: a similarity matrix keeps the 100 with most documents; "
+                                         r"left out, fewest documents: o00101, o00102"):
+        sim = similarity(profile)
+    assert sim.shape == (100, 100) and "big" in sim.index and list(sim.index[:3]) == ["o00000", "o00001", "o00002"]
+    assert sim.attrs["left_out"].startswith("the 100 with most documents of 9,999 groups; left out, fewest documents: "
+                                            "o00101, o00102, o00103, o00104, o00105 and 9,894 more")
+    fig = similarity_figure(sim, cluster(sim), title="Profiles")
+    assert "9,999 groups" in fig.axes[0].get_title() and layout_problems(fig) == []
+
+    texts = [f"word{i % 7} shared text number {i}" for i in range(150)]
+    corpus = load_corpus(pd.DataFrame({"text": texts, "outlet": [f"g{i:03d}" for i in range(150)]}))
+    with pytest.warns(UserWarning, match="150 groups: a similarity matrix keeps the 100"):
+        vocab = tfidf_similarity(corpus, "outlet")
+    assert list(vocab.index) == [f"g{i:03d}" for i in range(100)] and "g100, g101" in vocab.attrs["left_out"]
+    with pytest.warns(UserWarning, match="150 documents: a similarity matrix keeps the first 100; left out, the last"):
+        assert tfidf_similarity(corpus).shape == (100, 100)
+
+
+def test_a_similarity_heatmap_of_a_hundred_groups_keeps_its_colour_bar_label_inside():
+    import numpy as np
+
+    from framing.compare import cluster, similarity
+    from framing.plots import layout_problems, similarity_figure
+
+    rows = pd.DataFrame(np.random.default_rng(1).random((100, 5)), index=[f"outlet {i}" for i in range(100)])
+    sim = similarity(rows)
+    assert layout_problems(similarity_figure(sim, cluster(sim), title="t")) == []  # the label sat 6 px below
+
+
+class _DiesOn:
+    """A batch task whose worker process kills itself (SIGKILL, as the kernel's out-of-memory killer does) on
+    the document 'KILL'; never in the test's own process."""
+
+    def __init__(self, parent: int):
+        self.parent = parent
+
+    def __call__(self, corpus):
+        import os
+        import signal
+
+        if os.getpid() != self.parent and "KILL" in corpus.documents["text"].tolist():
+            os.kill(os.getpid(), signal.SIGKILL)
+        return pd.DataFrame({"doc_id": corpus.doc_ids})
+
+
+@pytest.mark.parametrize("engine", ["local", "dask"])
+def test_workers_killed_mid_run_are_one_line_and_no_output(tmp_path, engine):
+    """A worker killed mid-run gave an internal error (BrokenProcessPool; Dask's FutureCancelledError after a
+    scheduler log); now one line, and the output's .partial file is removed."""
+    import os
+
+    from framing.output import TableWriter
+    from framing.stream import document_batches, make_task, run_batches
+
+    if engine == "dask":
+        cloudpickle = pytest.importorskip("cloudpickle")
+        pytest.importorskip("distributed")
+        cloudpickle.register_pickle_by_value(__import__(__name__, fromlist=["_DiesOn"]))  # workers cannot import tests
+    corpus = tmp_path / "c.csv"
+    pd.DataFrame({"text": [f"Plain text number {i}." for i in range(40)] + ["KILL"]}).to_csv(corpus, index=False)
+    out = tmp_path / "out.csv"
+    task = make_task(_DiesOn(os.getpid()), clean=False)
+    message = ("a worker process died mid-run" if engine == "local" else "the Dask workers were lost mid-run") + \
+        r" \(.*\); no output was written: rerun"
+    with pytest.raises(FramingError, match=message), TableWriter(out) as writer:
+        for table in run_batches(task, document_batches(corpus, batch_chars=100), jobs=2, engine=engine):
+            writer.write(table)
+    assert list(tmp_path.iterdir()) == [corpus]
+
+
+def test_keywords_of_hundreds_of_groups_are_capped_and_the_rest_named():
+    """Each group against the rest: the 200 with most documents, chosen before any comparison is built
+    (10,000 one-document groups took 4.5 minutes, mostly np.isin over thousands of group names)."""
+    from framing.keyness import MAX_KEYNESS_GROUPS, keyness
+
+    n = MAX_KEYNESS_GROUPS + 50
+    texts = [f"the regime said word{i % 13} and word{i % 7}" for i in range(n)] + ["the regime again"] * 2
+    outlets = [f"o{i:03d}" for i in range(n)] + ["big", "big"]
+    corpus = load_corpus(pd.DataFrame({"text": texts, "outlet": outlets}))
+    with pytest.warns(UserWarning, match=r"column 'outlet' has 251 groups: keywords are computed for the 200 with most "
+                                         r"documents, each against all the others; 51 are left out \(name a target for "
+                                         r"one of them\); left out, fewest documents: o199, o200, o201, o202, o203 and 46 more"):
+        table = keyness(corpus, "outlet", min_count=1)
+    assert table["outlet"].nunique() == 200 and set(table["outlet"]) == {"big", *[f"o{i:03d}" for i in range(199)]}
+    regime = table[(table["outlet"] == "big") & (table["term"] == "regime")].iloc[0]
+    assert (regime["count_target"], regime["count_reference"], regime["n_target"]) == (2, n, 6)  # against all 250 others

@@ -118,6 +118,13 @@ def test_second_round_internal_errors_are_one_line(tmp_path, capsys):
                         "when": ["1700-01-01", "2200-01-01"]})
     with pytest.raises(FramingError, match="run from 1700-01-01 to 2200-01-01: 182,622 periods of 'D', more than 100,000"):
         trend(far, "g", "when", "D")
+    # the issue's file: years 1 to 9999 (7.5 GB and a malloc failure), through the CLI, as one line
+    years = dated.assign(when=["0001-01-01", "9999-12-31", "2020-01-01", "2020-01-02"])
+    years.to_csv(tmp_path / "years.csv", index=False)
+    code, _, err = run(capsys, "trend", str(tmp_path / "years.csv"), "--by", "outlet", "--time", "when", "--freq", "D")
+    assert code == 2 and err == ("framing: error: the dates in 'when' run from 0001-01-01 to 9999-12-31: 3,652,059 "
+                                 "periods of 'D', more than 100,000; choose a longer period (--freq) or fix the "
+                                 "outlying dates\n")
     # a sampling weight of inf passes no more; a label's line is the file's line, past quoted line breaks
     from framing.validation import score_sheet
 
@@ -139,3 +146,23 @@ def test_a_line_longer_than_the_guard_is_named(tmp_path, monkeypatch):
     path.write_text('{"text": "short"}\n{"text": "' + "x" * 5000 + '"}\n', encoding="utf-8")
     with pytest.raises(FramingError, match="one.jsonl: line 2 is longer than 0 million characters"):
         list(document_batches(path))
+
+
+def test_a_scheduler_where_nothing_listens_is_one_line_after_the_timeout(tmp_path, capsys, monkeypatch):
+    """The issue's run waited 90 s and more; the wait is CONNECT_SECONDS (20), shortened here."""
+    import socket
+    import time
+
+    pytest.importorskip("distributed")
+    import framing.stream
+
+    monkeypatch.setattr(framing.stream, "CONNECT_SECONDS", 2)
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    (tmp_path / "c.csv").write_text("text\nThe regime held a vote.\n", encoding="utf-8")
+    start = time.perf_counter()
+    code, _, err = run(capsys, "features", str(tmp_path / "c.csv"), "--engine", "dask", "--scheduler", f"tcp://127.0.0.1:{port}")
+    assert time.perf_counter() - start < 10
+    assert code == 2 and err.startswith(f"framing: error: --scheduler tcp://127.0.0.1:{port}: cannot connect (Timed out ")
+    assert err.endswith("after 2 s); is the scheduler running?\n") and err.count("\n") == 1
