@@ -20,7 +20,7 @@ from pathlib import Path
 
 from framing.corpus import load_corpus
 from framing.explore import explore
-from framing.keyness import term_counts
+from framing.keywords import term_counts
 
 ROOT = Path(__file__).resolve().parent.parent
 

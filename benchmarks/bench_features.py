@@ -109,7 +109,7 @@ def keyness_scaling(copies: list[int]) -> None:
     """Keyness (g2, unigrams+bigrams, each outlet vs rest) on the seeds replicated k times."""
     import pandas as pd
 
-    from framing.keyness import keyness
+    from framing.keywords import keyness
 
     seeds = load_corpus(ROOT / "seeds").documents
     for k in copies:

@@ -22,16 +22,16 @@ _EXPORTS = {
     "agreement": "framing.validation",
     "check_lexicon": "framing.lexicon_tools",
     "check_sheet": "framing.validation",
-    "cluster": "framing.compare",
+    "cluster": "framing.comparison",
     "coding_sheet": "framing.validation",
-    "collocations": "framing.keyness",
+    "collocations": "framing.keywords",
     "combine_lexicons": "framing.lexicon",
-    "compare": "framing.compare",
-    "compare_groups": "framing.compare",
-    "compare_sentences": "framing.compare",
+    "compare": "framing.comparison",
+    "compare_groups": "framing.comparison",
+    "compare_sentences": "framing.comparison",
     "convert_lexicon": "framing.lexicon_tools",
     "Corpus": "framing.corpus",
-    "distinctive_terms": "framing.keyness",
+    "distinctive_terms": "framing.keywords",
     "estimated_recall": "framing.validation",
     "explain": "framing.features",
     "explore": "framing.explore",
@@ -40,17 +40,17 @@ _EXPORTS = {
     "family_features": "framing.features",
     "family_for": "framing.features",
     "FramingError": "framing.errors",
-    "group_shares": "framing.compare",
-    "keyness": "framing.keyness",
+    "group_shares": "framing.comparison",
+    "keyness": "framing.keywords",
     "mark_reused": "framing.reuse",
     "passage_records": "framing.reuse",
     "reuse": "framing.reuse",
     "reuse_matrix": "framing.reuse",
     "reuse_shares": "framing.reuse",
     "without_reused": "framing.reuse",
-    "merge_term_counts": "framing.keyness",
-    "term_counts": "framing.keyness",
-    "kwic": "framing.keyness",
+    "merge_term_counts": "framing.keywords",
+    "term_counts": "framing.keywords",
+    "kwic": "framing.keywords",
     "Lexicon": "framing.lexicon",
     "lexicon_features": "framing.features",
     "LexiconVectorizer": "framing.vectorizers",
@@ -60,9 +60,9 @@ _EXPORTS = {
     "new_categories": "framing.lexicon_tools",
     "new_lexicon": "framing.lexicon_tools",
     "patched_lexicon": "framing.validation",
-    "profile_map": "framing.compare",
-    "profiles": "framing.compare",
-    "rate_changes": "framing.compare",
+    "profile_map": "framing.comparison",
+    "profiles": "framing.comparison",
+    "rate_changes": "framing.comparison",
     "rate_model": "framing.models",
     "read_sheet": "framing.validation",
     "render_html": "framing.highlight",
@@ -70,27 +70,21 @@ _EXPORTS = {
     "sentence_counts": "framing.features",
     "sentence_sentiment": "framing.features.sentiment",
     "sentiment": "framing.features.sentiment",
-    "similarity": "framing.compare",
+    "similarity": "framing.comparison",
     "stance_features": "framing.features.stance",
     "StanceVectorizer": "framing.vectorizers",
-    "strongest": "framing.compare",
+    "strongest": "framing.comparison",
     "suggest_terms": "framing.lexicon_tools",
-    "tfidf_similarity": "framing.keyness",
+    "tfidf_similarity": "framing.keywords",
     "to_wide": "framing.features.lexicon",
     "tokenize": "framing.tokens",
-    "top_term": "framing.keyness",
-    "trend": "framing.compare",
+    "top_term": "framing.keywords",
+    "trend": "framing.comparison",
 }
 """Where each public name lives; imported on first use (PEP 562), so `framing features` starts
 without loading scikit-learn, SciPy or matplotlib."""
 
 __all__ = sorted(_EXPORTS, key=str.lower)
-
-# These two share their module's name. Importing the module sets ``framing.compare`` to the
-# module, so the functions are bound here, eagerly (both modules load scikit-learn only when used).
-from framing.compare import compare  # noqa: E402, F401
-from framing.keyness import keyness  # noqa: E402, F401
-
 
 def __getattr__(name: str):
     module = _EXPORTS.get(name)

@@ -527,7 +527,8 @@ def _stream(args, make) -> None:
 def _tables(args, task):
     """The tables of each batch of the corpus, as they come: read here and counted by --jobs
     processes or a Dask cluster; a URL (s3://...) is a Parquet dataset the Dask workers read."""
-    from framing.stream import document_batches, is_remote, run_batches, run_partitions
+    from framing.read import document_batches
+    from framing.stream import is_remote, run_batches, run_partitions
 
     progress = not args.quiet and sys.stderr.isatty()
     if is_remote(args.corpus):
@@ -542,7 +543,7 @@ def _tables(args, task):
 
 def _run_features(args) -> None:
     from framing.features import family_jobs
-    from framing.stream import FamilyFeatures
+    from framing.features import FamilyFeatures
 
     families = _families()[:-1] if args.family == "all" else [args.family]
     lexicons = args.lexicon
@@ -572,7 +573,7 @@ def _own_words(args, corpus):
 
 
 def _run_compare(args) -> None:
-    from framing.compare import compare, compare_groups
+    from framing.comparison import compare, compare_groups
     from framing.features import sentence_counts
 
     if args.reference and not args.target:
@@ -677,7 +678,7 @@ def _run_model(args) -> None:
 
 
 def _run_trend(args) -> None:
-    from framing.compare import trend
+    from framing.comparison import trend
 
     events = []
     for text in args.event:
@@ -773,7 +774,7 @@ def _run_validate_score(args) -> None:
 
 def _run_explain(args) -> None:
     from framing.features import explain, family_for
-    from framing.stream import Matches
+    from framing.features import Matches
 
     family = family_for(args.lexicon)
     family.check_category(args.category)  # an unknown category is an error before reading
@@ -803,7 +804,7 @@ def _run_explain(args) -> None:
 def _one_document(args):
     """The corpus of one document, found by reading batches until it turns up (the rest is never loaded)."""
     from framing.corpus import clean_documents
-    from framing.stream import find_document
+    from framing.read import find_document
 
     frame = find_document(args.corpus, args.doc, text_col=args.text_col, id_col=args.id_col)
     return clean_documents(frame, clean=not args.no_clean, rules=_rules(args), origin=args.corpus)
@@ -853,9 +854,10 @@ def _run_reuse(args) -> None:
 
 
 def _run_counts(args) -> None:
-    from framing.keyness import merge_term_counts
+    from framing.keywords import merge_term_counts
     from framing.output import TableWriter
-    from framing.stream import TermCounts, make_task
+    from framing.keywords import TermCounts
+    from framing.stream import make_task
 
     if args.output is not None:
         refuse_inputs(args.output, _inputs(args))
@@ -890,7 +892,7 @@ def _table_columns(path: str) -> list[str] | None:
 
 
 def _run_keyness(args) -> None:
-    from framing.keyness import TERM_COUNT_COLUMNS, keyness
+    from framing.keywords import TERM_COUNT_COLUMNS, keyness
 
     columns = _table_columns(args.corpus)
     if columns is not None and columns[1:] == TERM_COUNT_COLUMNS:  # a table of framing counts
@@ -913,7 +915,7 @@ def _run_keyness(args) -> None:
 
 
 def _run_kwic(args) -> None:
-    from framing.keyness import format_kwic, kwic
+    from framing.keywords import format_kwic, kwic
 
     corpus = _load(args)
     table = kwic(corpus, args.pattern, window=args.window, by=args.by)
@@ -1143,8 +1145,13 @@ def _run_command(args) -> int:
     except KeyboardInterrupt:
         print("framing: interrupted", file=sys.stderr)
         return 130
-    except (OSError, MemoryError) as exc:
-        print(f"framing: error: {exc}", file=sys.stderr)
+    except MemoryError as exc:  # often without a message ("framing: error:" and nothing else)
+        detail = f" ({exc})" if str(exc).strip() else ""
+        print(f"framing: error: out of memory{detail}; run on fewer documents or groups, or stream the corpus "
+              "(framing features with --batch-mb)", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"framing: error: {str(exc).strip() or type(exc).__name__}", file=sys.stderr)
         return 2
     except Exception as exc:  # a bug: still one line, with a way to get the traceback
         if os.environ.get("FRAMING_DEBUG"):

@@ -41,10 +41,10 @@ import pandas as pd
 from framing.corpus import Corpus
 from framing.errors import FramingError
 from framing.features import family_jobs, sentence_counts
-from framing.features.table import MATCH_COLUMNS
+from framing.tables import MATCH_COLUMNS
 from framing.groups import default_target, is_time_like, order_groups, sides
 from framing.highlight import TINTS, highlight_text
-from framing.keyness import merge_term_counts, term_counts
+from framing.keywords import merge_term_counts, term_counts
 from framing.measures import log_odds_dirichlet, log_ratio
 from framing.params import check_int
 from framing.plots import MAX_GROUPS, group_colours
@@ -111,7 +111,7 @@ def _categories(corpus: Corpus, by: str, jobs, target: list[str], reference: lis
     the outlet's own voice where the family tells voices apart) for the groups ``shown``, the
     categories whose target/reference difference survives the Benjamini-Hochberg adjustment,
     and the match records. With several jobs a category is named ``lexicon:category``."""
-    from framing.compare import compare, compare_groups
+    from framing.comparison import compare, compare_groups
 
     rates, starred, matches = [], set(), []
     for job in jobs:

@@ -21,21 +21,12 @@ from matplotlib.figure import Figure
 from framing.errors import FramingError
 from framing.output import atomic_path, write_text
 from framing.paths import project_path, project_root
+from framing.plots import canvas  # noqa: F401 - re-exported: notebooks call figures.canvas
 
 __all__ = ["canvas", "check_figures_folder", "display_name", "notebooks", "shipped_notebooks", "project_path", "project_root", "run_notebooks", "save",
            "save_html", "write_run_record"]
 
 NOTEBOOK_PATTERN = re.compile(r"^\d\d_.+\.ipynb$")
-
-
-def canvas(width: float = 7.0, height: float = 4.0) -> tuple[Figure, object]:
-    """A new figure with one Axes, in the house style, not registered with pyplot."""
-    from framing.plots import style
-
-    with style():
-        fig = Figure(figsize=(width, height), layout="constrained")
-        ax = fig.add_subplot()
-    return fig, ax
 
 
 def save(fig: "Figure | object", out_dir: str | Path, name: str) -> Path | None:

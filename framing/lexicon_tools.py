@@ -25,7 +25,7 @@ from sklearn.preprocessing import normalize
 from framing.background import ENGLISH_SIZE, english_counts
 from framing.corpus import Corpus, load_corpus
 from framing.errors import FramingError
-from framing.keyness import kwic, load_stopwords
+from framing.keywords import kwic, load_stopwords
 from framing.lexicon import META_FIELDS, Lexicon, Matcher, load_lexicon, read_lexicon_file
 from framing.measures import log_ratio
 from framing.output import refuse_inputs, write_text

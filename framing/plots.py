@@ -1,7 +1,7 @@
 """Charts: pure matplotlib, each drawing on an ``Axes`` it is given (or returning a
 ``Figure`` for multi-panel charts). No statistics are computed here and nothing is
-written to disk: the inputs are the tables of :mod:`framing.compare` and
-:mod:`framing.keyness`, and :func:`framing.figures.save` writes files.
+written to disk: the inputs are the tables of :mod:`framing.comparison` and
+:mod:`framing.keywords`, and :func:`framing.figures.save` writes files.
 
 Colours are the Okabe-Ito palette (safe for the common colour-vision deficiencies);
 sequential maps use ``cividis``.
@@ -58,6 +58,14 @@ def style():
 
 
 _DEPTH = [0]
+
+
+def canvas(width: float = 7.0, height: float = 4.0) -> tuple[Figure, Axes]:
+    """A new figure with one Axes, in the house style, not registered with pyplot."""
+    with style():
+        fig = Figure(figsize=(width, height), layout="constrained")
+        ax = fig.add_subplot()
+    return fig, ax
 
 
 def _styled(function):
@@ -265,7 +273,6 @@ def document_sizes(overview: pd.DataFrame, ax: Axes, *, by: str | None = None, c
 def documents_figure(overview: pd.DataFrame, *, by: str | None = None, colours: dict | None = None) -> Figure:
     """:func:`document_sizes` on a canvas sized to its rows (documents, or groups beyond
     :data:`MANY_POINTS` documents), never taller than :data:`MAX_PIXELS`."""
-    from framing.figures import canvas  # the house canvas; figures imports plots only inside functions
 
     rows = len(overview) if len(overview) <= MANY_POINTS else min(overview[by].nunique() if by else 1, MAX_GROUPS)
     fig, ax = canvas(7, min(max(3.0, 1.4 + 0.35 * rows), MAX_PIXELS / 150))
@@ -285,7 +292,6 @@ def grouping(table: pd.DataFrame) -> str:
 def rate_figure(rates: pd.DataFrame, *, lexicon: str | None = None, voice: str | None = None) -> Figure:
     """A :func:`rate_heatmap` on a canvas sized to its groups (at most :data:`MAX_GROUPS` rows,
     and :data:`MAX_PIXELS` high), titled with the lexicon, the grouping and the unit."""
-    from framing.figures import canvas  # the house canvas; figures imports plots only inside functions
 
     rows = min(rates[grouping(rates)].nunique(), MAX_GROUPS)
     fig, ax = canvas(9, min(2.2 + 0.55 * rows, MAX_PIXELS / 150))
@@ -308,7 +314,7 @@ INTERVAL_ROWS = MAX_GROUPS
 @_styled
 def rate_heatmap(rates: pd.DataFrame, ax: Axes, *, value: str = "per_1k", voice: str | None = None, fmt: str = "{:.1f}",
                  lexicon: str | None = None) -> Axes:
-    """Groups x categories heatmap of a :func:`framing.compare.compare` table.
+    """Groups x categories heatmap of a :func:`framing.comparison.compare` table.
 
     Rows are groups in the run's order (by time for periods), each labelled with its number
     of documents; each cell holds its rate and its bootstrap interval. The colour of a cell
@@ -509,7 +515,7 @@ def term_scatter(table: pd.DataFrame, ax: Axes, *, group: str | None = None, mea
 @_styled
 def stance_profile(rates: pd.DataFrame, ax: Axes, *, category: str | None = None, colours: dict | None = None,
                    groups: list[str] | None = None) -> Axes:
-    """One stance category of a :func:`framing.compare.compare` table: a row per group (the
+    """One stance category of a :func:`framing.comparison.compare` table: a row per group (the
     run's order), its rate per 1,000 tokens of each voice with the bootstrap interval, author
     voice filled, quoted voice hollow. The axis runs to 1.6 times the largest rate; an
     interval that runs further is cut at the edge and marked with an arrow head, so one wide
@@ -581,7 +587,6 @@ def stance_figure(rates: pd.DataFrame, *, colours: dict | None = None, categorie
 def actor_labels_figure(shares: pd.DataFrame, *, lexicon: str = "actors") -> "Figure | Skipped":
     """:func:`connotation_bars` on a canvas sized to its rows, or :class:`Skipped` when the
     actors lexicon names no actor in the corpus (a corpus about something else)."""
-    from framing.figures import canvas  # the house canvas; figures imports plots only inside functions
 
     if not len(shares) or shares["mentions"].sum() == 0:
         return Skipped(f"the actors lexicon '{lexicon}' names no actor in this corpus; give your own (framing lexicon new NAME --template actors)")
@@ -594,7 +599,6 @@ def actor_labels_figure(shares: pd.DataFrame, *, lexicon: str = "actors") -> "Fi
 def actor_sentiment_figure(toward: pd.DataFrame, *, lexicon: str = "actors", colours: dict | None = None) -> "Figure | Skipped":
     """:func:`actor_sentiment_plot` on a canvas sized to its actors, or :class:`Skipped` when
     no sentence names an actor of the lexicon."""
-    from framing.figures import canvas  # the house canvas; figures imports plots only inside functions
 
     if not len(toward):
         return Skipped(f"no sentence names an actor of the lexicon '{lexicon}'")
@@ -607,7 +611,7 @@ def actor_sentiment_figure(toward: pd.DataFrame, *, lexicon: str = "actors", col
 @_styled
 def connotation_bars(shares: pd.DataFrame, ax: Axes, *, lexicon: str | None = None) -> Axes:
     """Stacked bars: share of each connotation among the labels of each actor, per group
-    (input: :func:`framing.compare.group_shares`)."""
+    (input: :func:`framing.comparison.group_shares`)."""
     by = grouping(shares)
     actors = max(shares["actor"].nunique(), 1)
     table, groups, note = _keep_largest(shares[shares["mentions"] > 0], by, "count", limit=min(MAX_GROUPS, max(1, 60 // actors)))
@@ -639,7 +643,7 @@ def connotation_bars(shares: pd.DataFrame, ax: Axes, *, lexicon: str | None = No
 def actor_sentiment_plot(table: pd.DataFrame, ax: Axes, *, group_column: str | None = None,
                          colours: dict | None = None, lexicon: str | None = None) -> Axes:
     """Mean VADER compound of the sentences mentioning each actor, per group, with bootstrap intervals
-    (input: :func:`framing.compare.compare_sentences` by group and actor; the groups are its first column)."""
+    (input: :func:`framing.comparison.compare_sentences` by group and actor; the groups are its first column)."""
     group_column = group_column or grouping(table)
     table = table.assign(**{group_column: table[group_column].astype(str)})
     sizes = table.groupby(group_column)["n_sentences"].sum()
@@ -675,7 +679,6 @@ def actor_sentiment_plot(table: pd.DataFrame, ax: Axes, *, group_column: str | N
 def rate_ratio_figure(model: pd.DataFrame, *, colours: dict | None = None, lexicon=None) -> "Figure | Skipped":
     """:func:`rate_ratio_plot` on a canvas sized to its categories, or :class:`Skipped` when
     every ratio rests on too few documents (the seeds: one article per outlet)."""
-    from framing.figures import canvas  # the house canvas; figures imports plots only inside functions
 
     usable = model[model["rate_ratio"].notna() & ~model["warning"].str.contains("too few documents")]
     if usable.empty:
@@ -739,7 +742,7 @@ def rate_ratio_plot(model: pd.DataFrame, ax: Axes, *, colours: dict | None = Non
 def trend_plot(table: pd.DataFrame, ax: Axes, *, category: str | None = None, voice: str | None = None,
                events: list[tuple[str, str]] | None = None, colours: dict | None = None) -> Axes:
     """Rate per period of one category (default: the first) for each group of a
-    :func:`framing.compare.trend` table, with its bootstrap interval as a band; periods
+    :func:`framing.comparison.trend` table, with its bootstrap interval as a band; periods
     without documents are gaps. ``events`` are ``(date, label)`` pairs drawn as dashed lines."""
     by = grouping(table)
     category = category or table["category"].iloc[0]
@@ -796,7 +799,7 @@ def similarity_figure(sim: pd.DataFrame, linkage_matrix: np.ndarray | None, *, t
     each leaf over its column (both axes share x, and the colour bar sits below, so the two
     panels have the same width).
 
-    A matrix that left groups out (``sim.attrs["left_out"]``, see :func:`framing.compare.similarity`)
+    A matrix that left groups out (``sim.attrs["left_out"]``, see :func:`framing.comparison.similarity`)
     says so under the title. Under three groups there is nothing to cluster and at most one value to show, so the
     chart is :class:`Skipped`, with that value (and, for standardized profiles, why it is -1).
     """
@@ -871,7 +874,7 @@ def _keep_apart(ax: Axes, notes: list) -> list[bool]:
 
 @_styled
 def profile_map_plot(coords: pd.DataFrame, ax: Axes, *, groups: pd.Series | None = None, colours: dict | None = None) -> Axes:
-    """Scatter of a 2-D map (:func:`framing.compare.profile_map`), points coloured by group
+    """Scatter of a 2-D map (:func:`framing.comparison.profile_map`), points coloured by group
     (``groups`` maps the index, e.g. :meth:`framing.Corpus.groups`; ``colours``: the run's
     :func:`group_colours`), with a legend. Up to :data:`MANY_POINTS` points each is labelled
     with its group; beyond, each group's centroid is. Beyond :data:`MAX_GROUPS` groups, the
@@ -924,7 +927,6 @@ def profile_map_plot(coords: pd.DataFrame, ax: Axes, *, groups: pd.Series | None
 def precision_figure(report: pd.DataFrame) -> "Figure | Skipped":
     """:func:`precision_plot` on a canvas sized to its categories, or :class:`Skipped` when
     no item of the report was coded."""
-    from framing.figures import canvas  # the house canvas; figures imports plots only inside functions
 
     if not (report.loc[report["pattern"] == "", "n_coded"] > 0).any():
         return Skipped("no item of the coding sheet is coded yet")
@@ -938,7 +940,7 @@ def precision_plot(report: pd.DataFrame, ax: Axes) -> Axes:
     """Precision of each category of a :func:`framing.validation.score_sheet` report with its
     Wilson 95% interval (dot), the precision weighted back to the corpus (diamond), and, where
     missed sentences were coded, the estimated recall with its interval (square, below)."""
-    from framing.validation import by_category
+    from framing.tables import by_category
 
     rows = by_category(report)
     rows = rows[rows["n_coded"] > 0].sort_values("precision", kind="mergesort")
@@ -985,7 +987,6 @@ def precision_plot(report: pd.DataFrame, ax: Axes) -> Axes:
 def reuse_matrix_figure(matrix: pd.DataFrame) -> "Figure | Skipped":
     """:func:`reuse_matrix_plot` on a canvas sized to its groups, or :class:`Skipped` when no
     passage is shared."""
-    from framing.figures import canvas  # the house canvas; figures imports plots only inside functions
 
     if not matrix.to_numpy().any():
         return Skipped("no passage is shared between two documents")

@@ -28,6 +28,7 @@ from framing.errors import FramingError
 from framing.features import explain, family_for
 from framing.measures import cohen_kappa, krippendorff_alpha_nominal, wilson_interval
 from framing.params import check_float, check_int
+from framing.tables import by_category  # noqa: F401 - the report's category rows, as notebook 08 calls them
 
 SHEET_COLUMNS = ["item_id", "doc_id", "category", "pattern", "match", "left", "right", "sentence", "start", "end",
                  "weight", "label", "note"]
@@ -380,11 +381,6 @@ def weighted_precision(strata, *, level: float = 0.95, n_draws: int = 20000, see
     draws /= strata[:, 0].sum()
     low, high = np.quantile(draws, [(1 - level) / 2, (1 + level) / 2])
     return float((strata[:, 0] * strata[:, 1] / strata[:, 2]).sum() / strata[:, 0].sum()), float(low), float(high)
-
-
-def by_category(report: pd.DataFrame) -> pd.DataFrame:
-    """The category rows of a :func:`score_sheet` report (``pattern`` empty), without the pattern columns."""
-    return report[report["pattern"] == ""].drop(columns=["pattern", "flag", "exclude"]).reset_index(drop=True)
 
 
 def describe(report: pd.DataFrame) -> list[str]:

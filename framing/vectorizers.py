@@ -17,13 +17,13 @@ from framing.errors import FramingError
 from framing.features import family_for
 from framing.features.family import Family
 from framing.features.stance import StanceFamily
-from framing.features.table import ALL, rate_per_1k
+from framing.tables import ALL, VOICES, rate_per_1k
 from framing.lexicon import load_lexicon
 from framing.params import check_choice
 from framing.tokens import tokenize
 
 NORMS = ("count", "per_1k")
-VOICES = ("author", "quoted", ALL)
+VOICE_CHOICES = (*VOICES, ALL)
 
 
 class _FamilyVectorizer(TransformerMixin, BaseEstimator):
@@ -38,7 +38,7 @@ class _FamilyVectorizer(TransformerMixin, BaseEstimator):
     def fit(self, X, y=None):
         """Load and validate the lexicon and parameters; ``X`` is only checked to be texts."""
         check_choice("norm", self.norm, NORMS)
-        check_choice("voice", self.voice, VOICES)
+        check_choice("voice", self.voice, VOICE_CHOICES)
         _check_texts(X)
         self.family_ = self._family()
         self.lexicon_ = self.family_.lexicon

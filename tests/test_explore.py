@@ -11,7 +11,7 @@ from framing.cli import main
 from framing.errors import FramingError
 from framing.explore import explore
 from framing.features import explain
-from framing.keyness import keyness
+from framing.keywords import keyness
 from tests.conftest import SEEDS
 
 

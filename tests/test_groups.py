@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from framing.compare import compare, compare_groups
+from framing.comparison import compare, compare_groups
 from framing.groups import default_reference, default_target, is_time_like, order_groups
 from framing.models import rate_model
 

@@ -3,7 +3,7 @@ import pytest
 
 from framing.corpus import load_corpus
 from framing.errors import FramingError
-from framing.keyness import collocations, distinctive_terms, doc_terms, format_kwic, keyness, kwic
+from framing.keywords import collocations, distinctive_terms, doc_terms, format_kwic, keyness, kwic
 from framing.measures import g2, log_ratio
 from framing.tokens import tokenize
 
@@ -153,7 +153,7 @@ def test_keyness_against_general_english_by_hand(monkeypatch):
     assert table.loc["regime", "per_10k_reference"] == pytest.approx(0.2)
     assert set(table["reference"]) == {"english"} and set(table["group"]) == {"corpus"}
     # a reference this large acts as fixed frequencies: ten times larger, the same statistic to 3 digits
-    for module in ("framing.background", "framing.keyness"):  # framing.keyness is also the name of a function
+    for module in ("framing.background", "framing.keywords"):  # the module of framing.keyness (the function)
         monkeypatch.setattr(sys.modules[module], "ENGLISH_SIZE", 10**10)
     bigger = keyness(corpus, None, reference="english", min_count=1).set_index("term")
     assert bigger.loc["regime", "g2"] == pytest.approx(table.loc["regime", "g2"], rel=1e-3)
@@ -164,7 +164,7 @@ def test_keyness_against_general_english_by_hand(monkeypatch):
 def test_keyness_against_english_counts_words_as_wordfreq_does():
     from wordfreq import word_frequency
 
-    from framing.keyness import term_counts
+    from framing.keywords import term_counts
 
     corpus = load_corpus(pd.DataFrame({"text": ["Don't blame Obama's aides. They don't care!"], "outlet": ["A"]}))
     table = keyness(corpus, None, reference="english", min_count=1).set_index("term")

@@ -308,7 +308,7 @@ def test_multiword_terms_also_match_their_hyphenated_form():
 
     from framing.corpus import load_corpus
     from framing.features import explain
-    from framing.keyness import kwic
+    from framing.keywords import kwic
 
     corpus = load_corpus(pd.DataFrame({"text": ["The middle-class voters and the middle class. Sham-elections again."]}))
     lex = lexicon_from_mapping("t", {"class": ["middle class"], "vote": ["sham election*"]})

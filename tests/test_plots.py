@@ -9,13 +9,13 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from framing import plots  # noqa: E402
 from framing.models import rate_model  # noqa: E402
-from framing.compare import cluster, compare, compare_sentences, group_shares, profile_map, profiles, similarity  # noqa: E402
+from framing.comparison import cluster, compare, compare_sentences, group_shares, profile_map, profiles, similarity  # noqa: E402
 from framing.corpus import load_corpus  # noqa: E402
 from framing.features import lexicon_features, sentence_counts  # noqa: E402
 from framing.features.actors import actor_shares  # noqa: E402
 from framing.features.sentiment import actor_sentence_scores  # noqa: E402
 from framing.features.stance import stance_features  # noqa: E402
-from framing.keyness import keyness  # noqa: E402
+from framing.keywords import keyness  # noqa: E402
 
 
 @pytest.fixture(scope="module")

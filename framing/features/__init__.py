@@ -8,11 +8,13 @@ registered once, in :data:`FAMILIES`. A lexicon says which family reads it in
 ``framing features --lexicon stance`` all count hedges with the stance rules.
 
 Count families (``lexicon``, ``stance``, ``actors``) share the shape of
-:mod:`framing.features.table`; ``sentiment`` has ``value`` and ``n_sentences``
+:mod:`framing.tables`; ``sentiment`` has ``value`` and ``n_sentences``
 instead of counts.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -178,3 +180,27 @@ def sentence_counts(corpus: Corpus, features: pd.DataFrame, *, lexicons=None) ->
     voiced = any("voice" in t.columns for t in tables)
     tables = [t if "voice" in t.columns or not voiced else t.assign(voice="all") for t in tables]
     return pd.concat(tables, ignore_index=True)
+
+
+# --------------------------------------------------------------------------- what each batch of a stream gets
+
+
+@dataclass(frozen=True)
+class FamilyFeatures:
+    """The feature table of a batch: every family job's table, stacked (:func:`framing.features.stack_tables`)."""
+
+    jobs: tuple
+
+    def __call__(self, corpus: Corpus) -> pd.DataFrame:
+        return stack_tables([job.table(corpus) for job in self.jobs], corpus.doc_ids)
+
+
+@dataclass(frozen=True)
+class Matches:
+    """The match record of a batch (:meth:`framing.features.family.Family.matches`)."""
+
+    family: object
+    category: str | None = None
+
+    def __call__(self, corpus: Corpus) -> pd.DataFrame:
+        return self.family.matches(corpus, category=self.category)

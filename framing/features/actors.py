@@ -14,7 +14,8 @@ import pandas as pd
 from framing.corpus import Corpus
 from framing.errors import FramingError
 from framing.features.family import Family, Found
-from framing.features.table import VOICES, voice_of
+from framing.features.voice import voice_of
+from framing.tables import VOICES
 from framing.lexicon import Category, Lexicon, Matcher
 from framing.tokens import TokenizedText, normalize_token
 

@@ -31,7 +31,8 @@ import pandas as pd
 
 from framing.corpus import Corpus
 from framing.errors import FramingError
-from framing.features.table import ALL, MATCH_COLUMNS, feature_table, sentence_table, sentence_tokens, voice_tokens
+from framing.features.voice import sentence_tokens, voice_tokens
+from framing.tables import ALL, MATCH_COLUMNS, feature_table, sentence_table
 from framing.lexicon import Lexicon, load_lexicon
 from framing.tokens import TokenizedText
 

@@ -8,7 +8,7 @@ import pandas as pd
 
 from framing.errors import FramingError
 from framing.features.family import Family, Found
-from framing.features.table import ALL
+from framing.tables import ALL
 from framing.lexicon import Lexicon, Matcher
 from framing.tokens import TokenizedText
 

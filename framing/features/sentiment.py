@@ -18,7 +18,7 @@ from framing.corpus import Corpus
 from framing.errors import FramingError
 from framing.features.actors import ActorMatcher
 from framing.features.family import Family, Found
-from framing.features.table import ALL
+from framing.tables import ALL
 from framing.lexicon import load_lexicon
 
 THRESHOLD = 0.05
@@ -109,7 +109,7 @@ def actor_sentence_scores(corpus: Corpus, lexicon="actors") -> pd.DataFrame:
     """One row per (sentence, actor it mentions): metadata, ``actor``, ``sentence``, ``text``, ``compound``.
 
     The sentence-level scores behind :func:`actor_sentiment`, ready for
-    :func:`framing.compare.compare_sentences` (which adds bootstrap intervals).
+    :func:`framing.comparison.compare_sentences` (which adds bootstrap intervals).
     """
     scores = sentence_sentiment(corpus)
     mentions = actor_sentences(corpus, lexicon).merge(scores, on=["doc_id", "sentence"])

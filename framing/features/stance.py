@@ -33,7 +33,8 @@ import pandas as pd
 from framing.corpus import Corpus
 from framing.errors import FramingError
 from framing.features.family import Family, Found
-from framing.features.table import ALL, VOICES, quoted_words, voice_of
+from framing.features.voice import quoted_words, voice_of
+from framing.tables import ALL, VOICES
 from framing.lexicon import Lexicon, Matcher
 from framing.tokens import CLOSING_MARKS, TokenizedText, spans_enclose
 

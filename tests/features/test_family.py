@@ -5,7 +5,7 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from framing.compare import compare
+from framing.comparison import compare
 from framing.corpus import load_corpus
 from framing.errors import FramingError
 from framing.features import FAMILIES, explain, family_features, family_for, lexicon_features, sentence_counts

@@ -9,7 +9,7 @@ from framing.clean import load_rules
 from framing.corpus import load_corpus
 from framing.errors import FramingError
 from framing.features.stance import stance_features
-from framing.keyness import kwic
+from framing.keywords import kwic
 from framing.lexicon import lexicon_from_mapping
 from framing.tokens import sentence_spans, tokenize
 
@@ -182,10 +182,10 @@ def test_similarity_of_thousands_of_groups_is_capped_before_it_is_computed():
     dendrogram and a heatmap of 10,000 labels (over 15 minutes). Now the 100 largest, said."""
     import numpy as np
 
-    from framing.compare import profiles, similarity
-    from framing.keyness import tfidf_similarity
+    from framing.comparison import profiles, similarity
+    from framing.keywords import tfidf_similarity
     from framing.plots import layout_problems, similarity_figure
-    from framing.compare import cluster
+    from framing.comparison import cluster
 
     rng = np.random.default_rng(0)
     n = 10_000
@@ -219,7 +219,7 @@ def test_similarity_of_thousands_of_groups_is_capped_before_it_is_computed():
 def test_a_similarity_heatmap_of_a_hundred_groups_keeps_its_colour_bar_label_inside():
     import numpy as np
 
-    from framing.compare import cluster, similarity
+    from framing.comparison import cluster, similarity
     from framing.plots import layout_problems, similarity_figure
 
     rows = pd.DataFrame(np.random.default_rng(1).random((100, 5)), index=[f"outlet {i}" for i in range(100)])
@@ -250,7 +250,8 @@ def test_workers_killed_mid_run_are_one_line_and_no_output(tmp_path, engine):
     import os
 
     from framing.output import TableWriter
-    from framing.stream import document_batches, make_task, run_batches
+    from framing.read import document_batches
+    from framing.stream import make_task, run_batches
 
     if engine == "dask":
         cloudpickle = pytest.importorskip("cloudpickle")
@@ -271,7 +272,7 @@ def test_workers_killed_mid_run_are_one_line_and_no_output(tmp_path, engine):
 def test_keywords_of_hundreds_of_groups_are_capped_and_the_rest_named():
     """Each group against the rest: the 200 with most documents, chosen before any comparison is built
     (10,000 one-document groups took 4.5 minutes, mostly np.isin over thousands of group names)."""
-    from framing.keyness import MAX_KEYNESS_GROUPS, keyness
+    from framing.keywords import MAX_KEYNESS_GROUPS, keyness
 
     n = MAX_KEYNESS_GROUPS + 50
     texts = [f"the regime said word{i % 13} and word{i % 7}" for i in range(n)] + ["the regime again"] * 2

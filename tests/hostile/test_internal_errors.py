@@ -112,7 +112,7 @@ def test_second_round_internal_errors_are_one_line(tmp_path, capsys):
     code, _, err = run(capsys, "reuse", str(tmp_path / "dated.csv"), "--time", "outlet")
     assert code == 2 and "column 'outlet' holds no date (e.g. 2021-06-18)" in err
     # dates over ten thousand years of days: the span is said before anything is allocated
-    from framing.compare import trend
+    from framing.comparison import trend
 
     far = pd.DataFrame({"doc_id": ["a", "b"], "category": "c", "count": 1, "n_tokens": 10, "g": "x",
                         "when": ["1700-01-01", "2200-01-01"]})
@@ -138,10 +138,10 @@ def test_second_round_internal_errors_are_one_line(tmp_path, capsys):
 
 
 def test_a_line_longer_than_the_guard_is_named(tmp_path, monkeypatch):
-    import framing.stream as stream
-    from framing.stream import document_batches
+    import framing.read as read
+    from framing.read import document_batches
 
-    monkeypatch.setattr(stream, "MAX_LINE_CHARS", 1000)
+    monkeypatch.setattr(read, "MAX_LINE_CHARS", 1000)
     path = tmp_path / "one.jsonl"
     path.write_text('{"text": "short"}\n{"text": "' + "x" * 5000 + '"}\n', encoding="utf-8")
     with pytest.raises(FramingError, match="one.jsonl: line 2 is longer than 0 million characters"):
@@ -166,3 +166,17 @@ def test_a_scheduler_where_nothing_listens_is_one_line_after_the_timeout(tmp_pat
     assert time.perf_counter() - start < 10
     assert code == 2 and err.startswith(f"framing: error: --scheduler tcp://127.0.0.1:{port}: cannot connect (Timed out ")
     assert err.endswith("after 2 s); is the scheduler running?\n") and err.count("\n") == 1
+
+
+def test_running_out_of_memory_is_a_line_that_says_so(tmp_path, capsys, monkeypatch):
+    """The issue's model run ended in 'framing: error:' and nothing else: numpy's MemoryError has no message."""
+    import importlib
+
+    def exhausted(*args, **kwargs):
+        raise MemoryError()
+
+    monkeypatch.setattr(importlib.import_module("framing.comparison"), "compare", exhausted)
+    (tmp_path / "c.csv").write_text("text,outlet\nThe regime held a vote.,A\nThe vote.,B\n", encoding="utf-8")
+    code, _, err = run(capsys, "compare", str(tmp_path / "c.csv"), "--by", "outlet")
+    assert code == 2 and err == ("framing: error: out of memory; run on fewer documents or groups, or stream the "
+                                 "corpus (framing features with --batch-mb)\n")

@@ -13,7 +13,7 @@ from framing.cli import main
 from framing.corpus import load_corpus
 from framing.errors import FramingError
 from framing.features import explain, family_features, lexicon_features
-from framing.keyness import distinctive_terms, keyness, kwic
+from framing.keywords import distinctive_terms, keyness, kwic
 from framing.lexicon import lexicon_from_toml
 from framing.tokens import tokenize
 
@@ -136,7 +136,7 @@ def test_api_numbers_are_validated():
 
 
 def test_cluster_needs_two_groups_and_compare_validates_its_parameters(tiny):
-    from framing.compare import cluster, compare
+    from framing.comparison import cluster, compare
 
     with pytest.raises(FramingError, match="clustering needs at least two groups, got 1"):
         cluster(pd.DataFrame([[1.0]], index=["A"], columns=["A"]))

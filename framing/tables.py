@@ -1,4 +1,4 @@
-"""The shapes every feature family shares, each defined once: the tidy count table, the
+"""The shapes every layer shares, each defined once (ground level: numpy and pandas only): the tidy count table, the
 match record, the sentence table, voices, word counts and the rate per 1,000 words.
 
 Feature table (one row per document x category [x voice]): ``doc_id``, metadata columns,
@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
-from framing.tokens import TokenizedText
 
 MATCH_COLUMNS = [
     "doc_id", "family", "lexicon", "category", "pattern", "text", "start", "end", "token_start", "token_end",
@@ -44,33 +42,6 @@ def rate_per_1k(count, n_tokens):
     n_tokens = np.asarray(n_tokens, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(n_tokens > 0, count / np.where(n_tokens > 0, n_tokens, 1.0) * 1000.0, np.nan)
-
-
-def quoted_words(doc: TokenizedText) -> np.ndarray:
-    """Indices of the word tokens inside quotations: the quoted voice's words."""
-    return np.flatnonzero(doc.is_word & doc.in_quote)
-
-
-def voice_of(doc: TokenizedText, token: int) -> str:
-    """The voice of a match starting at ``token``: ``quoted`` inside a quotation, else ``author``."""
-    return "quoted" if doc.in_quote[token] else "author"
-
-
-def voice_tokens(doc: TokenizedText) -> dict[str, int]:
-    """Word tokens in each voice: ``author`` (outside quotations), ``quoted``, ``all``."""
-    quoted = len(quoted_words(doc))
-    return {"author": doc.n_words - quoted, "quoted": quoted, ALL: doc.n_words}
-
-
-def sentence_tokens(doc: TokenizedText, *, voiced: bool) -> dict[str, np.ndarray]:
-    """Word tokens of each sentence (a document without sentences has one, empty), per voice."""
-    n_sent = max(len(doc.sentences), 1)
-    sentence = doc.token_sentence
-    totals = {ALL: np.bincount(sentence[doc.is_word], minlength=n_sent)}
-    if voiced:
-        totals["quoted"] = np.bincount(sentence[quoted_words(doc)], minlength=n_sent)
-        totals["author"] = totals[ALL] - totals["quoted"]
-    return totals
 
 
 def feature_table(
@@ -124,3 +95,9 @@ def sentence_table(
     table.insert(4, "lexicon_id", lexicon_id)
     table[["sentence", "count", "n_tokens"]] = table[["sentence", "count", "n_tokens"]].astype(np.int64)
     return table if voiced else table.drop(columns="voice")
+
+
+def by_category(report: pd.DataFrame) -> pd.DataFrame:
+    """The category rows of a validation report (:func:`framing.validation.score_sheet`; ``pattern`` empty),
+    without the pattern columns."""
+    return report[report["pattern"] == ""].drop(columns=["pattern", "flag", "exclude"]).reset_index(drop=True)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from framing.errors import FramingError
-from framing.features.table import ALL, rate_per_1k
+from framing.tables import ALL, rate_per_1k
 from framing.groups import default_note, default_target, keep_rows, sides
 from framing.measures import benjamini_hochberg, log_ratio
 from framing.params import check_choice, check_float, check_int, read_dates
@@ -310,8 +310,11 @@ def compare_groups(
     strata = wide_c.index.get_level_values("stratum").to_numpy()
     c, t = wide_c.to_numpy(float), wide_t.to_numpy(float)
 
+    c_all, t_all = c.sum(0), t.sum(0)  # whole counts: the reference side is the total less the target's (exact)
+
     def difference(mask):
-        return rate_per_1k(c[mask].sum(0), t[mask].sum(0)) - rate_per_1k(c[~mask].sum(0), t[~mask].sum(0))
+        c_t, t_t = c[mask].sum(0), t[mask].sum(0)
+        return rate_per_1k(c_t, t_t) - rate_per_1k(c_all - c_t, t_all - t_t)
 
     observed = difference(is_t)
     rng = np.random.default_rng(seed)

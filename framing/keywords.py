@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -722,3 +723,16 @@ def collocations(
     table = table.sort_values(["group", "low_count", measure, "count_window", "collocate"],
                               ascending=[True, True, False, False, True], kind="mergesort").reset_index(drop=True)
     return table.rename(columns={"group": by})
+
+
+@dataclass(frozen=True)
+class TermCounts:
+    """The term counts of a batch per group (:func:`framing.keywords.term_counts`): they add up over batches."""
+
+    by: str | None
+    ngram_range: tuple = (1, 1)
+    stopwords: object = None
+    english: bool = False
+
+    def __call__(self, corpus: Corpus) -> pd.DataFrame:
+        return term_counts(corpus, self.by, ngram_range=self.ngram_range, stopwords=self.stopwords, english=self.english)
