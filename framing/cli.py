@@ -9,6 +9,7 @@ import signal
 import sys
 import threading
 import warnings
+from contextlib import nullcontext
 from pathlib import Path
 
 import pandas as pd
@@ -97,8 +98,13 @@ def _output_option(parser: argparse.ArgumentParser, *, parquet: bool = False) ->
     if parquet:
         parser.add_argument("-o", "--output", default=None, metavar="OUT.csv|OUT.parquet",
                             help="write here, batch by batch (.parquet: Parquet; else CSV; default: CSV on stdout)")
-        return
-    parser.add_argument("-o", "--output", default=None, metavar="OUT.csv", help="write CSV here (default: stdout)")
+    else:
+        parser.add_argument("-o", "--output", default=None, metavar="OUT.csv", help="write CSV here (default: stdout)")
+    _force_option(parser)
+
+
+def _force_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--force", action="store_true", help="replace output files that exist already (default: refuse)")
 
 
 def _reuse_options(parser: argparse.ArgumentParser) -> None:
@@ -145,6 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default: each family's bundled lexicon: framing, stance, actors)")
     p.add_argument("--meta", nargs="*", default=None, metavar="COL",
                    help="metadata columns to keep (default: all; --meta alone: none), e.g. --meta outlet affiliation")
+    p.add_argument("--units", dest="units_out", default=None, metavar="UNITS.csv|UNITS.parquet",
+                   help="also write the same counts by sentence (the unit table), counted in the same pass: "
+                        "'framing compare FEATURES --units UNITS' then resamples sentences of groups under 5 documents")
     _reuse_options(p)
     _output_option(p, parquet=True)
     _engine_options(p)
@@ -186,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-documents", type=_whole(1), default=200, metavar="N",
                    help="documents the page holds, the most cited by its lines (default: 200)")
     p.add_argument("-o", "--output", required=True, metavar="PAGE.html", help="the page to write")
+    _force_option(p)
     p.set_defaults(run=_run_explore)
 
     p = sub.add_parser("reuse", parents=[corpus], help="passages two documents share (text reuse)",
@@ -250,6 +260,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--n-boot", type=_whole(1), default=2000, metavar="N", help="bootstrap resamples (default: 2000)")
     p.add_argument("--n-perm", type=_whole(1), default=5000, metavar="N", help="permutations (default: 5000)")
     p.add_argument("--seed", type=_whole(0), default=0, metavar="S", help="random seed (default: 0)")
+    p.add_argument("--units", default=None, metavar="UNITS.csv|UNITS.parquet",
+                   help="with a feature table as CORPUS: the unit table 'framing features --units' wrote beside it "
+                        "(sentences to resample for groups under 5 documents)")
     _reuse_options(p)
     _output_option(p)
     p.set_defaults(run=_run_compare)
@@ -295,6 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"tokens of context on each side, 1 to {MAX_WINDOW} (default: 8)")
     p.add_argument("--by", default=None, metavar="COL", help="label lines with this metadata column")
     p.add_argument("-o", "--output", default=None, metavar="OUT.csv", help="write the concordance as CSV instead")
+    _force_option(p)
     p.set_defaults(run=_run_kwic)
 
     p = sub.add_parser("figures", help="run every notebook headlessly and rewrite figures/",
@@ -344,7 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("-o", "--output", required=True, metavar="SHEET.csv", help="the coding sheet to write (never over one that exists)")
     q.add_argument("--force", action="store_true",
                    help="replace an existing sheet (and its .html and key): a coded sheet is hours of work, so only on purpose")
-    q.set_defaults(run=_run_validate_sample)
+    q.set_defaults(run=_run_validate_sample, guards_outputs=True)
     q = steps.add_parser("score", help="precision per category and pattern of a coded sheet",
                          description="Read a coded sheet (label 1/0, yes/no, true/false; blank: not coded) and report "
                                      "precision with Wilson intervals, the corpus-weighted category precision, and "
@@ -357,6 +371,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write a copy of --lexicon with the proposed exclusions added (never over an existing file)")
     q.add_argument("--lexicon", default=None, metavar="NAME_OR_PATH", help="with --fix: the lexicon the sheet was drawn from")
     q.add_argument("-o", "--output", default=None, metavar="REPORT.csv", help="write the report here (default: stdout)")
+    _force_option(q)
     q.set_defaults(run=_run_validate_score)
 
     q = steps.add_parser("agree", help="agreement of two coders' sheets of the same items",
@@ -365,6 +380,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("first", metavar="SHEET_A")
     q.add_argument("second", metavar="SHEET_B")
     q.add_argument("-o", "--output", default=None, metavar="OUT.csv", help="write the table here (default: stdout)")
+    _force_option(q)
     q.set_defaults(run=_run_validate_agree)
 
     lexicon = sub.add_parser("lexicon", help="create, check, extend and convert lexicons",
@@ -388,6 +404,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--max-forms", type=_whole(1), default=5, metavar="N",
                    help="flag wildcards matching more than N different words (default: 5)")
     q.add_argument("-o", "--output", default=None, metavar="OUT.csv", help="also write the per-term table")
+    _force_option(q)
     q.set_defaults(run=_run_lexicon_check)
     q = tools.add_parser("suggest", help="candidate terms for a category, learned from a corpus",
                          description="Rank words by distributional similarity (PPMI + SVD over the corpus and an "
@@ -402,6 +419,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--no-english", action="store_true",
                    help="do not down-weight words merely common in general English (wordfreq)")
     q.add_argument("-o", "--output", default=None, metavar="OUT.csv", help="write the suggestions as CSV instead")
+    _force_option(q)
     q.set_defaults(run=_run_lexicon_suggest)
     q = tools.add_parser("convert", help="convert a LIWC .dic, CSV or YAML lexicon to native TOML",
                          description="Read IN (.toml, .dic, .csv, .yaml) and write OUT.toml, keeping provenance fields.")
@@ -464,7 +482,7 @@ def _inputs(args) -> list:
     ``extends``); a ``file://`` URL is its local path; a sheet brings its key."""
     found = []
     for name in ("corpus", "cleaning_rules", "lexicon", "background", "stopwords", "source", "actors", "sheet", "first",
-                 "second", "extension", "codebook"):
+                 "second", "extension", "codebook", "units"):
         value = getattr(args, name, None)
         found.extend(value if isinstance(value, list) else [value])
     found = [v for v in found if isinstance(v, str)]
@@ -513,15 +531,22 @@ def _stream(args, make) -> None:
     from framing.output import TableWriter
     from framing.stream import make_task
 
-    if args.output is not None:
-        refuse_inputs(args.output, _inputs(args))
+    units = getattr(args, "units_out", None)
+    for output in (args.output, units):
+        if output is not None:
+            refuse_inputs(output, _inputs(args))
     task = make_task(make, clean=not args.no_clean, cleaning_rules=args.cleaning_rules,
                      meta=getattr(args, "meta", None), origin=args.corpus)
-    with TableWriter(args.output) as writer:
-        for table in _tables(args, task):
-            writer.write(table)
+    with TableWriter(args.output) as writer, TableWriter(units) if units else nullcontext() as unit_writer:
+        for tables in _tables(args, task):
+            if unit_writer is not None:  # the task gives the feature table and its unit table, counted in one pass
+                tables, unit_table = tables
+                unit_writer.write(unit_table)
+            writer.write(tables)
     if args.output is not None:
         print(f"framing: wrote {writer.rows} rows to {args.output}", file=sys.stderr)
+    if units is not None:
+        print(f"framing: wrote {unit_writer.rows} rows to {units}", file=sys.stderr)
 
 
 def _tables(args, task):
@@ -549,12 +574,19 @@ def _run_features(args) -> None:
     lexicons = args.lexicon
     if lexicons and args.family == "lexicon":
         families = []  # each --lexicon is read by its own family
-    make = FamilyFeatures(tuple(family_jobs(families, lexicons)))
+    jobs = tuple(family_jobs(families, lexicons))
+    if args.units_out is not None and not any(job.default_lexicon is not None for job in jobs):
+        raise FramingError("--units needs a counting family (lexicon, stance, actors): sentiment is a score, not a count")
+    make = FamilyFeatures(jobs, units=args.units_out is not None)
     if args.exclude_reused:  # passages are found across the whole corpus, so it is read into memory
         corpus = _load(args)
         if args.meta is not None:
             corpus = corpus.keep_metadata(args.meta)
-        _write(make(_own_words(args, corpus)), args.output, args)
+        tables = make(_own_words(args, corpus))
+        if args.units_out is not None:
+            tables, units = tables
+            _write(units, args.units_out, args)
+        _write(tables, args.output, args)
         return
     _stream(args, make)
 
@@ -574,25 +606,36 @@ def _own_words(args, corpus):
 
 def _run_compare(args) -> None:
     from framing.comparison import compare, compare_groups
+    from framing.errors import NeedsSentences
     from framing.features import sentence_counts
 
     if args.reference and not args.target:
         raise FramingError("--reference needs --target; give --target G, or neither for every group's rates")
     corpus, jobs = _count_tables(args, [args.by])
+    if args.units is not None and corpus is not None:
+        raise FramingError("--units goes with a feature table as CORPUS; from a corpus the sentences are counted anew")
+    units = _read_unit_table(args.units) if args.units is not None else None
     tables = []
     for family, name, lexicon, features in jobs:
-        sentences = sentence_counts(corpus, features, lexicons=[lexicon]) if corpus is not None else None
+        if corpus is not None:
+            sentences = sentence_counts(corpus, features, lexicons=[lexicon])
+        elif units is not None:
+            sentences = units[units["lexicon_id"] == features["lexicon_id"].iloc[0]]
+            sentences = sentences if "voice" in features.columns else sentences.drop(columns="voice", errors="ignore")
+        else:
+            sentences = None
         try:
             if args.target:
                 table = compare_groups(features, args.by, args.target, args.reference, sentences=sentences,
                                        n_perm=args.n_perm, n_boot=args.n_boot, seed=args.seed)
             else:
                 table = compare(features, args.by, sentences=sentences, n_boot=args.n_boot, seed=args.seed)
-        except FramingError as exc:
-            if corpus is not None or "fewer than" not in str(exc):
+        except NeedsSentences:
+            if corpus is not None or units is not None:
                 raise
             raise FramingError(f"{args.corpus}: a group has fewer than 5 documents, whose sentences would be resampled, "
-                               "and a feature table has no sentences: run framing compare on the corpus") from None
+                               "and a feature table has no sentences: write them beside it (framing features --units "
+                               "UNITS.parquet) and pass --units UNITS.parquet, or run framing compare on the corpus") from None
         at = 2 if args.target else 1
         table.insert(at, "family", family)
         table.insert(at + 1, "lexicon", name)
@@ -622,7 +665,7 @@ def _count_tables(args, columns: list[str]):
                                "--family and --lexicon")
         missing = [c for c in columns if c not in header]
         if missing:
-            raise FramingError(f"{args.corpus}: unknown column '{missing[0]}'; the feature table has {', '.join(header)}")
+            raise FramingError(f"{args.corpus}: unknown column '{missing[0]}'; available: {', '.join(header)}")
         features = _read_feature_table(args.corpus, header)
         parts = features.groupby(["family", "lexicon", "lexicon_id"], sort=False)
         return None, [(family, name, None, _as_counted(part)) for (family, name, _), part in parts
@@ -645,6 +688,23 @@ def _as_counted(part: pd.DataFrame) -> pd.DataFrame:
     if "voice" in part and (part["voice"] == "all").all():
         part = part.drop(columns="voice")
     return part
+
+
+UNIT_TABLE_COLUMNS = {"doc_id", "sentence", "family", "lexicon", "lexicon_id", "category", "count", "n_tokens"}
+
+
+def _read_unit_table(path: str) -> pd.DataFrame:
+    """The unit (sentence) table ``framing features --units`` wrote."""
+    header = _table_columns(path)
+    if header is None:
+        raise FramingError(f"{path}: --units takes the .csv or .parquet unit table 'framing features --units' wrote")
+    missing = sorted(UNIT_TABLE_COLUMNS - set(header))
+    if missing:
+        raise FramingError(f"{path}: not a unit table of framing features --units (no {', '.join(missing)} column)")
+    table = _read_feature_table(path, header)
+    if "voice" in table.columns:
+        table["voice"] = table["voice"].fillna("all")
+    return table.astype({"sentence": "int64", "count": "int64", "n_tokens": "int64"})
 
 
 def _read_feature_table(path: str, header: list[str]) -> pd.DataFrame:
@@ -892,7 +952,7 @@ def _table_columns(path: str) -> list[str] | None:
 
 
 def _run_keyness(args) -> None:
-    from framing.keywords import TERM_COUNT_COLUMNS, keyness
+    from framing.keywords import TERM_COUNT_COLUMNS, keyness_parts
 
     columns = _table_columns(args.corpus)
     if columns is not None and columns[1:] == TERM_COUNT_COLUMNS:  # a table of framing counts
@@ -903,15 +963,21 @@ def _run_keyness(args) -> None:
         corpus = counts
     else:
         corpus = _load(args)
+    from framing.output import TableWriter
+
     reference = "english" if args.reference == ["english"] else args.reference
-    table = keyness(
+    parts, _ = keyness_parts(
         corpus, args.by, target=args.target, reference=reference, measure=args.measure,
         ngram_range=_ngram_range(args.ngrams), min_count=args.min_count, stopwords=args.stopwords,
         background=args.background,
     )
-    if args.top is not None:
-        table = table.groupby(args.by, sort=False).head(args.top)
-    _write(table, args.output, args)
+    if args.output is not None:
+        refuse_inputs(args.output, _inputs(args))
+    with TableWriter(args.output) as writer:  # group by group: 200 groups x 60,000 terms is never held whole
+        for table in parts:
+            writer.write(table if args.top is None else table.groupby(args.by, sort=False).head(args.top))
+    if args.output is not None:
+        print(f"framing: wrote {writer.rows} rows to {args.output}", file=sys.stderr)
 
 
 def _run_kwic(args) -> None:
@@ -1104,11 +1170,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 OUTPUT_OPTIONS = {"output": "-o", "matrix": "--matrix", "shares": "--shares", "html": "--html", "plot": "--plot",
-                  "fix": "--fix"}
+                  "fix": "--fix", "units_out": "--units"}
 
 
 def _check_outputs(args) -> None:
-    """Two outputs of one run may not be one file: the first would be silently replaced."""
+    """Two outputs of one run may not be one file: the first would be silently replaced. An output
+    that exists already is replaced only with --force (a command that guards its outputs itself, as
+    ``validate sample`` does its sheet, page and key, says so with ``guards_outputs``)."""
     seen: dict[Path, str] = {}
     for name, option in OUTPUT_OPTIONS.items():
         value = getattr(args, name, None)
@@ -1118,6 +1186,9 @@ def _check_outputs(args) -> None:
         if where in seen:
             raise FramingError(f"{seen[where]} and {option} name the same file ({value}); give each output its own name")
         seen[where] = option
+        if where.is_file() and not getattr(args, "force", False) and not getattr(args, "guards_outputs", False):
+            refuse_inputs(value, _inputs(args))  # an input is never replaced, --force or not: say that first
+            raise FramingError(f"{value} exists already ({option}); pass --force to replace it, or choose another name")
 
 
 def _run(args) -> int:

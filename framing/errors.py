@@ -7,3 +7,8 @@ class FramingError(ValueError):
     The message is one line and says where the problem is and how to fix it; the
     command-line interface prints it as ``framing: <message>`` and exits with 2.
     """
+
+
+class NeedsSentences(FramingError):
+    """A comparison must resample sentences (a group has too few documents) and was given none:
+    callers that can supply them (the CLI, from a unit table) catch this type, never the message."""

@@ -37,17 +37,18 @@ from collections import defaultdict
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from framing.corpus import Corpus
 from framing.errors import FramingError
-from framing.features import family_jobs, sentence_counts
-from framing.tables import MATCH_COLUMNS
+from framing.features import family_jobs
 from framing.groups import default_target, is_time_like, order_groups, sides
 from framing.highlight import TINTS, highlight_text
 from framing.keywords import merge_term_counts, term_counts
 from framing.measures import log_odds_dirichlet, log_ratio
 from framing.params import check_int
 from framing.plots import MAX_GROUPS, group_colours
+from framing.tables import MATCH_COLUMNS
 
 MAX_PAIRS_GROUPS = 12
 """Up to this many groups the page offers every pair of groups as target and reference;
@@ -115,8 +116,7 @@ def _categories(corpus: Corpus, by: str, jobs, target: list[str], reference: lis
 
     rates, starred, matches = [], set(), []
     for job in jobs:
-        features = job.table(corpus)
-        sentences = sentence_counts(corpus, features, lexicons=[job.lexicon])
+        features, sentences = job.tables(corpus)  # one pass over the documents for both
         drawn = features[features[by].astype(str).isin(shown)]  # intervals only for the groups drawn
         rate = compare(drawn, by, sentences=sentences[sentences["doc_id"].isin(set(drawn["doc_id"]))])
         contrast = compare_groups(features, by, target, reference, sentences=sentences)
@@ -211,40 +211,46 @@ def explore(
     words = counts[counts["n"] == 1]
     n_tokens = words.groupby(by)["count"].sum().reindex(groups).fillna(0).to_numpy(float)
     n_docs = counts[counts["n"] == 0].set_index(by)["docs"].reindex(groups).fillna(0).to_numpy(float)
-    wide = words.pivot_table(index="term", columns=by, values="count", aggfunc="sum", fill_value=0).reindex(columns=groups,
-                                                                                                          fill_value=0)
-    docs = words.pivot_table(index="term", columns=by, values="docs", aggfunc="sum", fill_value=0).reindex(
-        index=wide.index, columns=groups, fill_value=0)
-    total = wide.sum(axis=1)
+    total = words.groupby("term", sort=True)["count"].sum()  # by term, so ties at the cut fall as before
     kept = total[total >= min_count].sort_values(ascending=False, kind="mergesort")
     n_eligible = len(kept)
     kept = kept.iloc[:max_terms].index.sort_values()
-    wide, docs = wide.loc[kept], docs.loc[kept]
-    if wide.empty:
+    if len(kept) == 0:
         raise FramingError(f"no term is seen {min_count} times or more; lower min_count")
     index = {g: i for i, g in enumerate(groups)}
-    data = {"term": list(wide.index)}
-    for g in groups:
-        data[f"c{index[g]}"] = wide[g].to_numpy(np.int64)
-        data[f"d{index[g]}"] = docs[g].to_numpy(np.int64)
-    prior = wide.sum(axis=1).to_numpy(float) + 0.01  # the corpus's pooled counts: Monroe et al.'s informative prior
+    # terms x groups, sparse: a dense matrix of 60,000 terms x 10,000 groups was 4.8 GB
+    part = words[words["term"].isin(kept)]
+    cells = (kept.get_indexer(part["term"]), part[by].astype(str).map(index).to_numpy())
+    wide = sparse.csc_matrix((part["count"].to_numpy(np.int64), cells), shape=(len(kept), len(groups)))
+    docs = sparse.csc_matrix((part["docs"].to_numpy(np.int64), cells), shape=(len(kept), len(groups)))
+    data = {"term": list(kept)}
+    prior = np.asarray(wide.sum(axis=1)).ravel().astype(float) + 0.01  # the corpus's pooled counts: Monroe et al.'s informative prior
+    sides = []
     for k, (_, t, r) in enumerate(contrasts):
-        a = wide[t].sum(axis=1).to_numpy(float)
-        b = wide[r].sum(axis=1).to_numpy(float)
-        nt, nr = n_tokens[[index[g] for g in t]].sum(), n_tokens[[index[g] for g in r]].sum()
-        data[f"lr{k}"] = np.round(log_ratio(a, b, nt, nr), 3).astype(np.float32)  # a colour and two decimals shown
-        # the strongest terms of each side are ranked by the log-odds z-score, which a rare word cannot top
-        data[f"z{k}"] = np.round(log_odds_dirichlet(a, b, nt, nr, alpha=prior, alpha0=prior.sum()), 2).astype(np.float32)
+        ti, ri = [index[g] for g in t], [index[g] for g in r]
+        a = np.asarray(wide[:, ti].sum(axis=1)).ravel()
+        b = np.asarray(wide[:, ri].sum(axis=1)).ravel()
+        # each contrast's two sides, summed here: the page holds no column per group, so it does not grow with them
+        data[f"a{k}"], data[f"b{k}"] = a.astype(np.int64), b.astype(np.int64)
+        data[f"n{k}"] = np.asarray(docs[:, ti].sum(axis=1)).ravel().astype(np.int64)
+        a, b = a.astype(float), b.astype(float)
+        nt, nr = n_tokens[ti].sum(), n_tokens[ri].sum()
+        sides.append({"nt": float(nt), "nr": float(nr), "dt": float(n_docs[ti].sum())})
+        with np.errstate(divide="ignore", invalid="ignore"):  # a side without words (empty documents): no ratio, NaN
+            data[f"lr{k}"] = np.round(log_ratio(a, b, nt, nr), 3).astype(np.float32)  # a colour and two decimals shown
+            # the strongest terms of each side are ranked by the log-odds z-score, which a rare word cannot top
+            data[f"z{k}"] = np.round(log_odds_dirichlet(a, b, nt, nr, alpha=prior, alpha0=prior.sum()), 2).astype(np.float32)
+        for key in (f"lr{k}", f"z{k}"):
+            data[key][~np.isfinite(data[key])] = np.nan
     for column_name in ("x", "y", "lr", "size", "count_t", "count_r", "rate_t", "rate_r"):
-        data[column_name] = np.zeros(len(wide))
+        data[column_name] = np.zeros(len(kept))
 
     meta = {
         "groups": groups, "n_tokens": n_tokens.tolist(), "n_docs": n_docs.tolist(),
-        "contrasts": [{"label": label, "target": [index[g] for g in t], "reference": [index[g] for g in r],
-                       "names": ["+".join(t), _reference_name(t, r, groups)]}
-                      for label, t, r in contrasts],
+        "contrasts": [{"label": label, "names": ["+".join(t), _reference_name(t, r, groups)], **totals}
+                      for (label, t, r), totals in zip(contrasts, sides)],
     }
-    kwic = _kwic_index(corpus, groups_of, set(wide.index), lines=kwic_lines, window=window)
+    kwic = _kwic_index(corpus, groups_of, set(kept), lines=kwic_lines, window=window)
 
     # ---------------------------------------------------------------- categories, from the feature tables
     jobs = family_jobs([f for f in families if f != "lexicon"], chosen)
@@ -294,7 +300,7 @@ def explore(
                       name="contrast", width=360)
         search = TextInput(title="Find a term or a category", placeholder="e.g. regime", name="search", width=260)
         sheet = InlineStyleSheet(css=WIDGET_CSS)  # Bokeh draws its widgets in shadow roots: the page's CSS does not reach them
-        note = Div(text=_note(len(wide), n_eligible, max_terms, min_count, kwic_lines, len(groups), len(cited), len(doc_ids)),
+        note = Div(text=_note(len(kept), n_eligible, max_terms, min_count, kwic_lines, len(groups), len(cited), len(doc_ids)),
                    width=640, name="note", stylesheets=[sheet])
         tops = Div(text="", width=380, name="tops", stylesheets=[sheet])
         evidence = Div(text="<p>Choose a term (click a point, search, or pick it from the lists) or a category (click a dot).</p>",
@@ -416,15 +422,12 @@ window.framing = (function () {
     current = k < 0 ? 0 : k;
     const c = data.meta.contrasts[current];
     const d = source.data, n = d.term.length;
-    const nt = c.target.reduce((s, g) => s + data.meta.n_tokens[g], 0);
-    const nr = c.reference.reduce((s, g) => s + data.meta.n_tokens[g], 0);
-    const dt = c.target.reduce((s, g) => s + data.meta.n_docs[g], 0);
+    const nt = c.nt, nr = c.nr, dt = c.dt;
+    const A = source.data["a" + current], B = source.data["b" + current], N = source.data["n" + current];
     const x = new Array(n), y = new Array(n), size = new Array(n), ct = new Array(n), cr = new Array(n);
     const rt = new Array(n), rr = new Array(n);
     for (let i = 0; i < n; i++) {
-      let a = 0, b = 0, docs = 0;
-      for (const g of c.target) { a += d["c" + g][i]; docs += d["d" + g][i]; }
-      for (const g of c.reference) { b += d["c" + g][i]; }
+      const a = A[i], b = B[i], docs = N[i];
       ct[i] = a; cr[i] = b;
       rt[i] = nt ? a / nt * 1e4 : 0; rr[i] = nr ? b / nr * 1e4 : 0;
       y[i] = nt ? Math.max(a, 0.5) / nt * 1e4 : NaN; x[i] = nr ? Math.max(b, 0.5) / nr * 1e4 : NaN;

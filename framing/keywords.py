@@ -12,6 +12,7 @@ import warnings
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -299,6 +300,31 @@ def keyness(
     >>> table[["term", "count_target", "count_reference", "n_target", "n_reference"]].values.tolist()
     [['regime', 2, 0, 4, 2], ['the', 2, 1, 4, 2], ['government', 0, 1, 4, 2]]
     """
+    parts, n_groups = keyness_parts(
+        corpus, by, target=target, reference=reference, measure=measure, ngram_range=ngram_range,
+        min_count=min_count, stopwords=stopwords, background=background,
+    )
+    out = pd.concat(list(parts), ignore_index=True)
+    out.attrs["n_groups"] = n_groups  # every group of the corpus, those left out of the table included
+    return out
+
+
+def keyness_parts(
+    corpus: Corpus,
+    by: str,
+    *,
+    target=None,
+    reference=None,
+    measure: str = "g2",
+    ngram_range=(1, 1),
+    min_count: int = 3,
+    stopwords=None,
+    background=None,
+) -> tuple[Iterator[pd.DataFrame], int]:
+    """:func:`keyness` one comparison at a time: the tables of each group (or of the one target) as
+    they are computed, and the number of groups in the corpus. Everything is checked before the
+    first table, so a writer can stream a table too large to hold (each of 200 groups against
+    the rest over a vocabulary of 60,000 terms is 12 million rows)."""
     check_choice("measure", measure, MEASURES)
     check_int("min_count", min_count, low=0)
     english = isinstance(reference, str) and reference == ENGLISH
@@ -337,7 +363,7 @@ def keyness(
             warnings.warn(f"column '{by}' has {len(known):,} groups: keywords are computed for the "
                           f"{MAX_KEYNESS_GROUPS} with most documents, each against all the others; "
                           f"{len(out):,} are left out (name a target for one of them){left_out_note(out)}",
-                          stacklevel=2)
+                          stacklevel=3)
             kept = set(kept)
             comparisons = [sides(known, g, None, by) for g in known if g in kept]
         else:
@@ -350,14 +376,12 @@ def keyness(
     def member(side):
         return np.isin(coded, [codes[g] for g in side])
 
-    tables = [
+    tables = (
         _compare(matrix, docs, n_docs, vocab, order, member(t), member(r), name, ref_name, measure,
-                 min_count, prior, reference_counts=reference_counts)
+                 min_count, prior, reference_counts=reference_counts).rename(columns={"group": by or "group"})
         for t, r, name, ref_name in comparisons
-    ]
-    out = pd.concat(tables, ignore_index=True).rename(columns={"group": by or "group"})
-    out.attrs["n_groups"] = len(known)  # every group of the corpus, those left out of the table included
-    return out
+    )
+    return tables, len(known)
 
 
 def top_term(table: pd.DataFrame, group: str | None = None, *, stopwords="english") -> str:
@@ -394,7 +418,7 @@ def _sizes_without_tokens(name: str, side: str, sizes, n_tokens, order) -> list[
         warnings.warn(
             f"group '{name}': the {side} has no {', '.join(f'{n}-grams' for n in empty)} (its documents are too short "
             "or empty), so those terms have no rate there and their rows are left out",
-            stacklevel=4,
+            stacklevel=5,
         )
     return empty
 

@@ -38,7 +38,8 @@ import pandas as pd
 from framing.errors import FramingError
 from framing.groups import as_list, default_note, default_reference
 from framing.measures import benjamini_hochberg
-from framing.params import check_choice, check_int
+from framing.params import check_choice, check_float, check_int
+from framing.tables import require_columns
 
 MODEL_FAMILIES = ("quasipoisson", "negbin")
 MAX_MODEL_GROUPS = 200
@@ -222,11 +223,9 @@ def rate_model(
     """
     check_choice("model family", family, MODEL_FAMILIES)
     check_int("min_docs", min_docs, low=1)
+    check_float("level", level, low=0, high=1, open_low=True, open_high=True)
     covariates = as_list(covariates)
-    missing = [c for c in ("doc_id", "category", "count", "n_tokens", by, *covariates, *([cluster] if cluster else []))
-               if c not in features.columns]
-    if missing:
-        raise FramingError(f"rate_model needs columns {', '.join(missing)}; the feature table has {', '.join(features.columns)}")
+    require_columns(features, ["doc_id", "category", "count", "n_tokens", by, *covariates, *([cluster] if cluster else [])])
     groups = sorted(features[by].astype(str).unique())
     if len(groups) < 2:
         raise FramingError(f"column '{by}' has one group; a rate model needs at least two")

@@ -20,6 +20,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from framing.errors import FramingError
+
 MATCH_COLUMNS = [
     "doc_id", "family", "lexicon", "category", "pattern", "text", "start", "end", "token_start", "token_end",
     "sentence", "voice",
@@ -101,3 +103,22 @@ def by_category(report: pd.DataFrame) -> pd.DataFrame:
     """The category rows of a validation report (:func:`framing.validation.score_sheet`; ``pattern`` empty),
     without the pattern columns."""
     return report[report["pattern"] == ""].drop(columns=["pattern", "flag", "exclude"]).reset_index(drop=True)
+
+
+def require_columns(table: pd.DataFrame, columns, *, hide=()) -> None:
+    """One wording for a column a table lacks: ``unknown column 'X'; available: A, B`` (``hide``: columns
+    not worth offering, such as the counts when a grouping column is asked for).
+
+    Examples
+    --------
+    >>> require_columns(pd.DataFrame({"doc_id": [], "outlet": []}), ["outlet"])
+    >>> require_columns(pd.DataFrame({"doc_id": [], "outlet": []}), ["desk", "outlet"])
+    Traceback (most recent call last):
+    ...
+    framing.errors.FramingError: unknown column 'desk'; available: doc_id, outlet
+    """
+    missing = [c for c in ([columns] if isinstance(columns, str) else columns) if c not in table.columns]
+    if missing:
+        available = [str(c) for c in table.columns if c not in hide]
+        names = ", ".join(f"'{c}'" for c in missing)
+        raise FramingError(f"unknown column{'s' if len(missing) > 1 else ''} {names}; available: {', '.join(available)}")

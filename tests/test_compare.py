@@ -274,3 +274,36 @@ def test_rate_changes_pool_each_group_by_hand():
     assert rate_changes(before, after, "outlet", changed_only=True)["outlet"].tolist() == ["a"]
     with pytest.raises(FramingError, match="unknown column 'desk'"):
         rate_changes(before, after, "desk")
+
+
+def test_a_comparison_without_the_sentences_it_needs_raises_a_type_callers_can_catch():
+    """The CLI recognised this case by reading the message ("fewer than"); now by its type (issue 24)."""
+    from framing.errors import NeedsSentences
+
+    features = pd.DataFrame({"doc_id": ["a", "b"], "outlet": ["A", "B"], "category": "c", "count": [1, 2], "n_tokens": 10})
+    with pytest.raises(NeedsSentences, match="a group has fewer than 5 documents, so sentences are resampled"):
+        compare(features, "outlet")
+    assert issubclass(NeedsSentences, FramingError)
+
+
+def test_bootstrap_sums_in_blocks_are_those_of_all_resamples_at_once(monkeypatch):
+    """The resamples are summed stratum by stratum, a block at a time (all at once took 11 GB on 300,000
+    sentences); the draws and the sums are those of the one-shot version, to the last digit."""
+    import framing.comparison as comparison
+
+    rng = np.random.default_rng(3)
+    counts = rng.integers(0, 5, size=(60, 4)).astype(float)
+    tokens = rng.integers(1, 50, size=60).astype(float)
+    strata = np.array([f"doc{k % 7}" for k in range(60)], dtype=object)
+
+    def one_shot(seed):
+        draw = np.random.default_rng(seed)
+        picks = [np.flatnonzero(strata == s) for s in np.unique(strata)]
+        index = np.concatenate([m[draw.integers(0, len(m), size=(50, len(m)))] for m in picks], axis=1)
+        return counts[index].sum(axis=1), tokens[index].sum(axis=1)
+
+    expected = one_shot(11)
+    for chunk in (1 << 24, 7, 1):
+        monkeypatch.setattr(comparison, "BOOTSTRAP_CHUNK", chunk)
+        got = comparison._bootstrap_sums(counts, tokens, strata, 50, np.random.default_rng(11))
+        assert np.array_equal(got[0], expected[0]) and np.array_equal(got[1], expected[1])

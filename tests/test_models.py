@@ -207,3 +207,12 @@ def test_clustered_edges_found_by_mutation_testing(monkeypatch):
     cv1 = sm.GLM(table["count"], X, family=sm.families.Poisson(), offset=np.log(table["n_tokens"])).fit(
         cov_type="cluster", cov_kwds={"groups": pd.factorize(table["speaker"])[0]})
     assert row["p_value"] == pytest.approx(2 * stats.t.sf(abs(np.asarray(cv1.params)[1] / np.asarray(cv1.bse)[1]), 5))
+
+
+@pytest.mark.parametrize("level", [1.5, 0, 1, -0.1])
+def test_an_interval_level_outside_0_1_is_refused_not_nan(level):
+    """rate_model(level=1.5) gave NaN intervals without a word (issue 24)."""
+    table = pd.DataFrame({"doc_id": list("abcd"), "outlet": list("AABB"), "category": "c", "count": [1, 2, 3, 4],
+                          "n_tokens": 100})
+    with pytest.raises(FramingError, match=f"level must be a number above 0 and below 1, got {level}"):
+        rate_model(table, "outlet", level=level)

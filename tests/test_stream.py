@@ -201,17 +201,48 @@ def test_counts_and_features_tables_feed_keyness_compare_model_and_trend(news, t
     features = str(tmp_path / "features.parquet")
     assert main(["features", news_csv, "--family", "all", "--jobs", "2", "--batch-mb", "0.02", "-o", features]) == 0
     for command in (["compare", "--by", "outlet"], ["model", "--by", "outlet"], ["trend", "--by", "outlet", "--time", "date"]):
-        assert main([command[0], features, *command[1:], "-o", str(tmp_path / "t.csv")]) == 0
-        assert main([command[0], news_csv, *command[1:], "--family", "all", "-o", str(tmp_path / "c.csv")]) == 0
+        assert main([command[0], features, *command[1:], "-o", str(tmp_path / "t.csv"), "--force"]) == 0
+        assert main([command[0], news_csv, *command[1:], "--family", "all", "-o", str(tmp_path / "c.csv"), "--force"]) == 0
         assert (tmp_path / "t.csv").read_bytes() == (tmp_path / "c.csv").read_bytes(), command[0]
     capsys.readouterr()
     assert main(["compare", features, "--by", "desk"]) == 2
-    assert capsys.readouterr().err.startswith(f"framing: error: {features}: unknown column 'desk'; the feature table has doc_id")
+    assert capsys.readouterr().err.startswith(f"framing: error: {features}: unknown column 'desk'; available: doc_id")
     assert main(["compare", features, "--by", "outlet", "--family", "stance"]) == 2
     assert "is a feature table: it holds its own families and lexicons" in capsys.readouterr().err
     main(["features", str(SEEDS), "-o", str(tmp_path / "seeds.csv")])
     assert main(["compare", str(tmp_path / "seeds.csv"), "--by", "outlet"]) == 2  # one article per outlet
-    assert "a feature table has no sentences: run framing compare on the corpus" in capsys.readouterr().err
+    assert "a feature table has no sentences: write them beside it (framing features --units" in capsys.readouterr().err
+
+
+def test_a_unit_table_written_beside_the_features_gives_compare_the_corpus_s_tables(news, tmp_path, capsys):
+    """Groups of 1 to 4 documents resample sentences: from the feature and unit files (one pass per
+    document, in batches, on two jobs) compare gives the table it gives from the corpus, byte for byte."""
+    from framing.features import sentence_counts
+
+    folder, table = news
+    sizes = {"abcnews": 1, "bbc": 2, "cnn": 4, "dw": 3}
+    small = pd.concat([table[table["outlet"] == o].head(n) for o, n in sizes.items()], ignore_index=True)
+    corpus_csv = str(tmp_path / "small.csv")
+    small.to_csv(corpus_csv, index=False)
+    features, units = str(tmp_path / "f.parquet"), str(tmp_path / "u.parquet")
+    assert main(["features", corpus_csv, "--family", "all", "--jobs", "2", "--batch-mb", "0.005", "--units", units,
+                 "-o", features]) == 0
+    assert f"wrote {len(pd.read_parquet(units))} rows to {units}" in capsys.readouterr().err
+    corpus = load_corpus(corpus_csv)  # the unit file holds what sentence_counts counts in a second pass, row for row
+    whole = family_features(corpus, ALL)
+    pd.testing.assert_frame_equal(pd.read_parquet(units), sentence_counts(corpus, whole), check_dtype=False)
+    for command in (["--by", "outlet"], ["--by", "outlet", "--target", "cnn", "--n-perm", "200", "--n-boot", "200"]):
+        assert main(["compare", features, "--units", units, *command, "-o", str(tmp_path / "t.csv"), "--force"]) == 0
+        assert main(["compare", corpus_csv, "--family", "all", *command, "-o", str(tmp_path / "c.csv"), "--force"]) == 0
+        assert (tmp_path / "t.csv").read_bytes() == (tmp_path / "c.csv").read_bytes(), command
+    assert "sentences within documents" in (tmp_path / "t.csv").read_text()
+    capsys.readouterr()
+    assert main(["compare", corpus_csv, "--by", "outlet", "--units", units]) == 2
+    assert "--units goes with a feature table as CORPUS" in capsys.readouterr().err
+    assert main(["compare", features, "--by", "outlet", "--units", features]) == 2
+    assert "not a unit table of framing features --units (no sentence column)" in capsys.readouterr().err
+    assert main(["features", corpus_csv, "--family", "sentiment", "--units", str(tmp_path / "u2.csv")]) == 2
+    assert "--units needs a counting family" in capsys.readouterr().err
 
 
 def test_distinctive_terms_of_a_batch_with_the_corpus_counts_are_those_of_the_corpus(news):

@@ -177,9 +177,7 @@ def sentence_counts(corpus: Corpus, features: pd.DataFrame, *, lexicons=None) ->
                     f"'{name}'; pass lexicons=[...] with the lexicon (or its path) that counted them"
                 )
         tables.append(FAMILIES[family](lex).sentences(corpus))
-    voiced = any("voice" in t.columns for t in tables)
-    tables = [t if "voice" in t.columns or not voiced else t.assign(voice="all") for t in tables]
-    return pd.concat(tables, ignore_index=True)
+    return stack_tables(tables, corpus.doc_ids)
 
 
 # --------------------------------------------------------------------------- what each batch of a stream gets
@@ -187,12 +185,19 @@ def sentence_counts(corpus: Corpus, features: pd.DataFrame, *, lexicons=None) ->
 
 @dataclass(frozen=True)
 class FamilyFeatures:
-    """The feature table of a batch: every family job's table, stacked (:func:`framing.features.stack_tables`)."""
+    """The feature table of a batch: every family job's table, stacked (:func:`stack_tables`).
+    With ``units``, also the sentence table of the counting families (one pass per document:
+    :meth:`framing.features.family.Family.tables`), as a pair."""
 
     jobs: tuple
+    units: bool = False
 
-    def __call__(self, corpus: Corpus) -> pd.DataFrame:
-        return stack_tables([job.table(corpus) for job in self.jobs], corpus.doc_ids)
+    def __call__(self, corpus: Corpus):
+        if not self.units:
+            return stack_tables([job.table(corpus) for job in self.jobs], corpus.doc_ids)
+        pairs = [job.tables(corpus) if job.default_lexicon is not None else (job.table(corpus), None) for job in self.jobs]
+        return (stack_tables([table for table, _ in pairs], corpus.doc_ids),
+                stack_tables([units for _, units in pairs if units is not None], corpus.doc_ids))
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ it anywhere):
 
 Everything over a corpus is written once, here, from those three: :meth:`Family.table`
 (the tidy feature table), :meth:`Family.matches` (the match records),
-:meth:`Family.sentences` (the same counts split by sentence, for resampling).
+:meth:`Family.sentences` (the same counts split by sentence, for resampling), and
+:meth:`Family.tables` (the table and its sentences in one pass over the documents).
 
 To add a family, write one module with a subclass (set :attr:`Family.name`,
 :attr:`Family.default_lexicon`, :attr:`Family.voices`; implement :meth:`Family.find`)
@@ -102,7 +103,8 @@ class Family:
     # ------------------------------------------------------------------ a corpus
 
     def table(self, corpus: Corpus) -> pd.DataFrame:
-        """The tidy feature table: every document x :meth:`cells`, with metadata."""
+        """The tidy feature table: every document x :meth:`cells`, with metadata (counted by
+        :meth:`count`, which a family may make faster than :meth:`find`)."""
         counts, denominators = [], []
         for d, doc in corpus.tokens.items():
             counts.extend((d, c, v, n) for (c, v), n in self.count(doc).items())
@@ -144,16 +146,24 @@ class Family:
 
         The sentences of a document add up to its row of the feature table; a test holds it.
         """
+        return self.tables(corpus)[1]
+
+    def tables(self, corpus: Corpus) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """:meth:`table` and :meth:`sentences` in one pass: each document's matches are found once,
+        then counted by document and by sentence."""
         cells = self.cells()
-        rows = []
+        counts, denominators, rows = [], [], []
         for d, doc in corpus.tokens.items():
-            per_sentence = sentence_tokens(doc, voiced=self.voiced)
-            found = Counter()
+            by_document, by_sentence = Counter(), Counter()
             for f in self.find(doc):
-                s = int(doc.token_sentence[f.token_start]) if len(doc) else 0
-                found[(s, f.category, f.voice)] += 1
+                by_document[(f.category, f.voice)] += 1
+                by_sentence[(int(doc.token_sentence[f.token_start]) if len(doc) else 0, f.category, f.voice)] += 1
+            counts.extend((d, c, v, n) for (c, v), n in by_document.items())
+            denominators.extend((d, v, n) for v, n in self.tokens(doc).items())
+            per_sentence = sentence_tokens(doc, voiced=self.voiced)
             for s in range(len(per_sentence[ALL])):
                 for c, v in cells:
-                    rows.append((d, s, c, v, found.get((s, c, v), 0), int(per_sentence[v][s])))
-        return sentence_table(rows, voiced=self.voiced, family=self.name, lexicon=self.lexicon.name,
-                              lexicon_id=self.lexicon.id)
+                    rows.append((d, s, c, v, by_sentence.get((s, c, v), 0), int(per_sentence[v][s])))
+        names = {"voiced": self.voiced, "family": self.name, "lexicon": self.lexicon.name, "lexicon_id": self.lexicon.id}
+        table = feature_table(corpus.doc_ids, counts, denominators, cells=cells, **names)
+        return corpus.with_metadata(table), sentence_table(rows, **names)

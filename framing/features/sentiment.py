@@ -192,3 +192,6 @@ class SentimentFamily(Family):
 
     def sentences(self, corpus: Corpus) -> pd.DataFrame:
         raise FramingError("sentiment is a score, not a count: compare its sentences with framing.compare_sentences")
+
+    def tables(self, corpus: Corpus) -> tuple[pd.DataFrame, pd.DataFrame]:
+        return self.sentences(corpus)

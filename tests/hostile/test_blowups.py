@@ -285,3 +285,36 @@ def test_keywords_of_hundreds_of_groups_are_capped_and_the_rest_named():
     assert table["outlet"].nunique() == 200 and set(table["outlet"]) == {"big", *[f"o{i:03d}" for i in range(199)]}
     regime = table[(table["outlet"] == "big") & (table["term"] == "regime")].iloc[0]
     assert (regime["count_target"], regime["count_reference"], regime["n_target"]) == (2, n, 6)  # against all 250 others
+
+
+def test_the_explorer_page_does_not_grow_with_the_number_of_groups():
+    """The page held two columns per group for every term (10,000 groups: 36 MB, and a dense
+    terms x groups matrix of 4.8 GB to fill them); now each of the (at most 50) contrasts brings
+    its two sides' totals, whatever the number of groups."""
+    from framing.explore import explore
+    from tests.conftest import real_corpora
+
+    arts = real_corpora().news_articles()
+    arts = arts[arts["text"].str.len().between(500, 1500)].head(600).reset_index(drop=True)
+    sizes = {}
+    for n_groups in (60, 600):
+        corpus = load_corpus(arts.assign(outlet=[f"g{i % n_groups:03d}" for i in range(len(arts))]))
+        page = explore(corpus, "outlet", families=("stance",), min_count=3)
+        sizes[n_groups] = len(page)
+    assert '"c599"' not in page and '"d599"' not in page and '"a49"' in page  # no column per group; one per contrast side
+    assert sizes[600] < 1.03 * sizes[60], sizes  # before: 10% larger, and growing with every group
+
+
+def test_a_group_whose_documents_are_empty_gives_the_explorer_no_warning_and_no_infinity(recwarn):
+    """'framing: warning: divide by zero encountered in divide' reached the user: a group of empty documents."""
+    import json
+    import re
+
+    from framing.explore import explore
+
+    texts = ["The regime held a sham vote, officials said. " * 3] * 6 + ["   "]
+    corpus = load_corpus(pd.DataFrame({"text": texts, "outlet": list("AABBCCE")}))
+    page = explore(corpus, "outlet", families=("stance",), min_count=1)
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+    meta = json.loads(re.search(r'id="framing-data"[^>]*>(.*?)</script>', page, re.S).group(1))["meta"]
+    assert [c["nt"] for c in meta["contrasts"] if c["names"][0] == "E"] == [0.0] * 4  # E vs the rest, vs A, B, C

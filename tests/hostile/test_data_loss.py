@@ -72,7 +72,7 @@ def test_interrupted_write_keeps_the_complete_file_and_leaves_no_partial_file(ca
         raise KeyboardInterrupt  # ... when the user presses Ctrl-C (or SIGTERM arrives)
 
     monkeypatch.setattr(pd.DataFrame, "to_csv", cut_short)
-    code, _, err = run(capsys, "features", str(SEEDS), "-o", str(out))
+    code, _, err = run(capsys, "features", str(SEEDS), "-o", str(out), "--force")
     assert code == 130 and err == "framing: interrupted\n"
     assert out.read_text(encoding="utf-8") == "a complete earlier result\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["features.csv"]
@@ -243,3 +243,18 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(tmp_path, capsys
     # Parquet stays raw
     assert run(capsys, "features", str(corpus), "--jobs", "1", "--quiet", "-o", str(tmp_path / "f.parquet"))[0] == 0
     assert evil in set(pd.read_parquet(tmp_path / "f.parquet")["doc_id"])
+
+
+def test_an_output_that_exists_is_replaced_only_with_force(capsys, tmp_path):
+    """Issue 23, 'what to build' 1: every writer, not only coding sheets."""
+    out, page = tmp_path / "f.csv", tmp_path / "e.html"
+    for path in (out, page):
+        path.write_text("an earlier result\n", encoding="utf-8")
+    for argv, path, option in ((["features", str(SEEDS), "-o", str(out)], out, "-o"),
+                               (["explain", str(SEEDS), "--html", str(page), "-o", str(tmp_path / "m.csv")], page, "--html"),
+                               (["compare", str(SEEDS), "--by", "outlet", "-o", str(out)], out, "-o")):
+        code, _, err = run(capsys, *argv)
+        assert code == 2 and err == f"framing: error: {path} exists already ({option}); pass --force to replace it, or choose another name\n"
+        assert path.read_text(encoding="utf-8") == "an earlier result\n"
+    code, _, err = run(capsys, "features", str(SEEDS), "-o", str(out), "--force")
+    assert code == 0 and out.read_text(encoding="utf-8").startswith("doc_id,")
