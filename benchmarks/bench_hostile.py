@@ -18,6 +18,7 @@ in its size (4x the size, at most about 5x the time).
 
     python benchmarks/bench_hostile.py                 # everything (about 10 minutes)
     python benchmarks/bench_hostile.py --groups 2000 --sizes 0.5 1
+    python benchmarks/bench_hostile.py --groups 0                 # the single documents only
 """
 
 from __future__ import annotations
@@ -54,14 +55,16 @@ def many_groups(path: Path, n: int) -> None:
 
 
 def one_document(path: Path, megabytes: float) -> None:
-    """One document of about ``megabytes`` MB: real articles run together."""
+    """One document of about ``megabytes`` MB: real articles run together (and one more, elsewhere)."""
     texts = _articles()["text"].tolist()
     parts, size, k = [], 0, 0
     while size < megabytes * 1e6:
         parts.append(texts[k % len(texts)])
         size += len(parts[-1]) + 2
         k += 1
-    pd.DataFrame({"doc_id": ["big"], "outlet": ["X"], "text": ["\n\n".join(parts)]}).to_csv(path, index=False)
+    # and one ordinary article in a second outlet: the explorer compares groups
+    pd.DataFrame({"doc_id": ["big", "other"], "outlet": ["X", "Y"],
+                  "text": ["\n\n".join(parts), texts[-1]]}).to_csv(path, index=False)
 
 
 def measure(argv: list[str], cwd: Path) -> dict:
@@ -84,7 +87,7 @@ def measure(argv: list[str], cwd: Path) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--groups", type=int, default=10_000, help="one-document groups (default 10,000)")
+    parser.add_argument("--groups", type=int, default=10_000, help="one-document groups (default 10,000; 0: skip)")
     parser.add_argument("--sizes", type=float, nargs="*", default=[0.5, 1, 2, 4], help="single-document sizes, MB")
     args = parser.parse_args()
     framing = [sys.executable, "-m", "framing"]
@@ -100,16 +103,16 @@ def main() -> None:
             "explore": ["explore", str(corpus), "--by", "outlet", "-o", "e.html"],
             "figures 06": ["figures", "--corpus", str(corpus), "--only", "06", "--out", str(tmp / "figs"), "--quiet"],
         }
-        for name, argv in cases.items():
+        for name, argv in cases.items() if args.groups else ():
             result = measure([*framing, *argv], ROOT if name.startswith("figures") else tmp)
             rows.append({"case": f"{args.groups:,} groups: {name}", **result})
             print(rows[-1], flush=True)
         for mb in args.sizes:
             doc = tmp / f"doc{mb}.csv"
             one_document(doc, mb)
-            for name, argv in {"explore": ["explore", str(doc), "--by", "outlet", "-o", "e.html"],
+            for name, argv in {"explore": ["explore", str(doc), "--by", "outlet", "-o", "e.html", "--force"],
                                "explain --html": ["explain", str(doc), "--lexicon", "stance", "--html", "x.html",
-                                                  "-o", "x.csv"]}.items():
+                                                  "-o", "x.csv", "--force"]}.items():
                 if name == "explain --html" and mb > 2:
                     continue
                 rows.append({"case": f"{mb:g} MB document: {name}", **measure([*framing, *argv], tmp)})

@@ -721,7 +721,7 @@ def _run_model(args) -> None:
     _, jobs = _count_tables(args, [args.by, *args.covariate, *([args.cluster] if args.cluster else [])])
     tables = []
     for family, name, _, features in jobs:
-        table = rate_model(features, args.by, args.reference, covariates=args.covariate, family=args.model,
+        table = rate_model(features, args.by, args.reference, covariates=args.covariate, model=args.model,
                            cluster=args.cluster, min_docs=args.min_docs)
         chosen = table.attrs.get("default", "")
         table.insert(2, "family", family)

@@ -19,7 +19,7 @@ from framing.errors import FramingError, NeedsSentences
 from framing.tables import ALL, rate_per_1k, require_columns
 from framing.groups import default_note, default_target, keep_rows, sides
 from framing.measures import benjamini_hochberg, log_ratio
-from framing.params import check_choice, check_float, check_int, read_dates
+from framing.params import COUNT, LEVEL, SEED, OneOf, Whole, checked, read_dates
 
 DOCUMENTS = "documents"
 SENTENCES = "sentences within documents"
@@ -51,16 +51,6 @@ def _check_counts(features: pd.DataFrame, by: str) -> pd.DataFrame:
                       f"{', '.join(docs[:10])}{' ...' if len(docs) > 10 else ''}", stacklevel=3)
         features = features.assign(**{by: features[by].astype("object").where(~blank, "(none)")})
     return features
-
-
-def _check_resampling(*, n_boot=None, n_perm=None, level=None, min_docs=None, min_matches=None, seed=None) -> None:
-    """One-line errors for the resampling parameters shared by the comparisons."""
-    for name, value, low in (("n_boot", n_boot, 1), ("n_perm", n_perm, 1), ("min_docs", min_docs, 1),
-                             ("min_matches", min_matches, 0), ("seed", seed, 0)):
-        if value is not None:
-            check_int(name, value, low=low)
-    if level is not None:
-        check_float("level", level, low=0, high=1, open_low=True, open_high=True)
 
 
 def _sentence_units(sentences: pd.DataFrame | None, features: pd.DataFrame, min_docs: int) -> pd.DataFrame:
@@ -148,6 +138,7 @@ def _quantiles(draws: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]
 # --------------------------------------------------------------------------- group rates
 
 
+@checked(n_boot=COUNT, level=LEVEL, seed=SEED, min_docs=COUNT, min_matches=Whole(low=0))
 def compare(
     features: pd.DataFrame,
     by: str,
@@ -195,7 +186,6 @@ def compare(
         (``documents`` or ``sentences within documents``), ``warning``.
     """
     features = _check_counts(features, by)
-    _check_resampling(n_boot=n_boot, level=level, min_docs=min_docs, min_matches=min_matches, seed=seed)
     keys = _cell_keys(features)
     correction = _precision_table(precision) if precision is not None else None
     table = features.assign(group=features[by].astype(str))
@@ -266,6 +256,7 @@ def _precision_draws(correction: pd.DataFrame, cells, n_boot: int, rng) -> np.nd
 # --------------------------------------------------------------------------- differences
 
 
+@checked(n_perm=COUNT, n_boot=COUNT, level=LEVEL, seed=SEED, min_docs=COUNT, min_matches=Whole(low=0))
 def compare_groups(
     features: pd.DataFrame,
     by: str,
@@ -309,7 +300,6 @@ def compare_groups(
         ``log2_ratio_high``, ``p_value``, ``p_adjusted``, ``resampled``, ``warning``.
     """
     features = _check_counts(features, by)
-    _check_resampling(n_perm=n_perm, n_boot=n_boot, level=level, min_docs=min_docs, min_matches=min_matches, seed=seed)
     keys = _cell_keys(features)
     groups = features[by].astype(str)
     known = sorted(groups.unique())
@@ -435,6 +425,7 @@ def strongest(contrast: pd.DataFrame) -> str:
 # --------------------------------------------------------------------------- sentences: sentiment
 
 
+@checked(n_boot=COUNT, level=LEVEL, seed=SEED)
 def compare_sentences(
     sentences: pd.DataFrame, by: str | list[str], *, value: str = "compound", n_boot: int = 2000, level: float = 0.95,
     seed: int = 0,
@@ -445,7 +436,6 @@ def compare_sentences(
     sentences mentioning each actor. Returns ``by`` columns, ``mean``, ``ci_low``,
     ``ci_high``, ``n_sentences``, ``n_docs``.
     """
-    _check_resampling(n_boot=n_boot, level=level, seed=seed)
     keys = [by] if isinstance(by, str) else list(by)
     require_columns(sentences, keys + [value])
     rng = np.random.default_rng(seed)
@@ -532,6 +522,7 @@ def similarity(matrix: pd.DataFrame, *, standardize: bool = False) -> pd.DataFra
     return out
 
 
+@checked(method=OneOf(("single", "complete", "average", "weighted", "centroid", "median", "ward"), "linkage method"))
 def cluster(similarity_matrix: pd.DataFrame, method: str = "average") -> np.ndarray:
     """Hierarchical clustering (scipy ``linkage``) on 1 - cosine similarity; returns the linkage matrix."""
     from scipy.cluster.hierarchy import linkage
@@ -539,7 +530,6 @@ def cluster(similarity_matrix: pd.DataFrame, method: str = "average") -> np.ndar
 
     if len(similarity_matrix) < 2:
         raise FramingError(f"clustering needs at least two groups, got {len(similarity_matrix)}")
-    check_choice("linkage method", method, ("single", "complete", "average", "weighted", "centroid", "median", "ward"))
 
     distance = np.clip(1.0 - similarity_matrix.to_numpy(float), 0.0, None)
     np.fill_diagonal(distance, 0.0)
@@ -610,6 +600,7 @@ MAX_PERIODS = 100_000
 """A trend has at most this many periods (every period is a row per group and category)."""
 
 
+@checked(n_boot=COUNT, level=LEVEL, seed=SEED)
 def trend(
     features: pd.DataFrame,
     by: str | None,
@@ -647,7 +638,6 @@ def trend(
             raise FramingError("the feature table has a column 'series'; name the grouping with by=")
         features, by = features.assign(series="all"), "series"
     features = _check_counts(features, by)
-    _check_resampling(n_boot=n_boot, level=level, seed=seed)
     if time not in features.columns:
         raise FramingError(f"unknown date column '{time}'; available: {', '.join(features.columns)}")
     try:

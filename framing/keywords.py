@@ -23,7 +23,7 @@ from framing.errors import FramingError
 from framing.groups import as_list, default_target, each_against_rest, keep_rows, largest, left_out_note, sides
 from framing.lexicon import Matcher, pattern_lexicon
 from framing.measures import COLUMNS, MEASURES, benjamini_hochberg, log_odds_delta, log_odds_dirichlet, log_ratio
-from framing.params import MAX_WINDOW, check_choice, check_int
+from framing.params import COUNT, MAX_WINDOW, OneOf, Whole, checked
 from framing.tokens import TokenizedText
 
 MAX_KEYNESS_GROUPS = 200
@@ -232,6 +232,7 @@ def _group_term_matrix(counts: pd.DataFrame):
 # --------------------------------------------------------------------------- keyness
 
 
+@checked(measure=OneOf(MEASURES), min_count=Whole(low=0))
 def keyness(
     corpus: Corpus,
     by: str,
@@ -309,6 +310,7 @@ def keyness(
     return out
 
 
+@checked(measure=OneOf(MEASURES), min_count=Whole(low=0))
 def keyness_parts(
     corpus: Corpus,
     by: str,
@@ -325,8 +327,6 @@ def keyness_parts(
     they are computed, and the number of groups in the corpus. Everything is checked before the
     first table, so a writer can stream a table too large to hold (each of 200 groups against
     the rest over a vocabulary of 60,000 terms is 12 million rows)."""
-    check_choice("measure", measure, MEASURES)
-    check_int("min_count", min_count, low=0)
     english = isinstance(reference, str) and reference == ENGLISH
     if is_term_counts(corpus):
         if by is not None and corpus.columns[0] != by:
@@ -510,6 +510,7 @@ def _compare(matrix, docs, n_docs, vocab, order, in_target, in_ref, name, ref_na
 # --------------------------------------------------------------------------- distinctive terms
 
 
+@checked(n=COUNT)
 def distinctive_terms(corpus: Corpus, n: int = 20, *, ngram_range=(1, 2), stopwords="english",
                       counts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Top ``n`` terms of each document by TF-IDF (scikit-learn's ``TfidfVectorizer``).
@@ -529,7 +530,6 @@ def distinctive_terms(corpus: Corpus, n: int = 20, *, ngram_range=(1, 2), stopwo
         ``doc_id``, metadata, ``rank``, ``term``, ``tfidf``, ``count``.
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
-    check_int("n", n, low=1)
     stop = load_stopwords(stopwords)
     terms = [doc_terms(doc, ngram_range, stop) for doc in corpus.tokens.values()]
     if not any(terms):
@@ -621,6 +621,7 @@ def _node_positions(doc: TokenizedText, matcher: Matcher) -> list[tuple[int, int
     return [(s, e, p) for (s, e), p in sorted(seen.items())]
 
 
+@checked(window=Whole(low=1, high=MAX_WINDOW))
 def kwic(corpus: Corpus, pattern, *, window: int = 8, by: str | None = None) -> pd.DataFrame:
     """Keyword in context: every match of ``pattern`` with ``window`` tokens either side.
 
@@ -641,7 +642,6 @@ def kwic(corpus: Corpus, pattern, *, window: int = 8, by: str | None = None) -> 
     >>> kwic(corpus, "sham election*", window=2)[["left", "match", "right"]].values.tolist()
     [['boycotted the', 'sham elections', 'in May']]
     """
-    check_int("window", window, low=1, high=MAX_WINDOW)
     matcher = Matcher(pattern_lexicon(pattern))
     groups = corpus.groups(by) if by else None
     rows = []
@@ -675,6 +675,8 @@ def format_kwic(table: pd.DataFrame, width: int = 50) -> str:
     return "\n".join(lines)
 
 
+@checked(measure=OneOf(COLLOCATION_MEASURES, "collocation measure"), window=Whole(low=1, high=MAX_WINDOW),
+         min_count=Whole(low=0))
 def collocations(
     corpus: Corpus,
     node,
@@ -703,9 +705,6 @@ def collocations(
         not dropped); per group, the collocates that are not flagged come first, by the measure.
     """
     from nltk.metrics.association import BigramAssocMeasures  # imported here: NLTK takes a second to load
-    check_choice("collocation measure", measure, COLLOCATION_MEASURES)
-    check_int("window", window, low=1, high=MAX_WINDOW)
-    check_int("min_count", min_count, low=0)
     matcher = Matcher(pattern_lexicon(node))
     stop = load_stopwords(stopwords)
     groups = corpus.groups(by)

@@ -38,7 +38,7 @@ import pandas as pd
 from framing.errors import FramingError
 from framing.groups import as_list, default_note, default_reference
 from framing.measures import benjamini_hochberg
-from framing.params import check_choice, check_float, check_int
+from framing.params import COUNT, LEVEL, OneOf, checked
 from framing.tables import require_columns
 
 MODEL_FAMILIES = ("quasipoisson", "negbin")
@@ -174,13 +174,14 @@ def _cluster_warning(part: pd.DataFrame, by: str, cluster: str, group: str, refe
     return "; ".join(notes)
 
 
+@checked(model=OneOf(MODEL_FAMILIES), level=LEVEL, min_docs=COUNT)
 def rate_model(
     features: pd.DataFrame,
     by: str,
     reference: str | None = None,
     *,
     covariates=(),
-    family: str = "quasipoisson",
+    model: str = "quasipoisson",
     cluster: str | None = None,
     level: float = 0.95,
     min_docs: int = 5,
@@ -196,7 +197,8 @@ def rate_model(
         the group with most documents or the earliest period; ``attrs["default"]`` says so).
     covariates : list of str
         Metadata columns added to the model (numeric as is, others as factors).
-    family : {"quasipoisson", "negbin"}
+    model : {"quasipoisson", "negbin"}
+        The GLM: quasi-Poisson (Poisson with the Pearson scale), or NB2 negative binomial.
     cluster : str, optional
         Column for cluster-robust standard errors: CV3 jackknife, t(G - 1) (module docstring),
         with ``n_clusters`` and warnings on the rows.
@@ -221,9 +223,7 @@ def rate_model(
     >>> row["outlet"], round(float(row["rate_ratio"]), 3)  # (4 + 5 + 3) / (1 + 2 + 1)
     ('B', 3.0)
     """
-    check_choice("model family", family, MODEL_FAMILIES)
-    check_int("min_docs", min_docs, low=1)
-    check_float("level", level, low=0, high=1, open_low=True, open_high=True)
+    family = model  # the GLM family of statsmodels (framing's "family" is a feature family)
     covariates = as_list(covariates)
     require_columns(features, ["doc_id", "category", "count", "n_tokens", by, *covariates, *([cluster] if cluster else [])])
     groups = sorted(features[by].astype(str).unique())
@@ -275,7 +275,7 @@ def rate_model(
                 note = f"model failed: {str(exc).strip() or type(exc).__name__}"
         if not note and family == "negbin" and params[-1] < NO_DISPERSION:
             note = (f"model warning: the dispersion alpha runs to its boundary ({params[-1]:.1g}): the counts are not "
-                    "over-dispersed, use family='quasipoisson'")
+                    "over-dispersed, use model='quasipoisson'")
         elif not note and caught:
             note = "model warning: " + str(caught[0].message).splitlines()[0]
         counts = part.assign(_g=part[by].astype(str)).groupby("_g")["count"].sum()

@@ -1,14 +1,18 @@
 """Checking the parameters of public functions: one line naming the parameter and what it takes.
 
-The idea of scikit-learn's ``_parameter_constraints``, kept small: each public function
-checks its numeric and choice parameters with these helpers before any work, so a
-negative count, a float window or a misspelt measure is a :class:`FramingError`,
-never a silently shortened table or a traceback.
+The idea of scikit-learn's ``_parameter_constraints`` and ``validate_params``, kept small: a
+public function declares its numeric and choice parameters with :func:`checked`, which checks
+them before any work, so a negative count, a float window, an interval level of 1.5 or a
+misspelt measure is a :class:`FramingError`, never a silently shortened table, NaN intervals
+or a traceback. ``tests/test_params.py`` feeds every declared parameter invalid values.
 """
 
 from __future__ import annotations
 
+import inspect
 import numbers
+from dataclasses import dataclass
+from functools import wraps
 
 from framing.errors import FramingError
 
@@ -90,3 +94,101 @@ def read_dates(values):
         warnings.simplefilter("ignore", UserWarning)
         return pd.to_datetime(values.astype("object").where(values.notna(), None), errors="coerce", format="mixed",
                               utc=True)
+
+
+# --------------------------------------------------------------------------- declared constraints
+
+
+@dataclass(frozen=True)
+class Whole:
+    """A whole number in ``[low, high]`` (``none``: None allowed too)."""
+
+    low: int | None = None
+    high: int | None = None
+    none: bool = False
+
+    def check(self, name: str, value) -> None:
+        if not (value is None and self.none):
+            check_int(name, value, low=self.low, high=self.high)
+
+    def invalid(self) -> list:
+        return [1.5, "3", *([self.low - 1] if self.low is not None else []), *([self.high + 1] if self.high is not None else [])]
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number within its bounds, open or closed (``none``: None allowed too)."""
+
+    low: float | None = None
+    high: float | None = None
+    open_low: bool = False
+    open_high: bool = False
+    none: bool = False
+
+    def check(self, name: str, value) -> None:
+        if not (value is None and self.none):
+            check_float(name, value, low=self.low, high=self.high, open_low=self.open_low, open_high=self.open_high)
+
+    def invalid(self) -> list:
+        out: list = [float("nan"), "0.5"]
+        if self.low is not None:
+            out.append(self.low if self.open_low else self.low - 1)
+        if self.high is not None:
+            out.append(self.high if self.open_high else self.high + 1)
+        return out
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """One of ``choices`` (``name``: how the error names the parameter, default its own name)."""
+
+    choices: tuple
+    name: str | None = None
+
+    def check(self, name: str, value) -> None:
+        check_choice(self.name or name, value, self.choices)
+
+    def invalid(self) -> list:
+        return ["no-such-choice"]
+
+
+LEVEL = Number(0, 1, open_low=True, open_high=True)
+"""An interval level: above 0 and below 1."""
+COUNT = Whole(low=1)
+"""A number of resamples, documents, items: at least 1."""
+SEED = Whole(low=0)
+"""A random seed."""
+
+
+def checked(**constraints):
+    """Declare a function's parameter constraints; each is checked, before the function runs, on
+    the value given or the default. The function keeps them as ``__constraints__``.
+
+    Examples
+    --------
+    >>> @checked(level=LEVEL)
+    ... def interval(values, *, level=0.95):
+    ...     return level
+    >>> interval([1], level=0.9)
+    0.9
+    >>> interval([1], level=1.5)
+    Traceback (most recent call last):
+    framing.errors.FramingError: level must be a number above 0 and below 1, got 1.5
+    """
+    def decorate(function):
+        signature = inspect.signature(function)
+        unknown = sorted(set(constraints) - set(signature.parameters))
+        if unknown:
+            raise TypeError(f"{function.__qualname__} has no parameter {', '.join(unknown)}")
+
+        @wraps(function)
+        def run(*args, **kwargs):
+            given = signature.bind_partial(*args, **kwargs).arguments
+            for name, rule in constraints.items():
+                rule.check(name, given.get(name, signature.parameters[name].default))
+            return function(*args, **kwargs)
+
+        run.__constraints__ = dict(constraints)
+        return run
+
+    return decorate

@@ -35,7 +35,7 @@ import pandas as pd
 
 from framing.corpus import Corpus
 from framing.errors import FramingError
-from framing.params import check_float, check_int, read_dates
+from framing.params import COUNT, Number, Whole, checked, read_dates
 
 PASSAGE_COLUMNS = ["doc_a", "doc_b", "start_a", "end_a", "start_b", "end_b", "n_words", "similarity", "text_a", "first"]
 MIN_WORDS = 30
@@ -216,6 +216,7 @@ def _aligned(keys_a, keys_b, first_a: int, end_a: int, first_b: int, end_b: int)
     return first_a, end_a, first_b, end_b, same / max(end_a - first_a, end_b - first_b)
 
 
+@checked(min_words=COUNT, min_similarity=Number(0, 1), ngram=COUNT, max_df=Whole(low=2), gap=Whole(low=0))
 def reuse(
     corpus: Corpus,
     *,
@@ -246,11 +247,6 @@ def reuse(
     >>> reuse(corpus, min_words=10)[["doc_a", "doc_b", "start_a", "start_b", "n_words", "similarity"]].values.tolist()
     [['doc00001', 'doc00002', 9, 12, 14, 1.0]]
     """
-    check_int("min_words", min_words, low=1)
-    check_float("min_similarity", min_similarity, low=0, high=1)
-    check_int("ngram", ngram, low=1)
-    check_int("max_df", max_df, low=2)
-    check_int("gap", gap, low=0)
     if ngram > min_words:
         raise FramingError(f"ngram ({ngram}) is longer than min_words ({min_words}); give min_words of at least {ngram}")
     if time is not None:

@@ -38,15 +38,15 @@ def test_negative_binomial_and_cluster_robust_errors():
     # over-dispersed counts (negative binomial draws, size 2), where the NB2 model is the right one and converges
     mu = DOCS["n_tokens"] / 1000 * np.select([DOCS.outlet == "A", DOCS.outlet == "B"], [4, 9], 6)
     spread = DOCS.assign(count=np.random.default_rng(5).negative_binomial(2, 2 / (2 + mu)))
-    nb = rate_model(spread.assign(category="c"), "outlet", "A", family="negbin").set_index("outlet")
+    nb = rate_model(spread.assign(category="c"), "outlet", "A", model="negbin").set_index("outlet")
     fit = smf.negativebinomial("count ~ C(outlet, Treatment('A'))", data=spread, offset=np.log(spread["n_tokens"])).fit(
         disp=0, maxiter=200)
     assert fit.mle_retvals["converged"] and set(nb["warning"]) == {""}
     assert nb.loc["C", "rate_ratio"] == pytest.approx(np.exp(fit.params["C(outlet, Treatment('A'))[T.C]"]), rel=1e-4)
     # Poisson counts: the dispersion runs to its boundary, and the table says so (whatever the optimizer reports)
-    poisson = rate_model(TABLE, "outlet", "A", family="negbin")
+    poisson = rate_model(TABLE, "outlet", "A", model="negbin")
     assert poisson["warning"].str.startswith("model warning: the dispersion alpha runs to its boundary (").all()
-    assert poisson["warning"].str.endswith("the counts are not over-dispersed, use family='quasipoisson'").all()
+    assert poisson["warning"].str.endswith("the counts are not over-dispersed, use model='quasipoisson'").all()
     # negbin rows carry the dispersion alpha of their fit, with an interval on the log scale
     assert nb.loc["C", "alpha"] == pytest.approx(fit.params["alpha"], rel=1e-4)
     spread = 1.959964 * fit.bse["alpha"] / fit.params["alpha"]
@@ -138,8 +138,8 @@ def test_few_documents_and_no_matches_are_said():
     assert np.isnan(row["rate_ratio"]) and row["warning"] == "no matches in C: no rate ratio"
     with pytest.raises(FramingError, match="unknown reference group 'Z' in column 'outlet'; groups: A, B, C"):
         rate_model(TABLE, "outlet", "Z")
-    with pytest.raises(FramingError, match="unknown model family 'gamma'; choose from quasipoisson, negbin"):
-        rate_model(TABLE, "outlet", family="gamma")
+    with pytest.raises(FramingError, match="unknown model 'gamma'; choose from quasipoisson, negbin"):
+        rate_model(TABLE, "outlet", model="gamma")
 
 
 def test_model_command_and_forest_plot(capsys, tmp_path):
@@ -188,7 +188,7 @@ def test_clustered_edges_found_by_mutation_testing(monkeypatch):
     assert np.isnan(rows.loc["X", "p_value"]) and np.isfinite(rows.loc["R", "p_value"])
     # the negative binomial's jackknife too (its alpha is one more parameter of each refit)
     spread = table.assign(count=rng.negative_binomial(2, 2 / (2 + table["n_tokens"] * 0.005)))
-    nb = rate_model(spread, "party", "D", family="negbin", cluster="speaker").iloc[0]
+    nb = rate_model(spread, "party", "D", model="negbin", cluster="speaker").iloc[0]
     X = np.c_[np.ones(len(spread)), (spread["party"] == "R").to_numpy(float)]
     offset = np.log(spread["n_tokens"].to_numpy(float))
 
