@@ -906,7 +906,7 @@ def _run_reuse(args) -> None:
     corpus = _load(args)
     passages = reuse(corpus, min_words=args.min_words, min_similarity=args.min_similarity, time=args.time)
     if args.shares:
-        _write(reuse_shares(corpus, passages), args.shares, args)
+        _write(reuse_shares(passages, corpus), args.shares, args)
     if args.matrix:
         corpus.check_column(args.by)
         _write(reuse_matrix(passages, corpus, args.by).reset_index(), args.matrix, args)

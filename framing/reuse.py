@@ -328,11 +328,17 @@ def _reused_words(corpus: Corpus, passages: pd.DataFrame, *, earlier_only: bool 
     return masks
 
 
-def reuse_shares(corpus: Corpus, passages: pd.DataFrame, *, near: float = 0.8) -> pd.DataFrame:
+@checked(near=Number(0, 1, open_low=True))
+def reuse_shares(passages: pd.DataFrame, corpus: Corpus, *, near: float = 0.8) -> pd.DataFrame:
     """Per document: ``n_words``, ``reused_words`` (in a passage shared with any other
     document), ``share``, ``reused_from_earlier`` (in a passage whose other document is dated
     earlier: ``first`` of :func:`reuse`), ``share_from_earlier``, and ``near_duplicate_of``:
-    the documents with which it shares passages covering at least ``near`` of both."""
+    the documents with which it shares passages covering at least ``near`` of both.
+
+    The passages come first, as in :func:`reuse_matrix`: the table reduced, then the corpus
+    that gives each document's words."""
+    if isinstance(passages, Corpus):
+        raise FramingError("reuse_shares takes (passages, corpus): the table of framing.reuse first, as reuse_matrix does")
     any_mask = _reused_words(corpus, passages)
     earlier = _reused_words(corpus, passages, earlier_only=True)
     rows = []

@@ -117,7 +117,9 @@ def test_summaries_by_hand():
     corpus = _tiny()
     passages = reuse(corpus, min_words=10, time="date")
     assert passages[["doc_a", "doc_b", "n_words", "first"]].values.tolist() == [["a", "b", 16, "b"]]  # b is older
-    shares = reuse_shares(corpus, passages).set_index("doc_id")
+    with pytest.raises(FramingError, match=r"reuse_shares takes \(passages, corpus\)"):
+        reuse_shares(corpus, passages)  # the order of reuse_matrix (issue 24)
+    shares = reuse_shares(passages, corpus).set_index("doc_id")
     # a: 3 + 16 words, 16 shared, all from b (earlier); b: 2 + 16 + 4 words, 16 shared, none from an earlier document
     assert shares.loc["a", ["n_words", "reused_words", "reused_from_earlier"]].tolist() == [19, 16, 16]
     assert shares.loc["b", ["n_words", "reused_words", "reused_from_earlier"]].tolist() == [22, 16, 0]
