@@ -230,7 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_run_counts)
 
     p = sub.add_parser("keyness", parents=[corpus], help="keywords of each group against the rest, or one group against another",
-                       description="One row per (group, term): counts, totals, per-10k rates, the measure, p-value, "
+                       description="One row per (group, term): counts, totals, rates per 1,000 words, the measure, p-value, "
                                    "log ratio and dispersion. Open any term with 'framing kwic'. CORPUS may also be a "
                                    "table of 'framing counts' (then --ngrams and --stopwords are those it was counted with).")
     p.add_argument("--by", required=True, metavar="COL", help="metadata column that defines the groups")

@@ -24,6 +24,7 @@ from framing.groups import as_list, default_target, each_against_rest, keep_rows
 from framing.lexicon import Matcher, pattern_lexicon
 from framing.measures import COLUMNS, MEASURES, benjamini_hochberg, log_odds_delta, log_odds_dirichlet, log_ratio
 from framing.params import COUNT, MAX_WINDOW, OneOf, Whole, checked
+from framing.tables import rate_per_1k
 from framing.tokens import TokenizedText
 
 MAX_KEYNESS_GROUPS = 200
@@ -284,8 +285,8 @@ def keyness(
     -------
     pandas.DataFrame
         ``by`` (the target group, under the grouping column's name), ``reference``, ``term``, ``n`` (n-gram size), ``count_target``,
-        ``count_reference``, ``n_target``, ``n_reference``, ``per_10k_target``,
-        ``per_10k_reference``, the measure's column (named after it; ``log_odds_dirichlet``
+        ``count_reference``, ``n_target``, ``n_reference``, ``per_1k_target``,
+        ``per_1k_reference`` (rates per 1,000 words, as everywhere), the measure's column (named after it; ``log_odds_dirichlet``
         fills ``log_odds``, the delta, and ``log_odds_z``, its z-score), ``p_value`` (NaN where the measure
         defines none), ``p_adjusted`` (Benjamini-Hochberg within the group),
         ``log_ratio`` (effect size, always), ``docs_target``/``n_docs_target`` and
@@ -481,8 +482,7 @@ def _compare(matrix, docs, n_docs, vocab, order, in_target, in_ref, name, ref_na
             delta = log_odds_delta(a, b, n_t, n_r, alpha=prior, alpha0=alpha0)
         else:
             statistic = function(a, b, n_t, n_r)
-        per_t = np.where(n_t > 0, a / n_t * 1e4, np.nan)
-        per_r = np.where(n_r > 0, b / n_r * 1e4, np.nan)
+        per_t, per_r = rate_per_1k(a, n_t), rate_per_1k(b, n_r)  # the one rate unit; charts may show per 10,000
         effect = log_ratio(a, b, n_t, n_r)
         p_value = p_of(statistic) if p_of is not None else np.full(a.shape, np.nan)
     table = pd.DataFrame(
@@ -490,7 +490,7 @@ def _compare(matrix, docs, n_docs, vocab, order, in_target, in_ref, name, ref_na
             "group": name, "reference": ref_name, "term": vocab, "n": order,
             "count_target": a.astype(np.int64), "count_reference": b.astype(np.int64),
             "n_target": n_t.astype(np.int64), "n_reference": n_r.astype(np.int64),
-            "per_10k_target": per_t, "per_10k_reference": per_r,
+            "per_1k_target": per_t, "per_1k_reference": per_r,
             **({"log_odds": delta} if function is log_odds_dirichlet else {}),
             column: statistic, "p_value": p_value,
         }

@@ -472,8 +472,8 @@ def term_scatter(table: pd.DataFrame, ax: Axes, *, group: str | None = None, mea
     if group is None:
         group, chosen = _default_target(table)
     part = table[table[by] == group]
-    x = np.log10(part["per_10k_reference"].to_numpy(float) + 1)
-    y = np.log10(part["per_10k_target"].to_numpy(float) + 1)
+    x = np.log10(part["per_1k_reference"].to_numpy(float) * 10 + 1)  # shown per 10,000: rare words spread out
+    y = np.log10(part["per_1k_target"].to_numpy(float) * 10 + 1)
     ax.scatter(x, y, s=6, color="#999999", alpha=0.5, linewidths=0)
     limit = max(x.max(), y.max()) * 1.05
     ax.set_xlim(0, limit)
@@ -482,12 +482,12 @@ def term_scatter(table: pd.DataFrame, ax: Axes, *, group: str | None = None, mea
     over, under = part.nlargest(top, measure), part.nsmallest(top, measure)
     ranked = pd.concat([over, under]).assign(_strength=lambda t: -t[measure].abs()).sort_values("_strength", kind="mergesort")
     # terms with the same two frequencies sit on one point: one label listing them
-    points = ranked.groupby(["per_10k_target", "per_10k_reference"], sort=False)
+    points = ranked.groupby(["per_1k_target", "per_1k_reference"], sort=False)
     texts, spots, colours = [], [], []
     for (tgt, ref), same in points:
         terms = list(same["term"])
         texts.append(", ".join(terms[:4]) + (f" +{len(terms) - 4}" if len(terms) > 4 else ""))
-        spots.append((np.log10(ref + 1), np.log10(tgt + 1)))
+        spots.append((np.log10(ref * 10 + 1), np.log10(tgt * 10 + 1)))
         colours.append(OKABE_ITO[0] if same[measure].iloc[0] > 0 else OKABE_ITO[1])
     notes = []
     for (xi, yi), text, colour in zip(spots, texts, colours):

@@ -30,7 +30,7 @@ def test_one_vs_rest_counts_by_hand(three):
     assert a.loc["regime", ["count_target", "count_reference", "n_target", "n_reference"]].tolist() == [3, 0, 11, 5]
     assert a.loc["regime", "g2"] == pytest.approx(float(g2(3, 0, 11, 5)))
     assert a.loc["regime", "log_ratio"] == pytest.approx(float(log_ratio(3, 0, 11, 5)))
-    assert a.loc["regime", "per_10k_target"] == pytest.approx(3 / 11 * 1e4)
+    assert a.loc["regime", "per_1k_target"] == pytest.approx(3 / 11 * 1e3)  # per 1,000 words, as every rate
     assert a.loc["regime", ["docs_target", "n_docs_target", "docs_reference", "n_docs_reference"]].tolist() == [2, 2, 0, 1]
     assert a.loc["sham", "low_count"] and not a.loc["regime", "low_count"]
     # every group appears, and B's view of the same term is the mirror image
@@ -150,7 +150,7 @@ def test_keyness_against_general_english_by_hand(monkeypatch):
     assert the == 53_700_000
     assert table.loc["the", ["count_target", "count_reference", "n_target", "n_reference"]].tolist() == [2, the, 4, 10**9]
     assert table.loc["regime", "g2"] == pytest.approx(float(g2(2, 20_000, 4, 10**9)))  # regime: 2e-05 -> 20,000
-    assert table.loc["regime", "per_10k_reference"] == pytest.approx(0.2)
+    assert table.loc["regime", "per_1k_reference"] == pytest.approx(0.02)
     assert set(table["reference"]) == {"english"} and set(table["group"]) == {"corpus"}
     # a reference this large acts as fixed frequencies: ten times larger, the same statistic to 3 digits
     for module in ("framing.background", "framing.keywords"):  # the module of framing.keyness (the function)
