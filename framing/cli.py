@@ -607,32 +607,19 @@ def _own_words(args, corpus):
 def _run_compare(args) -> None:
     from framing.comparison import compare, compare_groups
     from framing.errors import NeedsSentences
-    from framing.features import sentence_counts
 
     if args.reference and not args.target:
         raise FramingError("--reference needs --target; give --target G, or neither for every group's rates")
-    corpus, jobs = _count_tables(args, [args.by])
-    if args.units is not None and corpus is not None:
-        raise FramingError("--units goes with a feature table as CORPUS; from a corpus the sentences are counted anew")
-    units = _read_unit_table(args.units) if args.units is not None else None
+    _, jobs = _count_tables(args, [args.by], sentences=True)
     tables = []
-    for family, name, lexicon, features in jobs:
-        if corpus is not None:
-            sentences = sentence_counts(corpus, features, lexicons=[lexicon])
-        elif units is not None:
-            sentences = units[units["lexicon_id"] == features["lexicon_id"].iloc[0]]
-            sentences = sentences if "voice" in features.columns else sentences.drop(columns="voice", errors="ignore")
-        else:
-            sentences = None
+    for family, name, sentences, features in jobs:
         try:
             if args.target:
                 table = compare_groups(features, args.by, args.target, args.reference, sentences=sentences,
                                        n_perm=args.n_perm, n_boot=args.n_boot, seed=args.seed)
             else:
                 table = compare(features, args.by, sentences=sentences, n_boot=args.n_boot, seed=args.seed)
-        except NeedsSentences:
-            if corpus is not None or units is not None:
-                raise
+        except NeedsSentences:  # only from a feature table given without its unit table
             raise FramingError(f"{args.corpus}: a group has fewer than 5 documents, whose sentences would be resampled, "
                                "and a feature table has no sentences: write them beside it (framing features --units "
                                "UNITS.parquet) and pass --units UNITS.parquet, or run framing compare on the corpus") from None
@@ -650,13 +637,16 @@ def _run_compare(args) -> None:
 FEATURE_TABLE_COLUMNS = {"family", "lexicon", "lexicon_id", "category", "count", "n_tokens"}
 
 
-def _count_tables(args, columns: list[str]):
-    """The corpus (None for a feature table) and one (family, lexicon name, lexicon, features) per
-    family job: counted from the corpus (--family, --lexicon), or read from a feature table that
-    ``framing features`` wrote (a corpus too large for memory, counted once)."""
+def _count_tables(args, columns: list[str], *, sentences: bool = False):
+    """The corpus (None for a feature table) and one (family, lexicon name, sentence table, features)
+    per family job: counted from the corpus (--family, --lexicon), or read from a feature table that
+    ``framing features`` wrote (a corpus too large for memory, counted once). With ``sentences``,
+    each job's sentence table too: counted in the same pass over the documents, or read from the
+    unit table given with --units (else None)."""
     from framing.features import family_jobs
 
     header = _table_columns(args.corpus)
+    units = getattr(args, "units", None)
     if header is not None and FEATURE_TABLE_COLUMNS <= set(header):
         if getattr(args, "exclude_reused", False):
             raise FramingError(f"{args.corpus} is a feature table: --exclude-reused needs the corpus, to find shared passages")
@@ -667,9 +657,15 @@ def _count_tables(args, columns: list[str]):
         if missing:
             raise FramingError(f"{args.corpus}: unknown column '{missing[0]}'; available: {', '.join(header)}")
         features = _read_feature_table(args.corpus, header)
-        parts = features.groupby(["family", "lexicon", "lexicon_id"], sort=False)
-        return None, [(family, name, None, _as_counted(part)) for (family, name, _), part in parts
-                      if family in _count_families()]
+        unit_table = _read_unit_table(units) if sentences and units is not None else None
+        jobs = []
+        for (family, name, lexicon_id), part in features.groupby(["family", "lexicon", "lexicon_id"], sort=False):
+            if family in _count_families():
+                part = _as_counted(part)
+                jobs.append((family, name, _units_of(unit_table, lexicon_id, part), part))
+        return None, jobs
+    if units is not None:
+        raise FramingError("--units goes with a feature table as CORPUS; from a corpus the sentences are counted anew")
     corpus = _load(args)
     for column in columns:
         corpus.check_column(column)
@@ -678,7 +674,20 @@ def _count_tables(args, columns: list[str]):
     families = _count_families() if args.family == "all" else [args.family]
     if args.lexicon and args.family == "lexicon":
         families = []  # each --lexicon is read by its own family
-    return corpus, [(job.name, job.lexicon.name, job.lexicon, job.table(corpus)) for job in family_jobs(families, args.lexicon)]
+    jobs = []
+    for job in family_jobs(families, args.lexicon):
+        table, units_of_job = job.tables(corpus) if sentences else (job.table(corpus), None)  # one pass per document
+        jobs.append((job.name, job.lexicon.name, units_of_job, table))
+    return corpus, jobs
+
+
+def _units_of(units: pd.DataFrame | None, lexicon_id: str, features: pd.DataFrame) -> pd.DataFrame | None:
+    """One lexicon's rows of a unit table, shaped as its family's own sentence table (no ``voice``
+    where the family has none)."""
+    if units is None:
+        return None
+    part = units[units["lexicon_id"] == lexicon_id].reset_index(drop=True)
+    return part if "voice" in features.columns else part.drop(columns="voice", errors="ignore")
 
 
 def _as_counted(part: pd.DataFrame) -> pd.DataFrame:

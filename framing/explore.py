@@ -42,7 +42,7 @@ from scipy import sparse
 from framing.corpus import Corpus
 from framing.errors import FramingError
 from framing.features import family_jobs
-from framing.groups import default_target, is_time_like, order_groups, sides
+from framing.groups import default_target, largest, order_groups, sides
 from framing.highlight import TINTS, highlight_text
 from framing.keywords import merge_term_counts, term_counts
 from framing.measures import log_odds_dirichlet, log_ratio
@@ -202,8 +202,7 @@ def explore(
     contrasts = _contrasts(groups, target, reference, by)
     left_out = max(0, len(groups) - MAX_CONTRAST_GROUPS)
     if left_out:  # each group against the rest for the largest groups only: capped before anything is computed
-        shown = set(groups[:MAX_CONTRAST_GROUPS]) if not is_time_like(groups) else set(
-            sorted(groups, key=lambda g: (-sizes[g], g))[:MAX_CONTRAST_GROUPS])
+        shown = set(largest(sizes, MAX_CONTRAST_GROUPS)[0])
         contrasts = [c for k, c in enumerate(contrasts) if k == 0 or (len(c[1]) == 1 and c[1][0] in shown)]
 
     # ---------------------------------------------------------------- terms, from per-group counts
@@ -256,8 +255,8 @@ def explore(
     jobs = family_jobs([f for f in families if f != "lexicon"], chosen)
     if not jobs:
         raise FramingError("the explorer's categories view needs a family: give a lexicon, or families=('stance',)")
-    largest = set(sorted(groups, key=lambda g: (-sizes[g], g))[:MAX_GROUPS])  # computed once, not per group
-    category_groups = [g for g in groups if g in largest]
+    drawn = set(largest(sizes, MAX_GROUPS)[0])  # computed once, not per group
+    category_groups = [g for g in groups if g in drawn]
     rates, starred, matches = _categories(corpus, by, jobs, contrasts[0][1], contrasts[0][2], category_groups)
     categories = list(dict.fromkeys(rates["category"]))
     labels = {c: (c + " *" if c in starred else c) for c in categories}
