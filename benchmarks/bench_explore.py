@@ -1,6 +1,6 @@
 """The explorer page at the issue's size: 200 real news articles, up to 20,000 terms.
 
-Builds the page (``framing.explore``) twice, with the default cap (4,000 terms) and with
+Builds the page (``framing.views.explorer``) twice, with the default cap (4,000 terms) and with
 every term seen once or more (``max_terms=20000, min_count=1``), and prints its size and
 the seconds headless Chromium takes to open it until the page says it is ready (Playwright
 driving Debian's chromium). Targets (issue 15): under 10 MB, open in under 3 s.
@@ -18,9 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from framing.corpus import load_corpus
-from framing.explore import explore
-from framing.keywords import term_counts
+from framing.documents.corpus import load_corpus
+from framing.keywords.terms import term_counts
+from framing.runs import explore
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -33,10 +33,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from framing.corpus import load_corpus
+from framing.documents.corpus import load_corpus
+from framing.documents.tokens import tokenize
 from framing.features.lexicon import count_document
-from framing.lexicon import Matcher, load_lexicon
-from framing.tokens import tokenize
+from framing.lexicon.match import Matcher
+from framing.lexicon.read import load_lexicon
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -109,7 +110,7 @@ def keyness_scaling(copies: list[int]) -> None:
     """Keyness (g2, unigrams+bigrams, each outlet vs rest) on the seeds replicated k times."""
     import pandas as pd
 
-    from framing.keywords import keyness
+    from framing.keywords.keyness import keyness
 
     seeds = load_corpus(ROOT / "seeds").documents
     for k in copies:

@@ -20,8 +20,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from framing.corpus import load_corpus
-from framing.reuse import reuse
+from framing.documents.corpus import load_corpus
+from framing.features.reuse import reuse
 
 
 def corpus_with_plants(n_docs: int, n_words: int, n_plants: int, seed: int = 0):

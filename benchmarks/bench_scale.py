@@ -30,7 +30,9 @@ import time
 from pathlib import Path
 
 import pandas as pd
-from bench_features import _pseudo_word  # the same never-seen words as the one-process benchmark
+from bench_features import (
+    _pseudo_word,  # the same never-seen words as the one-process benchmark
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,7 +62,7 @@ def _texts() -> list[str]:
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         return [t for t in module.news_articles()["text"] if len(t) > 200]
-    from framing.corpus import load_corpus
+    from framing.documents.corpus import load_corpus
 
     return load_corpus(ROOT / "seeds").documents["text"].tolist()
 

@@ -5,7 +5,7 @@ The one path data takes::
     load_corpus -> Corpus (cleaned, tokenized once) -> feature families -> tables -> compare -> plots
 
 Everything a user needs is re-exported here; nothing is read from disk at import time.
-Charts live in :mod:`framing.plots`, saving and the notebook runner in :mod:`framing.figures`.
+Charts live in :mod:`framing.views.plots`, saving and the notebook runner in :mod:`framing.views.figures`.
 """
 
 import importlib
@@ -20,73 +20,80 @@ _EXPORTS = {
     "actor_sentiment": "framing.features.sentiment",
     "actor_shares": "framing.features.actors",
     "agreement": "framing.validation",
-    "check_lexicon": "framing.lexicon_tools",
+    "check_lexicon": "framing.lexicon.tools",
     "check_sheet": "framing.validation",
-    "cluster": "framing.comparison",
+    "cluster": "framing.comparison.profiles",
     "coding_sheet": "framing.validation",
-    "collocations": "framing.keywords",
-    "combine_lexicons": "framing.lexicon",
-    "compare": "framing.comparison",
-    "compare_groups": "framing.comparison",
-    "compare_sentences": "framing.comparison",
-    "convert_lexicon": "framing.lexicon_tools",
-    "Corpus": "framing.corpus",
-    "distinctive_terms": "framing.keywords",
+    "collocations": "framing.keywords.collocations",
+    "combine_lexicons": "framing.lexicon.read",
+    "compare": "framing.comparison.rates",
+    "compare_groups": "framing.comparison.rates",
+    "compare_sentences": "framing.comparison.rates",
+    "convert_lexicon": "framing.lexicon.tools",
+    "Corpus": "framing.documents.corpus",
+    "distinctive_terms": "framing.keywords.keyness",
     "estimated_recall": "framing.validation",
     "explain": "framing.features",
-    "explore": "framing.explore",
+    "explore": "framing.runs",
     "FAMILIES": "framing.features",
     "Family": "framing.features.family",
     "family_features": "framing.features",
     "family_for": "framing.features",
     "FramingError": "framing.errors",
-    "group_shares": "framing.comparison",
-    "keyness": "framing.keywords",
-    "mark_reused": "framing.reuse",
-    "passage_records": "framing.reuse",
-    "reuse": "framing.reuse",
-    "reuse_matrix": "framing.reuse",
-    "reuse_shares": "framing.reuse",
-    "without_reused": "framing.reuse",
-    "merge_term_counts": "framing.keywords",
-    "term_counts": "framing.keywords",
-    "kwic": "framing.keywords",
-    "Lexicon": "framing.lexicon",
+    "group_shares": "framing.comparison.rates",
+    "keyness": "framing.keywords.keyness",
+    "mark_reused": "framing.features.reuse",
+    "passage_records": "framing.features.reuse",
+    "reuse": "framing.features.reuse",
+    "reuse_matrix": "framing.features.reuse",
+    "reuse_shares": "framing.features.reuse",
+    "without_reused": "framing.features.reuse",
+    "merge_term_counts": "framing.keywords.terms",
+    "term_counts": "framing.keywords.terms",
+    "kwic": "framing.keywords.kwic",
+    "Lexicon": "framing.lexicon.model",
     "lexicon_features": "framing.features",
-    "LexiconVectorizer": "framing.vectorizers",
-    "list_lexicons": "framing.lexicon",
-    "load_corpus": "framing.corpus",
-    "load_lexicon": "framing.lexicon",
-    "new_categories": "framing.lexicon_tools",
-    "new_lexicon": "framing.lexicon_tools",
+    "LexiconVectorizer": "framing.features.vectorizers",
+    "list_lexicons": "framing.lexicon.read",
+    "load_corpus": "framing.documents.corpus",
+    "load_lexicon": "framing.lexicon.read",
+    "new_categories": "framing.lexicon.tools",
+    "new_lexicon": "framing.lexicon.tools",
     "patched_lexicon": "framing.validation",
-    "profile_map": "framing.comparison",
-    "profiles": "framing.comparison",
-    "rate_changes": "framing.comparison",
-    "rate_model": "framing.models",
+    "profile_map": "framing.comparison.profiles",
+    "profiles": "framing.comparison.profiles",
+    "rate_changes": "framing.comparison.rates",
+    "rate_model": "framing.comparison.models",
     "read_sheet": "framing.validation",
-    "render_html": "framing.highlight",
+    "render_html": "framing.views.highlight",
     "score_sheet": "framing.validation",
     "sentence_counts": "framing.features",
     "sentence_sentiment": "framing.features.sentiment",
     "sentiment": "framing.features.sentiment",
-    "similarity": "framing.comparison",
+    "similarity": "framing.comparison.profiles",
     "stance_features": "framing.features.stance",
-    "StanceVectorizer": "framing.vectorizers",
-    "strongest": "framing.comparison",
-    "suggest_terms": "framing.lexicon_tools",
-    "tfidf_similarity": "framing.keywords",
+    "StanceVectorizer": "framing.features.vectorizers",
+    "strongest": "framing.comparison.rates",
+    "suggest_terms": "framing.lexicon.tools",
+    "tfidf_similarity": "framing.keywords.keyness",
     "to_wide": "framing.features.lexicon",
-    "tokenize": "framing.tokens",
-    "top_term": "framing.keywords",
-    "trend": "framing.comparison",
+    "tokenize": "framing.documents.tokens",
+    "top_term": "framing.keywords.keyness",
+    "trend": "framing.comparison.trends",
 }
 """Where each public name lives; imported on first use (PEP 562), so `framing features` starts
 without loading scikit-learn, SciPy or matplotlib."""
 
+_MODULES = {"plots": "framing.views.plots", "figures": "framing.views.figures"}
+"""Modules users import by their short names: ``from framing import plots, figures``."""
+
 __all__ = sorted(_EXPORTS, key=str.lower)
 
 def __getattr__(name: str):
+    if name in _MODULES:
+        value = importlib.import_module(_MODULES[name])
+        globals()[name] = value
+        return value
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'framing' has no attribute '{name}'")

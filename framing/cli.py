@@ -15,8 +15,22 @@ from pathlib import Path
 import pandas as pd
 
 from framing.errors import FramingError
-from framing.output import RAW_CSV_ENV, refuse_inputs, spreadsheet_safe, write_table, write_text
+from framing.output import (
+    RAW_CSV_ENV,
+    refuse_inputs,
+    spreadsheet_safe,
+    write_table,
+    write_text,
+)
 from framing.params import MAX_WINDOW
+from framing.tables import (
+    family_tables,
+    is_feature_table,
+    read_feature_table,
+    read_unit_table,
+    require_columns,
+    table_columns,
+)
 
 EPILOG = "Errors are printed as one line; run 'framing COMMAND --help' for each command's options."
 
@@ -468,7 +482,7 @@ def _ngram_range(text: str) -> tuple[int, int]:
 
 
 def _load(args):
-    from framing.corpus import load_corpus
+    from framing.documents.corpus import load_corpus
 
     return load_corpus(
         args.corpus, text_col=args.text_col, id_col=args.id_col, clean=not args.no_clean,
@@ -508,7 +522,7 @@ def _inputs(args) -> list:
 def _lexicon_files(name_or_path: str) -> list[str]:
     """The files a lexicon is read from: its own and those of the lexicons it extends (none for a
     bundled lexicon, which lives in the package, or for a name that is no lexicon)."""
-    from framing.lexicon import load_lexicon
+    from framing.lexicon.read import load_lexicon
 
     try:
         lexicon = load_lexicon(name_or_path)
@@ -528,8 +542,8 @@ def _write(frame: pd.DataFrame, output: str | None, args) -> None:
 
 def _stream(args, make) -> None:
     """Read the corpus in batches, run ``make`` on each (cleaned) batch, write the tables as they come."""
+    from framing.engine import make_task
     from framing.output import TableWriter
-    from framing.stream import make_task
 
     units = getattr(args, "units_out", None)
     for output in (args.output, units):
@@ -552,8 +566,8 @@ def _stream(args, make) -> None:
 def _tables(args, task):
     """The tables of each batch of the corpus, as they come: read here and counted by --jobs
     processes or a Dask cluster; a URL (s3://...) is a Parquet dataset the Dask workers read."""
-    from framing.read import document_batches
-    from framing.stream import is_remote, run_batches, run_partitions
+    from framing.documents.read import document_batches
+    from framing.engine import is_remote, run_batches, run_partitions
 
     progress = not args.quiet and sys.stderr.isatty()
     if is_remote(args.corpus):
@@ -567,8 +581,7 @@ def _tables(args, task):
 
 
 def _run_features(args) -> None:
-    from framing.features import family_jobs
-    from framing.features import FamilyFeatures
+    from framing.features import FamilyFeatures, family_jobs
 
     families = _families()[:-1] if args.family == "all" else [args.family]
     lexicons = args.lexicon
@@ -593,7 +606,7 @@ def _run_features(args) -> None:
 
 def _own_words(args, corpus):
     """The corpus without the text it shares with other documents (--exclude-reused), and what that left out."""
-    from framing.reuse import reuse, without_reused
+    from framing.features.reuse import reuse, without_reused
 
     if args.reuse_time is not None:
         corpus.check_column(args.reuse_time)
@@ -605,7 +618,7 @@ def _own_words(args, corpus):
 
 
 def _run_compare(args) -> None:
-    from framing.comparison import compare, compare_groups
+    from framing.comparison.rates import compare, compare_groups
     from framing.errors import NeedsSentences
 
     if args.reference and not args.target:
@@ -634,9 +647,6 @@ def _run_compare(args) -> None:
     _write(table[head + [c for c in table.columns if c not in head]], args.output, args)
 
 
-FEATURE_TABLE_COLUMNS = {"family", "lexicon", "lexicon_id", "category", "count", "n_tokens"}
-
-
 def _count_tables(args, columns: list[str], *, sentences: bool = False):
     """The corpus (None for a feature table) and one (family, lexicon name, sentence table, features)
     per family job: counted from the corpus (--family, --lexicon), or read from a feature table that
@@ -645,25 +655,17 @@ def _count_tables(args, columns: list[str], *, sentences: bool = False):
     unit table given with --units (else None)."""
     from framing.features import family_jobs
 
-    header = _table_columns(args.corpus)
     units = getattr(args, "units", None)
-    if header is not None and FEATURE_TABLE_COLUMNS <= set(header):
+    if is_feature_table(args.corpus):
         if getattr(args, "exclude_reused", False):
             raise FramingError(f"{args.corpus} is a feature table: --exclude-reused needs the corpus, to find shared passages")
         if args.lexicon or args.family != "lexicon":
             raise FramingError(f"{args.corpus} is a feature table: it holds its own families and lexicons, so leave out "
                                "--family and --lexicon")
-        missing = [c for c in columns if c not in header]
-        if missing:
-            raise FramingError(f"{args.corpus}: unknown column '{missing[0]}'; available: {', '.join(header)}")
-        features = _read_feature_table(args.corpus, header)
-        unit_table = _read_unit_table(units) if sentences and units is not None else None
-        jobs = []
-        for (family, name, lexicon_id), part in features.groupby(["family", "lexicon", "lexicon_id"], sort=False):
-            if family in _count_families():
-                part = _as_counted(part)
-                jobs.append((family, name, _units_of(unit_table, lexicon_id, part), part))
-        return None, jobs
+        features = read_feature_table(args.corpus)
+        require_columns(features, columns, where=args.corpus)
+        unit_table = read_unit_table(units) if sentences and units is not None else None
+        return None, family_tables(features, unit_table, families=_count_families(), units_name=units)
     if units is not None:
         raise FramingError("--units goes with a feature table as CORPUS; from a corpus the sentences are counted anew")
     corpus = _load(args)
@@ -681,51 +683,8 @@ def _count_tables(args, columns: list[str], *, sentences: bool = False):
     return corpus, jobs
 
 
-def _units_of(units: pd.DataFrame | None, lexicon_id: str, features: pd.DataFrame) -> pd.DataFrame | None:
-    """One lexicon's rows of a unit table, shaped as its family's own sentence table (no ``voice``
-    where the family has none)."""
-    if units is None:
-        return None
-    part = units[units["lexicon_id"] == lexicon_id].reset_index(drop=True)
-    return part if "voice" in features.columns else part.drop(columns="voice", errors="ignore")
-
-
-def _as_counted(part: pd.DataFrame) -> pd.DataFrame:
-    """One family's rows of a stacked feature table, as the family's own table has them: without
-    the columns of other families, and without ``voice`` where the family has no voices."""
-    part = part.dropna(axis=1, how="all").astype({"count": "int64", "n_tokens": "int64"}).reset_index(drop=True)
-    if "voice" in part and (part["voice"] == "all").all():
-        part = part.drop(columns="voice")
-    return part
-
-
-UNIT_TABLE_COLUMNS = {"doc_id", "sentence", "family", "lexicon", "lexicon_id", "category", "count", "n_tokens"}
-
-
-def _read_unit_table(path: str) -> pd.DataFrame:
-    """The unit (sentence) table ``framing features --units`` wrote."""
-    header = _table_columns(path)
-    if header is None:
-        raise FramingError(f"{path}: --units takes the .csv or .parquet unit table 'framing features --units' wrote")
-    missing = sorted(UNIT_TABLE_COLUMNS - set(header))
-    if missing:
-        raise FramingError(f"{path}: not a unit table of framing features --units (no {', '.join(missing)} column)")
-    table = _read_feature_table(path, header)
-    if "voice" in table.columns:
-        table["voice"] = table["voice"].fillna("all")
-    return table.astype({"sentence": "int64", "count": "int64", "n_tokens": "int64"})
-
-
-def _read_feature_table(path: str, header: list[str]) -> pd.DataFrame:
-    if path.lower().endswith(".parquet"):
-        return pd.read_parquet(path)
-    numbers = {"count", "n_tokens", "per_1k", "value", "n_sentences"}
-    return pd.read_csv(path, dtype={c: str for c in header if c not in numbers}, keep_default_na=False,
-                       na_values={c: [""] for c in header if c in numbers})
-
-
 def _run_model(args) -> None:
-    from framing.models import rate_model
+    from framing.comparison.models import rate_model
 
     _, jobs = _count_tables(args, [args.by, *args.covariate, *([args.cluster] if args.cluster else [])])
     tables = []
@@ -747,7 +706,7 @@ def _run_model(args) -> None:
 
 
 def _run_trend(args) -> None:
-    from framing.comparison import trend
+    from framing.comparison.trends import trend
 
     events = []
     for text in args.event:
@@ -768,8 +727,8 @@ def _run_trend(args) -> None:
         tables.append(table)
     table = pd.concat(tables, ignore_index=True)
     if args.plot:
-        from framing.figures import canvas, save
-        from framing.plots import trend_plot
+        from framing.views.figures import canvas, save
+        from framing.views.plots import trend_plot
 
         if args.category is not None and args.category not in set(table["category"]):
             raise FramingError(f"unknown category {args.category!r}; available: {', '.join(dict.fromkeys(table['category']))}")
@@ -842,8 +801,7 @@ def _run_validate_score(args) -> None:
 
 
 def _run_explain(args) -> None:
-    from framing.features import explain, family_for
-    from framing.features import Matches
+    from framing.features import Matches, explain, family_for
 
     family = family_for(args.lexicon)
     family.check_category(args.category)  # an unknown category is an error before reading
@@ -853,11 +811,11 @@ def _run_explain(args) -> None:
     corpus = _load(args) if args.doc is None or args.mark_reused else _one_document(args)
     matches = explain(corpus, family.lexicon, doc_id=args.doc, category=args.category)
     if args.mark_reused:
-        from framing.reuse import mark_reused, reuse
+        from framing.features.reuse import mark_reused, reuse
 
         matches = mark_reused(matches, reuse(corpus, min_words=args.reuse_min_words))
     if args.html:
-        from framing.highlight import render_html
+        from framing.views.highlight import render_html
 
         title = f"framing explain: {args.lexicon}" + (f", {args.category}" if args.category else "")
         page = render_html(corpus if args.doc is None else corpus.select([args.doc]), matches, title=title, by=args.by,
@@ -872,21 +830,21 @@ def _run_explain(args) -> None:
 
 def _one_document(args):
     """The corpus of one document, found by reading batches until it turns up (the rest is never loaded)."""
-    from framing.corpus import clean_documents
-    from framing.read import find_document
+    from framing.documents.corpus import clean_documents
+    from framing.documents.read import find_document
 
     frame = find_document(args.corpus, args.doc, text_col=args.text_col, id_col=args.id_col)
     return clean_documents(frame, clean=not args.no_clean, rules=_rules(args), origin=args.corpus)
 
 
 def _rules(args):
-    from framing.clean import load_rules
+    from framing.documents.clean import load_rules
 
     return load_rules(args.cleaning_rules) if not args.no_clean else None
 
 
 def _run_explore(args) -> None:
-    from framing.explore import explore
+    from framing.runs import explore
 
     if not args.output.lower().endswith((".html", ".htm")):
         raise FramingError(f"{args.output}: the explorer is an HTML page; give a name ending in .html")
@@ -908,7 +866,7 @@ def _run_explore(args) -> None:
 
 
 def _run_reuse(args) -> None:
-    from framing.reuse import reuse, reuse_matrix, reuse_shares
+    from framing.features.reuse import reuse, reuse_matrix, reuse_shares
 
     if (args.by is None) != (args.matrix is None):
         raise FramingError("--matrix needs --by (and --by is for --matrix): give both, e.g. --by outlet --matrix reuse.csv")
@@ -923,10 +881,9 @@ def _run_reuse(args) -> None:
 
 
 def _run_counts(args) -> None:
-    from framing.keywords import merge_term_counts
+    from framing.engine import make_task
+    from framing.keywords.terms import TermCounts, merge_term_counts
     from framing.output import TableWriter
-    from framing.keywords import TermCounts
-    from framing.stream import make_task
 
     if args.output is not None:
         refuse_inputs(args.output, _inputs(args))
@@ -945,25 +902,11 @@ def _run_counts(args) -> None:
         print(f"framing: wrote {writer.rows} rows to {args.output}", file=sys.stderr)
 
 
-def _table_columns(path: str) -> list[str] | None:
-    """The columns of a .csv or .parquet table (None for anything else), read from its header only."""
-    lowered = path.lower()
-    try:
-        if lowered.endswith(".parquet") and Path(path).is_file():
-            import pyarrow.parquet as pq
-
-            return list(pq.read_schema(path).names)
-        if lowered.endswith(".csv") and Path(path).is_file():
-            return list(pd.read_csv(path, nrows=0).columns)
-    except (OSError, ValueError):
-        return None
-    return None
-
-
 def _run_keyness(args) -> None:
-    from framing.keywords import TERM_COUNT_COLUMNS, keyness_parts
+    from framing.keywords.keyness import keyness_parts
+    from framing.keywords.terms import TERM_COUNT_COLUMNS
 
-    columns = _table_columns(args.corpus)
+    columns = table_columns(args.corpus)
     if columns is not None and columns[1:] == TERM_COUNT_COLUMNS:  # a table of framing counts
         counts = pd.read_parquet(args.corpus) if args.corpus.lower().endswith(".parquet") else pd.read_csv(
             args.corpus, dtype={"term": str, columns[0]: str}, keep_default_na=False)
@@ -990,7 +933,7 @@ def _run_keyness(args) -> None:
 
 
 def _run_kwic(args) -> None:
-    from framing.keywords import format_kwic, kwic
+    from framing.keywords.kwic import format_kwic, kwic
 
     corpus = _load(args)
     table = kwic(corpus, args.pattern, window=args.window, by=args.by)
@@ -1003,8 +946,12 @@ def _run_kwic(args) -> None:
 
 
 def _run_figures(args) -> None:
-    from framing.figures import check_figures_folder, run_notebooks, write_run_record
     from framing.paths import project_root
+    from framing.views.figures import (
+        check_figures_folder,
+        run_notebooks,
+        write_run_record,
+    )
 
     seeds = args.corpus is None
     by = args.by or "outlet"
@@ -1074,20 +1021,20 @@ def _resolved(path_or_name: str | None) -> str | None:
 
 
 def _run_lexicon_new(args) -> None:
-    from framing.lexicon_tools import new_lexicon
+    from framing.lexicon.tools import new_lexicon
 
     path = new_lexicon(args.name, base=args.base, folder=args.folder, template=args.template)
     print(f"framing: wrote {path}; edit it, then: framing lexicon check {args.name} --corpus CORPUS", file=sys.stderr)
 
 
 def _corpus_for_tool(path: str, text_col: str):
-    from framing.corpus import load_corpus
+    from framing.documents.corpus import load_corpus
 
     return load_corpus(path, text_col=text_col)
 
 
 def _run_lexicon_check(args) -> None:
-    from framing.lexicon_tools import check_lexicon
+    from framing.lexicon.tools import check_lexicon
 
     if args.output:
         refuse_inputs(args.output, _inputs(args))
@@ -1099,7 +1046,7 @@ def _run_lexicon_check(args) -> None:
 
 
 def _run_lexicon_suggest(args) -> None:
-    from framing.lexicon_tools import suggest_terms
+    from framing.lexicon.tools import suggest_terms
 
     corpus = _corpus_for_tool(args.corpus, args.text_col)
     table = suggest_terms(args.lexicon, args.category, corpus, n=args.n, background=args.background,
@@ -1115,14 +1062,14 @@ def _run_lexicon_suggest(args) -> None:
 
 
 def _run_lexicon_convert(args) -> None:
-    from framing.lexicon_tools import convert_lexicon
+    from framing.lexicon.tools import convert_lexicon
 
     path = convert_lexicon(args.source, args.target, force=args.force, term_col=args.term_col, category_col=args.category_col)
     print(f"framing: wrote {path}", file=sys.stderr)
 
 
 def _run_lexicons(args) -> None:
-    from framing.lexicon import list_lexicons, load_lexicon
+    from framing.lexicon.read import list_lexicons, load_lexicon
 
     if args.name is None:
         print(list_lexicons().to_string(index=False))

@@ -243,7 +243,9 @@ def log_odds_dirichlet(a, b, c, d, *, alpha, alpha0):
 
 def p_chi2_1df(statistic):
     """Upper-tail p-value of a (signed) statistic under chi-squared with one degree of freedom."""
-    from scipy.special import chdtrc  # what scipy.stats.chi2.sf computes, without importing scipy.stats
+    from scipy.special import (
+        chdtrc,  # what scipy.stats.chi2.sf computes, without importing scipy.stats
+    )
 
     return chdtrc(1, np.abs(np.asarray(statistic, dtype=float)))
 

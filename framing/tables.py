@@ -99,15 +99,25 @@ def sentence_table(
     return table if voiced else table.drop(columns="voice")
 
 
+def group_labels(documents: pd.DataFrame, by: str) -> pd.Series:
+    """The value of column ``by`` for each document of a documents table, as text, indexed by
+    ``doc_id`` (a missing value shown as ``(none)``): the group labels of every chart and page."""
+    require_columns(documents, [by])
+    if by == "doc_id":
+        return pd.Series(documents["doc_id"].tolist(), index=documents["doc_id"].tolist(), name="doc_id")
+    return documents.set_index("doc_id")[by].astype("object").where(lambda s: s.notna(), "(none)").astype(str)
+
+
 def by_category(report: pd.DataFrame) -> pd.DataFrame:
     """The category rows of a validation report (:func:`framing.validation.score_sheet`; ``pattern`` empty),
     without the pattern columns."""
     return report[report["pattern"] == ""].drop(columns=["pattern", "flag", "exclude"]).reset_index(drop=True)
 
 
-def require_columns(table: pd.DataFrame, columns, *, hide=()) -> None:
+def require_columns(table: pd.DataFrame, columns, *, hide=(), where: str | None = None) -> None:
     """One wording for a column a table lacks: ``unknown column 'X'; available: A, B`` (``hide``: columns
-    not worth offering, such as the counts when a grouping column is asked for).
+    not worth offering, such as the counts when a grouping column is asked for; ``where``: the file
+    the table was read from, named first).
 
     Examples
     --------
@@ -121,4 +131,98 @@ def require_columns(table: pd.DataFrame, columns, *, hide=()) -> None:
     if missing:
         available = [str(c) for c in table.columns if c not in hide]
         names = ", ".join(f"'{c}'" for c in missing)
-        raise FramingError(f"unknown column{'s' if len(missing) > 1 else ''} {names}; available: {', '.join(available)}")
+        raise FramingError(f"{where + ': ' if where else ''}unknown column{'s' if len(missing) > 1 else ''} {names}; "
+                           f"available: {', '.join(available)}")
+
+
+# --------------------------------------------------------------------------- feature and unit tables as files
+
+FEATURE_TABLE_COLUMNS = frozenset({"family", "lexicon", "lexicon_id", "category", "count", "n_tokens"})
+"""The columns that make a table a feature table of ``framing features``."""
+UNIT_TABLE_COLUMNS = frozenset({"doc_id", "sentence", "family", "lexicon", "lexicon_id", "category", "count", "n_tokens"})
+"""The columns that make a table a unit (sentence) table of ``framing features --units``."""
+NUMBER_COLUMNS = frozenset({"count", "n_tokens", "per_1k", "value", "n_sentences"})
+"""The columns of a feature table read as numbers; every other column is text, as written."""
+
+
+def table_columns(path) -> list[str] | None:
+    """The columns of a ``.csv`` or ``.parquet`` table, read from its header only; None for
+    anything else (a folder of texts, a JSON Lines file, a file that cannot be read)."""
+    from pathlib import Path
+
+    path = str(path)
+    lowered = path.lower()
+    try:
+        if lowered.endswith(".parquet") and Path(path).is_file():
+            import pyarrow.parquet as pq
+
+            return list(pq.read_schema(path).names)
+        if lowered.endswith(".csv") and Path(path).is_file():
+            return list(pd.read_csv(path, nrows=0).columns)
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def is_feature_table(path) -> bool:
+    """Is ``path`` a feature table that ``framing features`` wrote (by its header)?"""
+    header = table_columns(path)
+    return header is not None and FEATURE_TABLE_COLUMNS <= set(header)
+
+
+def _read(path, header: list[str]) -> pd.DataFrame:
+    if str(path).lower().endswith(".parquet"):
+        return pd.read_parquet(path)
+    return pd.read_csv(path, dtype={c: str for c in header if c not in NUMBER_COLUMNS}, keep_default_na=False,
+                       na_values={c: [""] for c in header if c in NUMBER_COLUMNS})
+
+
+def read_feature_table(path) -> pd.DataFrame:
+    """The feature table ``framing features`` wrote (``.csv`` or ``.parquet``): metadata and ids as
+    text, exactly as written (an id ``007`` stays ``007``), counts as numbers."""
+    header = table_columns(path)
+    if header is None or not FEATURE_TABLE_COLUMNS <= set(header):
+        raise FramingError(f"{path}: not a feature table of framing features (a .csv or .parquet file with "
+                           f"columns {', '.join(sorted(FEATURE_TABLE_COLUMNS))})")
+    return _read(path, header)
+
+
+def read_unit_table(path) -> pd.DataFrame:
+    """The unit (sentence) table ``framing features --units`` wrote."""
+    header = table_columns(path)
+    if header is None:
+        raise FramingError(f"{path}: --units takes the .csv or .parquet unit table 'framing features --units' wrote")
+    missing = sorted(UNIT_TABLE_COLUMNS - set(header))
+    if missing:
+        raise FramingError(f"{path}: not a unit table of framing features --units (no {', '.join(missing)} column)")
+    table = _read(path, header)
+    if "voice" in table.columns:
+        table["voice"] = table["voice"].fillna(ALL)
+    return table.astype({"sentence": "int64", "count": "int64", "n_tokens": "int64"})
+
+
+def family_tables(features: pd.DataFrame, units: pd.DataFrame | None = None, *, families=None,
+                  units_name: str = "the unit table") -> list[tuple[str, str, pd.DataFrame | None, pd.DataFrame]]:
+    """A stacked feature table (and its unit table) split by lexicon, each part shaped as its family
+    counted it: ``(family, lexicon name, unit part or None, feature part)``, in the order of the
+    table. ``families`` keeps only those families (e.g. the counting ones); a unit table that
+    misses a lexicon or a document of the features is an error naming ``units_name``."""
+    out = []
+    for (family, name, lexicon_id), part in features.groupby(["family", "lexicon", "lexicon_id"], sort=False):
+        if families is not None and family not in families:
+            continue
+        part = part.dropna(axis=1, how="all").astype({"count": "int64", "n_tokens": "int64"}).reset_index(drop=True)
+        if "voice" in part and (part["voice"] == ALL).all():  # a family without voices, stacked with one that has them
+            part = part.drop(columns="voice")
+        unit_part = None
+        if units is not None:
+            unit_part = units[units["lexicon_id"] == lexicon_id].reset_index(drop=True)
+            if "voice" not in part.columns:
+                unit_part = unit_part.drop(columns="voice", errors="ignore")
+            uncovered = set(part["doc_id"]) - set(unit_part["doc_id"])
+            if uncovered:
+                raise FramingError(f"{units_name}: no sentences of {len(uncovered)} document(s) counted with lexicon "
+                                   f"'{name}' (e.g. {sorted(uncovered)[0]}); write the feature table and its unit "
+                                   "table in one run (framing features --units)")
+        out.append((family, name, unit_part, part))
+    return out

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from framing.corpus import Corpus
+from framing.documents.corpus import Corpus
 from framing.errors import FramingError
 from framing.features import explain, family_for
 from framing.measures import cohen_kappa, krippendorff_alpha_nominal, wilson_interval
@@ -64,7 +64,7 @@ def coding_sheet(
 
     Examples
     --------
-    >>> from framing.corpus import load_corpus
+    >>> from framing.documents.corpus import load_corpus
     >>> corpus = load_corpus(pd.DataFrame({"text": ["The regime fell. The regime won. The mullahs spoke."]}))
     >>> sheet = coding_sheet(corpus, "framing", n=2, categories=["state_delegitimizing"])
     >>> sheet[["pattern", "match", "weight"]].values.tolist()
@@ -552,10 +552,10 @@ def patched_lexicon_text(lexicon, report: pd.DataFrame) -> str:
     edited with ``tomlkit``: its comments, order and layout are kept, each category's
     ``exclude`` list gets the new words, and ``[meta]`` a ``+validated`` version and a
     ``validation`` note. Other lexicons (YAML, LIWC .dic, CSV, or one that extends another)
-    are written whole from the patched lexicon, as :func:`framing.lexicon_tools.lexicon_to_toml` does.
+    are written whole from the patched lexicon, as :func:`framing.lexicon.tools.lexicon_to_toml` does.
     """
-    from framing.lexicon import load_lexicon
-    from framing.lexicon_tools import lexicon_to_toml
+    from framing.lexicon.read import load_lexicon
+    from framing.lexicon.tools import lexicon_to_toml
 
     lex = load_lexicon(lexicon)
     patched = patched_lexicon(lex, report)
@@ -590,7 +590,8 @@ def patched_lexicon_text(lexicon, report: pd.DataFrame) -> str:
 def patched_lexicon(lexicon, report: pd.DataFrame):
     """A copy of ``lexicon`` with the exclusions a :func:`score_sheet` report proposes added
     to their categories (the words coded false for flagged patterns), version marked."""
-    from framing.lexicon import Category, Lexicon, load_lexicon, parse_term
+    from framing.lexicon.model import Category, Lexicon, parse_term
+    from framing.lexicon.read import load_lexicon
 
     lex = load_lexicon(lexicon)
     proposed = proposed_exclusions(report)

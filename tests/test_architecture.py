@@ -1,8 +1,10 @@
-"""The house: the data path shows in the imports (issue 24).
+"""The house: the data path shows in the folders and in the imports (issue 24).
 
-load corpus (read, corpus) -> tokenize (tokens) -> feature families (features, keyness, reuse)
--> compare (compare, models, groups, measures) -> plot (plots, figures); shapes (tables) at
-ground level. No module reaches back up that path, and no import forms a circle.
+shapes (tables, groups, measures, ...) at the ground -> documents (read, clean, tokens, corpus)
+-> lexicon (model, read, match) and the engine -> features (the families, reuse) and keywords
+-> reductions (comparison, validation, lexicon tools) -> views (plots, figures, explorer) -> runs
+-> the CLI. No module imports one above it, no import forms a circle, and the reductions and
+views see tables only: they load nothing that reads, tokenizes or counts text.
 """
 
 import ast
@@ -84,10 +86,45 @@ def test_shapes_import_nothing_of_the_package_but_its_error():
     assert _graph()["framing.tables"] == {"framing.errors"}
 
 
-REDUCTIONS_AND_VIEWS = ["framing.tables", "framing.groups", "framing.measures", "framing.comparison", "framing.models",
-                        "framing.plots", "framing.figures"]
-TEXT_LAYERS = {"framing.corpus", "framing.read", "framing.tokens", "framing.features", "framing.keywords",
-               "framing.lexicon", "framing.clean"}
+LAYERS = [  # (rank, module or folder): a module's rank is that of its longest matching entry
+    (0, "framing"), (0, "framing.errors"), (0, "framing.params"), (0, "framing.tables"), (0, "framing.groups"),
+    (0, "framing.measures"), (0, "framing.paths"), (0, "framing.output"), (0, "framing.data"), (0, "framing.lexicons"),
+    (1, "framing.documents"),
+    (2, "framing.lexicon"), (2, "framing.engine"),
+    (3, "framing.features"), (3, "framing.keywords"),
+    (4, "framing.comparison"), (4, "framing.validation"), (4, "framing.lexicon.tools"),
+    (5, "framing.views"),
+    (6, "framing.runs"),
+    (7, "framing.cli"), (7, "framing.__main__"),
+]
+TEXT_LAYERS = (1, 2, 3)
+
+
+def _rank(module: str) -> int:
+    fits = [(len(name), rank) for rank, name in LAYERS if module == name or module.startswith(name + ".")]
+    assert fits, f"{module} is in no layer: add it to LAYERS"
+    return max(fits)[1]
+
+
+def test_every_module_has_a_layer_and_imports_none_above_it():
+    above = [(m, d) for m, deps in _graph().items() for d in deps if _rank(d) > _rank(m)]
+    assert above == []
+
+
+def test_the_layer_rule_catches_a_climb():
+    assert _rank("framing.views.plots") == 5 > _rank("framing.comparison.rates") == 4
+    assert _rank("framing.lexicon.tools") == 4 > _rank("framing.lexicon.match") == 2
+
+
+REDUCTIONS_AND_VIEWS = sorted(m for m in _modules() if _rank(m) in (0, 4, 5)
+                              and m not in ("framing.validation", "framing.lexicon.tools"))
+
+
+def test_the_reductions_and_views_are_the_ones_named():
+    """Validation and the lexicon tools read a corpus (coding sheets, coverage): they are the
+    reductions that may; every other reduction and view sees tables only."""
+    assert {"framing.comparison.rates", "framing.comparison.trends", "framing.views.explorer", "framing.views.plots",
+            "framing.views.highlight"} <= set(REDUCTIONS_AND_VIEWS)
 
 
 @pytest.mark.parametrize("module", REDUCTIONS_AND_VIEWS)
@@ -100,7 +137,10 @@ def test_reductions_and_views_do_not_reach_back_for_text(module):
         for m in graph[todo.pop()] - reached:
             reached.add(m)
             todo.append(m)
-    assert not reached & TEXT_LAYERS, f"{module} reaches {sorted(reached & TEXT_LAYERS)}"
-    code = f"import sys, {module}; print(sorted(m for m in sys.modules if m in {sorted(TEXT_LAYERS)!r}))"
+    text = sorted(m for m in reached if _rank(m) in TEXT_LAYERS)
+    assert not text, f"{module} reaches {text}"
+    text_folders = [name for rank, name in LAYERS if rank in TEXT_LAYERS]
+    code = (f"import sys, {module}; print(sorted(m for m in sys.modules for p in {text_folders!r} "
+            "if m == p or m.startswith(p + '.')))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == "[]"

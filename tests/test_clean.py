@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from framing.clean import CleaningRule, Removal, clean_text, load_rules
+from framing.documents.clean import CleaningRule, Removal, clean_text, load_rules
 from framing.errors import FramingError
 
 RULES = load_rules()
@@ -75,7 +75,7 @@ def test_removal_record():
 
 
 def test_a_long_line_is_article_text_never_chrome():
-    from framing.clean import clean_text, load_rules
+    from framing.documents.clean import clean_text, load_rules
 
     rules = load_rules()
     article = "The minister spoke for an hour. " * 12 + "Follow us on Twitter for updates."  # a whole article on one line
@@ -87,7 +87,7 @@ def test_a_long_line_is_article_text_never_chrome():
 
 
 def test_max_chars_is_validated(tmp_path):
-    from framing.clean import load_rules
+    from framing.documents.clean import load_rules
 
     path = tmp_path / "rules.toml"
     path.write_text('[[rules]]\nname = "x"\nkind = "line"\npattern = "a"\nmax_chars = 0\n', encoding="utf-8")

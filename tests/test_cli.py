@@ -221,7 +221,7 @@ def test_the_command_line_starts_without_loading_what_counting_does_not_need():
     import subprocess
     import sys
 
-    code = ("import sys, framing.cli, framing.stream, framing.features\n"
+    code = ("import sys, framing.cli, framing.engine, framing.features\n"
             "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'nltk', 'matplotlib', 'statsmodels'})\n"
             "heavy += ['scipy.stats'] if 'scipy.stats' in sys.modules else []\n"
             "print(' '.join(heavy))")

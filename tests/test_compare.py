@@ -2,25 +2,22 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from framing.comparison import (
+from framing.comparison.profiles import cluster, profile_map, profiles, similarity
+from framing.comparison.rates import (
     DOCUMENTS,
     SENTENCES,
-    cluster,
     compare,
     compare_groups,
     compare_sentences,
     group_shares,
-    profile_map,
-    profiles,
-    similarity,
 )
-from framing.corpus import load_corpus
+from framing.documents.corpus import load_corpus
 from framing.errors import FramingError
 from framing.features import lexicon_features, sentence_counts
 from framing.features.actors import actor_shares
 from framing.features.stance import stance_features
-from framing.keywords import tfidf_similarity
-from framing.lexicon import lexicon_from_mapping
+from framing.keywords.keyness import tfidf_similarity
+from framing.lexicon.read import lexicon_from_mapping
 
 LEX = lexicon_from_mapping("mini", {"delegit": ["regime*"], "neutral": ["government"]})
 
@@ -186,7 +183,7 @@ def test_standardized_cosine_weighs_every_category_the_same():
 
 
 def test_trend_by_hand_with_an_empty_period_and_an_unreadable_date():
-    from framing.comparison import trend
+    from framing.comparison.trends import trend
 
     features = pd.DataFrame({
         "doc_id": list("abcde"), "outlet": list("AAABB"), "date": ["2021-01-05", "20 Jan 2021", "2021-03-02", "2021-01-10", "soon"],
@@ -206,7 +203,7 @@ def test_trend_by_hand_with_an_empty_period_and_an_unreadable_date():
 
 
 def test_trend_periods_at_their_boundaries_and_its_level_by_hand():
-    from framing.comparison import trend
+    from framing.comparison.trends import trend
 
     # the last day of a month and the first of the next fall in different periods, whatever the time of day;
     # a week runs Monday to Sunday (pandas' W: W-SUN), so Sunday 2021-01-03 and Monday 2021-01-04 differ too
@@ -233,7 +230,7 @@ def test_trend_periods_at_their_boundaries_and_its_level_by_hand():
 
 def test_trend_of_one_series_needs_no_grouping(capsys, tmp_path):
     from framing.cli import main
-    from framing.comparison import trend
+    from framing.comparison.trends import trend
 
     features = pd.DataFrame({"doc_id": list("abc"), "date": ["2021-01-05", "2021-01-20", "2021-02-02"],
                              "category": "c", "count": [1, 3, 2], "n_tokens": 100})
@@ -264,7 +261,7 @@ def test_trend_command_writes_a_table_and_a_chart(capsys, tmp_path):
 
 
 def test_rate_changes_pool_each_group_by_hand():
-    from framing.comparison import rate_changes
+    from framing.comparison.rates import rate_changes
 
     before = pd.DataFrame({"outlet": ["a", "a", "b"], "category": "c", "count": [2, 1, 4], "n_tokens": [100, 200, 50]})
     after = before.assign(count=[1, 1, 4])
@@ -289,7 +286,7 @@ def test_a_comparison_without_the_sentences_it_needs_raises_a_type_callers_can_c
 def test_bootstrap_sums_in_blocks_are_those_of_all_resamples_at_once(monkeypatch):
     """The resamples are summed stratum by stratum, a block at a time (all at once took 11 GB on 300,000
     sentences); the draws and the sums are those of the one-shot version, to the last digit."""
-    import framing.comparison as comparison
+    import framing.comparison.rates as comparison
 
     rng = np.random.default_rng(3)
     counts = rng.integers(0, 5, size=(60, 4)).astype(float)

@@ -4,7 +4,7 @@ import math
 import pandas as pd
 import pytest
 
-from framing.corpus import load_corpus
+from framing.documents.corpus import load_corpus
 from framing.errors import FramingError
 from framing.features import lexicon_features
 

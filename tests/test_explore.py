@@ -9,9 +9,9 @@ import pytest
 
 from framing.cli import main
 from framing.errors import FramingError
-from framing.explore import explore
 from framing.features import explain
-from framing.keywords import keyness
+from framing.keywords.keyness import keyness
+from framing.runs import explore
 from tests.conftest import SEEDS
 
 
@@ -53,7 +53,7 @@ def test_large_vocabularies_are_capped_and_the_page_says_so(seeds):
 
 
 def test_no_lexicon_the_user_did_not_choose_and_one_colour_per_group(seeds, tmp_path, capsys):
-    from framing.plots import group_colours
+    from framing.views.plots import group_colours
 
     out = tmp_path / "page.html"
     assert main(["explore", str(SEEDS), "--by", "outlet", "-o", str(out)]) == 0

@@ -8,7 +8,7 @@ import pytest
 
 from framing.cli import main
 from framing.errors import FramingError
-from framing.figures import _inject, notebooks, project_path, project_root
+from framing.views.figures import _inject, notebooks, project_path, project_root
 from tests.conftest import ROOT
 
 OUTPUTS = ("*.png", "*.html")
@@ -106,7 +106,7 @@ def test_the_gallery_is_written_only_for_the_seeds(tmp_path, capsys):
 
 
 def test_another_run_s_figures_are_replaced_only_with_force(tmp_path):
-    from framing.figures import check_figures_folder, write_run_record
+    from framing.views.figures import check_figures_folder, write_run_record
 
     out = tmp_path / "figs"
     out.mkdir()

@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from framing.comparison import compare, compare_groups
+from framing.comparison.models import rate_model
+from framing.comparison.rates import compare, compare_groups
 from framing.groups import default_reference, default_target, is_time_like, order_groups
-from framing.models import rate_model
 
 
 def test_time_like_labels_are_ordered_by_time_and_others_by_size():

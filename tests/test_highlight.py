@@ -7,10 +7,10 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 
-from framing.corpus import load_corpus
+from framing.documents.corpus import load_corpus
 from framing.features import explain
-from framing.highlight import render_html
-from framing.lexicon import lexicon_from_mapping
+from framing.lexicon.read import lexicon_from_mapping
+from framing.views.highlight import render_html
 
 LEX = lexicon_from_mapping("mini", {"delegit": ["regime*", "sham election*"], "vote": ["election*"]})
 

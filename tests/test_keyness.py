@@ -1,11 +1,14 @@
 import pandas as pd
 import pytest
 
-from framing.corpus import load_corpus
+from framing.documents.corpus import load_corpus
+from framing.documents.tokens import tokenize
 from framing.errors import FramingError
-from framing.keywords import collocations, distinctive_terms, doc_terms, format_kwic, keyness, kwic
+from framing.keywords.collocations import collocations
+from framing.keywords.keyness import distinctive_terms, keyness
+from framing.keywords.kwic import format_kwic, kwic
+from framing.keywords.terms import doc_terms
 from framing.measures import g2, log_ratio
-from framing.tokens import tokenize
 
 
 @pytest.fixture
@@ -100,7 +103,9 @@ def test_distinctive_terms(three):
 def test_kwic_with_glob_multiword_and_category(three):
     table = kwic(three, "regim*", window=2, by="outlet")
     assert table[["doc_id", "outlet", "left", "match", "right"]].values.tolist() == [
-        ["a1", "A", "The", "regime", "fell."], ["a1", "A", ". The", "regime", "lied."], ["a2", "A", "The", "regime", ", the"],
+        # two *words* either side, with the punctuation between them (keywords.kwic.context, the one cut)
+        ["a1", "A", "The", "regime", "fell. The"], ["a1", "A", "fell. The", "regime", "lied"],
+        ["a2", "A", "The", "regime", ", the sham"],
     ]
     text = three.documents.set_index("doc_id").loc["a1", "clean_text"]
     assert all(text[s:e] == mt for s, e, mt in zip(table["start"], table["end"], table["match"]) if mt)
@@ -153,7 +158,7 @@ def test_keyness_against_general_english_by_hand(monkeypatch):
     assert table.loc["regime", "per_1k_reference"] == pytest.approx(0.02)
     assert set(table["reference"]) == {"english"} and set(table["group"]) == {"corpus"}
     # a reference this large acts as fixed frequencies: ten times larger, the same statistic to 3 digits
-    for module in ("framing.background", "framing.keywords"):  # the module of framing.keyness (the function)
+    for module in ("framing.keywords.background", "framing.keywords.keyness"):  # the module of framing.keyness (the function)
         monkeypatch.setattr(sys.modules[module], "ENGLISH_SIZE", 10**10)
     bigger = keyness(corpus, None, reference="english", min_count=1).set_index("term")
     assert bigger.loc["regime", "g2"] == pytest.approx(table.loc["regime", "g2"], rel=1e-3)
@@ -164,7 +169,7 @@ def test_keyness_against_general_english_by_hand(monkeypatch):
 def test_keyness_against_english_counts_words_as_wordfreq_does():
     from wordfreq import word_frequency
 
-    from framing.keywords import term_counts
+    from framing.keywords.terms import term_counts
 
     corpus = load_corpus(pd.DataFrame({"text": ["Don't blame Obama's aides. They don't care!"], "outlet": ["A"]}))
     table = keyness(corpus, None, reference="english", min_count=1).set_index("term")

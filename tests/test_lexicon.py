@@ -1,16 +1,15 @@
 import pytest
 
+from framing.documents.tokens import tokenize
 from framing.errors import FramingError
-from framing.lexicon import (
-    META_FIELDS,
-    Matcher,
+from framing.lexicon.match import Matcher
+from framing.lexicon.model import META_FIELDS, parse_term
+from framing.lexicon.read import (
     lexicon_from_mapping,
     lexicon_from_toml,
     list_lexicons,
     load_lexicon,
-    parse_term,
 )
-from framing.tokens import tokenize
 
 HEADER = '[meta]\nname = "t"\n'
 
@@ -306,9 +305,9 @@ def test_one_matcher_shared_by_threads_gives_the_counts_of_a_fresh_one():
 def test_multiword_terms_also_match_their_hyphenated_form():
     import pandas as pd
 
-    from framing.corpus import load_corpus
+    from framing.documents.corpus import load_corpus
     from framing.features import explain
-    from framing.keywords import kwic
+    from framing.keywords.kwic import kwic
 
     corpus = load_corpus(pd.DataFrame({"text": ["The middle-class voters and the middle class. Sham-elections again."]}))
     lex = lexicon_from_mapping("t", {"class": ["middle class"], "vote": ["sham election*"]})
@@ -330,7 +329,7 @@ def test_multiword_terms_also_match_their_hyphenated_form():
 
 
 def test_combined_lexicons_keep_every_count_apart():
-    from framing.lexicon import combine_lexicons
+    from framing.lexicon.read import combine_lexicons
 
     a = lexicon_from_mapping("a", {"x": ["regime"], "z": ["tax*"]})
     b = lexicon_from_mapping("b", {"x": ["vote"]})

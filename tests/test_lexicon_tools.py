@@ -3,10 +3,17 @@ import tomllib
 import pandas as pd
 import pytest
 
-from framing.corpus import load_corpus
+from framing.documents.corpus import load_corpus
 from framing.errors import FramingError
-from framing.lexicon import lexicon_from_toml, load_lexicon
-from framing.lexicon_tools import check_lexicon, convert_lexicon, lexicon_to_toml, new_lexicon, starter_lexicon, suggest_terms
+from framing.lexicon.read import lexicon_from_toml, load_lexicon
+from framing.lexicon.tools import (
+    check_lexicon,
+    convert_lexicon,
+    lexicon_to_toml,
+    new_lexicon,
+    starter_lexicon,
+    suggest_terms,
+)
 
 SMALL = lexicon_from_toml(
     """
@@ -150,7 +157,7 @@ def test_suggest_without_seeds_in_the_text_says_why(corpus):
 
 
 def test_new_categories_of_an_extension():
-    from framing.lexicon_tools import new_categories
+    from framing.lexicon.tools import new_categories
 
     assert new_categories("framing_plus") == ["international_voices"]  # lexicons/framing_plus.toml extends framing
     assert new_categories("stance")[:2] == ["hedge", "booster"]
@@ -159,7 +166,7 @@ def test_new_categories_of_an_extension():
 def test_new_actors_lexicon_from_its_template(tmp_path):
     import pandas as pd
 
-    from framing.corpus import load_corpus
+    from framing.documents.corpus import load_corpus
     from framing.features import explain, family_for
 
     path = new_lexicon("firms", folder=tmp_path, template="actors")

@@ -71,7 +71,11 @@ def test_validation_measures_against_published_examples_and_well_kept_implementa
     from sklearn.metrics import cohen_kappa_score
     from statsmodels.stats.proportion import proportion_confint
 
-    from framing.measures import cohen_kappa, krippendorff_alpha_nominal, wilson_interval
+    from framing.measures import (
+        cohen_kappa,
+        krippendorff_alpha_nominal,
+        wilson_interval,
+    )
 
     # Newcombe (1998), table I: Wilson intervals
     for (x, n), expected in {(81, 263): (0.2553, 0.3662), (15, 148): (0.0624, 0.1605), (0, 20): (0.0, 0.1611),

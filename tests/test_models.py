@@ -7,8 +7,8 @@ import statsmodels.api as sm
 import statsmodels.formula.api as smf
 from scipy import stats
 
+from framing.comparison.models import rate_model
 from framing.errors import FramingError
-from framing.models import rate_model
 
 RNG = np.random.default_rng(3)
 DOCS = pd.DataFrame({
@@ -145,7 +145,7 @@ def test_few_documents_and_no_matches_are_said():
 def test_model_command_and_forest_plot(capsys, tmp_path):
     from framing import plots
     from framing.cli import main
-    from framing.figures import canvas
+    from framing.views.figures import canvas
 
     csv = tmp_path / "docs.csv"
     texts = {"A": "The regime arrested protesters. Officials said nothing.", "B": "The government held a vote."}
@@ -178,7 +178,7 @@ def test_p_adjusted_is_benjamini_hochberg_within_each_group():
 
 
 def test_clustered_edges_found_by_mutation_testing(monkeypatch):
-    import framing.models as models
+    import framing.comparison.models as models
 
     rng = np.random.default_rng(6)
     table = _speakers(rng, n_speakers=6, docs=80)

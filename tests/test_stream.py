@@ -8,13 +8,18 @@ import pandas as pd
 import pytest
 
 from framing.cli import main
-from framing.corpus import load_corpus
+from framing.documents.corpus import load_corpus
+from framing.documents.read import document_batches, find_document
+from framing.engine import make_task, run_batches
 from framing.errors import FramingError
-from framing.features import explain, family_features, family_jobs
+from framing.features import (
+    FamilyFeatures,
+    Matches,
+    explain,
+    family_features,
+    family_jobs,
+)
 from framing.output import TableWriter
-from framing.features import FamilyFeatures, Matches
-from framing.read import document_batches, find_document
-from framing.stream import make_task, run_batches
 from tests.conftest import ROOT, SEEDS
 
 ALL = ["lexicon", "stance", "actors"]
@@ -172,7 +177,8 @@ def test_a_dask_cluster_gives_the_same_table(news):
 
 
 def test_keyness_from_term_counts_merged_over_batches_equals_keyness_from_the_corpus(news):
-    from framing.keywords import keyness, merge_term_counts, term_counts
+    from framing.keywords.keyness import keyness
+    from framing.keywords.terms import merge_term_counts, term_counts
 
     folder, _ = news
     corpus = load_corpus(folder / "news.csv")
@@ -248,7 +254,14 @@ def test_a_unit_table_written_beside_the_features_gives_compare_the_corpus_s_tab
 def test_distinctive_terms_of_a_batch_with_the_corpus_counts_are_those_of_the_corpus(news):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from framing.keywords import _passthrough, distinctive_terms, doc_terms, load_stopwords, merge_term_counts, term_counts
+    from framing.keywords.keyness import distinctive_terms
+    from framing.keywords.terms import (
+        _passthrough,
+        doc_terms,
+        load_stopwords,
+        merge_term_counts,
+        term_counts,
+    )
 
     folder, _ = news
     corpus = load_corpus(folder / "news.csv")

@@ -1,6 +1,13 @@
 import numpy as np
 
-from framing.tokens import WORD_TOKENIZER, normalize_token, quote_spans, sentence_spans, tokenize, word_spans
+from framing.documents.tokens import (
+    WORD_TOKENIZER,
+    normalize_token,
+    quote_spans,
+    sentence_spans,
+    tokenize,
+    word_spans,
+)
 
 
 def words(text):
@@ -74,7 +81,7 @@ def test_in_quote_mask():
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from framing.tokens import _ChunkMemo, _is_word, reference_tokens, word_tokens
+from framing.documents.tokens import _ChunkMemo, _is_word, reference_tokens, word_tokens
 
 PIECES = st.sampled_from(
     ["regime", "’s", "'s", "n't", "don't", "so-called", "U.S.", "#tag", "@who", "_", "__x", "30,000", "19th",
@@ -105,7 +112,7 @@ def test_fast_tokenizer_equals_reference_on_any_text(text):
 def test_runs_without_any_nltk_data(monkeypatch):
     import nltk
 
-    from framing.tokens import sentence_splitter
+    from framing.documents.tokens import sentence_splitter
 
     monkeypatch.setattr(nltk.data, "path", [])
     sentence_splitter.cache_clear()
@@ -116,7 +123,7 @@ def test_runs_without_any_nltk_data(monkeypatch):
 
 def test_chunk_memo_is_bounded_and_changes_no_result(monkeypatch):
     memo = _ChunkMemo(max_size=3)
-    monkeypatch.setattr("framing.tokens._CHUNKS", memo)
+    monkeypatch.setattr("framing.documents.tokens._CHUNKS", memo)
     text = "a b, c. d e “f” g's"
     for _ in range(2):
         assert list(word_tokens(text)) == reference_tokens(text)
@@ -127,11 +134,11 @@ def test_chunk_memo_is_bounded_and_changes_no_result(monkeypatch):
 def test_word_count_depends_on_no_global_state(monkeypatch):
     import pickle
 
-    from framing.tokens import TokenizedText
+    from framing.documents.tokens import TokenizedText
 
     doc = tokenize("Yes , “no” ! U.S. ...")
     payload = pickle.dumps(doc)
-    monkeypatch.setattr("framing.tokens._CHUNKS", _ChunkMemo(max_size=10))  # as in a fresh worker process
+    monkeypatch.setattr("framing.documents.tokens._CHUNKS", _ChunkMemo(max_size=10))  # as in a fresh worker process
     copy = pickle.loads(payload)
     assert copy.words == doc.words
     assert copy.n_words == doc.n_words == 3 == int(doc.is_word.sum())

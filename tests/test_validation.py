@@ -143,7 +143,7 @@ def test_agreement_of_two_coders_by_hand(tmp_path, capsys):
 
 
 def test_fix_writes_a_patched_copy_of_the_lexicon(tmp_path, capsys):
-    from framing.lexicon import load_lexicon
+    from framing.lexicon.read import load_lexicon
 
     lexicon = tmp_path / "mine.toml"
     original = ('# My lexicon: words for states.\n[meta]\nname = "mine"\nversion = "0.2"  # bump on every change\n\n'
@@ -175,7 +175,7 @@ def test_fix_writes_a_patched_copy_of_the_lexicon(tmp_path, capsys):
 
 
 def test_misses_are_unmatched_sentences_weighted_by_those_left(tmp_path):
-    from framing.corpus import load_corpus
+    from framing.documents.corpus import load_corpus
 
     corpus = load_corpus(pd.DataFrame({"text": ["The regime fell. It rained. Sun shone. The mullahs spoke. ..."]}))
     sheet = coding_sheet(corpus, "framing", n=2, categories=["state_delegitimizing"], misses=1, seed=3)

@@ -11,8 +11,8 @@ from sklearn.utils.estimator_checks import (
 )
 
 from framing.errors import FramingError
-from framing.lexicon import lexicon_from_mapping
-from framing.vectorizers import LexiconVectorizer
+from framing.features.vectorizers import LexiconVectorizer
+from framing.lexicon.read import lexicon_from_mapping
 
 LEX = lexicon_from_mapping("mini", {"delegit": ["regime*", "mullahs"], "neutral": ["government"]})
 TEXTS = ["The regime and the mullahs.", "The government met.", "", "Regimes fall; governments stay."]
@@ -71,7 +71,7 @@ def test_fit_and_transform_leave_the_parameters_as_given():
     assert vec.get_params() == before and vec.categories == ["neutral"]
 
 
-from framing.vectorizers import StanceVectorizer
+from framing.features.vectorizers import StanceVectorizer
 
 
 def test_stance_vectorizer_voices_and_rates():

@@ -19,14 +19,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from framing.corpus import Corpus
+from framing.documents.corpus import Corpus
 from framing.errors import FramingError
 from framing.features.actors import ActorFamily
 from framing.features.family import Family
 from framing.features.lexicon import LexiconFamily
 from framing.features.sentiment import SentimentFamily
 from framing.features.stance import StanceFamily
-from framing.lexicon import Lexicon, load_lexicon
+from framing.lexicon.model import Lexicon
+from framing.lexicon.read import load_lexicon
 
 FAMILIES: dict[str, type[Family]] = {
     family.name: family for family in (LexiconFamily, StanceFamily, ActorFamily, SentimentFamily)
@@ -63,7 +64,7 @@ def lexicon_features(corpus: Corpus, lexicon: "str | Lexicon" = "framing", *, ex
 
     Examples
     --------
-    >>> from framing.corpus import load_corpus
+    >>> from framing.documents.corpus import load_corpus
     >>> corpus = load_corpus(pd.DataFrame({"text": ["The regime held a sham election."]}))
     >>> table = lexicon_features(corpus, "framing")
     >>> table.set_index("category").loc[["state_delegitimizing", "electoral_neutral"], ["count", "n_tokens", "per_1k"]]
@@ -75,7 +76,7 @@ def lexicon_features(corpus: Corpus, lexicon: "str | Lexicon" = "framing", *, ex
     ``exclude_reused``: as for :func:`family_features`.
     """
     if exclude_reused is not False:
-        from framing.reuse import reuse, without_reused
+        from framing.features.reuse import reuse, without_reused
 
         corpus = without_reused(corpus, reuse(corpus) if exclude_reused is True else exclude_reused)
     return family_for(lexicon).table(corpus)
@@ -93,7 +94,7 @@ def explain(corpus: Corpus, lexicon: "str | Lexicon" = "framing", *, doc_id: str
 
     Examples
     --------
-    >>> from framing.corpus import load_corpus
+    >>> from framing.documents.corpus import load_corpus
     >>> corpus = load_corpus(pd.DataFrame({"text": ['It may be a sham, they said: "we may win".']}))
     >>> explain(corpus, "stance", category="hedge")[["pattern", "text", "start", "voice"]]
       pattern text  start   voice
@@ -108,7 +109,7 @@ def family_jobs(families: list[str], lexicons=None) -> list[Family]:
     family not yet covered, with its bundled lexicon."""
     jobs: list[Family] = [family_for(lex) for lex in lexicons or []]
     if len(jobs) > 1:
-        from framing.lexicon import check_distinct_names
+        from framing.lexicon.read import check_distinct_names
 
         check_distinct_names([job.lexicon for job in jobs])
     for name in families:
@@ -128,10 +129,10 @@ def family_features(corpus: Corpus, families: list[str], *, lexicons=None, exclu
 
     ``exclude_reused`` counts only what each document wrote itself: ``True`` leaves out
     the passages :func:`framing.reuse` finds (default settings), a table of passages
-    leaves out those (:func:`framing.reuse.without_reused`).
+    leaves out those (:func:`framing.features.reuse.without_reused`).
     """
     if exclude_reused is not False:
-        from framing.reuse import reuse, without_reused
+        from framing.features.reuse import reuse, without_reused
 
         corpus = without_reused(corpus, reuse(corpus) if exclude_reused is True else exclude_reused)
     return stack_tables([job.table(corpus) for job in family_jobs(families, lexicons)], corpus.doc_ids)
@@ -140,7 +141,7 @@ def family_features(corpus: Corpus, families: list[str], *, lexicons=None, exclu
 def stack_tables(tables: list[pd.DataFrame], doc_ids: list[str]) -> pd.DataFrame:
     """Feature tables of several families as one, in document order (``doc_ids``), each
     document's rows family by family. Document order makes the table of a corpus the
-    concatenation of the tables of its batches (:mod:`framing.stream`)."""
+    concatenation of the tables of its batches (:mod:`framing.engine`)."""
     if any("voice" in t.columns for t in tables) and len(tables) > 1:
         tables = [t if "voice" in t.columns or "value" in t.columns else t.assign(voice="all") for t in tables]
     table = pd.concat(tables, ignore_index=True)

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from framing.corpus import Corpus
+from framing.documents.corpus import Corpus
+from framing.documents.tokens import TokenizedText, normalize_token
 from framing.errors import FramingError
 from framing.features.family import Family, Found
 from framing.features.voice import voice_of
+from framing.lexicon.match import Matcher
+from framing.lexicon.model import Category, Lexicon
 from framing.tables import VOICES
-from framing.lexicon import Category, Lexicon, Matcher
-from framing.tokens import TokenizedText, normalize_token
 
 CONNOTATIONS = ("delegitimizing", "neutral", "legitimizing", "valorizing")
 

@@ -30,12 +30,13 @@ from typing import ClassVar, NamedTuple
 
 import pandas as pd
 
-from framing.corpus import Corpus
+from framing.documents.corpus import Corpus
+from framing.documents.tokens import TokenizedText
 from framing.errors import FramingError
 from framing.features.voice import sentence_tokens, voice_tokens
+from framing.lexicon.model import Lexicon
+from framing.lexicon.read import load_lexicon
 from framing.tables import ALL, MATCH_COLUMNS, feature_table, sentence_table
-from framing.lexicon import Lexicon, load_lexicon
-from framing.tokens import TokenizedText
 
 
 class Found(NamedTuple):
@@ -151,13 +152,25 @@ class Family:
     def tables(self, corpus: Corpus) -> tuple[pd.DataFrame, pd.DataFrame]:
         """:meth:`table` and :meth:`sentences` in one pass: each document's matches are found once,
         then counted by document and by sentence."""
+        return self._one_pass(corpus, records=False)[:2]
+
+    def evidence(self, corpus: Corpus) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        """:meth:`table`, :meth:`sentences` and :meth:`matches` in one pass: the counts, the
+        counts by sentence, and the match records behind them (the explorer's three tables)."""
+        return self._one_pass(corpus, records=True)
+
+    def _one_pass(self, corpus: Corpus, *, records: bool):
         cells = self.cells()
-        counts, denominators, rows = [], [], []
+        counts, denominators, rows, found = [], [], [], []
         for d, doc in corpus.tokens.items():
             by_document, by_sentence = Counter(), Counter()
             for f in self.find(doc):
                 by_document[(f.category, f.voice)] += 1
                 by_sentence[(int(doc.token_sentence[f.token_start]) if len(doc) else 0, f.category, f.voice)] += 1
+                if records:
+                    found.append((d, self.name, self.lexicon.name, f.category, f.pattern, doc.text[f.start : f.end],
+                                  f.start, f.end, f.token_start, f.token_end, doc.sentence_of(f.token_start), f.voice,
+                                  *f.extra))
             counts.extend((d, c, v, n) for (c, v), n in by_document.items())
             denominators.extend((d, v, n) for v, n in self.tokens(doc).items())
             per_sentence = sentence_tokens(doc, voiced=self.voiced)
@@ -166,4 +179,5 @@ class Family:
                     rows.append((d, s, c, v, by_sentence.get((s, c, v), 0), int(per_sentence[v][s])))
         names = {"voiced": self.voiced, "family": self.name, "lexicon": self.lexicon.name, "lexicon_id": self.lexicon.id}
         table = feature_table(corpus.doc_ids, counts, denominators, cells=cells, **names)
-        return corpus.with_metadata(table), sentence_table(rows, **names)
+        matches = pd.DataFrame(found, columns=MATCH_COLUMNS + list(self.extra_columns)) if records else None
+        return corpus.with_metadata(table), sentence_table(rows, **names), matches

@@ -6,15 +6,16 @@ from collections import Counter
 
 import pandas as pd
 
+from framing.documents.tokens import TokenizedText
 from framing.errors import FramingError
 from framing.features.family import Family, Found
+from framing.lexicon.match import Matcher
+from framing.lexicon.model import Lexicon
 from framing.tables import ALL
-from framing.lexicon import Lexicon, Matcher
-from framing.tokens import TokenizedText
 
 
 class LexiconFamily(Family):
-    """Plain lexicon counts: every category of the lexicon, matched by :class:`~framing.lexicon.Matcher`
+    """Plain lexicon counts: every category of the lexicon, matched by :class:`~framing.lexicon.match.Matcher`
     (longest match, exclusions, one count per token and category), in no particular voice."""
 
     name = "lexicon"
@@ -44,8 +45,8 @@ def count_document(doc: TokenizedText, matcher: Matcher) -> Counter:
 
     Examples
     --------
-    >>> from framing.lexicon import lexicon_from_mapping
-    >>> from framing.tokens import tokenize
+    >>> from framing.lexicon.read import lexicon_from_mapping
+    >>> from framing.documents.tokens import tokenize
     >>> m = Matcher(lexicon_from_mapping("t", {"state": ["regime*", "mullahs"]}))
     >>> count_document(tokenize("The regime's mullahs. Regimes fall."), m)
     Counter({'state': 3})

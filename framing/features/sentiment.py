@@ -14,12 +14,12 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from framing.corpus import Corpus
+from framing.documents.corpus import Corpus
 from framing.errors import FramingError
 from framing.features.actors import ActorMatcher
 from framing.features.family import Family, Found
+from framing.lexicon.read import load_lexicon
 from framing.tables import ALL
-from framing.lexicon import load_lexicon
 
 THRESHOLD = 0.05
 SENTIMENT_CATEGORIES = ["compound_mean", "positive_share", "negative_share", "neutral_share"]
@@ -78,7 +78,7 @@ def sentiment(corpus: Corpus, sentences: pd.DataFrame | None = None) -> pd.DataF
 
     Examples
     --------
-    >>> from framing.corpus import load_corpus
+    >>> from framing.documents.corpus import load_corpus
     >>> corpus = load_corpus(pd.DataFrame({"text": ["The book was good."]}))
     >>> sentiment(corpus)[["category", "value", "n_sentences"]].values.tolist()[0]
     ['compound_mean', 0.4404, 1]
@@ -109,7 +109,7 @@ def actor_sentence_scores(corpus: Corpus, lexicon="actors") -> pd.DataFrame:
     """One row per (sentence, actor it mentions): metadata, ``actor``, ``sentence``, ``text``, ``compound``.
 
     The sentence-level scores behind :func:`actor_sentiment`, ready for
-    :func:`framing.comparison.compare_sentences` (which adds bootstrap intervals).
+    :func:`framing.comparison.rates.compare_sentences` (which adds bootstrap intervals).
     """
     scores = sentence_sentiment(corpus)
     mentions = actor_sentences(corpus, lexicon).merge(scores, on=["doc_id", "sentence"])

@@ -30,13 +30,14 @@ from dataclasses import MISSING, dataclass, fields
 import numpy as np
 import pandas as pd
 
-from framing.corpus import Corpus
+from framing.documents.corpus import Corpus
+from framing.documents.tokens import CLOSING_MARKS, TokenizedText, spans_enclose
 from framing.errors import FramingError
 from framing.features.family import Family, Found
 from framing.features.voice import quoted_words, voice_of
+from framing.lexicon.match import Matcher
+from framing.lexicon.model import Lexicon
 from framing.tables import ALL, VOICES
-from framing.lexicon import Lexicon, Matcher
-from framing.tokens import CLOSING_MARKS, TokenizedText, spans_enclose
 
 QUOTED_SHARE = "quoted_share"
 
@@ -432,7 +433,7 @@ def stance_features(corpus: Corpus, lexicon="stance") -> pd.DataFrame:
     Examples
     --------
     >>> import pandas as pd
-    >>> from framing.corpus import load_corpus
+    >>> from framing.documents.corpus import load_corpus
     >>> corpus = load_corpus(pd.DataFrame({"text": ['It may well be a "sham". We said: "We will win."']}))
     >>> # 11 words; 4 inside quotation marks ("sham", "We will win"), so 7 in the author's voice
     >>> t = stance_features(corpus).set_index(["category", "voice"])

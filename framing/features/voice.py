@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from framing.documents.tokens import TokenizedText
 from framing.tables import ALL
-from framing.tokens import TokenizedText
 
 
 def quoted_words(doc: TokenizedText) -> np.ndarray:

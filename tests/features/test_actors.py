@@ -1,11 +1,16 @@
 import pandas as pd
 import pytest
 
-from framing.corpus import load_corpus
+from framing.documents.corpus import load_corpus
 from framing.errors import FramingError
 from framing.features import explain
-from framing.features.actors import actor_features, actor_labels, actor_matches, actor_shares
-from framing.lexicon import lexicon_from_toml
+from framing.features.actors import (
+    actor_features,
+    actor_labels,
+    actor_matches,
+    actor_shares,
+)
+from framing.lexicon.read import lexicon_from_toml
 
 
 @pytest.fixture
@@ -79,7 +84,7 @@ def test_bad_actor_lexicons():
 
 
 def test_bundled_actors_cover_the_required_labels():
-    from framing.lexicon import load_lexicon
+    from framing.lexicon.read import load_lexicon
 
     lex = load_lexicon("actors")
     patterns = {c.name: {t.pattern.lower() for t in c.terms} for c in lex.categories}

@@ -5,15 +5,22 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from framing.comparison import compare
-from framing.corpus import load_corpus
+from framing.comparison.rates import compare
+from framing.documents.corpus import load_corpus
 from framing.errors import FramingError
-from framing.features import FAMILIES, explain, family_features, family_for, lexicon_features, sentence_counts
+from framing.features import (
+    FAMILIES,
+    explain,
+    family_features,
+    family_for,
+    lexicon_features,
+    sentence_counts,
+)
 from framing.features.family import Family, Found
 from framing.features.lexicon import LexiconFamily
 from framing.features.stance import StanceFamily
-from framing.lexicon import lexicon_from_toml
-from framing.vectorizers import LexiconVectorizer
+from framing.features.vectorizers import LexiconVectorizer
+from framing.lexicon.read import lexicon_from_toml
 
 
 class ShoutFamily(Family):
@@ -86,3 +93,24 @@ def test_a_lexicon_naming_an_unknown_family_is_refused():
 
 def test_found_records_are_the_one_match_record():
     assert Found._fields == ("category", "pattern", "token_start", "token_end", "start", "end", "voice", "extra")
+
+
+@pytest.mark.parametrize("name", ["framing", "stance", "actors"])
+def test_evidence_is_the_table_the_sentences_and_the_matches_in_one_pass(seeds, name):
+    """Family.evidence (the explorer's three tables) equals table, sentences and matches counted apart."""
+    family = family_for(name)
+    features, units, matches = family.evidence(seeds)
+    pd.testing.assert_frame_equal(features, family.table(seeds))
+    pd.testing.assert_frame_equal(units, family.sentences(seeds))
+    pd.testing.assert_frame_equal(matches, family.matches(seeds))
+    assert len(matches) == features["count"].sum() and len(matches) > 50
+
+
+def test_evidence_counts_by_hand():
+    """'REGIME' is 1 match in a, 'REGIME' and 'REGIMES' are 2 in b (shouting only), by sentence as written."""
+    features, units, matches = ShoutFamily(SHOUT).evidence(corpus())
+    assert features[["doc_id", "count", "n_tokens"]].values.tolist() == [["a", 1, 6], ["b", 2, 7]]
+    assert units[["doc_id", "sentence", "count", "n_tokens"]].values.tolist() == [
+        ["a", 0, 1, 3], ["a", 1, 0, 3], ["b", 0, 1, 4], ["b", 1, 1, 3]]
+    assert matches[["doc_id", "text", "sentence"]].values.tolist() == [
+        ["a", "REGIME", "The REGIME fell."], ["b", "REGIME", "Down with the REGIME!"], ["b", "REGIMES", "The REGIMES fall."]]

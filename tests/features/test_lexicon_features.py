@@ -3,7 +3,7 @@ import pytest
 
 from framing.features import explain, lexicon_features
 from framing.features.lexicon import to_wide
-from framing.lexicon import lexicon_from_mapping
+from framing.lexicon.read import lexicon_from_mapping
 
 LEX = lexicon_from_mapping(
     "mini", {"delegit": ["regime*", "mullahs", "sham election*"], "neutral": ["government", "official*", "election*"]}

@@ -3,8 +3,13 @@ import math
 import pandas as pd
 import pytest
 
-from framing.corpus import load_corpus
-from framing.features.sentiment import actor_sentiment, sentence_sentiment, sentiment, vader_scores
+from framing.documents.corpus import load_corpus
+from framing.features.sentiment import (
+    actor_sentiment,
+    sentence_sentiment,
+    sentiment,
+    vader_scores,
+)
 
 
 def test_vader_published_examples():

@@ -3,12 +3,13 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from framing.corpus import load_corpus
+from framing.documents.corpus import load_corpus
+from framing.documents.tokens import tokenize
 from framing.errors import FramingError
 from framing.features import explain
 from framing.features.stance import StanceRules, stance_document, stance_features
-from framing.lexicon import Matcher, lexicon_from_toml, load_lexicon
-from framing.tokens import tokenize
+from framing.lexicon.match import Matcher
+from framing.lexicon.read import lexicon_from_toml, load_lexicon
 
 
 def matches(*texts):

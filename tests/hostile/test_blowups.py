@@ -5,13 +5,13 @@ import time
 import pandas as pd
 import pytest
 
-from framing.clean import load_rules
-from framing.corpus import load_corpus
+from framing.documents.clean import load_rules
+from framing.documents.corpus import load_corpus
+from framing.documents.tokens import sentence_spans, tokenize
 from framing.errors import FramingError
 from framing.features.stance import stance_features
-from framing.keywords import kwic
-from framing.lexicon import lexicon_from_mapping
-from framing.tokens import sentence_spans, tokenize
+from framing.keywords.kwic import kwic
+from framing.lexicon.read import lexicon_from_mapping
 
 
 def _seconds(function, *args) -> float:
@@ -70,7 +70,7 @@ def test_a_long_single_line_document_gets_sentences():
 
 
 def test_a_backtracking_cleaning_rule_stops_with_its_name(tmp_path, monkeypatch):
-    monkeypatch.setattr("framing.clean.MATCH_TIMEOUT", 0.2)
+    monkeypatch.setattr("framing.documents.clean.MATCH_TIMEOUT", 0.2)
     rules = tmp_path / "rules.toml"
     rules.write_text('[[rules]]\nname = "greedy"\nkind = "line"\npattern = "^(a|aa)+$"\n', encoding="utf-8")
     with pytest.raises(FramingError) as exc:
@@ -133,7 +133,7 @@ def test_workers_die_with_their_parent(tmp_path):
 
 def test_highlighting_grows_linearly_with_the_matches():
     from framing.features import explain
-    from framing.highlight import render_html
+    from framing.views.highlight import render_html
 
     def page(repeats):
         corpus = load_corpus(pd.DataFrame({"text": [QUOTY * repeats]}))
@@ -149,7 +149,7 @@ def test_highlighting_grows_linearly_with_the_matches():
 def test_wire_copy_reprinted_widely_is_reuse_and_a_repeated_block_is_one_passage():
     """A 150-word wire story carried by 25 outlets, and 300 identical documents, were no passage at all (every
     5-gram was in more than max_df documents); a 64-word block that one document holds twice was 60 rows."""
-    from framing.reuse import reuse
+    from framing.features.reuse import reuse
     from tests.conftest import real_corpora
 
     arts = real_corpora().news_articles()
@@ -182,10 +182,9 @@ def test_similarity_of_thousands_of_groups_is_capped_before_it_is_computed():
     dendrogram and a heatmap of 10,000 labels (over 15 minutes). Now the 100 largest, said."""
     import numpy as np
 
-    from framing.comparison import profiles, similarity
-    from framing.keywords import tfidf_similarity
-    from framing.plots import layout_problems, similarity_figure
-    from framing.comparison import cluster
+    from framing.comparison.profiles import cluster, profiles, similarity
+    from framing.keywords.keyness import tfidf_similarity
+    from framing.views.plots import layout_problems, similarity_figure
 
     rng = np.random.default_rng(0)
     n = 10_000
@@ -219,8 +218,8 @@ def test_similarity_of_thousands_of_groups_is_capped_before_it_is_computed():
 def test_a_similarity_heatmap_of_a_hundred_groups_keeps_its_colour_bar_label_inside():
     import numpy as np
 
-    from framing.comparison import cluster, similarity
-    from framing.plots import layout_problems, similarity_figure
+    from framing.comparison.profiles import cluster, similarity
+    from framing.views.plots import layout_problems, similarity_figure
 
     rows = pd.DataFrame(np.random.default_rng(1).random((100, 5)), index=[f"outlet {i}" for i in range(100)])
     sim = similarity(rows)
@@ -249,9 +248,9 @@ def test_workers_killed_mid_run_are_one_line_and_no_output(tmp_path, engine):
     scheduler log); now one line, and the output's .partial file is removed."""
     import os
 
+    from framing.documents.read import document_batches
+    from framing.engine import make_task, run_batches
     from framing.output import TableWriter
-    from framing.read import document_batches
-    from framing.stream import make_task, run_batches
 
     if engine == "dask":
         cloudpickle = pytest.importorskip("cloudpickle")
@@ -272,7 +271,7 @@ def test_workers_killed_mid_run_are_one_line_and_no_output(tmp_path, engine):
 def test_keywords_of_hundreds_of_groups_are_capped_and_the_rest_named():
     """Each group against the rest: the 200 with most documents, chosen before any comparison is built
     (10,000 one-document groups took 4.5 minutes, mostly np.isin over thousands of group names)."""
-    from framing.keywords import MAX_KEYNESS_GROUPS, keyness
+    from framing.keywords.keyness import MAX_KEYNESS_GROUPS, keyness
 
     n = MAX_KEYNESS_GROUPS + 50
     texts = [f"the regime said word{i % 13} and word{i % 7}" for i in range(n)] + ["the regime again"] * 2
@@ -291,7 +290,7 @@ def test_the_explorer_page_does_not_grow_with_the_number_of_groups():
     """The page held two columns per group for every term (10,000 groups: 36 MB, and a dense
     terms x groups matrix of 4.8 GB to fill them); now each of the (at most 50) contrasts brings
     its two sides' totals, whatever the number of groups."""
-    from framing.explore import explore
+    from framing.runs import explore
     from tests.conftest import real_corpora
 
     arts = real_corpora().news_articles()
@@ -310,7 +309,7 @@ def test_a_group_whose_documents_are_empty_gives_the_explorer_no_warning_and_no_
     import json
     import re
 
-    from framing.explore import explore
+    from framing.runs import explore
 
     texts = ["The regime held a sham vote, officials said. " * 3] * 6 + ["   "]
     corpus = load_corpus(pd.DataFrame({"text": texts, "outlet": list("AABBCCE")}))

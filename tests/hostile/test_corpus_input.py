@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from framing.cli import main
-from framing.corpus import load_corpus
+from framing.documents.corpus import load_corpus
 from framing.errors import FramingError
 from framing.features import lexicon_features
 
@@ -191,9 +191,9 @@ def test_second_round_silent_drops_are_said(tmp_path, capsys):
     import os
     import warnings
 
-    from framing.comparison import compare
+    from framing.comparison.rates import compare
     from framing.features import lexicon_features
-    from framing.keywords import term_counts
+    from framing.keywords.terms import term_counts
 
     # documents without a group value form the group "(none)", named in a warning; an empty column is an error
     corpus = load_corpus(pd.DataFrame({"text": ["The regime fell."] * 3 + ["Officials met."] * 3,
@@ -212,7 +212,7 @@ def test_second_round_silent_drops_are_said(tmp_path, capsys):
     os.mkfifo(fifo)
     with pytest.raises(FramingError, match="not a regular file or folder \\(a pipe, a device or a socket\\)"):
         load_corpus(fifo)
-    from framing.read import document_batches
+    from framing.documents.read import document_batches
 
     with pytest.raises(FramingError, match="not a regular file or folder"):
         next(document_batches(fifo))

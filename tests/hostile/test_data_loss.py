@@ -122,7 +122,7 @@ def test_lexicon_convert_onto_its_own_source_is_refused(capsys, tmp_path):
 
 
 def test_figures_are_written_atomically(tmp_path):
-    from framing.figures import canvas, save
+    from framing.views.figures import canvas, save
 
     fig, ax = canvas()
     ax.plot([0, 1], [0, 1])

@@ -3,10 +3,10 @@
 import pandas as pd
 import pytest
 
-from framing.clean import load_rules
 from framing.cli import main
+from framing.documents.clean import load_rules
 from framing.errors import FramingError
-from framing.lexicon import list_lexicons, load_lexicon
+from framing.lexicon.read import list_lexicons, load_lexicon
 
 
 def run(capsys, *argv):
@@ -64,7 +64,7 @@ def test_cleaning_rules_of_the_wrong_type(tmp_path, body, message):
 def test_duplicate_id_advice_names_the_option_given(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("id,text\na,x\na,y\n", encoding="utf-8")
-    from framing.corpus import load_corpus
+    from framing.documents.corpus import load_corpus
 
     with pytest.raises(FramingError) as exc:
         load_corpus(path, id_col="id")
@@ -112,7 +112,7 @@ def test_second_round_internal_errors_are_one_line(tmp_path, capsys):
     code, _, err = run(capsys, "reuse", str(tmp_path / "dated.csv"), "--time", "outlet")
     assert code == 2 and "column 'outlet' holds no date (e.g. 2021-06-18)" in err
     # dates over ten thousand years of days: the span is said before anything is allocated
-    from framing.comparison import trend
+    from framing.comparison.trends import trend
 
     far = pd.DataFrame({"doc_id": ["a", "b"], "category": "c", "count": 1, "n_tokens": 10, "g": "x",
                         "when": ["1700-01-01", "2200-01-01"]})
@@ -138,8 +138,8 @@ def test_second_round_internal_errors_are_one_line(tmp_path, capsys):
 
 
 def test_a_line_longer_than_the_guard_is_named(tmp_path, monkeypatch):
-    import framing.read as read
-    from framing.read import document_batches
+    import framing.documents.read as read
+    from framing.documents.read import document_batches
 
     monkeypatch.setattr(read, "MAX_LINE_CHARS", 1000)
     path = tmp_path / "one.jsonl"
@@ -154,9 +154,9 @@ def test_a_scheduler_where_nothing_listens_is_one_line_after_the_timeout(tmp_pat
     import time
 
     pytest.importorskip("distributed")
-    import framing.stream
+    import framing.engine
 
-    monkeypatch.setattr(framing.stream, "CONNECT_SECONDS", 2)
+    monkeypatch.setattr(framing.engine, "CONNECT_SECONDS", 2)
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -175,7 +175,7 @@ def test_running_out_of_memory_is_a_line_that_says_so(tmp_path, capsys, monkeypa
     def exhausted(*args, **kwargs):
         raise MemoryError()
 
-    monkeypatch.setattr(importlib.import_module("framing.comparison"), "compare", exhausted)
+    monkeypatch.setattr(importlib.import_module("framing.comparison.rates"), "compare", exhausted)
     (tmp_path / "c.csv").write_text("text,outlet\nThe regime held a vote.,A\nThe vote.,B\n", encoding="utf-8")
     code, _, err = run(capsys, "compare", str(tmp_path / "c.csv"), "--by", "outlet")
     assert code == 2 and err == ("framing: error: out of memory; run on fewer documents or groups, or stream the "

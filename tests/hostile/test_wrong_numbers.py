@@ -10,12 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from framing.cli import main
-from framing.corpus import load_corpus
+from framing.documents.corpus import load_corpus
+from framing.documents.tokens import tokenize
 from framing.errors import FramingError
 from framing.features import explain, family_features, lexicon_features
-from framing.keywords import distinctive_terms, keyness, kwic
-from framing.lexicon import lexicon_from_toml
-from framing.tokens import tokenize
+from framing.keywords.keyness import distinctive_terms, keyness
+from framing.keywords.kwic import kwic
+from framing.lexicon.read import lexicon_from_toml
 
 
 def run(capsys, *argv):
@@ -127,7 +128,7 @@ def test_api_numbers_are_validated():
         keyness(corpus, "outlet", min_count="a")
     with pytest.raises(FramingError, match="window must be a whole number from 1 to 100, got 1.5"):
         kwic(corpus, "regime", window=1.5)
-    from framing.lexicon_tools import check_lexicon, suggest_terms
+    from framing.lexicon.tools import check_lexicon, suggest_terms
 
     with pytest.raises(FramingError, match="n must be a whole number of at least 1, got -3"):
         suggest_terms("framing", "state_neutral", corpus, n=-3)
@@ -136,7 +137,8 @@ def test_api_numbers_are_validated():
 
 
 def test_cluster_needs_two_groups_and_compare_validates_its_parameters(tiny):
-    from framing.comparison import cluster, compare
+    from framing.comparison.profiles import cluster
+    from framing.comparison.rates import compare
 
     with pytest.raises(FramingError, match="clustering needs at least two groups, got 1"):
         cluster(pd.DataFrame([[1.0]], index=["A"], columns=["A"]))
@@ -244,7 +246,7 @@ def test_zero_width_characters_hide_no_word_and_make_no_token():
 ])
 def test_unicode_forms_of_one_word_match_one_term(text, term, expected):
     from framing.features import explain
-    from framing.lexicon import lexicon_from_mapping
+    from framing.lexicon.read import lexicon_from_mapping
 
     corpus = load_corpus(pd.DataFrame({"text": [text]}))
     matches = explain(corpus, lexicon_from_mapping("u", {"c": [term]}))
@@ -254,7 +256,7 @@ def test_unicode_forms_of_one_word_match_one_term(text, term, expected):
 
 
 def test_case_sensitive_must_be_a_boolean(tmp_path):
-    from framing.lexicon import load_lexicon
+    from framing.lexicon.read import load_lexicon
 
     path = tmp_path / "q.toml"
     path.write_text('[meta]\nname = "q"\n[categories.c]\nterms = [{term = "US", case_sensitive = "false"}]\n',
@@ -267,8 +269,8 @@ def test_second_round_lexicon_and_group_names(tmp_path):
     import json
     import re
 
-    from framing.explore import explore
-    from framing.lexicon import load_lexicon
+    from framing.lexicon.read import load_lexicon
+    from framing.runs import explore
 
     # two lexicons named alike would be told apart only by lexicon_id
     for name in ("a", "b"):

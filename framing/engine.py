@@ -1,7 +1,7 @@
 """Study-sized corpora: documents read in batches, counted batch by batch on every core or
 on a Dask cluster, and written as they come, so memory stays flat whatever the corpus size.
 
-The path is the one of :mod:`framing.corpus` and :mod:`framing.features`, cut into batches:
+The path is the one of :mod:`framing.documents.corpus` and :mod:`framing.features`, cut into batches:
 
     document_batches (read + validate, in order)  ->  run_batches (clean, tokenize, count:
     one batch per task, in this process, in worker processes or on Dask workers)  ->  the
@@ -28,10 +28,15 @@ from typing import Callable, Iterable, Iterator
 import numpy as np
 import pandas as pd
 
-from framing.corpus import Corpus, clean_documents, empty_documents, warn_empty
+from framing.documents.corpus import (
+    Corpus,
+    clean_documents,
+    empty_documents,
+    warn_empty,
+)
+from framing.documents.read import Batch, _from_frame
 from framing.errors import FramingError
 from framing.params import check_choice, check_int
-from framing.read import Batch, _from_frame
 
 ENGINES = ("local", "dask")
 CONNECT_SECONDS = 20
@@ -60,7 +65,7 @@ class Task:
 
 def make_task(make, *, clean: bool = True, cleaning_rules=None, meta=None, origin: str = "") -> Task:
     """A :class:`Task` with its cleaning rules read once, here, rather than once per batch."""
-    from framing.clean import load_rules
+    from framing.documents.clean import load_rules
 
     rules = (cleaning_rules if isinstance(cleaning_rules, tuple) else load_rules(cleaning_rules)) if clean else None
     return Task(make, clean, rules, None if meta is None else tuple(meta), origin)

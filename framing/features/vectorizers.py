@@ -13,14 +13,14 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from framing.documents.tokens import tokenize
 from framing.errors import FramingError
 from framing.features import family_for
 from framing.features.family import Family
 from framing.features.stance import StanceFamily
-from framing.tables import ALL, VOICES, rate_per_1k
-from framing.lexicon import load_lexicon
+from framing.lexicon.read import load_lexicon
 from framing.params import check_choice
-from framing.tokens import tokenize
+from framing.tables import ALL, VOICES, rate_per_1k
 
 NORMS = ("count", "per_1k")
 VOICE_CHOICES = (*VOICES, ALL)
@@ -76,7 +76,7 @@ class LexiconVectorizer(_FamilyVectorizer):
     Parameters
     ----------
     lexicon : str, path or Lexicon, default="framing"
-        A bundled or user lexicon name, a lexicon file, or a :class:`~framing.lexicon.Lexicon`.
+        A bundled or user lexicon name, a lexicon file, or a :class:`~framing.lexicon.model.Lexicon`.
         It is applied by its family (``[meta] family``): a stance lexicon with the stance
         rules, all voices together.
     categories : list of str, optional

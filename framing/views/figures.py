@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from framing.errors import FramingError
 from framing.output import atomic_path, write_text
 from framing.paths import project_path, project_root
-from framing.plots import canvas  # noqa: F401 - re-exported: notebooks call figures.canvas
+from framing.views.plots import canvas  # noqa: F401 - re-exported: notebooks call figures.canvas
 
 __all__ = ["canvas", "check_figures_folder", "display_name", "notebooks", "shipped_notebooks", "project_path", "project_root", "run_notebooks", "save",
            "save_html", "write_run_record"]
@@ -32,11 +32,11 @@ NOTEBOOK_PATTERN = re.compile(r"^\d\d_.+\.ipynb$")
 def save(fig: "Figure | object", out_dir: str | Path, name: str) -> Path | None:
     """Write ``fig`` to ``out_dir/name.png`` reproducibly (no date, no software tag) and return the path.
 
-    A :class:`framing.plots.Skipped` chart writes nothing: its reason is printed in one line.
-    Text that runs off the figure or overlaps other text (:func:`framing.plots.layout_problems`)
+    A :class:`framing.views.plots.Skipped` chart writes nothing: its reason is printed in one line.
+    Text that runs off the figure or overlaps other text (:func:`framing.views.plots.layout_problems`)
     is printed as "NAME layout: ...", one line each, and relayed by ``framing figures``.
     """
-    from framing.plots import Skipped, layout_problems, style
+    from framing.views.plots import Skipped, layout_problems, style
 
     if isinstance(fig, Skipped):
         print(f"{name} not drawn: {fig.reason}")
@@ -65,7 +65,7 @@ def display_name(corpus: "str | Path") -> str:
 
 
 def save_html(page: str, out_dir: str | Path, name: str) -> Path:
-    """Write an HTML page (e.g. :func:`framing.highlight.render_html`) to ``out_dir/name.html``."""
+    """Write an HTML page (e.g. :func:`framing.views.highlight.render_html`) to ``out_dir/name.html``."""
     folder = project_path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     return write_text(folder / f"{name}.html", page)

@@ -1,7 +1,7 @@
 """Reading every input format: folders of ``.txt`` files (with a manifest), tables (``.csv``,
 ``.jsonl``, ``.parquet``, gzipped or not, or folders of them) and DataFrames, validated with
 one set of one-line errors. :func:`document_batches` yields a corpus in batches (what
-:mod:`framing.stream` runs); :func:`framing.corpus.load_corpus` reads a corpus whole through
+:mod:`framing.engine` runs); :func:`framing.documents.corpus.load_corpus` reads a corpus whole through
 the same readers.
 """
 

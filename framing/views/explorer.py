@@ -21,7 +21,7 @@ from disk with no network. What it holds:
   Benjamini-Hochberg adjustment (:func:`framing.compare_groups`) are starred.
 * **Evidence.** Choosing a term or a category shows up to ``kwic_lines`` concordance lines,
   grouped by group, each with its document and voice (author or quoted) and a link that
-  opens the document below, every lexicon match highlighted (:mod:`framing.highlight`); the
+  opens the document below, every lexicon match highlighted (:mod:`framing.views.highlight`); the
   page holds the ``max_documents`` documents its lines cite most, and names the others.
 
 Same corpus and parameters, same bytes: Bokeh's ids are numbered from zero for each page.
@@ -33,22 +33,20 @@ import html
 import json
 import re
 import threading
-from collections import defaultdict
+from importlib.resources import files
+from string import Template
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from framing.corpus import Corpus
+from framing.comparison.rates import compare, compare_groups
 from framing.errors import FramingError
-from framing.features import family_jobs
 from framing.groups import default_target, largest, order_groups, sides
-from framing.highlight import TINTS, highlight_text
-from framing.keywords import merge_term_counts, term_counts
 from framing.measures import log_odds_dirichlet, log_ratio
-from framing.params import check_int
-from framing.plots import MAX_GROUPS, group_colours
-from framing.tables import MATCH_COLUMNS
+from framing.tables import MATCH_COLUMNS, group_labels
+from framing.views.highlight import TINTS, highlight_text
+from framing.views.plots import MAX_GROUPS, group_colours
 
 MAX_PAIRS_GROUPS = 12
 """Up to this many groups the page offers every pair of groups as target and reference;
@@ -86,83 +84,69 @@ def _reference_name(target: list[str], reference: list[str], groups: list[str]) 
     return REST if rest else "+".join(reference)
 
 
-def _kwic_index(corpus: Corpus, groups: pd.Series, terms: set[str], *, lines: int, window: int):
-    """Per term, up to ``lines`` concordance lines spread over the groups: (doc, group, left,
-    node, right, voice)."""
-    found: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for doc_id, doc in corpus.iter_tokens():
-        if not len(doc):
-            continue
-        words = np.flatnonzero(doc.is_word)
-        lower, text, group = doc.lower, doc.text, groups[doc_id]
-        for k, i in enumerate(words):
-            key = lower[i]
-            if key not in terms or len(found[key][group]) >= lines:
-                continue
-            left = words[max(0, k - window)] if k else i
-            right = words[min(len(words) - 1, k + window)]
-            found[key][group].append((doc_id, group, " ".join(text[doc.starts[left] : doc.starts[i]].split()),
-                                      text[doc.starts[i] : doc.ends[i]], " ".join(text[doc.ends[i] : doc.ends[right]].split()),
-                                      "quoted" if doc.in_quote[i] else "author"))
-    return {term: _round_robin(by_group, lines) for term, by_group in found.items()}
+def frequent_terms(counts: pd.DataFrame, *, min_count: int, max_terms: int) -> tuple[pd.Index, int]:
+    """The terms the page shows, from term counts (:func:`framing.keywords.terms.term_counts`,
+    merged): those seen ``min_count`` times or more, the ``max_terms`` most frequent at most
+    (ties at the cut fall by term), sorted; and how many were eligible."""
+    words = counts[counts["n"] == 1]
+    total = words.groupby("term", sort=True)["count"].sum()  # by term, so ties at the cut fall as before
+    kept = total[total >= min_count].sort_values(ascending=False, kind="mergesort")
+    if len(kept) == 0:
+        raise FramingError(f"no term is seen {min_count} times or more; lower min_count")
+    return kept.iloc[:max_terms].index.sort_values(), len(kept)
 
 
-def _categories(corpus: Corpus, by: str, jobs, target: list[str], reference: list[str], shown: list[str]):
-    """Each family job's categories: rates by group with intervals (:func:`framing.compare`;
-    the outlet's own voice where the family tells voices apart) for the groups ``shown``, the
-    categories whose target/reference difference survives the Benjamini-Hochberg adjustment,
-    and the match records. With several jobs a category is named ``lexicon:category``."""
-    from framing.comparison import compare, compare_groups
-
+def _categories(families, by: str, target: list[str], reference: list[str], shown: list[str]):
+    """Each family's categories, from its feature, unit and match tables: rates by group with
+    intervals (:func:`framing.compare`; the outlet's own voice where the family tells voices apart)
+    for the groups ``shown``, the categories whose target/reference difference survives the
+    Benjamini-Hochberg adjustment, and the match records."""
     rates, starred, matches = [], set(), []
-    for job in jobs:
-        features, sentences = job.tables(corpus)  # one pass over the documents for both
+    for features, units, found in families:
         drawn = features[features[by].astype(str).isin(shown)]  # intervals only for the groups drawn
-        rate = compare(drawn, by, sentences=sentences[sentences["doc_id"].isin(set(drawn["doc_id"]))])
-        contrast = compare_groups(features, by, target, reference, sentences=sentences)
-        found = job.matches(corpus)
+        rate = compare(drawn, by, sentences=units[units["doc_id"].isin(set(drawn["doc_id"]))])
+        contrast = compare_groups(features, by, target, reference, sentences=units)
         if "voice" in rate.columns:
             rate, contrast = rate[rate["voice"] == "author"], contrast[contrast["voice"] == "author"]
-        name = (lambda c, lex=job.lexicon.name: f"{lex}:{c}") if len(jobs) > 1 else (lambda c: c)
-        rates.append(rate.assign(category=rate["category"].map(name)))
-        starred |= {name(c) for c in contrast.loc[contrast["p_adjusted"] < 0.05, "category"]}
-        matches.append(found.assign(category=found["category"].map(name))[MATCH_COLUMNS])
+        rates.append(rate)
+        starred |= set(contrast.loc[contrast["p_adjusted"] < 0.05, "category"])
+        matches.append(found[MATCH_COLUMNS])
     return pd.concat(rates, ignore_index=True), starred, pd.concat(matches, ignore_index=True)
 
 
-def _round_robin(by_group: dict[str, list], lines: int) -> list:
-    out, queues = [], [list(v) for _, v in sorted(by_group.items())]
-    while len(out) < lines and any(queues):
-        for q in queues:
-            if q and len(out) < lines:
-                out.append(q.pop(0))
+def _line_lists(lines: pd.DataFrame) -> dict[str, list]:
+    """Concordance lines (:data:`framing.keywords.kwic.LINE_COLUMNS`) by key, in their order."""
+    rows = lines[["key", "doc_id", "group", "left", "node", "right", "voice"]].itertuples(index=False, name=None)
+    out: dict[str, list] = {}
+    for key, *line in rows:
+        out.setdefault(key, []).append(tuple(line))
     return out
 
 
-def explore(
-    corpus: Corpus,
+def explorer_page(
+    documents: pd.DataFrame,
     by: str,
     *,
+    terms: pd.DataFrame,
+    term_lines: pd.DataFrame,
+    families: list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]],
+    category_lines: pd.DataFrame,
     target=None,
     reference=None,
-    lexicon=None,
-    actors=None,
-    families=("lexicon", "stance"),
     min_count: int = 3,
     max_terms: int = 4000,
     kwic_lines: int = 10,
-    window: int = 6,
     max_documents: int = 200,
     title: str | None = None,
 ) -> str:
-    """The explorer page of ``corpus`` grouped by ``by`` (see the module docstring), as a string of HTML.
+    """The explorer page (see the module docstring), as a string of HTML, from tables only.
 
-    ``target``/``reference`` set the contrast shown first (default: :data:`framing.groups.DEFAULT_RULE`,
-    the group with most documents, or the latest period, against the rest); the page offers
-    the others. The categories view shows the ``families`` named: ``lexicon`` (``lexicon``,
-    only when one is given: no lexicon is drawn that the user did not choose), ``stance``
-    (the bundled stance markers, general to any corpus) and ``actors`` (``actors``, or the
-    bundled actors lexicon), their author-voice rates, categories named ``lexicon:category``.
+    ``documents``: ``doc_id``, ``by`` and ``clean_text`` (``Corpus.documents``); ``terms``: term
+    counts by ``by`` (:func:`framing.keywords.terms.term_counts`); ``term_lines`` and
+    ``category_lines``: concordance lines (:func:`framing.keywords.kwic.term_lines`,
+    :func:`~framing.keywords.kwic.match_lines`); ``families``: per family, its feature table, unit
+    table and match records (:meth:`framing.features.family.Family.evidence`), categories named as
+    the page shows them. :func:`framing.explore` builds them from a corpus and calls this.
     """
     from bokeh.embed import components
     from bokeh.layouts import column, row
@@ -182,21 +166,12 @@ def explore(
     from bokeh.plotting import figure
     from bokeh.resources import Resources
 
-    check_int("min_count", min_count, low=1)
-    check_int("max_terms", max_terms, low=1)
-    check_int("kwic_lines", kwic_lines, low=1)
-    check_int("window", window, low=1, high=50)
-    check_int("max_documents", max_documents, low=1)
-    from framing.lexicon import load_lexicon
-
-    chosen = [load_lexicon(x) for x, family in ((lexicon, "lexicon"), (actors, "actors"))  # names, paths, lists or Lexicons
-              if x is not None and family in families]
-    groups_of = corpus.groups(by)
+    groups_of = group_labels(documents, by)
     sizes = groups_of.astype(str).value_counts().to_dict()
     groups = order_groups(sizes)  # the run's order: by time for periods, else most documents first
     if len(groups) < 2:
         raise FramingError(f"the explorer compares groups, and column '{by}' has one group ({groups[0]}); choose another")
-    palette = group_colours(sizes)  # the same colours as the run's charts (framing.plots.group_colours)
+    palette = group_colours(sizes)  # the same colours as the run's charts (framing.views.plots.group_colours)
     if target is None:  # the one rule for a group nobody named (framing.groups.DEFAULT_RULE)
         target = default_target(sizes, besides=reference or ())
     contrasts = _contrasts(groups, target, reference, by)
@@ -206,16 +181,11 @@ def explore(
         contrasts = [c for k, c in enumerate(contrasts) if k == 0 or (len(c[1]) == 1 and c[1][0] in shown)]
 
     # ---------------------------------------------------------------- terms, from per-group counts
-    counts = merge_term_counts([term_counts(corpus, by)])
+    counts = terms
     words = counts[counts["n"] == 1]
     n_tokens = words.groupby(by)["count"].sum().reindex(groups).fillna(0).to_numpy(float)
     n_docs = counts[counts["n"] == 0].set_index(by)["docs"].reindex(groups).fillna(0).to_numpy(float)
-    total = words.groupby("term", sort=True)["count"].sum()  # by term, so ties at the cut fall as before
-    kept = total[total >= min_count].sort_values(ascending=False, kind="mergesort")
-    n_eligible = len(kept)
-    kept = kept.iloc[:max_terms].index.sort_values()
-    if len(kept) == 0:
-        raise FramingError(f"no term is seen {min_count} times or more; lower min_count")
+    kept, n_eligible = frequent_terms(counts, min_count=min_count, max_terms=max_terms)
     index = {g: i for i, g in enumerate(groups)}
     # terms x groups, sparse: a dense matrix of 60,000 terms x 10,000 groups was 4.8 GB
     part = words[words["term"].isin(kept)]
@@ -249,33 +219,25 @@ def explore(
         "contrasts": [{"label": label, "names": ["+".join(t), _reference_name(t, r, groups)], **totals}
                       for (label, t, r), totals in zip(contrasts, sides)],
     }
-    kwic = _kwic_index(corpus, groups_of, set(kept), lines=kwic_lines, window=window)
+    kwic = _line_lists(term_lines[term_lines["key"].isin(set(kept))])
 
     # ---------------------------------------------------------------- categories, from the feature tables
-    jobs = family_jobs([f for f in families if f != "lexicon"], chosen)
-    if not jobs:
+    if not families:
         raise FramingError("the explorer's categories view needs a family: give a lexicon, or families=('stance',)")
     drawn = set(largest(sizes, MAX_GROUPS)[0])  # computed once, not per group
     category_groups = [g for g in groups if g in drawn]
-    rates, starred, matches = _categories(corpus, by, jobs, contrasts[0][1], contrasts[0][2], category_groups)
+    rates, starred, matches = _categories(families, by, contrasts[0][1], contrasts[0][2], category_groups)
     categories = list(dict.fromkeys(rates["category"]))
     labels = {c: (c + " *" if c in starred else c) for c in categories}
-    category_kwic = {}
-    texts = corpus.documents.set_index("doc_id")["clean_text"]
-    for category, part in matches.groupby("category", sort=False):
-        by_group = defaultdict(list)
-        for m in part.itertuples(index=False):
-            g = groups_of[m.doc_id]
-            if len(by_group[g]) < kwic_lines:
-                text = texts[m.doc_id]
-                by_group[g].append((m.doc_id, g, " ".join(text[max(0, m.start - 60) : m.start].split()), m.text,
-                                    " ".join(text[m.end : m.end + 60].split()), m.voice))
-        category_kwic[category] = {"lines": _round_robin(by_group, kwic_lines), "n": int(len(part))}
+    texts = documents.set_index("doc_id")["clean_text"]
+    lines_of, n_matches = _line_lists(category_lines), matches["category"].value_counts()
+    category_kwic = {c: {"lines": lines_of.get(c, []), "n": int(n_matches[c])} for c in dict.fromkeys(matches["category"])}
 
     # the documents the page holds: the most cited by its concordance lines
     cited = pd.Series([line[0] for lines in kwic.values() for line in lines]
                       + [line[0] for v in category_kwic.values() for line in v["lines"]], dtype=object).value_counts()
-    order = {d: i for i, d in enumerate(corpus.doc_ids)}
+    all_ids = documents["doc_id"].tolist()
+    order = {d: i for i, d in enumerate(all_ids)}
     doc_ids = sorted(sorted(cited.index, key=lambda d: (-cited[d], order[d]))[:max_documents], key=order.get)
 
     # ---------------------------------------------------------------- the page
@@ -298,7 +260,7 @@ def explore(
         pick = Select(title="Target | reference", value=contrasts[0][0], options=[label for label, _, _ in contrasts],
                       name="contrast", width=360)
         search = TextInput(title="Find a term or a category", placeholder="e.g. regime", name="search", width=260)
-        sheet = InlineStyleSheet(css=WIDGET_CSS)  # Bokeh draws its widgets in shadow roots: the page's CSS does not reach them
+        sheet = InlineStyleSheet(css=_page("widgets.css").template)  # Bokeh draws its widgets in shadow roots: the page's CSS does not reach them
         note = Div(text=_note(len(kept), n_eligible, max_terms, min_count, kwic_lines, len(groups), len(cited), len(doc_ids)),
                    width=640, name="note", stylesheets=[sheet])
         tops = Div(text="", width=380, name="tops", stylesheets=[sheet])
@@ -356,8 +318,8 @@ def explore(
         f'<div class="text">{highlight_text(texts[d], matches[matches["doc_id"] == d], colour)}</div></section>'
         for d in doc_ids
     )
-    doc_index = {d: i for i, d in enumerate(corpus.doc_ids)}
-    meta["docs"] = corpus.doc_ids
+    doc_index = order
+    meta["docs"] = all_ids
     meta["embedded"] = [doc_index[d] for d in doc_ids]  # documents whose text the page holds (links open them)
 
     def compact(rows):  # (doc, group, left, node, right, voice) -> [doc number, group number, left, node, right, quoted]
@@ -368,8 +330,15 @@ def explore(
                          ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     title = title or f"framing explorer: {by}"
     inline = Resources(mode="inline", components=["bokeh", "bokeh-widgets"])  # the charts and the widgets: no tables, no MathJax
-    return PAGE.format(title=html.escape(title), css=inline.render_css(), js=inline.render_js(), glue=GLUE,
-                       payload=payload, script=script, div=div, documents=documents, heading=html.escape(title))
+    return _page("explorer.html").substitute(title=html.escape(title), css=inline.render_css(), js=inline.render_js(),
+                                             glue=_page("explorer.js").template, payload=payload, script=script, div=div,
+                                             documents=documents, heading=html.escape(title))
+
+
+def _page(name: str) -> Template:
+    """One of the page's files (``framing/views/page/``: the HTML around the charts, the script
+    that moves between the views, the widgets' CSS), read when a page is built."""
+    return Template(files("framing.views").joinpath("page", name).read_text(encoding="utf-8"))
 
 
 def _numbered(script: str, div: str) -> tuple[str, str]:
@@ -407,138 +376,3 @@ def _diverging() -> list[str]:
         c = ends[0] + (ends[1] - ends[0]) * (t / 0.5) if t <= 0.5 else ends[1] + (ends[2] - ends[1]) * ((t - 0.5) / 0.5)
         colours.append("#%02x%02x%02x" % tuple(int(round(v)) for v in c))
     return colours
-
-
-GLUE = r"""
-window.framing = (function () {
-  const data = JSON.parse(document.getElementById("framing-data").textContent);
-  const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}[c]));
-  const embedded = new Set(data.meta.embedded);
-  let current = 0;
-  function model(name) { return Bokeh.documents[0].get_model_by_name(name); }
-  function contrast(source, pick, tops) {
-    const k = data.meta.contrasts.findIndex((c) => c.label === pick.value);
-    current = k < 0 ? 0 : k;
-    const c = data.meta.contrasts[current];
-    const d = source.data, n = d.term.length;
-    const nt = c.nt, nr = c.nr, dt = c.dt;
-    const A = source.data["a" + current], B = source.data["b" + current], N = source.data["n" + current];
-    const x = new Array(n), y = new Array(n), size = new Array(n), ct = new Array(n), cr = new Array(n);
-    const rt = new Array(n), rr = new Array(n);
-    for (let i = 0; i < n; i++) {
-      const a = A[i], b = B[i], docs = N[i];
-      ct[i] = a; cr[i] = b;
-      rt[i] = nt ? a / nt * 1e4 : 0; rr[i] = nr ? b / nr * 1e4 : 0;
-      y[i] = nt ? Math.max(a, 0.5) / nt * 1e4 : NaN; x[i] = nr ? Math.max(b, 0.5) / nr * 1e4 : NaN;
-      size[i] = 4 + 14 * (dt ? docs / dt : 0);
-    }
-    d.x = x; d.y = y; d.size = size; d.count_t = ct; d.count_r = cr; d.rate_t = rt; d.rate_r = rr;
-    d.lr = Array.from(d["lr" + current]);
-    source.change.emit();
-    const z = d["z" + current];
-    const order = [...Array(n).keys()].filter((i) => ct[i] + cr[i] >= 3);
-    const top = (sign) => order.filter((i) => sign * z[i] > 0)
-      .sort((i, j) => sign * (z[j] - z[i]) || (d.term[i] < d.term[j] ? -1 : 1)).slice(0, 15);
-    const list = (ids) => ids.map((i) => '<li><a href="#" data-term="' + esc(d.term[i]) + '">' + esc(d.term[i]) + "</a> z " +
-      z[i].toFixed(1) + "</li>").join("");
-    const [tl, rl] = c.names;  // the sides' names, not the label split at " | " (a group may be named "a | b")
-    tops.text = '<div class="tops"><div><h3>' + esc(tl) + "</h3><ol>" + list(top(1)) + "</ol></div><div><h3>" + esc(rl) +
-      "</h3><ol>" + list(top(-1)) + "</ol></div></div><p class='meta'>Ranked by the log-odds z-score with the corpus as " +
-      "an informative Dirichlet prior (Monroe, Colaresi &amp; Quinn 2008), which does not favour rare words.</p>";
-  }
-  function lines(rows) {  // [doc number, group number, left, node, right, quoted], grouped by group
-    const byGroup = {};
-    for (const r of rows) { (byGroup[r[1]] = byGroup[r[1]] || []).push(r); }
-    return Object.keys(byGroup).map(Number).sort((a, b) => a - b).map((g) => "<h4>" + esc(data.meta.groups[g]) + "</h4>" +
-      byGroup[g].map((r) => {
-        const doc = esc(data.meta.docs[r[0]]);
-        const where = embedded.has(r[0]) ? '<a href="#doc-' + doc + '">' + doc + "</a>" : doc;
-        return '<div class="kwic"><span class="left">' + esc(r[2]) + '</span> <b>' + esc(r[3]) + '</b> <span class="right">' +
-          esc(r[4]) + '</span> <span class="where">' + where + " · " + (r[5] ? "quoted" : "author") + "</span></div>";
-      }).join("")).join("");
-  }
-  function showTerm(source, evidence) {
-    const i = source.selected.indices[0];
-    if (i === undefined) { return; }
-    const d = source.data, term = d.term[i], rows = data.kwic[term] || [];
-    evidence.text = '<h3 class="chosen" data-term="' + esc(term) + '">' + esc(term) + "</h3><p class='counts'>target: <span class='count-t'>" +
-      d.count_t[i] + "</span>, reference: <span class='count-r'>" + d.count_r[i] + "</span>; log ratio " + d.lr[i].toFixed(2) +
-      "</p>" + lines(rows);
-  }
-  function showCategory(source, evidence) {
-    const i = source.selected.indices[0];
-    if (i === undefined) { return; }
-    const name = source.data.category[i], entry = data.categories[name] || {lines: [], n: 0};
-    evidence.text = '<h3 class="chosen" data-category="' + esc(name) + '">' + esc(name) + "</h3><p class='counts'><span class='n-matches'>" +
-      entry.n + "</span> matches in the corpus</p>" + lines(entry.lines);
-  }
-  function find(source, value) {
-    const asked = (value || "").trim(), term = asked.toLowerCase();
-    const i = source.data.term.indexOf(term);
-    const note = document.querySelector(".search-note");
-    if (i >= 0) { source.selected.indices = [i]; if (note) { note.textContent = ""; } return; }
-    const cats = model("categories");  // a category, as lexicon:category or by its own name
-    const names = cats ? cats.data.category : [];
-    const last = term.split(":").pop();  // "stance:hedge" finds "hedge" when the page shows one family
-    const k = names.findIndex((c) => c.toLowerCase() === term || c.toLowerCase().split(":").pop() === last);
-    if (k >= 0) { cats.selected.indices = [k]; if (note) { note.textContent = ""; } return; }
-    if (note) { note.textContent = term ? "'" + asked + "' is neither a term shown nor a category" : ""; }
-  }
-  function selectTerm(term) { find(model("terms"), term); }
-  document.addEventListener("click", (event) => {  // links in Bokeh's shadow roots: look along the event's path
-    const a = event.composedPath().find((node) => node.dataset && node.dataset.term !== undefined);
-    if (a) { event.preventDefault(); selectTerm(a.dataset.term); }
-  });
-  return {contrast, showTerm, showCategory, find, selectTerm, data};
-})();
-"""
-
-WIDGET_CSS = """
-.meta { color: #555; font-size: 0.85rem; }
-.tops { display: flex; gap: 1.2rem; font-size: 0.85rem; } .tops ol { padding-left: 1.4rem; margin: 0; } .tops h3 { font-size: 0.95rem; }
-.kwic { font-family: Menlo, monospace; font-size: 0.8rem; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-.kwic .left { display: inline-block; width: 26rem; text-align: right; overflow: hidden; vertical-align: bottom; white-space: nowrap; }
-.kwic .where { color: #555; }
-.key { display: inline-block; width: 0.8rem; height: 0.8rem; margin: 0 0.3rem 0 0.8rem; border-radius: 50%; }
-h4 { margin: 0.6rem 0 0.2rem; font-size: 0.9rem; }
-"""
-
-PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{title}</title>
-<style>
-body {{ font-family: Georgia, serif; margin: 1.5rem; color: #111; }}
-.meta {{ color: #555; font-size: 0.85rem; }}
-.tops {{ display: flex; gap: 1rem; font-size: 0.85rem; }} .tops ol {{ padding-left: 1.4rem; margin: 0; }}
-.kwic {{ font-family: Menlo, monospace; font-size: 0.8rem; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
-.kwic .left {{ display: inline-block; width: 28rem; text-align: right; overflow: hidden; vertical-align: bottom; }}
-.kwic .where {{ color: #555; }}
-.key {{ display: inline-block; width: 0.8rem; height: 0.8rem; margin: 0 0.3rem 0 0.8rem; border-radius: 50%; }}
-section.doc {{ display: none; max-width: 52rem; }} section.doc:target {{ display: block; }}
-section.doc .text {{ white-space: pre-wrap; line-height: 1.6; }}
-mark {{ border-radius: 2px; padding: 0 1px; color: inherit; }} mark.multi {{ outline: 1px dashed #333; }}
-</style>
-{css}
-{js}
-</head>
-<body>
-<h1>{heading}</h1>
-<p class="search-note meta"></p>
-{div}
-<script type="application/json" id="framing-data">{payload}</script>
-<script>{glue}</script>
-{script}
-<script>
-(function start() {{
-  if (!window.Bokeh || !Bokeh.documents.length) {{ return setTimeout(start, 20); }}
-  const doc = Bokeh.documents[0];
-  window.framing.contrast(doc.get_model_by_name("terms"), doc.get_model_by_name("contrast"), doc.get_model_by_name("tops"));
-  document.body.dataset.ready = "yes";
-}})();
-</script>
-{documents}
-</body>
-</html>
-"""

@@ -1,7 +1,7 @@
 """Charts: pure matplotlib, each drawing on an ``Axes`` it is given (or returning a
 ``Figure`` for multi-panel charts). No statistics are computed here and nothing is
-written to disk: the inputs are the tables of :mod:`framing.comparison` and
-:mod:`framing.keywords`, and :func:`framing.figures.save` writes files.
+written to disk: the inputs are the tables of :mod:`framing.comparison.rates` and
+:mod:`framing.keywords.keyness`, and :func:`framing.views.figures.save` writes files.
 
 Colours are the Okabe-Ito palette (safe for the common colour-vision deficiencies);
 sequential maps use ``cividis``.
@@ -9,11 +9,10 @@ sequential maps use ``cividis``.
 
 from __future__ import annotations
 
+import warnings
 from contextlib import contextmanager
 from functools import wraps
 from typing import NamedTuple
-
-import warnings
 
 import matplotlib as mpl
 import numpy as np
@@ -44,7 +43,7 @@ STYLE = {
 
 class Skipped(NamedTuple):
     """What a figure function returns instead of a chart that would mean nothing (two groups
-    in a similarity heatmap, a contrast that repeats the grouping). :func:`framing.figures.save`
+    in a similarity heatmap, a contrast that repeats the grouping). :func:`framing.views.figures.save`
     writes no file for it and says why in one line."""
 
     reason: str
@@ -155,9 +154,9 @@ def group_colours(groups) -> dict:
     >>> group_colours({"A": 3, "B": 9})
     {'B': '#0072B2', 'A': '#E69F00'}
     """
-    from framing.groups import order_groups
-
     import colorsys
+
+    from framing.groups import order_groups
 
     labels = order_groups(_sizes(groups))
     palette = list(OKABE_ITO)
@@ -314,7 +313,7 @@ INTERVAL_ROWS = MAX_GROUPS
 @_styled
 def rate_heatmap(rates: pd.DataFrame, ax: Axes, *, value: str = "per_1k", voice: str | None = None, fmt: str = "{:.1f}",
                  lexicon: str | None = None) -> Axes:
-    """Groups x categories heatmap of a :func:`framing.comparison.compare` table.
+    """Groups x categories heatmap of a :func:`framing.comparison.rates.compare` table.
 
     Rows are groups in the run's order (by time for periods), each labelled with its number
     of documents; each cell holds its rate and its bootstrap interval. The colour of a cell
@@ -515,7 +514,7 @@ def term_scatter(table: pd.DataFrame, ax: Axes, *, group: str | None = None, mea
 @_styled
 def stance_profile(rates: pd.DataFrame, ax: Axes, *, category: str | None = None, colours: dict | None = None,
                    groups: list[str] | None = None) -> Axes:
-    """One stance category of a :func:`framing.comparison.compare` table: a row per group (the
+    """One stance category of a :func:`framing.comparison.rates.compare` table: a row per group (the
     run's order), its rate per 1,000 tokens of each voice with the bootstrap interval, author
     voice filled, quoted voice hollow. The axis runs to 1.6 times the largest rate; an
     interval that runs further is cut at the edge and marked with an arrow head, so one wide
@@ -611,7 +610,7 @@ def actor_sentiment_figure(toward: pd.DataFrame, *, lexicon: str = "actors", col
 @_styled
 def connotation_bars(shares: pd.DataFrame, ax: Axes, *, lexicon: str | None = None) -> Axes:
     """Stacked bars: share of each connotation among the labels of each actor, per group
-    (input: :func:`framing.comparison.group_shares`)."""
+    (input: :func:`framing.comparison.rates.group_shares`)."""
     by = grouping(shares)
     actors = max(shares["actor"].nunique(), 1)
     table, groups, note = _keep_largest(shares[shares["mentions"] > 0], by, "count", limit=min(MAX_GROUPS, max(1, 60 // actors)))
@@ -643,7 +642,7 @@ def connotation_bars(shares: pd.DataFrame, ax: Axes, *, lexicon: str | None = No
 def actor_sentiment_plot(table: pd.DataFrame, ax: Axes, *, group_column: str | None = None,
                          colours: dict | None = None, lexicon: str | None = None) -> Axes:
     """Mean VADER compound of the sentences mentioning each actor, per group, with bootstrap intervals
-    (input: :func:`framing.comparison.compare_sentences` by group and actor; the groups are its first column)."""
+    (input: :func:`framing.comparison.rates.compare_sentences` by group and actor; the groups are its first column)."""
     group_column = group_column or grouping(table)
     table = table.assign(**{group_column: table[group_column].astype(str)})
     sizes = table.groupby(group_column)["n_sentences"].sum()
@@ -742,7 +741,7 @@ def rate_ratio_plot(model: pd.DataFrame, ax: Axes, *, colours: dict | None = Non
 def trend_plot(table: pd.DataFrame, ax: Axes, *, category: str | None = None, voice: str | None = None,
                events: list[tuple[str, str]] | None = None, colours: dict | None = None) -> Axes:
     """Rate per period of one category (default: the first) for each group of a
-    :func:`framing.comparison.trend` table, with its bootstrap interval as a band; periods
+    :func:`framing.comparison.trends.trend` table, with its bootstrap interval as a band; periods
     without documents are gaps. ``events`` are ``(date, label)`` pairs drawn as dashed lines."""
     by = grouping(table)
     category = category or table["category"].iloc[0]
@@ -799,7 +798,7 @@ def similarity_figure(sim: pd.DataFrame, linkage_matrix: np.ndarray | None, *, t
     each leaf over its column (both axes share x, and the colour bar sits below, so the two
     panels have the same width).
 
-    A matrix that left groups out (``sim.attrs["left_out"]``, see :func:`framing.comparison.similarity`)
+    A matrix that left groups out (``sim.attrs["left_out"]``, see :func:`framing.comparison.profiles.similarity`)
     says so under the title. Under three groups there is nothing to cluster and at most one value to show, so the
     chart is :class:`Skipped`, with that value (and, for standardized profiles, why it is -1).
     """
@@ -874,7 +873,7 @@ def _keep_apart(ax: Axes, notes: list) -> list[bool]:
 
 @_styled
 def profile_map_plot(coords: pd.DataFrame, ax: Axes, *, groups: pd.Series | None = None, colours: dict | None = None) -> Axes:
-    """Scatter of a 2-D map (:func:`framing.comparison.profile_map`), points coloured by group
+    """Scatter of a 2-D map (:func:`framing.comparison.profiles.profile_map`), points coloured by group
     (``groups`` maps the index, e.g. :meth:`framing.Corpus.groups`; ``colours``: the run's
     :func:`group_colours`), with a legend. Up to :data:`MANY_POINTS` points each is labelled
     with its group; beyond, each group's centroid is. Beyond :data:`MAX_GROUPS` groups, the
@@ -998,7 +997,7 @@ def reuse_matrix_figure(matrix: pd.DataFrame) -> "Figure | Skipped":
 
 @_styled
 def reuse_matrix_plot(matrix: pd.DataFrame, ax: Axes) -> Axes:
-    """Heatmap of :func:`framing.reuse.reuse_matrix`: words of the row group's documents in
+    """Heatmap of :func:`framing.features.reuse.reuse_matrix`: words of the row group's documents in
     passages shared with the column group's documents, each cell labelled with its count."""
     shared = {str(g): float(v) for g, v in (matrix.sum(axis=1) + matrix.sum(axis=0).to_numpy()).items()}
     keep, note = _shown(shared)  # beyond MAX_GROUPS, the groups that share most words
@@ -1049,7 +1048,7 @@ def layout_problems(fig: Figure) -> list[str]:
     outside the figure, and every two texts that overlap. Tick labels drawn at an angle are
     checked by their spacing instead (neighbours must lie at least a line's height apart,
     across the slant), since their upright boxes overlap by design. One line per problem;
-    an empty list for a clean chart. :func:`framing.figures.save` reports them."""
+    an empty list for a clean chart. :func:`framing.views.figures.save` reports them."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     if not isinstance(fig.canvas, FigureCanvasAgg):

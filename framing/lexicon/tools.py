@@ -22,15 +22,18 @@ from scipy import sparse
 from sklearn.decomposition import TruncatedSVD
 from sklearn.preprocessing import normalize
 
-from framing.background import ENGLISH_SIZE, english_counts
-from framing.corpus import Corpus, load_corpus
+from framing.documents.corpus import Corpus, load_corpus
+from framing.documents.tokens import normalize_token
 from framing.errors import FramingError
-from framing.keywords import kwic, load_stopwords
-from framing.lexicon import META_FIELDS, Lexicon, Matcher, load_lexicon, read_lexicon_file
+from framing.keywords.background import ENGLISH_SIZE, english_counts
+from framing.keywords.kwic import kwic
+from framing.keywords.terms import load_stopwords
+from framing.lexicon.match import Matcher
+from framing.lexicon.model import META_FIELDS, Lexicon
+from framing.lexicon.read import load_lexicon, read_lexicon_file
 from framing.measures import log_ratio
 from framing.output import refuse_inputs, write_text
 from framing.params import check_float, check_int
-from framing.tokens import normalize_token
 
 WEAK_CORPUS_TOKENS = 100_000
 _NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
@@ -141,7 +144,7 @@ def convert_lexicon(source: str | Path, target: str | Path, *, force: bool = Fal
     if term_col is not None or category_col is not None:
         if Path(str(source)).suffix.lower() != ".csv":
             raise FramingError(f"{source}: --term-col and --category-col are for CSV dictionaries")
-        from framing.lexicon import read_csv_lexicon
+        from framing.lexicon.read import read_csv_lexicon
 
         lexicon = read_csv_lexicon(source, term_col=term_col or "term", category_col=category_col or "category")
     else:
@@ -339,7 +342,7 @@ def suggest_terms(
 
     With ``english`` (default), words merely common in general English are down-weighted:
     ``log_ratio_english`` is the Hardie log ratio of the word's rate in the corpus against
-    its wordfreq rate (:mod:`framing.background`), and a word used less than in English has
+    its wordfreq rate (:mod:`framing.keywords.background`), and a word used less than in English has
     its ``score`` (the cosine, ``similarity``) halved for each halving of that ratio.
 
     Returns

@@ -33,7 +33,7 @@ from difflib import SequenceMatcher
 import numpy as np
 import pandas as pd
 
-from framing.corpus import Corpus
+from framing.documents.corpus import Corpus
 from framing.errors import FramingError
 from framing.params import COUNT, Number, Whole, checked, read_dates
 
@@ -241,7 +241,7 @@ def reuse(
 
     Examples
     --------
-    >>> from framing.corpus import load_corpus
+    >>> from framing.documents.corpus import load_corpus
     >>> shared = "we do not have elections in iran we have selections and nobody believes them"
     >>> corpus = load_corpus(pd.DataFrame({"text": ["He said: " + shared + ".", "Users wrote " + shared + " today."]}))
     >>> reuse(corpus, min_words=10)[["doc_a", "doc_b", "start_a", "start_b", "n_words", "similarity"]].values.tolist()
@@ -338,7 +338,7 @@ def reuse_shares(passages: pd.DataFrame, corpus: Corpus, *, near: float = 0.8) -
     The passages come first, as in :func:`reuse_matrix`: the table reduced, then the corpus
     that gives each document's words."""
     if isinstance(passages, Corpus):
-        raise FramingError("reuse_shares takes (passages, corpus): the table of framing.reuse first, as reuse_matrix does")
+        raise FramingError("reuse_shares takes (passages, corpus): the table of framing.features.reuse first, as reuse_matrix does")
     any_mask = _reused_words(corpus, passages)
     earlier = _reused_words(corpus, passages, earlier_only=True)
     rows = []

@@ -1,233 +1,55 @@
-"""Keyword features: keyness between groups, distinctive terms, collocations, concordances.
-
-All four read the corpus's one tokenization. Terms are word tokens in their matching
-form (lowercased, apostrophes made plain); n-grams never cross punctuation. The
-measures are the plain functions of :mod:`framing.measures`.
-"""
+"""Keyness between groups and distinctive terms: each group against the rest or a named
+reference (quanteda's ``textstat_keyness``: one row per term with its statistic, p-value and
+both counts), with the plain measures of :mod:`framing.measures`."""
 
 from __future__ import annotations
 
-import re
 import warnings
-from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 import numpy as np
 import pandas as pd
 
-from framing.background import ENGLISH_SIZE, english_counts
-from framing.corpus import Corpus
+from framing.documents.corpus import Corpus
 from framing.errors import FramingError
-from framing.groups import as_list, default_target, each_against_rest, keep_rows, largest, left_out_note, sides
-from framing.lexicon import Matcher, pattern_lexicon
-from framing.measures import COLUMNS, MEASURES, benjamini_hochberg, log_odds_delta, log_odds_dirichlet, log_ratio
-from framing.params import COUNT, MAX_WINDOW, OneOf, Whole, checked
+from framing.groups import (
+    as_list,
+    default_target,
+    each_against_rest,
+    keep_rows,
+    largest,
+    left_out_note,
+    sides,
+)
+from framing.keywords.background import ENGLISH_SIZE, english_counts
+from framing.keywords.terms import (
+    CLITICS,
+    TERM_COUNT_COLUMNS,
+    _check_range,
+    _doc_term_matrix,
+    _group_term_matrix,
+    _passthrough,
+    doc_terms,
+    is_term_counts,
+    load_stopwords,
+)
+from framing.measures import (
+    COLUMNS,
+    MEASURES,
+    benjamini_hochberg,
+    log_odds_delta,
+    log_odds_dirichlet,
+    log_ratio,
+)
+from framing.params import COUNT, OneOf, Whole, checked
 from framing.tables import rate_per_1k
-from framing.tokens import TokenizedText
 
 MAX_KEYNESS_GROUPS = 200
 """Each group against the rest is computed for at most this many groups (those with most
 documents); beyond, a warning says how many were left out."""
-CLITICS = frozenset({"'s", "n't", "'re", "'ve", "'ll", "'d", "'m"})
 ENGLISH = "english"
-"""The reference (and background) that stands for general English (:mod:`framing.background`)."""
-COLLOCATION_MEASURES = ("pmi", "likelihood_ratio", "chi_sq", "student_t", "dice", "jaccard", "poisson_stirling", "mi_like")
-
-
-# --------------------------------------------------------------------------- terms
-
-
-def load_stopwords(stopwords) -> frozenset[str]:
-    """``None`` (no stopwords), ``"english"`` (scikit-learn's list plus the clitics the
-    tokenizer splits off: 's n't 're 've 'll 'd 'm), a file path (one word a line), or words."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # imported here: scikit-learn takes a second to load
-    if stopwords is None:
-        return frozenset()
-    if isinstance(stopwords, str):
-        if stopwords == "english":
-            return frozenset(ENGLISH_STOP_WORDS) | CLITICS
-        path = Path(stopwords)
-        if not path.is_file():
-            raise FramingError(f"{stopwords}: no such stopword file; use 'english' or a file with one word per line")
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except UnicodeDecodeError as exc:
-            raise FramingError(f"{stopwords}: not UTF-8 (byte {exc.start})") from None
-        return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
-    return frozenset(str(w).lower() for w in stopwords)
-
-
-def doc_terms(doc: TokenizedText, ngram_range=(1, 1), stopwords: frozenset = frozenset()) -> list[str]:
-    """The n-grams of one document: runs of word tokens between punctuation, joined by spaces.
-
-    An n-gram that contains a stopword is skipped.
-
-    Examples
-    --------
-    >>> from framing.tokens import tokenize
-    >>> doc_terms(tokenize("The Regime's vote. Sham!"), (1, 2), frozenset({"the"}))
-    ['regime', "'s", 'vote', 'sham', "regime 's", "'s vote"]
-    """
-    low, high = _check_range(ngram_range)
-    runs, run = [], []
-    for key, is_word in zip(doc.lower, doc.is_word):
-        if is_word:
-            run.append(key)
-        elif run:
-            runs.append(run)
-            run = []
-    if run:
-        runs.append(run)
-    out = []
-    for n in range(low, high + 1):
-        for run in runs:
-            for i in range(len(run) - n + 1):
-                gram = run[i : i + n]
-                if stopwords and any(w in stopwords for w in gram):
-                    continue
-                out.append(" ".join(gram))
-    return out
-
-
-_WORDLIKE = re.compile(r"[^\W_]")
-
-
-def english_terms(doc: TokenizedText, stopwords: frozenset = frozenset()) -> list[str]:
-    """The words of one document as wordfreq counts them (:func:`wordfreq.tokenize`, English):
-    clitics stay on their word (``don't``, ``obama's``), punctuation is left out, letters are
-    case-folded, curly apostrophes made plain (``iran’s`` is ``iran's``, as wordfreq looks
-    it up), and a token with no letter or digit (a stray symbol such as U+FFFD) is left
-    out. Keyness against general English counts the corpus this way, so that a term
-    is counted the same way on both sides: our own tokens split ``do`` + ``n't`` while
-    wordfreq lists ``don't`` whole, and the split pieces would rank as keywords of every
-    corpus.
-
-    Examples
-    --------
-    >>> from framing.tokens import tokenize
-    >>> english_terms(tokenize("Don't trust the regime's U.S. allies!"), frozenset({"the"}))
-    ["don't", 'trust', "regime's", 'u.s', 'allies']
-    """
-    from wordfreq import tokenize as wordfreq_tokenize
-
-    words = (w.replace("\u2019", "'").replace("\u02bc", "'") for w in wordfreq_tokenize(doc.text, "en"))
-    return [w for w in words if _WORDLIKE.search(w) and w not in stopwords]
-
-
-def _check_range(ngram_range) -> tuple[int, int]:
-    try:
-        low, high = (int(v) for v in ngram_range)
-    except (TypeError, ValueError):
-        raise FramingError(f"ngram_range must be two integers like (1, 2), got {ngram_range!r}") from None
-    if not 1 <= low <= high:
-        raise FramingError(f"ngram_range must satisfy 1 <= min <= max, got {ngram_range!r}")
-    return low, high
-
-
-def _passthrough(terms):
-    return terms
-
-
-def _doc_term_matrix(corpus: Corpus, ngram_range, stopwords, english: bool = False):
-    from sklearn.feature_extraction.text import CountVectorizer
-    if english:
-        terms = [english_terms(doc, stopwords) for doc in corpus.tokens.values()]
-    else:
-        terms = [doc_terms(doc, ngram_range, stopwords) for doc in corpus.tokens.values()]
-    vectorizer = CountVectorizer(analyzer=_passthrough)
-    if not any(terms):
-        raise FramingError("the corpus has no terms to count (all documents empty, or everything was a stopword)")
-    matrix = vectorizer.fit_transform(terms).tocsc()
-    return matrix, vectorizer.get_feature_names_out()
-
-
-# --------------------------------------------------------------------------- term counts: mergeable aggregates
-
-TERM_COUNT_COLUMNS = ["term", "n", "count", "docs"]
-"""A term-count table: the grouping column, then these. Its rows with an empty ``term`` and
-``n`` 0 hold each group's number of documents in ``docs`` (and ``count`` 0)."""
-
-
-def term_counts(corpus: Corpus, by: str | None, *, ngram_range=(1, 1), stopwords=None, english: bool = False) -> pd.DataFrame:
-    """Per group and term: ``count`` (occurrences) and ``docs`` (documents using it), the
-    aggregate :func:`keyness` needs, which adds up over batches of a corpus (:func:`merge_term_counts`).
-
-    One row per (group, term) with ``count`` > 0, plus one row per group with an empty
-    ``term`` and ``n`` 0 whose ``docs`` is the group's number of documents. ``by=None``
-    puts every document in one group, ``corpus``.
-
-    Examples
-    --------
-    >>> from framing.corpus import load_corpus
-    >>> corpus = load_corpus(pd.DataFrame({"text": ["the regime the regime", "the vote"], "outlet": ["A", "A"]}))
-    >>> term_counts(corpus, "outlet").values.tolist()
-    [['A', '', 0, 0, 2], ['A', 'regime', 1, 2, 1], ['A', 'the', 1, 3, 2], ['A', 'vote', 1, 1, 1]]
-    """
-    name = by or "group"
-    groups = corpus.groups(by) if by is not None else pd.Series("corpus", index=corpus.doc_ids)
-    if by is not None and len(groups) and (groups == "(none)").all() and corpus.documents[by].isna().all():
-        raise FramingError(f"column '{by}' is empty for every document; choose a column that names groups")
-    stop = load_stopwords(stopwords)
-    if english and tuple(_check_range(ngram_range)) != (1, 1):
-        raise FramingError("the English background has word frequencies only: use ngram_range=(1, 1) (--ngrams 1-1)")
-    rows: dict[tuple[str, str], list[int]] = {}
-    n_docs: dict[str, int] = {}
-    for doc_id, doc in corpus.tokens.items():
-        group = groups[doc_id]
-        n_docs[group] = n_docs.get(group, 0) + 1
-        terms = english_terms(doc, stop) if english else doc_terms(doc, ngram_range, stop)
-        for term, count in Counter(terms).items():
-            cell = rows.setdefault((group, term), [0, 0])
-            cell[0] += count
-            cell[1] += 1
-    table = pd.DataFrame(
-        [(g, t, t.count(" ") + 1, c, d) for (g, t), (c, d) in rows.items()] + [(g, "", 0, 0, d) for g, d in n_docs.items()],
-        columns=[name, *TERM_COUNT_COLUMNS],
-    )
-    return _sorted_counts(table)
-
-
-def merge_term_counts(tables) -> pd.DataFrame:
-    """Term-count tables of parts of a corpus (batches, files, machines) as one: their sum."""
-    tables = list(tables)
-    if not tables:
-        raise FramingError("no term-count tables to merge")
-    name = str(tables[0].columns[0])
-    table = pd.concat(tables, ignore_index=True).groupby([name, "term", "n"], as_index=False, sort=False)[["count", "docs"]].sum()
-    return _sorted_counts(table)
-
-
-def _sorted_counts(table: pd.DataFrame) -> pd.DataFrame:
-    name = table.columns[0]
-    table = table.astype({name: str, "term": str, "n": np.int64, "count": np.int64, "docs": np.int64})
-    return table.sort_values([name, "term"], kind="mergesort").reset_index(drop=True)
-
-
-def is_term_counts(table) -> bool:
-    """Whether ``table`` is a term-count table (:func:`term_counts`) rather than a corpus."""
-    return isinstance(table, pd.DataFrame) and list(table.columns[1:]) == TERM_COUNT_COLUMNS
-
-
-def _group_term_matrix(counts: pd.DataFrame):
-    """Groups x terms matrices of ``count`` and ``docs``, the terms, and each row's group and documents."""
-    from scipy.sparse import csr_matrix
-
-    name = counts.columns[0]
-    totals = counts[counts["n"] == 0]
-    terms = counts[counts["n"] > 0]
-    groups = sorted(set(counts[name]))
-    if terms.empty:
-        raise FramingError("the term counts hold no terms (all documents empty, or everything was a stopword)")
-    vocab = np.array(sorted(set(terms["term"])), dtype=object)
-    row = pd.Index(groups).get_indexer(terms[name])
-    col = pd.Index(vocab).get_indexer(terms["term"])
-    shape = (len(groups), len(vocab))
-    count = csr_matrix((terms["count"].to_numpy(np.int64), (row, col)), shape=shape).tocsc()
-    docs = csr_matrix((terms["docs"].to_numpy(np.int64), (row, col)), shape=shape).tocsc()
-    n_docs = totals.set_index(name)["docs"].reindex(groups).fillna(0).to_numpy(np.int64)
-    return count, docs, vocab, np.array(groups, dtype=object), n_docs
+"""The reference (and background) that stands for general English (:mod:`framing.keywords.background`)."""
 
 
 # --------------------------------------------------------------------------- keyness
@@ -260,8 +82,8 @@ def keyness(
         With ``target`` (one group or several), it is compared with ``reference``
         (default: all other groups). ``reference="english"`` compares each group (or
         ``target``; with ``by=None`` the whole corpus) with general English instead
-        (:mod:`framing.background`: wordfreq's frequencies in a nominal corpus of
-        :data:`~framing.background.ENGLISH_SIZE` words; unigrams only). The corpus is
+        (:mod:`framing.keywords.background`: wordfreq's frequencies in a nominal corpus of
+        :data:`~framing.keywords.background.ENGLISH_SIZE` words; unigrams only). The corpus is
         then counted with wordfreq's own tokenizer (:func:`english_terms`), so that
         ``don't`` is one word on both sides, never ``do`` + ``n't``.
     measure : str
@@ -296,7 +118,7 @@ def keyness(
     Examples
     --------
     >>> import pandas as pd
-    >>> from framing.corpus import load_corpus
+    >>> from framing.documents.corpus import load_corpus
     >>> corpus = load_corpus(pd.DataFrame({"text": ["the regime the regime", "the government"], "outlet": ["A", "B"]}))
     >>> table = keyness(corpus, "outlet", target="A", min_count=1)
     >>> table[["term", "count_target", "count_reference", "n_target", "n_reference"]].values.tolist()
@@ -608,154 +430,3 @@ def tfidf_similarity(corpus: Corpus, by: str | None = None, *, ngram_range=(1, 1
     if left_out:
         out.attrs["left_out"] = left_out
     return out
-
-
-# --------------------------------------------------------------------------- concordances and collocations
-
-
-def _node_positions(doc: TokenizedText, matcher: Matcher) -> list[tuple[int, int, str]]:
-    """(token_start, token_end, pattern) of every node match, one per distinct span."""
-    seen = {}
-    for m in matcher.find(doc):
-        seen.setdefault((m.start, m.end), matcher.lexicon.categories[m.category].terms[m.term].pattern)
-    return [(s, e, p) for (s, e), p in sorted(seen.items())]
-
-
-@checked(window=Whole(low=1, high=MAX_WINDOW))
-def kwic(corpus: Corpus, pattern, *, window: int = 8, by: str | None = None) -> pd.DataFrame:
-    """Keyword in context: every match of ``pattern`` with ``window`` tokens either side.
-
-    ``pattern`` uses the lexicon term grammar (``"election*"``, ``"sham election*"``)
-    or names a lexicon category (``"framing:state_delegitimizing"``).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``doc_id``, the ``by`` column (if given), ``left``, ``match``,
-        ``right``, ``start``, ``end`` (character span in ``clean_text``), ``pattern``.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from framing.corpus import load_corpus
-    >>> corpus = load_corpus(pd.DataFrame({"text": ["They boycotted the sham elections in May."]}))
-    >>> kwic(corpus, "sham election*", window=2)[["left", "match", "right"]].values.tolist()
-    [['boycotted the', 'sham elections', 'in May']]
-    """
-    matcher = Matcher(pattern_lexicon(pattern))
-    groups = corpus.groups(by) if by else None
-    rows = []
-    for doc_id, doc in corpus.tokens.items():
-        n = len(doc)
-        for s, e, pat in _node_positions(doc, matcher):
-            left = doc.span_text(max(0, s - window), s) if s > 0 and window else ""
-            right = doc.span_text(e, min(n, e + window)) if e < n and window else ""
-            row = {"doc_id": doc_id}
-            if groups is not None:
-                row[by] = groups[doc_id]
-            row.update(
-                left=" ".join(left.split()), match=" ".join(doc.span_text(s, e).split()), right=" ".join(right.split()),
-                start=int(doc.starts[s]), end=int(doc.ends[e - 1]), pattern=pat,
-            )
-            rows.append(row)
-    columns = ["doc_id", *([by] if by else []), "left", "match", "right", "start", "end", "pattern"]
-    return pd.DataFrame(rows, columns=columns)
-
-
-def format_kwic(table: pd.DataFrame, width: int = 50) -> str:
-    """An aligned concordance: left context right-aligned, the match, the right context;
-    each line labelled by the grouping column (the one after ``doc_id``, if any), else the document."""
-    lines = []
-    label_column = table.columns[1] if table.columns[1] != "left" else "doc_id"
-    for _, row in table.iterrows():
-        left = row["left"][-width:].rjust(width)
-        right = row["right"][:width]
-        label = row[label_column]
-        lines.append(f"{str(label)[:20]:<20}  {left}  [{row['match']}]  {right}")
-    return "\n".join(lines)
-
-
-@checked(measure=OneOf(COLLOCATION_MEASURES, "collocation measure"), window=Whole(low=1, high=MAX_WINDOW),
-         min_count=Whole(low=0))
-def collocations(
-    corpus: Corpus,
-    node,
-    *,
-    by: str,
-    window: int = 5,
-    measure: str = "pmi",
-    min_count: int = 2,
-    stopwords=None,
-) -> pd.DataFrame:
-    """Words that surround a node term or lexicon category, per group, scored with NLTK's association measures.
-
-    For each group, every word-token position is classed as inside a node's window
-    (within ``window`` tokens of a node match, the node itself excluded) or not, and
-    each collocate's 2x2 table is handed to ``nltk.metrics.BigramAssocMeasures``:
-    ``n_ii`` = occurrences inside windows, ``n_ix`` = tokens inside windows,
-    ``n_xi`` = occurrences in the group, ``n_xx`` = tokens in the group. PMI is then
-    log2 of how much likelier the word is near the node than anywhere in the group.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``by`` (under its own name), ``collocate``, ``count_window``, ``count_group``, ``window_tokens``,
-        ``n_tokens``, the measure's column, ``docs`` (documents where it co-occurs) and
-        ``low_count`` (``count_window`` below ``min_count``: flagged, as in :func:`keyness`,
-        not dropped); per group, the collocates that are not flagged come first, by the measure.
-    """
-    from nltk.metrics.association import BigramAssocMeasures  # imported here: NLTK takes a second to load
-    matcher = Matcher(pattern_lexicon(node))
-    stop = load_stopwords(stopwords)
-    groups = corpus.groups(by)
-    score = getattr(BigramAssocMeasures, measure)
-    rows = []
-    for group in sorted(set(groups)):
-        inside: dict[str, int] = {}
-        total: dict[str, int] = {}
-        docs: dict[str, set] = {}
-        window_tokens = n_tokens = 0
-        for doc_id in groups.index[groups == group]:
-            doc = corpus.tokens[doc_id]
-            near = np.zeros(len(doc), dtype=bool)
-            node = np.zeros(len(doc), dtype=bool)
-            for s, e, _ in _node_positions(doc, matcher):
-                node[s:e] = True
-                near[max(0, s - window) : s] = True
-                near[e : e + window] = True
-            near &= ~node
-            for i, (key, is_word) in enumerate(zip(doc.lower, doc.is_word)):
-                if not is_word or node[i]:
-                    continue
-                n_tokens += 1
-                if key in stop:
-                    window_tokens += int(near[i])
-                    continue
-                total[key] = total.get(key, 0) + 1
-                if near[i]:
-                    window_tokens += 1
-                    inside[key] = inside.get(key, 0) + 1
-                    docs.setdefault(key, set()).add(doc_id)
-        for word, n_ii in inside.items():
-            value = score(n_ii, (window_tokens, total[word]), n_tokens)
-            rows.append((group, word, n_ii, total[word], window_tokens, n_tokens, float(value), len(docs[word]),
-                         n_ii < min_count))
-    columns = ["group", "collocate", "count_window", "count_group", "window_tokens", "n_tokens", measure, "docs",
-               "low_count"]
-    table = pd.DataFrame(rows, columns=columns)
-    table = table.sort_values(["group", "low_count", measure, "count_window", "collocate"],
-                              ascending=[True, True, False, False, True], kind="mergesort").reset_index(drop=True)
-    return table.rename(columns={"group": by})
-
-
-@dataclass(frozen=True)
-class TermCounts:
-    """The term counts of a batch per group (:func:`framing.keywords.term_counts`): they add up over batches."""
-
-    by: str | None
-    ngram_range: tuple = (1, 1)
-    stopwords: object = None
-    english: bool = False
-
-    def __call__(self, corpus: Corpus) -> pd.DataFrame:
-        return term_counts(corpus, self.by, ngram_range=self.ngram_range, stopwords=self.stopwords, english=self.english)

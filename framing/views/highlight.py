@@ -15,7 +15,7 @@ import html
 
 import pandas as pd
 
-from framing.corpus import Corpus
+from framing.tables import group_labels
 
 # ColorBrewer Set3: light, mutually distinct tints that keep black text readable; cycled beyond twelve
 TINTS = ["#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462", "#b3de69", "#fccde5", "#d9d9d9", "#bc80bd",
@@ -32,10 +32,12 @@ mark.multi { outline: 1px dashed #333; }
 """
 
 
-def render_html(corpus: Corpus, matches: pd.DataFrame, *, title: str = "framing explain", by: str | None = None,
+def render_html(corpus, matches: pd.DataFrame, *, title: str = "framing explain", by: str | None = None,
                 show_all: bool = False) -> str:
     """HTML page of the documents that have matches.
 
+    ``corpus`` is a :class:`~framing.documents.corpus.Corpus` or its documents table (``doc_id``,
+    ``clean_text`` and metadata, ``Corpus.documents``): the page needs the texts, not the tokens.
     ``matches`` are the rows of :func:`framing.explain` (``doc_id``, ``category``,
     ``pattern``, ``start``, ``end``; ``voice`` if present is shown on hover). With no match
     the page says so and holds no document, unless ``show_all`` (the documents asked for,
@@ -43,8 +45,9 @@ def render_html(corpus: Corpus, matches: pd.DataFrame, *, title: str = "framing 
     """
     categories = list(dict.fromkeys(matches["category"])) if len(matches) else []
     colour = {c: TINTS[i % len(TINTS)] for i, c in enumerate(categories)}
-    doc_ids = list(dict.fromkeys(matches["doc_id"])) if len(matches) else (corpus.doc_ids if show_all else [])
-    groups = corpus.groups(by) if by else None
+    documents = getattr(corpus, "documents", corpus)
+    doc_ids = list(dict.fromkeys(matches["doc_id"])) if len(matches) else (documents["doc_id"].tolist() if show_all else [])
+    groups = group_labels(documents, by) if by else None
     parts = [
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -52,14 +55,14 @@ def render_html(corpus: Corpus, matches: pd.DataFrame, *, title: str = "framing 
         f"<h1>{html.escape(title)}</h1>",
         (f'<p class="meta">{len(matches)} matches in {len(doc_ids)} documents. Hover a highlight for its category and '
          "term pattern; dashed outline: more than one category.</p>") if len(matches) or show_all else
-        f'<p class="meta">No match in the {len(corpus)} documents, so no document is shown.</p>',
+        f'<p class="meta">No match in the {len(documents)} documents, so no document is shown.</p>',
         '<p class="legend">' + "".join(
             f'<span style="background:{colour[c]}" data-category="{html.escape(c)}">{html.escape(c)} '
             f"({int((matches['category'] == c).sum())})</span>"
             for c in categories
         ) + "</p>",
     ]
-    text_of = corpus.documents.set_index("doc_id")["clean_text"]
+    text_of = documents.set_index("doc_id")["clean_text"]
     for doc_id in doc_ids:
         label = f" ({groups[doc_id]})" if groups is not None else ""
         rows = matches[matches["doc_id"] == doc_id] if len(matches) else matches

@@ -20,10 +20,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from framing.clean import CleaningRule, clean_text, load_rules
+from framing.documents.clean import CleaningRule, clean_text, load_rules
+from framing.documents.read import (
+    TABLE_SUFFIXES,
+    _from_folder,
+    _from_frame,
+    _read_table,
+    _read_txt,
+    _streamed_only,
+    check_source,
+)
+from framing.documents.tokens import TokenizedText, tokenize
 from framing.errors import FramingError
-from framing.read import TABLE_SUFFIXES, _from_folder, _from_frame, _read_table, _read_txt, _streamed_only, check_source
-from framing.tokens import TokenizedText, tokenize
+from framing.tables import group_labels
+
 
 class Corpus:
     """Documents, one row each, plus their tokens computed once.
@@ -133,9 +143,7 @@ class Corpus:
     def groups(self, by: str) -> pd.Series:
         """The value of column ``by`` for each document, indexed by ``doc_id`` (missing shown as ``(none)``)."""
         self.check_column(by)
-        if by == "doc_id":
-            return pd.Series(self.doc_ids, index=self.doc_ids, name="doc_id")
-        return self.documents.set_index("doc_id")[by].astype("object").where(lambda s: s.notna(), "(none)").astype(str)
+        return group_labels(self.documents, by)
 
     def select(self, doc_ids) -> "Corpus":
         """A corpus of the given documents (tokens are shared, not recomputed)."""
@@ -163,7 +171,7 @@ def load_corpus(
     source : path or DataFrame
         Folder of ``.txt`` files (optional ``manifest.csv``), a folder of ``.parquet``
         files, a ``.txt``, ``.csv``, ``.jsonl``, ``.parquet``, ``.csv.gz`` or ``.jsonl.gz``
-        file, or a DataFrame. For corpora larger than memory, :mod:`framing.stream`
+        file, or a DataFrame. For corpora larger than memory, :mod:`framing.engine`
         reads the same sources in batches.
     text_col : str, optional
         Column holding the text, for tables and DataFrames (default ``text``). Giving
@@ -194,7 +202,7 @@ def load_corpus(
                 f"{path}: --text-col/text_col applies to tables (.csv, .jsonl, .parquet), not to .txt files; leave it out"
             )
         if _streamed_only(path):  # gzipped tables, folders of Parquet files: the batch reader, concatenated
-            from framing.read import document_batches
+            from framing.documents.read import document_batches
 
             frame = pd.concat([b.frame for b in document_batches(path, text_col=text_col, id_col=id_col)],
                               ignore_index=True)

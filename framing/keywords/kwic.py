@@ -1,0 +1,153 @@
+"""Concordance lines (KWIC): every match of a pattern (the term grammar of
+:mod:`framing.lexicon.model`) with its words of context, in the text as written.
+
+One definition of a line, :func:`context`: ``window`` *words* either side of the node (the
+punctuation between them kept as written, runs of spaces made one). ``framing kwic``, the
+explorer's term lines (:func:`term_lines`) and its category lines (:func:`match_lines`)
+all cut their lines with it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+import pandas as pd
+
+from framing.documents.corpus import Corpus
+from framing.documents.tokens import TokenizedText
+from framing.lexicon.match import Matcher
+from framing.lexicon.read import pattern_lexicon
+from framing.params import MAX_WINDOW, Whole, checked
+
+LINE_COLUMNS = ["key", "doc_id", "group", "left", "node", "right", "voice"]
+"""The explorer's concordance lines: ``key`` is the term or the category they are lines of."""
+
+
+def context(doc: TokenizedText, first: int, last: int, window: int) -> tuple[str, str, str]:
+    """``(left, node, right)`` of the tokens ``[first, last)`` of ``doc``: the node as written, and
+    ``window`` words either side, with the punctuation between them; runs of spaces made one.
+
+    Examples
+    --------
+    >>> from framing.documents.tokens import tokenize
+    >>> doc = tokenize("The regime fell. The regime lied.")
+    >>> context(doc, 1, 2, 2)
+    ('The', 'regime', 'fell. The')
+    >>> context(doc, 5, 6, 2)
+    ('fell. The', 'regime', 'lied')
+    """
+    words = np.flatnonzero(doc.is_word)
+    before = int(np.searchsorted(words, first))  # words before the node
+    after = int(np.searchsorted(words, last))  # the first word after it
+    left = doc.text[int(doc.starts[words[max(0, before - window)]]) : int(doc.starts[first])] if before else ""
+    right = (doc.text[int(doc.ends[last - 1]) : int(doc.ends[words[min(len(words) - 1, after + window - 1)]])]
+             if after < len(words) else "")
+    return " ".join(left.split()), " ".join(doc.span_text(first, last).split()), " ".join(right.split())
+
+
+
+
+def _node_positions(doc: TokenizedText, matcher: Matcher) -> list[tuple[int, int, str]]:
+    """(token_start, token_end, pattern) of every node match, one per distinct span."""
+    seen = {}
+    for m in matcher.find(doc):
+        seen.setdefault((m.start, m.end), matcher.lexicon.categories[m.category].terms[m.term].pattern)
+    return [(s, e, p) for (s, e), p in sorted(seen.items())]
+
+
+@checked(window=Whole(low=1, high=MAX_WINDOW))
+def kwic(corpus: Corpus, pattern, *, window: int = 8, by: str | None = None) -> pd.DataFrame:
+    """Keyword in context: every match of ``pattern`` with ``window`` words either side (:func:`context`).
+
+    ``pattern`` uses the lexicon term grammar (``"election*"``, ``"sham election*"``)
+    or names a lexicon category (``"framing:state_delegitimizing"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``doc_id``, the ``by`` column (if given), ``left``, ``match``,
+        ``right``, ``start``, ``end`` (character span in ``clean_text``), ``pattern``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from framing.documents.corpus import load_corpus
+    >>> corpus = load_corpus(pd.DataFrame({"text": ["They boycotted the sham elections in May."]}))
+    >>> kwic(corpus, "sham election*", window=2)[["left", "match", "right"]].values.tolist()
+    [['boycotted the', 'sham elections', 'in May']]
+    """
+    matcher = Matcher(pattern_lexicon(pattern))
+    groups = corpus.groups(by) if by else None
+    rows = []
+    for doc_id, doc in corpus.tokens.items():
+        for s, e, pat in _node_positions(doc, matcher):
+            row = {"doc_id": doc_id}
+            if groups is not None:
+                row[by] = groups[doc_id]
+            left, match, right = context(doc, s, e, window)
+            row.update(left=left, match=match, right=right, start=int(doc.starts[s]), end=int(doc.ends[e - 1]), pattern=pat)
+            rows.append(row)
+    columns = ["doc_id", *([by] if by else []), "left", "match", "right", "start", "end", "pattern"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def format_kwic(table: pd.DataFrame, width: int = 50) -> str:
+    """An aligned concordance: left context right-aligned, the match, the right context;
+    each line labelled by the grouping column (the one after ``doc_id``, if any), else the document."""
+    lines = []
+    label_column = table.columns[1] if table.columns[1] != "left" else "doc_id"
+    for _, row in table.iterrows():
+        left = row["left"][-width:].rjust(width)
+        right = row["right"][:width]
+        label = row[label_column]
+        lines.append(f"{str(label)[:20]:<20}  {left}  [{row['match']}]  {right}")
+    return "\n".join(lines)
+
+
+def _round_robin(by_group: dict[str, list], lines: int) -> list:
+    """Up to ``lines`` lines taken in turn from each group (groups in sorted order)."""
+    out, queues = [], [list(v) for _, v in sorted(by_group.items())]
+    while len(out) < lines and any(queues):
+        for q in queues:
+            if q and len(out) < lines:
+                out.append(q.pop(0))
+    return out
+
+
+def _lines_table(found: dict[str, dict[str, list]], lines: int) -> pd.DataFrame:
+    rows = [(key, *line) for key, by_group in found.items() for line in _round_robin(by_group, lines)]
+    return pd.DataFrame(rows, columns=LINE_COLUMNS)
+
+
+def term_lines(corpus: Corpus, terms, by: str, *, lines: int = 10, window: int = 6) -> pd.DataFrame:
+    """Concordance lines of single-word ``terms`` (in their matching form, as term counts give
+    them): per term, up to ``lines`` lines taken in turn from each group of ``by``, each with
+    ``window`` words either side (:func:`context`) and its voice. One row per line, :data:`LINE_COLUMNS`."""
+    terms, groups = set(terms), corpus.groups(by)
+    found: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for doc_id, doc in corpus.iter_tokens():
+        if not len(doc):
+            continue
+        group, quoted = groups[doc_id], doc.in_quote
+        for i in np.flatnonzero(doc.is_word):
+            key = doc.lower[i]
+            if key in terms and len(found[key][group]) < lines:
+                found[key][group].append((doc_id, group, *context(doc, i, i + 1, window), "quoted" if quoted[i] else "author"))
+    return _lines_table(found, lines)
+
+
+def match_lines(corpus: Corpus, matches: pd.DataFrame, by: str, *, lines: int = 10, window: int = 6) -> pd.DataFrame:
+    """Concordance lines of match records (``category``, ``doc_id``, ``token_start``, ``token_end``;
+    :data:`framing.tables.MATCH_COLUMNS`): per category, up to ``lines`` lines taken in turn from
+    each group, cut as :func:`context` cuts them. One row per line, :data:`LINE_COLUMNS`. The
+    voice is the text's (inside a quotation: ``quoted``), as for :func:`term_lines`, also for a
+    family that does not count voices apart."""
+    groups, tokens = corpus.groups(by), corpus.tokens
+    found: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for m in matches.itertuples(index=False):
+        group, doc = groups[m.doc_id], tokens[m.doc_id]
+        if len(found[m.category][group]) < lines:
+            voice = "quoted" if doc.in_quote[m.token_start] else "author"
+            found[m.category][group].append((m.doc_id, group, *context(doc, m.token_start, m.token_end, window), voice))
+    return _lines_table(found, lines)

@@ -1,0 +1,228 @@
+"""Terms and their counts: word tokens in their matching form (lowercased, apostrophes made
+plain), n-grams that never cross punctuation, and term counts per group that add up over
+batches (:class:`TermCounts`), the one input of keyness, the explorer and the lexicon tools."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from framing.documents.corpus import Corpus
+from framing.documents.tokens import TokenizedText
+from framing.errors import FramingError
+
+CLITICS = frozenset({"'s", "n't", "'re", "'ve", "'ll", "'d", "'m"})
+
+
+# --------------------------------------------------------------------------- terms
+
+
+def load_stopwords(stopwords) -> frozenset[str]:
+    """``None`` (no stopwords), ``"english"`` (scikit-learn's list plus the clitics the
+    tokenizer splits off: 's n't 're 've 'll 'd 'm), a file path (one word a line), or words."""
+    from sklearn.feature_extraction.text import (
+        ENGLISH_STOP_WORDS,  # imported here: scikit-learn takes a second to load
+    )
+    if stopwords is None:
+        return frozenset()
+    if isinstance(stopwords, str):
+        if stopwords == "english":
+            return frozenset(ENGLISH_STOP_WORDS) | CLITICS
+        path = Path(stopwords)
+        if not path.is_file():
+            raise FramingError(f"{stopwords}: no such stopword file; use 'english' or a file with one word per line")
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except UnicodeDecodeError as exc:
+            raise FramingError(f"{stopwords}: not UTF-8 (byte {exc.start})") from None
+        return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
+    return frozenset(str(w).lower() for w in stopwords)
+
+
+def doc_terms(doc: TokenizedText, ngram_range=(1, 1), stopwords: frozenset = frozenset()) -> list[str]:
+    """The n-grams of one document: runs of word tokens between punctuation, joined by spaces.
+
+    An n-gram that contains a stopword is skipped.
+
+    Examples
+    --------
+    >>> from framing.documents.tokens import tokenize
+    >>> doc_terms(tokenize("The Regime's vote. Sham!"), (1, 2), frozenset({"the"}))
+    ['regime', "'s", 'vote', 'sham', "regime 's", "'s vote"]
+    """
+    low, high = _check_range(ngram_range)
+    runs, run = [], []
+    for key, is_word in zip(doc.lower, doc.is_word):
+        if is_word:
+            run.append(key)
+        elif run:
+            runs.append(run)
+            run = []
+    if run:
+        runs.append(run)
+    out = []
+    for n in range(low, high + 1):
+        for run in runs:
+            for i in range(len(run) - n + 1):
+                gram = run[i : i + n]
+                if stopwords and any(w in stopwords for w in gram):
+                    continue
+                out.append(" ".join(gram))
+    return out
+
+
+_WORDLIKE = re.compile(r"[^\W_]")
+
+
+def english_terms(doc: TokenizedText, stopwords: frozenset = frozenset()) -> list[str]:
+    """The words of one document as wordfreq counts them (:func:`wordfreq.tokenize`, English):
+    clitics stay on their word (``don't``, ``obama's``), punctuation is left out, letters are
+    case-folded, curly apostrophes made plain (``iran’s`` is ``iran's``, as wordfreq looks
+    it up), and a token with no letter or digit (a stray symbol such as U+FFFD) is left
+    out. Keyness against general English counts the corpus this way, so that a term
+    is counted the same way on both sides: our own tokens split ``do`` + ``n't`` while
+    wordfreq lists ``don't`` whole, and the split pieces would rank as keywords of every
+    corpus.
+
+    Examples
+    --------
+    >>> from framing.documents.tokens import tokenize
+    >>> english_terms(tokenize("Don't trust the regime's U.S. allies!"), frozenset({"the"}))
+    ["don't", 'trust', "regime's", 'u.s', 'allies']
+    """
+    from wordfreq import tokenize as wordfreq_tokenize
+
+    words = (w.replace("\u2019", "'").replace("\u02bc", "'") for w in wordfreq_tokenize(doc.text, "en"))
+    return [w for w in words if _WORDLIKE.search(w) and w not in stopwords]
+
+
+def _check_range(ngram_range) -> tuple[int, int]:
+    try:
+        low, high = (int(v) for v in ngram_range)
+    except (TypeError, ValueError):
+        raise FramingError(f"ngram_range must be two integers like (1, 2), got {ngram_range!r}") from None
+    if not 1 <= low <= high:
+        raise FramingError(f"ngram_range must satisfy 1 <= min <= max, got {ngram_range!r}")
+    return low, high
+
+
+def _passthrough(terms):
+    return terms
+
+
+def _doc_term_matrix(corpus: Corpus, ngram_range, stopwords, english: bool = False):
+    from sklearn.feature_extraction.text import CountVectorizer
+    if english:
+        terms = [english_terms(doc, stopwords) for doc in corpus.tokens.values()]
+    else:
+        terms = [doc_terms(doc, ngram_range, stopwords) for doc in corpus.tokens.values()]
+    vectorizer = CountVectorizer(analyzer=_passthrough)
+    if not any(terms):
+        raise FramingError("the corpus has no terms to count (all documents empty, or everything was a stopword)")
+    matrix = vectorizer.fit_transform(terms).tocsc()
+    return matrix, vectorizer.get_feature_names_out()
+
+
+# --------------------------------------------------------------------------- term counts: mergeable aggregates
+
+TERM_COUNT_COLUMNS = ["term", "n", "count", "docs"]
+"""A term-count table: the grouping column, then these. Its rows with an empty ``term`` and
+``n`` 0 hold each group's number of documents in ``docs`` (and ``count`` 0)."""
+
+
+def term_counts(corpus: Corpus, by: str | None, *, ngram_range=(1, 1), stopwords=None, english: bool = False) -> pd.DataFrame:
+    """Per group and term: ``count`` (occurrences) and ``docs`` (documents using it), the
+    aggregate :func:`keyness` needs, which adds up over batches of a corpus (:func:`merge_term_counts`).
+
+    One row per (group, term) with ``count`` > 0, plus one row per group with an empty
+    ``term`` and ``n`` 0 whose ``docs`` is the group's number of documents. ``by=None``
+    puts every document in one group, ``corpus``.
+
+    Examples
+    --------
+    >>> from framing.documents.corpus import load_corpus
+    >>> corpus = load_corpus(pd.DataFrame({"text": ["the regime the regime", "the vote"], "outlet": ["A", "A"]}))
+    >>> term_counts(corpus, "outlet").values.tolist()
+    [['A', '', 0, 0, 2], ['A', 'regime', 1, 2, 1], ['A', 'the', 1, 3, 2], ['A', 'vote', 1, 1, 1]]
+    """
+    name = by or "group"
+    groups = corpus.groups(by) if by is not None else pd.Series("corpus", index=corpus.doc_ids)
+    if by is not None and len(groups) and (groups == "(none)").all() and corpus.documents[by].isna().all():
+        raise FramingError(f"column '{by}' is empty for every document; choose a column that names groups")
+    stop = load_stopwords(stopwords)
+    if english and tuple(_check_range(ngram_range)) != (1, 1):
+        raise FramingError("the English background has word frequencies only: use ngram_range=(1, 1) (--ngrams 1-1)")
+    rows: dict[tuple[str, str], list[int]] = {}
+    n_docs: dict[str, int] = {}
+    for doc_id, doc in corpus.tokens.items():
+        group = groups[doc_id]
+        n_docs[group] = n_docs.get(group, 0) + 1
+        terms = english_terms(doc, stop) if english else doc_terms(doc, ngram_range, stop)
+        for term, count in Counter(terms).items():
+            cell = rows.setdefault((group, term), [0, 0])
+            cell[0] += count
+            cell[1] += 1
+    table = pd.DataFrame(
+        [(g, t, t.count(" ") + 1, c, d) for (g, t), (c, d) in rows.items()] + [(g, "", 0, 0, d) for g, d in n_docs.items()],
+        columns=[name, *TERM_COUNT_COLUMNS],
+    )
+    return _sorted_counts(table)
+
+
+def merge_term_counts(tables) -> pd.DataFrame:
+    """Term-count tables of parts of a corpus (batches, files, machines) as one: their sum."""
+    tables = list(tables)
+    if not tables:
+        raise FramingError("no term-count tables to merge")
+    name = str(tables[0].columns[0])
+    table = pd.concat(tables, ignore_index=True).groupby([name, "term", "n"], as_index=False, sort=False)[["count", "docs"]].sum()
+    return _sorted_counts(table)
+
+
+def _sorted_counts(table: pd.DataFrame) -> pd.DataFrame:
+    name = table.columns[0]
+    table = table.astype({name: str, "term": str, "n": np.int64, "count": np.int64, "docs": np.int64})
+    return table.sort_values([name, "term"], kind="mergesort").reset_index(drop=True)
+
+
+def is_term_counts(table) -> bool:
+    """Whether ``table`` is a term-count table (:func:`term_counts`) rather than a corpus."""
+    return isinstance(table, pd.DataFrame) and list(table.columns[1:]) == TERM_COUNT_COLUMNS
+
+
+def _group_term_matrix(counts: pd.DataFrame):
+    """Groups x terms matrices of ``count`` and ``docs``, the terms, and each row's group and documents."""
+    from scipy.sparse import csr_matrix
+
+    name = counts.columns[0]
+    totals = counts[counts["n"] == 0]
+    terms = counts[counts["n"] > 0]
+    groups = sorted(set(counts[name]))
+    if terms.empty:
+        raise FramingError("the term counts hold no terms (all documents empty, or everything was a stopword)")
+    vocab = np.array(sorted(set(terms["term"])), dtype=object)
+    row = pd.Index(groups).get_indexer(terms[name])
+    col = pd.Index(vocab).get_indexer(terms["term"])
+    shape = (len(groups), len(vocab))
+    count = csr_matrix((terms["count"].to_numpy(np.int64), (row, col)), shape=shape).tocsc()
+    docs = csr_matrix((terms["docs"].to_numpy(np.int64), (row, col)), shape=shape).tocsc()
+    n_docs = totals.set_index(name)["docs"].reindex(groups).fillna(0).to_numpy(np.int64)
+    return count, docs, vocab, np.array(groups, dtype=object), n_docs
+
+
+@dataclass(frozen=True)
+class TermCounts:
+    """The term counts of a batch per group (:func:`framing.keywords.terms.term_counts`): they add up over batches."""
+
+    by: str | None
+    ngram_range: tuple = (1, 1)
+    stopwords: object = None
+    english: bool = False
+
+    def __call__(self, corpus: Corpus) -> pd.DataFrame:
+        return term_counts(corpus, self.by, ngram_range=self.ngram_range, stopwords=self.stopwords, english=self.english)

@@ -1,0 +1,248 @@
+"""The lexicon model and its term grammar: categories of terms, with their provenance.
+
+A lexicon is data: a TOML file with a ``[meta]`` table and ``[categories.NAME]`` tables.
+
+.. code-block:: toml
+
+    [meta]
+    name = "mine"
+    version = "0.1.0"
+    description = "What the lexicon measures."
+    source = "Who wrote it, from what."
+    licence = "CC-BY-4.0"
+    language = "en"
+
+    [categories.state_delegitimizing]
+    description = "Labels that deny a state's legitimacy."
+    terms = ["regime*", "mullahs", "sham election*", {term = "IRGC", case_sensitive = true}]
+    exclude = ["regimen*"]
+
+    [categories.actor.delegitimizing]      # nested: the category is "actor.delegitimizing"
+    terms = ["cult"]
+
+The term grammar, used everywhere a pattern is given (lexicons, KWIC, collocation nodes):
+
+* A term is one or more words separated by spaces; a multiword term matches a
+  sequence of tokens (``"sham election*"``, ``"in fact"``, ``"velayat-e faqih"``).
+  Each word is split by the corpus tokenizer, so ``"regime's"`` is the two tokens
+  ``regime`` ``'s``, exactly as in the text.
+* ``*`` at the end of a word matches any ending, including none (``regim*``: regim,
+  regime, regimes). A ``*`` anywhere else is an error. Wildcards expand against whole
+  word tokens, never across word boundaries, and never to punctuation: ``#*`` finds
+  hashtags (``#IranElection``), not a bare ``#``.
+* A multiword term also matches its hyphenated form, one token: ``"middle class"``
+  finds "middle-class", ``"sham election*"`` finds "sham-elections" (unless the
+  lexicon's ``[meta]`` says ``hyphenated = false``). Concordances and explain follow.
+* Matching ignores case and treats curly and straight apostrophes alike, unless the
+  entry is written ``{term = "US", case_sensitive = true}``.
+* ``exclude`` lists patterns that must not count in that category: where an
+  exclusion matches at least as long a stretch as any term, those tokens are skipped.
+* Within a category, matching runs left to right and the longest match wins; a token
+  counts at most once per category. A token may count in several categories
+  (overlaps are allowed, and :meth:`Lexicon.overlaps` reports them).
+
+The readers (TOML, LIWC ``.dic``, two-column CSV, YAML; bundled lexicons by name) are in
+:mod:`framing.lexicon.read`, the matcher in :mod:`framing.lexicon.match`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import NamedTuple
+
+import pandas as pd
+
+from framing.documents.tokens import WORD_TOKENIZER, is_word_token, normalize_token
+from framing.errors import FramingError
+
+META_FIELDS = ("name", "version", "description", "source", "licence", "language")
+MAX_TERM_CHARS = 200
+"""Longest term accepted. Longer entries are almost surely a pasted paragraph, and the
+matcher's index of ``*`` words grows with the square of their length."""
+
+
+class PatternToken(NamedTuple):
+    """One word of a term: its normalized text and whether it ends in ``*``."""
+
+    text: str
+    prefix: bool
+
+
+@dataclass(frozen=True)
+class Term:
+    """One lexicon entry as written (``pattern``) and as tokens to match."""
+
+    pattern: str
+    tokens: tuple[PatternToken, ...]
+    case_sensitive: bool = False
+
+    def matches_token(self, position: int, surface: str, key: str | None = None) -> bool:
+        """Does word ``position`` of this term match the token ``surface`` (whose matching key is ``key``)?"""
+        want = self.tokens[position]
+        got = surface if self.case_sensitive else (key if key is not None else normalize_token(surface))
+        if want.prefix:  # a ``*`` expands to word tokens only: "#*" is a hashtag, never a bare "#"
+            return got.startswith(want.text) and is_word_token(surface)
+        return got == want.text
+
+
+@dataclass(frozen=True)
+class Category:
+    """A named list of terms, with an optional list of exclusions."""
+
+    name: str
+    description: str
+    terms: tuple[Term, ...]
+    exclude: tuple[Term, ...] = ()
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """A lexicon: provenance metadata and categories, as read from one file."""
+
+    name: str
+    meta: dict = field(hash=False, compare=False)
+    categories: tuple[Category, ...]
+    path: str = ""
+    rules: dict = field(default_factory=dict, hash=False, compare=False)
+    """Parameters of named context rules (the ``[rules]`` table), used by feature families such as stance."""
+
+    @property
+    def category_names(self) -> list[str]:
+        return [c.name for c in self.categories]
+
+    @cached_property
+    def id(self) -> str:
+        """A stable id: ``name@version#hash``, the hash taken over what decides a count
+        (categories, terms, case flags, exclusions, rules). Two lexicons with the same
+        id count the same; a feature table records it, so a table can be matched to
+        the lexicon that made it even when that lexicon was loaded from a path.
+        """
+        content = [
+            (c.name, [(t.pattern, t.case_sensitive) for t in c.terms], [(t.pattern, t.case_sensitive) for t in c.exclude])
+            for c in self.categories
+        ]
+        decides = [self.meta.get("family", "lexicon"), self.meta.get("hyphenated", True)]
+        blob = json.dumps([content, self.rules, decides], sort_keys=True, default=str)
+        digest = hashlib.sha256(blob.encode("utf-8")).hexdigest()[:10]
+        return f"{self.name}@{self.meta.get('version', '') or 'unversioned'}#{digest}"
+
+    def category(self, name: str) -> Category:
+        for c in self.categories:
+            if c.name == name:
+                return c
+        raise FramingError(
+            f"lexicon '{self.name}' has no category '{name}'; available: {', '.join(self.category_names)}"
+        )
+
+    def select(self, names: list[str] | str) -> "Lexicon":
+        """A lexicon with only the named categories (``"actor"`` also selects ``actor.*``)."""
+        names = [names] if isinstance(names, str) else list(names)
+        for n in names:
+            if not any(c.name == n or c.name.startswith(n + ".") for c in self.categories):
+                self.category(n)  # raises the helpful error, naming the first unknown name
+        chosen = [
+            c for c in self.categories if any(c.name == n or c.name.startswith(n + ".") for n in names)
+        ]
+        return Lexicon(self.name, self.meta, tuple(chosen), self.path, self.rules)
+
+    def terms_frame(self) -> pd.DataFrame:
+        """One row per (category, term): ``category``, ``pattern``, ``exclude``, ``case_sensitive``."""
+        rows = [
+            (c.name, t.pattern, excl, t.case_sensitive)
+            for c in self.categories
+            for excl, terms in ((False, c.terms), (True, c.exclude))
+            for t in terms
+        ]
+        return pd.DataFrame(rows, columns=["category", "pattern", "exclude", "case_sensitive"])
+
+    def overlaps(self) -> pd.DataFrame:
+        """Terms listed in more than one category: ``pattern`` and the ``categories`` (joined by ``;``)."""
+        terms = self.terms_frame()
+        terms = terms[~terms["exclude"]]
+        key = terms["pattern"].map(lambda p: " ".join(p.lower().split()))
+        grouped = terms.groupby(key)["category"].agg(lambda s: ";".join(sorted(set(s))))
+        shared = grouped[grouped.str.contains(";")]
+        return pd.DataFrame({"pattern": shared.index, "categories": shared.values})
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def parse_term(raw, *, where: str) -> Term:
+    """Parse one entry (a string, or a table with ``term`` and ``case_sensitive``).
+
+    Examples
+    --------
+    >>> parse_term("sham election*", where="x").tokens
+    (PatternToken(text='sham', prefix=False), PatternToken(text='election', prefix=True))
+    >>> [t.text for t in parse_term("regime’s", where="x").tokens]
+    ['regime', "'s"]
+    """
+    case_sensitive = False
+    if isinstance(raw, dict):
+        unknown = set(raw) - {"term", "case_sensitive"}
+        if unknown or "term" not in raw:
+            raise FramingError(
+                f"{where}: an entry table needs 'term' (and optionally 'case_sensitive'), got keys {sorted(raw)}"
+            )
+        case_sensitive = raw.get("case_sensitive", False)
+        if not isinstance(case_sensitive, bool):
+            raise FramingError(f"{where}: case_sensitive must be true or false (a boolean), got {case_sensitive!r}; "
+                               "write case_sensitive = true, without quotes")
+        raw = raw["term"]
+    if not isinstance(raw, str):
+        raise FramingError(f"{where}: terms must be strings, got {raw!r}")
+    pattern = " ".join(raw.split())
+    if not pattern:
+        raise FramingError(f"{where}: empty term; remove the empty string")
+    if len(pattern) > MAX_TERM_CHARS:
+        raise FramingError(
+            f"{where}: term '{pattern[:30]}...' has {len(pattern):,} characters; a term may have at most {MAX_TERM_CHARS}"
+        )
+    tokens: list[PatternToken] = []
+    for word in pattern.split(" "):
+        prefix = word.endswith("*")
+        stem = word[:-1] if prefix else word
+        if "*" in stem:
+            raise FramingError(f"{where}: term '{pattern}' has '*' inside a word; '*' may only end a word")
+        if not stem:
+            raise FramingError(f"{where}: term '{pattern}' has a bare '*'; write at least one letter before it")
+        pieces = WORD_TOKENIZER.tokenize(stem)
+        if not pieces:
+            raise FramingError(f"{where}: term '{pattern}' contains no token")
+        for j, piece in enumerate(pieces):
+            text = piece if case_sensitive else normalize_token(piece)
+            tokens.append(PatternToken(text, prefix and j == len(pieces) - 1))
+    return Term(pattern, tuple(tokens), case_sensitive)
+
+
+
+
+def hyphenated(lexicon: Lexicon) -> bool:
+    """Do the multiword terms of ``lexicon`` also match their hyphenated form? ``[meta] hyphenated``, default true."""
+    value = lexicon.meta.get("hyphenated", True)
+    if not isinstance(value, bool):
+        raise FramingError(f"{lexicon.path}: [meta] hyphenated must be true or false, got {value!r}")
+    return value
+
+
+def hyphen_variant(term: Term) -> Term | None:
+    """The one-token form of a multiword term, its words joined by hyphens: "middle class"
+    also finds "middle-class" (the tokenizer keeps a hyphenated word whole). ``None`` for
+    one-word terms and for terms with a piece that cannot be hyphenated (a clitic, a mark,
+    a ``*`` before the last word).
+
+    Examples
+    --------
+    >>> hyphen_variant(parse_term("sham election*", where="x")).tokens
+    (PatternToken(text='sham-election', prefix=True),)
+    >>> hyphen_variant(parse_term("regime's", where="x")) is None
+    True
+    """
+    words = term.tokens
+    if len(words) < 2 or any(w.prefix for w in words[:-1]) or not all(w.text[:1].isalnum() for w in words):
+        return None
+    return Term(term.pattern, (PatternToken("-".join(w.text for w in words), words[-1].prefix),), term.case_sensitive)

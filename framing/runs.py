@@ -1,0 +1,75 @@
+"""Runs that need several layers at once: from a corpus to a page.
+
+The layers below each do one thing and see only what is below them; a run is the one place
+that walks the whole path for a result, so a view never reaches back for text. Here: the
+explorer page (:func:`explore`), whose term view needs term counts and concordance lines,
+and whose category view needs each family's counts, unit counts and match records, all
+counted in one pass over the documents, then handed as tables to
+:func:`framing.views.explorer.explorer_page`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from framing.documents.corpus import Corpus
+from framing.errors import FramingError
+from framing.features import family_jobs
+from framing.keywords.kwic import match_lines, term_lines
+from framing.keywords.terms import merge_term_counts, term_counts
+from framing.lexicon.read import load_lexicon
+from framing.params import Whole, checked
+from framing.views.explorer import explorer_page, frequent_terms
+
+
+@checked(min_count=Whole(low=1), max_terms=Whole(low=1), kwic_lines=Whole(low=1), window=Whole(low=1, high=50),
+         max_documents=Whole(low=1))
+def explore(
+    corpus: Corpus,
+    by: str,
+    *,
+    target=None,
+    reference=None,
+    lexicon=None,
+    actors=None,
+    families=("lexicon", "stance"),
+    min_count: int = 3,
+    max_terms: int = 4000,
+    kwic_lines: int = 10,
+    window: int = 6,
+    max_documents: int = 200,
+    title: str | None = None,
+) -> str:
+    """The explorer page of ``corpus`` grouped by ``by`` (:mod:`framing.views.explorer`), as a string of HTML.
+
+    ``target``/``reference`` set the contrast shown first (default: :data:`framing.groups.DEFAULT_RULE`,
+    the group with most documents, or the latest period, against the rest); the page offers
+    the others. The categories view shows the ``families`` named: ``lexicon`` (``lexicon``,
+    only when one is given: no lexicon is drawn that the user did not choose), ``stance``
+    (the bundled stance markers, general to any corpus) and ``actors`` (``actors``, or the
+    bundled actors lexicon), their author-voice rates, categories named ``lexicon:category``.
+    Concordance lines hold ``window`` words either side (:func:`framing.keywords.kwic.context`).
+    """
+    groups = corpus.groups(by)
+    if groups.nunique() < 2:
+        raise FramingError(f"the explorer compares groups, and column '{by}' has one group ({groups.iloc[0]}); "
+                           "choose another")
+    counts = merge_term_counts([term_counts(corpus, by)])
+    kept, _ = frequent_terms(counts, min_count=min_count, max_terms=max_terms)
+    chosen = [load_lexicon(x) for x, family in ((lexicon, "lexicon"), (actors, "actors"))  # names, paths, lists or Lexicons
+              if x is not None and family in families]
+    jobs = family_jobs([f for f in families if f != "lexicon"], chosen)
+    tables = []
+    for job in jobs:
+        features, units, matches = job.evidence(corpus)  # one pass over the documents for the three
+        if len(jobs) > 1:  # categories named lexicon:category
+            features, units, matches = (t.assign(category=job.lexicon.name + ":" + t["category"].astype(str))
+                                        for t in (features, units, matches))
+        tables.append((features, units, matches))
+    found = pd.concat([m for _, _, m in tables], ignore_index=True) if tables else None
+    return explorer_page(
+        corpus.documents, by, terms=counts, term_lines=term_lines(corpus, kept, by, lines=kwic_lines, window=window),
+        families=tables, category_lines=match_lines(corpus, found, by, lines=kwic_lines, window=window) if tables else None,
+        target=target, reference=reference, min_count=min_count, max_terms=max_terms, kwic_lines=kwic_lines,
+        max_documents=max_documents, title=title,
+    )
