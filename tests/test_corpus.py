@@ -44,7 +44,7 @@ def test_missing_path_and_unsupported_extension(tmp_path):
     with pytest.raises(FramingError, match=r"nowhere: no such file or folder"):
         load_corpus(tmp_path / "nowhere")
     bad = write(tmp_path, "corpus.docx", "x")
-    with pytest.raises(FramingError, match=r"corpus.docx: unsupported file type '.docx'; use a folder of .txt files or a .csv"):
+    with pytest.raises(FramingError, match=r"corpus.docx: unsupported file type '.docx'; use a folder of .txt or .parquet files, or a .csv, .csv.gz"):
         load_corpus(bad)
 
 

@@ -153,7 +153,7 @@ def test_streamed_csv_errors_name_the_file_and_place(tmp_path):
     (tmp_path / "bom16.csv").write_bytes("\ufefftext,outlet\nthe regime,A\n".encode("utf-16-le"))
     assert next(document_batches(tmp_path / "bom16.csv")).frame["outlet"].tolist() == ["A"]
     (tmp_path / "bad.csv").write_bytes(b"text\n" + b"fine\n" * 200 + b"caf\xe9\n")
-    with pytest.raises(FramingError, match=r"bad.csv: not valid UTF-8 after row \d+ .*re-save the file as UTF-8"):
+    with pytest.raises(FramingError, match=r"bad.csv: not valid UTF-8 at line 202 \(byte 1008\); re-save the file as UTF-8"):
         list(document_batches(tmp_path / "bad.csv", batch_chars=100))
     (tmp_path / "head.csv").write_text("text,outlet\n", encoding="utf-8")
     with pytest.raises(FramingError, match="head.csv: the table has no rows"):

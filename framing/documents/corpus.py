@@ -21,15 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from framing.documents.clean import CleaningRule, clean_text, load_rules
-from framing.documents.read import (
-    TABLE_SUFFIXES,
-    _from_folder,
-    _from_frame,
-    _read_table,
-    _read_txt,
-    _streamed_only,
-    check_source,
-)
+from framing.documents.read import WHOLE, _from_frame, document_batches
 from framing.documents.tokens import TokenizedText, tokenize
 from framing.errors import FramingError
 from framing.tables import group_labels
@@ -193,31 +185,10 @@ def load_corpus(
     """
     if isinstance(source, pd.DataFrame):
         frame, origin = _from_frame(source.copy(), text_col, id_col, "DataFrame"), "DataFrame"
-    else:
-        path = Path(source)
-        origin = str(path)
-        check_source(path)
-        if (path.is_dir() or path.suffix.lower() == ".txt") and text_col is not None:
-            raise FramingError(
-                f"{path}: --text-col/text_col applies to tables (.csv, .jsonl, .parquet), not to .txt files; leave it out"
-            )
-        if _streamed_only(path):  # gzipped tables, folders of Parquet files: the batch reader, concatenated
-            from framing.documents.read import document_batches
-
-            frame = pd.concat([b.frame for b in document_batches(path, text_col=text_col, id_col=id_col)],
-                              ignore_index=True)
-        elif path.is_dir():
-            frame = _from_folder(path, id_col)
-        elif path.suffix.lower() == ".txt":
-            if id_col is not None:
-                raise FramingError(f"{path}: --id-col/id_col applies to tables and manifests, not to one .txt file; leave it out")
-            frame = pd.DataFrame({"doc_id": [path.stem], "text": [_read_txt(path)]})
-        elif path.suffix.lower() in TABLE_SUFFIXES:
-            frame = _from_frame(_read_table(path), text_col, id_col, str(path))
-        else:
-            raise FramingError(
-                f"{path}: unsupported file type '{path.suffix}'; use a folder of .txt files or a {', '.join(TABLE_SUFFIXES)} table"
-            )
+    else:  # a corpus on disk is its batches, concatenated: one reader, one set of errors
+        origin = str(source)
+        batches = document_batches(source, text_col=text_col, id_col=id_col, batch_chars=WHOLE)
+        frame = pd.concat([b.frame for b in batches], ignore_index=True)
     return _finish(frame, clean=clean, rules=cleaning_rules, origin=origin)
 
 

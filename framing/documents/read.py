@@ -23,22 +23,17 @@ import pandas as pd
 from framing.errors import FramingError
 from framing.params import check_int
 
-TABLE_SUFFIXES = (".csv", ".jsonl", ".parquet")
 RESERVED = ("doc_id", "text", "clean_text", "is_empty", "file")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 BATCH_CHARS = 1_000_000
 """A batch holds about this many characters of text (and at least one document)."""
+WHOLE = 1 << 62
+"""``batch_chars`` for a corpus read whole (:func:`framing.load_corpus`): one batch, read from
+disk in chunks of at most 100,000 rows, as every batch is."""
 FIRST_ROWS = 8
 """Rows in the first batch of a table, before the rows per batch are set from its row sizes."""
-def _streamed_only(path: Path) -> bool:
-    if path.is_dir():
-        return not any(p.suffix.lower() == ".txt" for p in path.iterdir()) and any(
-            p.suffix.lower() == ".parquet" for p in path.iterdir())
-    return path.name.lower().endswith((".csv.gz", ".jsonl.gz"))
-
-
 _BOMS = (  # longest first: the UTF-32 LE mark begins with the UTF-16 LE one
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -112,12 +107,6 @@ def _read_txt(path: Path) -> str:
     return decode_text(_read_bytes(path), path)
 
 
-def _from_folder(folder: Path, id_col: str | None) -> pd.DataFrame:
-    frame = folder_table(folder, id_col)
-    frame["text"] = [_read_txt(folder / name) for name in frame["file"]]
-    return frame
-
-
 def warn_unread(folder: Path, read: list[Path], kind: str) -> None:
     """One warning naming what a corpus folder holds besides the files read (a .csv among
     .parquet files, a subfolder with files of the kind read, which are not read since folders
@@ -153,7 +142,7 @@ def folder_table(folder: Path, id_col: str | None) -> pd.DataFrame:
         raise FramingError(f"{folder}: no .txt files in this folder")
     frame = pd.DataFrame({"file": [p.name for p in files]})
     if manifest_path.exists():
-        manifest = _read_table(manifest_path)
+        manifest = _read_manifest(manifest_path)
         if "file" not in manifest.columns:
             raise FramingError(f"{manifest_path}: needs a 'file' column naming each .txt file; has {', '.join(manifest.columns)}")
         blank = manifest["file"].isna() | (manifest["file"].astype(str).str.strip() == "")
@@ -194,35 +183,19 @@ def check_csv_header(columns, origin) -> None:
             raise FramingError(f"{origin}: column '{match.group(1)}' appears twice in the header; give every column its own name")
 
 
-def _read_table(path: Path) -> pd.DataFrame:
-    suffix = path.suffix.lower()
+def _read_manifest(path: Path) -> pd.DataFrame:
+    """A folder's ``manifest.csv``, every cell as text."""
     try:
-        if suffix == ".csv":
-            text = decode_text(_read_bytes(path), path, strict=True)
-            table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
-            check_csv_header(table.columns, path)
-            return table
-        if suffix == ".jsonl":
-            return _read_jsonl(path)
-        return pd.read_parquet(path)
-    except (ValueError, OSError, pd.errors.ParserError) as exc:
+        text = decode_text(_read_bytes(path), path, strict=True)
+        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
+    except pd.errors.EmptyDataError:
+        raise FramingError(f"{path}: the manifest is empty; it needs a header with a 'file' column and a row per .txt file") from None
+    except (ValueError, pd.errors.ParserError) as exc:
         if isinstance(exc, FramingError):
             raise
-        if isinstance(exc, pd.errors.EmptyDataError):
-            raise FramingError(f"{path}: the table is empty (no header, no rows); it needs a header and one row per document") from None
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise FramingError(f"{path}: cannot read this {suffix} table ({first})") from None
-
-
-def _read_jsonl(path: Path) -> pd.DataFrame:
-    """One JSON object per line; blank lines are allowed. Lone surrogates (``"\\ud800"``),
-    which UTF-8 cannot hold, become U+FFFD with a warning naming the line."""
-    rows, repaired = [], []
-    for number, line in enumerate(decode_text(_read_bytes(path), path, strict=True).splitlines(), start=1):
-        if line.strip():
-            rows.append(json_row(line, number, path, repaired))
-    warn_repaired(path, repaired, stacklevel=5)
-    return pd.DataFrame(rows)
+        raise FramingError(f"{path}: cannot read this .csv table ({str(exc).strip().splitlines()[0]})") from None
+    check_csv_header(table.columns, path)
+    return table
 
 
 def json_row(line: str, number: int, path, repaired: list[int]) -> dict:
@@ -547,9 +520,30 @@ def _broken_archive(path: Path, where: str, exc: Exception) -> FramingError:
     return FramingError(f"{path}: the compressed file is {what} after {where}; copy or download it again")
 
 
-def _decode_error(path: Path, rows_read: int, exc: Exception) -> FramingError:
-    return FramingError(f"{path}: not valid {getattr(exc, 'encoding', 'UTF-8').upper()} after row {rows_read} "
-                        f"({exc.reason if hasattr(exc, 'reason') else exc}); re-save the file as UTF-8")
+def _decode_error(path: Path, exc: UnicodeDecodeError) -> FramingError:
+    """Text that is not valid in its encoding, said with the line and byte where it first fails
+    (found by decoding the file again from its start: only on this error)."""
+    encoding = getattr(exc, "encoding", "utf-8")
+    where = ""
+    try:
+        opener = gzip.open if path.name.lower().endswith(".gz") else open
+        decoder = codecs.getincrementaldecoder("utf-8-sig" if encoding.startswith("utf-8") else encoding)()
+        offset, line = 0, 1
+        with opener(path, "rb") as raw:
+            while block := raw.read(1 << 20):
+                pending = len(decoder.getstate()[0])  # bytes of a character begun in the block before
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError as found:
+                    bad = max(0, found.start - pending)
+                    line += block[:bad].count(b"\n")
+                    where = f" at line {line} (byte {offset + bad})"
+                    break
+                line += block.count(b"\n")
+                offset += len(block)
+    except (OSError, EOFError, zlib.error):
+        pass  # the place stays unnamed; the error is still said
+    return FramingError(f"{path}: not valid {encoding.upper().replace('-SIG', '')}{where}; re-save the file as UTF-8")
 
 
 def _csv_chunks(path: Path, batch_chars: int) -> Iterator[pd.DataFrame]:
@@ -560,7 +554,7 @@ def _csv_chunks(path: Path, batch_chars: int) -> Iterator[pd.DataFrame]:
         except pd.errors.EmptyDataError:
             raise FramingError(f"{path}: the table is empty (no header, no rows); it needs a header and one row per document") from None
         except UnicodeDecodeError as exc:
-            raise _decode_error(path, 0, exc) from None
+            raise _decode_error(path, exc) from None
         except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
             raise _broken_archive(path, "row 0", exc) from None
         except (ValueError, pd.errors.ParserError) as exc:
@@ -573,7 +567,7 @@ def _csv_chunks(path: Path, batch_chars: int) -> Iterator[pd.DataFrame]:
                 except StopIteration:
                     return
                 except UnicodeDecodeError as exc:
-                    raise _decode_error(path, read, exc) from None
+                    raise _decode_error(path, exc) from None
                 except (EOFError, zlib.error, gzip.BadGzipFile, OSError) as exc:
                     raise _broken_archive(path, f"row {read}", exc) from None
                 except (ValueError, pd.errors.ParserError) as exc:
@@ -619,7 +613,7 @@ def _jsonl_chunks(path: Path, batch_chars: int) -> Iterator[pd.DataFrame]:
                     yield pd.DataFrame(rows)
                     rows, chars = [], 0
         except UnicodeDecodeError as exc:
-            raise FramingError(f"{path}: not valid UTF-8 after line {number} ({exc.reason}); re-save the file as UTF-8") from None
+            raise _decode_error(path, exc) from None
         except (EOFError, zlib.error, gzip.BadGzipFile, OSError) as exc:
             raise _broken_archive(path, f"line {number}", exc) from None
     if rows:

@@ -184,7 +184,22 @@ def test_invalid_utf8_in_a_table_is_an_error_naming_the_byte(tmp_path):
     path.write_bytes(b"text\nla r\xe9gime\n")
     with pytest.raises(FramingError) as exc:
         load_corpus(path)
-    assert str(exc.value) == f"{path}: not valid UTF-8 (byte 9); re-save the file as UTF-8"
+    assert str(exc.value) == f"{path}: not valid UTF-8 at line 2 (byte 9); re-save the file as UTF-8"
+    # the place is found wherever it is: past the first megabyte, in a gzipped JSONL file, in UTF-16
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"text\n" + b"ok\n" * 600_000 + b"r\xe9\n")  # 5 + 1,800,000 bytes, then "r"
+    with pytest.raises(FramingError, match=r"big.csv: not valid UTF-8 at line 600002 \(byte 1800006\); re-save"):
+        load_corpus(big)
+    import gzip
+
+    packed = tmp_path / "t.jsonl.gz"
+    packed.write_bytes(gzip.compress(b'{"text": "ok"}\n{"text": "la r\xe9gime"}\n'))
+    with pytest.raises(FramingError, match=r"t.jsonl.gz: not valid UTF-8 at line 2 \(byte 29\); re-save"):
+        load_corpus(packed)
+    wide = tmp_path / "w.csv"
+    wide.write_bytes("\ufefftext\nla r".encode("utf-16-le") + b"\x00\xd8" + "x\n".encode("utf-16-le"))
+    with pytest.raises(FramingError, match=r"w.csv: not valid UTF-16-LE at line 2 \(byte 20\); re-save"):
+        load_corpus(wide)
 
 
 def test_second_round_silent_drops_are_said(tmp_path, capsys):
