@@ -35,6 +35,7 @@ def test_one_vs_rest_counts_by_hand(three):
     assert a.loc["regime", "log_ratio"] == pytest.approx(float(log_ratio(3, 0, 11, 5)))
     assert a.loc["regime", "per_1k_target"] == pytest.approx(3 / 11 * 1e3)  # per 1,000 words, as every rate
     assert a.loc["regime", ["docs_target", "n_docs_target", "docs_reference", "n_docs_reference"]].tolist() == [2, 2, 0, 1]
+    assert set(a["n_groups_reference"]) == {1}  # A against B: one group on the reference side
     assert a.loc["sham", "low_count"] and not a.loc["regime", "low_count"]
     # every group appears, and B's view of the same term is the mirror image
     assert sorted(table.outlet.unique()) == ["A", "B"]

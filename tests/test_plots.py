@@ -64,6 +64,10 @@ def test_keyness_bars_and_figure(tiny):
     fig = plots.keyness_figure(keyness(tiny, "doc_id", min_count=1), top=3)  # three groups: a panel each
     assert [a.get_title() for a in fig.axes if a.get_visible()] == [
         "a1 vs the other 2 groups", "a2 vs the other 2 groups", "b1 vs the other 2 groups"]
+    # the size of "the rest" travels in a column, so a table read back from a file, or one group's
+    # rows alone, still say it (attrs were lost by both)
+    one = keyness(tiny, "doc_id", min_count=1).query("doc_id == 'a1'")
+    assert plots.keyness_bars(one, axes(), group="a1", top=3).get_title() == "a1 vs the other 2 groups"
 
 
 def test_term_scatter_labels_top_terms(tiny):

@@ -113,7 +113,8 @@ def keyness(
         defines none), ``p_adjusted`` (Benjamini-Hochberg within the group),
         ``log_ratio`` (effect size, always), ``docs_target``/``n_docs_target`` and
         ``docs_reference``/``n_docs_reference`` (dispersion: documents containing the
-        term), and ``low_count``. Sorted by group, then by the measure, descending.
+        term), ``n_groups_reference`` (groups on the reference side, those left out of the table
+        included; 0 against English) and ``low_count``. Sorted by group, then by the measure, descending.
 
     Examples
     --------
@@ -124,13 +125,11 @@ def keyness(
     >>> table[["term", "count_target", "count_reference", "n_target", "n_reference"]].values.tolist()
     [['regime', 2, 0, 4, 2], ['the', 2, 1, 4, 2], ['government', 0, 1, 4, 2]]
     """
-    parts, n_groups = keyness_parts(
+    parts, _ = keyness_parts(
         corpus, by, target=target, reference=reference, measure=measure, ngram_range=ngram_range,
         min_count=min_count, stopwords=stopwords, background=background,
     )
-    out = pd.concat(list(parts), ignore_index=True)
-    out.attrs["n_groups"] = n_groups  # every group of the corpus, those left out of the table included
-    return out
+    return pd.concat(list(parts), ignore_index=True)
 
 
 @checked(measure=OneOf(MEASURES), min_count=Whole(low=0))
@@ -201,7 +200,8 @@ def keyness_parts(
 
     tables = (
         _compare(matrix, docs, n_docs, vocab, order, member(t), member(r), name, ref_name, measure,
-                 min_count, prior, reference_counts=reference_counts).rename(columns={"group": by or "group"})
+                 min_count, prior, reference_groups=0 if english else len(r),
+                 reference_counts=reference_counts).rename(columns={"group": by or "group"})
         for t, r, name, ref_name in comparisons
     )
     return tables, len(known)
@@ -277,7 +277,7 @@ def _prior(background, vocab, matrix) -> np.ndarray:
 
 
 def _compare(matrix, docs, n_docs, vocab, order, in_target, in_ref, name, ref_name, measure, min_count, prior, *,
-             reference_counts=None) -> pd.DataFrame:
+             reference_groups: int, reference_counts=None) -> pd.DataFrame:
     """One comparison. ``matrix`` and ``docs`` have a row per document (``docs`` = matrix > 0,
     ``n_docs`` = 1) or per group (from term counts): the sums are the same either way."""
     a = np.asarray(matrix[in_target].sum(axis=0)).ravel().astype(float)
@@ -323,6 +323,7 @@ def _compare(matrix, docs, n_docs, vocab, order, in_target, in_ref, name, ref_na
     table["n_docs_target"] = int(n_docs[in_target].sum())
     table["docs_reference"] = docs_r
     table["n_docs_reference"] = int(n_docs[in_ref].sum()) if reference_counts is None else 0
+    table["n_groups_reference"] = reference_groups  # in the table, not in attrs: it survives a CSV and a filter
     table["low_count"] = a < min_count
     table = table[present].copy()
     table.insert(table.columns.get_loc("p_value") + 1, "p_adjusted", benjamini_hochberg(table["p_value"].to_numpy()))

@@ -388,15 +388,17 @@ def keyness_bars(table: pd.DataFrame, ax: Axes, *, group: str | None = None, mea
 
 def _reference_name(table: pd.DataFrame, group: str) -> str:
     """What a group of a keyness table is compared with, in words: "the other N groups" (N from
-    ``table.attrs["n_groups"]`` when :func:`framing.keyness` left groups out), or, when that is one group, its name."""
+    its ``n_groups_reference`` column, which counts the groups :func:`framing.keyness` left out of
+    the table too), or, when that is one group, its name."""
     by = grouping(table)
     reference = str(table.loc[table[by] == group, "reference"].iloc[0]) if "reference" in table else "rest"
     if reference != "rest":
         return reference
     others = [str(g) for g in table[by].unique() if str(g) != str(group)]
-    if len(others) == 1:
-        return others[0]
-    n = table.attrs.get("n_groups", len(others) + 1) - 1  # groups left out of the table were in the rest all the same
+    rows = table.loc[table[by] == group]
+    n = int(rows["n_groups_reference"].iloc[0]) if "n_groups_reference" in table else len(others)
+    if n == 1:
+        return others[0] if len(others) == 1 else "the other group"
     return f"the other {n:,} groups" if n else "rest"
 
 

@@ -284,6 +284,7 @@ def test_keywords_of_hundreds_of_groups_are_capped_and_the_rest_named():
     assert table["outlet"].nunique() == 200 and set(table["outlet"]) == {"big", *[f"o{i:03d}" for i in range(199)]}
     regime = table[(table["outlet"] == "big") & (table["term"] == "regime")].iloc[0]
     assert (regime["count_target"], regime["count_reference"], regime["n_target"]) == (2, n, 6)  # against all 250 others
+    assert set(table["n_groups_reference"]) == {250}  # the 50 left out are on every reference side all the same
 
 
 def test_the_explorer_page_does_not_grow_with_the_number_of_groups():
