@@ -1,183 +1,22 @@
-"""Validating a lexicon against human judgement: coding sheets of sampled matches, and their scores.
-
-"Validate, validate, validate" (Grimmer & Stewart 2013): a dictionary count means what its
-category says only as often as its matches do. :func:`coding_sheet` draws matches at
-random, stratified by term so that every pattern gets examples, and records each item's
-sampling weight (matches of its pattern in the corpus over items drawn from it), so that
-a category's precision can be weighted back to the corpus. :func:`score_sheet` reads the
-coded sheet and reports precision per category and per pattern with Wilson intervals
-(:func:`framing.measures.wilson_interval`), and proposes exclusions for weak patterns.
-
-Recall needs what the lexicon did not find: with ``misses``, the sheet also holds
-sentences drawn at random from those with no match in the category (``pattern`` and
-``match`` empty), which the coder marks 1 if the sentence expresses the category all the
-same. :func:`score_sheet` then estimates the category's recall (:func:`estimated_recall`).
-"""
+"""Scores of a coded sheet: precision per category and per pattern with Wilson intervals,
+weighted back to the corpus, recall from coded misses, agreement between coders, and the
+exclusions the coding proposes. Tables in, tables out: nothing here reads the corpus."""
 
 from __future__ import annotations
 
-import bisect
-import html
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from framing.documents.corpus import Corpus
 from framing.errors import FramingError
-from framing.features import explain, family_for
 from framing.measures import cohen_kappa, krippendorff_alpha_nominal, wilson_interval
 from framing.params import check_float, check_int
-from framing.tables import by_category  # noqa: F401 - the report's category rows, as notebook 08 calls them
 
-SHEET_COLUMNS = ["item_id", "doc_id", "category", "pattern", "match", "left", "right", "sentence", "start", "end",
-                 "weight", "label", "note"]
 KEY_COLUMNS = ["item_id", "category", "pattern", "weight"]
 """With ``blind``, what the coder must not see goes to a key file beside the sheet."""
 TRUE_LABELS = {"1", "yes", "y", "true", "t"}
 FALSE_LABELS = {"0", "no", "n", "false", "f"}
-
-
-def coding_sheet(
-    corpus: Corpus,
-    lexicon,
-    *,
-    n: int = 200,
-    seed: int = 0,
-    per_term: int | None = None,
-    categories=None,
-    context: int = 60,
-    misses: int = 0,
-) -> pd.DataFrame:
-    """A coding sheet of matches drawn at random, stratified by pattern.
-
-    Every pattern gets ``per_term`` items (default: ``n`` shared evenly among the patterns
-    that matched, but at least one each, so a lexicon with many patterns gives more than
-    ``n`` items), or all its matches if it has fewer. ``weight`` is the
-    pattern's matches in the corpus over the items drawn from it. Same seed, same sheet.
-    ``label`` and ``note`` are empty, for the coder.
-
-    With ``misses``, each category also gets up to ``misses`` sentences drawn at random from
-    the sentences with no match in that category (empty ``pattern`` and ``match``;
-    ``start``/``end`` span the sentence; ``weight`` is the category's unmatched sentences
-    over those drawn), for estimating recall.
-
-    Examples
-    --------
-    >>> from framing.documents.corpus import load_corpus
-    >>> corpus = load_corpus(pd.DataFrame({"text": ["The regime fell. The regime won. The mullahs spoke."]}))
-    >>> sheet = coding_sheet(corpus, "framing", n=2, categories=["state_delegitimizing"])
-    >>> sheet[["pattern", "match", "weight"]].values.tolist()
-    [['mullah*', 'mullahs', 1.0], ['regime*', 'regime', 2.0]]
-    """
-    check_int("n", n, low=1)
-    check_int("seed", seed, low=0)
-    check_int("context", context, low=0)
-    check_int("misses", misses, low=0)
-    if per_term is not None:
-        check_int("per_term", per_term, low=1)
-    family = family_for(lexicon)
-    matches = explain(corpus, family.lexicon)
-    if categories is not None:
-        wanted = [categories] if isinstance(categories, str) else list(categories)
-        unknown = [c for c in wanted if c not in family.categories()]
-        if unknown:
-            raise FramingError(f"the lexicon '{family.lexicon.name}' has no categor{'y' if len(unknown) == 1 else 'ies'} "
-                               f"{', '.join(unknown)}; its categories: {', '.join(family.categories())}")
-        matches = matches[matches["category"].isin(wanted)]
-    if matches.empty:
-        raise FramingError("the lexicon matches nothing in this corpus" + (" in these categories" if categories else "")
-                           + ", so there is nothing to code")
-    rng = np.random.default_rng(seed)
-    strata = list(matches.groupby(["category", "pattern"], sort=True))
-    quota = per_term or max(1, n // len(strata))
-    picked = []
-    for (_, _), part in strata:
-        take = min(quota, len(part))
-        rows = part.iloc[np.sort(rng.choice(len(part), size=take, replace=False))]
-        picked.append(rows.assign(weight=len(part) / take))
-    sheet = pd.concat(picked, ignore_index=True)
-    texts = corpus.documents.set_index("doc_id")["clean_text"]
-    sheet["left"] = [" ".join(texts[d][max(0, s - context) : s].split()) for d, s in zip(sheet["doc_id"], sheet["start"])]
-    sheet["right"] = [" ".join(texts[d][e : e + context].split()) for d, e in zip(sheet["doc_id"], sheet["end"])]
-    sheet = sheet.rename(columns={"text": "match"})
-    if misses:
-        wanted = sorted(set(matches["category"])) if categories is None else wanted
-        sheet = pd.concat([sheet, _missed_sentences(corpus, matches, wanted, misses, rng)], ignore_index=True)
-    sheet.insert(0, "item_id", [f"item{i + 1:05d}" for i in range(len(sheet))])
-    sheet["label"], sheet["note"] = "", ""
-    return sheet[SHEET_COLUMNS]
-
-
-def _missed_sentences(corpus: Corpus, matches: pd.DataFrame, categories, k: int, rng) -> pd.DataFrame:
-    """Up to ``k`` sentences per category drawn from those with no match of the category
-    (sentences with at least one word), weighted by the unmatched sentences over those drawn."""
-    sentences = []  # (doc_id, start, end) of every sentence with a word, in corpus order
-    for doc_id in corpus.doc_ids:
-        doc = corpus.tokens[doc_id]
-        starts = doc.starts[doc.is_word] if len(doc) else np.array([], dtype=int)
-        for a, b in doc.sentences:
-            i = np.searchsorted(starts, a)
-            if i < len(starts) and starts[i] < b:
-                sentences.append((doc_id, a, b))
-    index = {}
-    for i, (doc_id, a, _) in enumerate(sentences):
-        index.setdefault(doc_id, ([], []))
-        index[doc_id][0].append(a)
-        index[doc_id][1].append(i)
-    texts = corpus.documents.set_index("doc_id")["clean_text"]
-    rows = []
-    for category in categories:
-        hit = set()
-        for doc_id, start in matches.loc[matches["category"] == category, ["doc_id", "start"]].itertuples(index=False):
-            starts, ids = index.get(doc_id, ([], []))
-            j = bisect.bisect_right(starts, start) - 1
-            if j >= 0:
-                hit.add(ids[j])
-        free = [i for i in range(len(sentences)) if i not in hit]
-        take = min(k, len(free))
-        if not take:
-            continue
-        for i in np.sort(rng.choice(len(free), size=take, replace=False)):
-            doc_id, a, b = sentences[free[i]]
-            rows.append((doc_id, category, "", "", "", "", " ".join(texts[doc_id][a:b].split()), a, b, len(free) / take))
-    return pd.DataFrame(rows, columns=["doc_id", "category", "pattern", "match", "left", "right", "sentence", "start", "end",
-                                       "weight"])
-
-
-def blind(sheet: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The sheet without what would tell the coder the category (category, pattern, weight),
-    and the key that :func:`score_sheet` joins back on ``item_id``."""
-    if sheet["pattern"].eq("").any():
-        raise FramingError("a missed sentence can only be coded knowing the category sought: "
-                           "draw the misses in a sheet of their own, without blinding")
-    return sheet.drop(columns=["category", "pattern", "weight"]), sheet[KEY_COLUMNS]
-
-
-def sheet_html(sheet: pd.DataFrame, *, title: str = "framing coding sheet") -> str:
-    """A self-contained page (no script, no network) to read the items: context with the
-    match highlighted, and the category unless the sheet is blind."""
-    rows = []
-    for r in sheet.itertuples(index=False):
-        category = f"<td>{html.escape(str(r.category))}</td>" if "category" in sheet.columns else ""
-        if str(r.match) == "":  # a sentence the lexicon did not match: does it express the category?
-            context = f"<i>no match; does it express the category?</i> {html.escape(str(r.sentence))}"
-        else:
-            context = (f"{html.escape(str(r.left))} <mark>{html.escape(str(r.match))}</mark> "
-                       f"{html.escape(str(r.right))}")
-        rows.append(f"<tr><td>{html.escape(r.item_id)}</td>{category}<td>{context}</td><td></td></tr>")
-    head = "<th>item</th>" + ("<th>category</th>" if "category" in sheet.columns else "") + "<th>in context</th><th>label</th>"
-    return (
-        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title><style>"
-        "body{font-family:Georgia,serif;margin:2rem}td{padding:.3rem .6rem;border-bottom:1px solid #ddd;vertical-align:top}"
-        "mark{background:#ffe08a}</style></head><body>"
-        f"<h1>{html.escape(title)}</h1><p>{len(sheet)} items. Code each in the sheet's <code>label</code> column: "
-        + ("1 if the highlighted words mean what the category says" if "category" in sheet.columns
-           else "1 if the highlighted words carry the meaning your codebook describes")
-        + ", 0 if not; leave blank to skip. Rows marked <i>no match</i> are sentences the lexicon did not "
-        "match in the category: 1 if they express it all the same (a miss), 0 if not.</p>"
-        f"<table><tr>{head}</tr>{''.join(rows)}</table></body></html>\n"
-    )
 
 
 def key_path(sheet: "str | Path") -> Path:
@@ -203,22 +42,6 @@ def read_sheet(path: "str | Path", *, origin: str | None = None) -> pd.DataFrame
     if "category" not in sheet.columns and key_path(path).is_file():
         sheet = sheet.merge(read(key_path(path)), on="item_id", how="left")
     return sheet
-
-
-def check_sheet(corpus: Corpus, sheet: pd.DataFrame, *, origin: str = "sheet") -> None:
-    """Check that a coded sheet was drawn from this corpus: every item's document exists and
-    its span holds its match (for a missed sentence: its sentence). Raises a one-line
-    :class:`FramingError` naming the first item that does not fit."""
-    texts = corpus.documents.set_index("doc_id")["clean_text"]
-    for row in sheet.itertuples(index=False):
-        if row.doc_id not in texts.index:
-            raise FramingError(f"{origin}: item {row.item_id}: document {row.doc_id!r} is not in this corpus; "
-                               "score a sheet against the corpus it was drawn from")
-        span = texts[row.doc_id][int(row.start) : int(row.end)]
-        expected = str(row.match) if str(row.match) else str(row.sentence)
-        if " ".join(span.split()) != " ".join(expected.split()):
-            raise FramingError(f"{origin}: item {row.item_id}: the text at {row.start}-{row.end} of {row.doc_id} is "
-                               f"{span[:40]!r}, not {expected[:40]!r}; the sheet was drawn from another version of the corpus")
 
 
 def _sheet_line(sheet: pd.DataFrame, row: int) -> int:
@@ -534,75 +357,9 @@ def agreement(first: pd.DataFrame, second: pd.DataFrame, *, key: pd.DataFrame | 
     return pd.DataFrame(rows, columns=["category", "n", "percent_agreement", "cohen_kappa", "krippendorff_alpha"])
 
 
-VALIDATED = "exclusions added from the words coders marked as false matches (framing validate score --fix)"
-
-
 def proposed_exclusions(report: pd.DataFrame) -> dict[str, list[str]]:
     """The exclusions a :func:`score_sheet` report proposes, per category, in order, once each."""
     proposed: dict[str, list[str]] = {}
     for row in report[(report["exclude"] != "") & (report["pattern"] != "")].itertuples():
         proposed.setdefault(row.category, []).extend(w.strip() for w in row.exclude.split(";") if w.strip())
     return {c: list(dict.fromkeys(words)) for c, words in proposed.items()}
-
-
-def patched_lexicon_text(lexicon, report: pd.DataFrame) -> str:
-    """The TOML text of ``lexicon`` with the proposed exclusions added (:func:`patched_lexicon`).
-
-    When the lexicon is a TOML file of its own (not extending another), the file itself is
-    edited with ``tomlkit``: its comments, order and layout are kept, each category's
-    ``exclude`` list gets the new words, and ``[meta]`` a ``+validated`` version and a
-    ``validation`` note. Other lexicons (YAML, LIWC .dic, CSV, or one that extends another)
-    are written whole from the patched lexicon, as :func:`framing.lexicon.tools.lexicon_to_toml` does.
-    """
-    from framing.lexicon.read import load_lexicon
-    from framing.lexicon.tools import lexicon_to_toml
-
-    lex = load_lexicon(lexicon)
-    patched = patched_lexicon(lex, report)
-    path = Path(str(lex.path)) if lex.path else None
-    if path is None or path.suffix.lower() != ".toml" or not path.is_file():
-        return lexicon_to_toml(patched)
-    import tomlkit
-
-    document = tomlkit.parse(path.read_text(encoding="utf-8"))
-    if "extends" in document.get("meta", {}):
-        return lexicon_to_toml(patched)
-    for name, words in proposed_exclusions(report).items():
-        table = document.get("categories", {})
-        for part in name.split("."):
-            table = table.get(part) if hasattr(table, "get") else None
-            if table is None:
-                return lexicon_to_toml(patched)
-        have = {str(t).lower() for t in table.get("exclude", [])}
-        new = [w for w in words if w.lower() not in have]
-        if not new:
-            continue
-        if "exclude" not in table:
-            table["exclude"] = tomlkit.array()
-        for word in new:
-            table["exclude"].append(word)
-    meta = document.setdefault("meta", tomlkit.table())
-    meta["version"] = patched.meta["version"]
-    meta["validation"] = VALIDATED
-    return tomlkit.dumps(document)
-
-
-def patched_lexicon(lexicon, report: pd.DataFrame):
-    """A copy of ``lexicon`` with the exclusions a :func:`score_sheet` report proposes added
-    to their categories (the words coded false for flagged patterns), version marked."""
-    from framing.lexicon.model import Category, Lexicon, parse_term
-    from framing.lexicon.read import load_lexicon
-
-    lex = load_lexicon(lexicon)
-    proposed = proposed_exclusions(report)
-    unknown = sorted(set(proposed) - set(lex.category_names))
-    if unknown:
-        raise FramingError(f"the report names categories the lexicon '{lex.name}' does not have: {', '.join(unknown)}")
-    categories = []
-    for cat in lex.categories:
-        have = {t.pattern.lower() for t in cat.exclude}
-        extra = tuple(parse_term(w, where=f"exclusion for {cat.name}") for w in dict.fromkeys(proposed.get(cat.name, []))
-                      if w.lower() not in have)
-        categories.append(Category(cat.name, cat.description, cat.terms, cat.exclude + extra))
-    meta = {**lex.meta, "version": f"{lex.meta.get('version', '') or '0'}+validated", "validation": VALIDATED}
-    return Lexicon(lex.name, meta, tuple(categories), lex.path, lex.rules)
