@@ -15,7 +15,7 @@ from framing.params import COUNT, LEVEL, Number, OneOf, Whole, checked
 def _declared():
     found = []
     for info in pkgutil.walk_packages(framing.__path__, "framing."):
-        if info.name in ("framing.__main__", "framing.cli"):
+        if info.name.endswith(".__main__") or info.name == "framing.cli" or info.name.startswith("framing.cli."):
             continue
         module = importlib.import_module(info.name)
         for name, function in vars(module).items():

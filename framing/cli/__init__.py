@@ -1,0 +1,106 @@
+"""Command-line front end: ``framing COMMAND ...``. Every error is one line on stderr and exit code 2.
+
+:mod:`.parser` declares the commands and their options, :mod:`.commands` runs them; here is
+``main``: parse, refuse outputs that would replace an input or each other, run, and turn every
+error into one line."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import warnings
+from pathlib import Path
+
+from framing.cli.commands import _inputs
+from framing.cli.parser import build_parser
+from framing.errors import FramingError
+from framing.output import RAW_CSV_ENV, refuse_inputs
+
+
+def _warning_line(message, category, filename, lineno, file=None, line=None):
+    print(f"framing: warning: {message}", file=sys.stderr)
+
+
+def _terminated(signum, frame):
+    # SIGTERM unwinds like Ctrl-C, so partly written outputs are removed (framing.output)
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``framing`` command; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    warnings.showwarning = _warning_line
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminated) if main_thread else None
+    try:
+        return _run(args)
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
+
+
+OUTPUT_OPTIONS = {"output": "-o", "matrix": "--matrix", "shares": "--shares", "html": "--html", "plot": "--plot",
+                  "fix": "--fix", "units_out": "--units"}
+
+
+def _check_outputs(args) -> None:
+    """Two outputs of one run may not be one file: the first would be silently replaced. An output
+    that exists already is replaced only with --force (a command that guards its outputs itself, as
+    ``validate sample`` does its sheet, page and key, says so with ``guards_outputs``)."""
+    seen: dict[Path, str] = {}
+    for name, option in OUTPUT_OPTIONS.items():
+        value = getattr(args, name, None)
+        if not isinstance(value, str):
+            continue
+        where = Path(value).resolve()
+        if where in seen:
+            raise FramingError(f"{seen[where]} and {option} name the same file ({value}); give each output its own name")
+        seen[where] = option
+        if where.is_file() and not getattr(args, "force", False) and not getattr(args, "guards_outputs", False):
+            refuse_inputs(value, _inputs(args))  # an input is never replaced, --force or not: say that first
+            raise FramingError(f"{value} exists already ({option}); pass --force to replace it, or choose another name")
+
+
+def _run(args) -> int:
+    raw = os.environ.get(RAW_CSV_ENV)
+    if getattr(args, "raw_csv", False):
+        os.environ[RAW_CSV_ENV] = "1"
+    try:
+        return _run_command(args)
+    finally:  # the option is this run's, not the process's
+        if raw is None:
+            os.environ.pop(RAW_CSV_ENV, None)
+        else:
+            os.environ[RAW_CSV_ENV] = raw
+
+
+def _run_command(args) -> int:
+    try:
+        _check_outputs(args)
+        args.run(args)
+    except FramingError as exc:
+        print(f"framing: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        print("framing: interrupted", file=sys.stderr)
+        return 130
+    except MemoryError as exc:  # often without a message ("framing: error:" and nothing else)
+        detail = f" ({exc})" if str(exc).strip() else ""
+        print(f"framing: error: out of memory{detail}; run on fewer documents or groups, or stream the corpus "
+              "(framing features with --batch-mb)", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"framing: error: {str(exc).strip() or type(exc).__name__}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug: still one line, with a way to get the traceback
+        if os.environ.get("FRAMING_DEBUG"):
+            raise
+        print(f"framing: internal error: {type(exc).__name__}: {exc} (rerun with FRAMING_DEBUG=1 and report it)",
+              file=sys.stderr)
+        return 1
+    return 0

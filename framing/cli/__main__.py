@@ -1,0 +1,7 @@
+"""python -m framing.cli: the command line, as ``framing`` and ``python -m framing`` run it."""
+
+import sys
+
+from framing.cli import main
+
+sys.exit(main())

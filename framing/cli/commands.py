@@ -1,0 +1,675 @@
+"""The commands: each reads its inputs, makes one or a few library calls and writes the result,
+saying what it wrote on stderr. Parsing is :mod:`framing.cli.parser`; errors become one line
+in :mod:`framing.cli` (``main``)."""
+
+from __future__ import annotations
+
+import re
+import sys
+from contextlib import nullcontext
+from pathlib import Path
+
+import pandas as pd
+
+from framing.errors import FramingError
+from framing.output import (
+    refuse_inputs,
+    spreadsheet_safe,
+    write_table,
+    write_text,
+)
+from framing.tables import (
+    family_tables,
+    is_feature_table,
+    read_feature_table,
+    read_unit_table,
+    require_columns,
+    table_columns,
+)
+
+
+def family_choices() -> list[str]:
+    from framing.features import FAMILIES
+
+    return [*FAMILIES, "all"]
+
+
+def counting_families() -> list[str]:
+    from framing.features import FAMILIES
+
+    return [name for name, family in FAMILIES.items() if family.default_lexicon is not None]
+
+
+def measure_choices():
+    from framing.measures import MEASURES
+
+    return MEASURES
+
+
+def _ngram_range(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", text)
+    if not match:
+        raise FramingError(f"--ngrams must look like 1-2 (or 2 for one size), got {text!r}")
+    low = int(match.group(1))
+    return low, int(match.group(2) or low)
+
+
+def _load(args):
+    from framing.documents.corpus import load_corpus
+
+    return load_corpus(
+        args.corpus, text_col=args.text_col, id_col=args.id_col, clean=not args.no_clean,
+        cleaning_rules=args.cleaning_rules,
+    )
+
+
+def _inputs(args) -> list:
+    """Every file or folder the command reads: outputs may be none of them. A lexicon named
+    rather than given as a path is the file the search path finds (and every file it
+    ``extends``); a ``file://`` URL is its local path; a sheet brings its key."""
+    found = []
+    for name in ("corpus", "cleaning_rules", "lexicon", "background", "stopwords", "source", "actors", "sheet", "first",
+                 "second", "extension", "codebook", "units"):
+        value = getattr(args, name, None)
+        found.extend(value if isinstance(value, list) else [value])
+    found = [v for v in found if isinstance(v, str)]
+    for name in ("lexicon", "actors", "extension", "name"):
+        value = getattr(args, name, None)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str):
+                found.extend(_lexicon_files(item))
+    for value in list(found):
+        if value.startswith("file://"):
+            from urllib.parse import unquote, urlparse
+
+            found.append(unquote(urlparse(value).path))
+    for name in ("sheet", "first", "second"):
+        value = getattr(args, name, None)
+        if isinstance(value, str):
+            from framing.validation import key_path
+
+            found.append(str(key_path(value)))
+    return found
+
+
+def _lexicon_files(name_or_path: str) -> list[str]:
+    """The files a lexicon is read from: its own and those of the lexicons it extends (none for a
+    bundled lexicon, which lives in the package, or for a name that is no lexicon)."""
+    from framing.lexicon.read import load_lexicon
+
+    try:
+        lexicon = load_lexicon(name_or_path)
+    except FramingError:
+        return []
+    return [p for p in str(lexicon.path).split(" + ") if p and Path(p).is_file()]
+
+
+def _write(frame: pd.DataFrame, output: str | None, args) -> None:
+    if output is None:
+        spreadsheet_safe(frame).to_csv(sys.stdout, index=False)
+        return
+    refuse_inputs(output, _inputs(args))
+    write_table(frame, output)
+    print(f"framing: wrote {len(frame)} rows to {output}", file=sys.stderr)
+
+
+def _stream(args, make) -> None:
+    """Read the corpus in batches, run ``make`` on each (cleaned) batch, write the tables as they come."""
+    from framing.engine import make_task
+    from framing.output import TableWriter
+
+    units = getattr(args, "units_out", None)
+    for output in (args.output, units):
+        if output is not None:
+            refuse_inputs(output, _inputs(args))
+    task = make_task(make, clean=not args.no_clean, cleaning_rules=args.cleaning_rules,
+                     meta=getattr(args, "meta", None), origin=args.corpus)
+    with TableWriter(args.output) as writer, TableWriter(units) if units else nullcontext() as unit_writer:
+        for tables in _tables(args, task):
+            if unit_writer is not None:  # the task gives the feature table and its unit table, counted in one pass
+                tables, unit_table = tables
+                unit_writer.write(unit_table)
+            writer.write(tables)
+    if args.output is not None:
+        print(f"framing: wrote {writer.rows} rows to {args.output}", file=sys.stderr)
+    if units is not None:
+        print(f"framing: wrote {unit_writer.rows} rows to {units}", file=sys.stderr)
+
+
+def _tables(args, task):
+    """The tables of each batch of the corpus, as they come: read here and counted by --jobs
+    processes or a Dask cluster; a URL (s3://...) is a Parquet dataset the Dask workers read."""
+    from framing.documents.read import document_batches
+    from framing.engine import is_remote, run_batches, run_partitions
+
+    progress = not args.quiet and sys.stderr.isatty()
+    if is_remote(args.corpus):
+        if args.engine != "dask":
+            raise FramingError(f"{args.corpus}: a URL is read by the workers of a Dask cluster: add --engine dask")
+        return run_partitions(task, args.corpus, text_col=args.text_col, id_col=args.id_col, jobs=args.jobs,
+                              scheduler=args.scheduler, progress=progress)
+    batches = document_batches(args.corpus, text_col=args.text_col, id_col=args.id_col,
+                               batch_chars=max(1, int(args.batch_mb * 1e6)))
+    return run_batches(task, batches, jobs=args.jobs, engine=args.engine, scheduler=args.scheduler, progress=progress)
+
+
+def run_features(args) -> None:
+    from framing.features import FamilyFeatures, family_jobs
+
+    families = family_choices()[:-1] if args.family == "all" else [args.family]
+    lexicons = args.lexicon
+    if lexicons and args.family == "lexicon":
+        families = []  # each --lexicon is read by its own family
+    jobs = tuple(family_jobs(families, lexicons))
+    if args.units_out is not None and not any(job.default_lexicon is not None for job in jobs):
+        raise FramingError("--units needs a counting family (lexicon, stance, actors): sentiment is a score, not a count")
+    make = FamilyFeatures(jobs, units=args.units_out is not None)
+    if args.exclude_reused:  # passages are found across the whole corpus, so it is read into memory
+        corpus = _load(args)
+        if args.meta is not None:
+            corpus = corpus.keep_metadata(args.meta)
+        tables = make(_own_words(args, corpus))
+        if args.units_out is not None:
+            tables, units = tables
+            _write(units, args.units_out, args)
+        _write(tables, args.output, args)
+        return
+    _stream(args, make)
+
+
+def _own_words(args, corpus):
+    """The corpus without the text it shares with other documents (--exclude-reused), and what that left out."""
+    from framing.features.reuse import reuse, without_reused
+
+    if args.reuse_time is not None:
+        corpus.check_column(args.reuse_time)
+    passages = reuse(corpus, min_words=args.reuse_min_words, time=args.reuse_time)
+    own = without_reused(corpus, passages, earlier_only=args.reuse_time is not None)
+    print(f"framing: --exclude-reused left out {len(passages)} shared passage(s), "
+          f"{int(passages['n_words'].sum()) if len(passages) else 0} words on the first side", file=sys.stderr)
+    return own
+
+
+def run_compare(args) -> None:
+    from framing.comparison.rates import compare, compare_groups
+    from framing.errors import NeedsSentences
+
+    if args.reference and not args.target:
+        raise FramingError("--reference needs --target; give --target G, or neither for every group's rates")
+    _, jobs = _count_tables(args, [args.by], sentences=True)
+    tables = []
+    for family, name, sentences, features in jobs:
+        try:
+            if args.target:
+                table = compare_groups(features, args.by, args.target, args.reference, sentences=sentences,
+                                       n_perm=args.n_perm, n_boot=args.n_boot, seed=args.seed)
+            else:
+                table = compare(features, args.by, sentences=sentences, n_boot=args.n_boot, seed=args.seed)
+        except NeedsSentences:  # only from a feature table given without its unit table
+            raise FramingError(f"{args.corpus}: a group has fewer than 5 documents, whose sentences would be resampled, "
+                               "and a feature table has no sentences: write them beside it (framing features --units "
+                               "UNITS.parquet) and pass --units UNITS.parquet, or run framing compare on the corpus") from None
+        at = 2 if args.target else 1
+        table.insert(at, "family", family)
+        table.insert(at + 1, "lexicon", name)
+        tables.append(table)
+    table = pd.concat(tables, ignore_index=True)
+    table["voice"] = table["voice"].fillna("all") if "voice" in table.columns else "all"
+    head = ["target", "reference"] if args.target else [args.by]
+    head += ["family", "lexicon", "category", "voice"]
+    _write(table[head + [c for c in table.columns if c not in head]], args.output, args)
+
+
+def _count_tables(args, columns: list[str], *, sentences: bool = False):
+    """The corpus (None for a feature table) and one (family, lexicon name, sentence table, features)
+    per family job: counted from the corpus (--family, --lexicon), or read from a feature table that
+    ``framing features`` wrote (a corpus too large for memory, counted once). With ``sentences``,
+    each job's sentence table too: counted in the same pass over the documents, or read from the
+    unit table given with --units (else None)."""
+    from framing.features import family_jobs
+
+    units = getattr(args, "units", None)
+    if is_feature_table(args.corpus):
+        if getattr(args, "exclude_reused", False):
+            raise FramingError(f"{args.corpus} is a feature table: --exclude-reused needs the corpus, to find shared passages")
+        if args.lexicon or args.family != "lexicon":
+            raise FramingError(f"{args.corpus} is a feature table: it holds its own families and lexicons, so leave out "
+                               "--family and --lexicon")
+        features = read_feature_table(args.corpus)
+        require_columns(features, columns, where=args.corpus)
+        unit_table = read_unit_table(units) if sentences and units is not None else None
+        return None, family_tables(features, unit_table, families=counting_families(), units_name=units)
+    if units is not None:
+        raise FramingError("--units goes with a feature table as CORPUS; from a corpus the sentences are counted anew")
+    corpus = _load(args)
+    for column in columns:
+        corpus.check_column(column)
+    if getattr(args, "exclude_reused", False):
+        corpus = _own_words(args, corpus)
+    families = counting_families() if args.family == "all" else [args.family]
+    if args.lexicon and args.family == "lexicon":
+        families = []  # each --lexicon is read by its own family
+    jobs = []
+    for job in family_jobs(families, args.lexicon):
+        table, units_of_job = job.tables(corpus) if sentences else (job.table(corpus), None)  # one pass per document
+        jobs.append((job.name, job.lexicon.name, units_of_job, table))
+    return corpus, jobs
+
+
+def run_model(args) -> None:
+    from framing.comparison.models import rate_model
+
+    _, jobs = _count_tables(args, [args.by, *args.covariate, *([args.cluster] if args.cluster else [])])
+    tables = []
+    for family, name, _, features in jobs:
+        table = rate_model(features, args.by, args.reference, covariates=args.covariate, model=args.model,
+                           cluster=args.cluster, min_docs=args.min_docs)
+        chosen = table.attrs.get("default", "")
+        table.insert(2, "family", family)
+        table.insert(3, "lexicon", name)
+        tables.append(table)
+    if chosen:
+        print(f"framing: {chosen}", file=sys.stderr)
+    table = pd.concat(tables, ignore_index=True)
+    few = table["warning"].str.contains("too few documents").sum()
+    if few:
+        print(f"framing: warning: {few} of {len(table)} rate ratios rest on too few documents (see the warning column)",
+              file=sys.stderr)
+    _write(table, args.output, args)
+
+
+def run_trend(args) -> None:
+    from framing.comparison.trends import trend
+
+    events = []
+    for text in args.event:
+        date, colon, label = text.partition(":")
+        if not colon or not label.strip():
+            raise FramingError(f"--event must look like 2021-06-18:label, got {text!r}")
+        try:
+            pd.Timestamp(date)
+        except ValueError:
+            raise FramingError(f"--event date {date!r} is not a date; write it as 2021-06-18") from None
+        events.append((date, label.strip()))
+    _, jobs = _count_tables(args, [*([args.by] if args.by else []), args.time])
+    tables = []
+    for family, name, _, features in jobs:
+        table = trend(features, args.by, args.time, args.freq, n_boot=args.n_boot)
+        table.insert(2, "family", family)
+        table.insert(3, "lexicon", name)
+        tables.append(table)
+    table = pd.concat(tables, ignore_index=True)
+    if args.plot:
+        from framing.views.figures import canvas, save
+        from framing.views.plots import trend_plot
+
+        if args.category is not None and args.category not in set(table["category"]):
+            raise FramingError(f"unknown category {args.category!r}; available: {', '.join(dict.fromkeys(table['category']))}")
+        if not args.plot.lower().endswith(".png"):
+            raise FramingError(f"{args.plot}: --plot writes a PNG file; give a name ending in .png")
+        refuse_inputs(args.plot, _inputs(args), option="--plot")
+        fig, ax = canvas(8, 4)
+        trend_plot(table.drop(columns=["family", "lexicon"]), ax, category=args.category, events=events)
+        path = Path(args.plot)
+        save(fig, path.parent, path.stem)
+        print(f"framing: wrote {args.plot}", file=sys.stderr)
+    _write(table, args.output, args)
+
+
+def run_validate_sample(args) -> None:
+    from framing.validation import blind, coding_sheet, key_path, sheet_html
+
+    if not args.output.lower().endswith(".csv"):
+        raise FramingError(f"{args.output}: the coding sheet is a CSV file; give a name ending in .csv")
+    if args.blind and args.misses:
+        raise FramingError("--blind and --misses: a missed sentence can only be coded knowing the category sought; "
+                           "draw the misses in a sheet of their own, without --blind")
+    corpus = _load(args)
+    sheet = coding_sheet(corpus, args.lexicon, n=args.n, seed=args.seed, per_term=args.per_term, categories=args.category,
+                         misses=args.misses)
+    shown, key = blind(sheet) if args.blind else (sheet, None)
+    page = Path(args.output).with_suffix(".html")
+    for path in [args.output, page] + ([key_path(args.output)] if key is not None else []):
+        refuse_inputs(path, _inputs(args))
+        if Path(path).exists() and not args.force:
+            raise FramingError(f"{path} exists already (a coding sheet may hold hours of coding); choose another name, "
+                               "or pass --force to replace it")
+    _write(shown, args.output, args)
+    if key is not None:
+        _write(key, str(key_path(args.output)), args)
+    write_text(page, sheet_html(shown, title=f"framing coding sheet: {Path(args.output).name}"))
+    print(f"framing: wrote {page}; code the label column of {args.output}, then: framing validate score {args.output}",
+          file=sys.stderr)
+
+
+def run_validate_agree(args) -> None:
+    from framing.validation import agreement, read_sheet
+
+    table = agreement(read_sheet(args.first), read_sheet(args.second), origins=(args.first, args.second))
+    _write(table, args.output, args)
+
+
+def run_validate_score(args) -> None:
+    from framing.validation import describe, read_sheet, score_sheet
+
+    report = score_sheet(read_sheet(args.sheet), threshold=args.threshold, min_coded=args.min_coded, origin=args.sheet)
+    uncoded = int(report.loc[report["pattern"] == "", "n_uncoded"].sum())
+    if uncoded:
+        print(f"framing: {uncoded} item(s) not coded (blank label) are left out", file=sys.stderr)
+    for line in describe(report):
+        print(f"framing: {line}", file=sys.stderr)
+    if args.fix:
+        from framing.validation import patched_lexicon_text
+
+        if args.lexicon is None:
+            raise FramingError("--fix needs --lexicon: the lexicon the sheet was drawn from")
+        if not args.fix.lower().endswith(".toml"):
+            raise FramingError(f"{args.fix}: write the patched lexicon to a .toml file")
+        refuse_inputs(args.fix, _inputs(args), option="--fix")
+        if Path(args.fix).exists():
+            raise FramingError(f"{args.fix} exists already; choose another name")
+        write_text(args.fix, patched_lexicon_text(args.lexicon, report))
+        print(f"framing: wrote {args.fix}; check it with: framing lexicon check {args.fix} --corpus CORPUS", file=sys.stderr)
+    _write(report, args.output, args)
+
+
+def run_explain(args) -> None:
+    from framing.features import Matches, explain, family_for
+
+    family = family_for(args.lexicon)
+    family.check_category(args.category)  # an unknown category is an error before reading
+    if args.html is None and args.doc is None and not args.mark_reused:
+        _stream(args, Matches(family, args.category))
+        return
+    corpus = _load(args) if args.doc is None or args.mark_reused else _one_document(args)
+    matches = explain(corpus, family.lexicon, doc_id=args.doc, category=args.category)
+    if args.mark_reused:
+        from framing.features.reuse import mark_reused, reuse
+
+        matches = mark_reused(matches, reuse(corpus, min_words=args.reuse_min_words))
+    if args.html:
+        from framing.views.highlight import render_html
+
+        title = f"framing explain: {args.lexicon}" + (f", {args.category}" if args.category else "")
+        page = render_html(corpus if args.doc is None else corpus.select([args.doc]), matches, title=title, by=args.by,
+                           show_all=args.doc is not None)
+        refuse_inputs(args.html, _inputs(args), option="--html")
+        write_text(args.html, page)
+        print(f"framing: wrote {len(matches)} highlighted matches to {args.html}", file=sys.stderr)
+        if args.output is None:
+            return
+    _write(matches, args.output, args)
+
+
+def _one_document(args):
+    """The corpus of one document, found by reading batches until it turns up (the rest is never loaded)."""
+    from framing.documents.corpus import clean_documents
+    from framing.documents.read import find_document
+
+    frame = find_document(args.corpus, args.doc, text_col=args.text_col, id_col=args.id_col)
+    return clean_documents(frame, clean=not args.no_clean, rules=_rules(args), origin=args.corpus)
+
+
+def _rules(args):
+    from framing.documents.clean import load_rules
+
+    return load_rules(args.cleaning_rules) if not args.no_clean else None
+
+
+def run_explore(args) -> None:
+    from framing.runs import explore
+
+    if not args.output.lower().endswith((".html", ".htm")):
+        raise FramingError(f"{args.output}: the explorer is an HTML page; give a name ending in .html")
+    refuse_inputs(args.output, _inputs(args))
+    if args.reference and not args.target:
+        raise FramingError("--reference needs --target; give --target G, or neither for the first group against the rest")
+    corpus = _load(args)
+    corpus.check_column(args.by)
+    if args.lexicon is None:
+        print("framing: no --lexicon, so the categories view shows the stance markers; add a lexicon with --lexicon "
+              "NAME_OR_PATH (start one with framing lexicon new NAME)", file=sys.stderr)
+    families = [*(["lexicon"] if args.lexicon else []), *dict.fromkeys(["stance", *(args.family or [])]),
+                *(["actors"] if args.actors and "actors" not in (args.family or []) else [])]
+    page = explore(corpus, args.by, target=args.target, reference=args.reference, lexicon=args.lexicon, actors=args.actors,
+                   families=families, min_count=args.min_count, max_terms=args.max_terms, kwic_lines=args.kwic_lines,
+                   max_documents=args.max_documents, title=f"framing explorer: {Path(args.corpus).name} by {args.by}")
+    write_text(args.output, page)
+    print(f"framing: wrote {args.output} ({len(page.encode('utf-8')) / 1e6:.1f} MB); open it in a browser", file=sys.stderr)
+
+
+def run_reuse(args) -> None:
+    from framing.features.reuse import reuse, reuse_matrix, reuse_shares
+
+    if (args.by is None) != (args.matrix is None):
+        raise FramingError("--matrix needs --by (and --by is for --matrix): give both, e.g. --by outlet --matrix reuse.csv")
+    corpus = _load(args)
+    passages = reuse(corpus, min_words=args.min_words, min_similarity=args.min_similarity, time=args.time)
+    if args.shares:
+        _write(reuse_shares(passages, corpus), args.shares, args)
+    if args.matrix:
+        corpus.check_column(args.by)
+        _write(reuse_matrix(passages, corpus, args.by).reset_index(), args.matrix, args)
+    _write(passages, args.output, args)
+
+
+def run_counts(args) -> None:
+    from framing.engine import make_task
+    from framing.keywords.terms import TermCounts, merge_term_counts
+    from framing.output import TableWriter
+
+    if args.output is not None:
+        refuse_inputs(args.output, _inputs(args))
+    make = TermCounts(args.by, _ngram_range(args.ngrams), args.stopwords, args.english)
+    task = make_task(make, clean=not args.no_clean, cleaning_rules=args.cleaning_rules, origin=args.corpus)
+    merged, pending = None, []
+    for table in _tables(args, task):
+        pending.append(table)
+        if sum(map(len, pending)) > (0 if merged is None else len(merged)):  # merge when the parts outgrow the sum
+            merged = merge_term_counts(pending if merged is None else [merged, *pending])
+            pending = []
+    merged = merge_term_counts([merged, *pending] if merged is not None else pending)
+    with TableWriter(args.output) as writer:
+        writer.write(merged)
+    if args.output is not None:
+        print(f"framing: wrote {writer.rows} rows to {args.output}", file=sys.stderr)
+
+
+def run_keyness(args) -> None:
+    from framing.keywords.keyness import keyness_parts
+    from framing.keywords.terms import TERM_COUNT_COLUMNS
+
+    columns = table_columns(args.corpus)
+    if columns is not None and columns[1:] == TERM_COUNT_COLUMNS:  # a table of framing counts
+        counts = pd.read_parquet(args.corpus) if args.corpus.lower().endswith(".parquet") else pd.read_csv(
+            args.corpus, dtype={"term": str, columns[0]: str}, keep_default_na=False)
+        if args.ngrams != "1-1" or args.stopwords is not None:
+            raise FramingError(f"{args.corpus} holds term counts: give --ngrams and --stopwords to framing counts, not here")
+        corpus = counts
+    else:
+        corpus = _load(args)
+    from framing.output import TableWriter
+
+    reference = "english" if args.reference == ["english"] else args.reference
+    parts, _ = keyness_parts(
+        corpus, args.by, target=args.target, reference=reference, measure=args.measure,
+        ngram_range=_ngram_range(args.ngrams), min_count=args.min_count, stopwords=args.stopwords,
+        background=args.background,
+    )
+    if args.output is not None:
+        refuse_inputs(args.output, _inputs(args))
+    with TableWriter(args.output) as writer:  # group by group: 200 groups x 60,000 terms is never held whole
+        for table in parts:
+            writer.write(table if args.top is None else table.groupby(args.by, sort=False).head(args.top))
+    if args.output is not None:
+        print(f"framing: wrote {writer.rows} rows to {args.output}", file=sys.stderr)
+
+
+def run_kwic(args) -> None:
+    from framing.keywords.kwic import format_kwic, kwic
+
+    corpus = _load(args)
+    table = kwic(corpus, args.pattern, window=args.window, by=args.by)
+    if args.output:
+        _write(table, args.output, args)
+    elif table.empty:
+        print(f"framing: no match for {args.pattern!r}", file=sys.stderr)
+    else:
+        print(format_kwic(table))
+
+
+def run_figures(args) -> None:
+    from framing.paths import project_root
+    from framing.views.figures import (
+        check_figures_folder,
+        run_notebooks,
+        write_run_record,
+    )
+
+    seeds = args.corpus is None
+    by = args.by or "outlet"
+    corpus = args.corpus
+    if corpus is not None and Path(corpus).exists():
+        corpus = str(Path(corpus).resolve())  # the kernel runs in the project root, not here
+    here = project_root() is not None
+    lexicons = [_resolved(x) for x in args.lexicon or []]
+    lexicon = lexicons[0] if len(lexicons) == 1 else lexicons or None
+    extension = _resolved(args.extension)
+    extension = extension or ("framing_plus" if here and seeds else None)
+    # the seeds' analysis names its own lexicons; on any other corpus only the lexicons the user names are drawn
+    lexicon = lexicon or ("framing" if seeds else None)
+    actors = _resolved(args.actors) or ("actors" if seeds else None)
+    parameters = {
+        "CORPUS": corpus or "seeds",
+        "TEXT_COL": args.text_col,
+        "ID_COL": args.id_col,
+        "LEXICON": lexicon,
+        "EXTENSION": extension,
+        "ACTORS": actors,
+        "STOPWORDS": _resolved(args.stopwords),
+        "REFERENCE": args.reference,
+        "BY": by,
+        "CONTRAST": args.contrast or ("affiliation" if seeds else by),
+        "TARGET": args.target if args.target is not None else ("outside" if seeds and not args.contrast else None),
+        "SHEET_LEXICON": lexicons[0] if lexicons else ("framing" if seeds else None),
+        "REUSE_MIN_WORDS": 15 if seeds else 30,
+        "SHEET": _resolved(args.sheet) or ("seeds/validation/framing_coded.csv" if seeds else None),
+        "FAMILIES": [*(["lexicon"] if lexicon else []), "stance", *(["actors"] if actors else [])],
+    }
+    if args.sheet is not None and not Path(args.sheet).is_file():
+        raise FramingError(f"--sheet {args.sheet}: no such file; draw one with framing validate sample and code it")
+    if args.sheet is not None and not lexicons:
+        raise FramingError("--sheet needs --lexicon: the lexicon the sheet was drawn from")
+    if args.out is not None:
+        refuse_inputs(args.out, _inputs(args), option="--out")  # never charts inside the corpus folder or over a lexicon
+    out = check_figures_folder(args.out, corpus=corpus or "seeds", force=args.force, parameters=parameters)
+    parameters["OUT"] = str(out)
+    skip = []
+    if lexicon is None:
+        skip.append("02")
+        print("framing: no --lexicon, so the lexicon charts (notebook 02) are not drawn and the profiles use the stance "
+              "markers alone; add one with --lexicon NAME_OR_PATH (start one with framing lexicon new NAME)", file=sys.stderr)
+    if actors is None:
+        skip.append("05")
+        print("framing: no --actors, so the actor charts (notebook 05) are not drawn; add an actors lexicon with --actors "
+              "NAME_OR_PATH (framing lexicon new NAME --template actors)", file=sys.stderr)
+    if not extension:
+        skip.append("07")
+        print("framing: no --extension lexicon" + (" outside the project folder" if seeds else "")
+              + ", so notebook 07 is skipped", file=sys.stderr)
+    if parameters["SHEET"] is None:
+        skip.append("08")
+        print("framing: no --sheet (a coded sheet of framing validate sample), so notebook 08 is skipped", file=sys.stderr)
+    ran = run_notebooks(parameters, only=args.only, skip=skip, progress=not args.quiet)
+    write_run_record(out, parameters)
+    print(f"framing: ran {len(ran)} notebooks; figures in {args.out or 'figures'}", file=sys.stderr)
+
+
+def _resolved(path_or_name: str | None) -> str | None:
+    """A file the kernel can read from anywhere (a lexicon name is left as it is, even when a
+    folder of that name is here: lexicons, stopword lists and sheets are files)."""
+    if path_or_name is None or not Path(path_or_name).is_file():
+        return path_or_name
+    return str(Path(path_or_name).resolve())
+
+
+def run_lexicon_new(args) -> None:
+    from framing.lexicon.tools import new_lexicon
+
+    path = new_lexicon(args.name, base=args.base, folder=args.folder, template=args.template)
+    print(f"framing: wrote {path}; edit it, then: framing lexicon check {args.name} --corpus CORPUS", file=sys.stderr)
+
+
+def _corpus_for_tool(path: str, text_col: str):
+    from framing.documents.corpus import load_corpus
+
+    return load_corpus(path, text_col=text_col)
+
+
+def run_lexicon_check(args) -> None:
+    from framing.lexicon.tools import check_lexicon
+
+    if args.output:
+        refuse_inputs(args.output, _inputs(args))
+    corpus = _corpus_for_tool(args.corpus, args.text_col) if args.corpus else None
+    report = check_lexicon(args.lexicon, corpus, max_forms=args.max_forms)
+    print(report.format())
+    if args.output and report.terms is not None:
+        _write(report.terms, args.output, args)
+
+
+def run_lexicon_suggest(args) -> None:
+    from framing.lexicon.tools import suggest_terms
+
+    corpus = _corpus_for_tool(args.corpus, args.text_col)
+    table = suggest_terms(args.lexicon, args.category, corpus, n=args.n, background=args.background,
+                          min_score=args.min_score, english=not args.no_english)
+    seeds = f"; seeds: {', '.join(table.attrs['seeds'])}" if table.attrs["seeds"] else ""
+    print(f"framing: {table.attrs['note']}{seeds}", file=sys.stderr)
+    if table.empty:
+        return
+    if args.output:
+        _write(table, args.output, args)
+    else:
+        print(table.to_string(index=False))
+
+
+def run_lexicon_convert(args) -> None:
+    from framing.lexicon.tools import convert_lexicon
+
+    path = convert_lexicon(args.source, args.target, force=args.force, term_col=args.term_col, category_col=args.category_col)
+    print(f"framing: wrote {path}", file=sys.stderr)
+
+
+def run_lexicons(args) -> None:
+    from framing.lexicon.read import list_lexicons, load_lexicon
+
+    if args.name is None:
+        print(list_lexicons().to_string(index=False))
+        return
+    lex = load_lexicon(args.name)
+    print(f"{lex.name} {lex.meta.get('version', '')} ({lex.path})")
+    for key in ("description", "source", "licence", "language"):
+        if lex.meta.get(key):
+            print(f"  {key}: {lex.meta[key]}")
+    print()
+    for cat in lex.categories:
+        excl = f", {len(cat.exclude)} exclusions" if cat.exclude else ""
+        print(f"  {cat.name} ({len(cat.terms)} terms{excl}): {cat.description}")
+    overlaps = lex.overlaps()
+    if len(overlaps):
+        print("\n  terms in several categories (allowed, counted in each):")
+        for _, row in overlaps.iterrows():
+            print(f"    {row['pattern']}: {row['categories'].replace(';', ', ')}")
+
+
+def run_corpus(args) -> None:
+    corpus = _load(args)
+    docs = corpus.overview()
+    shown = [c for c in docs.columns if c not in ("evidence",)]
+    print(f"{len(corpus)} documents from {corpus.source}\n")
+    print(docs[shown].to_string(index=False))
+    report = corpus.cleaning_report
+    print(f"\ncleaning removed {len(report)} lines" + (":" if len(report) else ""))
+    if len(report):
+        print(report.assign(text=report["text"].str.slice(0, 70)).to_string(index=False))

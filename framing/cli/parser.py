@@ -1,0 +1,431 @@
+"""The command line's parser: every command, its options and their help. Each command's
+``run`` is a function of :mod:`framing.cli.commands`."""
+
+from __future__ import annotations
+
+import argparse
+
+import framing.cli.commands as commands
+from framing.params import MAX_WINDOW
+
+EPILOG = "Errors are printed as one line; run 'framing COMMAND --help' for each command's options."
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with usage errors as one line (subcommand parsers inherit this class)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}; see '{self.prog} --help'\n")
+
+
+def _positive(text: str) -> float:
+    """An argparse type: a number above zero."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number above 0, got {text!r}")
+    return value
+
+
+def _share(text: str) -> float:
+    """An argparse type: a number from 0 to 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got {text!r}") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"must be from 0 to 1, got {text!r}")
+    return value
+
+
+def _batch_mb(text: str) -> float:
+    """An argparse type: a batch size above 0 and at most 10,000 MB (a larger one is no batch at all)."""
+    value = _positive(text)
+    if value > 10_000:
+        raise argparse.ArgumentTypeError(f"must be at most 10000 (MB), got {text!r}")
+    return value
+
+
+def _whole(low: int, high: int | None = None):
+    """An argparse type: a whole number in ``[low, high]`` (a usage error otherwise, not a silent slice)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < low or (high is not None and value > high):
+            span = f"from {low} to {high}" if high is not None else f"{low} or more"
+            raise argparse.ArgumentTypeError(f"must be {span}, got {value}")
+        return value
+
+    parse.__name__ = "whole number"
+    return parse
+
+
+def _corpus_options() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    group = parent.add_argument_group("corpus options")
+    group.add_argument("corpus", help="folder of .txt files (optional manifest.csv), or a .csv/.jsonl/.parquet table")
+    group.add_argument("--text-col", default=None, help="text column of a table (default: text); not for folders")
+    group.add_argument("--id-col", default=None, help="id column (default: doc_id if present, else generated)")
+    group.add_argument("--no-clean", action="store_true", help="keep web chrome (skip the cleaning rules)")
+    group.add_argument("--cleaning-rules", default=None, metavar="PATH", help="your own cleaning-rules TOML file")
+    return parent
+
+
+def _count_options(parser: argparse.ArgumentParser) -> None:
+    """--family and --lexicon of the commands that compare count tables (compare, model, trend)."""
+    parser.add_argument("--family", default="lexicon", choices=[*commands.counting_families(), "all"],
+                        help="feature family (default: lexicon; all: lexicon, stance and actors)")
+    parser.add_argument("--lexicon", action="append", default=None, metavar="NAME_OR_PATH",
+                        help="lexicon to count, read by its family; repeat for several (default: the family's bundled lexicon)")
+
+
+def _output_option(parser: argparse.ArgumentParser, *, parquet: bool = False) -> None:
+    if parquet:
+        parser.add_argument("-o", "--output", default=None, metavar="OUT.csv|OUT.parquet",
+                            help="write here, batch by batch (.parquet: Parquet; else CSV; default: CSV on stdout)")
+    else:
+        parser.add_argument("-o", "--output", default=None, metavar="OUT.csv", help="write CSV here (default: stdout)")
+    _force_option(parser)
+
+
+def _force_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--force", action="store_true", help="replace output files that exist already (default: refuse)")
+
+
+def _reuse_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("text reuse")
+    group.add_argument("--exclude-reused", action="store_true",
+                       help="count only what each document wrote itself: text in passages shared with another "
+                            "document is left out (the corpus is then read into memory)")
+    group.add_argument("--reuse-time", default=None, metavar="COL",
+                       help="with --exclude-reused: leave out only text copied from a document dated earlier by COL")
+    group.add_argument("--reuse-min-words", type=_whole(5), default=30, metavar="N",
+                       help="with --exclude-reused: shortest shared passage (default: 30 words)")
+
+
+def _engine_options(parser: argparse.ArgumentParser) -> None:
+    """How the documents are counted: in batches, on every core, or on a Dask cluster."""
+    group = parser.add_argument_group("scale")
+    group.add_argument("--jobs", type=_whole(1), default=None, metavar="N", help="worker processes (default: every core)")
+    group.add_argument("--engine", default="local", choices=["local", "dask"],
+                       help="local: this machine; dask: a dask.distributed cluster (pip install \"framing[dask]\")")
+    group.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="with --engine dask: the scheduler to use, e.g. tcp://10.0.0.5:8786 (default: start one here)")
+    group.add_argument("--batch-mb", type=_batch_mb, default=1.0, metavar="MB",
+                       help="text per batch, in millions of characters (default: 1; at most 10,000)")
+    group.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="framing",
+        description="Compare how news outlets frame the same story: lexicon, keyword and stance features.",
+        epilog=EPILOG,
+    )
+    parser.add_argument("--raw-csv", action="store_true",
+                        help="write CSV cells as they are: no apostrophe before a cell that begins with = + - @ "
+                             "(spreadsheet formula guard; also FRAMING_RAW_CSV=1)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    corpus = _corpus_options()
+
+    p = sub.add_parser("features", parents=[corpus], help="per-document feature table (tidy CSV)",
+                       description="Write one row per document and category: count, n_tokens, per_1k, with metadata.")
+    p.add_argument("--family", default="lexicon", choices=commands.family_choices(), help="feature family (default: lexicon)")
+    p.add_argument("--lexicon", action="append", default=None, metavar="NAME_OR_PATH",
+                   help="lexicon to count, read by the family its [meta] names; repeat for several "
+                        "(default: each family's bundled lexicon: framing, stance, actors)")
+    p.add_argument("--meta", nargs="*", default=None, metavar="COL",
+                   help="metadata columns to keep (default: all; --meta alone: none), e.g. --meta outlet affiliation")
+    p.add_argument("--units", dest="units_out", default=None, metavar="UNITS.csv|UNITS.parquet",
+                   help="also write the same counts by sentence (the unit table), counted in the same pass: "
+                        "'framing compare FEATURES --units UNITS' then resamples sentences of groups under 5 documents")
+    _reuse_options(p)
+    _output_option(p, parquet=True)
+    _engine_options(p)
+    p.set_defaults(run=commands.run_features)
+
+    p = sub.add_parser("explain", parents=[corpus], help="every match behind the counts (one row per match)",
+                       description="Write one row per match: doc_id, category, pattern, matched text, span, sentence "
+                                   "(and voice for stance and actors). Works for any lexicon: framing, stance, actors, yours.")
+    p.add_argument("--lexicon", default="framing", metavar="NAME_OR_PATH", help="lexicon (default: framing)")
+    p.add_argument("--doc", default=None, metavar="ID", help="only this document")
+    p.add_argument("--category", default=None, help="only this category")
+    p.add_argument("--html", default=None, metavar="OUT.html",
+                   help="also write a page showing the documents with every match highlighted by category")
+    p.add_argument("--by", default=None, metavar="COL", help="with --html: label documents with this column")
+    p.add_argument("--mark-reused", action="store_true",
+                   help="add a 'reused' column: the match lies in a passage shared with another document (in memory)")
+    p.add_argument("--reuse-min-words", type=_whole(5), default=30, metavar="N",
+                   help="with --mark-reused: shortest shared passage (default: 30 words)")
+    _output_option(p, parquet=True)
+    _engine_options(p)
+    p.set_defaults(run=commands.run_explain)
+
+    p = sub.add_parser("explore", parents=[corpus], help="one offline HTML page: terms, categories, and the sentences behind them",
+                       description="Write a self-contained page (no network): every term placed by its rate in a target "
+                                   "and a reference group (picked in the page), the lexicon's categories by group with "
+                                   "intervals, and, for any term or category, its concordance lines and documents.")
+    p.add_argument("--by", required=True, metavar="COL", help="metadata column that defines the groups")
+    p.add_argument("--target", action="append", default=None, metavar="G", help="target group shown first (repeat for several)")
+    p.add_argument("--reference", action="append", default=None, metavar="G", help="reference group (default: the rest)")
+    p.add_argument("--lexicon", default=None, metavar="NAME_OR_PATH",
+                   help="lexicon of the categories view (default: none; the stance markers are shown)")
+    p.add_argument("--actors", default=None, metavar="NAME_OR_PATH", help="an actors lexicon for the categories view")
+    p.add_argument("--family", action="append", default=None, choices=["stance", "actors"],
+                   help="add a family's categories (author voice) to the categories view (repeat)")
+    p.add_argument("--min-count", type=_whole(1), default=3, metavar="N", help="terms seen at least N times (default: 3)")
+    p.add_argument("--max-terms", type=_whole(1), default=4000, metavar="N",
+                   help="at most N terms, the most frequent (default: 4,000, so large corpora give pages that open)")
+    p.add_argument("--kwic-lines", type=_whole(1), default=10, metavar="N", help="concordance lines per term (default: 10)")
+    p.add_argument("--max-documents", type=_whole(1), default=200, metavar="N",
+                   help="documents the page holds, the most cited by its lines (default: 200)")
+    p.add_argument("-o", "--output", required=True, metavar="PAGE.html", help="the page to write")
+    _force_option(p)
+    p.set_defaults(run=commands.run_explore)
+
+    p = sub.add_parser("reuse", parents=[corpus], help="passages two documents share (text reuse)",
+                       description="One row per passage two documents share: doc_a, doc_b, character spans in each, "
+                                   "n_words, similarity (share of identical words), text_a, which came first (--time), "
+                                   "and both documents' metadata. Found through shared word 5-grams, robust to a few "
+                                   "words changed, inserted or dropped.")
+    p.add_argument("--min-words", type=_whole(5), default=30, metavar="N",
+                   help="shortest passage in words (default: 30, longer than any stock phrase)")
+    p.add_argument("--min-similarity", type=_share, default=0.5, metavar="S",
+                   help="lowest share of a passage's words identical in both documents (default: 0.5)")
+    p.add_argument("--time", default=None, metavar="COL", help="date column: say which document came first")
+    p.add_argument("--by", default=None, metavar="COL", help="with --matrix: the grouping column (e.g. outlet)")
+    p.add_argument("--matrix", default=None, metavar="OUT.csv", help="with --by: words reused between groups")
+    p.add_argument("--shares", default=None, metavar="OUT.csv",
+                   help="per document: share of its words in shared passages (and from earlier ones), near-duplicates")
+    _output_option(p)
+    p.set_defaults(run=commands.run_reuse)
+
+    p = sub.add_parser("counts", parents=[corpus], help="term counts per group, for keyness on corpora too large for memory",
+                       description="Stream the corpus and write one row per (group, term): count and docs (documents "
+                                   "using it), plus one row per group with an empty term giving its documents. "
+                                   "'framing keyness COUNTS.parquet --by COL' reads it; tables of parts of a corpus "
+                                   "add up (framing.merge_term_counts).")
+    p.add_argument("--by", default=None, metavar="COL", help="metadata column that defines the groups (default: one group)")
+    p.add_argument("--ngrams", default="1-1", metavar="MIN-MAX", help="n-gram sizes, e.g. 1-2 (default: 1-1)")
+    p.add_argument("--stopwords", default=None, metavar="english|PATH", help="drop stopwords (default: keep them)")
+    p.add_argument("--english", action="store_true",
+                   help="count words as wordfreq does (don't, obama's whole), for 'framing keyness --reference english'")
+    _output_option(p, parquet=True)
+    _engine_options(p)
+    p.set_defaults(run=commands.run_counts)
+
+    p = sub.add_parser("keyness", parents=[corpus], help="keywords of each group against the rest, or one group against another",
+                       description="One row per (group, term): counts, totals, rates per 1,000 words, the measure, p-value, "
+                                   "log ratio and dispersion. Open any term with 'framing kwic'. CORPUS may also be a "
+                                   "table of 'framing counts' (then --ngrams and --stopwords are those it was counted with).")
+    p.add_argument("--by", required=True, metavar="COL", help="metadata column that defines the groups")
+    p.add_argument("--target", action="append", default=None, metavar="G", help="target group (repeat for several)")
+    p.add_argument("--reference", action="append", default=None, metavar="G",
+                   help="reference group (repeat; default: all other groups), or 'english' for general English (wordfreq)")
+    p.add_argument("--measure", default="g2", choices=list(commands.measure_choices()), help="keyness measure (default: g2)")
+    p.add_argument("--ngrams", default="1-1", metavar="MIN-MAX", help="n-gram sizes, e.g. 1-2 (default: 1-1)")
+    p.add_argument("--min-count", type=_whole(0), default=3, metavar="N", help="flag terms with fewer target hits (default: 3)")
+    p.add_argument("--stopwords", default=None, metavar="english|PATH", help="drop stopwords (default: keep them)")
+    p.add_argument("--background", default=None, metavar="CSV|english",
+                   help="term,count table, or 'english': the prior for log_odds_dirichlet")
+    p.add_argument("--top", type=_whole(1), default=None, metavar="N", help="keep the top N terms per group")
+    _output_option(p)
+    p.set_defaults(run=commands.run_keyness)
+
+    p = sub.add_parser("compare", parents=[corpus], help="group rates with bootstrap intervals, or a target/reference contrast",
+                       description="Pool each group's documents: count, n_tokens, per_1k (the rate per 1,000 words), "
+                                   "ci_low/ci_high (bootstrap), n_docs, resampled, warning; one row per group, lexicon "
+                                   "and category (and voice). With --target: difference and log2_ratio with bootstrap intervals, p_value (permutation) "
+                                   "and p_adjusted (Benjamini-Hochberg) instead.")
+    p.add_argument("--by", required=True, metavar="COL", help="metadata column that defines the groups")
+    _count_options(p)
+    p.add_argument("--target", action="append", default=None, metavar="G", help="target group (repeat for several)")
+    p.add_argument("--reference", action="append", default=None, metavar="G",
+                   help="reference group (repeat; default: all other groups)")
+    p.add_argument("--n-boot", type=_whole(1), default=2000, metavar="N", help="bootstrap resamples (default: 2000)")
+    p.add_argument("--n-perm", type=_whole(1), default=5000, metavar="N", help="permutations (default: 5000)")
+    p.add_argument("--seed", type=_whole(0), default=0, metavar="S", help="random seed (default: 0)")
+    p.add_argument("--units", default=None, metavar="UNITS.csv|UNITS.parquet",
+                   help="with a feature table as CORPUS: the unit table 'framing features --units' wrote beside it "
+                        "(sentences to resample for groups under 5 documents)")
+    _reuse_options(p)
+    _output_option(p)
+    p.set_defaults(run=commands.run_compare)
+
+    p = sub.add_parser("model", parents=[corpus], help="rate ratios of each group from a count model with covariates",
+                       description="Per category: a quasi-Poisson (or negative binomial) GLM of document counts with "
+                                   "log(n_tokens) as offset, the grouping against --reference and any --covariate; "
+                                   "rate_ratio, ci_low, ci_high, p_value, p_adjusted (BH), n_docs, warning.")
+    p.add_argument("--by", required=True, metavar="COL", help="metadata column that defines the groups")
+    p.add_argument("--reference", default=None, metavar="G", help="baseline group (default: the first, sorted)")
+    _count_options(p)
+    p.add_argument("--model", default="quasipoisson", choices=["quasipoisson", "negbin"],
+                   help="count model (default: quasipoisson)")
+    p.add_argument("--covariate", action="append", default=[], metavar="COL", help="metadata column to control for (repeat)")
+    p.add_argument("--cluster", default=None, metavar="COL", help="column for cluster-robust standard errors")
+    p.add_argument("--min-docs", type=_whole(1), default=5, metavar="N",
+                   help="warn when a group has fewer documents (default: 5)")
+    _output_option(p)
+    p.set_defaults(run=commands.run_model)
+
+    p = sub.add_parser("trend", parents=[corpus], help="rates per group and period, with intervals",
+                       description="Pooled rate of each category per group and period (every period present; NaN where "
+                                   "no document), with a bootstrap interval over the period's documents. Documents "
+                                   "with unreadable dates are named in a warning and left out.")
+    p.add_argument("--by", default=None, metavar="COL",
+                   help="metadata column that defines the groups (default: the whole corpus as one series)")
+    p.add_argument("--time", required=True, metavar="DATECOL", help="metadata column holding each document's date")
+    p.add_argument("--freq", default="M", choices=["D", "W", "M", "Q", "Y"], help="period length (default: M)")
+    _count_options(p)
+    p.add_argument("--n-boot", type=_whole(1), default=1000, metavar="N", help="bootstrap resamples (default: 1000)")
+    p.add_argument("--plot", default=None, metavar="OUT.png", help="also draw one category's trend here")
+    p.add_argument("--category", default=None, help="with --plot: the category to draw (default: the first)")
+    p.add_argument("--event", action="append", default=[], metavar="DATE:LABEL",
+                   help='with --plot: a dated event to mark, e.g. 2021-06-18:"election day" (repeat)')
+    _output_option(p)
+    p.set_defaults(run=commands.run_trend)
+
+    p = sub.add_parser("kwic", parents=[corpus], help="concordance of a term or lexicon category",
+                       description="Print every match of PATTERN with its context, aligned. PATTERN uses the "
+                                   "lexicon term grammar ('election*', 'sham election*') or LEXICON:CATEGORY.")
+    p.add_argument("pattern", help="a term ('regim*', 'in fact') or LEXICON:CATEGORY")
+    p.add_argument("--window", type=_whole(1, MAX_WINDOW), default=8, metavar="N",
+                   help=f"tokens of context on each side, 1 to {MAX_WINDOW} (default: 8)")
+    p.add_argument("--by", default=None, metavar="COL", help="label lines with this metadata column")
+    p.add_argument("-o", "--output", default=None, metavar="OUT.csv", help="write the concordance as CSV instead")
+    _force_option(p)
+    p.set_defaults(run=commands.run_kwic)
+
+    p = sub.add_parser("figures", help="run every notebook headlessly and rewrite figures/",
+                       description="Execute notebooks/NN_*.ipynb in order on the seeds (or --corpus) and write their "
+                                   "charts into figures/ (or --out). Output is deterministic. Run it in the project folder.")
+    p.add_argument("--corpus", default=None, metavar="PATH", help="corpus to analyse (default: seeds)")
+    p.add_argument("--text-col", default=None, help="text column of a table corpus (default: text)")
+    p.add_argument("--id-col", default=None, help="id column of a table corpus (default: doc_id if present)")
+    p.add_argument("--lexicon", action="append", default=None, metavar="NAME_OR_PATH",
+                   help="lexicon used wherever the bundled framing lexicon is (default: framing); repeat to "
+                        "combine several plain lexicons")
+    p.add_argument("--actors", default=None, metavar="NAME_OR_PATH",
+                   help="actors lexicon for notebook 05 (default: actors; charts are skipped when it names no actor)")
+    p.add_argument("--stopwords", default=None, metavar="english|PATH", help="stopwords for the keyword notebook (default: none)")
+    p.add_argument("--reference", action="append", default=None, metavar="G",
+                   help="group(s) of --contrast the target is set against (repeat; default: all the others)")
+    p.add_argument("--extension", default=None, metavar="NAME_OR_PATH",
+                   help="user lexicon for notebook 07 (default inside the project: framing_plus; elsewhere 07 is skipped)")
+    p.add_argument("--sheet", default=None, metavar="CODED.csv",
+                   help="a coded sheet of framing validate sample, for the validation notebook (08)")
+    p.add_argument("--by", default=None, metavar="COL", help="grouping column (default: outlet)")
+    p.add_argument("--contrast", default=None, metavar="COL",
+                   help="column with few groups for two-sided contrasts (default: affiliation for the seeds, else --by)")
+    p.add_argument("--target", default=None, metavar="G", help="group of --contrast set against the rest")
+    p.add_argument("--out", default=None, metavar="DIR",
+                   help="output folder (default: the project's figures/, which only the seeds may fill)")
+    p.add_argument("--force", action="store_true", help="replace the figures of another run in --out")
+    p.add_argument("--only", action="append", default=None, metavar="NN", help="run only notebooks starting with NN")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(run=commands.run_figures)
+
+    validate = sub.add_parser("validate", help="coding sheets of sampled matches, and their precision",
+                              description="Validate a lexicon against human judgement: draw a coding sheet, code it, score it.")
+    steps = validate.add_subparsers(dest="step", metavar="STEP", required=True)
+    q = steps.add_parser("sample", parents=[corpus], help="write a coding sheet of matches drawn at random, by pattern",
+                         description="Write SHEET.csv (and SHEET.html to read it): matches drawn at random, stratified "
+                                     "by pattern, with context, sampling weight and empty label/note columns.")
+    q.add_argument("--lexicon", default="framing", metavar="NAME_OR_PATH", help="lexicon (default: framing)")
+    q.add_argument("--category", action="append", default=None, help="only this category (repeat)")
+    q.add_argument("--n", type=_whole(1), default=200, metavar="N", help="items, shared among the patterns (default: 200)")
+    q.add_argument("--per-term", type=_whole(1), default=None, metavar="K", help="items per pattern instead")
+    q.add_argument("--seed", type=_whole(0), default=0, metavar="S", help="random seed (default: 0)")
+    q.add_argument("--misses", type=_whole(0), default=0, metavar="N",
+                   help="also N sentences per category with no match in it, for estimating recall")
+    q.add_argument("--blind", action="store_true",
+                   help="leave category and pattern out of the sheet (they go to SHEET.key.csv)")
+    q.add_argument("-o", "--output", required=True, metavar="SHEET.csv", help="the coding sheet to write (never over one that exists)")
+    q.add_argument("--force", action="store_true",
+                   help="replace an existing sheet (and its .html and key): a coded sheet is hours of work, so only on purpose")
+    q.set_defaults(run=commands.run_validate_sample, guards_outputs=True)
+    q = steps.add_parser("score", help="precision per category and pattern of a coded sheet",
+                         description="Read a coded sheet (label 1/0, yes/no, true/false; blank: not coded) and report "
+                                     "precision with Wilson intervals, the corpus-weighted category precision, and "
+                                     "exclusions to consider for patterns under --threshold; with coded --misses items, the estimated recall.")
+    q.add_argument("sheet", metavar="SHEET.csv")
+    q.add_argument("--threshold", type=float, default=0.8, help="flag patterns under this precision (default: 0.8)")
+    q.add_argument("--min-coded", type=_whole(1), default=3, metavar="N",
+                   help="judge (flag, propose exclusions for) a pattern only with at least N coded items (default: 3)")
+    q.add_argument("--fix", default=None, metavar="OUT.toml",
+                   help="write a copy of --lexicon with the proposed exclusions added (never over an existing file)")
+    q.add_argument("--lexicon", default=None, metavar="NAME_OR_PATH", help="with --fix: the lexicon the sheet was drawn from")
+    q.add_argument("-o", "--output", default=None, metavar="REPORT.csv", help="write the report here (default: stdout)")
+    _force_option(q)
+    q.set_defaults(run=commands.run_validate_score)
+
+    q = steps.add_parser("agree", help="agreement of two coders' sheets of the same items",
+                         description="n, percent_agreement, cohen_kappa and krippendorff_alpha (nominal), per "
+                                     "category and overall, from two coded copies of one sheet (matched on item_id).")
+    q.add_argument("first", metavar="SHEET_A")
+    q.add_argument("second", metavar="SHEET_B")
+    q.add_argument("-o", "--output", default=None, metavar="OUT.csv", help="write the table here (default: stdout)")
+    _force_option(q)
+    q.set_defaults(run=commands.run_validate_agree)
+
+    lexicon = sub.add_parser("lexicon", help="create, check, extend and convert lexicons",
+                             description="Work on your own lexicons (kept in ./lexicons or $FRAMING_LEXICON_PATH).")
+    tools = lexicon.add_subparsers(dest="action", metavar="ACTION", required=True)
+    q = tools.add_parser("new", help="write a starter lexicon file",
+                         description="Write NAME.toml (metadata filled in, one example category) into ./lexicons "
+                                     "or --folder; --from copies a bundled lexicon to edit. Never overwrites.")
+    q.add_argument("name")
+    q.add_argument("--from", dest="base", default=None, metavar="LEXICON", help="start from a copy of this lexicon")
+    q.add_argument("--folder", default=None, metavar="DIR", help="where to write it (default: ./lexicons)")
+    q.add_argument("--template", default="lexicon", choices=["lexicon", "actors"],
+                   help="what to start from: a plain lexicon, or an actors lexicon (ACTOR.CONNOTATION categories)")
+    q.set_defaults(run=commands.run_lexicon_new)
+    q = tools.add_parser("check", help="validate a lexicon; with --corpus, report its coverage",
+                         description="Validate (exit 2 on errors). With --corpus: hits and documents per term, terms "
+                                     "that never match, wildcards catching many words, shared terms, dominant terms.")
+    q.add_argument("lexicon", metavar="PATH_OR_NAME")
+    q.add_argument("--corpus", default=None, help="a corpus to measure coverage on")
+    q.add_argument("--text-col", default=None, help="text column of a table corpus (default: text)")
+    q.add_argument("--max-forms", type=_whole(1), default=5, metavar="N",
+                   help="flag wildcards matching more than N different words (default: 5)")
+    q.add_argument("-o", "--output", default=None, metavar="OUT.csv", help="also write the per-term table")
+    _force_option(q)
+    q.set_defaults(run=commands.run_lexicon_check)
+    q = tools.add_parser("suggest", help="candidate terms for a category, learned from a corpus",
+                         description="Rank words by distributional similarity (PPMI + SVD over the corpus and an "
+                                     "optional background corpus) to the category's current terms. Offline, deterministic.")
+    q.add_argument("lexicon", metavar="PATH_OR_NAME")
+    q.add_argument("category")
+    q.add_argument("--corpus", required=True)
+    q.add_argument("--text-col", default=None, help="text column of a table corpus (default: text)")
+    q.add_argument("--background", default=None, metavar="PATH", help="a larger corpus for the co-occurrence statistics")
+    q.add_argument("-n", type=_whole(1), default=30, help="number of suggestions (default: 30)")
+    q.add_argument("--min-score", type=float, default=0.0, help="cosine threshold (default: 0)")
+    q.add_argument("--no-english", action="store_true",
+                   help="do not down-weight words merely common in general English (wordfreq)")
+    q.add_argument("-o", "--output", default=None, metavar="OUT.csv", help="write the suggestions as CSV instead")
+    _force_option(q)
+    q.set_defaults(run=commands.run_lexicon_suggest)
+    q = tools.add_parser("convert", help="convert a LIWC .dic, CSV or YAML lexicon to native TOML",
+                         description="Read IN (.toml, .dic, .csv, .yaml) and write OUT.toml, keeping provenance fields.")
+    q.add_argument("source", metavar="IN")
+    q.add_argument("target", metavar="OUT.toml")
+    q.add_argument("--force", action="store_true", help="replace OUT.toml if it exists")
+    q.add_argument("--term-col", default=None, metavar="COL", help="a CSV dictionary's term column (default: term)")
+    q.add_argument("--category-col", default=None, metavar="COL", help="a CSV dictionary's category column (default: category)")
+    q.set_defaults(run=commands.run_lexicon_convert)
+
+    p = sub.add_parser("lexicons", help="list bundled and user lexicons, or show one",
+                       description="List lexicons with version and category counts; with NAME, show its categories.")
+    p.add_argument("name", nargs="?", default=None, help="a lexicon name or path to show in detail")
+    p.set_defaults(run=commands.run_lexicons)
+
+    p = sub.add_parser("corpus", parents=[corpus], help="summary of a corpus and what cleaning removed",
+                       description="Print documents with token counts, then every line the cleaning rules removed.")
+    p.set_defaults(run=commands.run_corpus)
+    return parser
