@@ -31,11 +31,11 @@ def test_commands_pick_the_same_default_and_say_so():
     table = _table({"CLINTON": 12, "KAINE": 20, "PENCE": 8})
     contrast = compare_groups(table, "speaker", n_perm=10, n_boot=10)
     assert set(contrast["target"]) == {"KAINE"} and set(contrast["reference"]) == {"rest"}
-    assert contrast.attrs["default"] == "target: KAINE (the group with most documents, chosen by default; pass target= to choose)"
+    assert set(contrast["chosen"]) == {"target: KAINE (the group with most documents, chosen by default; pass target= to choose)"}
     model = rate_model(table, "speaker")
     assert set(model["reference"]) == {"KAINE"} and set(model["speaker"]) == {"CLINTON", "PENCE"}
-    assert model.attrs["default"].startswith("reference: KAINE (the group with most documents")
-    assert compare_groups(table, "speaker", "PENCE", n_perm=10, n_boot=10).attrs["default"] == ""  # named: nothing chosen
+    assert model["chosen"].iloc[0].startswith("reference: KAINE (the group with most documents")
+    assert set(compare_groups(table, "speaker", "PENCE", n_perm=10, n_boot=10)["chosen"]) == {""}  # named: nothing chosen
     # months: the reference is the earliest, the target the latest, whatever their sizes
     months = _table({"2020-03": 5, "2020-01": 6, "2020-02": 30})
     assert set(rate_model(months, "speaker")["reference"]) == {"2020-01"}

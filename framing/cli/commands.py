@@ -264,7 +264,7 @@ def run_model(args) -> None:
     for family, name, _, features in jobs:
         table = rate_model(features, args.by, args.reference, covariates=args.covariate, model=args.model,
                            cluster=args.cluster, min_docs=args.min_docs)
-        chosen = table.attrs.get("default", "")
+        chosen = str(table["chosen"].iloc[0]) if len(table) else ""
         table.insert(2, "family", family)
         table.insert(3, "lexicon", name)
         tables.append(table)

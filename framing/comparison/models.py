@@ -194,7 +194,7 @@ def rate_model(
         A count feature table (``lexicon_features``, ``stance_features``, ``actor_features``).
     by : str
         The grouping column; ``reference`` is the baseline (default: :data:`framing.groups.DEFAULT_RULE`,
-        the group with most documents or the earliest period; ``attrs["default"]`` says so).
+        the group with most documents or the earliest period; the ``chosen`` column says so).
     covariates : list of str
         Metadata columns added to the model (numeric as is, others as factors).
     model : {"quasipoisson", "negbin"}
@@ -213,7 +213,8 @@ def rate_model(
         categories, per group), ``n_docs``, ``count``, ``model`` (the family of the GLM),
         [``n_clusters``: with ``cluster``], [``alpha``, ``alpha_low``, ``alpha_high``: with
         ``negbin``, the NB2 dispersion of the category's fit and its interval, from the
-        log-alpha scale so that it stays positive], ``warning``.
+        log-alpha scale so that it stays positive], ``warning``, ``chosen`` (which reference was
+        picked, and why, when none was named; else empty).
 
     Examples
     --------
@@ -305,5 +306,5 @@ def rate_model(
     table.insert(table.columns.get_loc("p_value") + 1, "p_adjusted", np.nan)
     for _, index in table.groupby(by).groups.items():
         table.loc[index, "p_adjusted"] = benjamini_hochberg(table.loc[index, "p_value"].to_numpy(float))
-    table.attrs["default"] = chosen
+    table["chosen"] = chosen  # which reference the function picked, and why ("" when named): a column survives a CSV
     return table

@@ -281,7 +281,7 @@ def compare_groups(
     ``n_perm`` times; p = (1 + #{|perm diff| >= |observed diff|}) / (1 + n_perm).
     ``p_adjusted`` applies Benjamini-Hochberg across the categories compared. With
     ``target=None`` the target follows :data:`framing.groups.DEFAULT_RULE` (the group with
-    most documents, or the latest period), and ``attrs["default"]`` says so. The
+    most documents, or the latest period), and the ``chosen`` column says so. The
     effect size is ``log2_ratio``, the binary log of the ratio of rates (zero counts ->
     0.5, as Hardie 2014).
 
@@ -297,7 +297,8 @@ def compare_groups(
         ``target``, ``reference``, ``category``, [``voice``], ``count_target``,
         ``count_reference``, ``per_1k_target``, ``per_1k_reference``, ``difference``,
         ``difference_low``, ``difference_high``, ``log2_ratio``, ``log2_ratio_low``,
-        ``log2_ratio_high``, ``p_value``, ``p_adjusted``, ``resampled``, ``warning``.
+        ``log2_ratio_high``, ``p_value``, ``p_adjusted``, ``resampled``, ``warning``, ``chosen`` (which target was
+        picked, and why, when none was named; else empty).
     """
     features = _check_counts(features, by)
     keys = _cell_keys(features)
@@ -365,7 +366,7 @@ def compare_groups(
                "difference", "difference_low", "difference_high", "log2_ratio", "log2_ratio_low", "log2_ratio_high",
                "p_value", "p_adjusted", "resampled", "warning"]
     out = out[columns].sort_values("p_value", kind="mergesort").reset_index(drop=True)
-    out.attrs["default"] = chosen
+    out["chosen"] = chosen  # which target the function picked, and why ("" when named): a column survives a CSV
     return out
 
 

@@ -686,7 +686,6 @@ def rate_ratio_figure(model: pd.DataFrame, *, colours: dict | None = None, lexic
         reason = model["warning"].iloc[0] if len(model) else "no rate ratio"
         return Skipped(f"the count model rests on too few documents to draw ({reason})")
     rows = usable["category"].nunique()
-    usable.attrs.update(model.attrs)
     fig, ax = canvas(8, min(2.0 + 0.35 * rows, MAX_PIXELS / 150))
     rate_ratio_plot(usable, ax, colours=colours, lexicon=lexicon)
     return fig
@@ -728,7 +727,7 @@ def rate_ratio_plot(model: pd.DataFrame, ax: Axes, *, colours: dict | None = Non
     ax.invert_yaxis()
     reference = table["reference"].iloc[0]
     ax.set_xlabel(f"rate ratio against {reference} (log scale)")
-    chosen = model.attrs.get("default", "")
+    chosen = str(model["chosen"].iloc[0]) if "chosen" in model and len(model) else ""
     what = f" of {_lexicon_label(lexicon)} categories" if lexicon else ""
     _title(ax, f"Count model ({table['model'].iloc[0]}){what} by {by}; filled: BH-adjusted p < 0.05{note}"
                + (f"\n{chosen}" if chosen else ""), fontsize=9)
