@@ -195,16 +195,22 @@ def explorer_page(
     data = {"term": list(kept)}
     prior = np.asarray(wide.sum(axis=1)).ravel().astype(float) + 0.01  # the corpus's pooled counts: Monroe et al.'s informative prior
     sides = []
-    for k, (_, t, r) in enumerate(contrasts):
+    rests = [set(r) == set(groups) - set(t) for _, t, r in contrasts]  # the reference is every other group
+    # the counts of each group a contrast names (its target, or a reference that is not "the rest"), and the
+    # total: the page sums a contrast's sides from them, so it grows with the groups shown, not with the pairs
+    held = sorted({index[g] for _, t, _ in contrasts for g in t}
+                  | {index[g] for (_, _, r), rest in zip(contrasts, rests) if not rest for g in r})
+    for j in held:
+        data[f"c{j}"] = np.asarray(wide[:, j].todense()).ravel().astype(np.int32)
+        data[f"d{j}"] = np.asarray(docs[:, j].todense()).ravel().astype(np.int32)
+    total = np.asarray(wide.sum(axis=1)).ravel()
+    data["c_all"] = total.astype(np.int32)
+    for k, ((_, t, r), rest) in enumerate(zip(contrasts, rests)):
         ti, ri = [index[g] for g in t], [index[g] for g in r]
-        a = np.asarray(wide[:, ti].sum(axis=1)).ravel()
-        b = np.asarray(wide[:, ri].sum(axis=1)).ravel()
-        # each contrast's two sides, summed here: the page holds no column per group, so it does not grow with them
-        data[f"a{k}"], data[f"b{k}"] = a.astype(np.int64), b.astype(np.int64)
-        data[f"n{k}"] = np.asarray(docs[:, ti].sum(axis=1)).ravel().astype(np.int64)
-        a, b = a.astype(float), b.astype(float)
+        a = np.asarray(wide[:, ti].sum(axis=1)).ravel().astype(float)
+        b = total - a if rest else np.asarray(wide[:, ri].sum(axis=1)).ravel().astype(float)
         nt, nr = n_tokens[ti].sum(), n_tokens[ri].sum()
-        sides.append({"nt": float(nt), "nr": float(nr), "dt": float(n_docs[ti].sum())})
+        sides.append({"nt": float(nt), "nr": float(nr), "dt": float(n_docs[ti].sum()), "t": ti, "r": "rest" if rest else ri})
         with np.errstate(divide="ignore", invalid="ignore"):  # a side without words (empty documents): no ratio, NaN
             data[f"lr{k}"] = np.round(log_ratio(a, b, nt, nr), 3).astype(np.float32)  # a colour and two decimals shown
             # the strongest terms of each side are ranked by the log-odds z-score, which a rare word cannot top

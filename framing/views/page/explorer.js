@@ -11,7 +11,13 @@ window.framing = (function () {
     const c = data.meta.contrasts[current];
     const d = source.data, n = d.term.length;
     const nt = c.nt, nr = c.nr, dt = c.dt;
-    const A = source.data["a" + current], B = source.data["b" + current], N = source.data["n" + current];
+    const sum = (groups, prefix) => {  // a side's counts: the sum of its groups' columns
+      const out = new Float64Array(n);
+      for (const j of groups) { const col = d[prefix + j]; for (let i = 0; i < n; i++) { out[i] += col[i]; } }
+      return out;
+    };
+    const A = sum(c.t, "c"), N = sum(c.t, "d");
+    const B = c.r === "rest" ? Float64Array.from(d.c_all, (v, i) => v - A[i]) : sum(c.r, "c");
     const x = new Array(n), y = new Array(n), size = new Array(n), ct = new Array(n), cr = new Array(n);
     const rt = new Array(n), rr = new Array(n);
     for (let i = 0; i < n; i++) {
