@@ -21,12 +21,15 @@ from framing.lexicon.read import pattern_lexicon
 from framing.params import MAX_WINDOW, Whole, checked
 
 LINE_COLUMNS = ["key", "doc_id", "group", "left", "node", "right", "voice"]
-"""The explorer's concordance lines: ``key`` is the term or the category they are lines of."""
+"""The explorer's concordance lines: ``key`` is the term or the category they are lines of;
+``left`` and ``right`` keep the space next to the node where the text has one (:func:`context`)."""
 
 
-def context(doc: TokenizedText, first: int, last: int, window: int) -> tuple[str, str, str]:
+def context(doc: TokenizedText, first: int, last: int, window: int, *, spaced: bool = False) -> tuple[str, str, str]:
     """``(left, node, right)`` of the tokens ``[first, last)`` of ``doc``: the node as written, and
     ``window`` words either side, with the punctuation between them; runs of spaces made one.
+    With ``spaced``, ``left`` ends and ``right`` starts with a space where the text has one next
+    to the node, so that a line reads as written ("regime’s", "ban, it") when put together.
 
     Examples
     --------
@@ -36,6 +39,8 @@ def context(doc: TokenizedText, first: int, last: int, window: int) -> tuple[str
     ('The', 'regime', 'fell. The')
     >>> context(doc, 5, 6, 2)
     ('fell. The', 'regime', 'lied')
+    >>> context(tokenize("The regime's ban, it said."), 1, 2, 2, spaced=True)
+    ('The ', 'regime', "'s ban")
     """
     words = np.flatnonzero(doc.is_word)
     before = int(np.searchsorted(words, first))  # words before the node
@@ -43,7 +48,13 @@ def context(doc: TokenizedText, first: int, last: int, window: int) -> tuple[str
     left = doc.text[int(doc.starts[words[max(0, before - window)]]) : int(doc.starts[first])] if before else ""
     right = (doc.text[int(doc.ends[last - 1]) : int(doc.ends[words[min(len(words) - 1, after + window - 1)]])]
              if after < len(words) else "")
-    return " ".join(left.split()), " ".join(doc.span_text(first, last).split()), " ".join(right.split())
+    node = " ".join(doc.span_text(first, last).split())
+    left, right = " ".join(left.split()), " ".join(right.split())
+    if spaced:
+        start, end = int(doc.starts[first]), int(doc.ends[last - 1])
+        left += " " if left and doc.text[start - 1 : start].isspace() else ""
+        right = (" " if right and doc.text[end : end + 1].isspace() else "") + right
+    return left, node, right
 
 
 
@@ -133,7 +144,8 @@ def term_lines(corpus: Corpus, terms, by: str, *, lines: int = 10, window: int =
         for i in np.flatnonzero(doc.is_word):
             key = doc.lower[i]
             if key in terms and len(found[key][group]) < lines:
-                found[key][group].append((doc_id, group, *context(doc, i, i + 1, window), "quoted" if quoted[i] else "author"))
+                found[key][group].append((doc_id, group, *context(doc, i, i + 1, window, spaced=True),
+                                          "quoted" if quoted[i] else "author"))
     return _lines_table(found, lines)
 
 
@@ -149,5 +161,6 @@ def match_lines(corpus: Corpus, matches: pd.DataFrame, by: str, *, lines: int = 
         group, doc = groups[m.doc_id], tokens[m.doc_id]
         if len(found[m.category][group]) < lines:
             voice = "quoted" if doc.in_quote[m.token_start] else "author"
-            found[m.category][group].append((m.doc_id, group, *context(doc, m.token_start, m.token_end, window), voice))
+            found[m.category][group].append((m.doc_id, group, *context(doc, m.token_start, m.token_end, window, spaced=True),
+                                             voice))
     return _lines_table(found, lines)
