@@ -226,3 +226,27 @@ def family_tables(features: pd.DataFrame, units: pd.DataFrame | None = None, *, 
                                    "table in one run (framing features --units)")
         out.append((family, name, unit_part, part))
     return out
+
+
+def stack_families(parts, *, at: int) -> pd.DataFrame:
+    """One table of several families' results, for a file: each ``(family, lexicon name, table)``
+    with ``family`` and ``lexicon`` inserted at column ``at``, stacked in order; where some
+    families tell voices apart and others do not, the others' ``voice`` is :data:`ALL`.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"g": ["x"], "category": ["c"], "per_1k": [1.0]})
+    >>> b = pd.DataFrame({"g": ["x"], "category": ["hedge"], "voice": ["author"], "per_1k": [2.0]})
+    >>> stack_families([("lexicon", "mine", a), ("stance", "stance", b)], at=1).values.tolist()
+    [['x', 'lexicon', 'mine', 'c', 1.0, 'all'], ['x', 'stance', 'stance', 'hedge', 2.0, 'author']]
+    """
+    tables = []
+    for family, name, table in parts:
+        table = table.copy()
+        table.insert(at, "family", family)
+        table.insert(at + 1, "lexicon", name)
+        tables.append(table)
+    out = pd.concat(tables, ignore_index=True)
+    if "voice" in out.columns:
+        out["voice"] = out["voice"].fillna(ALL)
+    return out

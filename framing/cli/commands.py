@@ -19,11 +19,13 @@ from framing.output import (
     write_text,
 )
 from framing.tables import (
+    ALL,
     family_tables,
     is_feature_table,
     read_feature_table,
     read_unit_table,
     require_columns,
+    stack_families,
     table_columns,
 )
 
@@ -197,7 +199,7 @@ def run_compare(args) -> None:
     if args.reference and not args.target:
         raise FramingError("--reference needs --target; give --target G, or neither for every group's rates")
     _, jobs = _count_tables(args, [args.by], sentences=True)
-    tables = []
+    results = []
     for family, name, sentences, features in jobs:
         try:
             if args.target:
@@ -209,12 +211,10 @@ def run_compare(args) -> None:
             raise FramingError(f"{args.corpus}: a group has fewer than 5 documents, whose sentences would be resampled, "
                                "and a feature table has no sentences: write them beside it (framing features --units "
                                "UNITS.parquet) and pass --units UNITS.parquet, or run framing compare on the corpus") from None
-        at = 2 if args.target else 1
-        table.insert(at, "family", family)
-        table.insert(at + 1, "lexicon", name)
-        tables.append(table)
-    table = pd.concat(tables, ignore_index=True)
-    table["voice"] = table["voice"].fillna("all") if "voice" in table.columns else "all"
+        results.append((family, name, table))
+    table = stack_families(results, at=2 if args.target else 1)
+    if "voice" not in table.columns:
+        table["voice"] = ALL
     head = ["target", "reference"] if args.target else [args.by]
     head += ["family", "lexicon", "category", "voice"]
     _write(table[head + [c for c in table.columns if c not in head]], args.output, args)
@@ -260,17 +260,12 @@ def run_model(args) -> None:
     from framing.comparison.models import rate_model
 
     _, jobs = _count_tables(args, [args.by, *args.covariate, *([args.cluster] if args.cluster else [])])
-    tables = []
-    for family, name, _, features in jobs:
-        table = rate_model(features, args.by, args.reference, covariates=args.covariate, model=args.model,
-                           cluster=args.cluster, min_docs=args.min_docs)
-        chosen = str(table["chosen"].iloc[0]) if len(table) else ""
-        table.insert(2, "family", family)
-        table.insert(3, "lexicon", name)
-        tables.append(table)
+    table = stack_families([(family, name, rate_model(features, args.by, args.reference, covariates=args.covariate,
+                                                      model=args.model, cluster=args.cluster, min_docs=args.min_docs))
+                            for family, name, _, features in jobs], at=2)
+    chosen = str(table["chosen"].iloc[0]) if len(table) else ""
     if chosen:
         print(f"framing: {chosen}", file=sys.stderr)
-    table = pd.concat(tables, ignore_index=True)
     few = table["warning"].str.contains("too few documents").sum()
     if few:
         print(f"framing: warning: {few} of {len(table)} rate ratios rest on too few documents (see the warning column)",
@@ -292,13 +287,8 @@ def run_trend(args) -> None:
             raise FramingError(f"--event date {date!r} is not a date; write it as 2021-06-18") from None
         events.append((date, label.strip()))
     _, jobs = _count_tables(args, [*([args.by] if args.by else []), args.time])
-    tables = []
-    for family, name, _, features in jobs:
-        table = trend(features, args.by, args.time, args.freq, n_boot=args.n_boot)
-        table.insert(2, "family", family)
-        table.insert(3, "lexicon", name)
-        tables.append(table)
-    table = pd.concat(tables, ignore_index=True)
+    table = stack_families([(family, name, trend(features, args.by, args.time, args.freq, n_boot=args.n_boot))
+                            for family, name, _, features in jobs], at=2)
     if args.plot:
         from framing.views.figures import canvas, save
         from framing.views.plots import trend_plot
