@@ -129,9 +129,15 @@ class Family:
             for f in self.find(doc):
                 if category is not None and f.category != category and not f.category.startswith(category + "."):
                     continue
-                sentence = doc.sentence_of(f.token_start) if len(doc) else ""
-                rows.append((d, self.name, self.lexicon.name, f.category, f.pattern, doc.text[f.start : f.end], f.start,
-                             f.end, f.token_start, f.token_end, sentence, f.voice, *f.extra))
+                rows.append(self._record(d, doc, f))
+        return self._records(rows)
+
+    def _record(self, doc_id: str, doc: TokenizedText, f: Found) -> tuple:
+        """One match record (:data:`MATCH_COLUMNS` + extra columns), as :meth:`matches` and :meth:`evidence` give it."""
+        return (doc_id, self.name, self.lexicon.name, f.category, f.pattern, doc.text[f.start : f.end], f.start, f.end,
+                f.token_start, f.token_end, doc.sentence_of(f.token_start), f.voice, *f.extra)
+
+    def _records(self, rows: list[tuple]) -> pd.DataFrame:
         return pd.DataFrame(rows, columns=MATCH_COLUMNS + list(self.extra_columns))
 
     def check_category(self, category: str | None) -> None:
@@ -168,9 +174,7 @@ class Family:
                 by_document[(f.category, f.voice)] += 1
                 by_sentence[(int(doc.token_sentence[f.token_start]) if len(doc) else 0, f.category, f.voice)] += 1
                 if records:
-                    found.append((d, self.name, self.lexicon.name, f.category, f.pattern, doc.text[f.start : f.end],
-                                  f.start, f.end, f.token_start, f.token_end, doc.sentence_of(f.token_start), f.voice,
-                                  *f.extra))
+                    found.append(self._record(d, doc, f))
             counts.extend((d, c, v, n) for (c, v), n in by_document.items())
             denominators.extend((d, v, n) for v, n in self.tokens(doc).items())
             per_sentence = sentence_tokens(doc, voiced=self.voiced)
@@ -179,5 +183,5 @@ class Family:
                     rows.append((d, s, c, v, by_sentence.get((s, c, v), 0), int(per_sentence[v][s])))
         names = {"voiced": self.voiced, "family": self.name, "lexicon": self.lexicon.name, "lexicon_id": self.lexicon.id}
         table = feature_table(corpus.doc_ids, counts, denominators, cells=cells, **names)
-        matches = pd.DataFrame(found, columns=MATCH_COLUMNS + list(self.extra_columns)) if records else None
+        matches = self._records(found) if records else None
         return corpus.with_metadata(table), sentence_table(rows, **names), matches
