@@ -47,6 +47,8 @@ _EXPORTS = {
     "reuse": "framing.features.reuse",
     "reuse_matrix": "framing.features.reuse",
     "reuse_shares": "framing.features.reuse",
+    "Similarity": "framing.tables",
+    "Suggestions": "framing.lexicon.tools",
     "without_reused": "framing.features.reuse",
     "merge_term_counts": "framing.keywords.terms",
     "term_counts": "framing.keywords.terms",

@@ -13,9 +13,14 @@ Sentence table (one row per document x sentence x category [x voice]): ``doc_id`
 ``sentence``, ``family``, ``lexicon``, ``lexicon_id``, ``category``, (``voice``),
 ``count``, ``n_tokens``. The same counts as the feature table, split by sentence, so
 that comparisons can resample sentences from tables alone, with no corpus.
+
+Similarity (:class:`Similarity`): a square matrix of rows x the same rows, with what it
+left out and how to read it beside the matrix, not in ``DataFrame.attrs``.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -30,6 +35,40 @@ VOICES = ("author", "quoted")
 """The two voices of a text: the outlet's own words, and the words it quotes."""
 ALL = "all"
 """The voice of a family that does not tell voices apart, and of figures over every word."""
+
+
+@dataclass(frozen=True)
+class Similarity:
+    """A similarity matrix (rows x the same rows) and the facts a reader needs beside it.
+
+    A square matrix has no column to hold them, and ``DataFrame.attrs`` is lost by most pandas
+    operations (a CSV round trip, a concat), so a chart drawn from such a matrix would no longer
+    say what it left out. Here they travel together: charts take the whole object.
+
+    Attributes
+    ----------
+    matrix : DataFrame
+        Cosine similarities, indexed and labelled by the rows kept.
+    left_out : str
+        Which rows were left out and by what rule (``'the 100 with most documents of 140 groups;
+        left out, fewest documents: ...'``), or ``''`` if none.
+    note : str
+        How to read the values (e.g. why two standardized rows are -1), or ``''``.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame([[1.0, 0.5], [0.5, 1.0]], index=["a", "b"], columns=["a", "b"])
+    >>> float(Similarity(m).matrix.loc["a", "b"]), Similarity(m).left_out
+    (0.5, '')
+    """
+
+    matrix: pd.DataFrame
+    left_out: str = ""
+    note: str = ""
+
+    def _repr_html_(self) -> str:  # shown in a notebook: the matrix, then what it left out
+        facts = "".join(f"<p>{text}</p>" for text in (self.left_out and f"Kept {self.left_out}.", self.note) if text)
+        return self.matrix._repr_html_() + facts
 
 
 def rate_per_1k(count, n_tokens):

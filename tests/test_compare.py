@@ -120,7 +120,7 @@ def test_group_shares(two_outlets):
 def test_clustering_by_hand():
     # a = (1, 0), b = (2, 1), c = (0, 1): cosines 2/sqrt(5), 0, 1/sqrt(5); distances 1 - cosine
     matrix = pd.DataFrame({"u": [1.0, 2.0, 0.0], "v": [0.0, 1.0, 1.0]}, index=["a", "b", "c"])
-    sim = similarity(matrix)
+    sim = similarity(matrix).matrix
     d_ab, d_ac, d_bc = 1 - 2 / 5**0.5, 1.0, 1 - 1 / 5**0.5
     assert sim.loc["a", "b"] == pytest.approx(1 - d_ab) and sim.loc["a", "c"] == pytest.approx(0.0)
     # a and b merge first at d_ab; then c joins at the average, the largest or the smallest of its two distances
@@ -138,7 +138,7 @@ def test_profile_map_by_hand():
     z = np.array([-1, 0, 1]) * (1.5**0.5)
     assert np.abs(coords["x"].to_numpy()) == pytest.approx(np.abs(z * 2**0.5))
     assert coords["y"].to_numpy() == pytest.approx([0, 0, 0], abs=1e-9)
-    assert coords.attrs["explained"] == [1.0, 0.0]
+    assert coords[["explained_x", "explained_y"]].drop_duplicates().values.tolist() == [[1.0, 0.0]]
     # MDS on cosine distance: three orthogonal rows are at distance 1 from each other, an equilateral triangle
     rows = pd.DataFrame({"p": [1.0, 0, 0], "q": [0, 1.0, 0], "r": [0, 0, 1.0]}, index=["a", "b", "c"])
     mds = profile_map(rows, method="mds")[["x", "y"]].to_numpy()
@@ -152,30 +152,31 @@ def test_profile_map_by_hand():
 def test_similarity_and_map_of_the_seeds(seeds):
     features = lexicon_features(seeds)
     matrix = profiles(features, "outlet")
-    sim = similarity(matrix)
+    sim = similarity(matrix).matrix
     # the cosine of two outlets, recomputed from their rates
     x, y = matrix.fillna(0).iloc[0].to_numpy(), matrix.fillna(0).iloc[1].to_numpy()
     assert sim.iloc[0, 1] == pytest.approx(x @ y / (np.linalg.norm(x) * np.linalg.norm(y)))
     assert np.allclose(np.diag(sim), 1.0) and np.allclose(sim, sim.T)
-    words = tfidf_similarity(seeds, "outlet")
+    words = tfidf_similarity(seeds, "outlet").matrix
     assert list(words.index) == sorted(seeds.groups("outlet").unique())
     coords = profile_map(profiles(features))
-    assert sum(coords.attrs["explained"]) <= 1
+    assert 0 < coords["explained_x"].iloc[0] + coords["explained_y"].iloc[0] <= 1
+    assert coords["explained_x"].iloc[0] >= coords["explained_y"].iloc[0]
 
 
 def test_cosine_by_hand():
     matrix = pd.DataFrame({"a": [1.0, 0.0], "b": [0.0, 1.0]}, index=["x", "y"])
-    assert similarity(matrix).loc["x", "y"] == 0.0
+    assert similarity(matrix).matrix.loc["x", "y"] == 0.0
     matrix = pd.DataFrame({"a": [1.0, 2.0], "b": [1.0, 2.0]}, index=["x", "y"])
-    assert similarity(matrix).loc["x", "y"] == pytest.approx(1.0)
+    assert similarity(matrix).matrix.loc["x", "y"] == pytest.approx(1.0)
 
 
 def test_standardized_cosine_weighs_every_category_the_same():
     # "big" dominates the raw cosine; standardized, x and z depart from the mean the same way
     matrix = pd.DataFrame({"big": [100.0, 110.0, 100.0], "small": [1.0, 5.0, 1.0], "flat": [3.0, 3.0, 3.0]},
                           index=["x", "y", "z"])
-    assert similarity(matrix).loc["x", "y"] == pytest.approx((100 * 110 + 5 + 9) / (10010**0.5 * 12134**0.5))
-    standardized = similarity(matrix, standardize=True)
+    assert similarity(matrix).matrix.loc["x", "y"] == pytest.approx((100 * 110 + 5 + 9) / (10010**0.5 * 12134**0.5))
+    standardized = similarity(matrix, standardize=True).matrix
     assert standardized.loc["x", "z"] == pytest.approx(1.0)
     assert standardized.loc["x", "y"] == pytest.approx(-1.0)
     with pytest.raises(FramingError, match="no feature varies"):

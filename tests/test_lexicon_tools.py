@@ -136,24 +136,27 @@ def test_suggest_ranks_words_that_share_the_seeds_contexts():
             for i in range(12)]
     corpus = load_corpus(pd.DataFrame({"text": docs}), clean=False)
     lex = lexicon_from_toml('[meta]\nname = "s"\n[categories.state]\nterms = ["regime"]\n', source="s")
-    table = suggest_terms(lex, "state", corpus, n=5, dims=10)
-    assert table.attrs["seeds"] == ["regime"]
+    found = suggest_terms(lex, "state", corpus, n=5, dims=10)
+    table = found.terms
+    assert found.seeds == ("regime",) and found.n_tokens == 12 * (31 + 13)  # words: 31 in the templates, 13 in the others
     assert table[["rank", "term", "nearest_seed", "frequency"]].iloc[0].tolist() == [1, "junta", "regime", 36]
     assert table["score"].iloc[0] == pytest.approx(1.0, abs=1e-6)
     assert table["term"].tolist()[1:3] == ["protests", "newspapers"]
     assert "[junta]" in table["concordance"].iloc[0]
-    assert "weak" in table.attrs["note"]
-    scores = suggest_terms(lex, "state", corpus, n=100, dims=10, min_score=-1).set_index("term")["score"]
+    assert found.format() == f"learned from {found.n_tokens:,} tokens: suggestions from so little text are weak; " \
+                             "pass a larger background corpus (--background); seeds: regime"
+    scores = suggest_terms(lex, "state", corpus, n=100, dims=10, min_score=-1).terms.set_index("term")["score"]
     assert scores["junta"] > scores["weather"] and scores["junta"] > scores["football"]
-    again = suggest_terms(lex, "state", corpus, n=5, dims=10)
+    again = suggest_terms(lex, "state", corpus, n=5, dims=10).terms
     pd.testing.assert_frame_equal(table, again)  # deterministic
 
 
 def test_suggest_without_seeds_in_the_text_says_why(corpus):
     lex = lexicon_from_toml('[meta]\nname = "s"\n[categories.c]\nterms = ["zebra"]\n', source="s")
-    table = suggest_terms(lex, "c", corpus, min_frequency=1)
-    assert table.empty and list(table.columns) == ["rank", "term", "score", "similarity", "log_ratio_english", "nearest_seed", "frequency", "concordance"]
-    assert table.attrs["note"].startswith("no suggestions: no single-word term of category 'c' occurs in the corpus")
+    found = suggest_terms(lex, "c", corpus, min_frequency=1)
+    table = found.terms
+    assert table.empty and found.seeds == () and list(table.columns) == ["rank", "term", "score", "similarity", "log_ratio_english", "nearest_seed", "frequency", "concordance"]
+    assert found.format().startswith("no suggestions: no single-word term of category 'c' occurs in the corpus")
 
 
 def test_new_categories_of_an_extension():
@@ -179,8 +182,8 @@ def test_new_actors_lexicon_from_its_template(tmp_path):
 
 
 def test_suggestions_down_weight_words_merely_common_in_english(seeds):
-    table = suggest_terms("framing", "state_delegitimizing", seeds, n=100_000, min_frequency=1)
-    plain = suggest_terms("framing", "state_delegitimizing", seeds, n=100_000, min_frequency=1, english=False)
+    table = suggest_terms("framing", "state_delegitimizing", seeds, n=100_000, min_frequency=1).terms
+    plain = suggest_terms("framing", "state_delegitimizing", seeds, n=100_000, min_frequency=1, english=False).terms
     assert set(table["term"]) == set(plain["term"])  # the same candidates, ranked otherwise
     row = table.sort_values("log_ratio_english").iloc[0]  # the word most common in general English, relative to here
     assert row["log_ratio_english"] < 0

@@ -1,3 +1,5 @@
+import io
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -119,8 +121,15 @@ def test_similarity_figure_and_map(tiny):
     heat = fig.axes[1]
     assert len(heat.texts) == 9
     assert fig.axes[0].get_title() == "T"
-    ax = plots.profile_map_plot(profile_map(matrix), axes(), groups=tiny.groups("outlet"))
+    coords = profile_map(matrix)
+    ax = plots.profile_map_plot(coords, axes(), groups=tiny.groups("outlet"))
     assert sorted(t.get_text() for t in ax.texts) == ["A", "A", "B"]
+    # the variance each axis holds travels in columns, so a map read back from a file still says it
+    share = f"{coords['explained_x'].iloc[0]:.0%}"
+    assert ax.get_xlabel() == f"axis 1 ({share} of variance)"
+    again = plots.profile_map_plot(pd.read_csv(io.StringIO(coords.to_csv())), axes())
+    assert again.get_xlabel() == ax.get_xlabel()
+    assert plots.profile_map_plot(coords[["x", "y"]], axes()).get_xlabel() == "axis 1"  # MDS: no variance share
 
 
 def test_plots_do_not_change_global_style(tiny):

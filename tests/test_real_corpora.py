@@ -76,7 +76,7 @@ def test_nine_outlets_compare_and_chart(news):
     on_map = news.groups("outlet").reindex(coords.index).value_counts()  # documents with a profile (empty ones have none)
     assert sorted(t.get_text() for t in ax.get_legend().get_texts()) == sorted(f"{g} (n={n})" for g, n in on_map.items())
     sim = similarity(profiles(table, "outlet"))
-    assert sim.shape == (9, 9) and np.allclose(np.diag(sim), 1)
+    assert sim.matrix.shape == (9, 9) and np.allclose(np.diag(sim.matrix), 1) and sim.left_out == ""
 
 
 def test_two_parties_resample_documents_and_draw_one_keyness_panel(commons):

@@ -612,10 +612,10 @@ def run_lexicon_suggest(args) -> None:
     from framing.lexicon.tools import suggest_terms
 
     corpus = _corpus_for_tool(args.corpus, args.text_col)
-    table = suggest_terms(args.lexicon, args.category, corpus, n=args.n, background=args.background,
+    found = suggest_terms(args.lexicon, args.category, corpus, n=args.n, background=args.background,
                           min_score=args.min_score, english=not args.no_english)
-    seeds = f"; seeds: {', '.join(table.attrs['seeds'])}" if table.attrs["seeds"] else ""
-    print(f"framing: {table.attrs['note']}{seeds}", file=sys.stderr)
+    print(f"framing: {found.format()}", file=sys.stderr)
+    table = found.terms
     if table.empty:
         return
     if args.output:

@@ -43,7 +43,7 @@ from framing.measures import (
     log_ratio,
 )
 from framing.params import COUNT, OneOf, Whole, checked
-from framing.tables import rate_per_1k
+from framing.tables import Similarity, rate_per_1k
 
 MAX_KEYNESS_GROUPS = 200
 """Each group against the rest is computed for at most this many groups (those with most
@@ -402,12 +402,12 @@ def _smoothed_idf(counts: pd.DataFrame, vocab) -> np.ndarray:
     return np.log((n_samples + 1) / df) + 1.0
 
 
-def tfidf_similarity(corpus: Corpus, by: str | None = None, *, ngram_range=(1, 1), stopwords="english") -> pd.DataFrame:
+def tfidf_similarity(corpus: Corpus, by: str | None = None, *, ngram_range=(1, 1), stopwords="english") -> Similarity:
     """Cosine similarity of TF-IDF vectors of documents, or of groups (their documents pooled).
 
     At most :data:`framing.groups.MAX_SIMILARITY_ROWS` groups (or documents) are compared,
     those with most documents (the first documents), decided before any text is counted;
-    ``attrs["left_out"]`` says which were left out.
+    the result's ``left_out`` says which were left out.
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.metrics.pairwise import cosine_similarity
@@ -427,7 +427,4 @@ def tfidf_similarity(corpus: Corpus, by: str | None = None, *, ngram_range=(1, 1
         terms = dict(sorted(pooled.items()))
     matrix = TfidfVectorizer(analyzer=_passthrough).fit_transform(list(terms.values()))
     labels = list(terms)
-    out = pd.DataFrame(cosine_similarity(matrix), index=labels, columns=labels)
-    if left_out:
-        out.attrs["left_out"] = left_out
-    return out
+    return Similarity(pd.DataFrame(cosine_similarity(matrix), index=labels, columns=labels), left_out=left_out)

@@ -316,6 +316,48 @@ def _fix_signs(vectors: np.ndarray) -> np.ndarray:
     return vectors * signs
 
 
+@dataclass(frozen=True)
+class Suggestions:
+    """What :func:`suggest_terms` found: the ranked candidates and what they were learned from.
+
+    Attributes
+    ----------
+    terms : DataFrame
+        One row per candidate (see :func:`suggest_terms`); empty when no seed occurs.
+    seeds : tuple of str
+        The words of the category found in the text, whose centroid the candidates are scored against.
+    n_tokens : int
+        The tokens the word vectors were learned from (corpus plus background).
+    category : str
+    min_frequency : int
+    """
+
+    terms: pd.DataFrame
+    seeds: tuple[str, ...]
+    n_tokens: int
+    category: str
+    min_frequency: int
+
+    @property
+    def note(self) -> str:
+        """Why there are no suggestions, or how much text they rest on (weak below
+        :data:`WEAK_CORPUS_TOKENS` tokens)."""
+        if not self.seeds:
+            return (f"no suggestions: no single-word term of category '{self.category}' occurs in the corpus "
+                    f"(at least {self.min_frequency} times); suggestions need seed words in the text, or a background corpus")
+        if self.n_tokens < WEAK_CORPUS_TOKENS:
+            return (f"learned from {self.n_tokens:,} tokens: suggestions from so little text are weak; "
+                    "pass a larger background corpus (--background)")
+        return f"learned from {self.n_tokens:,} tokens"
+
+    def format(self) -> str:
+        """One line: the note, then the seeds."""
+        return self.note + (f"; seeds: {', '.join(self.seeds)}" if self.seeds else "")
+
+    def _repr_html_(self) -> str:  # in a notebook: the note, then the table
+        return f"<p>{self.format()}</p>" + self.terms._repr_html_()
+
+
 def suggest_terms(
     lexicon,
     category: str,
@@ -329,7 +371,7 @@ def suggest_terms(
     min_score: float = 0.0,
     stopwords="english",
     english: bool = True,
-) -> pd.DataFrame:
+) -> Suggestions:
     """Candidate terms for a category, ranked by distributional similarity to its current terms.
 
     Word vectors are learned from ``corpus`` (plus ``background``: a Corpus or any path
@@ -350,9 +392,10 @@ def suggest_terms(
     DataFrame
         ``rank``, ``term``, ``score``, ``similarity`` (the cosine), ``log_ratio_english``,
         ``nearest_seed``, ``frequency`` (in ``corpus``),
-        ``concordance`` (the first occurrence in context). ``attrs["note"]`` says when
-        the statistics rest on too little text to be trusted, and why the table is empty
-        when no term of the category occurs in the corpus.
+        ``concordance`` (the first occurrence in context), as :class:`Suggestions` ``terms``,
+        with the ``seeds`` and the tokens learned from; its ``note`` says when the statistics
+        rest on too little text to be trusted, and why the table is empty when no term of the
+        category occurs in the corpus.
     """
     for name, value in (("n", n), ("window", window), ("dims", dims), ("min_frequency", min_frequency)):
         check_int(name, value, low=1)
@@ -378,13 +421,7 @@ def suggest_terms(
     columns = ["rank", "term", "score", "similarity", *(["log_ratio_english"] if english else []), "nearest_seed",
                "frequency", "concordance"]
     if not seeds:
-        empty = pd.DataFrame(columns=columns)
-        empty.attrs["note"] = (
-            f"no suggestions: no single-word term of category '{category}' occurs in the corpus "
-            f"(at least {min_frequency} times); suggestions need seed words in the text, or a background corpus"
-        )
-        empty.attrs["seeds"] = []
-        return empty
+        return Suggestions(pd.DataFrame(columns=columns), (), n_tokens, category, min_frequency)
     seed_vectors = vectors[[index[w] for w in seeds]]
     centroid = normalize(seed_vectors.mean(axis=0, keepdims=True))[0]
     scores = vectors @ centroid
@@ -414,13 +451,7 @@ def suggest_terms(
                            "frequency"]].reset_index(drop=True)
     table.insert(0, "rank", range(1, len(table) + 1))
     table["concordance"] = [_first_line(corpus, t) for t in table["term"]]
-    table.attrs["note"] = (
-        f"learned from {n_tokens:,} tokens: suggestions from so little text are weak; "
-        "pass a larger background corpus (--background)" if n_tokens < WEAK_CORPUS_TOKENS else
-        f"learned from {n_tokens:,} tokens"
-    )
-    table.attrs["seeds"] = seeds
-    return table
+    return Suggestions(table, tuple(seeds), n_tokens, category, min_frequency)
 
 
 def _first_line(corpus: Corpus, term: str) -> str:

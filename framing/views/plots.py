@@ -21,6 +21,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from scipy.cluster.hierarchy import dendrogram
 
+from framing.tables import Similarity
+
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 CONNOTATION_COLOURS = {
     "delegitimizing": "#D55E00", "neutral": "#BBBBBB", "legitimizing": "#56B4E9", "valorizing": "#009E73",
@@ -794,18 +796,24 @@ def _dendrogram(ax: Axes, linkage_matrix: np.ndarray) -> list[int]:
 
 
 @_styled
-def similarity_figure(sim: pd.DataFrame, linkage_matrix: np.ndarray | None, *, title: str = "Cosine similarity") -> "Figure | Skipped":
+def similarity_figure(sim: Similarity | pd.DataFrame, linkage_matrix: np.ndarray | None, *,
+                      title: str = "Cosine similarity") -> "Figure | Skipped":
     """A dendrogram above a similarity heatmap whose rows and columns follow the clustering,
     each leaf over its column (both axes share x, and the colour bar sits below, so the two
     panels have the same width).
 
-    A matrix that left groups out (``sim.attrs["left_out"]``, see :func:`framing.comparison.profiles.similarity`)
-    says so under the title. Under three groups there is nothing to cluster and at most one value to show, so the
-    chart is :class:`Skipped`, with that value (and, for standardized profiles, why it is -1).
+    ``sim`` is a :class:`framing.tables.Similarity` (:func:`framing.comparison.profiles.similarity`,
+    :func:`framing.keywords.keyness.tfidf_similarity`) or a square matrix of one's own. When it left
+    rows out, the chart says which under the title. Under three rows there is nothing to cluster and
+    at most one value to show, so the chart is :class:`Skipped`, with that value (and its ``note``:
+    for standardized profiles, why it is -1).
     """
+    if not isinstance(sim, Similarity):
+        sim = Similarity(sim)
+    left_out, note, sim = sim.left_out, sim.note, sim.matrix
     if len(sim) < 3:
         value = f"; the one similarity is {float(sim.iat[0, 1]):.2f}" if len(sim) == 2 else ""
-        note = f" ({sim.attrs['note']})" if sim.attrs.get("note") else ""
+        note = f" ({note})" if note else ""
         return Skipped(f"{title}: {len(sim)} group(s), and a similarity heatmap with a dendrogram needs three{value}{note}")
     n = len(sim)
     side = min(MAX_PIXELS / 150 - 1.5, max(6.2, 0.22 * n + 3.0))
@@ -829,7 +837,6 @@ def similarity_figure(sim: pd.DataFrame, linkage_matrix: np.ndarray | None, *, t
                             color="black" if values[i, j] > 0.6 else "white")
     # fraction: the default 0.15 leaves the bar's label below the canvas on tall figures (constrained layout)
     fig.colorbar(image, ax=[top, bottom], location="bottom", fraction=0.05, shrink=0.6, aspect=40, label="cosine similarity")
-    left_out = sim.attrs.get("left_out")
     _title(top, f"{title}\n{left_out[0].upper()}{left_out[1:]}" if left_out else title)
     return fig
 
@@ -905,9 +912,9 @@ def profile_map_plot(coords: pd.DataFrame, ax: Axes, *, groups: pd.Series | None
         for (x, y), label in zip(coords[["x", "y"]].to_numpy(), labels):
             notes.append(ax.annotate(str(label), (x, y), fontsize=7, xytext=(4, 4), textcoords="offset points"))
             names.append(str(label))
-    explained = coords.attrs.get("explained")
-    ax.set_xlabel("axis 1" + (f" ({explained[0]:.0%} of variance)" if explained else ""))
-    ax.set_ylabel("axis 2" + (f" ({explained[1]:.0%} of variance)" if explained else ""))
+    for axis, label in (("x", ax.set_xlabel), ("y", ax.set_ylabel)):
+        share = f" ({coords[f'explained_{axis}'].iloc[0]:.0%} of variance)" if f"explained_{axis}" in coords else ""
+        label(f"axis {'1' if axis == 'x' else '2'}{share}")
     if groups is not None:
         ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
     ax.margins(0.12)

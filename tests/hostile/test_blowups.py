@@ -197,22 +197,23 @@ def test_similarity_of_thousands_of_groups_is_capped_before_it_is_computed():
     features.loc[features["doc_id"].isin(["d7", "d8"]), "outlet"] = "big"  # two documents: kept first, then by name
     features["per_1k"] = features["count"] * 10.0
     profile = profiles(features, "outlet")
-    with pytest.warns(UserWarning, match=r"9,999 groups: a similarity matrix keeps the 100 with most documents; "
-                                         r"left out, fewest documents: o00101, o00102"):
+    assert list(profile.index[:3]) == ["big", "o00000", "o00001"]  # the group with most documents first
+    with pytest.warns(UserWarning, match=r"9,999 rows: a similarity matrix keeps the first 100; "
+                                         r"left out, the last: o00101, o00102"):  # d7, d8 are "big"
         sim = similarity(profile)
-    assert sim.shape == (100, 100) and "big" in sim.index and list(sim.index[:3]) == ["o00000", "o00001", "o00002"]
-    assert sim.attrs["left_out"].startswith("the 100 with most documents of 9,999 groups; left out, fewest documents: "
-                                            "o00101, o00102, o00103, o00104, o00105 and 9,894 more")
+    assert sim.matrix.shape == (100, 100) and list(sim.matrix.index[:3]) == ["big", "o00000", "o00001"]
+    assert sim.left_out.startswith("the first 100 of 9,999 rows; left out, the last: "
+                                   "o00101, o00102, o00103, o00104, o00105 and 9,894 more")
     fig = similarity_figure(sim, cluster(sim), title="Profiles")
-    assert "9,999 groups" in fig.axes[0].get_title() and layout_problems(fig) == []
+    assert "9,999 rows" in fig.axes[0].get_title() and layout_problems(fig) == []
 
     texts = [f"word{i % 7} shared text number {i}" for i in range(150)]
     corpus = load_corpus(pd.DataFrame({"text": texts, "outlet": [f"g{i:03d}" for i in range(150)]}))
     with pytest.warns(UserWarning, match="150 groups: a similarity matrix keeps the 100"):
         vocab = tfidf_similarity(corpus, "outlet")
-    assert list(vocab.index) == [f"g{i:03d}" for i in range(100)] and "g100, g101" in vocab.attrs["left_out"]
+    assert list(vocab.matrix.index) == [f"g{i:03d}" for i in range(100)] and "g100, g101" in vocab.left_out
     with pytest.warns(UserWarning, match="150 documents: a similarity matrix keeps the first 100; left out, the last"):
-        assert tfidf_similarity(corpus).shape == (100, 100)
+        assert tfidf_similarity(corpus).matrix.shape == (100, 100)
 
 
 def test_a_similarity_heatmap_of_a_hundred_groups_keeps_its_colour_bar_label_inside():
