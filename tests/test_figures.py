@@ -138,7 +138,8 @@ def test_another_run_s_figures_are_replaced_only_with_force(tmp_path):
 def test_figures_outside_the_project_is_a_one_line_error(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert main(["figures", "--quiet"]) == 2
-    assert capsys.readouterr().err == "framing: error: no project folder here, so no seeds' gallery: give --corpus and --out\n"
+    assert capsys.readouterr().err == ("framing: error: no project folder here, so no seeds' gallery: give --corpus and --out, "
+                                       "or a study file (framing.toml here, or --study FILE)\n")
 
 
 def test_figures_run_from_any_folder_on_a_user_corpus_and_lexicon(tmp_path, monkeypatch, capsys):

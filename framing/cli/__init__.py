@@ -1,7 +1,7 @@
 """Command-line front end: ``framing COMMAND ...``. Every error is one line on stderr and exit code 2.
 
 :mod:`.parser` declares the commands and their options, :mod:`.commands` runs them; here is
-``main``: parse, refuse outputs that would replace an input or each other, run, and turn every
+``main``: parse, take the study file's settings (:mod:`.settings`), refuse outputs that would replace an input or each other, run, and turn every
 error into one line."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 
 from framing.cli.commands import _inputs
 from framing.cli.parser import build_parser
+from framing.cli.settings import with_study
 from framing.errors import FramingError
 from framing.output import RAW_CSV_ENV, refuse_inputs
 
@@ -36,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminated) if main_thread else None
     try:
-        return _run(args)
+        return _run(args, lambda args: with_study(parser, argv, args))
     finally:
         if main_thread:
             signal.signal(signal.SIGTERM, previous)
@@ -64,12 +65,12 @@ def _check_outputs(args) -> None:
             raise FramingError(f"{value} exists already ({option}); pass --force to replace it, or choose another name")
 
 
-def _run(args) -> int:
+def _run(args, settle) -> int:
     raw = os.environ.get(RAW_CSV_ENV)
     if getattr(args, "raw_csv", False):
         os.environ[RAW_CSV_ENV] = "1"
     try:
-        return _run_command(args)
+        return _run_command(args, settle)
     finally:  # the option is this run's, not the process's
         if raw is None:
             os.environ.pop(RAW_CSV_ENV, None)
@@ -77,8 +78,10 @@ def _run(args) -> int:
             os.environ[RAW_CSV_ENV] = raw
 
 
-def _run_command(args) -> int:
+def _run_command(args, settle) -> int:
+    """Run the command, with the study file's settings (``settle``), every error one line."""
     try:
+        args = settle(args)
         _check_outputs(args)
         args.run(args)
     except FramingError as exc:

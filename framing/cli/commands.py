@@ -516,21 +516,22 @@ def run_figures(args) -> None:
         write_run_record,
     )
 
-    seeds = args.corpus is None
-    by = args.by or "outlet"
+    root = project_root()
     corpus = args.corpus
     if corpus is not None and Path(corpus).exists():
         corpus = str(Path(corpus).resolve())  # the kernel runs in the project root, not here
-    here = project_root() is not None
+    if corpus is None or (root is not None and Path(corpus).resolve() == (root / "seeds").resolve()):
+        corpus = "seeds"  # the project's seeds: their study (seeds/framing.toml) names the lexicons to draw
+    if corpus == "seeds" and root is None:
+        raise FramingError("no project folder here, so no seeds' gallery: give --corpus and --out, or a study file "
+                           "(framing.toml here, or --study FILE)")
+    by = args.by or "outlet"
     lexicons = [_resolved(x) for x in args.lexicon or []]
     lexicon = lexicons[0] if len(lexicons) == 1 else lexicons or None
     extension = _resolved(args.extension)
-    extension = extension or ("framing_plus" if here and seeds else None)
-    # the seeds' analysis names its own lexicons; on any other corpus only the lexicons the user names are drawn
-    lexicon = lexicon or ("framing" if seeds else None)
-    actors = _resolved(args.actors) or ("actors" if seeds else None)
+    actors = _resolved(args.actors)
     parameters = {
-        "CORPUS": corpus or "seeds",
+        "CORPUS": corpus,
         "TEXT_COL": args.text_col,
         "ID_COL": args.id_col,
         "LEXICON": lexicon,
@@ -539,12 +540,17 @@ def run_figures(args) -> None:
         "STOPWORDS": _resolved(args.stopwords),
         "REFERENCE": args.reference,
         "BY": by,
-        "CONTRAST": args.contrast or ("affiliation" if seeds else by),
-        "TARGET": args.target if args.target is not None else ("outside" if seeds and not args.contrast else None),
-        "SHEET_LEXICON": lexicons[0] if lexicons else ("framing" if seeds else None),
-        "REUSE_MIN_WORDS": 15 if seeds else 30,
-        "SHEET": _resolved(args.sheet) or ("seeds/validation/framing_coded.csv" if seeds else None),
+        "CONTRAST": args.contrast or by,
+        "TARGET": args.target,
+        "SHEET_LEXICON": lexicons[0] if lexicons else None,
+        "REUSE_MIN_WORDS": args.reuse_min_words,
+        "SHEET": _resolved(args.sheet),
         "FAMILIES": [*(["lexicon"] if lexicon else []), "stance", *(["actors"] if actors else [])],
+        "N_BOOT": args.n_boot,
+        "N_PERM": args.n_perm,
+        "SEED": args.seed,
+        "FORMATS": args.formats,
+        "DPI": args.dpi,
     }
     if args.sheet is not None and not Path(args.sheet).is_file():
         raise FramingError(f"--sheet {args.sheet}: no such file; draw one with framing validate sample and code it")
@@ -552,7 +558,7 @@ def run_figures(args) -> None:
         raise FramingError("--sheet needs --lexicon: the lexicon the sheet was drawn from")
     if args.out is not None:
         refuse_inputs(args.out, _inputs(args), option="--out")  # never charts inside the corpus folder or over a lexicon
-    out = check_figures_folder(args.out, corpus=corpus or "seeds", force=args.force, parameters=parameters)
+    out = check_figures_folder(args.out, corpus=corpus, force=args.force, parameters=parameters)
     parameters["OUT"] = str(out)
     skip = []
     if lexicon is None:
@@ -565,8 +571,7 @@ def run_figures(args) -> None:
               "NAME_OR_PATH (framing lexicon new NAME --template actors)", file=sys.stderr)
     if not extension:
         skip.append("07")
-        print("framing: no --extension lexicon" + (" outside the project folder" if seeds else "")
-              + ", so notebook 07 is skipped", file=sys.stderr)
+        print("framing: no --extension lexicon, so notebook 07 is skipped", file=sys.stderr)
     if parameters["SHEET"] is None:
         skip.append("08")
         print("framing: no --sheet (a coded sheet of framing validate sample), so notebook 08 is skipped", file=sys.stderr)
@@ -663,3 +668,51 @@ def run_corpus(args) -> None:
     print(f"\ncleaning removed {len(report)} lines" + (":" if len(report) else ""))
     if len(report):
         print(report.assign(text=report["text"].str.slice(0, 70)).to_string(index=False))
+
+
+def run_study_new(args) -> None:
+    from framing.study import STUDY_FILE, study_template
+
+    target = Path(args.output or STUDY_FILE)
+    if target.exists():
+        raise FramingError(f"{target} exists already; edit it, or write the new study elsewhere with -o FILE.toml")
+    if target.suffix.lower() != ".toml":
+        raise FramingError(f"{target}: a study file is TOML; give a name ending in .toml")
+    corpus = _load(args)
+    # the corpus path as the study file will read it: from the file's own folder
+    where = Path(args.corpus).resolve()
+    relative = Path(_relative(where, target.resolve().parent))
+    write_text(target, study_template(corpus.documents, relative.as_posix(), text_col=args.text_col, id_col=args.id_col))
+    meta = [c for c in corpus.documents.columns if c not in ("doc_id", "text", "file")]
+    choose = f"; choose [groups] by among {', '.join(meta)}" if meta else "; the corpus has no metadata columns to group by"
+    print(f"framing: wrote {target} for {len(corpus)} documents{choose}, then check it with framing study show",
+          file=sys.stderr)
+
+
+def _relative(path: Path, start: Path) -> str:
+    import os
+
+    try:
+        return os.path.relpath(path, start)
+    except ValueError:  # another drive (Windows)
+        return str(path)
+
+
+def run_study_show(args) -> None:
+    from framing.study import find_study
+
+    study = find_study(args.study)
+    if study is None:
+        raise FramingError("no study file here (framing.toml) and no --study FILE; write one with framing study new CORPUS")
+    print(f"{study.path}: valid; {len(study.settings)} settings")
+    for name, value in study.settings.items():
+        print(f"  {name} = {', '.join(value) if isinstance(value, list) else value}")
+
+
+def seeds_study():
+    """The seeds' study file, for ``framing figures`` in the project folder without --corpus (None elsewhere)."""
+    from framing.paths import project_root
+    from framing.study import STUDY_FILE, read_study
+
+    root = project_root()
+    return read_study(root / "seeds" / STUDY_FILE) if root is not None and (root / "seeds" / STUDY_FILE).is_file() else None

@@ -65,10 +65,33 @@ def _whole(low: int, high: int | None = None):
     return parse
 
 
+class _Append(argparse.Action):
+    """``action="append"`` that replaces its default (a study file's list) on first use instead of
+    adding to it, so that ``--lexicon mine`` means mine, not the study's lexicon and mine."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        current = getattr(namespace, self.dest, None)
+        items = [] if current is None or current is self.default else list(current)
+        setattr(namespace, self.dest, [*items, values])
+
+
+def _formats(text: str) -> list[str]:
+    """An argparse type: figure formats separated by commas, e.g. png,svg,pdf."""
+    from framing.study import FORMATS
+
+    chosen = [f.strip().lower() for f in text.split(",") if f.strip()]
+    unknown = [f for f in chosen if f not in FORMATS]
+    if not chosen or unknown:
+        raise argparse.ArgumentTypeError(f"expected formats among {','.join(FORMATS)} separated by commas, got {text!r}")
+    return list(dict.fromkeys(chosen))
+
+
 def _corpus_options() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
     group = parent.add_argument_group("corpus options")
-    group.add_argument("corpus", help="folder of .txt files (optional manifest.csv), or a .csv/.jsonl/.parquet table")
+    group.add_argument("corpus", nargs="?", default=None,
+                       help="folder of .txt files (optional manifest.csv), or a .csv/.jsonl/.parquet table "
+                            "(default: the study file's [corpus] path)")
     group.add_argument("--text-col", default=None, help="text column of a table (default: text); not for folders")
     group.add_argument("--id-col", default=None, help="id column (default: doc_id if present, else generated)")
     group.add_argument("--no-clean", action="store_true", help="keep web chrome (skip the cleaning rules)")
@@ -80,7 +103,7 @@ def _count_options(parser: argparse.ArgumentParser) -> None:
     """--family and --lexicon of the commands that compare count tables (compare, model, trend)."""
     parser.add_argument("--family", default="lexicon", choices=[*commands.counting_families(), "all"],
                         help="feature family (default: lexicon; all: lexicon, stance and actors)")
-    parser.add_argument("--lexicon", action="append", default=None, metavar="NAME_OR_PATH",
+    parser.add_argument("--lexicon", action=_Append, default=None, metavar="NAME_OR_PATH",
                         help="lexicon to count, read by its family; repeat for several (default: the family's bundled lexicon)")
 
 
@@ -136,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("features", parents=[corpus], help="per-document feature table (tidy CSV)",
                        description="Write one row per document and category: count, n_tokens, per_1k, with metadata.")
     p.add_argument("--family", default="lexicon", choices=commands.family_choices(), help="feature family (default: lexicon)")
-    p.add_argument("--lexicon", action="append", default=None, metavar="NAME_OR_PATH",
+    p.add_argument("--lexicon", action=_Append, default=None, metavar="NAME_OR_PATH",
                    help="lexicon to count, read by the family its [meta] names; repeat for several "
                         "(default: each family's bundled lexicon: framing, stance, actors)")
     p.add_argument("--meta", nargs="*", default=None, metavar="COL",
@@ -171,12 +194,12 @@ def build_parser() -> argparse.ArgumentParser:
                                    "and a reference group (picked in the page), the lexicon's categories by group with "
                                    "intervals, and, for any term or category, its concordance lines and documents.")
     p.add_argument("--by", required=True, metavar="COL", help="metadata column that defines the groups")
-    p.add_argument("--target", action="append", default=None, metavar="G", help="target group shown first (repeat for several)")
-    p.add_argument("--reference", action="append", default=None, metavar="G", help="reference group (default: the rest)")
+    p.add_argument("--target", action=_Append, default=None, metavar="G", help="target group shown first (repeat for several)")
+    p.add_argument("--reference", action=_Append, default=None, metavar="G", help="reference group (default: the rest)")
     p.add_argument("--lexicon", default=None, metavar="NAME_OR_PATH",
                    help="lexicon of the categories view (default: none; the stance markers are shown)")
     p.add_argument("--actors", default=None, metavar="NAME_OR_PATH", help="an actors lexicon for the categories view")
-    p.add_argument("--family", action="append", default=None, choices=["stance", "actors"],
+    p.add_argument("--family", action=_Append, default=None, choices=["stance", "actors"],
                    help="add a family's categories (author voice) to the categories view (repeat)")
     p.add_argument("--min-count", type=_whole(1), default=3, metavar="N", help="terms seen at least N times (default: 3)")
     p.add_argument("--max-terms", type=_whole(1), default=4000, metavar="N",
@@ -224,8 +247,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "log ratio and dispersion. Open any term with 'framing kwic'. CORPUS may also be a "
                                    "table of 'framing counts' (then --ngrams and --stopwords are those it was counted with).")
     p.add_argument("--by", required=True, metavar="COL", help="metadata column that defines the groups")
-    p.add_argument("--target", action="append", default=None, metavar="G", help="target group (repeat for several)")
-    p.add_argument("--reference", action="append", default=None, metavar="G",
+    p.add_argument("--target", action=_Append, default=None, metavar="G", help="target group (repeat for several)")
+    p.add_argument("--reference", action=_Append, default=None, metavar="G",
                    help="reference group (repeat; default: all other groups), or 'english' for general English (wordfreq)")
     p.add_argument("--measure", default="g2", choices=list(commands.measure_choices()), help="keyness measure (default: g2)")
     p.add_argument("--ngrams", default="1-1", metavar="MIN-MAX", help="n-gram sizes, e.g. 1-2 (default: 1-1)")
@@ -244,8 +267,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "and p_adjusted (Benjamini-Hochberg) instead.")
     p.add_argument("--by", required=True, metavar="COL", help="metadata column that defines the groups")
     _count_options(p)
-    p.add_argument("--target", action="append", default=None, metavar="G", help="target group (repeat for several)")
-    p.add_argument("--reference", action="append", default=None, metavar="G",
+    p.add_argument("--target", action=_Append, default=None, metavar="G", help="target group (repeat for several)")
+    p.add_argument("--reference", action=_Append, default=None, metavar="G",
                    help="reference group (repeat; default: all other groups)")
     p.add_argument("--n-boot", type=_whole(1), default=2000, metavar="N", help="bootstrap resamples (default: 2000)")
     p.add_argument("--n-perm", type=_whole(1), default=5000, metavar="N", help="permutations (default: 5000)")
@@ -266,7 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
     _count_options(p)
     p.add_argument("--model", default="quasipoisson", choices=["quasipoisson", "negbin"],
                    help="count model (default: quasipoisson)")
-    p.add_argument("--covariate", action="append", default=[], metavar="COL", help="metadata column to control for (repeat)")
+    p.add_argument("--covariate", action=_Append, default=[], metavar="COL", help="metadata column to control for (repeat)")
     p.add_argument("--cluster", default=None, metavar="COL", help="column for cluster-robust standard errors")
     p.add_argument("--min-docs", type=_whole(1), default=5, metavar="N",
                    help="warn when a group has fewer documents (default: 5)")
@@ -285,7 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--n-boot", type=_whole(1), default=1000, metavar="N", help="bootstrap resamples (default: 1000)")
     p.add_argument("--plot", default=None, metavar="OUT.png", help="also draw one category's trend here")
     p.add_argument("--category", default=None, help="with --plot: the category to draw (default: the first)")
-    p.add_argument("--event", action="append", default=[], metavar="DATE:LABEL",
+    p.add_argument("--event", action=_Append, default=[], metavar="DATE:LABEL",
                    help='with --plot: a dated event to mark, e.g. 2021-06-18:"election day" (repeat)')
     _output_option(p)
     p.set_defaults(run=commands.run_trend)
@@ -307,13 +330,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", default=None, metavar="PATH", help="corpus to analyse (default: seeds)")
     p.add_argument("--text-col", default=None, help="text column of a table corpus (default: text)")
     p.add_argument("--id-col", default=None, help="id column of a table corpus (default: doc_id if present)")
-    p.add_argument("--lexicon", action="append", default=None, metavar="NAME_OR_PATH",
+    p.add_argument("--lexicon", action=_Append, default=None, metavar="NAME_OR_PATH",
                    help="lexicon used wherever the bundled framing lexicon is (default: framing); repeat to "
                         "combine several plain lexicons")
     p.add_argument("--actors", default=None, metavar="NAME_OR_PATH",
                    help="actors lexicon for notebook 05 (default: actors; charts are skipped when it names no actor)")
     p.add_argument("--stopwords", default=None, metavar="english|PATH", help="stopwords for the keyword notebook (default: none)")
-    p.add_argument("--reference", action="append", default=None, metavar="G",
+    p.add_argument("--reference", action=_Append, default=None, metavar="G",
                    help="group(s) of --contrast the target is set against (repeat; default: all the others)")
     p.add_argument("--extension", default=None, metavar="NAME_OR_PATH",
                    help="user lexicon for notebook 07 (default inside the project: framing_plus; elsewhere 07 is skipped)")
@@ -326,9 +349,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, metavar="DIR",
                    help="output folder (default: the project's figures/, which only the seeds may fill)")
     p.add_argument("--force", action="store_true", help="replace the figures of another run in --out")
-    p.add_argument("--only", action="append", default=None, metavar="NN", help="run only notebooks starting with NN")
+    p.add_argument("--reuse-min-words", type=_whole(5), default=30, metavar="N",
+                   help="shortest shared passage for the reuse notebook (09), in words (default: 30)")
+    p.add_argument("--n-boot", type=_whole(1), default=2000, metavar="N", help="bootstrap resamples of every interval (default: 2000)")
+    p.add_argument("--n-perm", type=_whole(1), default=5000, metavar="N", help="permutations of the contrasts (default: 5000)")
+    p.add_argument("--seed", type=_whole(0), default=0, metavar="S", help="random seed of the resampling (default: 0)")
+    p.add_argument("--format", dest="formats", type=_formats, default=["png"], metavar="png,svg,pdf",
+                   help="figure formats, separated by commas (default: png); SVG and PDF are vector, with fixed "
+                        "metadata so that a rerun gives the same bytes")
+    p.add_argument("--dpi", type=_whole(50, 1200), default=150, metavar="N", help="resolution of PNG figures (default: 150)")
+    p.add_argument("--only", action=_Append, default=None, metavar="NN", help="run only notebooks starting with NN")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(run=commands.run_figures)
+    p.set_defaults(run=commands.run_figures, default_study=commands.seeds_study)
 
     validate = sub.add_parser("validate", help="coding sheets of sampled matches, and their precision",
                               description="Validate a lexicon against human judgement: draw a coding sheet, code it, score it.")
@@ -337,7 +369,7 @@ def build_parser() -> argparse.ArgumentParser:
                          description="Write SHEET.csv (and SHEET.html to read it): matches drawn at random, stratified "
                                      "by pattern, with context, sampling weight and empty label/note columns.")
     q.add_argument("--lexicon", default="framing", metavar="NAME_OR_PATH", help="lexicon (default: framing)")
-    q.add_argument("--category", action="append", default=None, help="only this category (repeat)")
+    q.add_argument("--category", action=_Append, default=None, help="only this category (repeat)")
     q.add_argument("--n", type=_whole(1), default=200, metavar="N", help="items, shared among the patterns (default: 200)")
     q.add_argument("--per-term", type=_whole(1), default=None, metavar="K", help="items per pattern instead")
     q.add_argument("--seed", type=_whole(0), default=0, metavar="S", help="random seed (default: 0)")
@@ -428,4 +460,49 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("corpus", parents=[corpus], help="summary of a corpus and what cleaning removed",
                        description="Print documents with token counts, then every line the cleaning rules removed.")
     p.set_defaults(run=commands.run_corpus)
+
+    study = sub.add_parser("study", help="a study file (framing.toml): the choices every command of a study shares",
+                           description="A study file holds a study's corpus, columns, grouping, lexicons, resampling "
+                                       "and outputs. Commands find framing.toml in the current folder, or take --study "
+                                       "FILE; an option given on the command line wins.")
+    steps = study.add_subparsers(dest="step", metavar="STEP", required=True)
+    q = steps.add_parser("new", parents=[corpus], help="write a commented study file for a corpus",
+                         description="Write framing.toml (or -o FILE) for CORPUS: its path and columns filled in, its "
+                                     "metadata columns listed with their distinct values, and the choices only you can "
+                                     "make (grouping, lexicons) left commented out. Never overwrites.")
+    q.add_argument("-o", "--output", default=None, metavar="FILE.toml", help="where to write it (default: framing.toml here)")
+    q.set_defaults(run=commands.run_study_new, guards_outputs=True, needs_corpus=True)
+    q = steps.add_parser("show", help="check a study file and print the settings it gives",
+                         description="Read the study file (--study FILE, or framing.toml here), check every key, and "
+                                     "print each setting with the value commands will use.")
+    q.set_defaults(run=commands.run_study_show)
+    _study_option(parser)
+    return parser
+
+
+def _study_option(parser: argparse.ArgumentParser) -> None:
+    """--study FILE on every command (each leaf of the command tree)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):
+                _study_option(child)
+            return
+    if parser.prog != "framing":
+        from framing.study import SCHEMA, setting_name
+
+        settings = {setting_name(section, key) for section, keys in SCHEMA.items() for key in keys}
+        for option in parser._actions:  # a required option a study may give is checked once its settings are in
+            if option.required and option.option_strings and option.dest in settings:
+                option.required = False
+                parser.set_defaults(**{f"_needs_{option.dest}": option.option_strings[0]})
+        parser.add_argument("--study", default=None, metavar="FILE.toml",
+                            help="the study file whose settings this command takes (default: framing.toml here, if any); "
+                                 "options given here win")
+
+
+def leaf_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The parser of the command ``args`` ran (``framing validate sample``: the parser of sample)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return leaf_parser(action.choices[getattr(args, action.dest)], args)
     return parser

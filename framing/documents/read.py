@@ -22,6 +22,7 @@ import pandas as pd
 
 from framing.errors import FramingError
 from framing.params import check_int
+from framing.study import STUDY_FILE
 
 RESERVED = ("doc_id", "text", "clean_text", "is_empty", "file")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -111,9 +112,9 @@ def warn_unread(folder: Path, read: list[Path], kind: str) -> None:
     """One warning naming what a corpus folder holds besides the files read (a .csv among
     .parquet files, a subfolder with files of the kind read, which are not read since folders
     are not searched below their top level): nothing is left out without a word. Hidden
-    files, the folder's manifest and subfolders of other files (the seeds' ``validation/``)
-    are not named."""
-    taken = {p.name for p in read} | {"manifest.csv"}
+    files, the folder's manifest, its study file (:data:`framing.study.STUDY_FILE`) and
+    subfolders of other files (the seeds' ``validation/``) are not named."""
+    taken = {p.name for p in read} | {"manifest.csv", STUDY_FILE}
 
     def unread(p: Path) -> bool:
         if p.name in taken or p.name.startswith("."):

@@ -1,6 +1,6 @@
 """Figures on disk: deterministic saving, project paths, and running the notebooks.
 
-:func:`save` writes a matplotlib figure as PNG with no timestamp or software
+:func:`save` writes a matplotlib figure as PNG (and SVG, PDF) with no timestamp or software
 metadata, so the same data gives the same bytes. :func:`run_notebooks` executes the
 analysis notebooks in order (``notebooks/NN_*.ipynb``) with nbclient, injecting
 parameters after each notebook's cell tagged ``parameters`` (as papermill does),
@@ -29,15 +29,39 @@ __all__ = ["canvas", "check_figures_folder", "display_name", "notebooks", "shipp
 NOTEBOOK_PATTERN = re.compile(r"^\d\d_.+\.ipynb$")
 
 
-def save(fig: "Figure | object", out_dir: str | Path, name: str) -> Path | None:
-    """Write ``fig`` to ``out_dir/name.png`` reproducibly (no date, no software tag) and return the path.
+METADATA = {
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": None},
+    "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
+}
+"""What each format writes about its making: nothing that changes from run to run (no date, no
+software version), so that the same data gives the same bytes. SVG ids come from the fixed
+``svg.hashsalt`` of :data:`framing.views.plots.STYLE`."""
 
-    A :class:`framing.views.plots.Skipped` chart writes nothing: its reason is printed in one line.
-    Text that runs off the figure or overlaps other text (:func:`framing.views.plots.layout_problems`)
-    is printed as "NAME layout: ...", one line each, and relayed by ``framing figures``.
+PRINT_STYLE = {"pdf.fonttype": 42, "ps.fonttype": 42}
+"""PDF fonts embedded whole as TrueType (Type 42), as journals ask, rather than as Type 3 glyphs."""
+
+
+def save(fig: "Figure | object", out_dir: str | Path, name: str, *, formats=("png",), dpi: int = 150) -> Path | None:
+    """Write ``fig`` to ``out_dir/name.png`` (and ``.svg``, ``.pdf`` among ``formats``) reproducibly
+    and return the path of the first format written.
+
+    PNG is drawn at ``dpi`` dots per inch; SVG and PDF are vector (text as paths in SVG, fonts
+    embedded in PDF). No format records a date or a software version (:data:`METADATA`), so a
+    rerun gives the same bytes. A :class:`framing.views.plots.Skipped` chart writes nothing: its
+    reason is printed in one line. Text that runs off the figure or overlaps other text
+    (:func:`framing.views.plots.layout_problems`) is printed as "NAME layout: ...", one line
+    each, and relayed by ``framing figures``.
     """
+    from matplotlib import rc_context
+
+    from framing.study import FORMATS
     from framing.views.plots import Skipped, layout_problems, style
 
+    formats = [formats] if isinstance(formats, str) else list(formats)
+    unknown = [f for f in formats if f not in FORMATS]
+    if not formats or unknown:
+        raise FramingError(f"formats must be among {', '.join(FORMATS)}, got {formats!r}")
     if isinstance(fig, Skipped):
         print(f"{name} not drawn: {fig.reason}")
         return None
@@ -46,10 +70,13 @@ def save(fig: "Figure | object", out_dir: str | Path, name: str) -> Path | None:
 
     folder = project_path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.png"
-    with style(), atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", metadata={"Software": None})
-    return path
+    paths = []
+    for kind in formats:
+        path = folder / f"{name}.{kind}"
+        with style(), rc_context(PRINT_STYLE), atomic_path(path) as tmp:
+            fig.savefig(tmp, format=kind, dpi=dpi, metadata=METADATA[kind])
+        paths.append(path)
+    return paths[0]
 
 
 def display_name(corpus: "str | Path") -> str:
@@ -96,7 +123,7 @@ def check_figures_folder(out: "str | None", *, corpus: str, force: bool = False,
         if corpus != "seeds":
             raise FramingError(f"{out}: the project's figures/ holds the seeds' gallery; write another corpus's figures elsewhere")
         return folder
-    charts = [p for pattern in ("*.png", "*.html") for p in folder.glob(pattern)] if folder.is_dir() else []
+    charts = [p for pattern in ("*.png", "*.svg", "*.pdf", "*.html") for p in folder.glob(pattern)] if folder.is_dir() else []
     if charts and not force:
         record = _read_record(folder / RUN_RECORD)
         previous = record.get("CORPUS")
