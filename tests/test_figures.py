@@ -11,7 +11,7 @@ from framing.errors import FramingError
 from framing.views.figures import _inject, notebooks, project_path, project_root
 from tests.conftest import ROOT
 
-OUTPUTS = ("*.png", "*.html")
+OUTPUTS = ("*.png", "*.csv", "*.html")
 EXPECTED = sorted(p.name for pattern in OUTPUTS for p in (ROOT / "figures").glob(pattern))
 
 
@@ -33,7 +33,10 @@ def first_run(tmp_path_factory):
 
 
 def test_every_notebook_runs_and_makes_the_expected_files(first_run):
-    assert len(EXPECTED) == 20  # 17 charts, the matches of 07, the shared passages of 09 and the explorer of 10
+    # 17 charts and the values each draws, the matches of 07, the shared passages of 09 and the explorer of 10
+    assert len(EXPECTED) == 37
+    charts = {p.removesuffix(".png") for p in EXPECTED if p.endswith(".png")}
+    assert charts == {p.removesuffix(".csv") for p in EXPECTED if p.endswith(".csv")}
     assert sorted(p.name for pattern in OUTPUTS for p in first_run.glob(pattern)) == EXPECTED
 
 
@@ -88,7 +91,8 @@ def test_the_same_analysis_runs_on_another_corpus(tmp_path):
                  "--only", "02", "--only", "07"]) == 0
     # the contrast column defaults to the grouping column here, so its heatmap (a repeat) is not drawn
     assert sorted(p.name for p in out.iterdir()) == [
-        ".framing-figures.json", "02_lexicon_by_group.png", "07_extended_lexicon_by_group.png", "07_matches.html",
+        ".framing-figures.json", "02_lexicon_by_group.csv", "02_lexicon_by_group.png",
+        "07_extended_lexicon_by_group.csv", "07_extended_lexicon_by_group.png", "07_matches.html",
     ]
     assert json.loads((out / ".framing-figures.json").read_text())["CORPUS"] == str(tmp_path / "other.csv")
 

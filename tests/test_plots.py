@@ -230,3 +230,62 @@ def test_colours_stay_distinct_up_to_what_an_eye_tells_apart():
     values = list(colours.values())
     assert len(set(values[: plots.DISTINCT_COLOURS])) == plots.DISTINCT_COLOURS
     assert values[plots.DISTINCT_COLOURS] == values[0] and len(set(values)) == plots.DISTINCT_COLOURS
+
+
+# --------------------------------------------------------------------------- the numbers behind each chart
+
+
+def test_each_chart_keeps_exactly_the_values_it_draws(tiny, tmp_path):
+    """The table save() writes beside a chart holds the values drawn, mark by mark, read back from the figure."""
+    from framing import figures
+
+    features = lexicon_features(tiny)
+    rates = compare(features, "outlet", sentences=sentence_counts(tiny, features), n_boot=50)
+    fig = plots.rate_figure(rates, lexicon="framing")
+    drawn = plots.drawn_values(fig)
+    # the heatmap: one row per cell, row by row; each cell's text is its rate and interval from the table
+    heat = fig.axes[0]
+    assert len(drawn) == 22 and drawn[["outlet", "category"]].iloc[0].tolist() == ["A", rates["category"].iloc[0]]
+    texts = iter(heat.texts)
+    for row in drawn.itertuples():
+        assert next(texts).get_text() == f"{row.per_1k:.1f}\n{row.ci_low:.1f}–{row.ci_high:.1f}"
+    assert np.allclose(heat.images[0].get_array().ravel(), drawn["colour_share"])
+    assert drawn["panel"].iloc[0] == heat.get_title().replace("\n", " ")
+    # written beside the chart, and read back the same
+    figures.save(fig, tmp_path, "rates")
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "rates.csv"), drawn.astype({"n_docs": "int64"}),
+                                  check_dtype=False)
+
+    # keyness bars: each bar's length is the measure of the row drawn at its height
+    table = keyness(tiny, "outlet", min_count=1)
+    ax = plots.keyness_bars(table, axes(), group="A", top=3)
+    bars = plots.drawn_values(ax.figure)
+    assert [p.get_width() for p in ax.patches] == bars["g2"].tolist()
+    assert [t.get_text() for t in ax.get_yticklabels()] == bars["term"].tolist()
+
+    # stance: each filled or hollow dot at its rate, groups and voices in the order drawn
+    stance = compare(stance_features(tiny), "outlet", n_boot=20, min_docs=1)
+    fig = plots.stance_figure(stance)
+    for ax in fig.axes:
+        values = getattr(ax, plots.DRAWN, None)
+        if values is None or not ax.get_visible():
+            continue
+        dots = [line.get_xdata()[0] for line in ax.lines if line.get_marker() == "o"]
+        assert dots == values["per_1k"].tolist(), ax.get_title()
+
+    # similarity: the heatmap's image is the table's cosines, in the dendrogram's order
+    matrix = profiles(features)
+    sim = similarity(matrix)
+    fig = plots.similarity_figure(sim, cluster(sim), title="T")
+    values = plots.drawn_values(fig)
+    grid = fig.axes[1].images[0].get_array()
+    assert np.allclose(grid.ravel(), values["cosine"])
+    assert values.iloc[0][["row", "column"]].tolist() == [fig.axes[1].get_xticklabels()[0].get_text()] * 2
+
+
+def test_a_chart_that_leaves_groups_out_says_so_in_its_numbers():
+    rates = pd.DataFrame({"outlet": [f"o{i:02d}" for i in range(15)], "category": "c", "per_1k": np.arange(15.0),
+                          "ci_low": 0.0, "ci_high": 20.0, "n_docs": np.arange(15, 0, -1), "warning": ""})
+    drawn = plots.drawn_values(plots.rate_figure(rates))
+    assert len(drawn) == plots.MAX_GROUPS and "o14" not in set(drawn["outlet"])
+    assert "left out, fewest documents: o12, o13, o14" in drawn["panel"].iloc[0]

@@ -212,7 +212,7 @@ def test_figures_take_the_study_s_resampling_and_write_print_formats(tmp_path, m
     assert (record["SEED"], record["N_BOOT"], record["FORMATS"], record["DPI"]) == (5, 300, ["svg", "pdf"], 100)
     names = sorted(p.name for p in outputs[0].iterdir() if not p.name.startswith("."))
     assert names == sorted(f"06_{n}.{k}" for n in ("profile_map", "similarity_profiles", "similarity_standardized",
-                                                   "similarity_tfidf") for k in ("svg", "pdf"))
+                                                   "similarity_tfidf") for k in ("svg", "pdf", "csv"))
     for name in names:
         assert (outputs[0] / name).read_bytes() == (outputs[1] / name).read_bytes(), name
     pdf = (outputs[0] / "06_similarity_profiles.pdf").read_bytes()

@@ -19,7 +19,7 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from framing.errors import FramingError
-from framing.output import atomic_path, write_text
+from framing.output import atomic_path, write_table, write_text
 from framing.paths import project_path, project_root
 from framing.views.plots import canvas  # noqa: F401 - re-exported: notebooks call figures.canvas
 
@@ -46,7 +46,9 @@ def save(fig: "Figure | object", out_dir: str | Path, name: str, *, formats=("pn
     """Write ``fig`` to ``out_dir/name.png`` (and ``.svg``, ``.pdf`` among ``formats``) reproducibly
     and return the path of the first format written.
 
-    PNG is drawn at ``dpi`` dots per inch; SVG and PDF are vector (text as paths in SVG, fonts
+    Beside it, ``name.csv`` holds the values the chart shows (:func:`framing.views.plots.drawn_values`:
+    one row per bar, dot or cell, with its interval, n and the panel's title, which names what was
+    left out). PNG is drawn at ``dpi`` dots per inch; SVG and PDF are vector (text as paths in SVG, fonts
     embedded in PDF). No format records a date or a software version (:data:`METADATA`), so a
     rerun gives the same bytes. A :class:`framing.views.plots.Skipped` chart writes nothing: its
     reason is printed in one line. Text that runs off the figure or overlaps other text
@@ -56,7 +58,7 @@ def save(fig: "Figure | object", out_dir: str | Path, name: str, *, formats=("pn
     from matplotlib import rc_context
 
     from framing.study import FORMATS
-    from framing.views.plots import Skipped, layout_problems, style
+    from framing.views.plots import Skipped, drawn_values, layout_problems, style
 
     formats = [formats] if isinstance(formats, str) else list(formats)
     unknown = [f for f in formats if f not in FORMATS]
@@ -70,6 +72,9 @@ def save(fig: "Figure | object", out_dir: str | Path, name: str, *, formats=("pn
 
     folder = project_path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
+    values = drawn_values(fig)
+    if values is not None:  # the numbers behind the chart, beside it
+        write_table(values, folder / f"{name}.csv")
     paths = []
     for kind in formats:
         path = folder / f"{name}.{kind}"

@@ -21,7 +21,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from scipy.cluster.hierarchy import dendrogram
 
-from framing.tables import Similarity
+from framing.tables import ALL, Similarity
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 CONNOTATION_COLOURS = {
@@ -240,6 +240,33 @@ def _title(ax: Axes, text: str, *, fontsize: float | None = None) -> None:
 # --------------------------------------------------------------------------- corpus
 
 
+DRAWN = "framing_drawn"
+"""The attribute of an Axes holding the values it shows (:func:`_record`, :func:`drawn_values`)."""
+
+
+def _record(ax: Axes, table: pd.DataFrame) -> None:
+    """Keep on ``ax`` the values it shows, one row per mark (bar, dot, cell, line point) in the
+    order drawn, with what the marks stand for: :func:`framing.views.figures.save` writes them
+    beside the chart, so a reader can cite a number without reading it off the picture."""
+    setattr(ax, DRAWN, table.reset_index(drop=True))
+
+
+def drawn_values(fig: Figure) -> pd.DataFrame | None:
+    """The values a figure shows: each visible panel's table (see :func:`_record`), with
+    ``panel``, the panel's title (which says what was left out), and ``chart``, the figure's
+    title when it has one; None when no panel recorded any."""
+    parts = []
+    suptitle = fig._suptitle.get_text().replace("\n", " ") if fig._suptitle is not None else ""
+    for ax in fig.axes:
+        table = getattr(ax, DRAWN, None)
+        if table is None or not ax.get_visible():
+            continue
+        head = {"chart": suptitle} if suptitle else {}
+        head["panel"] = ax.get_title().replace("\n", " ")
+        parts.append(pd.concat([pd.DataFrame(head, index=table.index), table], axis=1))
+    return pd.concat(parts, ignore_index=True) if parts else None
+
+
 @_styled
 def document_sizes(overview: pd.DataFrame, ax: Axes, *, by: str | None = None, colours: dict | None = None) -> Axes:
     """Word tokens per document (input: :meth:`framing.Corpus.overview`): one bar per document,
@@ -252,6 +279,12 @@ def document_sizes(overview: pd.DataFrame, ax: Axes, *, by: str | None = None, c
         kept, note = _shown(groups) if by else ([""], "")
         data = [overview.loc[groups == g, "n_tokens"].to_numpy() for g in kept]
         ax.boxplot(data, orientation="horizontal", widths=0.6, flierprops={"markersize": 2})
+        stats = mpl.cbook.boxplot_stats(data)  # what boxplot draws: quartiles, whiskers at 1.5 IQR, outliers
+        _record(ax, pd.DataFrame({by or "group": [g or "all" for g in kept], "n_docs": [len(d) for d in data],
+                                  "whisker_low": [b["whislo"] for b in stats], "q1": [b["q1"] for b in stats],
+                                  "median": [b["med"] for b in stats], "q3": [b["q3"] for b in stats],
+                                  "whisker_high": [b["whishi"] for b in stats],
+                                  "outliers": [len(b["fliers"]) for b in stats]}))
         ax.set_yticks(range(1, len(kept) + 1), [f"{g or 'all'} (n={len(d)})" for g, d in zip(kept, data)])
         ax.invert_yaxis()
         ax.set_xlabel("word tokens per document, after cleaning")
@@ -261,6 +294,8 @@ def document_sizes(overview: pd.DataFrame, ax: Axes, *, by: str | None = None, c
     colours = _colours_for(list(dict.fromkeys(groups)), colours)
     labels = [f"{d[:12]} ({g})" if g else d for d, g in zip(overview["doc_id"], groups)]
     ax.barh(range(len(overview)), overview["n_tokens"], color=[colours[g] for g in groups])
+    _record(ax, pd.DataFrame({"doc_id": overview["doc_id"].to_numpy(), **({by: groups.to_numpy()} if by else {}),
+                              "n_tokens": overview["n_tokens"].to_numpy(), "lines_removed": overview["lines_removed"].to_numpy()}))
     for i, (n, removed) in enumerate(zip(overview["n_tokens"], overview["lines_removed"])):
         ax.text(n, i, f"  {n} tokens, {removed} lines cleaned", va="center", fontsize=7)
     ax.set_yticks(range(len(overview)), labels)
@@ -343,6 +378,16 @@ def rate_heatmap(rates: pd.DataFrame, ax: Axes, *, value: str = "per_1k", voice:
         top = np.nanmax(np.where(np.isfinite(values), values, np.nan), axis=0)
         scaled = np.where(top > 0, values / top, 0.0)
     image = ax.imshow(scaled, cmap="cividis", aspect="auto", vmin=0, vmax=1)
+    cells = pd.DataFrame({by: np.repeat(grid.index.to_numpy(), grid.shape[1]),
+                          "category": np.tile(grid.columns.to_numpy(), grid.shape[0]),
+                          **({"n_docs": [int(n_docs[g]) for g in np.repeat(grid.index.to_numpy(), grid.shape[1])]}
+                             if n_docs is not None else {}),
+                          value: values.ravel()})
+    if intervals:
+        cells["ci_low"], cells["ci_high"] = low.to_numpy(float).ravel(), high.to_numpy(float).ravel()
+    cells["few_matches"] = warn.to_numpy(bool).ravel()  # drawn in italics
+    cells["colour_share"] = scaled.ravel()
+    _record(ax, cells)
     ax.set_xticks(range(grid.shape[1]), [_pretty(c) for c in grid.columns], rotation=40, ha="right")
     ax.set_yticks(range(grid.shape[0]), [f"{g} (n={n_docs[g]})" if n_docs is not None else str(g) for g in grid.index])
     for i in range(grid.shape[0]):
@@ -381,6 +426,9 @@ def keyness_bars(table: pd.DataFrame, ax: Axes, *, group: str | None = None, mea
     shown = pd.concat([over, under.iloc[::-1]]).iloc[::-1]
     colours = [OKABE_ITO[0] if v > 0 else OKABE_ITO[1] for v in shown[measure]]
     ax.barh(range(len(shown)), shown[measure], color=colours)
+    counts = [c for c in ("count_target", "count_reference", "per_1k_target", "per_1k_reference") if c in shown]
+    _record(ax, shown[["term", measure, *counts]].assign(**{by: group}, reference=_reference_name(table, group))
+            [[by, "reference", "term", measure, *counts]])
     ax.set_yticks(range(len(shown)), shown["term"])
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel(_pretty(measure))
@@ -478,6 +526,10 @@ def term_scatter(table: pd.DataFrame, ax: Axes, *, group: str | None = None, mea
     x = np.log10(part["per_1k_reference"].to_numpy(float) * 10 + 1)  # shown per 10,000: rare words spread out
     y = np.log10(part["per_1k_target"].to_numpy(float) * 10 + 1)
     ax.scatter(x, y, s=6, color="#999999", alpha=0.5, linewidths=0)
+    dots = pd.DataFrame({by: group, "term": part["term"].to_numpy(),
+                         "per_10k_target": part["per_1k_target"].to_numpy(float) * 10,
+                         "per_10k_reference": part["per_1k_reference"].to_numpy(float) * 10,
+                         measure: part[measure].to_numpy(float)})
     limit = max(x.max(), y.max()) * 1.05
     ax.set_xlim(0, limit)
     ax.set_ylim(0, limit)
@@ -505,6 +557,9 @@ def term_scatter(table: pd.DataFrame, ax: Axes, *, group: str | None = None, mea
     _title(ax, f"Terms of {group} vs {reference}" + (f"\n{chosen}" if chosen else ""), fontsize=9)
     fits = _keep_apart(ax, notes)
     unplaced = [t for t, fit in zip(texts, fits) if not fit]
+    labelled = {term for (_, same), fit in zip(ranked.groupby(["per_1k_target", "per_1k_reference"], sort=False), fits)
+                if fit for term in same["term"][:4]}
+    _record(ax, dots.assign(labelled=dots["term"].isin(labelled)))
     title = f"Terms of {group} vs {reference}" + (f"\n{chosen}" if chosen else "")
     if unplaced:
         title += "\nnot labelled (would overlap): " + "; ".join(unplaced)
@@ -533,6 +588,7 @@ def stance_profile(rates: pd.DataFrame, ax: Axes, *, category: str | None = None
     finite = values[np.isfinite(values)]
     reach = finite.max() * 1.6 if finite.size and finite.max() > 0 else 1.0
     limit = reach
+    drawn = []
     for gi, group in enumerate(groups):
         for vi, voice in enumerate(voices):
             row = table[(table[by] == group) & ((table["voice"] == voice) if voice else True)]
@@ -540,11 +596,16 @@ def stance_profile(rates: pd.DataFrame, ax: Axes, *, category: str | None = None
                 continue
             y = gi + (0.18 * (vi - (len(voices) - 1) / 2))
             x, low, high = (float(row[c].iloc[0]) for c in ("per_1k", "ci_low", "ci_high"))
+            drawn.append({by: group, "category": category, "voice": voice or ALL, "per_1k": x, "ci_low": low,
+                          "ci_high": high, "cut_at_edge": high > limit,
+                          **({"n_docs": int(row["n_docs"].iloc[0])} if "n_docs" in row else {})})
             ax.plot([max(low, 0), min(high, limit)], [y, y], color=colours[group], linewidth=0.9)
             if high > limit:
                 ax.plot([limit], [y], marker=">", markersize=4, color=colours[group])
             ax.plot([x], [y], marker="o", markersize=4, color=colours[group],
                     markerfacecolor="white" if voice == "quoted" else colours[group], linestyle="none")
+    _record(ax, pd.DataFrame(drawn, columns=[by, "category", "voice", "per_1k", "ci_low", "ci_high", "cut_at_edge",
+                                             *(["n_docs"] if "n_docs" in table else [])]))
     ax.set_xlim(0, limit * 1.02)
     ax.set_ylim(len(groups) - 0.5, -0.5)
     ax.set_yticks(range(len(groups)), groups)
@@ -623,14 +684,21 @@ def connotation_bars(shares: pd.DataFrame, ax: Axes, *, lexicon: str | None = No
     rows = rows.assign(_rank=rows[by].astype(str).map(rank)).sort_values(["actor", "_rank"], kind="mergesort")
     labels = [f"{_pretty(a)} | {g}" for a, g in zip(rows["actor"], rows[by])]
     left = np.zeros(len(rows))
+    drawn = []
     for connotation, colour in CONNOTATION_COLOURS.items():
         part = table[table["connotation"] == connotation].set_index(["actor", by])["share"]
         values = np.array([part.get((a, g), 0.0) for a, g in zip(rows["actor"], rows[by])], dtype=float)
         values = np.nan_to_num(values)
         if values.any():
+            drawn.append(pd.DataFrame({"actor": rows["actor"].to_numpy(), by: rows[by].to_numpy(),
+                                       "connotation": connotation, "share": values}))
+        if values.any():
             ax.barh(range(len(rows)), values, left=left, color=colour, label=connotation, edgecolor="white", linewidth=0.5)
         left += values
     mentions = table.groupby(["actor", by])["mentions"].first()
+    if drawn:
+        bars = pd.concat(drawn, ignore_index=True)
+        _record(ax, bars.assign(mentions=[int(mentions[(a, g)]) for a, g in zip(bars["actor"], bars[by])]))
     labels = [f"{label} (n={int(mentions[(a, g)])})" for label, a, g in zip(labels, rows["actor"], rows[by])]
     ax.set_yticks(range(len(rows)), labels)
     ax.invert_yaxis()
@@ -655,13 +723,19 @@ def actor_sentiment_plot(table: pd.DataFrame, ax: Axes, *, group_column: str | N
     actors = list(dict.fromkeys(table["actor"]))
     colours = _colours_for(groups, colours)
     width = 0.8 / max(len(groups), 1)
+    drawn = []
     for gi, group in enumerate(groups):
         part = table[table[group_column] == group].set_index("actor").reindex(actors)
+        drawn.append(pd.DataFrame({group_column: group, "actor": actors, "mean": part["mean"].to_numpy(float),
+                                   "ci_low": part["ci_low"].to_numpy(float), "ci_high": part["ci_high"].to_numpy(float),
+                                   "n_sentences": part["n_sentences"].to_numpy(float)}))
         y = np.arange(len(actors)) - 0.4 + width * (gi + 0.5)
         x = part["mean"].to_numpy(float)
         err = np.vstack([x - part["ci_low"].to_numpy(float), part["ci_high"].to_numpy(float) - x])
         ax.errorbar(x, y, xerr=np.nan_to_num(err), fmt="o", markersize=4, color=colours[group], linewidth=0.8,
                     label=str(group))
+    if drawn:
+        _record(ax, pd.concat(drawn, ignore_index=True))
     n = table.pivot_table(index="actor", columns=group_column, values="n_sentences", aggfunc="sum", fill_value=0)
     ax.axvline(0, color="black", linewidth=0.6)
     ax.set_yticks(range(len(actors)), [f"{_pretty(a)}\n(" + ", ".join(f"{g}: {int(n.loc[a, g]) if g in n.columns else 0}"
@@ -708,8 +782,12 @@ def rate_ratio_plot(model: pd.DataFrame, ax: Axes, *, colours: dict | None = Non
     cats = list(dict.fromkeys(table["category"]))
     colours = _colours_for(groups, colours)
     width = 0.7 / max(len(groups), 1)
+    drawn = []
     for gi, group in enumerate(groups):
         part = table[table[by] == group].set_index("category").reindex(cats)
+        drawn.append(pd.DataFrame({by: group, "reference": reference, "category": cats,
+                                   **{c: part[c].to_numpy(float) for c in ("rate_ratio", "ci_low", "ci_high", "p_adjusted")},
+                                   "filled": (part["p_adjusted"] < 0.05).to_numpy(), "n_docs": part["n_docs"].to_numpy(float)}))
         y = np.arange(len(cats)) - 0.35 + width * (gi + 0.5)
         x = part["rate_ratio"].to_numpy(float)
         err = np.vstack([x - part["ci_low"].to_numpy(float), part["ci_high"].to_numpy(float) - x])
@@ -717,6 +795,8 @@ def rate_ratio_plot(model: pd.DataFrame, ax: Axes, *, colours: dict | None = Non
         strong = (part["p_adjusted"] < 0.05).to_numpy()
         ax.scatter(x, y, s=22, color=colours[group], label=f"{group} (n={int(part['n_docs'].max())})", zorder=3)
         ax.scatter(x[~strong], y[~strong], s=12, color="white", zorder=4)
+    if drawn:
+        _record(ax, pd.concat(drawn, ignore_index=True))
     ax.axvline(1, color="black", linewidth=0.6)
     ax.set_xscale("log")
     plain = mpl.ticker.FuncFormatter(lambda v, _: f"{v:g}")
@@ -756,6 +836,8 @@ def trend_plot(table: pd.DataFrame, ax: Axes, *, category: str | None = None, vo
     groups, note = _shown(sizes)
     part = part[part[by].isin(groups)]
     colours = _colours_for(groups, colours)
+    keep = [c for c in (by, "period", "category", "voice", "per_1k", "ci_low", "ci_high", "n_docs") if c in part]
+    _record(ax, pd.concat([part[part[by] == g][keep] for g in groups], ignore_index=True) if groups else part[keep])
     for group in groups:
         rows = part[part[by] == group]
         x = pd.to_datetime(rows["period"]).to_numpy()
@@ -824,6 +906,7 @@ def similarity_figure(sim: Similarity | pd.DataFrame, linkage_matrix: np.ndarray
     top.set_axis_off()
     values = sim.to_numpy(float)[np.ix_(order, order)]
     labels = [str(sim.index[i]) for i in order]
+    _record(bottom, pd.DataFrame({"row": np.repeat(labels, n), "column": np.tile(labels, n), "cosine": values.ravel()}))
     image = bottom.imshow(values, cmap="cividis", vmin=min(0, values.min()), vmax=1, aspect="auto",
                           extent=(-0.5, n - 0.5, n - 0.5, -0.5))
     bottom.set_xlim(-0.5, n - 0.5)
@@ -900,8 +983,13 @@ def profile_map_plot(coords: pd.DataFrame, ax: Axes, *, groups: pd.Series | None
                    color=colours[group], label=f"{group} (n={int(mask.sum())})" if group else None,
                    linewidths=0 if many else None)
     notes, names = [], []
+    points = pd.DataFrame({"id": [str(i) for i in coords.index], "group": group_of.to_numpy(), "kind": "point",
+                           "x": coords["x"].to_numpy(float), "y": coords["y"].to_numpy(float)})
     if many:
         centroids = coords.groupby(group_of.to_numpy())[["x", "y"]].mean()
+        points = pd.concat([points, pd.DataFrame({"id": shown, "group": shown, "kind": "centroid",
+                                                  "x": centroids.loc[shown, "x"].to_numpy(float),
+                                                  "y": centroids.loc[shown, "y"].to_numpy(float)})], ignore_index=True)
         for group in shown:
             x, y = centroids.loc[group]
             ax.scatter([x], [y], s=40, color=colours[group], edgecolors="black", linewidths=0.6, zorder=3)
@@ -912,6 +1000,10 @@ def profile_map_plot(coords: pd.DataFrame, ax: Axes, *, groups: pd.Series | None
         for (x, y), label in zip(coords[["x", "y"]].to_numpy(), labels):
             notes.append(ax.annotate(str(label), (x, y), fontsize=7, xytext=(4, 4), textcoords="offset points"))
             names.append(str(label))
+    for axis in ("x", "y"):
+        if f"explained_{axis}" in coords:
+            points[f"explained_{axis}"] = float(coords[f"explained_{axis}"].iloc[0])
+    _record(ax, points)
     for axis, label in (("x", ax.set_xlabel), ("y", ax.set_ylabel)):
         share = f" ({coords[f'explained_{axis}'].iloc[0]:.0%} of variance)" if f"explained_{axis}" in coords else ""
         label(f"axis {'1' if axis == 'x' else '2'}{share}")
@@ -953,6 +1045,8 @@ def precision_plot(report: pd.DataFrame, ax: Axes) -> Axes:
     rows = rows[rows["n_coded"] > 0].sort_values("precision", kind="mergesort")
     y = np.arange(len(rows), dtype=float)
     precision = rows["precision"].to_numpy(float)
+    _record(ax, rows[[c for c in ("category", "n_coded", "precision", "ci_low", "ci_high", "weighted_precision", "n_misses",
+                                  "recall", "recall_low", "recall_high", "note") if c in rows]])
     err = np.vstack([precision - rows["ci_low"].to_numpy(float), rows["ci_high"].to_numpy(float) - precision])
     ax.scatter(rows["weighted_precision"].to_numpy(float), y, marker="D", s=46, facecolor="white",
                edgecolor=OKABE_ITO[0], zorder=2, label="precision weighted to the corpus")
@@ -1013,6 +1107,9 @@ def reuse_matrix_plot(matrix: pd.DataFrame, ax: Axes) -> Axes:
     matrix = matrix.loc[[names[g] for g in keep], [names[g] for g in keep]]
     values = matrix.to_numpy(float)
     image = ax.imshow(values, cmap="cividis", aspect="auto")
+    rows, columns = [str(i) for i in matrix.index], [str(c) for c in matrix.columns]
+    _record(ax, pd.DataFrame({"row": np.repeat(rows, len(columns)), "column": np.tile(columns, len(rows)),
+                              "shared_words": values.ravel()}))
     ax.set_xticks(range(matrix.shape[1]), [str(c) for c in matrix.columns], rotation=40, ha="right")
     ax.set_yticks(range(matrix.shape[0]), [str(i) for i in matrix.index])
     middle = values.max() / 2
