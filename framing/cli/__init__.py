@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 OUTPUT_OPTIONS = {"output": "-o", "matrix": "--matrix", "shares": "--shares", "html": "--html", "plot": "--plot",
-                  "fix": "--fix", "units_out": "--units"}
+                  "fix": "--fix", "units_out": "--units", "table": "--table"}
 
 
 def _check_outputs(args) -> None:

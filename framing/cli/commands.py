@@ -217,7 +217,10 @@ def run_compare(args) -> None:
         table["voice"] = ALL
     head = ["target", "reference"] if args.target else [args.by]
     head += ["family", "lexicon", "category", "voice"]
-    _write(table[head + [c for c in table.columns if c not in head]], args.output, args)
+    table = table[head + [c for c in table.columns if c not in head]]
+    if args.table:
+        _write_paper_table(table, args.table, args)
+    _write(table, args.output, args)
 
 
 def _count_tables(args, columns: list[str], *, sentences: bool = False):
@@ -270,6 +273,8 @@ def run_model(args) -> None:
     if few:
         print(f"framing: warning: {few} of {len(table)} rate ratios rest on too few documents (see the warning column)",
               file=sys.stderr)
+    if args.table:
+        _write_paper_table(table, args.table, args)
     _write(table, args.output, args)
 
 
@@ -303,6 +308,8 @@ def run_trend(args) -> None:
         path = Path(args.plot)
         save(fig, path.parent, path.stem)
         print(f"framing: wrote {args.plot}", file=sys.stderr)
+    if args.table:
+        _write_paper_table(table, args.table, args)
     _write(table, args.output, args)
 
 
@@ -716,3 +723,39 @@ def seeds_study():
 
     root = project_root()
     return read_study(root / "seeds" / STUDY_FILE) if root is not None and (root / "seeds" / STUDY_FILE).is_file() else None
+
+
+def _table_format(path: str | None, given: str | None) -> str:
+    from framing.views.paper import SUFFIXES
+
+    if given is not None:
+        return given
+    if path is None:
+        return "markdown"
+    suffix = Path(path).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise FramingError(f"{path}: a table is written as .tex (LaTeX), .md (Markdown) or .html; name the file so, "
+                           "or give --format")
+    return SUFFIXES[suffix]
+
+
+def _write_paper_table(result: pd.DataFrame, path: str, args) -> None:
+    """--table: the result as a table a paper takes, beside the CSV."""
+    from framing.views.paper import render
+
+    refuse_inputs(path, _inputs(args), option="--table")
+    write_text(path, render(result, _table_format(path, None)))
+    print(f"framing: wrote {path}", file=sys.stderr)
+
+
+def run_table(args) -> None:
+    from framing.views.paper import read_result, render
+
+    fmt = _table_format(args.output, args.table_format)
+    text = render(read_result(args.result), fmt, label=args.label)
+    if args.output:
+        refuse_inputs(args.output, [args.result])
+        write_text(args.output, text)
+        print(f"framing: wrote {args.output}", file=sys.stderr)
+    else:
+        print(text, end="")

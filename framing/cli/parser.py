@@ -116,6 +116,12 @@ def _output_option(parser: argparse.ArgumentParser, *, parquet: bool = False) ->
     _force_option(parser)
 
 
+def _table_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--table", default=None, metavar="OUT.tex|OUT.md|OUT.html",
+                        help="also write the result as a table a paper takes: estimates with intervals in one cell, "
+                             "BH stars, n, a caption (LaTeX, Markdown or HTML, by the file's suffix)")
+
+
 def _force_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true", help="replace output files that exist already (default: refuse)")
 
@@ -277,6 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with a feature table as CORPUS: the unit table 'framing features --units' wrote beside it "
                         "(sentences to resample for groups under 5 documents)")
     _reuse_options(p)
+    _table_option(p)
     _output_option(p)
     p.set_defaults(run=commands.run_compare)
 
@@ -293,6 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cluster", default=None, metavar="COL", help="column for cluster-robust standard errors")
     p.add_argument("--min-docs", type=_whole(1), default=5, metavar="N",
                    help="warn when a group has fewer documents (default: 5)")
+    _table_option(p)
     _output_option(p)
     p.set_defaults(run=commands.run_model)
 
@@ -310,6 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--category", default=None, help="with --plot: the category to draw (default: the first)")
     p.add_argument("--event", action=_Append, default=[], metavar="DATE:LABEL",
                    help='with --plot: a dated event to mark, e.g. 2021-06-18:"election day" (repeat)')
+    _table_option(p)
     _output_option(p)
     p.set_defaults(run=commands.run_trend)
 
@@ -460,6 +469,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("corpus", parents=[corpus], help="summary of a corpus and what cleaning removed",
                        description="Print documents with token counts, then every line the cleaning rules removed.")
     p.set_defaults(run=commands.run_corpus)
+
+    p = sub.add_parser("table", help="a result of compare, model or trend as a LaTeX, Markdown or HTML table",
+                       description="Write RESULT (a CSV or Parquet of framing compare, model or trend) as a table a "
+                                   "paper takes: each estimate with its interval in one cell, stars for BH-adjusted "
+                                   "p-values, the documents behind each group, and a caption naming the grouping, "
+                                   "lexicon and interval. Estimates show three significant digits, intervals the "
+                                   "same decimals.")
+    p.add_argument("result", metavar="RESULT.csv")
+    p.add_argument("--format", dest="table_format", default=None, choices=["latex", "markdown", "html"],
+                   help="table format (default: from the -o file's suffix, .tex .md .html; else markdown)")
+    p.add_argument("--label", default=None, metavar="tab:NAME", help="LaTeX label of the table")
+    p.add_argument("-o", "--output", default=None, metavar="OUT.tex|OUT.md|OUT.html", help="write here (default: stdout)")
+    _force_option(p)
+    p.set_defaults(run=commands.run_table)
 
     study = sub.add_parser("study", help="a study file (framing.toml): the choices every command of a study shares",
                            description="A study file holds a study's corpus, columns, grouping, lexicons, resampling "
