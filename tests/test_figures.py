@@ -11,7 +11,7 @@ from framing.errors import FramingError
 from framing.views.figures import _inject, notebooks, project_path, project_root
 from tests.conftest import ROOT
 
-OUTPUTS = ("*.png", "*.csv", "*.html")
+OUTPUTS = ("*.png", "*.csv", "*.html", "methods.md", "references.bib")  # run.json: its paths are the folder's
 EXPECTED = sorted(p.name for pattern in OUTPUTS for p in (ROOT / "figures").glob(pattern))
 
 
@@ -33,8 +33,8 @@ def first_run(tmp_path_factory):
 
 
 def test_every_notebook_runs_and_makes_the_expected_files(first_run):
-    # 17 charts and the values each draws, the matches of 07, the shared passages of 09 and the explorer of 10
-    assert len(EXPECTED) == 37
+    # 17 charts and the values each draws, the matches of 07, the shared passages of 09, the explorer of 10
+    assert len(EXPECTED) == 39  # and the run's methods paragraph and references
     charts = {p.removesuffix(".png") for p in EXPECTED if p.endswith(".png")}
     assert charts == {p.removesuffix(".csv") for p in EXPECTED if p.endswith(".csv")}
     assert sorted(p.name for pattern in OUTPUTS for p in first_run.glob(pattern)) == EXPECTED
@@ -42,6 +42,11 @@ def test_every_notebook_runs_and_makes_the_expected_files(first_run):
 
 def test_output_equals_the_committed_figures(first_run):
     assert digests(first_run) == digests(ROOT / "figures")
+    # the run records name the same outputs with the same bytes, the same notebooks, settings and software
+    made, committed = (json.loads((folder / "run.json").read_text(encoding="utf-8")) for folder in (first_run, ROOT / "figures"))
+    assert made["outputs"] == committed["outputs"] and made["notebooks"] == committed["notebooks"]
+    assert made["software"] == committed["software"]
+    assert sorted(made["inputs"].values()) == sorted(committed["inputs"].values())  # the same files, seen from elsewhere
 
 
 def test_a_second_run_changes_nothing(first_run):
@@ -91,10 +96,10 @@ def test_the_same_analysis_runs_on_another_corpus(tmp_path):
                  "--only", "02", "--only", "07"]) == 0
     # the contrast column defaults to the grouping column here, so its heatmap (a repeat) is not drawn
     assert sorted(p.name for p in out.iterdir()) == [
-        ".framing-figures.json", "02_lexicon_by_group.csv", "02_lexicon_by_group.png",
-        "07_extended_lexicon_by_group.csv", "07_extended_lexicon_by_group.png", "07_matches.html",
+        "02_lexicon_by_group.csv", "02_lexicon_by_group.png", "07_extended_lexicon_by_group.csv",
+        "07_extended_lexicon_by_group.png", "07_matches.html", "methods.md", "references.bib", "run.json",
     ]
-    assert json.loads((out / ".framing-figures.json").read_text())["CORPUS"] == str(tmp_path / "other.csv")
+    assert json.loads((out / "run.json").read_text())["settings"]["CORPUS"] == "../other.csv"  # relative: it can move
 
 
 def test_the_gallery_is_written_only_for_the_seeds(tmp_path, capsys):
@@ -110,7 +115,11 @@ def test_the_gallery_is_written_only_for_the_seeds(tmp_path, capsys):
 
 
 def test_another_run_s_figures_are_replaced_only_with_force(tmp_path):
-    from framing.views.figures import check_figures_folder, write_run_record
+    from framing.views.figures import check_figures_folder
+
+    def write_run_record(out, settings):  # what framing.record.write_record keeps of a run's settings
+        (out / "run.json").write_text(json.dumps({"settings": {k: v for k, v in settings.items() if k != "OUT"}}),
+                                      encoding="utf-8")
 
     out = tmp_path / "figs"
     out.mkdir()
@@ -131,10 +140,10 @@ def test_another_run_s_figures_are_replaced_only_with_force(tmp_path):
         check_figures_folder(str(out), corpus="/data/a.csv", parameters={**made, "LEXICON": "other.toml", "BY": "party"})
     assert check_figures_folder(str(out), corpus="/data/a.csv", parameters={**made, "BY": "party"}, force=True)
     # a record edited by hand into something else is a one-line error, not a traceback
-    (out / ".framing-figures.json").write_text("[1, 2]", encoding="utf-8")
+    (out / "run.json").write_text("[1, 2]", encoding="utf-8")
     with pytest.raises(FramingError, match="not a run record of framing figures"):
         check_figures_folder(str(out), corpus="/data/a.csv")
-    (out / ".framing-figures.json").write_text("{oops", encoding="utf-8")
+    (out / "run.json").write_text("{oops", encoding="utf-8")
     with pytest.raises(FramingError, match="not a run record of framing figures"):
         check_figures_folder(str(out), corpus="/data/a.csv")
 

@@ -118,7 +118,7 @@ def test_framing_figures_on_the_news_outlets(tmp_path):
     assert "no --lexicon, so the lexicon charts (notebook 02) are not drawn" in done.stderr
     assert "no --actors, so the actor charts (notebook 05) are not drawn" in done.stderr
     assert " layout: " not in done.stderr  # no clipped or overlapping text in any chart drawn
-    record = json.loads((out / ".framing-figures.json").read_text(encoding="utf-8"))
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))["settings"]
     assert record["LEXICON"] is None and record["ACTORS"] is None and record["FAMILIES"] == ["stance"]
 
 

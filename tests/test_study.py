@@ -208,9 +208,9 @@ def test_figures_take_the_study_s_resampling_and_write_print_formats(tmp_path, m
         code, _, err = run(["figures", "--out", out, "--only", "06", "--quiet"], tmp_path, monkeypatch, capsys)
         assert code == 0, err
         outputs.append(tmp_path / out)
-    record = json.loads((outputs[0] / ".framing-figures.json").read_text(encoding="utf-8"))
+    record = json.loads((outputs[0] / "run.json").read_text(encoding="utf-8"))["settings"]
     assert (record["SEED"], record["N_BOOT"], record["FORMATS"], record["DPI"]) == (5, 300, ["svg", "pdf"], 100)
-    names = sorted(p.name for p in outputs[0].iterdir() if not p.name.startswith("."))
+    names = sorted(p.name for p in outputs[0].iterdir() if p.suffix in (".svg", ".pdf", ".csv"))
     assert names == sorted(f"06_{n}.{k}" for n in ("profile_map", "similarity_profiles", "similarity_standardized",
                                                    "similarity_tfidf") for k in ("svg", "pdf", "csv"))
     for name in names:

@@ -517,11 +517,8 @@ def run_kwic(args) -> None:
 
 def run_figures(args) -> None:
     from framing.paths import project_root
-    from framing.views.figures import (
-        check_figures_folder,
-        run_notebooks,
-        write_run_record,
-    )
+    from framing.record import write_record
+    from framing.views.figures import check_figures_folder, run_notebooks
 
     root = project_root()
     corpus = args.corpus
@@ -583,8 +580,41 @@ def run_figures(args) -> None:
         skip.append("08")
         print("framing: no --sheet (a coded sheet of framing validate sample), so notebook 08 is skipped", file=sys.stderr)
     ran = run_notebooks(parameters, only=args.only, skip=skip, progress=not args.quiet)
-    write_run_record(out, parameters)
-    print(f"framing: ran {len(ran)} notebooks; figures in {args.out or 'figures'}", file=sys.stderr)
+    write_record(out, parameters, [p.stem for p in ran], merge=not args.force)  # check_figures_folder: same settings
+    print(f"framing: ran {len(ran)} notebooks; figures, their values, methods.md, references.bib and run.json in "
+          f"{args.out or 'figures'}", file=sys.stderr)
+
+
+def run_rerun(args) -> None:
+    import tempfile
+
+    from framing.record import compare_record, read_record, write_record
+    from framing.views.figures import run_notebooks, settings_from_record
+
+    record = read_record(args.record)
+    base = Path(args.record).resolve().parent
+    parameters = {k: settings_from_record(v, base) for k, v in record["settings"].items()}
+    if args.out is not None:
+        out = Path(args.out)
+        if out.resolve() == base:
+            raise FramingError(f"{args.out} holds the recorded run; rerun into another folder (or leave out --out)")
+        if out.is_dir() and any(out.iterdir()) and not args.force:
+            raise FramingError(f"{args.out} is not empty; choose an empty folder, or pass --force")
+    else:
+        out = Path(tempfile.mkdtemp(prefix="framing-rerun-"))
+    out.mkdir(parents=True, exist_ok=True)
+    parameters["OUT"] = str(out.resolve())
+    notebooks = list(record["notebooks"])
+    run_notebooks(parameters, only=[n[:2] for n in notebooks], progress=not args.quiet)
+    write_record(out, parameters, notebooks)
+    differences = compare_record(args.record, out)
+    for line in differences:
+        print(f"framing: differs: {line}", file=sys.stderr)
+    if differences:
+        raise FramingError(f"the rerun of {args.record} differs in {len(differences)} place(s) (listed above); "
+                           f"its outputs are in {out}")
+    print(f"framing: rerun of {args.record}: {len(record['outputs'])} outputs, every one the same bytes (in {out})",
+          file=sys.stderr)
 
 
 def _resolved(path_or_name: str | None) -> str | None:

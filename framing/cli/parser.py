@@ -484,6 +484,17 @@ def build_parser() -> argparse.ArgumentParser:
     _force_option(p)
     p.set_defaults(run=commands.run_table)
 
+    p = sub.add_parser("rerun", help="run a recorded run (run.json) again and report every output whose bytes differ",
+                       description="Read RUN.json (framing figures writes it beside its figures: settings, inputs and "
+                                   "outputs with their hashes, software), run the same notebooks with the same settings "
+                                   "into a new folder, and report every input that changed and every output whose bytes "
+                                   "differ (exit 2 if any).")
+    p.add_argument("record", metavar="RUN.json")
+    p.add_argument("--out", default=None, metavar="DIR", help="where the rerun writes (default: a new temporary folder)")
+    p.add_argument("--force", action="store_true", help="write into a folder that is not empty")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(run=commands.run_rerun)
+
     study = sub.add_parser("study", help="a study file (framing.toml): the choices every command of a study shares",
                            description="A study file holds a study's corpus, columns, grouping, lexicons, resampling "
                                        "and outputs. Commands find framing.toml in the current folder, or take --study "

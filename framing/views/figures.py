@@ -24,7 +24,7 @@ from framing.paths import project_path, project_root
 from framing.views.plots import canvas  # noqa: F401 - re-exported: notebooks call figures.canvas
 
 __all__ = ["canvas", "check_figures_folder", "display_name", "notebooks", "shipped_notebooks", "project_path", "project_root", "run_notebooks", "save",
-           "save_html", "write_run_record"]
+           "save_html", "settings_for_record", "settings_from_record"]
 
 NOTEBOOK_PATTERN = re.compile(r"^\d\d_.+\.ipynb$")
 
@@ -103,8 +103,39 @@ def save_html(page: str, out_dir: str | Path, name: str) -> Path:
     return write_text(folder / f"{name}.html", page)
 
 
-RUN_RECORD = ".framing-figures.json"
-"""Written beside the figures of a run on another corpus: which corpus and parameters made them."""
+RUN_RECORD = "run.json"
+"""Written beside the figures of every run (:func:`framing.record.write_record`): the settings, the
+inputs and outputs with their hashes, the software; :func:`check_figures_folder` reads its settings."""
+
+
+def settings_for_record(value, base: Path):
+    """A setting as a record keeps it: a path to an existing file or folder relative to the record's
+    folder ``base`` (so a replication package can move), anything else as it is.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> base = Path(tempfile.mkdtemp())
+    >>> (base / "corpus").mkdir()
+    >>> settings_for_record([str(base / "corpus"), "framing"], base / "figures")
+    ['../corpus', 'framing']
+    """
+    if isinstance(value, list):
+        return [settings_for_record(v, base) for v in value]
+    if isinstance(value, str) and Path(value).is_absolute() and Path(value).exists():
+        import os
+
+        return Path(os.path.relpath(value, base)).as_posix()
+    return value
+
+
+def settings_from_record(value, base: Path):
+    """The inverse of :func:`settings_for_record`: a relative path that exists from ``base``, made absolute."""
+    if isinstance(value, list):
+        return [settings_from_record(v, base) for v in value]
+    if isinstance(value, str) and ("/" in value or value.startswith(".")) and (base / value).exists():
+        return str((base / value).resolve())
+    return value
 
 
 def check_figures_folder(out: "str | None", *, corpus: str, force: bool = False, parameters: dict | None = None) -> Path:
@@ -132,11 +163,11 @@ def check_figures_folder(out: "str | None", *, corpus: str, force: bool = False,
     if charts and not force:
         record = _read_record(folder / RUN_RECORD)
         previous = record.get("CORPUS")
-        if previous != corpus:
+        if _comparable(previous) != _comparable(corpus):
             made_by = f"corpus {previous}" if previous else "an unknown run"
             raise FramingError(f"{out} holds {len(charts)} figures of {made_by}; pass --force to replace them, or choose another --out")
-        changed = sorted(k for k in set(record) | set(parameters or {}) if k != "OUT" and parameters is not None
-                         and record.get(k) != parameters.get(k))
+        changed = sorted(k for k in set(record) | set(parameters or {}) if k not in ("OUT", "CORPUS")
+                         and parameters is not None and _comparable(record.get(k)) != _comparable(parameters.get(k)))
         if changed:
             raise FramingError(f"{out} holds {len(charts)} figures of {corpus} made with other parameters "
                                f"({', '.join(k.lower() for k in changed)}); pass --force to replace them, or choose another --out")
@@ -144,25 +175,29 @@ def check_figures_folder(out: "str | None", *, corpus: str, force: bool = False,
     return folder
 
 
+def _comparable(value):
+    """A setting as two runs compare it: a path that exists, resolved ('seeds' and its absolute path are one corpus)."""
+    if isinstance(value, list):
+        return [_comparable(v) for v in value]
+    if isinstance(value, str) and project_path(value).exists():
+        return str(project_path(value).resolve())
+    return value
+
+
 def _read_record(path: Path) -> dict:
-    """A run record, or {} when there is none; a record edited into something else is a one-line error."""
+    """The settings of a run record, its paths made absolute again, or {} when there is none; a record
+    edited into something else is a one-line error."""
     if not path.is_file():
         return {}
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise FramingError(f"{path}: not a run record of framing figures ({exc}); delete it, or pass --force") from None
-    if not isinstance(record, dict):
-        raise FramingError(f"{path}: not a run record of framing figures (a JSON object); delete it, or pass --force")
-    return record
-
-
-def write_run_record(out: Path, parameters: dict) -> None:
-    """Record which corpus and parameters made the figures in ``out`` (not in the seeds' gallery)."""
-    root = project_root()
-    if root is not None and Path(out).resolve() == (root / "figures").resolve():
-        return
-    write_text(Path(out) / RUN_RECORD, json.dumps(parameters, indent=1, sort_keys=True) + "\n")
+    if not isinstance(record, dict) or not isinstance(record.get("settings"), dict):
+        raise FramingError(f"{path}: not a run record of framing figures (a JSON object with settings); delete it, "
+                           "or pass --force")
+    base = path.resolve().parent
+    return {k: settings_from_record(v, base) for k, v in record["settings"].items()}
 
 
 def notebooks(folder: Path) -> list[Path]:
