@@ -67,6 +67,26 @@ def test_notebooks_are_thin_and_clean():
     assert not list((ROOT / "notebooks").rglob(".ipynb_checkpoints"))
 
 
+def test_the_notebooks_prose_reads_right_on_any_corpus():
+    """The seeds' particulars (one article per outlet, one outside document, a small corpus) are not
+    stated as facts of the corpus at hand; the seeds are named only as the example of their own study."""
+    import re
+
+    import nbformat
+
+    for path in notebooks(ROOT / "notebooks"):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "markdown":
+                continue
+            text = cell.source.lower()
+            for phrase in ("one outside document", "one article per", "one document per group", "a corpus this small",
+                           "five outlets", "five articles", "the seed corpus"):
+                assert phrase not in text, (path.name, phrase)
+            for mention in re.finditer(r"(?<!-)\bseeds?\b", text):  # not the option --seed
+                around = text[max(0, mention.start() - 40):mention.end() + 12]
+                assert "seeds'" in around or "the same seed" in around, (path.name, around)
+
+
 def test_paths_resolve_from_the_project_root(monkeypatch):
     monkeypatch.chdir(ROOT / "notebooks")
     assert project_root() == ROOT
