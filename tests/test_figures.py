@@ -11,7 +11,7 @@ from framing.errors import FramingError
 from framing.views.figures import _inject, notebooks, project_path, project_root
 from tests.conftest import ROOT
 
-OUTPUTS = ("*.png", "*.csv", "*.html", "methods.md", "references.bib")  # run.json: its paths are the folder's
+OUTPUTS = ("*.png", "*.csv", "*.tex", "*.html", "methods.md", "references.bib")  # run.json: its paths are the folder's
 EXPECTED = sorted(p.name for pattern in OUTPUTS for p in (ROOT / "figures").glob(pattern))
 
 
@@ -34,7 +34,7 @@ def first_run(tmp_path_factory):
 
 def test_every_notebook_runs_and_makes_the_expected_files(first_run):
     # 17 charts and the values each draws, the matches of 07, the shared passages of 09, the explorer of 10
-    assert len(EXPECTED) == 39  # and the run's methods paragraph and references
+    assert len(EXPECTED) == 46  # 7 LaTeX tables of the comparisons, and the run's methods paragraph and references
     charts = {p.removesuffix(".png") for p in EXPECTED if p.endswith(".png")}
     assert charts == {p.removesuffix(".csv") for p in EXPECTED if p.endswith(".csv")}
     assert sorted(p.name for pattern in OUTPUTS for p in first_run.glob(pattern)) == EXPECTED
@@ -116,8 +116,9 @@ def test_the_same_analysis_runs_on_another_corpus(tmp_path):
                  "--only", "02", "--only", "07"]) == 0
     # the contrast column defaults to the grouping column here, so its heatmap (a repeat) is not drawn
     assert sorted(p.name for p in out.iterdir()) == [
-        "02_lexicon_by_group.csv", "02_lexicon_by_group.png", "07_extended_lexicon_by_group.csv",
-        "07_extended_lexicon_by_group.png", "07_matches.html", "methods.md", "references.bib", "run.json",
+        "02_lexicon_by_group.csv", "02_lexicon_by_group.png", "02_lexicon_by_group.tex", "02_lexicon_contrast.tex",
+        "02_rate_ratios.tex", "07_extended_lexicon_by_group.csv", "07_extended_lexicon_by_group.png",
+        "07_extended_lexicon_by_group.tex", "07_matches.html", "methods.md", "references.bib", "run.json",
     ]
     assert json.loads((out / "run.json").read_text())["settings"]["CORPUS"] == "../other.csv"  # relative: it can move
 

@@ -103,3 +103,22 @@ def test_the_table_command_and_the_table_option(tmp_path, capsys):
     assert capsys.readouterr().err.startswith("framing: error: ")
     assert main(["table", str(tmp_path / "none.csv")]) == 2
     assert "none.csv: no such file" in capsys.readouterr().err
+
+
+def test_the_latex_compiles(tmp_path):
+    """pdflatex with its default encodings prints every table (skipped where no TeX is installed)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("pdflatex") is None:
+        pytest.skip("no pdflatex here (apt install texlive-latex-recommended to run this)")
+    contrast = pd.DataFrame({"target": "A_1", "reference": "B&C", "category": ["x"], "per_1k_target": [1.0],
+                             "per_1k_reference": [2.0], "difference": [-1.0], "difference_low": [-2.0],
+                             "difference_high": [0.0], "p_value": [0.0004], "p_adjusted": [0.0004], "warning": ["few"]})
+    body = "\n".join(render(t, "latex") for t in (RATES, contrast))
+    (tmp_path / "t.tex").write_text("\\documentclass{article}\\usepackage[utf8]{inputenc}\\usepackage{booktabs}"
+                                    f"\\begin{{document}}\n{body}\n\\end{{document}}\n", encoding="utf-8")
+    done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "t.tex"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert "Missing character" not in (tmp_path / "t.log").read_text(encoding="utf-8", errors="replace")

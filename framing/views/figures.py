@@ -24,7 +24,7 @@ from framing.paths import project_path, project_root
 from framing.views.plots import canvas  # noqa: F401 - re-exported: notebooks call figures.canvas
 
 __all__ = ["canvas", "check_figures_folder", "display_name", "notebooks", "shipped_notebooks", "project_path", "project_root", "run_notebooks", "save",
-           "save_html", "settings_for_record", "settings_from_record"]
+           "save_html", "save_table", "settings_for_record", "settings_from_record"]
 
 NOTEBOOK_PATTERN = re.compile(r"^\d\d_.+\.ipynb$")
 
@@ -82,6 +82,18 @@ def save(fig: "Figure | object", out_dir: str | Path, name: str, *, formats=("pn
             fig.savefig(tmp, format=kind, dpi=dpi, metadata=METADATA[kind])
         paths.append(path)
     return paths[0]
+
+
+def save_table(result, out_dir: str | Path, name: str, *, lexicon=None) -> Path:
+    """Write a result of compare, compare_groups, rate_model or trend to ``out_dir/name.tex`` as the
+    LaTeX table a paper takes (:func:`framing.views.paper.render`: estimates with intervals, BH
+    stars, n, a caption naming ``lexicon`` when the result has no lexicon column; labelled
+    ``tab:name``) and return the path."""
+    from framing.views.paper import render
+
+    folder = project_path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    return write_text(folder / f"{name}.tex", render(result, "latex", label=f"tab:{name}", lexicon=lexicon))
 
 
 def display_name(corpus: "str | Path") -> str:

@@ -153,9 +153,23 @@ def _row_label(result: pd.DataFrame) -> pd.Series:
     return label
 
 
-def _lexicons(result: pd.DataFrame) -> str:
-    names = list(dict.fromkeys(result["lexicon"].astype(str))) if "lexicon" in result else []
+def _lexicons(result: pd.DataFrame, lexicon=None) -> str:
+    """' of the framing lexicon': the lexicons of the table's ``lexicon`` column, else those named
+    (a name, a file, whose stem is its name, or several)."""
+    from pathlib import Path
+
+    if "lexicon" in result:
+        names = list(dict.fromkeys(result["lexicon"].astype(str)))
+    else:
+        given = [] if lexicon is None else [lexicon] if isinstance(lexicon, str) else list(lexicon)
+        names = [Path(str(n)).stem if str(n).endswith((".toml", ".dic", ".csv", ".yaml", ".yml")) else str(n) for n in given]
     return " of " + " and ".join(f"the {n} lexicon" for n in names) if names else ""
+
+
+def _per_words(result: pd.DataFrame) -> str:
+    if "voice" in result and result["voice"].nunique() > 1:
+        return "per 1,000 words of each voice (author: the outlet's own words; quoted: the words it quotes)"
+    return "per 1,000 words"
 
 
 def _flagged(result: pd.DataFrame) -> pd.Series:
@@ -166,9 +180,11 @@ def _sizes(result: pd.DataFrame, by: str) -> dict:
     return {str(g): int(n) for g, n in result.groupby(by, sort=False)["n_docs"].max().items()} if "n_docs" in result else {}
 
 
-def paper_table(result: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+def paper_table(result: pd.DataFrame, *, lexicon=None) -> tuple[pd.DataFrame, str]:
     """The cells and the caption of a result's table: rows are categories (or periods), columns
-    groups (or the two sides of a contrast), each cell an estimate with its interval.
+    groups (or the two sides of a contrast), each cell an estimate with its interval. ``lexicon``
+    names the lexicon in the caption when the table has no ``lexicon`` column (as
+    :func:`framing.compare` returns it in Python).
 
     Examples
     --------
@@ -196,7 +212,10 @@ def paper_table(result: pd.DataFrame) -> tuple[pd.DataFrame, str]:
         table = cells.pivot_table(index="_row", columns="_group", values="_cell", aggfunc="first", sort=False)
         table.columns = [f"{g} (n={sizes[g]})" if g in sizes else g for g in table.columns]
         resampled = f" ({result['resampled'].iloc[0]} resampled)" if "resampled" in result else ""
-        caption = f"Rates per 1,000 words{_lexicons(result)} by {by}, with 95% bootstrap intervals{resampled}."
+        what = "Rates"
+        if "precision" in result and result["precision"].notna().any():
+            what = "Rates of true matches (each rate times its category's coded precision)"
+        caption = f"{what} {_per_words(result)}{_lexicons(result, lexicon)} by {by}, with 95% bootstrap intervals{resampled}."
     elif kind == "trend":
         by = str(result.columns[0]) if str(result.columns[0]) != "period" else None
         group = result[by].astype(str) if by else pd.Series("rate", index=result.index)
@@ -204,7 +223,7 @@ def paper_table(result: pd.DataFrame) -> tuple[pd.DataFrame, str]:
                               _cell=[estimate(v, lo, hi) + m for v, lo, hi, m in
                                      zip(result["per_1k"], result["ci_low"], result["ci_high"], mark)])
         table = cells.pivot_table(index="_row", columns="_group", values="_cell", aggfunc="first", sort=False)
-        caption = (f"Rates per 1,000 words{_lexicons(result)} by period" + (f" and {by}" if by else "")
+        caption = (f"Rates {_per_words(result)}{_lexicons(result, lexicon)} by period" + (f" and {by}" if by else "")
                    + ", with 95% bootstrap intervals over each period's documents; – : no document.")
     elif kind == "model":
         by = str(result.columns[0])
@@ -218,7 +237,7 @@ def paper_table(result: pd.DataFrame) -> tuple[pd.DataFrame, str]:
         reference = str(result["reference"].iloc[0])
         model = f" ({result['model'].iloc[0]})" if "model" in result else ""
         n_ref = f", n={sizes[reference]}" if reference in sizes else ""
-        caption = (f"Rate ratios{_lexicons(result)} by {by} against {reference}{n_ref}, from a count model{model}, "
+        caption = (f"Rate ratios{_lexicons(result, lexicon)} by {by} against {reference}{n_ref}, from a count model{model}, "
                    f"with 95% intervals; {_stars_note()}.")
     else:
         cells = pd.DataFrame({
@@ -241,7 +260,7 @@ def paper_table(result: pd.DataFrame) -> tuple[pd.DataFrame, str]:
                                       "reference": f"{reference} per 1,000" if len(pairs) == 1 else "reference per 1,000"})
         table = cells.set_index("_row")
         what = f"{target} against {reference}" if len(pairs) == 1 else "each target against its reference"
-        caption = (f"Rates per 1,000 words{_lexicons(result)}: {what}; the difference with its 95% bootstrap "
+        caption = (f"Rates {_per_words(result)}{_lexicons(result, lexicon)}: {what}; the difference with its 95% bootstrap "
                    f"interval, p from a permutation test, Benjamini-Hochberg adjusted across categories; {_stars_note()}.")
     table = table.rename_axis(index=None, columns=None).fillna("–")
     return table, " ".join([caption, *notes])
@@ -251,7 +270,7 @@ def _stars_note() -> str:
     return "adjusted p: " + ", ".join(f"{mark} < {limit:g}" for limit, mark in STARS)
 
 
-def render(result: pd.DataFrame, fmt: str, *, label: str | None = None) -> str:
+def render(result: pd.DataFrame, fmt: str, *, label: str | None = None, lexicon=None) -> str:
     """A result as a table in ``fmt`` (:data:`FORMATS`): LaTeX (booktabs rules, caption, ``label``),
     Markdown (caption as a line above) or HTML (caption in the table), via pandas' Styler and
     ``DataFrame.to_markdown``; text is escaped for the format.
@@ -270,14 +289,16 @@ def render(result: pd.DataFrame, fmt: str, *, label: str | None = None) -> str:
     """
     if fmt not in FORMATS:
         raise FramingError(f"table format must be one of {', '.join(FORMATS)}, got {fmt!r}")
-    table, caption = paper_table(result)
+    table, caption = paper_table(result, lexicon=lexicon)
     if fmt == "markdown":
         return f"{caption}\n\n{table.to_markdown()}\n"
     styler = table.style.set_uuid("framing")  # a fixed id: the same table gives the same bytes
     styler = styler.format(escape=fmt).format_index(escape=fmt, axis=0).format_index(escape=fmt, axis=1)
     if fmt == "latex":
-        return styler.to_latex(caption=_latex(caption), label=label, hrules=True, position_float="centering",
+        text = styler.to_latex(caption=_latex(caption), label=label, hrules=True, position_float="centering",
                                column_format="l" + "r" * table.shape[1])
+        # what pdflatex's default encoding cannot print: a dagger, an en dash, a less-than sign
+        return text.replace(FEW, r"\textdagger{}").replace("–", "--").replace("<", "$<$")
     import html
 
     return styler.set_caption(html.escape(caption)).to_html()
