@@ -191,7 +191,8 @@ def methods_text(facts: RunFacts) -> str:
         "",
     ]
     rates = ("**Rates and intervals.** Each category is counted per document and pooled per group as a rate per "
-             "1,000 words. Intervals are 95% percentile bootstrap intervals " + _cite("efron1993")
+             f"1,000 words. Intervals are {p.get('LEVEL', 0.95) * 100:g}% percentile bootstrap intervals "
+             + _cite("efron1993")
              + f" from {n_boot:,} resamples of each group's documents; a group with fewer than 5 documents has "
              f"its sentences resampled within its documents instead. The random seed is {seed}.")
     if ran & {"02", "04", "07", "08"}:

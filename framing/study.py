@@ -63,6 +63,7 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple, bool, str]]] = {
         "n_boot": (int, False, "bootstrap resamples (default: 2000)"),
         "n_perm": (int, False, "permutations (default: 5000)"),
         "seed": (int, False, "random seed (default: 0)"),
+        "level": (float, False, "central share of every interval (default: 0.95)"),
     },
     "output": {
         "folder": (str, True, "where figures go"),
@@ -128,12 +129,14 @@ def parse_study(text: str, path: str | Path = STUDY_FILE) -> Study:
             where = f"{path}: [{section}] {key}"
             if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
                 want = {str: "a string in quotes", int: "a whole number", bool: "true or false", list: "a list [...]",
-                        (str, list): "a string or a list of strings"}[kind]
+                        float: "a number between 0 and 1, e.g. 0.95", (str, list): "a string or a list of strings"}[kind]
                 raise FramingError(f"{where} must be {want}, got {value!r}")
             if isinstance(value, list) and not all(isinstance(v, str) and v for v in value):
                 raise FramingError(f"{where} must list strings in quotes, got {value!r}")
             if isinstance(value, str) and not value.strip():
                 raise FramingError(f"{where} is empty; give a value or leave the key out")
+            if kind is float and not 0 < value < 1:
+                raise FramingError(f"{where} must be between 0 and 1 (0.95 for 95% intervals), got {value}")
             if kind is int and value < (0 if key == "seed" else 1):
                 raise FramingError(f"{where} must be {'0 or more' if key == 'seed' else '1 or more'}, got {value}")
             if key == "formats" and (not value or set(value) - set(FORMATS)):
@@ -209,6 +212,7 @@ def study_template(documents: pd.DataFrame, corpus: str, *, text_col: str | None
         "n_boot = 2000",
         "n_perm = 5000",
         "seed = 0",
+        "level = 0.95                   # central share of every interval",
         "",
         "[output]",
         "# folder = \"figures\"",

@@ -59,6 +59,8 @@ dpi = 300
     ("[groups]\nreference = [1]", r"s.toml: \[groups\] reference must list strings in quotes, got \[1\]"),
     ("[resampling]\nn_boot = 0", r"s.toml: \[resampling\] n_boot must be 1 or more, got 0"),
     ("[resampling]\nseed = true", r"s.toml: \[resampling\] seed must be a whole number, got True"),
+    ("[resampling]\nlevel = 95", r"s.toml: \[resampling\] level must be a number between 0 and 1, e.g. 0.95, got 95"),
+    ("[resampling]\nlevel = 1.5", r"s.toml: \[resampling\] level must be between 0 and 1 \(0.95 for 95% intervals\), got 1.5"),
     ("[output]\nformats = ['png', 'jpg']", r"s.toml: \[output\] formats must list formats among png, svg, pdf"),
     ("groups = 'x'", r"s.toml: groups must be a section \(\[groups\]\), not a value"),
 ])
@@ -91,7 +93,7 @@ def test_a_template_lists_the_columns_and_chooses_nothing(tmp_path):
     assert "#   outlet: 2 distinct values, e.g. 'A', 'B'" in text and "#   date: 2 distinct values" in text
     study = parse_study(text, tmp_path / "framing.toml")  # what it writes reads back, with nothing chosen for the user
     assert study.settings == {"corpus": str(tmp_path / "news.csv"), "text_col": "body", "n_boot": 2000, "n_perm": 5000,
-                              "seed": 0, "formats": ["png"], "dpi": 150}
+                              "seed": 0, "level": 0.95, "formats": ["png"], "dpi": 150}
 
 
 # --------------------------------------------------------------------------- commands
@@ -219,3 +221,27 @@ def test_figures_take_the_study_s_resampling_and_write_print_formats(tmp_path, m
     assert b"/FontFile2" in pdf and b"CreationDate" not in pdf and b"Producer" not in pdf  # TrueType embedded, no date
     svg = (outputs[0] / "06_similarity_profiles.svg").read_text(encoding="utf-8")
     assert "<dc:date>" not in svg and "Matplotlib v" not in svg
+
+
+def test_the_interval_level_reaches_tables_charts_captions_and_methods(tmp_path, monkeypatch, capsys):
+    """A study's level is the level of every interval, and every place that states the level says it."""
+    from framing import plots
+    from framing.record import methods_text, run_facts
+    from framing.views.paper import paper_table
+
+    (tmp_path / "framing.toml").write_text(f'[corpus]\npath = "{SEEDS.as_posix()}"\n[groups]\nby = "outlet"\n'
+                                           '[resampling]\nn_boot = 400\nseed = 1\nlevel = 0.8\n', encoding="utf-8")
+    code, out, err = run(["compare"], tmp_path, monkeypatch, capsys)
+    assert code == 0, err
+    narrow = pd.read_csv(io.StringIO(out))
+    code, out, err = run(["compare", "--level", "0.95"], tmp_path, monkeypatch, capsys)
+    wide = pd.read_csv(io.StringIO(out))
+    assert set(narrow["level"]) == {0.8} and set(wide["level"]) == {0.95}
+    # the same resamples (same seed), cut at the 10th/90th instead of the 2.5th/97.5th percentiles: never wider
+    assert (narrow["ci_low"] >= wide["ci_low"] - 1e-12).all() and (narrow["ci_high"] <= wide["ci_high"] + 1e-12).all()
+    assert (narrow["ci_high"] - narrow["ci_low"] < wide["ci_high"] - wide["ci_low"]).any()
+    fig = plots.rate_figure(narrow, lexicon="framing")
+    assert "under each rate its 80% bootstrap interval" in fig.axes[0].get_title().replace("\n", " ")
+    assert "with 80% bootstrap intervals" in paper_table(narrow)[1]
+    facts = run_facts({"CORPUS": str(SEEDS), "BY": "outlet", "LEVEL": 0.8, "N_BOOT": 400, "SEED": 1}, ["02_lexicon_categories"])
+    assert "Intervals are 80% percentile bootstrap intervals" in methods_text(facts)

@@ -204,9 +204,10 @@ def run_compare(args) -> None:
         try:
             if args.target:
                 table = compare_groups(features, args.by, args.target, args.reference, sentences=sentences,
-                                       n_perm=args.n_perm, n_boot=args.n_boot, seed=args.seed)
+                                       n_perm=args.n_perm, n_boot=args.n_boot, seed=args.seed, level=args.level)
             else:
-                table = compare(features, args.by, sentences=sentences, n_boot=args.n_boot, seed=args.seed)
+                table = compare(features, args.by, sentences=sentences, n_boot=args.n_boot, seed=args.seed,
+                                level=args.level)
         except NeedsSentences:  # only from a feature table given without its unit table
             raise FramingError(f"{args.corpus}: a group has fewer than 5 documents, whose sentences would be resampled, "
                                "and a feature table has no sentences: write them beside it (framing features --units "
@@ -264,7 +265,8 @@ def run_model(args) -> None:
 
     _, jobs = _count_tables(args, [args.by, *args.covariate, *([args.cluster] if args.cluster else [])])
     table = stack_families([(family, name, rate_model(features, args.by, args.reference, covariates=args.covariate,
-                                                      model=args.model, cluster=args.cluster, min_docs=args.min_docs))
+                                                      model=args.model, cluster=args.cluster, min_docs=args.min_docs,
+                                                      level=args.level))
                             for family, name, _, features in jobs], at=2)
     chosen = str(table["chosen"].iloc[0]) if len(table) else ""
     if chosen:
@@ -292,7 +294,8 @@ def run_trend(args) -> None:
             raise FramingError(f"--event date {date!r} is not a date; write it as 2021-06-18") from None
         events.append((date, label.strip()))
     _, jobs = _count_tables(args, [*([args.by] if args.by else []), args.time])
-    table = stack_families([(family, name, trend(features, args.by, args.time, args.freq, n_boot=args.n_boot))
+    table = stack_families([(family, name, trend(features, args.by, args.time, args.freq, n_boot=args.n_boot,
+                                                      level=args.level))
                             for family, name, _, features in jobs], at=2)
     if args.plot:
         from framing.views.figures import canvas, save
@@ -553,6 +556,7 @@ def run_figures(args) -> None:
         "N_BOOT": args.n_boot,
         "N_PERM": args.n_perm,
         "SEED": args.seed,
+        "LEVEL": args.level,
         "FORMATS": args.formats,
         "DPI": args.dpi,
     }

@@ -40,6 +40,22 @@ def _share(text: str) -> float:
     return value
 
 
+def _level(text: str) -> float:
+    """An argparse type: the central share of an interval, strictly between 0 and 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {text!r}") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1 (0.95 for 95% intervals), got {text!r}")
+    return value
+
+
+def _level_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--level", type=_level, default=0.95, metavar="L",
+                        help="central share of every interval (default: 0.95; the table's level column says it)")
+
+
 def _batch_mb(text: str) -> float:
     """An argparse type: a batch size above 0 and at most 10,000 MB (a larger one is no batch at all)."""
     value = _positive(text)
@@ -279,6 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--n-boot", type=_whole(1), default=2000, metavar="N", help="bootstrap resamples (default: 2000)")
     p.add_argument("--n-perm", type=_whole(1), default=5000, metavar="N", help="permutations (default: 5000)")
     p.add_argument("--seed", type=_whole(0), default=0, metavar="S", help="random seed (default: 0)")
+    _level_option(p)
     p.add_argument("--units", default=None, metavar="UNITS.csv|UNITS.parquet",
                    help="with a feature table as CORPUS: the unit table 'framing features --units' wrote beside it "
                         "(sentences to resample for groups under 5 documents)")
@@ -300,6 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cluster", default=None, metavar="COL", help="column for cluster-robust standard errors")
     p.add_argument("--min-docs", type=_whole(1), default=5, metavar="N",
                    help="warn when a group has fewer documents (default: 5)")
+    _level_option(p)
     _table_option(p)
     _output_option(p)
     p.set_defaults(run=commands.run_model)
@@ -314,6 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--freq", default="M", choices=["D", "W", "M", "Q", "Y"], help="period length (default: M)")
     _count_options(p)
     p.add_argument("--n-boot", type=_whole(1), default=1000, metavar="N", help="bootstrap resamples (default: 1000)")
+    _level_option(p)
     p.add_argument("--plot", default=None, metavar="OUT.png", help="also draw one category's trend here")
     p.add_argument("--category", default=None, help="with --plot: the category to draw (default: the first)")
     p.add_argument("--event", action=_Append, default=[], metavar="DATE:LABEL",
@@ -363,6 +382,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--n-boot", type=_whole(1), default=2000, metavar="N", help="bootstrap resamples of every interval (default: 2000)")
     p.add_argument("--n-perm", type=_whole(1), default=5000, metavar="N", help="permutations of the contrasts (default: 5000)")
     p.add_argument("--seed", type=_whole(0), default=0, metavar="S", help="random seed of the resampling (default: 0)")
+    _level_option(p)
     p.add_argument("--format", dest="formats", type=_formats, default=["png"], metavar="png,svg,pdf",
                    help="figure formats, separated by commas (default: png); SVG and PDF are vector, with fixed "
                         "metadata so that a rerun gives the same bytes")

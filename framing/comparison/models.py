@@ -306,5 +306,6 @@ def rate_model(
     table.insert(table.columns.get_loc("p_value") + 1, "p_adjusted", np.nan)
     for _, index in table.groupby(by).groups.items():
         table.loc[index, "p_adjusted"] = benjamini_hochberg(table.loc[index, "p_value"].to_numpy(float))
+    table["level"] = level  # the intervals' central share
     table["chosen"] = chosen  # which reference the function picked, and why ("" when named): a column survives a CSV
     return table

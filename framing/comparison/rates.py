@@ -226,9 +226,10 @@ def compare(
         out["precision"] = out["category"].map(correction["precision"])
     out["resampled"] = DOCUMENTS if by_docs else SENTENCES
     out["warning"] = np.where(out["count"] < min_matches, "rests on " + out["count"].astype(str) + " match(es)", "")
+    out["level"] = level  # the intervals' central share, in the table: charts and captions say it from here
     columns = ["group", *keys, "count", "n_tokens", "per_1k", "ci_low", "ci_high", "n_docs", "resampled", "warning"]
     columns += ["precision"] if correction is not None else []
-    return out[columns].rename(columns={"group": by})
+    return out[columns + ["level"]].rename(columns={"group": by})
 
 
 def _precision_table(report: pd.DataFrame) -> pd.DataFrame:
@@ -364,7 +365,8 @@ def compare_groups(
     out["warning"] = np.where(total < min_matches, "rests on " + total.astype(str) + " match(es)", "")
     columns = ["target", "reference", *keys, "count_target", "count_reference", "per_1k_target", "per_1k_reference",
                "difference", "difference_low", "difference_high", "log2_ratio", "log2_ratio_low", "log2_ratio_high",
-               "p_value", "p_adjusted", "resampled", "warning"]
+               "p_value", "p_adjusted", "resampled", "warning", "level"]
+    out["level"] = level
     out = out[columns].sort_values("p_value", kind="mergesort").reset_index(drop=True)
     out["chosen"] = chosen  # which target the function picked, and why ("" when named): a column survives a CSV
     return out
@@ -449,7 +451,7 @@ def compare_sentences(
         row.update(mean=values.mean(), ci_low=np.quantile(means, alpha), ci_high=np.quantile(means, 1 - alpha),
                    n_sentences=len(values), n_docs=part["doc_id"].nunique() if "doc_id" in part else np.nan)
         rows.append(row)
-    return pd.DataFrame(rows, columns=keys + ["mean", "ci_low", "ci_high", "n_sentences", "n_docs"])
+    return pd.DataFrame(rows, columns=keys + ["mean", "ci_low", "ci_high", "n_sentences", "n_docs"]).assign(level=level)
 
 
 def group_shares(shares: pd.DataFrame, by: str) -> pd.DataFrame:

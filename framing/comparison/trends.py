@@ -98,4 +98,5 @@ def trend(
     out[["count", "n_tokens", "n_docs"]] = out[["count", "n_tokens", "n_docs"]].fillna(0).astype(np.int64)
     out["warning"] = out["warning"].where(out["n_docs"] > 0, "no documents in this period")
     out.insert(1, "period", pd.PeriodIndex(out.pop("_period"), freq=freq).start_time.strftime("%Y-%m-%d"))
-    return out[[by, "period", *keys, "count", "n_tokens", "per_1k", "ci_low", "ci_high", "n_docs", "warning"]]
+    out["level"] = level
+    return out[[by, "period", *keys, "count", "n_tokens", "per_1k", "ci_low", "ci_high", "n_docs", "warning", "level"]]

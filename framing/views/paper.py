@@ -166,6 +166,12 @@ def _lexicons(result: pd.DataFrame, lexicon=None) -> str:
     return " of " + " and ".join(f"the {n} lexicon" for n in names) if names else ""
 
 
+def _level(result: pd.DataFrame) -> str:
+    """The intervals' central share, from the result's ``level`` column (95% without one)."""
+    level = float(result["level"].iloc[0]) if "level" in result and len(result) else 0.95
+    return f"{level * 100:g}%"
+
+
 def _per_words(result: pd.DataFrame) -> str:
     if "voice" in result and result["voice"].nunique() > 1:
         return "per 1,000 words of each voice (author: the outlet's own words; quoted: the words it quotes)"
@@ -215,7 +221,7 @@ def paper_table(result: pd.DataFrame, *, lexicon=None) -> tuple[pd.DataFrame, st
         what = "Rates"
         if "precision" in result and result["precision"].notna().any():
             what = "Rates of true matches (each rate times its category's coded precision)"
-        caption = f"{what} {_per_words(result)}{_lexicons(result, lexicon)} by {by}, with 95% bootstrap intervals{resampled}."
+        caption = f"{what} {_per_words(result)}{_lexicons(result, lexicon)} by {by}, with {_level(result)} bootstrap intervals{resampled}."
     elif kind == "trend":
         by = str(result.columns[0]) if str(result.columns[0]) != "period" else None
         group = result[by].astype(str) if by else pd.Series("rate", index=result.index)
@@ -224,7 +230,7 @@ def paper_table(result: pd.DataFrame, *, lexicon=None) -> tuple[pd.DataFrame, st
                                      zip(result["per_1k"], result["ci_low"], result["ci_high"], mark)])
         table = cells.pivot_table(index="_row", columns="_group", values="_cell", aggfunc="first", sort=False)
         caption = (f"Rates {_per_words(result)}{_lexicons(result, lexicon)} by period" + (f" and {by}" if by else "")
-                   + ", with 95% bootstrap intervals over each period's documents; – : no document.")
+                   + f", with {_level(result)} bootstrap intervals over each period's documents; – : no document.")
     elif kind == "model":
         by = str(result.columns[0])
         sizes = _sizes(result, by)
@@ -238,7 +244,7 @@ def paper_table(result: pd.DataFrame, *, lexicon=None) -> tuple[pd.DataFrame, st
         model = f" ({result['model'].iloc[0]})" if "model" in result else ""
         n_ref = f", n={sizes[reference]}" if reference in sizes else ""
         caption = (f"Rate ratios{_lexicons(result, lexicon)} by {by} against {reference}{n_ref}, from a count model{model}, "
-                   f"with 95% intervals; {_stars_note()}.")
+                   f"with {_level(result)} intervals; {_stars_note()}.")
     else:
         cells = pd.DataFrame({
             "_row": _row_label(result),
@@ -260,7 +266,7 @@ def paper_table(result: pd.DataFrame, *, lexicon=None) -> tuple[pd.DataFrame, st
                                       "reference": f"{reference} per 1,000" if len(pairs) == 1 else "reference per 1,000"})
         table = cells.set_index("_row")
         what = f"{target} against {reference}" if len(pairs) == 1 else "each target against its reference"
-        caption = (f"Rates {_per_words(result)}{_lexicons(result, lexicon)}: {what}; the difference with its 95% bootstrap "
+        caption = (f"Rates {_per_words(result)}{_lexicons(result, lexicon)}: {what}; the difference with its {_level(result)} bootstrap "
                    f"interval, p from a permutation test, Benjamini-Hochberg adjusted across categories; {_stars_note()}.")
     table = table.rename_axis(index=None, columns=None).fillna("–")
     return table, " ".join([caption, *notes])

@@ -221,6 +221,19 @@ def profile_label(lexicon) -> str:
     return "stance markers" if lexicon is None else f"{_lexicon_label(lexicon)} and stance"
 
 
+def level_text(table: pd.DataFrame) -> str:
+    """The central share of a table's intervals as a title says it, from its ``level`` column
+    (95% for a table without one).
+
+    Examples
+    --------
+    >>> level_text(pd.DataFrame({"level": [0.9]})), level_text(pd.DataFrame({"x": [1]}))
+    ('90%', '95%')
+    """
+    level = float(table["level"].iloc[0]) if "level" in table and len(table) else 0.95
+    return f"{level * 100:g}%"
+
+
 def _pretty(name: str) -> str:
     return str(name).replace("_", " ")
 
@@ -404,7 +417,7 @@ def rate_heatmap(rates: pd.DataFrame, ax: Axes, *, value: str = "per_1k", voice:
     if "precision" in table and table["precision"].notna().any():
         what = f"True matches of {what[0].lower() + what[1:]} (rate x coded precision)"
     unit = f"per 1,000 {'words' if voice is None else f'{voice}-voice words'}"
-    spread = "under each rate its 95% bootstrap interval; " if intervals else ""
+    spread = f"under each rate its {level_text(table)} bootstrap interval; " if intervals else ""
     _title(ax, f"{what} by {by}, {unit}{note}\n{spread}italics: fewer than 5 matches; colour: share of the "
                "category's highest rate", fontsize=9)
     ax.figure.colorbar(image, ax=ax, shrink=0.8, label="share of the category's highest rate")
@@ -643,7 +656,7 @@ def stance_figure(rates: pd.DataFrame, *, colours: dict | None = None, categorie
                                 label="quoted voice"),
                mpl.lines.Line2D([], [], marker=">", linestyle="none", color="#555555", label="interval runs on")]
     fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False, fontsize=8)
-    _suptitle(fig, f"Stance markers by {by}, per 1,000 tokens of each voice, with 95% bootstrap intervals "
+    _suptitle(fig, f"Stance markers by {by}, per 1,000 tokens of each voice, with {level_text(rates)} bootstrap intervals "
                    f"({resampled} resampled); each panel on its own scale{note}")
     return fig
 
@@ -851,7 +864,7 @@ def trend_plot(table: pd.DataFrame, ax: Axes, *, category: str | None = None, vo
         ax.annotate(label, (when, 1), xycoords=("data", "axes fraction"), fontsize=7, rotation=90, va="top",
                     ha="right", xytext=(-2, -2), textcoords="offset points")
     ax.set_ylabel("per 1,000 words" + (f" of the {voice} voice" if voice else ""))
-    _title(ax, f"{_pretty(category)} by {by} over time{note}\nbands: 95% bootstrap intervals; gaps: no documents",
+    _title(ax, f"{_pretty(category)} by {by} over time{note}\nbands: {level_text(part)} bootstrap intervals; gaps: no documents",
            fontsize=9)
     ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
     ax.figure.autofmt_xdate()
