@@ -75,6 +75,7 @@ class RunFacts:
     lexicons: tuple
     notebooks: tuple
     parameters: dict
+    smallest: dict = None  # column -> documents of its smallest group (the grouping and the contrast)
 
 
 def _names(value) -> list[str]:
@@ -94,6 +95,8 @@ def run_facts(parameters: dict, notebooks: list[str]) -> RunFacts:
     overview = corpus.overview()
     by = parameters.get("BY")
     groups = int(corpus.groups(by).nunique()) if by in corpus.documents.columns else 0
+    smallest = {column: int(corpus.groups(column).value_counts().min())
+                for column in dict.fromkeys([by, parameters.get("CONTRAST") or by]) if column in corpus.documents.columns}
     ran = {n[:2] for n in notebooks}
     roles: dict[str, list[str]] = {}
     for name in _names(parameters.get("LEXICON")):
@@ -117,7 +120,8 @@ def run_facts(parameters: dict, notebooks: list[str]) -> RunFacts:
         seen[lex.id] = entry
         lexicons.append(entry)
     return RunFacts(display_name(parameters["CORPUS"]), len(corpus), int(overview["n_tokens"].sum()),
-                    int(overview["lines_removed"].sum()), groups, tuple(lexicons), tuple(notebooks), dict(parameters))
+                    int(overview["lines_removed"].sum()), groups, tuple(lexicons), tuple(notebooks), dict(parameters),
+                    smallest)
 
 
 # --------------------------------------------------------------------------- the paragraph
@@ -163,6 +167,23 @@ def cited(facts: RunFacts) -> list[str]:
     return list(dict.fromkeys(k for n in ["01", *ran] for k in CITED.get(n, ())))
 
 
+def _unit(min_docs: int, smallest: dict) -> str:
+    """What the intervals resampled, in words: documents, or sentences within documents, for the
+    comparisons by each column (from its smallest group and the ``min_docs`` the notebooks were given)."""
+    by_docs = {column: n >= min_docs for column, n in (smallest or {}).items()}
+    sentences = ("of the sentences within each document, which treats sentences as independent and so understates "
+                 "the uncertainty of a group's habit")
+    if by_docs and all(by_docs.values()):
+        return "of each group's documents" + (" (a group of one document has an interval of no width)"
+                                              if min(smallest.values()) < 2 else "")
+    if by_docs and not any(by_docs.values()):
+        reason = f" (a group has fewer than {min_docs:,} documents)" if min_docs < 2**31 else ""
+        return sentences + reason
+    docs = ", ".join(f"`{c}`" for c, d in by_docs.items() if d)
+    other = ", ".join(f"`{c}`" for c, d in by_docs.items() if not d)
+    return f"of each group's documents for the comparisons by {docs}, and {sentences} for those by {other}"
+
+
 def methods_text(facts: RunFacts) -> str:
     """The methods paragraph (Markdown) of a run, written from ``facts``."""
     p = facts.parameters
@@ -193,14 +214,13 @@ def methods_text(facts: RunFacts) -> str:
     rates = ("**Rates and intervals.** Each category is counted per document and pooled per group as a rate per "
              f"1,000 words. Intervals are {p.get('LEVEL', 0.95) * 100:g}% percentile bootstrap intervals "
              + _cite("efron1993")
-             + f" from {n_boot:,} resamples of each group's documents; a group with fewer than 5 documents has "
-             f"its sentences resampled within its documents instead. The random seed is {seed}.")
+             + f" from {n_boot:,} resamples " + _unit(p.get("MIN_DOCS", 5), facts.smallest) + f". The random seed is {seed}.")
     if ran & {"02", "04", "07", "08"}:
         out += [rates, ""]
     if ran & {"02", "04"} and target:
         out += [f"**Contrasts.** {target} against {reference} (`{contrast}`): the difference in rate with its "
-                f"bootstrap interval, and a two-sided permutation test ({n_perm:,} permutations of documents, or of "
-                "sentences for a side under 5 documents), p-values adjusted across categories with the "
+                f"bootstrap interval, and a two-sided permutation test ({n_perm:,} permutations of the same units), "
+                "p-values adjusted across categories with the "
                 "Benjamini-Hochberg procedure " + _cite("benjamini1995") + ".", ""]
     if "02" in ran:
         out += ["**Count model.** Per category, a quasi-Poisson generalized linear model of document counts with "

@@ -64,6 +64,8 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple, bool, str]]] = {
         "n_perm": (int, False, "permutations (default: 5000)"),
         "seed": (int, False, "random seed (default: 0)"),
         "level": (float, False, "central share of every interval (default: 0.95)"),
+        "unit": (str, False, "what is resampled: auto (documents when every group has 5, else sentences within "
+                             "documents), documents, or sentences"),
     },
     "output": {
         "folder": (str, True, "where figures go"),
@@ -139,6 +141,8 @@ def parse_study(text: str, path: str | Path = STUDY_FILE) -> Study:
                 raise FramingError(f"{where} must be between 0 and 1 (0.95 for 95% intervals), got {value}")
             if kind is int and value < (0 if key == "seed" else 1):
                 raise FramingError(f"{where} must be {'0 or more' if key == 'seed' else '1 or more'}, got {value}")
+            if key == "unit" and value not in ("auto", "documents", "sentences"):
+                raise FramingError(f"{where} must be auto, documents or sentences, got {value!r}")
             if key == "formats" and (not value or set(value) - set(FORMATS)):
                 raise FramingError(f"{where} must list formats among {', '.join(FORMATS)}, got {value!r}")
             if is_path:
@@ -213,6 +217,7 @@ def study_template(documents: pd.DataFrame, corpus: str, *, text_col: str | None
         "n_perm = 5000",
         "seed = 0",
         "level = 0.95                   # central share of every interval",
+        "unit = \"auto\"                  # resample documents when every group has 5, else sentences within them",
         "",
         "[output]",
         "# folder = \"figures\"",

@@ -137,3 +137,11 @@ def test_a_rerun_of_a_real_corpus_gives_the_same_bytes_and_reports_a_changed_inp
     err = capsys.readouterr().err
     assert "framing: differs: input ../news.csv: other bytes than when recorded" in err
     assert "output 01_documents.csv: other bytes" in err
+
+
+def test_the_paragraph_says_what_was_resampled():
+    run = {**SEEDS_RUN}
+    auto = methods_text(run_facts({**run, "MIN_DOCS": 5}, ["02_lexicon_categories"]))
+    assert "resamples of the sentences within each document" in auto and "(a group has fewer than 5 documents)" in auto
+    docs = methods_text(run_facts({**run, "MIN_DOCS": 1}, ["02_lexicon_categories"]))
+    assert "resamples of each group's documents (a group of one document has an interval of no width)" in docs

@@ -93,7 +93,7 @@ def test_a_template_lists_the_columns_and_chooses_nothing(tmp_path):
     assert "#   outlet: 2 distinct values, e.g. 'A', 'B'" in text and "#   date: 2 distinct values" in text
     study = parse_study(text, tmp_path / "framing.toml")  # what it writes reads back, with nothing chosen for the user
     assert study.settings == {"corpus": str(tmp_path / "news.csv"), "text_col": "body", "n_boot": 2000, "n_perm": 5000,
-                              "seed": 0, "level": 0.95, "formats": ["png"], "dpi": 150}
+                              "seed": 0, "level": 0.95, "unit": "auto", "formats": ["png"], "dpi": 150}
 
 
 # --------------------------------------------------------------------------- commands
@@ -245,3 +245,21 @@ def test_the_interval_level_reaches_tables_charts_captions_and_methods(tmp_path,
     assert "with 80% bootstrap intervals" in paper_table(narrow)[1]
     facts = run_facts({"CORPUS": str(SEEDS), "BY": "outlet", "LEVEL": 0.8, "N_BOOT": 400, "SEED": 1}, ["02_lexicon_categories"])
     assert "Intervals are 80% percentile bootstrap intervals" in methods_text(facts)
+
+
+def test_the_resampling_unit_is_a_setting_and_the_tables_say_which(tmp_path, monkeypatch, capsys):
+    (tmp_path / "framing.toml").write_text(f'[corpus]\npath = "{SEEDS.as_posix()}"\n[groups]\nby = "affiliation"\n'
+                                           '[resampling]\nn_boot = 50\nunit = "documents"\n', encoding="utf-8")
+    code, out, err = run(["compare"], tmp_path, monkeypatch, capsys)
+    assert code == 0, err
+    table = pd.read_csv(io.StringIO(out))
+    assert set(table["resampled"]) == {"documents"}
+    # one outside article: resampling documents gives it no spread, and the run says so
+    outside = table[table["affiliation"] == "outside"]
+    assert (outside["ci_low"] == outside["per_1k"]).all() and (outside["ci_high"] == outside["per_1k"]).all()
+    assert "1 group(s) have one document (outside): their intervals have no width" in err
+    code, out, err = run(["compare", "--unit", "auto"], tmp_path, monkeypatch, capsys)
+    assert set(pd.read_csv(io.StringIO(out))["resampled"]) == {"sentences within documents"}  # outside: 1 < 5
+    (tmp_path / "framing.toml").write_text('[resampling]\nunit = "words"\n', encoding="utf-8")
+    code, _, err = run(["compare", str(SEEDS), "--by", "outlet"], tmp_path, monkeypatch, capsys)
+    assert code == 2 and err.endswith("[resampling] unit must be auto, documents or sentences, got 'words'\n")

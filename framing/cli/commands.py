@@ -193,7 +193,7 @@ def _own_words(args, corpus):
 
 
 def run_compare(args) -> None:
-    from framing.comparison.rates import compare, compare_groups
+    from framing.comparison.rates import compare, compare_groups, min_docs_for
     from framing.errors import NeedsSentences
 
     if args.reference and not args.target:
@@ -204,10 +204,11 @@ def run_compare(args) -> None:
         try:
             if args.target:
                 table = compare_groups(features, args.by, args.target, args.reference, sentences=sentences,
-                                       n_perm=args.n_perm, n_boot=args.n_boot, seed=args.seed, level=args.level)
+                                       n_perm=args.n_perm, n_boot=args.n_boot, seed=args.seed, level=args.level,
+                                       min_docs=min_docs_for(args.unit))
             else:
                 table = compare(features, args.by, sentences=sentences, n_boot=args.n_boot, seed=args.seed,
-                                level=args.level)
+                                level=args.level, min_docs=min_docs_for(args.unit))
         except NeedsSentences:  # only from a feature table given without its unit table
             raise FramingError(f"{args.corpus}: a group has fewer than 5 documents, whose sentences would be resampled, "
                                "and a feature table has no sentences: write them beside it (framing features --units "
@@ -519,6 +520,7 @@ def run_kwic(args) -> None:
 
 
 def run_figures(args) -> None:
+    from framing.comparison.rates import min_docs_for
     from framing.paths import project_root
     from framing.record import write_record
     from framing.views.figures import check_figures_folder, run_notebooks
@@ -557,6 +559,7 @@ def run_figures(args) -> None:
         "N_PERM": args.n_perm,
         "SEED": args.seed,
         "LEVEL": args.level,
+        "MIN_DOCS": min_docs_for(args.unit),
         "FORMATS": args.formats,
         "DPI": args.dpi,
     }

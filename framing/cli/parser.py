@@ -51,9 +51,14 @@ def _level(text: str) -> float:
     return value
 
 
-def _level_option(parser: argparse.ArgumentParser) -> None:
+def _level_option(parser: argparse.ArgumentParser, *, unit: bool = False) -> None:
     parser.add_argument("--level", type=_level, default=0.95, metavar="L",
                         help="central share of every interval (default: 0.95; the table's level column says it)")
+    if unit:
+        parser.add_argument("--unit", default="auto", choices=["auto", "documents", "sentences"],
+                            help="what the intervals and permutations resample: documents when every group has 5 "
+                                 "(auto, the default), else sentences within documents; or always one of them "
+                                 "(the resampled column says which)")
 
 
 def _batch_mb(text: str) -> float:
@@ -295,7 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--n-boot", type=_whole(1), default=2000, metavar="N", help="bootstrap resamples (default: 2000)")
     p.add_argument("--n-perm", type=_whole(1), default=5000, metavar="N", help="permutations (default: 5000)")
     p.add_argument("--seed", type=_whole(0), default=0, metavar="S", help="random seed (default: 0)")
-    _level_option(p)
+    _level_option(p, unit=True)
     p.add_argument("--units", default=None, metavar="UNITS.csv|UNITS.parquet",
                    help="with a feature table as CORPUS: the unit table 'framing features --units' wrote beside it "
                         "(sentences to resample for groups under 5 documents)")
@@ -382,7 +387,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--n-boot", type=_whole(1), default=2000, metavar="N", help="bootstrap resamples of every interval (default: 2000)")
     p.add_argument("--n-perm", type=_whole(1), default=5000, metavar="N", help="permutations of the contrasts (default: 5000)")
     p.add_argument("--seed", type=_whole(0), default=0, metavar="S", help="random seed of the resampling (default: 0)")
-    _level_option(p)
+    _level_option(p, unit=True)
     p.add_argument("--format", dest="formats", type=_formats, default=["png"], metavar="png,svg,pdf",
                    help="figure formats, separated by commas (default: png); SVG and PDF are vector, with fixed "
                         "metadata so that a rerun gives the same bytes")

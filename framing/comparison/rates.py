@@ -24,8 +24,39 @@ from framing.tables import ALL, rate_per_1k, require_columns
 DOCUMENTS = "documents"
 SENTENCES = "sentences within documents"
 
+MIN_DOCS = 5
+"""Documents are resampled when every group has at least this many, else sentences within documents."""
+
+UNITS = {"auto": MIN_DOCS, "documents": 1, "sentences": 2**62}
+"""A resampling unit as a study names it, and the ``min_docs`` that makes :func:`compare` resample it:
+documents when every group has at least :data:`MIN_DOCS` (auto), always documents, always sentences
+within documents."""
+
+
+def min_docs_for(unit: str) -> int:
+    """The ``min_docs`` of :func:`compare` and :func:`compare_groups` that resamples ``unit`` (:data:`UNITS`).
+
+    Examples
+    --------
+    >>> min_docs_for("auto"), min_docs_for("documents")
+    (5, 1)
+    """
+    if unit not in UNITS:
+        raise FramingError(f"the resampling unit must be one of {', '.join(UNITS)}, got {unit!r}")
+    return UNITS[unit]
+
 
 # --------------------------------------------------------------------------- resampling units
+
+
+def _warn_single(pooled: pd.DataFrame, by_docs: bool) -> None:
+    """Resampling documents, a group of one document has an interval of no width: say so."""
+    sizes = pooled.groupby("group")["n_docs"].max()
+    single = sorted(sizes.index[sizes < 2])
+    if by_docs and single:
+        warnings.warn(f"documents are resampled, and {len(single)} group(s) have one document ({', '.join(single[:5])}"
+                      f"{' ...' if len(single) > 5 else ''}): their intervals have no width; resample sentences "
+                      "(unit 'sentences' or 'auto') to see their uncertainty", stacklevel=4)
 
 
 def _cell_keys(features: pd.DataFrame) -> list[str]:
@@ -146,7 +177,7 @@ def compare(
     sentences: pd.DataFrame | None = None,
     n_boot: int = 2000,
     level: float = 0.95,
-    min_docs: int = 5,
+    min_docs: int = MIN_DOCS,
     min_matches: int = 5,
     seed: int = 0,
     precision: pd.DataFrame | None = None,
@@ -194,6 +225,7 @@ def compare(
     ).reset_index()
     pooled["per_1k"] = rate_per_1k(pooled["count"], pooled["n_tokens"])
     by_docs = pooled.groupby("group")["n_docs"].max().min() >= min_docs
+    _warn_single(pooled, by_docs)
     rng = np.random.default_rng(seed)
     per_group = []
     if by_docs:
@@ -316,6 +348,8 @@ def compare_groups(
     table = table[table.side != ""]
     n_docs = table.groupby("side")["doc_id"].nunique()
     by_docs = n_docs.min() >= min_docs
+    _warn_single(pd.DataFrame({"group": n_docs.index.map({"t": target_name, "r": reference_name}).astype(str),
+                               "n_docs": n_docs.to_numpy()}), by_docs)
     if by_docs:
         units = table.assign(unit=table["doc_id"], stratum=table["side"])
     else:
