@@ -119,6 +119,11 @@ def study_folder(tmp_path_factory):
     return folder
 
 
+def seeds_study(folder, text: str) -> None:
+    """A study file in ``folder`` whose corpus is the seeds, with the sections of ``text``."""
+    (folder / "framing.toml").write_text(f'[corpus]\npath = "{SEEDS.as_posix()}"\n{text}', encoding="utf-8")
+
+
 def run(args, folder, monkeypatch, capsys) -> tuple[int, str, str]:
     monkeypatch.chdir(folder)
     code = main(args)
@@ -157,9 +162,8 @@ def test_the_command_line_wins_and_a_list_option_replaces_the_study_s(study_fold
 
 
 def test_a_study_s_target_belongs_to_its_contrast_column(tmp_path, monkeypatch, capsys):
-    (tmp_path / "framing.toml").write_text(
-        f'[corpus]\npath = "{SEEDS.as_posix()}"\n[groups]\nby = "outlet"\ncontrast = "affiliation"\ntarget = "outside"\n'
-        '[resampling]\nn_boot = 20\nn_perm = 20\n', encoding="utf-8")
+    seeds_study(tmp_path, '[groups]\nby = "outlet"\ncontrast = "affiliation"\ntarget = "outside"\n'
+        '[resampling]\nn_boot = 20\nn_perm = 20\n')
     code, out, err = run(["compare"], tmp_path, monkeypatch, capsys)  # grouped by outlet: rates, no contrast
     assert code == 0, err
     assert out.startswith("outlet,family,lexicon,category")
@@ -169,8 +173,7 @@ def test_a_study_s_target_belongs_to_its_contrast_column(tmp_path, monkeypatch, 
 
 
 def test_study_errors_reach_the_user_as_one_line(tmp_path, monkeypatch, capsys):
-    (tmp_path / "framing.toml").write_text(f'[corpus]\npath = "{SEEDS.as_posix()}"\n[reuse]\nmin_words = 3\n',
-                                           encoding="utf-8")
+    seeds_study(tmp_path, '[reuse]\nmin_words = 3\n')
     code, _, err = run(["reuse"], tmp_path, monkeypatch, capsys)
     assert code == 2 and err == f"framing: error: {tmp_path / 'framing.toml'}: [reuse] min_words must be 5 or more, got 3\n"
     (tmp_path / "framing.toml").write_text("[groups]\nby = 'outlet'\n", encoding="utf-8")
@@ -180,8 +183,8 @@ def test_study_errors_reach_the_user_as_one_line(tmp_path, monkeypatch, capsys):
     code, _, err = run(["trend", str(SEEDS)], tmp_path, monkeypatch, capsys)
     assert code == 2 and err.splitlines()[-1] == ("framing: error: framing trend: --time is required; give it, or set "
                                                   "[groups] time in the study file")
-    (tmp_path / "framing.toml").write_text(f'[corpus]\npath = "{SEEDS.as_posix()}"\n[groups]\nby = "outlet"\n'
-                                           'reference = ["A", "B"]\n', encoding="utf-8")
+    seeds_study(tmp_path, '[groups]\nby = "outlet"\n'
+                                           'reference = ["A", "B"]\n')
     code, _, err = run(["model"], tmp_path, monkeypatch, capsys)
     assert code == 2 and err.endswith("[groups] reference names 2 values, and 'framing model' takes one; "
                                       "choose with --reference\n")
@@ -202,9 +205,8 @@ def test_study_new_and_show(tmp_path, monkeypatch, capsys):
 
 def test_figures_take_the_study_s_resampling_and_write_print_formats(tmp_path, monkeypatch, capsys):
     """The study's seed reaches the notebooks (the run record says so), and SVG and PDF are the same bytes twice."""
-    (tmp_path / "framing.toml").write_text(
-        f'[corpus]\npath = "{SEEDS.as_posix()}"\n[groups]\nby = "outlet"\n[lexicons]\nlexicon = "framing"\n'
-        '[resampling]\nseed = 5\nn_boot = 300\n[output]\nformats = ["svg", "pdf"]\ndpi = 100\n', encoding="utf-8")
+    seeds_study(tmp_path, '[groups]\nby = "outlet"\n[lexicons]\nlexicon = "framing"\n'
+        '[resampling]\nseed = 5\nn_boot = 300\n[output]\nformats = ["svg", "pdf"]\ndpi = 100\n')
     outputs = []
     for out in ("one", "two"):
         code, _, err = run(["figures", "--out", out, "--only", "06", "--quiet"], tmp_path, monkeypatch, capsys)
@@ -229,8 +231,8 @@ def test_the_interval_level_reaches_tables_charts_captions_and_methods(tmp_path,
     from framing.record import methods_text, run_facts
     from framing.views.paper import paper_table
 
-    (tmp_path / "framing.toml").write_text(f'[corpus]\npath = "{SEEDS.as_posix()}"\n[groups]\nby = "outlet"\n'
-                                           '[resampling]\nn_boot = 400\nseed = 1\nlevel = 0.8\n', encoding="utf-8")
+    seeds_study(tmp_path, '[groups]\nby = "outlet"\n'
+                                           '[resampling]\nn_boot = 400\nseed = 1\nlevel = 0.8\n')
     code, out, err = run(["compare"], tmp_path, monkeypatch, capsys)
     assert code == 0, err
     narrow = pd.read_csv(io.StringIO(out))
@@ -248,8 +250,8 @@ def test_the_interval_level_reaches_tables_charts_captions_and_methods(tmp_path,
 
 
 def test_the_resampling_unit_is_a_setting_and_the_tables_say_which(tmp_path, monkeypatch, capsys):
-    (tmp_path / "framing.toml").write_text(f'[corpus]\npath = "{SEEDS.as_posix()}"\n[groups]\nby = "affiliation"\n'
-                                           '[resampling]\nn_boot = 50\nunit = "documents"\n', encoding="utf-8")
+    seeds_study(tmp_path, '[groups]\nby = "affiliation"\n'
+                                           '[resampling]\nn_boot = 50\nunit = "documents"\n')
     code, out, err = run(["compare"], tmp_path, monkeypatch, capsys)
     assert code == 0, err
     table = pd.read_csv(io.StringIO(out))
