@@ -163,7 +163,7 @@ def test_the_command_line_wins_and_a_list_option_replaces_the_study_s(study_fold
 
 def test_a_study_s_target_belongs_to_its_contrast_column(tmp_path, monkeypatch, capsys):
     seeds_study(tmp_path, '[groups]\nby = "outlet"\ncontrast = "affiliation"\ntarget = "outside"\n'
-        '[resampling]\nn_boot = 20\nn_perm = 20\n')
+                          '[resampling]\nn_boot = 20\nn_perm = 20\n')
     code, out, err = run(["compare"], tmp_path, monkeypatch, capsys)  # grouped by outlet: rates, no contrast
     assert code == 0, err
     assert out.startswith("outlet,family,lexicon,category")
@@ -206,7 +206,7 @@ def test_study_new_and_show(tmp_path, monkeypatch, capsys):
 def test_figures_take_the_study_s_resampling_and_write_print_formats(tmp_path, monkeypatch, capsys):
     """The study's seed reaches the notebooks (the run record says so), and SVG and PDF are the same bytes twice."""
     seeds_study(tmp_path, '[groups]\nby = "outlet"\n[lexicons]\nlexicon = "framing"\n'
-        '[resampling]\nseed = 5\nn_boot = 300\n[output]\nformats = ["svg", "pdf"]\ndpi = 100\n')
+                          '[resampling]\nseed = 5\nn_boot = 300\n[output]\nformats = ["svg", "pdf"]\ndpi = 100\n')
     outputs = []
     for out in ("one", "two"):
         code, _, err = run(["figures", "--out", out, "--only", "06", "--quiet"], tmp_path, monkeypatch, capsys)
