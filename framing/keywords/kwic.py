@@ -126,8 +126,15 @@ def _round_robin(by_group: dict[str, list], lines: int) -> list:
     return out
 
 
-def _lines_table(found: dict[str, dict[str, list]], lines: int) -> pd.DataFrame:
-    rows = [(key, *line) for key, by_group in found.items() for line in _round_robin(by_group, lines)]
+def _lines_table(corpus: Corpus, found: dict[str, dict[str, list]], lines: int, window: int) -> pd.DataFrame:
+    """The lines of each key: positions ``(doc_id, group, start, end, voice)`` taken in turn from
+    each group (:func:`_round_robin`), and only then cut into context, so that a term found in
+    thousands of groups costs ``lines`` cuts, not one per group."""
+    chosen = [(key, line) for key, by_group in found.items() for line in _round_robin(by_group, lines)]
+    # the documents of the chosen lines only: tokens already computed are shared, others made for these alone
+    tokens = corpus.select(sorted({line[0] for _, line in chosen})).tokens if chosen else {}
+    rows = [(key, doc_id, group, *context(tokens[doc_id], start, end, window, spaced=True), voice)
+            for key, (doc_id, group, start, end, voice) in chosen]
     return pd.DataFrame(rows, columns=LINE_COLUMNS)
 
 
@@ -144,9 +151,8 @@ def term_lines(corpus: Corpus, terms, by: str, *, lines: int = 10, window: int =
         for i in np.flatnonzero(doc.is_word):
             key = doc.lower[i]
             if key in terms and len(found[key][group]) < lines:
-                found[key][group].append((doc_id, group, *context(doc, i, i + 1, window, spaced=True),
-                                          "quoted" if quoted[i] else "author"))
-    return _lines_table(found, lines)
+                found[key][group].append((doc_id, group, i, i + 1, "quoted" if quoted[i] else "author"))
+    return _lines_table(corpus, found, lines, window)
 
 
 def match_lines(corpus: Corpus, matches: pd.DataFrame, by: str, *, lines: int = 10, window: int = 6) -> pd.DataFrame:
@@ -158,9 +164,8 @@ def match_lines(corpus: Corpus, matches: pd.DataFrame, by: str, *, lines: int = 
     groups, tokens = corpus.groups(by), corpus.tokens
     found: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for m in matches.itertuples(index=False):
-        group, doc = groups[m.doc_id], tokens[m.doc_id]
+        group = groups[m.doc_id]
         if len(found[m.category][group]) < lines:
-            voice = "quoted" if doc.in_quote[m.token_start] else "author"
-            found[m.category][group].append((m.doc_id, group, *context(doc, m.token_start, m.token_end, window, spaced=True),
-                                             voice))
-    return _lines_table(found, lines)
+            voice = "quoted" if tokens[m.doc_id].in_quote[m.token_start] else "author"
+            found[m.category][group].append((m.doc_id, group, m.token_start, m.token_end, voice))
+    return _lines_table(corpus, found, lines, window)
