@@ -158,6 +158,8 @@ COUNT = Whole(low=1)
 """A number of resamples, documents, items: at least 1."""
 SEED = Whole(low=0)
 """A random seed."""
+UNIT = OneOf(("auto", "documents", "sentences"))
+"""What the intervals resample: documents when every group has enough, else sentences (auto), or always one."""
 
 
 def checked(**constraints):

@@ -21,9 +21,10 @@ from importlib import metadata
 from importlib.resources import files
 from pathlib import Path
 
+from framing.comparison.rates import MIN_DOCS, UNITS
 from framing.errors import FramingError
+from framing.views.figures import PATH_SETTINGS, settings_for_record
 from framing.views.figures import RUN_RECORD as RECORD
-from framing.views.figures import settings_for_record
 
 METHODS = "methods.md"
 REFERENCES = "references.bib"
@@ -32,8 +33,6 @@ NUMBER_PACKAGES = ("numpy", "pandas", "scipy", "scikit-learn", "statsmodels", "n
                    "wordfreq")
 """The packages whose versions decide the numbers and the charts (pinned in constraints.txt)."""
 
-PATH_SETTINGS = ("CORPUS", "LEXICON", "EXTENSION", "ACTORS", "STOPWORDS", "SHEET", "SHEET_LEXICON")
-"""Settings that may name a file, written relative to the record's folder so a replication package can move."""
 
 
 def software() -> dict:
@@ -177,7 +176,7 @@ def _unit(min_docs: int, smallest: dict) -> str:
         return "of each group's documents" + (" (a group of one document has an interval of no width)"
                                               if min(smallest.values()) < 2 else "")
     if by_docs and not any(by_docs.values()):
-        reason = f" (a group has fewer than {min_docs:,} documents)" if min_docs < 2**31 else ""
+        reason = f" (a group has fewer than {min_docs:,} documents)" if min_docs < UNITS["sentences"] else ""
         return sentences + reason
     docs = ", ".join(f"`{c}`" for c, d in by_docs.items() if d)
     other = ", ".join(f"`{c}`" for c, d in by_docs.items() if not d)
@@ -191,11 +190,12 @@ def methods_text(facts: RunFacts) -> str:
     by, contrast, target = p.get("BY"), p.get("CONTRAST") or p.get("BY"), p.get("TARGET")
     reference = " and ".join(_names(p.get("REFERENCE"))) or "the rest"
     n_boot, n_perm, seed = p.get("N_BOOT", 2000), p.get("N_PERM", 5000), p.get("SEED", 0)
-    software_line = "; ".join(f"{k} {v}" for k, v in software().items())
+    versions = software()
+    software_line = "; ".join(f"{k} {v}" for k, v in versions.items())
     out = [
         "# Methods",
         "",
-        f"This analysis was run with framing {software()['framing']} (`framing figures`) on the corpus {facts.corpus}: "
+        f"This analysis was run with framing {versions['framing']} (`framing figures`) on the corpus {facts.corpus}: "
         f"{facts.n_docs:,} documents, {facts.n_tokens:,} word tokens after cleaning; the cleaning rules removed "
         f"{facts.lines_removed:,} lines of web text (navigation, captions, related headlines), each listed by "
         f"`framing corpus`. Documents are grouped by `{by}` ({facts.groups:,} groups)"
@@ -214,7 +214,7 @@ def methods_text(facts: RunFacts) -> str:
     rates = ("**Rates and intervals.** Each category is counted per document and pooled per group as a rate per "
              f"1,000 words. Intervals are {p.get('LEVEL', 0.95) * 100:g}% percentile bootstrap intervals "
              + _cite("efron1993")
-             + f" from {n_boot:,} resamples " + _unit(p.get("MIN_DOCS", 5), facts.smallest) + f". The random seed is {seed}.")
+             + f" from {n_boot:,} resamples " + _unit(p.get("MIN_DOCS", MIN_DOCS), facts.smallest) + f". The random seed is {seed}.")
     if ran & {"02", "04", "07", "08"}:
         out += [rates, ""]
     if ran & {"02", "04"} and target:
@@ -312,7 +312,7 @@ def write_record(out: Path, parameters: dict, notebooks: list[str], *, merge: bo
     from framing.paths import project_path
 
     corpus = str(project_path(parameters["CORPUS"]).resolve())  # 'seeds' is the project's: a path, for a rerun anywhere
-    settings = {k: settings_for_record(corpus if k == "CORPUS" else v, base) for k, v in parameters.items() if k != "OUT"}
+    settings = settings_for_record({**parameters, "CORPUS": corpus}, base)
     inputs = {Path(os.path.relpath(p.resolve(), base)).as_posix(): sha256(p) for p in _input_files(parameters)}
     outputs = {p.name: sha256(p) for p in sorted(out.iterdir())
                if p.is_file() and p.name != RECORD and not p.name.startswith(".")}

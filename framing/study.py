@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from framing.errors import FramingError
+from framing.params import COUNT, LEVEL, SEED, UNIT, OneOf, Whole
 
 STUDY_FILE = "framing.toml"
 """The study file a command finds in the current folder when ``--study`` is not given."""
@@ -32,9 +33,10 @@ STUDY_FILE = "framing.toml"
 FORMATS = ("png", "svg", "pdf")
 """The figure formats a study (and ``framing figures --format``) may ask for."""
 
-# section -> key -> (type, is a path read from the study's folder, what it holds); the setting's
-# name is the key, except where SETTING_NAMES renames it (a key a reader knows in its section)
-SCHEMA: dict[str, dict[str, tuple[type | tuple, bool, str]]] = {
+# section -> key -> (type, is a path read from the study's folder, what it holds[, the rule of
+# framing.params its value follows, the one the option follows; for a list, each item's]); the
+# setting's name is the key, except where SETTING_NAMES renames it (a key a reader knows in its section)
+SCHEMA: dict[str, dict[str, tuple]] = {
     "corpus": {
         "path": (str, True, "the corpus: a folder of .txt files (+ manifest.csv), or a .csv/.jsonl/.parquet table"),
         "text_col": (str, False, "text column of a table (default: text)"),
@@ -57,20 +59,20 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple, bool, str]]] = {
         "sheet": (str, True, "a coded sheet of 'framing validate sample', for notebook 08"),
     },
     "reuse": {
-        "min_words": (int, False, "shortest shared passage, in words (default: 30)"),
+        "min_words": (int, False, "shortest shared passage, in words (default: 30)", Whole(low=5)),
     },
     "resampling": {
-        "n_boot": (int, False, "bootstrap resamples (default: 2000)"),
-        "n_perm": (int, False, "permutations (default: 5000)"),
-        "seed": (int, False, "random seed (default: 0)"),
-        "level": (float, False, "central share of every interval (default: 0.95)"),
+        "n_boot": (int, False, "bootstrap resamples (default: 2000)", COUNT),
+        "n_perm": (int, False, "permutations (default: 5000)", COUNT),
+        "seed": (int, False, "random seed (default: 0)", SEED),
+        "level": ((int, float), False, "central share of every interval (default: 0.95)", LEVEL),
         "unit": (str, False, "what is resampled: auto (documents when every group has 5, else sentences within "
-                             "documents), documents, or sentences"),
+                             "documents), documents, or sentences", UNIT),
     },
     "output": {
         "folder": (str, True, "where figures go"),
-        "formats": (list, False, "figure formats, any of png, svg, pdf (default: png)"),
-        "dpi": (int, False, "resolution of PNG figures (default: 150)"),
+        "formats": (list, False, "figure formats, any of png, svg, pdf (default: png)", OneOf(FORMATS)),
+        "dpi": (int, False, "resolution of PNG figures (default: 150)", Whole(50, 1200)),
     },
 }
 
@@ -127,28 +129,32 @@ def parse_study(text: str, path: str | Path = STUDY_FILE) -> Study:
         for key, value in keys.items():
             if key not in SCHEMA[section]:
                 raise FramingError(f"{path}: [{section}] has no key {key!r}; it takes {', '.join(SCHEMA[section])}")
-            kind, is_path, _ = SCHEMA[section][key]
+            kind, is_path, _, *rule = SCHEMA[section][key]
             where = f"{path}: [{section}] {key}"
-            if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-                want = {str: "a string in quotes", int: "a whole number", bool: "true or false", list: "a list [...]",
-                        float: "a number between 0 and 1, e.g. 0.95", (str, list): "a string or a list of strings"}[kind]
+            if rule and not isinstance(value, list):  # the option's own rule says what is wrong (a bool is no number)
+                _follows(rule[0], f"[{section}] {key}", value, path)
+            elif not isinstance(value, kind) or isinstance(value, bool) is not (kind is bool):
+                want = {str: "a string in quotes", bool: "true or false", list: "a list [...]",
+                        (str, list): "a string or a list of strings"}[kind]
                 raise FramingError(f"{where} must be {want}, got {value!r}")
-            if isinstance(value, list) and not all(isinstance(v, str) and v for v in value):
-                raise FramingError(f"{where} must list strings in quotes, got {value!r}")
+            if isinstance(value, list) and not (value and all(isinstance(v, str) and v for v in value)):
+                raise FramingError(f"{where} must list one or more strings in quotes, got {value!r}")
+            for item in value if isinstance(value, list) and rule else ():
+                _follows(rule[0], f"[{section}] {key}", item, path)
             if isinstance(value, str) and not value.strip():
                 raise FramingError(f"{where} is empty; give a value or leave the key out")
-            if kind is float and not 0 < value < 1:
-                raise FramingError(f"{where} must be between 0 and 1 (0.95 for 95% intervals), got {value}")
-            if kind is int and value < (0 if key == "seed" else 1):
-                raise FramingError(f"{where} must be {'0 or more' if key == 'seed' else '1 or more'}, got {value}")
-            if key == "unit" and value not in ("auto", "documents", "sentences"):
-                raise FramingError(f"{where} must be auto, documents or sentences, got {value!r}")
-            if key == "formats" and (not value or set(value) - set(FORMATS)):
-                raise FramingError(f"{where} must list formats among {', '.join(FORMATS)}, got {value!r}")
             if is_path:
                 value = _resolve(value, path.parent, names=section == "lexicons")
             settings[setting_name(section, key)] = value
     return Study(path.resolve(), settings)
+
+
+def _follows(rule, name: str, value, path: Path) -> None:
+    """``value`` checked by ``rule`` (:mod:`framing.params`), its error naming the study file."""
+    try:
+        rule.check(name, value)
+    except FramingError as exc:
+        raise FramingError(f"{path}: {exc}") from None
 
 
 def read_study(path: str | Path) -> Study:

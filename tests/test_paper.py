@@ -122,3 +122,15 @@ def test_the_latex_compiles(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout[-2000:]
     assert "Missing character" not in (tmp_path / "t.log").read_text(encoding="utf-8", errors="replace")
+
+
+def test_two_results_for_one_cell_are_an_error_not_one_kept():
+    twice = pd.concat([RATES, RATES.head(1).assign(per_1k=99.0)], ignore_index=True)
+    with pytest.raises(FramingError, match=r"the result has two rows for 'state labels' in 'A_1'"):
+        paper_table(twice)
+
+
+def test_a_level_that_is_not_a_number_is_named_by_line(tmp_path):
+    RATES.assign(level=["0.95", "0.95", "high", "0.95"]).to_csv(tmp_path / "r.csv", index=False)
+    with pytest.raises(FramingError, match=r"r.csv: line 4, column level: 'high' is not a number"):
+        read_result(tmp_path / "r.csv")

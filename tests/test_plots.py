@@ -152,7 +152,8 @@ def test_degenerate_charts_are_not_drawn(tiny, tmp_path, capsys):
     assert "standardized cosine is -1 by construction" in plots.similarity_figure(standardized, None).reason
     assert figures.save(skipped, tmp_path, "06_x") is None and list(tmp_path.iterdir()) == []
     assert capsys.readouterr().out.startswith("06_x not drawn: Profiles: 2 group(s)")
-    rates = compare(lexicon_features(tiny), "outlet", n_boot=10, min_docs=1)
+    with pytest.warns(UserWarning, match="have one document"):
+        rates = compare(lexicon_features(tiny), "outlet", n_boot=10, min_docs=1)
     assert isinstance(plots.contrast_heatmap_figure(rates, rates), plots.Skipped)
 
 
@@ -264,7 +265,8 @@ def test_each_chart_keeps_exactly_the_values_it_draws(tiny, tmp_path):
     assert [t.get_text() for t in ax.get_yticklabels()] == bars["term"].tolist()
 
     # stance: each filled or hollow dot at its rate, groups and voices in the order drawn
-    stance = compare(stance_features(tiny), "outlet", n_boot=20, min_docs=1)
+    with pytest.warns(UserWarning, match=r"1 group\(s\) have one document \(B\): their intervals have no width"):
+        stance = compare(stance_features(tiny), "outlet", n_boot=20, min_docs=1)
     fig = plots.stance_figure(stance)
     for ax in fig.axes:
         values = getattr(ax, plots.DRAWN, None)

@@ -56,12 +56,12 @@ dpi = 300
     ("[groups]\nby = 3", r"s.toml: \[groups\] by must be a string in quotes, got 3"),
     ("[groups]\nby = ''", r"s.toml: \[groups\] by is empty; give a value or leave the key out"),
     ("[groups]\nreference = 'A'", r"s.toml: \[groups\] reference must be a list \[...\], got 'A'"),
-    ("[groups]\nreference = [1]", r"s.toml: \[groups\] reference must list strings in quotes, got \[1\]"),
-    ("[resampling]\nn_boot = 0", r"s.toml: \[resampling\] n_boot must be 1 or more, got 0"),
-    ("[resampling]\nseed = true", r"s.toml: \[resampling\] seed must be a whole number, got True"),
-    ("[resampling]\nlevel = 95", r"s.toml: \[resampling\] level must be a number between 0 and 1, e.g. 0.95, got 95"),
-    ("[resampling]\nlevel = 1.5", r"s.toml: \[resampling\] level must be between 0 and 1 \(0.95 for 95% intervals\), got 1.5"),
-    ("[output]\nformats = ['png', 'jpg']", r"s.toml: \[output\] formats must list formats among png, svg, pdf"),
+    ("[groups]\nreference = [1]", r"s.toml: \[groups\] reference must list one or more strings in quotes, got \[1\]"),
+    ("[resampling]\nn_boot = 0", r"s.toml: \[resampling\] n_boot must be a whole number of at least 1, got 0"),
+    ("[resampling]\nseed = true", r"s.toml: \[resampling\] seed must be a whole number of at least 0, got True"),
+    ("[resampling]\nlevel = 95", r"s.toml: \[resampling\] level must be a number above 0 and below 1, got 95"),
+    ("[resampling]\nlevel = 1.5", r"s.toml: \[resampling\] level must be a number above 0 and below 1, got 1.5"),
+    ("[output]\nformats = ['png', 'jpg']", r"s.toml: unknown \[output\] formats 'jpg'; choose from png, svg, pdf"),
     ("groups = 'x'", r"s.toml: groups must be a section \(\[groups\]\), not a value"),
 ])
 def test_a_malformed_study_is_a_one_line_error_naming_file_and_key(text, message):
@@ -175,7 +175,7 @@ def test_a_study_s_target_belongs_to_its_contrast_column(tmp_path, monkeypatch, 
 def test_study_errors_reach_the_user_as_one_line(tmp_path, monkeypatch, capsys):
     seeds_study(tmp_path, '[reuse]\nmin_words = 3\n')
     code, _, err = run(["reuse"], tmp_path, monkeypatch, capsys)
-    assert code == 2 and err == f"framing: error: {tmp_path / 'framing.toml'}: [reuse] min_words must be 5 or more, got 3\n"
+    assert code == 2 and err == f"framing: error: {tmp_path / 'framing.toml'}: [reuse] min_words must be a whole number of at least 5, got 3\n"
     (tmp_path / "framing.toml").write_text("[groups]\nby = 'outlet'\n", encoding="utf-8")
     code, _, err = run(["compare"], tmp_path, monkeypatch, capsys)
     assert code == 2 and err.splitlines()[-1] == ("framing: error: framing compare: give CORPUS, or run beside a study "
@@ -264,4 +264,4 @@ def test_the_resampling_unit_is_a_setting_and_the_tables_say_which(tmp_path, mon
     assert set(pd.read_csv(io.StringIO(out))["resampled"]) == {"sentences within documents"}  # outside: 1 < 5
     (tmp_path / "framing.toml").write_text('[resampling]\nunit = "words"\n', encoding="utf-8")
     code, _, err = run(["compare", str(SEEDS), "--by", "outlet"], tmp_path, monkeypatch, capsys)
-    assert code == 2 and err.endswith("[resampling] unit must be auto, documents or sentences, got 'words'\n")
+    assert code == 2 and err.endswith("framing.toml: unknown [resampling] unit 'words'; choose from auto, documents, sentences\n")

@@ -600,7 +600,7 @@ def run_rerun(args) -> None:
 
     record = read_record(args.record)
     base = Path(args.record).resolve().parent
-    parameters = {k: settings_from_record(v, base) for k, v in record["settings"].items()}
+    parameters = settings_from_record(record["settings"], base)
     if args.out is not None:
         out = Path(args.out)
         if out.resolve() == base:

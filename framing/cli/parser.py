@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 
 import framing.cli.commands as commands
-from framing.params import MAX_WINDOW
+from framing.errors import FramingError
+from framing.params import LEVEL, MAX_WINDOW, UNIT
 
 EPILOG = "Errors are printed as one line; run 'framing COMMAND --help' for each command's options."
 
@@ -41,13 +42,13 @@ def _share(text: str) -> float:
 
 
 def _level(text: str) -> float:
-    """An argparse type: the central share of an interval, strictly between 0 and 1."""
+    """An argparse type: the central share of an interval (:data:`framing.params.LEVEL`)."""
     try:
         value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {text!r}") from None
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1 (0.95 for 95% intervals), got {text!r}")
+        LEVEL.check("the level", value)
+    except ValueError as exc:  # FramingError is a ValueError
+        raise argparse.ArgumentTypeError(str(exc) if isinstance(exc, FramingError) else
+                                         f"expected a number above 0 and below 1, got {text!r}") from None
     return value
 
 
@@ -55,7 +56,7 @@ def _level_option(parser: argparse.ArgumentParser, *, unit: bool = False) -> Non
     parser.add_argument("--level", type=_level, default=0.95, metavar="L",
                         help="central share of every interval (default: 0.95; the table's level column says it)")
     if unit:
-        parser.add_argument("--unit", default="auto", choices=["auto", "documents", "sentences"],
+        parser.add_argument("--unit", default="auto", choices=list(UNIT.choices),
                             help="what the intervals and permutations resample: documents when every group has 5 "
                                  "(auto, the default), else sentences within documents; or always one of them "
                                  "(the resampled column says which)")

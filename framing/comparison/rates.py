@@ -18,7 +18,7 @@ import pandas as pd
 from framing.errors import FramingError, NeedsSentences
 from framing.groups import default_note, default_target, sides
 from framing.measures import benjamini_hochberg, log_ratio
-from framing.params import COUNT, LEVEL, SEED, Whole, checked
+from framing.params import COUNT, LEVEL, SEED, UNIT, Whole, checked
 from framing.tables import ALL, rate_per_1k, require_columns
 
 DOCUMENTS = "documents"
@@ -27,10 +27,10 @@ SENTENCES = "sentences within documents"
 MIN_DOCS = 5
 """Documents are resampled when every group has at least this many, else sentences within documents."""
 
-UNITS = {"auto": MIN_DOCS, "documents": 1, "sentences": 2**62}
-"""A resampling unit as a study names it, and the ``min_docs`` that makes :func:`compare` resample it:
-documents when every group has at least :data:`MIN_DOCS` (auto), always documents, always sentences
-within documents."""
+UNITS = dict(zip(UNIT.choices, (MIN_DOCS, 1, 2**62)))
+"""Each resampling unit (:data:`framing.params.UNIT`) and the ``min_docs`` that makes :func:`compare`
+resample it: documents when every group has at least :data:`MIN_DOCS` (auto), always documents,
+always sentences within documents."""
 
 
 def min_docs_for(unit: str) -> int:
@@ -41,8 +41,7 @@ def min_docs_for(unit: str) -> int:
     >>> min_docs_for("auto"), min_docs_for("documents")
     (5, 1)
     """
-    if unit not in UNITS:
-        raise FramingError(f"the resampling unit must be one of {', '.join(UNITS)}, got {unit!r}")
+    UNIT.check("unit", unit)
     return UNITS[unit]
 
 

@@ -120,34 +120,46 @@ RUN_RECORD = "run.json"
 inputs and outputs with their hashes, the software; :func:`check_figures_folder` reads its settings."""
 
 
-def settings_for_record(value, base: Path):
-    """A setting as a record keeps it: a path to an existing file or folder relative to the record's
-    folder ``base`` (so a replication package can move), anything else as it is.
+PATH_SETTINGS = ("CORPUS", "LEXICON", "EXTENSION", "ACTORS", "STOPWORDS", "SHEET", "SHEET_LEXICON")
+"""The settings of a run that may name a file or folder: a record keeps them relative to its own folder."""
+
+
+def settings_for_record(parameters: dict, base: Path) -> dict:
+    """A run's settings as its record keeps them: each of :data:`PATH_SETTINGS` that is an existing
+    file or folder, relative to the record's folder ``base`` (so a replication package can move);
+    every other setting (a group named ``PMOI/MEK``, a lexicon's name) as it is; ``OUT`` left out.
 
     Examples
     --------
     >>> import tempfile
     >>> base = Path(tempfile.mkdtemp())
     >>> (base / "corpus").mkdir()
-    >>> settings_for_record([str(base / "corpus"), "framing"], base / "figures")
-    ['../corpus', 'framing']
+    >>> settings_for_record({"CORPUS": str(base / "corpus"), "LEXICON": ["framing"], "OUT": "x"}, base / "figures")
+    {'CORPUS': '../corpus', 'LEXICON': ['framing']}
     """
-    if isinstance(value, list):
-        return [settings_for_record(v, base) for v in value]
-    if isinstance(value, str) and Path(value).is_absolute() and Path(value).exists():
-        import os
+    import os
 
-        return Path(os.path.relpath(value, base)).as_posix()
-    return value
+    def relative(value):
+        if isinstance(value, list):
+            return [relative(v) for v in value]
+        if isinstance(value, str) and Path(value).is_absolute() and Path(value).exists():
+            return Path(os.path.relpath(value, base)).as_posix()
+        return value
+
+    return {k: relative(v) if k in PATH_SETTINGS else v for k, v in parameters.items() if k != "OUT"}
 
 
-def settings_from_record(value, base: Path):
-    """The inverse of :func:`settings_for_record`: a relative path that exists from ``base``, made absolute."""
-    if isinstance(value, list):
-        return [settings_from_record(v, base) for v in value]
-    if isinstance(value, str) and ("/" in value or value.startswith(".")) and (base / value).exists():
-        return str((base / value).resolve())
-    return value
+def settings_from_record(settings: dict, base: Path) -> dict:
+    """The inverse of :func:`settings_for_record`: each path setting that exists from ``base``, made absolute."""
+
+    def absolute(value):
+        if isinstance(value, list):
+            return [absolute(v) for v in value]
+        if isinstance(value, str) and not Path(value).is_absolute() and (base / value).exists():
+            return str((base / value).resolve())
+        return value
+
+    return {k: absolute(v) if k in PATH_SETTINGS else v for k, v in settings.items()}
 
 
 def check_figures_folder(out: "str | None", *, corpus: str, force: bool = False, parameters: dict | None = None) -> Path:
@@ -208,8 +220,7 @@ def _read_record(path: Path) -> dict:
     if not isinstance(record, dict) or not isinstance(record.get("settings"), dict):
         raise FramingError(f"{path}: not a run record of framing figures (a JSON object with settings); delete it, "
                            "or pass --force")
-    base = path.resolve().parent
-    return {k: settings_from_record(v, base) for k, v in record["settings"].items()}
+    return settings_from_record(record["settings"], path.resolve().parent)
 
 
 def notebooks(folder: Path) -> list[Path]:

@@ -93,7 +93,7 @@ NUMBER_COLUMNS = frozenset({
     "per_1k", "ci_low", "ci_high", "n_docs", "n_tokens", "count", "rate_ratio", "p_value", "p_adjusted",
     "difference", "difference_low", "difference_high", "log2_ratio", "log2_ratio_low", "log2_ratio_high",
     "per_1k_target", "per_1k_reference", "count_target", "count_reference", "alpha", "alpha_low", "alpha_high",
-    "n_clusters",
+    "n_clusters", "level",
 })
 """The columns of a result that hold numbers (every other column is read as text, so a group
 '007' stays '007')."""
@@ -186,6 +186,17 @@ def _sizes(result: pd.DataFrame, by: str) -> dict:
     return {str(g): int(n) for g, n in result.groupby(by, sort=False)["n_docs"].max().items()} if "n_docs" in result else {}
 
 
+def _pivot(cells: pd.DataFrame) -> pd.DataFrame:
+    """Rows x groups of the cells; two results for one cell are an error, never one of them kept in silence."""
+    twice = cells.duplicated(["_row", "_group"])
+    if twice.any():
+        row, group = cells.loc[twice, ["_row", "_group"]].iloc[0]
+        raise FramingError(f"the result has two rows for '{row}' in '{group}' (two families or lexicons with one "
+                           "name?); write a table of one family at a time")
+    return cells.pivot(index="_row", columns="_group", values="_cell").reindex(
+        index=list(dict.fromkeys(cells["_row"])), columns=list(dict.fromkeys(cells["_group"])))
+
+
 def paper_table(result: pd.DataFrame, *, lexicon=None) -> tuple[pd.DataFrame, str]:
     """The cells and the caption of a result's table: rows are categories (or periods), columns
     groups (or the two sides of a contrast), each cell an estimate with its interval. ``lexicon``
@@ -215,7 +226,7 @@ def paper_table(result: pd.DataFrame, *, lexicon=None) -> tuple[pd.DataFrame, st
         cells = result.assign(_row=_row_label(result), _group=result[by].astype(str),
                               _cell=[estimate(v, lo, hi) + m for v, lo, hi, m in
                                      zip(result["per_1k"], result["ci_low"], result["ci_high"], mark)])
-        table = cells.pivot_table(index="_row", columns="_group", values="_cell", aggfunc="first", sort=False)
+        table = _pivot(cells)
         table.columns = [f"{g} (n={sizes[g]})" if g in sizes else g for g in table.columns]
         resampled = f" ({result['resampled'].iloc[0]} resampled)" if "resampled" in result else ""
         what = "Rates"
@@ -228,7 +239,7 @@ def paper_table(result: pd.DataFrame, *, lexicon=None) -> tuple[pd.DataFrame, st
         cells = result.assign(_row=_row_label(result) + ", " + result["period"].astype(str), _group=group,
                               _cell=[estimate(v, lo, hi) + m for v, lo, hi, m in
                                      zip(result["per_1k"], result["ci_low"], result["ci_high"], mark)])
-        table = cells.pivot_table(index="_row", columns="_group", values="_cell", aggfunc="first", sort=False)
+        table = _pivot(cells)
         caption = (f"Rates {_per_words(result)}{_lexicons(result, lexicon)} by period" + (f" and {by}" if by else "")
                    + f", with {_level(result)} bootstrap intervals over each period's documents; – : no document.")
     elif kind == "model":
@@ -238,7 +249,7 @@ def paper_table(result: pd.DataFrame, *, lexicon=None) -> tuple[pd.DataFrame, st
                               _cell=[estimate(v, lo, hi) + stars(p) + m for v, lo, hi, p, m in
                                      zip(result["rate_ratio"], result["ci_low"], result["ci_high"],
                                          result["p_adjusted"], mark)])
-        table = cells.pivot_table(index="_row", columns="_group", values="_cell", aggfunc="first", sort=False)
+        table = _pivot(cells)
         table.columns = [f"{g} (n={sizes[g]})" if g in sizes else g for g in table.columns]
         reference = str(result["reference"].iloc[0])
         model = f" ({result['model'].iloc[0]})" if "model" in result else ""

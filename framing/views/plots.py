@@ -269,7 +269,7 @@ def drawn_values(fig: Figure) -> pd.DataFrame | None:
     ``panel``, the panel's title (which says what was left out), and ``chart``, the figure's
     title when it has one; None when no panel recorded any."""
     parts = []
-    suptitle = fig._suptitle.get_text().replace("\n", " ") if fig._suptitle is not None else ""
+    suptitle = fig.get_suptitle().replace("\n", " ")
     for ax in fig.axes:
         table = getattr(ax, DRAWN, None)
         if table is None or not ax.get_visible():
