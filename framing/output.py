@@ -181,8 +181,10 @@ class TableWriter:
     'a\\n1\\n2\\n'
     """
 
-    def __init__(self, target: "str | Path | None"):
+    def __init__(self, target: "str | Path | None", *, metadata: "dict[str, str] | None" = None):
         self.target = None if target is None else Path(target)
+        self.metadata = metadata or {}
+        """Key-value pairs stored in a Parquet file's schema (what the rows need beside them)."""
         self.rows = 0
         self._atomic = self._handle = self._parquet = self._schema = self._empty = None
 
@@ -219,7 +221,8 @@ class TableWriter:
             table = pa.Table.from_pandas(frame, preserve_index=False)
             # a column empty in the first batch has no type yet: text, so later batches' values fit
             self._schema = pa.schema([f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in table.schema],
-                                     metadata=table.schema.metadata)
+                                     metadata={**(table.schema.metadata or {}),
+                                               **{k.encode(): v.encode() for k, v in self.metadata.items()}})
             table = table.cast(self._schema)
             self._parquet = pq.ParquetWriter(self._tmp, self._schema)
         else:
@@ -234,7 +237,13 @@ class TableWriter:
 
     def __exit__(self, kind, value, traceback) -> bool:
         if self._parquet is None and self._empty is not None and kind is None:  # no batch had rows: an empty table
-            self._empty.to_parquet(self._tmp, index=False)
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            table = pa.Table.from_pandas(self._empty, preserve_index=False)
+            pq.write_table(table.replace_schema_metadata({**(table.schema.metadata or {}),
+                                                          **{k.encode(): v.encode() for k, v in self.metadata.items()}}),
+                           self._tmp)
             self.rows = -1  # written
         if self._parquet is not None:
             self._parquet.close()

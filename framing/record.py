@@ -75,6 +75,7 @@ class RunFacts:
     notebooks: tuple
     parameters: dict
     smallest: dict = None  # column -> documents of its smallest group (the grouping and the contrast)
+    codebook: dict = None  # the codebook notebook 11 coded with: name, version, id, source, licence
 
 
 def _names(value) -> list[str]:
@@ -118,9 +119,17 @@ def run_facts(parameters: dict, notebooks: list[str]) -> RunFacts:
                  "citation": str(lex.meta.get("citation", "")), "used_for": "; ".join(uses)}
         seen[lex.id] = entry
         lexicons.append(entry)
+    codebook = None
+    if "11" in ran and parameters.get("CODEBOOK"):
+        from framing.lexicon.codebook import read_codebook
+
+        book = read_codebook(project_path(parameters["CODEBOOK"]) if Path(str(parameters["CODEBOOK"])).suffix
+                             else parameters["CODEBOOK"])
+        codebook = {"name": book.name, "version": str(book.meta.get("version", "")), "id": book.id,
+                    "frames": len(book.frames), "source": book.meta["source"], "licence": book.meta["licence"]}
     return RunFacts(display_name(parameters["CORPUS"]), len(corpus), int(overview["n_tokens"].sum()),
                     int(overview["lines_removed"].sum()), groups, tuple(lexicons), tuple(notebooks), dict(parameters),
-                    smallest)
+                    smallest, codebook)
 
 
 # --------------------------------------------------------------------------- the paragraph
@@ -157,13 +166,21 @@ CITED = {
     "07": ("levy2015",),
     "08": ("wilson1927",),
     "09": ("smith2015",),
+    "11": ("burscher2014", "platt1999", "efron1993", "benjamini1995"),  # and the method's (_METHOD_WORDS)
 }
 
 
 def cited(facts: RunFacts) -> list[str]:
     """The keys of the works the methods paragraph of ``facts`` cites, each once, in order."""
     ran = [n[:2] for n in facts.notebooks]
-    return list(dict.fromkeys(k for n in ["01", *ran] for k in CITED.get(n, ())))
+    keys = [k for n in ["01", *ran] for k in CITED.get(n, ())]
+    if "11" in ran and facts.codebook:
+        method_key = _METHOD_WORDS.get(facts.parameters.get("METHOD") or "acc", ("", None))[1]
+        if method_key:
+            keys.insert(keys.index("platt1999") + 1, method_key)
+        if CODEBOOK_CITES.get(facts.codebook["name"]):
+            keys.insert(keys.index("burscher2014"), CODEBOOK_CITES[facts.codebook["name"]])
+    return list(dict.fromkeys(keys))
 
 
 def _unit(min_docs: int, smallest: dict) -> str:
@@ -181,6 +198,23 @@ def _unit(min_docs: int, smallest: dict) -> str:
     docs = ", ".join(f"`{c}`" for c, d in by_docs.items() if d)
     other = ", ".join(f"`{c}`" for c, d in by_docs.items() if not d)
     return f"of each group's documents for the comparisons by {docs}, and {sentences} for those by {other}"
+
+
+CODEBOOK_CITES = {"policy_frames": "boydstun2014", "generic_frames": "semetko2000"}
+"""The bundled codebooks' own works, cited where a run coded with them."""
+
+_METHOD_WORDS = {  # notebook 11's prevalence correction: its words and the work it cites
+    "acc": ("adjusted classify-and-count", "forman2008"),
+    "pacc": ("probabilistic adjusted classify-and-count", "bella2010"),
+    "em": ("expectation-maximisation of the classifier's posteriors", "saerens2002"),
+    "cc": ("no correction (classify-and-count)", None),
+    "pcc": ("no correction (probabilistic classify-and-count)", None),
+}
+
+
+def _method_words(method: str) -> str:
+    words, key = _METHOD_WORDS.get(method, (method, None))
+    return words + (" " + _cite(key) if key else "")
 
 
 def methods_text(facts: RunFacts) -> str:
@@ -256,6 +290,24 @@ def methods_text(facts: RunFacts) -> str:
         out += [f"**Text reuse.** Passages of at least {p.get('REUSE_MIN_WORDS', 30)} words shared by two "
                 "documents, found through shared word 5-grams and aligned as in passim "
                 + _cite("smith2015") + "; counts are compared with and without the shared text.", ""]
+    if "11" in ran and facts.codebook:
+        book = facts.codebook
+        own = CODEBOOK_CITES.get(book["name"])
+        out += [f"**Frames from coding.** Units were coded with the codebook {book['name']} {book['version']} "
+                f"(`{book['id']}`, {book['frames']} frames)" + (" " + _cite(own) if own else "")
+                + f". Its source: {book['source'].rstrip('.')}. One classifier per frame "
+                "(TF-IDF word and character n-grams; logistic regression or a linear SVM with Platt-scaled "
+                "probabilities, chosen by repeated stratified cross-validation) " + _cite("burscher2014", "platt1999")
+                + " was scored out of fold on the units coded at random; frames with fewer than 5 positive or "
+                "negative coded units were not trained. Each unit is labelled by one of the cross-validation's models "
+                "(its out-of-fold model when it was coded), so the error rates measured out of fold are those of the "
+                f"labels. Each group's share of units with each frame is corrected for classifier error by "
+                f"{_method_words(p.get('METHOD') or 'acc')}, with {p.get('LEVEL', 0.95) * 100:g}% "
+                "percentile bootstrap intervals " + _cite("efron1993") + " that resample both the coded units (the "
+                "error rates) and the corpus's units by document (by unit within documents where a group has fewer "
+                "than 5 documents); contrasts between groups have bootstrap p-values adjusted with the "
+                "Benjamini-Hochberg procedure " + _cite("benjamini1995") + ". Classify-and-count is reported beside "
+                "each estimate.", ""]
     out += [f"**Software.** {software_line}.", ""]
     return "\n".join(out)
 

@@ -15,6 +15,7 @@ import pandas as pd
 from framing.documents.corpus import Corpus
 from framing.errors import FramingError
 from framing.features import family_jobs
+from framing.features.frames import FrameModel, is_model_folder
 from framing.keywords.kwic import match_lines, term_lines
 from framing.keywords.terms import merge_term_counts, term_counts
 from framing.lexicon.read import load_lexicon
@@ -56,7 +57,8 @@ def explore(
                            "choose another")
     counts = merge_term_counts([term_counts(corpus, by)])
     kept, _ = frequent_terms(counts, min_count=min_count, max_terms=max_terms)
-    chosen = [load_lexicon(x) for x, family in ((lexicon, "lexicon"), (actors, "actors"))  # names, paths, lists or Lexicons
+    chosen = [x if isinstance(x, FrameModel) or is_model_folder(x) else load_lexicon(x)  # a frame model: its own family
+              for x, family in ((lexicon, "lexicon"), (actors, "actors"))  # names, paths, lists or Lexicons
               if x is not None and family in families]
     jobs = family_jobs([f for f in families if f != "lexicon"], chosen)
     tables = []

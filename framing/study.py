@@ -58,6 +58,12 @@ SCHEMA: dict[str, dict[str, tuple]] = {
         "stopwords": (str, True, "'english' or a file of stopwords, for keywords"),
         "sheet": (str, True, "a coded sheet of 'framing validate sample', for notebook 08"),
     },
+    "frames": {
+        "codebook": (str, True, "the codebook of frames coders mark (policy_frames, generic_frames or a file)"),
+        "sheet": (str, True, "a coded frame sheet of 'framing code sample', for notebook 11"),
+        "method": (str, False, "prevalence correction: acc, pacc, em, cc or pcc (default: acc)",
+                   OneOf(("acc", "pacc", "em", "cc", "pcc"))),
+    },
     "reuse": {
         "min_words": (int, False, "shortest shared passage, in words (default: 30)", Whole(low=5)),
     },
@@ -76,7 +82,8 @@ SCHEMA: dict[str, dict[str, tuple]] = {
     },
 }
 
-SETTING_NAMES = {("corpus", "path"): "corpus", ("reuse", "min_words"): "reuse_min_words", ("output", "folder"): "out"}
+SETTING_NAMES = {("corpus", "path"): "corpus", ("reuse", "min_words"): "reuse_min_words", ("output", "folder"): "out",
+                 ("frames", "sheet"): "frame_sheet"}
 """Settings named otherwise than their key: ``[corpus] path`` is the setting ``corpus``, as the command line calls it."""
 
 
@@ -144,7 +151,7 @@ def parse_study(text: str, path: str | Path = STUDY_FILE) -> Study:
             if isinstance(value, str) and not value.strip():
                 raise FramingError(f"{where} is empty; give a value or leave the key out")
             if is_path:
-                value = _resolve(value, path.parent, names=section == "lexicons")
+                value = _resolve(value, path.parent, names=section in ("lexicons", "frames"))
             settings[setting_name(section, key)] = value
     return Study(path.resolve(), settings)
 
@@ -217,6 +224,11 @@ def study_template(documents: pd.DataFrame, corpus: str, *, text_col: str | None
         "# lexicon = \"framing\"         # a bundled lexicon, your own by name (./lexicons) or a file",
         "# actors = \"actors\"           # an actors lexicon",
         "# stopwords = \"english\"",
+        "",
+        "[frames]",
+        "# codebook = \"policy_frames\"  # the frames coders mark: policy_frames, generic_frames or a file",
+        "# sheet = \"coded.csv\"         # a coded sheet of 'framing code sample', for notebook 11",
+        "# method = \"acc\"              # prevalence correction: acc, pacc, em (or cc, pcc uncorrected)",
         "",
         "[resampling]",
         "n_boot = 2000",

@@ -289,3 +289,38 @@ def stack_families(parts, *, at: int) -> pd.DataFrame:
     if "voice" in out.columns:
         out["voice"] = out["voice"].fillna(ALL)
     return out
+
+
+# --------------------------------------------------------------------------- frame units (framing classify apply)
+
+FRAME_UNITS_KEY = "framing.frames"
+"""The Parquet schema key under which a frame-units file carries its model's calibration."""
+
+
+def read_frame_units(path) -> tuple[pd.DataFrame, dict]:
+    """A frame-units file written by ``framing classify apply``: the units (one row per unit and frame)
+    and what the model stored beside them: ``model`` (its id), ``unit``, ``frames``, ``train_prior``
+    and ``calibration`` (its out-of-fold predictions, a DataFrame)."""
+    import io
+    import json
+
+    import pyarrow.parquet as pq
+
+    if not str(path).lower().endswith(".parquet"):
+        raise FramingError(f"{path}: frame units are a .parquet file written by framing classify apply")
+    try:
+        table = pq.read_table(path)
+    except FileNotFoundError:
+        raise FramingError(f"{path}: no such file") from None
+    except Exception as exc:  # pyarrow raises several kinds for a file that is not Parquet
+        raise FramingError(f"{path}: not a Parquet file ({str(exc).splitlines()[0]})") from None
+    raw = (table.schema.metadata or {}).get(FRAME_UNITS_KEY.encode())
+    if raw is None:
+        raise FramingError(f"{path}: not written by framing classify apply (no model calibration in it); "
+                           "apply the model again: framing classify apply CORPUS --model MODEL -o FILE.parquet")
+    meta = json.loads(raw.decode())
+    meta["calibration"] = pd.read_csv(io.StringIO(meta.pop("calibration_csv")), dtype={"item_id": str})
+    units = table.to_pandas()
+    for column in ("doc_id",):
+        units[column] = units[column].astype(str)
+    return units, meta

@@ -89,6 +89,7 @@ def test_shapes_import_nothing_of_the_package_but_its_error():
 LAYERS = [  # (rank, module or folder): a module's rank is that of its longest matching entry
     (0, "framing"), (0, "framing.errors"), (0, "framing.params"), (0, "framing.tables"), (0, "framing.groups"),
     (0, "framing.measures"), (0, "framing.paths"), (0, "framing.study"), (0, "framing.output"), (0, "framing.data"), (0, "framing.lexicons"),
+    (0, "framing.codebooks"),
     (1, "framing.documents"),
     (2, "framing.lexicon"), (2, "framing.engine"),
     (3, "framing.features"), (3, "framing.keywords"),
@@ -116,9 +117,10 @@ def test_the_layer_rule_catches_a_climb():
     assert _rank("framing.lexicon.tools") == 4 > _rank("framing.lexicon.match") == 2
 
 
-READS_TEXT = ("framing.validation.sheets", "framing.validation.patch", "framing.lexicon.tools")
-"""The reductions that read a corpus or a lexicon: drawing coding sheets, patching a lexicon,
-checking and suggesting terms. Every other reduction, and every view, sees tables only."""
+READS_TEXT = ("framing.validation.sheets", "framing.validation.patch", "framing.lexicon.tools",
+              "framing.validation.frame_sheets")
+"""The reductions that read a corpus or a lexicon: drawing coding sheets (of matches, or of units
+for frames), patching a lexicon, checking and suggesting terms. Every other reduction, and every view, sees tables only."""
 REDUCTIONS_AND_VIEWS = sorted(m for m in _modules() if _rank(m) in (0, 4, 5) and m not in READS_TEXT)
 
 

@@ -226,3 +226,125 @@ def test_the_command_line_starts_without_loading_what_counting_does_not_need():
             "heavy += ['scipy.stats'] if 'scipy.stats' in sys.modules else []\n"
             "print(' '.join(heavy))")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == ""
+
+
+# --------------------------------------------------------------------------- frames from coding
+
+
+@pytest.fixture(scope="module")
+def frame_model(tmp_path_factory):
+    """A model trained by the CLI on the seeds' coded sheet (small cross-validation, to stay quick)."""
+    folder = tmp_path_factory.mktemp("frames") / "model"
+    assert main(["classify", "train", str(SEEDS / "frames" / "policy_coded.csv"), "--codebook", "policy_frames",
+                 "--recipe", "logreg_c10", "--folds", "3", "--repeats", "2", "--n-boot", "100", "-o", str(folder)]) == 0
+    return folder
+
+
+def test_codebook_commands(capsys, tmp_path):
+    code, out, _ = run(capsys, "codebook", "list")
+    assert code == 0 and out.splitlines()[0].startswith("generic_frames\t1.0.0\t5 frames\t")
+    code, out, _ = run(capsys, "codebook", "show", "policy_frames")
+    assert code == 0 and "crime_punishment: Crime and punishment" in out
+    code, _, err = run(capsys, "codebook", "new", "mine", "--folder", str(tmp_path))
+    assert code == 0 and (tmp_path / "mine.toml").is_file()
+    (tmp_path / "bad.toml").write_text("[meta]\nname = 'x'\n", encoding="utf-8")
+    code, _, err = run(capsys, "codebook", "show", str(tmp_path / "bad.toml"))
+    assert code != 0 and err.strip() == (f"framing: error: {tmp_path / 'bad.toml'}: [meta] version is missing or empty; "
+                                         "a codebook carries its provenance (name, version, description, source, licence)")
+
+
+def test_code_sample_is_the_same_bytes_for_the_same_seed_and_blind_keeps_a_key(capsys, tmp_path):
+    args = ["code", "sample", str(SEEDS), "--codebook", "generic_frames", "--unit", "sentence", "--n", "20", "--by",
+            "outlet", "--seed", "4"]
+    assert run(capsys, *args, "-o", str(tmp_path / "a.csv"))[0] == 0
+    assert run(capsys, *args, "-o", str(tmp_path / "b.csv"))[0] == 0
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+    assert "Does the text carry a moral message?" in (tmp_path / "a.html").read_text(encoding="utf-8")
+    assert run(capsys, *args, "--blind", "-o", str(tmp_path / "blind.csv"))[0] == 0
+    assert pd.read_csv(tmp_path / "blind.csv").columns[:2].tolist() == ["item_id", "text"]
+    assert "outlet" in pd.read_csv(tmp_path / "blind.key.csv").columns
+    code, _, err = run(capsys, *args, "-o", str(tmp_path / "a.csv"))
+    assert code != 0 and "exists already" in err
+    code, _, err = run(capsys, "code", "sample", str(SEEDS), "-o", str(tmp_path / "c.csv"))
+    assert code != 0 and "which codebook?" in err
+
+
+def test_classify_train_writes_plain_files_and_a_chart(frame_model):
+    names = sorted(p.name for p in frame_model.iterdir())
+    assert names == ["codebook.toml", "model.toml", "predictions.csv", "scores.csv", "scores_chart.csv", "scores_chart.png",
+                     "sheet.csv"]
+    scores = pd.read_csv(frame_model / "scores.csv")
+    assert scores.loc[scores["frame"] == "political", "status"].item() == "trained"
+    assert scores.loc[scores["frame"] == "economic", "status"].item().startswith("not trained: 1 positive")
+
+
+def test_a_bad_sheet_cell_is_one_line(capsys, tmp_path):
+    sheet = pd.read_csv(SEEDS / "frames" / "policy_coded.csv", dtype=str, keep_default_na=False)
+    sheet.loc[3, "political"] = "maybe"
+    sheet.to_csv(tmp_path / "bad.csv", index=False)
+    code, _, err = run(capsys, "classify", "train", str(tmp_path / "bad.csv"), "--codebook", "policy_frames",
+                       "-o", str(tmp_path / "m"))
+    assert code != 0 and err.strip() == f"framing: error: {tmp_path / 'bad.csv'}: line 5, column political: 'maybe' is not 1, 0 or blank"
+
+
+def test_apply_then_prevalence_and_two_jobs_give_the_table_of_one(capsys, tmp_path, frame_model):
+    one, two = tmp_path / "one.parquet", tmp_path / "two.parquet"
+    assert run(capsys, "classify", "apply", str(SEEDS), "--model", str(frame_model), "-o", str(one), "--jobs", "1",
+               "--quiet")[0] == 0
+    assert run(capsys, "classify", "apply", str(SEEDS), "--model", str(frame_model), "-o", str(two), "--jobs", "2",
+               "--quiet", "--batch-mb", "0.004")[0] == 0
+    pd.testing.assert_frame_equal(pd.read_parquet(one), pd.read_parquet(two))
+    units = pd.read_parquet(one)
+    assert len(units) == 126 * 7 and {"outlet", "text", "probability", "label"} <= set(units.columns)
+    code, out, err = run(capsys, "classify", "prevalence", str(one), "--by", "outlet", "--n-boot", "200",
+                         "--contrasts", str(tmp_path / "c.csv"), "--chart", str(tmp_path / "p.png"))
+    assert code == 0
+    table = pd.read_csv(io.StringIO(out))
+    assert len(table) == 5 * 7 and set(table["resampled"]) == {"units within documents"}
+    assert "fewer than 5 documents had their units resampled" in err
+    assert len(pd.read_csv(tmp_path / "c.csv")) == 10 * 7 and (tmp_path / "p.png").is_file()
+    code, _, err = run(capsys, "classify", "prevalence", str(one), "--by", "desk")
+    assert code != 0 and err.startswith(f"framing: error: {one}: no column 'desk'; its metadata columns: file, outlet")
+    code, _, err = run(capsys, "classify", "prevalence", str(one), "--by", "outlet", "-o", str(tmp_path / "p.csv"),
+                       "--chart", str(tmp_path / "p.png"), "--force")
+    assert code != 0 and "writes the values it draws to" in err
+
+
+def test_prevalence_refuses_a_parquet_framing_did_not_write(capsys, tmp_path):
+    pd.DataFrame({"doc_id": ["a"], "outlet": ["A"]}).to_parquet(tmp_path / "x.parquet")
+    code, _, err = run(capsys, "classify", "prevalence", str(tmp_path / "x.parquet"), "--by", "outlet")
+    assert code != 0 and "not written by framing classify apply" in err
+    (tmp_path / "empty").mkdir()
+    code, _, err = run(capsys, "classify", "apply", str(SEEDS), "--model", str(tmp_path / "empty"),
+                       "-o", str(tmp_path / "u.parquet"))
+    assert code != 0 and "not a frame model folder" in err
+
+
+def test_the_frames_family_through_lexicon(capsys, frame_model):
+    code, out, _ = run(capsys, "explain", str(SEEDS), "--lexicon", str(frame_model), "--category", "political")
+    rows = pd.read_csv(io.StringIO(out))
+    assert code == 0 and (rows["family"] == "frames").all() and (rows["category"] == "political").all()
+    code, out, _ = run(capsys, "compare", str(SEEDS), "--lexicon", str(frame_model), "--by", "outlet", "--n-boot", "50")
+    assert code == 0 and set(pd.read_csv(io.StringIO(out))["family"]) == {"frames"}
+    page = frame_model.parent / "explore.html"
+    code, _, err = run(capsys, "explore", str(SEEDS), "--lexicon", str(frame_model), "--by", "outlet", "-o", str(page))
+    assert code == 0, err
+    assert "model:political" in page.read_text(encoding="utf-8")
+
+
+def test_active_sampling_adds_the_least_certain_units(capsys, tmp_path, frame_model):
+    corpus = tmp_path / "corpus.csv"
+    extra = pd.DataFrame({"doc_id": ["x1"], "outlet": ["X"],
+                          "text": ["The regime arrested bloggers. Voters queued. Officials met in Paris. The ban was lifted."]})
+    seeds = pd.read_csv(SEEDS / "manifest.csv")
+    seeds["text"] = [(SEEDS / f).read_text(encoding="utf-8") for f in seeds["file"]]
+    pd.concat([seeds[["doc_id", "outlet", "text"]], extra]).to_csv(corpus, index=False)
+    code, _, err = run(capsys, "code", "sample", str(corpus), "--codebook", "policy_frames", "--active", "3",
+                       "--model", str(frame_model), "-o", str(tmp_path / "more.csv"))
+    assert code == 0, err
+    more = pd.read_csv(tmp_path / "more.csv", dtype=str, keep_default_na=False)
+    assert len(more) == 126 + 3 and (more["sample"].iloc[:126] == "random").all() and (more["sample"].iloc[126:] == "active").all()
+    assert set(more["doc_id"].iloc[126:]) == {"x1"}  # every seeds sentence is coded already
+    assert more["item_id"].iloc[126:].tolist() == ["unit00127", "unit00128", "unit00129"]
+    uncertainty = more["uncertainty"].iloc[126:].astype(float).tolist()
+    assert uncertainty == sorted(uncertainty, reverse=True)

@@ -291,3 +291,57 @@ def test_a_chart_that_leaves_groups_out_says_so_in_its_numbers():
     drawn = plots.drawn_values(plots.rate_figure(rates))
     assert len(drawn) == plots.MAX_GROUPS and "o14" not in set(drawn["outlet"])
     assert "left out, fewest documents: o12, o13, o14" in drawn["panel"].iloc[0]
+
+
+# --------------------------------------------------------------------------- frames from coding
+
+
+def _scores_table():
+    from framing.features.frames import SCORE_COLUMNS
+
+    rows = [{"frame": "conflict", "status": "trained", "n_coded": 100, "n_positive": 30, "n_random": 100,
+             "precision": 0.8, "precision_low": 0.6, "precision_high": 0.9, "recall": 0.5, "recall_low": 0.3,
+             "recall_high": 0.7, "f1": 0.615, "f1_low": 0.45, "f1_high": 0.75, "tpr": 0.5, "fpr": 0.05, "recipe": "logreg",
+             "level": 0.9},
+            {"frame": "morality", "status": "not trained: 2 positive and 98 negative coded units; code at least 5 of each",
+             "n_coded": 100, "n_positive": 2, "recipe": "", "level": 0.9}]
+    return pd.DataFrame(rows).reindex(columns=SCORE_COLUMNS)
+
+
+def test_the_frame_scores_chart_shows_every_frame_and_its_level():
+    fig = plots.frame_scores_figure(_scores_table())
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["conflict (30 of 100 units)",
+                                                            "morality (2 of 100 units): not trained"]
+    assert "90% bootstrap intervals" in ax.get_title()
+    assert plots.layout_problems(fig) == []
+    drawn = plots.drawn_values(fig)
+    assert drawn["frame"].tolist() == ["conflict"] and drawn["f1"].tolist() == [0.615]
+    assert isinstance(plots.frame_scores_figure(_scores_table().iloc[1:]), plots.Skipped)
+
+
+def test_the_prevalence_chart_with_many_groups_keeps_twelve_one_colour_each(generated):
+    from framing.comparison.prevalence import frame_prevalence
+
+    rng = np.random.default_rng(0)
+    docs = generated.documents[["doc_id", "desk"]]
+    units = pd.concat([docs.assign(frame=f, probability=rng.random(len(docs))) for f in ("conflict", "morality")])
+    units["label"] = (units["probability"] >= 0.5).astype(int)
+    calibration = pd.DataFrame({"frame": np.repeat(["conflict", "morality"], 40), "repeat": 0,
+                                "truth": np.tile([1] * 20 + [0] * 20, 2), "probability": np.tile([0.8] * 16 + [0.3] * 24, 2),
+                                "random": True})
+    calibration["label"] = (calibration["probability"] >= 0.5).astype(int)
+    table = frame_prevalence(units, calibration, by="desk", n_boot=50, target="group 00").table
+    colours = plots.group_colours(generated.groups("desk"))
+    fig = plots.prevalence_figure(table, colours=colours)
+    ax = fig.axes[0]
+    assert max(_pixels(fig)) <= plots.MAX_PIXELS
+    assert LEFT_OUT in " ".join(ax.get_title().split())
+    assert plots.layout_problems(fig) == []
+    legend = {t.get_text(): h for t, h in zip(ax.get_legend().get_texts(), ax.get_legend().legend_handles)}
+    assert list(legend) == [f"group {i:02d}" for i in range(12)]
+    assert all(matplotlib.colors.to_hex(h.get_color()) == colours[g].lower() for g, h in legend.items())
+    drawn = plots.drawn_values(fig)
+    assert len(drawn) == 2 * 12
+    assert drawn.set_index(["desk", "frame"])["estimate"].to_dict() == pytest.approx(
+        table[table["desk"].isin(legend)].set_index(["desk", "frame"])["estimate"].to_dict())

@@ -71,7 +71,7 @@ def _inputs(args) -> list:
     ``extends``); a ``file://`` URL is its local path; a sheet brings its key."""
     found = []
     for name in ("corpus", "cleaning_rules", "lexicon", "background", "stopwords", "source", "actors", "sheet", "first",
-                 "second", "extension", "codebook", "units"):
+                 "second", "extension", "codebook", "units", "model", "key", "frames", "frame_sheet"):
         value = getattr(args, name, None)
         found.extend(value if isinstance(value, list) else [value])
     found = [v for v in found if isinstance(v, str)]
@@ -163,7 +163,7 @@ def run_features(args) -> None:
     if lexicons and args.family == "lexicon":
         families = []  # each --lexicon is read by its own family
     jobs = tuple(family_jobs(families, lexicons))
-    if args.units_out is not None and not any(job.default_lexicon is not None for job in jobs):
+    if args.units_out is not None and not any(job.counting for job in jobs):
         raise FramingError("--units needs a counting family (lexicon, stance, actors): sentiment is a score, not a count")
     make = FamilyFeatures(jobs, units=args.units_out is not None)
     if args.exclude_reused:  # passages are found across the whole corpus, so it is read into memory
@@ -346,6 +346,14 @@ def run_validate_sample(args) -> None:
 def run_validate_agree(args) -> None:
     from framing.validation import agreement, read_sheet
 
+    if args.codebook is not None:
+        from framing.validation.frame_sheets import read_frame_sheet
+        from framing.validation.scores import frame_agreement
+
+        book = _codebook(args)
+        sheets = [read_frame_sheet(path, book) for path in (args.first, args.second)]
+        _write(frame_agreement(*sheets, book.frame_names, origins=(args.first, args.second)), args.output, args)
+        return
     table = agreement(read_sheet(args.first), read_sheet(args.second), origins=(args.first, args.second))
     _write(table, args.output, args)
 
@@ -554,6 +562,9 @@ def run_figures(args) -> None:
         "SHEET_LEXICON": lexicons[0] if lexicons else None,
         "REUSE_MIN_WORDS": args.reuse_min_words,
         "SHEET": _resolved(args.sheet),
+        "CODEBOOK": _resolved(args.codebook),
+        "FRAME_SHEET": _resolved(args.frame_sheet),
+        "METHOD": args.method,
         "FAMILIES": [*(["lexicon"] if lexicon else []), "stance", *(["actors"] if actors else [])],
         "N_BOOT": args.n_boot,
         "N_PERM": args.n_perm,
@@ -567,6 +578,10 @@ def run_figures(args) -> None:
         raise FramingError(f"--sheet {args.sheet}: no such file; draw one with framing validate sample and code it")
     if args.sheet is not None and not lexicons:
         raise FramingError("--sheet needs --lexicon: the lexicon the sheet was drawn from")
+    if args.frame_sheet is not None and not Path(args.frame_sheet).is_file():
+        raise FramingError(f"--frame-sheet {args.frame_sheet}: no such file; draw one with framing code sample and code it")
+    if args.frame_sheet is not None and args.codebook is None:
+        raise FramingError("--frame-sheet needs --codebook: the codebook the sheet was coded with")
     if args.out is not None:
         refuse_inputs(args.out, _inputs(args), option="--out")  # never charts inside the corpus folder or over a lexicon
     out = check_figures_folder(args.out, corpus=corpus, force=args.force, parameters=parameters)
@@ -586,6 +601,9 @@ def run_figures(args) -> None:
     if parameters["SHEET"] is None:
         skip.append("08")
         print("framing: no --sheet (a coded sheet of framing validate sample), so notebook 08 is skipped", file=sys.stderr)
+    if parameters["FRAME_SHEET"] is None:
+        skip.append("11")
+        print("framing: no --frame-sheet (a coded sheet of framing code sample), so notebook 11 is skipped", file=sys.stderr)
     ran = run_notebooks(parameters, only=args.only, skip=skip, progress=not args.quiet)
     write_record(out, parameters, [p.stem for p in ran], merge=not args.force)  # check_figures_folder: same settings
     print(f"framing: ran {len(ran)} notebooks; figures, their values, methods.md, references.bib and run.json in "
@@ -796,3 +814,164 @@ def run_table(args) -> None:
         print(f"framing: wrote {args.output}", file=sys.stderr)
     else:
         print(text, end="")
+
+
+# --------------------------------------------------------------------------- frames from coding
+
+
+def run_codebook_list(args) -> None:
+    from framing.lexicon.codebook import bundled_codebooks, read_codebook
+
+    for name in bundled_codebooks():
+        book = read_codebook(name)
+        print(f"{name}\t{book.meta['version']}\t{len(book.frames)} frames\t{book.meta['description']}")
+
+
+def run_codebook_show(args) -> None:
+    from framing.lexicon.codebook import read_codebook
+
+    print(read_codebook(args.codebook).format())
+
+
+def run_codebook_new(args) -> None:
+    from framing.lexicon.codebook import new_codebook
+
+    path = new_codebook(args.name, folder=args.folder)
+    print(f"framing: wrote {path}; edit it, then: framing codebook show {path}", file=sys.stderr)
+
+
+def _refuse_existing(paths, args, what: str) -> None:
+    for path in paths:
+        refuse_inputs(path, _inputs(args))
+        if Path(path).exists() and not args.force:
+            raise FramingError(f"{path} exists already ({what}); choose another name, or pass --force to replace it")
+
+
+def run_code_sample(args) -> None:
+    from framing.validation.frame_sheets import (
+        active_units,
+        blind_frame_sheet,
+        frame_sheet,
+        frame_sheet_html,
+    )
+    from framing.validation.scores import key_path
+
+    if not args.output.lower().endswith(".csv"):
+        raise FramingError(f"{args.output}: the coding sheet is a CSV file; give a name ending in .csv")
+    if (args.active is None) != (args.model is None):
+        raise FramingError("--active N and --model MODEL_DIR go together: the model chooses the units it is least sure of")
+    corpus = _load(args)
+    if args.active is not None:
+        from framing.features.frames import load_frame_model
+
+        model = load_frame_model(args.model)
+        if model.codebook.id != _codebook(args).id:
+            raise FramingError(f"{args.model} was trained with codebook {model.codebook.id}, not {_codebook(args).id}")
+        base = pd.read_csv(Path(args.model) / "sheet.csv", dtype=str, keep_default_na=False)
+        sheet = active_units(corpus, model, base, n=args.active, by=args.by)
+        book = model.codebook
+    else:
+        book = _codebook(args)
+        sheet = frame_sheet(corpus, book, unit=args.unit, n=args.n, seed=args.seed, by=args.by)
+    shown, key = blind_frame_sheet(sheet, book) if args.blind else (sheet, None)
+    page = Path(args.output).with_suffix(".html")
+    _refuse_existing([args.output, page] + ([key_path(args.output)] if key is not None else []), args,
+                     "a coding sheet may hold hours of coding")
+    _write(shown, args.output, args)
+    if key is not None:
+        _write(key, str(key_path(args.output)), args)
+    write_text(page, frame_sheet_html(shown, book, title=f"framing frame coding sheet: {Path(args.output).name}"))
+    print(f"framing: wrote {page}; code the frame columns of {args.output} (1, 0 or blank), then: "
+          f"framing classify train {args.output} --codebook {args.codebook} -o MODEL_DIR", file=sys.stderr)
+
+
+def _codebook(args):
+    from framing.lexicon.codebook import read_codebook
+
+    if args.codebook is None:
+        raise FramingError("which codebook? give --codebook NAME_OR_PATH (policy_frames, generic_frames or a file), "
+                           "or [frames] codebook in the study file")
+    return read_codebook(args.codebook)
+
+
+def run_classify_train(args) -> None:
+    from framing.features.frames import MODEL_FILE, save_frame_model, train_frames
+    from framing.validation.frame_sheets import read_frame_sheet
+    from framing.validation.scores import key_path
+
+    book = _codebook(args)
+    key = args.key or (str(key_path(args.sheet)) if key_path(args.sheet).is_file() else None)
+    sheet = read_frame_sheet(args.sheet, book, key=key)
+    out = Path(args.output)
+    refuse_inputs(out, _inputs(args))
+    if (out / MODEL_FILE).exists() and not args.force:
+        raise FramingError(f"{out} holds a model already; choose another folder, or pass --force to replace it")
+    if out.exists() and not out.is_dir():
+        raise FramingError(f"{out} is a file; the model is a folder")
+    model = train_frames(sheet, book, name=args.name or out.name, recipe=args.recipe, folds=args.folds,
+                        repeats=args.repeats, seed=args.seed, level=args.level, n_boot=args.n_boot)
+    save_frame_model(model, out)
+    from framing.views import figures, plots
+
+    figures.save(plots.frame_scores_figure(model.scores), out, "scores_chart")  # its values: scores_chart.csv
+    for frame, status in model.classifier.status_.items():
+        if status != "trained":
+            print(f"framing: {frame}: {status}", file=sys.stderr)
+    trained = model.scores[model.scores["status"] == "trained"]
+    print(f"framing: wrote {out} ({model.id}; recipe {model.classifier.recipe_}); {len(trained)} frames trained, mean F1 "
+          f"{trained['f1'].mean():.2f}; see {out / 'scores.csv'} and {out / 'scores_chart.png'}", file=sys.stderr)
+
+
+def run_classify_apply(args) -> None:
+    from framing.features.frames import FrameUnits, load_frame_model, units_metadata
+
+    if not args.output.lower().endswith(".parquet"):
+        raise FramingError(f"{args.output}: frame units are written as Parquet (they carry the model's calibration); "
+                           "give a name ending in .parquet")
+    _refuse_existing([args.output], args, "the units of an earlier run")
+    model = load_frame_model(args.model)
+    from framing.engine import make_task
+    from framing.output import TableWriter
+
+    task = make_task(FrameUnits(model), clean=not args.no_clean, cleaning_rules=args.cleaning_rules, meta=args.meta,
+                     origin=args.corpus)
+    with TableWriter(args.output, metadata=units_metadata(model)) as writer:
+        for table in _tables(args, task):
+            writer.write(table)
+    print(f"framing: wrote {writer.rows} rows to {args.output} ({len(model.category_names)} frames x units); "
+          f"then: framing classify prevalence {args.output} --by COL", file=sys.stderr)
+
+
+def run_classify_prevalence(args) -> None:
+    from framing.comparison.prevalence import frame_prevalence
+    from framing.tables import read_frame_units
+
+    units, meta = read_frame_units(args.frames)
+    if args.by not in units.columns:
+        raise FramingError(f"{args.frames}: no column '{args.by}'; its metadata columns: "
+                           f"{', '.join(c for c in units.columns if c not in ('doc_id', 'unit', 'unit_index', 'start', 'end', 'n_tokens', 'text', 'frame', 'probability', 'label'))}")
+    if args.reference and not args.target:
+        raise FramingError("--reference needs --target")
+    if args.chart is not None:
+        beside = Path(args.chart).with_suffix(".csv")  # the chart's values go beside it
+        if any(p is not None and Path(p).resolve() == beside.resolve() for p in (args.output, args.contrasts)):
+            raise FramingError(f"--chart {args.chart} writes the values it draws to {beside}, which is an output here; "
+                               "give the chart another name")
+    for path in (args.contrasts, args.chart, args.chart and str(Path(args.chart).with_suffix(".csv"))):
+        if path:
+            _refuse_existing([path], args, "an earlier result")
+    result = frame_prevalence(units, meta["calibration"], by=args.by, method=args.method, train_prior=meta["train_prior"],
+                              target=args.target, reference=args.reference, n_boot=args.n_boot, seed=args.seed,
+                              level=args.level, min_docs=args.min_docs)
+    for line in result.note:
+        print(f"framing: {line}", file=sys.stderr)
+    _write(result.table, args.output, args)
+    if args.contrasts:
+        _write(result.contrasts, args.contrasts, args)
+    if args.chart:
+        from framing.views import figures, plots
+
+        chart = Path(args.chart)
+        if chart.suffix.lower() not in (".png", ".svg", ".pdf"):
+            raise FramingError(f"{args.chart}: the chart is a .png, .svg or .pdf file")
+        figures.save(plots.prevalence_figure(result.table), chart.parent, chart.stem, formats=(chart.suffix[1:].lower(),))

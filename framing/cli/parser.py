@@ -376,6 +376,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="user lexicon for notebook 07 (default inside the project: framing_plus; elsewhere 07 is skipped)")
     p.add_argument("--sheet", default=None, metavar="CODED.csv",
                    help="a coded sheet of framing validate sample, for the validation notebook (08)")
+    p.add_argument("--codebook", default=None, metavar="NAME_OR_PATH", help="with --frame-sheet: its codebook (notebook 11)")
+    p.add_argument("--frame-sheet", default=None, metavar="CODED.csv",
+                   help="a coded frame sheet of framing code sample: notebook 11 trains on it and estimates frame prevalence")
+    p.add_argument("--method", default="acc", choices=["acc", "pacc", "em", "cc", "pcc"],
+                   help="notebook 11's prevalence correction (default: acc)")
     p.add_argument("--by", default=None, metavar="COL", help="grouping column (default: outlet)")
     p.add_argument("--contrast", default=None, metavar="COL",
                    help="column with few groups for two-sided contrasts (default: affiliation for the seeds, else --by)")
@@ -433,12 +438,109 @@ def build_parser() -> argparse.ArgumentParser:
 
     q = steps.add_parser("agree", help="agreement of two coders' sheets of the same items",
                          description="n, percent_agreement, cohen_kappa and krippendorff_alpha (nominal), per "
-                                     "category and overall, from two coded copies of one sheet (matched on item_id).")
+                                     "category (or, with --codebook, per frame) and overall, from two coded copies of "
+                                     "one sheet (matched on item_id).")
     q.add_argument("first", metavar="SHEET_A")
     q.add_argument("second", metavar="SHEET_B")
+    q.add_argument("--codebook", default=None, metavar="NAME_OR_PATH",
+                   help="the sheets are frame sheets (framing code sample) of this codebook: agreement per frame")
     q.add_argument("-o", "--output", default=None, metavar="OUT.csv", help="write the table here (default: stdout)")
     _force_option(q)
     q.set_defaults(run=commands.run_validate_agree)
+
+    codebook = sub.add_parser("codebook", help="list, show and start codebooks of frames",
+                              description="Codebooks list the frames coders mark (TOML with provenance, like a lexicon).")
+    steps = codebook.add_subparsers(dest="step", metavar="STEP", required=True)
+    q = steps.add_parser("list", help="the bundled codebooks")
+    q.set_defaults(run=commands.run_codebook_list)
+    q = steps.add_parser("show", help="check a codebook and print its frames, definitions and questions")
+    q.add_argument("codebook", metavar="NAME_OR_PATH")
+    q.set_defaults(run=commands.run_codebook_show)
+    q = steps.add_parser("new", help="write a starter codebook to edit")
+    q.add_argument("name")
+    q.add_argument("--folder", default=None, help="where to write NAME.toml (default: ./codebooks)")
+    q.set_defaults(run=commands.run_codebook_new)
+
+    code = sub.add_parser("code", help="coding sheets of units (sentences, paragraphs, documents) for frames",
+                          description="Draw units for coders to mark with the frames of a codebook.")
+    steps = code.add_subparsers(dest="step", metavar="STEP", required=True)
+    q = steps.add_parser("sample", parents=[corpus], help="write a frame coding sheet of units drawn at random",
+                         description="Write SHEET.csv (and SHEET.html, the codebook and the units to read): units drawn "
+                                     "at random, stratified by --by when given, one empty column per frame (code 1, 0, or "
+                                     "leave blank). With --active N and --model, add to the model's sheet the N units "
+                                     "it is least sure of, marked sample=active.")
+    q.add_argument("--codebook", default=None, metavar="NAME_OR_PATH",
+                   help="codebook: policy_frames, generic_frames or a file (default: the study's [frames] codebook)")
+    q.add_argument("--unit", default=None, choices=["sentence", "paragraph", "document"],
+                   help="what a coder codes (default: the codebook's [meta] unit, else sentence)")
+    q.add_argument("--n", type=_whole(1), default=200, metavar="N", help="units to draw (default: 200)")
+    q.add_argument("--seed", type=_whole(0), default=0, metavar="S", help="random seed (default: 0)")
+    q.add_argument("--by", default=None, metavar="COL", help="stratify by this metadata column (N shared evenly)")
+    q.add_argument("--blind", action="store_true",
+                   help="show the coder the text only (document, group and draw go to SHEET.key.csv)")
+    q.add_argument("--active", type=_whole(1), default=None, metavar="N",
+                   help="instead: the model's sheet plus the N corpus units it is least sure of (needs --model)")
+    q.add_argument("--model", default=None, metavar="MODEL_DIR", help="with --active: the model (framing classify train)")
+    q.add_argument("-o", "--output", required=True, metavar="SHEET.csv", help="the coding sheet to write (never over one that exists)")
+    q.add_argument("--force", action="store_true", help="replace an existing sheet (and its .html and key)")
+    q.set_defaults(run=commands.run_code_sample, guards_outputs=True)
+
+    classify = sub.add_parser("classify", help="learn frames from a coded sheet, apply them, and estimate their prevalence",
+                              description="train: a classifier per frame from a coded sheet; apply: every unit's "
+                                          "probability and label; prevalence: each group's frame shares, corrected "
+                                          "for the classifier's errors. The frames are also a family: "
+                                          "--lexicon MODEL_DIR on features, explain, compare, model, trend, explore.")
+    steps = classify.add_subparsers(dest="step", metavar="STEP", required=True)
+    q = steps.add_parser("train", help="train a frame classifier on a coded sheet and score it by cross-validation",
+                         description="Write MODEL_DIR: model.toml (recipe, seed), sheet.csv, codebook.toml, scores.csv "
+                                     "(precision, recall, F1 with intervals; tpr/fpr), predictions.csv (out of fold) and "
+                                     "scores_chart.png. No pickle: the model is refitted from these files when used.")
+    q.add_argument("sheet", metavar="SHEET.csv")
+    q.add_argument("--codebook", default=None, metavar="NAME_OR_PATH",
+                   help="the codebook the sheet was coded with (default: the study's [frames] codebook)")
+    q.add_argument("--key", default=None, metavar="KEY.csv", help="the key of a blind sheet (default: SHEET.key.csv if present)")
+    q.add_argument("--name", default=None, help="the model's name in feature tables (default: MODEL_DIR's name)")
+    q.add_argument("--recipe", default="auto", choices=["auto", "logreg", "logreg_c10", "svm"],
+                   help="classifier (default: auto, the best mean F1 in cross-validation)")
+    q.add_argument("--folds", type=_whole(2, 20), default=5, metavar="K", help="cross-validation folds (default: 5)")
+    q.add_argument("--repeats", type=_whole(1, 20), default=5, metavar="R", help="cross-validation repeats (default: 5)")
+    q.add_argument("--seed", type=_whole(0), default=0, metavar="S", help="random seed (default: 0)")
+    q.add_argument("--n-boot", type=_whole(1), default=1000, metavar="N", help="bootstrap resamples of the scores' intervals (default: 1000)")
+    _level_option(q)
+    q.add_argument("-o", "--output", required=True, metavar="MODEL_DIR", help="folder to write the model into")
+    q.add_argument("--force", action="store_true", help="replace the model files in an existing MODEL_DIR")
+    q.set_defaults(run=commands.run_classify_train, guards_outputs=True)
+    q = steps.add_parser("apply", parents=[corpus], help="every unit's probability and label for each frame (Parquet)",
+                         description="Write FRAMES.parquet: one row per unit and frame (doc_id, metadata, unit, span, "
+                                     "text, probability, label), with the model's calibration stored in the file for "
+                                     "framing classify prevalence.")
+    q.add_argument("--model", required=True, metavar="MODEL_DIR", help="the model (framing classify train)")
+    q.add_argument("--meta", nargs="*", default=None, metavar="COL", help="metadata columns to keep (default: all)")
+    q.add_argument("-o", "--output", required=True, metavar="FRAMES.parquet", help="the units to write")
+    _force_option(q)
+    _engine_options(q)
+    q.set_defaults(run=commands.run_classify_apply)
+    q = steps.add_parser("prevalence", help="each group's share of units with each frame, corrected for classifier error",
+                         description="Per group and frame: the corrected share (--method) with a bootstrap interval that "
+                                     "carries the classifier's error and the sampling of units (by document), plain "
+                                     "classify-and-count beside it; and contrasts between groups with BH-adjusted p-values.")
+    q.add_argument("frames", metavar="FRAMES.parquet", help="written by framing classify apply")
+    q.add_argument("--by", required=True, metavar="COL", help="grouping column")
+    q.add_argument("--method", default="acc", choices=["acc", "pacc", "em", "cc", "pcc"],
+                   help="acc: adjusted count (Forman 2008, default); pacc: probabilistic (Bella et al. 2010); "
+                        "em: Saerens et al. 2002; cc, pcc: uncorrected")
+    q.add_argument("--target", action=_Append, default=None, metavar="GROUP", help="contrast this group (repeat) with the others")
+    q.add_argument("--reference", action=_Append, default=None, metavar="GROUP", help="with --target: only against these groups")
+    q.add_argument("--n-boot", type=_whole(1), default=2000, metavar="N", help="bootstrap resamples (default: 2000)")
+    q.add_argument("--seed", type=_whole(0), default=0, metavar="S", help="random seed (default: 0)")
+    q.add_argument("--min-docs", type=_whole(1), default=5, metavar="N",
+                   help="groups with fewer documents have their units resampled within documents (default: 5)")
+    _level_option(q)
+    q.add_argument("-o", "--output", default=None, metavar="OUT.csv", help="the prevalence table (default: stdout)")
+    q.add_argument("--contrasts", default=None, metavar="CONTRASTS.csv", help="write the contrasts between groups here")
+    q.add_argument("--chart", default=None, metavar="CHART.png", help="draw the prevalence chart here")
+    _force_option(q)
+    q.set_defaults(run=commands.run_classify_prevalence)
 
     lexicon = sub.add_parser("lexicon", help="create, check, extend and convert lexicons",
                              description="Work on your own lexicons (kept in ./lexicons or $FRAMING_LEXICON_PATH).")

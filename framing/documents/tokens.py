@@ -38,6 +38,8 @@ from itertools import chain
 
 import numpy as np
 
+from framing.errors import FramingError
+
 TOKEN_PATTERN = r"""
     (?:https?://|www\.)[^\s<>"“”‘’]*[^\s<>"“”‘’.,;:!?)\]']     # URL
   | [@\#]\w+                                                   # @handle, #hashtag
@@ -539,3 +541,48 @@ def tokenize(text: str) -> TokenizedText:
     ['We', 'will', 'win', ',']
     """
     return TokenizedText(text=text, words=word_tokens(text))
+
+
+UNITS = ("sentence", "paragraph", "document")
+"""The units a coder codes and a frame classifier labels (:func:`unit_spans`)."""
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
+
+
+def unit_spans(doc: TokenizedText, unit: str) -> list[tuple[int, int, int, int]]:
+    """The units of one document, each ``(start, end, token_start, token_end)``: its character
+    span in ``doc.text`` and its word-and-punctuation token range. Units without a word are left
+    out (a unit to code has something to read).
+
+    ``sentence``: :attr:`TokenizedText.sentences`; ``paragraph``: text between blank lines (or,
+    in a text with no blank line, between line breaks); ``document``: the whole text.
+
+    Examples
+    --------
+    >>> doc = tokenize("First one. Second one.\\n\\nA new paragraph.")
+    >>> [doc.text[a:b] for a, b, _, _ in unit_spans(doc, "paragraph")]
+    ['First one. Second one.', 'A new paragraph.']
+    >>> [(t0, t1) for _, _, t0, t1 in unit_spans(doc, "sentence")]
+    [(0, 3), (3, 6), (6, 10)]
+    """
+    if unit == "sentence":
+        spans = list(doc.sentences)
+    elif unit == "paragraph":
+        breaks = _BLANK_LINE if _BLANK_LINE.search(doc.text) else re.compile(r"\n")
+        spans, at = [], 0
+        for m in breaks.finditer(doc.text):
+            spans.append((at, m.start()))
+            at = m.end()
+        spans.append((at, len(doc.text)))
+    elif unit == "document":
+        spans = [(0, len(doc.text))]
+    else:
+        raise FramingError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}")
+    starts, ends, words = doc.starts, doc.ends, doc.is_word
+    out = []
+    for a, b in spans:
+        i, j = int(np.searchsorted(starts, a, side="left")), int(np.searchsorted(ends, b, side="right"))
+        if j > i and words[i:j].any():
+            a = max(a, int(starts[i]))  # trimmed to its tokens: no leading or trailing blanks
+            b = min(b, int(ends[j - 1]))
+            out.append((a, b, i, j))
+    return out

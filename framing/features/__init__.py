@@ -46,7 +46,13 @@ def family_of(lexicon: "str | Lexicon") -> str:
 
 
 def family_for(lexicon: "str | Lexicon") -> Family:
-    """The family that reads ``lexicon``, set up with it."""
+    """The family that reads ``lexicon``, set up with it. A frame model (a folder written by
+    ``framing classify train``, or a :class:`~framing.features.frames.FrameModel`) is read by the
+    frames family."""
+    from framing.features.frames import FrameFamily, FrameModel, is_model_folder
+
+    if isinstance(lexicon, FrameModel) or is_model_folder(lexicon):
+        return FrameFamily(lexicon)
     lex = load_lexicon(lexicon)
     return FAMILIES[family_of(lex)](lex)
 
@@ -196,7 +202,7 @@ class FamilyFeatures:
     def __call__(self, corpus: Corpus):
         if not self.units:
             return stack_tables([job.table(corpus) for job in self.jobs], corpus.doc_ids)
-        pairs = [job.tables(corpus) if job.default_lexicon is not None else (job.table(corpus), None) for job in self.jobs]
+        pairs = [job.tables(corpus) if job.counting else (job.table(corpus), None) for job in self.jobs]
         return (stack_tables([table for table, _ in pairs], corpus.doc_ids),
                 stack_tables([units for _, units in pairs if units is not None], corpus.doc_ids))
 

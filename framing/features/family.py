@@ -72,6 +72,11 @@ class Family:
         return f"<{type(self).__name__} {self.lexicon.id}>"
 
     @property
+    def counting(self) -> bool:
+        """Counts matches (and so has a sentence table); sentiment scores instead."""
+        return self.default_lexicon is not None
+
+    @property
     def voiced(self) -> bool:
         return self.voices != (ALL,)
 

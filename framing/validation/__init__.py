@@ -27,6 +27,10 @@ _WHERE = {
     "estimated_recall": "scores", "agreement": "scores", "describe": "scores", "proposed_exclusions": "scores",
     "KEY_COLUMNS": "scores", "TRUE_LABELS": "scores", "FALSE_LABELS": "scores", "MIN_CODED": "scores",
     "MIN_MISSES": "scores",
+    "frame_agreement": "scores",
+    "frame_sheet": "frame_sheets", "active_units": "frame_sheets", "blind_frame_sheet": "frame_sheets",
+    "read_frame_sheet": "frame_sheets", "frame_sheet_html": "frame_sheets", "check_frame_sheet": "frame_sheets",
+    "corpus_units": "frame_sheets",
     "patched_lexicon": "patch", "patched_lexicon_text": "patch", "VALIDATED": "patch",
 }
 

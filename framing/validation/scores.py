@@ -357,6 +357,49 @@ def agreement(first: pd.DataFrame, second: pd.DataFrame, *, key: pd.DataFrame | 
     return pd.DataFrame(rows, columns=["category", "n", "percent_agreement", "cohen_kappa", "krippendorff_alpha"])
 
 
+def frame_agreement(first: pd.DataFrame, second: pd.DataFrame, frames: list[str], *,
+                    origins: tuple[str, str] = ("first sheet", "second sheet")) -> pd.DataFrame:
+    """Agreement of two coders on a frame sheet (labels already read as 1.0, 0.0 or NaN), per frame
+    and over all frame decisions (``frame`` "all").
+
+    Columns: ``frame``, ``n`` (units both coded for the frame), ``n_positive_first``,
+    ``n_positive_second``, ``percent_agreement``, ``cohen_kappa``, ``krippendorff_alpha``
+    (nominal). Units are matched on ``item_id``; a unit in one sheet only is an error naming it.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"item_id": ["u1", "u2", "u3", "u4"], "conflict": [1.0, 1.0, 0.0, 0.0]})
+    >>> b = pd.DataFrame({"item_id": ["u1", "u2", "u3", "u4"], "conflict": [1.0, 0.0, 0.0, np.nan]})
+    >>> table = frame_agreement(a, b, ["conflict"])
+    >>> int(table.loc[0, "n"]), round(float(table.loc[0, "percent_agreement"]), 4), round(float(table.loc[0, "cohen_kappa"]), 4)
+    (3, 0.6667, 0.4)
+    """
+    a_ids, b_ids = set(first["item_id"]), set(second["item_id"])
+    if a_ids != b_ids:
+        only = sorted(a_ids - b_ids)[:5] or sorted(b_ids - a_ids)[:5]
+        where = origins[0] if a_ids - b_ids else origins[1]
+        raise FramingError(f"the sheets code different units: {', '.join(only)} only in {where}; code the same sheet twice")
+    both = first[["item_id", *frames]].merge(second[["item_id", *frames]], on="item_id", suffixes=("_a", "_b"))
+    rows, pooled = [], ([], [])
+    for frame in frames:
+        x, y = both[f"{frame}_a"].to_numpy(float), both[f"{frame}_b"].to_numpy(float)
+        keep = ~np.isnan(x) & ~np.isnan(y)
+        x, y = x[keep], y[keep]
+        pooled[0].append(x)
+        pooled[1].append(y)
+        rows.append(_agree_row(frame, x, y))
+    rows.append(_agree_row("all", np.concatenate(pooled[0]), np.concatenate(pooled[1])))
+    return pd.DataFrame(rows, columns=["frame", "n", "n_positive_first", "n_positive_second", "percent_agreement",
+                                       "cohen_kappa", "krippendorff_alpha"])
+
+
+def _agree_row(name: str, x: np.ndarray, y: np.ndarray) -> tuple:
+    if not len(x):
+        return (name, 0, 0, 0, np.nan, np.nan, np.nan)
+    return (name, len(x), int(x.sum()), int(y.sum()), float((x == y).mean()), cohen_kappa(x, y),
+            krippendorff_alpha_nominal(np.column_stack([x, y])))
+
+
 def proposed_exclusions(report: pd.DataFrame) -> dict[str, list[str]]:
     """The exclusions a :func:`score_sheet` report proposes, per category, in order, once each."""
     proposed: dict[str, list[str]] = {}

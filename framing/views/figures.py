@@ -120,7 +120,8 @@ RUN_RECORD = "run.json"
 inputs and outputs with their hashes, the software; :func:`check_figures_folder` reads its settings."""
 
 
-PATH_SETTINGS = ("CORPUS", "LEXICON", "EXTENSION", "ACTORS", "STOPWORDS", "SHEET", "SHEET_LEXICON")
+PATH_SETTINGS = ("CORPUS", "LEXICON", "EXTENSION", "ACTORS", "STOPWORDS", "SHEET", "SHEET_LEXICON", "CODEBOOK",
+                 "FRAME_SHEET")
 """The settings of a run that may name a file or folder: a record keeps them relative to its own folder."""
 
 

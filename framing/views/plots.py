@@ -1095,6 +1095,107 @@ def precision_plot(report: pd.DataFrame, ax: Axes) -> Axes:
     return ax
 
 
+# --------------------------------------------------------------------------- frames from coding
+
+
+def frame_scores_figure(scores: pd.DataFrame) -> "Figure | Skipped":
+    """:func:`frame_scores_plot` on a canvas sized to the trained frames, or :class:`Skipped` when none was trained."""
+    trained = scores[scores["status"] == "trained"]
+    if trained.empty:
+        return Skipped("no frame was trained")
+    fig, ax = canvas(8, min(2.4 + 0.45 * len(trained) + 0.22 * (len(scores) - len(trained)), MAX_PIXELS / 150))
+    frame_scores_plot(scores, ax)
+    return fig
+
+
+@_styled
+def frame_scores_plot(scores: pd.DataFrame, ax: Axes) -> Axes:
+    """Precision, recall and F1 of each trained frame (the scores of
+    :class:`framing.features.frames.FrameClassifier`), with their bootstrap intervals over the
+    coded units; the frames not trained are named in the title."""
+    trained = scores[scores["status"] == "trained"].sort_values("f1", kind="mergesort", ascending=False, na_position="last")
+    skipped = scores[scores["status"] != "trained"]
+    rows = trained
+    y = np.arange(len(rows), dtype=float)
+    _record(ax, rows[["frame", "n_random", "n_positive", "precision", "precision_low", "precision_high", "recall",
+                      "recall_low", "recall_high", "f1", "f1_low", "f1_high", "tpr", "fpr", "recipe", "level"]])
+    for k, (metric, marker) in enumerate((("precision", "o"), ("recall", "s"), ("f1", "D"))):
+        value = rows[metric].to_numpy(float)
+        err = np.clip(np.nan_to_num(np.vstack([value - rows[f"{metric}_low"].to_numpy(float),
+                                               rows[f"{metric}_high"].to_numpy(float) - value])), 0, None)
+        ax.errorbar(value, y + (k - 1) * 0.25, xerr=err, fmt=marker, color=OKABE_ITO[k], markersize=4, linewidth=1,
+                    capsize=2, label=metric if metric != "f1" else "F1")
+    never = rows["precision"].isna().to_numpy()  # never labelled: no precision
+    labels = [f"{_pretty(f)} ({int(p)} of {int(n)} units" + ("; never labelled)" if nv else ")") for f, p, n, nv
+              in zip(rows["frame"], rows["n_positive"], rows["n_random"], never)]
+    labels += [f"{_pretty(f)} ({int(p)} of {int(n)} units): not trained" for f, p, n
+               in zip(skipped["frame"], skipped["n_positive"], skipped["n_coded"])]  # rows without marks
+    ax.set_yticks(np.arange(len(labels), dtype=float), labels)
+    ax.set_xlim(0, 1.02)
+    ax.set_ylim(len(labels) - 0.4, -0.6)
+    ax.set_xlabel("out-of-fold score on the units coded at random")
+    recipe = rows["recipe"].iloc[0] if len(rows) else ""
+    ax.set_title(f"Frame classifier ({recipe}): out-of-fold scores,\n{level_text(rows)} bootstrap intervals over the "
+                 "coded units", fontsize=9)
+    ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return ax
+
+
+def prevalence_figure(table: pd.DataFrame, *, colours: dict | None = None) -> "Figure | Skipped":
+    """:func:`prevalence_plot` on a canvas sized to the frames and groups."""
+    if table.empty:
+        return Skipped("no frame prevalence to draw")
+    by = table.columns[0]
+    n_groups = min(table[by].nunique(), MAX_GROUPS)
+    fig, ax = canvas(8, min(1.8 + table["frame"].nunique() * (0.2 + 0.14 * n_groups), MAX_PIXELS / 150))
+    prevalence_plot(table, ax, colours=colours)
+    return fig
+
+
+@_styled
+def prevalence_plot(table: pd.DataFrame, ax: Axes, *, colours: dict | None = None) -> Axes:
+    """Each group's share of units with each frame (:func:`framing.comparison.prevalence.frame_prevalence`):
+    the corrected estimate with its interval (filled dot) and plain classify-and-count beside it
+    (hollow dot), one colour per group, frames as rows."""
+    by = table.columns[0]
+    shown, groups, note = _keep_largest(table, by, "n_docs")
+    colours = _colours_for(groups, colours)
+    frames = list(dict.fromkeys(shown["frame"]))
+    step = 0.8 / max(len(groups), 1)
+    drawn = []
+    for i, frame in enumerate(frames):
+        for k, g in enumerate(groups):
+            row = shown[(shown["frame"] == frame) & (shown[by].astype(str) == g)]
+            if row.empty:
+                continue
+            r = row.iloc[0]
+            y = i - 0.4 + step * (k + 0.5)
+            est = float(r["estimate"])
+            err = np.clip(np.nan_to_num([[est - float(r["low"])], [float(r["high"]) - est]]), 0, None)
+            ax.errorbar([est], [y], xerr=err, fmt="o", color=colours[g], markersize=4, linewidth=1, capsize=2,
+                        label=g if i == 0 else None)
+            ax.scatter([float(r["cc"])], [y], marker="o", s=22, facecolor="white", edgecolor=colours[g], zorder=3)
+            drawn.append(r)
+    _record(ax, pd.DataFrame(drawn)[[c for c in (by, "frame", "method", "estimate", "low", "high", "cc", "cc_low", "cc_high",
+                                                 "n_units", "n_docs", "resampled", "warning", "level") if c in shown]])
+    undefined = {f for f in frames if shown.loc[shown["frame"] == f, "estimate"].isna().all()}
+    gap_name = "ptpr − pfpr" if str(shown["method"].iloc[0]) == "pacc" else "tpr − fpr"
+    weak = {f: float(g) for f, g in shown.groupby("frame")["separation"].first().items()
+            if "warning" in shown and shown.loc[shown["frame"] == f, "warning"].astype(str).ne("").any()} \
+        if "separation" in shown else {}
+    ax.set_yticks(range(len(frames)), [_pretty(f) + ("\n(no correction:\ntpr not above fpr)" if f in undefined else
+                                                     f"\n(weak classifier:\n{gap_name} {weak[f]:.2f})" if f in weak else "")
+                                       for f in frames])
+    ax.set_ylim(len(frames) - 0.5, -0.5)
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_xlabel("share of units with the frame")
+    method = str(shown["method"].iloc[0]).upper()
+    ax.set_title(f"Frame prevalence by {_pretty(by)}: {method} with {level_text(shown)} intervals (filled), "
+                 f"classify-and-count (hollow)" + (f"\n{note}" if note else ""), fontsize=9)
+    ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return ax
+
+
 # --------------------------------------------------------------------------- text reuse
 
 

@@ -1,0 +1,1 @@
+"""Bundled codebooks: TOML files read with importlib.resources by framing.lexicon.codebook."""
