@@ -348,3 +348,65 @@ def test_active_sampling_adds_the_least_certain_units(capsys, tmp_path, frame_mo
     assert more["item_id"].iloc[126:].tolist() == ["unit00127", "unit00128", "unit00129"]
     uncertainty = more["uncertainty"].iloc[126:].astype(float).tolist()
     assert uncertainty == sorted(uncertainty, reverse=True)
+
+
+# --------------------------------------------------------------------------- the same story
+
+
+@pytest.fixture(scope="module")
+def news_csv(tmp_path_factory):
+    from tests.conftest import real_corpora
+
+    path = tmp_path_factory.mktemp("news") / "news.csv"
+    real_corpora().news_articles(per_outlet=120).to_csv(path, index=False)
+    return path
+
+
+def test_stories_agenda_and_within_from_the_command_line(capsys, tmp_path, news_csv):
+    stories_csv, table_csv = tmp_path / "stories.csv", tmp_path / "story_table.csv"
+    code, _, err = run(capsys, "stories", str(news_csv), "--by", "outlet", "--time", "date", "-o", str(stories_csv),
+                       "--table", str(table_csv))
+    assert code == 0 and "covered by at least two groups of 'outlet'" in err
+    docs = pd.read_csv(stories_csv)
+    assert list(docs.columns) == ["doc_id", "outlet", "date", "story"] and len(docs) == 9 * 120
+    code, out, _ = run(capsys, "agenda", str(stories_csv), "--by", "outlet", "--chart", str(tmp_path / "coverage.png"))
+    coverage = pd.read_csv(io.StringIO(out))
+    assert code == 0 and coverage["n_docs"].sum() == 9 * 120 and (tmp_path / "coverage.png").is_file()
+    code, out, err = run(capsys, "model", str(news_csv), "--by", "outlet", "--within", "story", "--stories",
+                         str(stories_csv), "--reference", "cnn")
+    table = pd.read_csv(io.StringIO(out))
+    assert code == 0 and {"rate_ratio", "pooled_ratio", "n_stories", "n_docs"} <= set(table.columns)
+    assert (table["reference"] == "cnn").all() and (table["within"] == "story").all()
+    code, out, _ = run(capsys, "compare", str(news_csv), "--by", "outlet", "--target", "tass", "--within", "story",
+                       "--stories", str(stories_csv))
+    assert code == 0 and set(pd.read_csv(io.StringIO(out))["reference"]) == {"rest"}
+    code, out, _ = run(capsys, "keyness", str(news_csv), "--by", "outlet", "--target", "tass", "--within", "story",
+                       "--stories", str(stories_csv), "--top", "5")
+    assert code == 0 and len(pd.read_csv(io.StringIO(out))) == 5
+
+
+def test_within_stories_without_copied_text(capsys, tmp_path, news_csv):
+    """--exclude-reused --reuse-time: text an outlet copied from an earlier article (an agency's) is left out
+    before the within-story comparison, so no outlet is credited with another's framing."""
+    stories_csv = tmp_path / "stories.csv"
+    assert run(capsys, "stories", str(news_csv), "--by", "outlet", "--time", "date", "-o", str(stories_csv))[0] == 0
+    args = ["model", str(news_csv), "--by", "outlet", "--within", "story", "--stories", str(stories_csv), "--reference", "cnn"]
+    code, out, _ = run(capsys, *args)
+    whole = pd.read_csv(io.StringIO(out))
+    code, out, err = run(capsys, *args, "--exclude-reused", "--reuse-time", "date")
+    own = pd.read_csv(io.StringIO(out))
+    assert code == 0 and "--exclude-reused left out" in err
+    assert own["count"].sum() < whole["count"].sum()  # copied text counted no more
+
+
+def test_within_errors_are_one_line(capsys, tmp_path, news_csv):
+    code, _, err = run(capsys, "model", str(news_csv), "--by", "outlet", "--within", "story")
+    assert code != 0 and "unknown column 'story'" in err and "--stories" in err
+    partial = tmp_path / "partial.csv"
+    pd.DataFrame({"doc_id": ["news1"], "story": ["s1"]}).to_csv(partial, index=False)
+    code, _, err = run(capsys, "model", str(news_csv), "--by", "outlet", "--within", "story", "--stories", str(partial))
+    assert code != 0 and f"framing: error: {partial}: no story for document" in err
+    code, _, err = run(capsys, "compare", str(news_csv), "--by", "outlet", "--within", "story", "--stories", str(partial))
+    assert code != 0 and "give --target G" in err
+    code, _, err = run(capsys, "agenda", str(tmp_path / "missing.csv"), "--by", "outlet")
+    assert code != 0 and "no such file; write it with framing stories" in err

@@ -33,8 +33,8 @@ def first_run(tmp_path_factory):
 
 
 def test_every_notebook_runs_and_makes_the_expected_files(first_run):
-    # 19 charts and the values each draws, the matches of 07, the shared passages of 09, the explorer of 10
-    assert len(EXPECTED) == 50  # 7 LaTeX tables of the comparisons, and the run's methods paragraph and references
+    # 21 charts and the values each draws, the matches of 07, the shared passages of 09, the explorer of 10
+    assert len(EXPECTED) == 54  # 7 LaTeX tables of the comparisons, and the run's methods paragraph and references
     charts = {p.removesuffix(".png") for p in EXPECTED if p.endswith(".png")}
     assert charts == {p.removesuffix(".csv") for p in EXPECTED if p.endswith(".csv")}
     assert sorted(p.name for pattern in OUTPUTS for p in first_run.glob(pattern)) == EXPECTED

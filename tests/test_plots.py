@@ -345,3 +345,36 @@ def test_the_prevalence_chart_with_many_groups_keeps_twelve_one_colour_each(gene
     assert len(drawn) == 2 * 12
     assert drawn.set_index(["desk", "frame"])["estimate"].to_dict() == pytest.approx(
         table[table["desk"].isin(legend)].set_index(["desk", "frame"])["estimate"].to_dict())
+
+
+# --------------------------------------------------------------------------- the same story
+
+
+def test_the_coverage_chart_keeps_twelve_groups_and_records_its_cells(generated):
+    rng = np.random.default_rng(1)
+    docs = generated.documents[["doc_id", "desk"]].assign(story=[f"s{int(k)}" for k in rng.integers(0, 60, 1000)])
+    from framing.comparison.agenda import agenda
+
+    matrix = agenda(docs, "desk").matrix
+    fig = plots.coverage_figure(matrix)
+    ax = fig.axes[0]
+    assert len(ax.get_yticklabels()) == 12 and LEFT_OUT in " ".join(ax.get_title().split())
+    assert plots.layout_problems(fig) == [] and max(_pixels(fig)) <= plots.MAX_PIXELS
+    drawn = plots.drawn_values(fig)
+    assert len(drawn) == 12 * 25 and set(drawn["rank"]) == set(range(1, 26))
+    assert isinstance(plots.coverage_figure(matrix.iloc[:, :0]), plots.Skipped)
+
+
+def test_the_within_chart_draws_both_ratios_on_a_log_scale():
+    table = pd.DataFrame({"outlet": ["B", "C"], "reference": "A", "category": ["repression", "repression"],
+                          "rate_ratio": [2.0, 0.5], "ci_low": [1.5, 0.3], "ci_high": [2.7, 0.8], "pooled_ratio": [4.0, 0.9],
+                          "pooled_low": [2.0, 0.5], "pooled_high": [8.0, 1.6], "n_stories": [40, 35], "n_docs": [160, 120],
+                          "warning": "", "level": 0.95})
+    fig = plots.within_figure(table)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log" and plots.layout_problems(fig) == []
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["B (40 stories, 160 docs)", "C (35 stories, 120 docs)"]
+    assert ax.get_title().startswith("repression: within stories")
+    one = plots.within_figure(table.assign(ci_low=np.nan, ci_high=np.nan, n_stories=1))
+    assert one.axes[0].get_yticklabels()[0].get_text() == "B (1 story, 160 docs; no interval)"
+    assert plots.drawn_values(fig)["pooled_ratio"].tolist() == [4.0, 0.9]

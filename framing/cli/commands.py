@@ -198,6 +198,15 @@ def run_compare(args) -> None:
 
     if args.reference and not args.target:
         raise FramingError("--reference needs --target; give --target G, or neither for every group's rates")
+    if args.within is not None:
+        if not args.target:
+            raise FramingError("--within compares a target with a reference on the stories both covered: give --target G "
+                               "(or use framing model --within for every group against a reference)")
+        _, jobs = _count_tables(args, [args.by])
+        _write(_within_table(args, jobs, target=args.target), args.output, args)
+        return
+    if args.stories is not None:
+        raise FramingError("--stories goes with --within story")
     _, jobs = _count_tables(args, [args.by], sentences=True)
     results = []
     for family, name, sentences, features in jobs:
@@ -264,6 +273,18 @@ def _count_tables(args, columns: list[str], *, sentences: bool = False):
 def run_model(args) -> None:
     from framing.comparison.models import rate_model
 
+    if args.within is not None:
+        if args.covariate or args.cluster or args.model != "quasipoisson":
+            raise FramingError("--within fits its own model (Poisson with story fixed effects, clustered by story): "
+                               "leave out --covariate, --cluster and --model")
+        _, jobs = _count_tables(args, [args.by])
+        table = _within_table(args, jobs)
+        if args.table:
+            _write_paper_table(table, args.table, args)
+        _write(table, args.output, args)
+        return
+    if args.stories is not None:
+        raise FramingError("--stories goes with --within story")
     _, jobs = _count_tables(args, [args.by, *args.covariate, *([args.cluster] if args.cluster else [])])
     table = stack_families([(family, name, rate_model(features, args.by, args.reference, covariates=args.covariate,
                                                       model=args.model, cluster=args.cluster, min_docs=args.min_docs,
@@ -497,6 +518,11 @@ def run_keyness(args) -> None:
         corpus = counts
     else:
         corpus = _load(args)
+    if args.within is not None:
+        _within_keyness(args, corpus)
+        return
+    if args.stories is not None:
+        raise FramingError("--stories goes with --within story")
     from framing.output import TableWriter
 
     reference = "english" if args.reference == ["english"] else args.reference
@@ -512,6 +538,29 @@ def run_keyness(args) -> None:
             writer.write(table if args.top is None else table.groupby(args.by, sort=False).head(args.top))
     if args.output is not None:
         print(f"framing: wrote {writer.rows} rows to {args.output}", file=sys.stderr)
+
+
+def _within_keyness(args, corpus) -> None:
+    """keyness --within: each term's Mantel-Haenszel rate ratio, target against reference, over the stories both covered."""
+    from framing.comparison.within import side_cells, within_keyness
+    from framing.keywords.terms import term_counts
+
+    if isinstance(corpus, pd.DataFrame):
+        raise FramingError(f"{args.corpus} holds term counts pooled by group; --within needs the corpus, to count by story")
+    if not args.target or args.reference == ["english"] or args.background:
+        raise FramingError("--within compares a --target with a --reference (default: the other groups) on the same "
+                           "stories; general English has no stories")
+    documents = _with_stories(args, corpus.documents)
+    cells = side_cells(documents, args.by, args.within, args.target, args.reference)
+    kept = corpus.select(documents.loc[cells.notna(), "doc_id"].tolist())
+    kept.documents["_cell"] = cells[cells.notna()].to_numpy()
+    counts = term_counts(kept, "_cell", ngram_range=_ngram_range(args.ngrams), stopwords=args.stopwords)
+    table = within_keyness(counts.rename(columns={"_cell": "cell"}), min_count=args.min_count)
+    if args.top is not None:
+        table = table.head(args.top)
+    print(f"framing: within '{args.within}': {len(table):,} terms, Mantel-Haenszel rate ratios over up to "
+          f"{int(table['n_stories'].max()) if len(table) else 0:,} shared stories", file=sys.stderr)
+    _write(table, args.output, args)
 
 
 def run_kwic(args) -> None:
@@ -562,6 +611,7 @@ def run_figures(args) -> None:
         "SHEET_LEXICON": lexicons[0] if lexicons else None,
         "REUSE_MIN_WORDS": args.reuse_min_words,
         "SHEET": _resolved(args.sheet),
+        "TIME": args.time,
         "CODEBOOK": _resolved(args.codebook),
         "FRAME_SHEET": _resolved(args.frame_sheet),
         "METHOD": args.method,
@@ -975,3 +1025,115 @@ def run_classify_prevalence(args) -> None:
         if chart.suffix.lower() not in (".png", ".svg", ".pdf"):
             raise FramingError(f"{args.chart}: the chart is a .png, .svg or .pdf file")
         figures.save(plots.prevalence_figure(result.table), chart.parent, chart.stem, formats=(chart.suffix[1:].lower(),))
+
+
+# --------------------------------------------------------------------------- the same story
+
+
+def run_stories(args) -> None:
+    from framing.features.stories import stories
+
+    for path in (args.output, args.story_table):
+        if path is not None:
+            refuse_inputs(path, _inputs(args))
+    corpus = _load(args)
+    passages = None
+    if args.reuse:
+        from framing.features.reuse import reuse
+
+        passages = reuse(corpus, min_words=args.reuse_min_words, time=args.time)
+    result = stories(corpus, by=args.by, time=args.time, window=args.window, threshold=args.threshold, passages=passages)
+    table = result.table
+    shared = int((table["n_groups"] >= 2).sum()) if args.by else 0
+    print(f"framing: {len(result.documents):,} documents in {len(table):,} stories "
+          f"({int((table['size'] > 1).sum()):,} with more than one document"
+          + (f", {shared:,} covered by at least two groups of '{args.by}'" if args.by else "") + ")", file=sys.stderr)
+    if args.story_table:
+        _write(table, args.story_table, args)
+    _write(result.documents, args.output, args)
+
+
+def run_agenda(args) -> None:
+    from framing.comparison.agenda import agenda
+
+    documents = _read_stories(args.stories)
+    if args.by not in documents.columns:
+        raise FramingError(f"{args.stories}: no column '{args.by}'; write it with framing stories --by {args.by}")
+    result = agenda(documents, args.by, min_groups=args.min_groups)
+    if args.overlap:
+        _write(result.overlap.reset_index(), args.overlap, args)
+    if args.matrix:
+        _write(result.matrix.reset_index(), args.matrix, args)
+    if args.chart:
+        from framing.views import figures, plots
+
+        chart = Path(args.chart)
+        refuse_inputs(chart, _inputs(args))
+        figures.save(plots.coverage_figure(result.matrix), chart.parent, chart.stem, formats=(chart.suffix[1:].lower() or "png",))
+    _write(result.coverage.reset_index(), args.output, args)
+
+
+def _read_stories(path: str) -> pd.DataFrame:
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except FileNotFoundError:
+        raise FramingError(f"{path}: no such file; write it with framing stories CORPUS -o {path}") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise FramingError(f"{path}: not a story table ({str(exc).splitlines()[0]})") from None
+    require_columns(table, ["doc_id", "story"], where=path)
+    return table
+
+
+def _with_stories(args, features: pd.DataFrame) -> pd.DataFrame:
+    """The feature table with the --within column: from --stories (matched on doc_id; a document
+    without a story is an error naming it), or already one of its metadata columns."""
+    if args.stories is None:
+        require_columns(features, [args.within], where="the documents (or pass --stories STORIES.csv)")
+        return features
+    stories = _read_stories(args.stories)
+    if args.within not in stories.columns:
+        raise FramingError(f"{args.stories}: no column '{args.within}'; --within names its story column (story)")
+    if args.within in features.columns:
+        raise FramingError(f"the documents have a column '{args.within}' already; leave out --stories, or rename it")
+    mapping = stories.drop_duplicates("doc_id").set_index("doc_id")[args.within]
+    missing = sorted(set(features["doc_id"]) - set(mapping.index))
+    if missing:
+        raise FramingError(f"{args.stories}: no story for document {missing[0]} (and {len(missing) - 1} more); write the "
+                           "stories of this corpus with framing stories" if len(missing) > 1 else
+                           f"{args.stories}: no story for document {missing[0]}; write the stories of this corpus")
+    return features.assign(**{args.within: features["doc_id"].map(mapping)})
+
+
+def _within_table(args, jobs, *, target=None) -> pd.DataFrame:
+    """compare or model --within: the within-story rate ratios of every family job (target against the
+    reference side, pooled into two groups, when a target is given)."""
+    import numpy as np
+
+    from framing.comparison.within import within_model
+    from framing.groups import sides
+
+    results = []
+    for family, name, _, features in jobs:
+        features = _with_stories(args, features)
+        by, reference = args.by, args.reference
+        if target is not None:
+            known = sorted(features[args.by].astype(str).unique())
+            targets, references, t_name, r_name = sides(known, target, reference, args.by)
+            side = features[args.by].astype(str)
+            features = features[side.isin(targets + references)].assign(
+                **{args.by: np.where(side[side.isin(targets + references)].isin(targets), t_name, r_name)})
+            reference = r_name
+        elif isinstance(reference, list):
+            reference = reference[0]
+        results.append((family, name, within_model(features, by, within=args.within, reference=reference, level=args.level)))
+    if all(t.empty for _, _, t in results):
+        raise FramingError(f"no {args.within} is covered by two of the groups compared, so there is nothing to compare "
+                           "within stories; widen the story window (framing stories --window) or compare pooled")
+    table = stack_families([r for r in results if not r[2].empty], at=2)
+    chosen = str(table["chosen"].iloc[0]) if len(table) else ""
+    if chosen:
+        print(f"framing: {chosen}", file=sys.stderr)
+    n_stories = int(table["n_stories"].max()) if len(table) else 0
+    print(f"framing: within '{args.within}': rate ratios on the stories both groups covered (up to {n_stories:,} "
+          "stories; n_stories and n_docs on each row), pooled ratios beside", file=sys.stderr)
+    return table

@@ -19,6 +19,17 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}; see '{self.prog} --help'\n")
 
 
+def _unit_interval(text: str) -> float:
+    """An argparse type: a number above 0 and at most 1 (a cosine similarity)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number above 0 and at most 1, got {text!r}") from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"expected a number above 0 and at most 1, got {text!r}")
+    return value
+
+
 def _positive(text: str) -> float:
     """An argparse type: a number above zero."""
     try:
@@ -142,6 +153,15 @@ def _table_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--table", default=None, metavar="OUT.tex|OUT.md|OUT.html",
                         help="also write the result as a table a paper takes: estimates with intervals in one cell, "
                              "BH stars, n, a caption (LaTeX, Markdown or HTML, by the file's suffix)")
+
+
+def _within_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("the same story")
+    group.add_argument("--within", default=None, metavar="COL",
+                       help="compare groups within the strata of COL (story): only stories covered by at least two of "
+                            "the groups compared, with story fixed effects (keyness: Mantel-Haenszel over stories)")
+    group.add_argument("--stories", default=None, metavar="STORIES.csv",
+                       help="the per-document story table of framing stories, adding its column to the documents")
 
 
 def _force_option(parser: argparse.ArgumentParser) -> None:
@@ -285,6 +305,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--background", default=None, metavar="CSV|english",
                    help="term,count table, or 'english': the prior for log_odds_dirichlet")
     p.add_argument("--top", type=_whole(1), default=None, metavar="N", help="keep the top N terms per group")
+    _within_options(p)
     _output_option(p)
     p.set_defaults(run=commands.run_keyness)
 
@@ -302,6 +323,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--n-perm", type=_whole(1), default=5000, metavar="N", help="permutations (default: 5000)")
     p.add_argument("--seed", type=_whole(0), default=0, metavar="S", help="random seed (default: 0)")
     _level_option(p, unit=True)
+    _within_options(p)
     p.add_argument("--units", default=None, metavar="UNITS.csv|UNITS.parquet",
                    help="with a feature table as CORPUS: the unit table 'framing features --units' wrote beside it "
                         "(sentences to resample for groups under 5 documents)")
@@ -323,6 +345,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cluster", default=None, metavar="COL", help="column for cluster-robust standard errors")
     p.add_argument("--min-docs", type=_whole(1), default=5, metavar="N",
                    help="warn when a group has fewer documents (default: 5)")
+    _within_options(p)
+    _reuse_options(p)
     _level_option(p)
     _table_option(p)
     _output_option(p)
@@ -376,6 +400,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="user lexicon for notebook 07 (default inside the project: framing_plus; elsewhere 07 is skipped)")
     p.add_argument("--sheet", default=None, metavar="CODED.csv",
                    help="a coded sheet of framing validate sample, for the validation notebook (08)")
+    p.add_argument("--time", default=None, metavar="COL",
+                   help="date column: stories (notebook 12) link documents only within a few days (default: none, one window)")
     p.add_argument("--codebook", default=None, metavar="NAME_OR_PATH", help="with --frame-sheet: its codebook (notebook 11)")
     p.add_argument("--frame-sheet", default=None, metavar="CODED.csv",
                    help="a coded frame sheet of framing code sample: notebook 11 trains on it and estimates frame prevalence")
@@ -447,6 +473,36 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("-o", "--output", default=None, metavar="OUT.csv", help="write the table here (default: stdout)")
     _force_option(q)
     q.set_defaults(run=commands.run_validate_agree)
+
+    p = sub.add_parser("stories", parents=[corpus], help="group documents into stories (the same event)",
+                       description="One row per document with its story (-o), and one per story (--table): size, groups "
+                                   "covering it, first and last date, top terms, cohesion. Documents are linked when their "
+                                   "TF-IDF cosine reaches --threshold within --window days (or share a passage, with "
+                                   "--reuse); a story is a connected set of linked documents.")
+    p.add_argument("--by", default=None, metavar="COL", help="the groups (outlets) each story counts and names")
+    p.add_argument("--time", default=None, metavar="COL", help="date column (default: none: the corpus is one window)")
+    p.add_argument("--window", type=_whole(0, 3650), default=3, metavar="DAYS", help="days between documents of a story (default: 3)")
+    p.add_argument("--threshold", type=_unit_interval, default=0.3, metavar="COS",
+                   help="cosine similarity that links two documents (default: 0.3)")
+    p.add_argument("--reuse", action="store_true", help="also link documents that share a passage (framing reuse)")
+    p.add_argument("--reuse-min-words", type=_whole(5), default=30, metavar="N", help="with --reuse: shortest passage (default: 30)")
+    p.add_argument("--table", dest="story_table", default=None, metavar="STORY_TABLE.csv", help="also write one row per story")
+    _output_option(p)
+    p.set_defaults(run=commands.run_stories)
+
+    p = sub.add_parser("agenda", help="each group's coverage of stories, and how the groups' agendas overlap",
+                       description="From STORIES.csv (framing stories): per group, documents, stories, shared stories "
+                                   "(covered by --min-groups groups), its documents in them and their share, stories it "
+                                   "alone covered; --overlap: group x group stories both covered; --matrix: group x "
+                                   "shared story documents; --chart: the groups' largest shared stories.")
+    p.add_argument("stories", metavar="STORIES.csv")
+    p.add_argument("--by", required=True, metavar="COL", help="the groups (a column of STORIES.csv)")
+    p.add_argument("--min-groups", type=_whole(2), default=2, metavar="N", help="groups that make a story shared (default: 2)")
+    p.add_argument("--overlap", default=None, metavar="OVERLAP.csv", help="write the group x group overlap here")
+    p.add_argument("--matrix", default=None, metavar="MATRIX.csv", help="write the group x shared story matrix here")
+    p.add_argument("--chart", default=None, metavar="CHART.png", help="draw the coverage of the largest shared stories")
+    _output_option(p)
+    p.set_defaults(run=commands.run_agenda)
 
     codebook = sub.add_parser("codebook", help="list, show and start codebooks of frames",
                               description="Codebooks list the frames coders mark (TOML with provenance, like a lexicon).")

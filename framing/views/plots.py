@@ -1196,6 +1196,105 @@ def prevalence_plot(table: pd.DataFrame, ax: Axes, *, colours: dict | None = Non
     return ax
 
 
+# --------------------------------------------------------------------------- the same story
+
+
+def coverage_figure(matrix: pd.DataFrame, *, top: int = 25) -> "Figure | Skipped":
+    """:func:`coverage_plot` on a canvas sized to the groups and stories, or :class:`Skipped` without a shared story."""
+    if matrix.shape[1] == 0:
+        return Skipped("no story is covered by two groups")
+    n_groups = min(matrix.shape[0], MAX_GROUPS)
+    fig, ax = canvas(min(max(6.0, 3.0 + 0.32 * min(top, matrix.shape[1])), MAX_PIXELS / 150), 2.4 + 0.32 * n_groups)
+    coverage_plot(matrix, ax, top=top)
+    return fig
+
+
+@_styled
+def coverage_plot(matrix: pd.DataFrame, ax: Axes, *, top: int = 25) -> Axes:
+    """Which groups covered the largest shared stories (:attr:`framing.comparison.agenda.Agenda.matrix`):
+    a cell per group and story, shaded by the group's documents in the story (the number written in it),
+    stories largest first, at most ``top`` of them and :data:`MAX_GROUPS` groups (the most documents)."""
+    sizes = {str(g): int(v) for g, v in matrix.sum(axis=1).items()}
+    groups, note = _shown(sizes)
+    shown = matrix.loc[[g for g in matrix.index if str(g) in groups]].iloc[:, :top]
+    shown = shown.loc[sorted(shown.index, key=lambda g: groups.index(str(g)))]
+    values = shown.to_numpy(float)
+    ax.imshow(np.where(values > 0, values, np.nan), aspect="auto", cmap="Blues", vmin=0, vmax=max(values.max(), 1))
+    for (i, j), v in np.ndenumerate(values):
+        if v > 0:
+            ax.text(j, i, f"{int(v)}", ha="center", va="center", fontsize=6,
+                    color="white" if v > 0.6 * values.max() else "black")
+    ax.set_yticks(range(len(shown.index)), [str(g) for g in shown.index])
+    ax.set_xticks(range(shown.shape[1]), [f"{k + 1}" for k in range(shown.shape[1])])
+    ax.set_xlabel("shared stories, largest first (their ids: the chart's CSV)")
+    long = shown.stack().rename("n_docs").reset_index()
+    long.columns = ["group", "story", "n_docs"]
+    long["rank"] = long["story"].map({s: k + 1 for k, s in enumerate(shown.columns)})
+    _record(ax, long[["rank", "story", "group", "n_docs"]])
+    which = "the story" if shown.shape[1] == 1 else f"the {shown.shape[1]} largest stories"
+    ax.set_title(f"Documents per group in {which} covered by two groups or more"
+                 + (f"\n{note}" if note else ""), fontsize=9)
+    return ax
+
+
+def within_figure(table: pd.DataFrame, *, category: str | None = None, colours: dict | None = None) -> "Figure | Skipped":
+    """:func:`within_plot` on a canvas sized to its rows (``category``: that category's rows only)."""
+    if category is not None:
+        if category not in set(table["category"]):
+            return Skipped(f"no category '{category}' in the table")
+        table = table[table["category"] == category]
+    rows = table.dropna(subset=["rate_ratio"])
+    if rows.empty:
+        return Skipped("no within-story rate ratio could be estimated")
+    fig, ax = canvas(8, min(2.2 + 0.42 * len(rows), MAX_PIXELS / 150))
+    within_plot(table, ax, colours=colours)
+    return fig
+
+
+@_styled
+def within_plot(table: pd.DataFrame, ax: Axes, *, colours: dict | None = None) -> Axes:
+    """Rate ratios within stories (filled, :func:`framing.comparison.within.within_model`) beside the pooled
+    ratios of the same groups over all their documents (hollow), one row per group and category, on a
+    log scale: where the two part, pooling mixed what the groups covered into how they covered it."""
+    by = table.columns[0]
+    rows = table.dropna(subset=["rate_ratio"]).reset_index(drop=True)
+    groups = list(dict.fromkeys(rows[by].astype(str)))
+    colours = _colours_for(groups, colours)
+    y = np.arange(len(rows), dtype=float)
+    for k, r in rows.iterrows():
+        colour = colours[str(r[by])]
+        for value, low, high, offset, face in ((r["rate_ratio"], r["ci_low"], r["ci_high"], -0.15, colour),
+                                               (r["pooled_ratio"], r["pooled_low"], r["pooled_high"], 0.15, "white")):
+            if np.isfinite(value):
+                err = np.clip(np.nan_to_num([[value - low], [high - value]]), 0, None)
+                ax.errorbar([value], [y[k] + offset], xerr=err, fmt="o", color=colour, markerfacecolor=face,
+                            markersize=4, linewidth=1, capsize=2)
+    ax.axvline(1.0, color="0.5", linewidth=0.8, linestyle=":")
+    ax.set_xscale("log")
+    values = rows[["rate_ratio", "ci_low", "ci_high", "pooled_ratio", "pooled_low", "pooled_high"]].to_numpy(float)
+    values = values[np.isfinite(values) & (values > 0)]
+    low, high = int(np.floor(np.log2(values.min()))), int(np.ceil(np.log2(values.max())))
+    step = max(1, int(np.ceil((high - low + 1) / 6)))  # powers of two, at most six labels
+    ticks = [2.0**k for k in range(low, high + 1, step)]
+    ax.set_xticks(ticks, [f"1/{round(1 / t)}" if t < 1 else f"{t:g}" for t in ticks])
+    ax.xaxis.set_minor_formatter(mpl.ticker.NullFormatter())
+    one = rows["category"].nunique() == 1  # one category: the title names it, the rows name the groups
+    label = [("" if one else f"{_pretty(c)}: ") + f"{g} ({int(s)} {'story' if int(s) == 1 else 'stories'}, {int(n)} docs"
+             + ("; no interval" if not np.isfinite(lo) else "") + ")" for c, g, s, n, lo
+             in zip(rows["category"], rows[by], rows["n_stories"], rows["n_docs"], rows["ci_low"].astype(float))]
+    ax.set_yticks(y, label)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    _record(ax, rows[[c for c in (by, "reference", "category", "voice", "rate_ratio", "ci_low", "ci_high", "pooled_ratio",
+                                  "pooled_low", "pooled_high", "n_stories", "n_docs", "warning", "level") if c in rows]])
+    missing = [str(g) for g in dict.fromkeys(table.loc[table["rate_ratio"].isna(), by].astype(str))]
+    ax.set_xlabel(f"rate ratio against {rows['reference'].iloc[0]} (log scale)")
+    ax.set_title((f"{_pretty(rows['category'].iloc[0])}: " if one else "")
+                 + "within stories (filled) and pooled (hollow)\n"
+                 + f"{level_text(rows)} intervals: within clustered by story, pooled robust by document"
+                 + (f"\nno within-story ratio: {', '.join(missing)}" if missing else ""), fontsize=9)
+    return ax
+
+
 # --------------------------------------------------------------------------- text reuse
 
 

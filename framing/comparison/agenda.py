@@ -1,0 +1,74 @@
+"""Agenda: which stories each group covered, apart from how it framed them (tables only).
+
+From the per-document story table of :func:`framing.features.stories.stories` (``doc_id``,
+``story`` and the grouping column): :func:`agenda` gives each group's coverage and how much the
+groups' agendas overlap. A story "shared" is one that at least ``min_groups`` groups covered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from framing.errors import FramingError
+from framing.tables import require_columns
+
+COVERAGE_COLUMNS = ["n_docs", "n_stories", "n_shared_stories", "docs_in_shared", "share_in_shared", "n_alone",
+                    "docs_alone"]
+
+
+@dataclass
+class Agenda:
+    """``coverage``: one row per group (:data:`COVERAGE_COLUMNS`); ``overlap``: group x group, the
+    stories both covered (the diagonal: each group's stories); ``matrix``: group x story, the group's
+    documents in each shared story (the largest first)."""
+
+    coverage: pd.DataFrame
+    overlap: pd.DataFrame
+    matrix: pd.DataFrame
+
+
+def agenda(documents: pd.DataFrame, by: str, *, story: str = "story", min_groups: int = 2) -> Agenda:
+    """Each group's coverage: documents, stories covered, shared stories (covered by ``min_groups`` or
+    more groups), its documents in them and their share of its documents, and stories it alone covered
+    with more than one document (``n_alone``: a single article is no agenda; ``docs_alone``: their documents).
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": list("abcde"), "outlet": list("AABBB"), "story": ["s1", "s2", "s1", "s3", "s3"]})
+    >>> agenda(docs, "outlet").coverage[["n_stories", "n_shared_stories", "docs_in_shared", "n_alone"]].values.tolist()
+    [[2, 1, 1, 0], [2, 1, 1, 1]]
+    """
+    require_columns(documents, ["doc_id", by, story], where="the story table")
+    docs = documents.drop_duplicates("doc_id").assign(**{by: lambda t: t[by].astype(str)})
+    if docs[story].isna().any():
+        raise FramingError(f"column '{story}' is empty for some documents; every document needs its story")
+    groups_per_story = docs.groupby(story)[by].nunique()
+    size = docs.groupby(story)["doc_id"].size()
+    shared = set(groups_per_story[groups_per_story >= min_groups].index)
+    rows = {}
+    for group, part in docs.groupby(by, sort=True):
+        stories = part[story].unique()
+        in_shared = part[story].isin(shared)
+        alone = [s for s in stories if groups_per_story[s] == 1 and size[s] > 1]
+        rows[group] = (len(part), len(stories), len(set(stories) & shared), int(in_shared.sum()),
+                       float(in_shared.mean()), len(alone), int(part[story].isin(alone).sum()))
+    coverage = pd.DataFrame.from_dict(rows, orient="index", columns=COVERAGE_COLUMNS)
+    coverage.index.name = by
+    cells = pd.crosstab(docs[by], docs[story])
+    covered = (cells > 0).astype(int)
+    overlap = covered @ covered.T
+    order = sorted(shared, key=lambda s: (-size[s], s))
+    matrix = cells.reindex(columns=order, fill_value=0)
+    return Agenda(coverage, overlap, matrix)
+
+
+def coverage_rows(matrix: pd.DataFrame, top: int = 25) -> pd.DataFrame:
+    """The ``top`` largest shared stories of an :attr:`Agenda.matrix`, in the tidy shape a chart draws
+    (one row per group and story: ``group``, ``story``, ``n_docs``)."""
+    kept = matrix.iloc[:, :top]
+    long = kept.stack().rename("n_docs").reset_index()
+    long.columns = ["group", "story", "n_docs"]
+    return long.assign(n_docs=long["n_docs"].astype(int))
+

@@ -1,0 +1,20 @@
+"""Agenda (framing.comparison.agenda): coverage and overlap counted by hand."""
+
+import pandas as pd
+import pytest
+
+from framing.comparison.agenda import agenda
+from framing.errors import FramingError
+
+
+def test_coverage_overlap_and_matrix_by_hand():
+    docs = pd.DataFrame({"doc_id": list("abcdefg"), "outlet": list("AABBBCC"),
+                         "story": ["s1", "s2", "s1", "s3", "s3", "s1", "s4"]})
+    result = agenda(docs, "outlet")
+    cov = result.coverage
+    assert cov.loc["A"].tolist() == [2, 2, 1, 1, 0.5, 0, 0]  # s1 shared; s2 alone but one document: no agenda
+    assert cov.loc["B"].tolist() == [3, 2, 1, 1, 1 / 3, 1, 2]  # s3: two documents B alone covered
+    assert result.overlap.loc["A", "B"] == 1 and result.overlap.loc["B", "B"] == 2
+    assert list(result.matrix.columns) == ["s1"] and result.matrix["s1"].tolist() == [1, 1, 1]
+    with pytest.raises(FramingError, match="unknown column 'story'"):
+        agenda(docs.drop(columns="story"), "outlet")
