@@ -364,9 +364,13 @@ def news_csv(tmp_path_factory):
 
 def test_stories_agenda_and_within_from_the_command_line(capsys, tmp_path, news_csv):
     stories_csv, table_csv = tmp_path / "stories.csv", tmp_path / "story_table.csv"
-    code, _, err = run(capsys, "stories", str(news_csv), "--by", "outlet", "--time", "date", "-o", str(stories_csv),
-                       "--table", str(table_csv))
+    code, _, err = run(capsys, "stories", str(news_csv), "--by", "outlet", "--time", "date", "--window", "3D",
+                       "-o", str(stories_csv), "--table", str(table_csv), "--min-outlets", "2")
     assert code == 0 and "covered by at least two groups of 'outlet'" in err
+    assert (pd.read_csv(table_csv)["n_groups"] >= 2).all()
+    with pytest.raises(SystemExit):
+        main(["stories", str(news_csv), "--window", "3 days"])
+    assert "expected a whole number of days" in capsys.readouterr().err
     docs = pd.read_csv(stories_csv)
     assert list(docs.columns) == ["doc_id", "outlet", "date", "story"] and len(docs) == 9 * 120
     code, out, _ = run(capsys, "agenda", str(stories_csv), "--by", "outlet", "--chart", str(tmp_path / "coverage.png"))

@@ -1048,8 +1048,10 @@ def run_stories(args) -> None:
     print(f"framing: {len(result.documents):,} documents in {len(table):,} stories "
           f"({int((table['size'] > 1).sum()):,} with more than one document"
           + (f", {shared:,} covered by at least two groups of '{args.by}'" if args.by else "") + ")", file=sys.stderr)
+    if args.min_groups > 1 and not args.by:
+        raise FramingError("--min-groups counts the groups of --by: give --by COL")
     if args.story_table:
-        _write(table, args.story_table, args)
+        _write(table[table["n_groups"] >= args.min_groups] if args.min_groups > 1 else table, args.story_table, args)
     _write(result.documents, args.output, args)
 
 

@@ -19,6 +19,14 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}; see '{self.prog} --help'\n")
 
 
+def _days(text: str) -> int:
+    """An argparse type: a whole number of days, written 3 or 3D, from 0 to 3650."""
+    digits = text[:-1] if text[-1:] in ("D", "d") else text
+    if not digits.isdigit() or int(digits) > 3650:
+        raise argparse.ArgumentTypeError(f"expected a whole number of days from 0 to 3650, as 3 or 3D, got {text!r}")
+    return int(digits)
+
+
 def _unit_interval(text: str) -> float:
     """An argparse type: a number above 0 and at most 1 (a cosine similarity)."""
     try:
@@ -481,7 +489,10 @@ def build_parser() -> argparse.ArgumentParser:
                                    "--reuse); a story is a connected set of linked documents.")
     p.add_argument("--by", default=None, metavar="COL", help="the groups (outlets) each story counts and names")
     p.add_argument("--time", default=None, metavar="COL", help="date column (default: none: the corpus is one window)")
-    p.add_argument("--window", type=_whole(0, 3650), default=3, metavar="DAYS", help="days between documents of a story (default: 3)")
+    p.add_argument("--window", type=_days, default=3, metavar="DAYS",
+                   help="days between documents of a story, as 3 or 3D (default: 3)")
+    p.add_argument("--min-groups", "--min-outlets", dest="min_groups", type=_whole(1), default=1, metavar="N",
+                   help="--table lists only stories covered by at least N groups of --by (default: 1, every story)")
     p.add_argument("--threshold", type=_unit_interval, default=0.3, metavar="COS",
                    help="cosine similarity that links two documents (default: 0.3)")
     p.add_argument("--reuse", action="store_true", help="also link documents that share a passage (framing reuse)")
