@@ -19,7 +19,7 @@ included), sampled every 50 ms with psutil.
 vaderSentiment scores every Punkt sentence of every document (NLTK's PunktSentenceTokenizer with its
 untrained defaults: no download), as the sentiment family does. scattertext pins older numpy and scipy
 than framing, so it runs from its own interpreter: set ``SCATTERTEXT_PYTHON`` to a virtual environment's
-python with scattertext installed (``python -m venv st && st/bin/pip install scattertext``); unset, it is
+python with scattertext installed (``python -m venv st && st/bin/pip install scattertext six``); unset, it is
 left out and the table says so.
 
 Targets (issue 28, on real text): lexicon, one job, at most 1.25x CountVectorizer; with two jobs,

@@ -14,7 +14,8 @@ def test_coverage_overlap_and_matrix_by_hand():
     cov = result.coverage
     assert cov.loc["A"].tolist() == [2, 2, 1, 1, 0.5, 0, 0]  # s1 shared; s2 alone but one document: no agenda
     assert cov.loc["B"].tolist() == [3, 2, 1, 1, 1 / 3, 1, 2]  # s3: two documents B alone covered
-    assert result.overlap.loc["A", "B"] == 1 and result.overlap.loc["B", "B"] == 2
+    pairs = {(g, o): n for g, o, n in result.overlap.values.tolist()}
+    assert pairs == {("A", "B"): 1, ("A", "C"): 1, ("B", "A"): 1, ("B", "C"): 1, ("C", "A"): 1, ("C", "B"): 1}
     assert list(result.matrix.columns) == ["s1"] and result.matrix["s1"].tolist() == [1, 1, 1]
     with pytest.raises(FramingError, match="unknown column 'story'"):
         agenda(docs.drop(columns="story"), "outlet")

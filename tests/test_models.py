@@ -216,3 +216,22 @@ def test_an_interval_level_outside_0_1_is_refused_not_nan(level):
                           "n_tokens": 100})
     with pytest.raises(FramingError, match=f"level must be a number above 0 and below 1, got {level}"):
         rate_model(table, "outlet", level=level)
+
+
+def test_too_many_groups_is_said_on_every_row_and_is_the_cli_error(capsys, tmp_path):
+    from framing import plots
+    from framing.cli import main
+    from framing.comparison.models import MAX_MODEL_GROUPS
+
+    n = MAX_MODEL_GROUPS + 50
+    t = pd.DataFrame({"doc_id": [f"d{i}" for i in range(n)], "desk": [f"g{i}" for i in range(n)], "category": "c",
+                      "count": 1, "n_tokens": 100})
+    table = rate_model(t, "desk")
+    assert len(table) == 1 and table["rate_ratio"].isna().all()
+    assert table["warning"].iloc[0] == (f"a count model with one coefficient per group takes at most {MAX_MODEL_GROUPS} "
+                                        f"groups, and column 'desk' has {n:,}: group the documents more coarsely")
+    assert "was not fitted" in plots.rate_ratio_figure(table).reason
+    corpus = tmp_path / "c.csv"
+    pd.DataFrame({"doc_id": t["doc_id"], "desk": t["desk"], "text": "The regime spoke."}).to_csv(corpus, index=False)
+    assert main(["model", str(corpus), "--by", "desk"]) != 0
+    assert capsys.readouterr().err.strip().endswith(f"column 'desk' has {n:,}: group the documents more coarsely")

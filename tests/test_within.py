@@ -130,3 +130,14 @@ def test_within_stories_recovers_the_known_ratio_that_pooling_misses(sentences):
     ratios = np.array(estimates)
     assert np.exp(np.log(ratios[:, 0]).mean()) == pytest.approx(TRUE_RATIO, rel=0.1)
     assert np.exp(np.log(ratios[:, 1]).mean()) > 3.0
+
+
+def test_too_many_groups_is_said_not_fitted():
+    from framing.comparison.models import MAX_MODEL_GROUPS
+
+    n = MAX_MODEL_GROUPS + 1
+    t = pd.DataFrame({"doc_id": [f"d{i}" for i in range(n)], "desk": [f"g{i}" for i in range(n)], "category": "c",
+                      "story": "s1", "count": 1, "n_tokens": 100})
+    table = within_model(t, "desk")
+    assert len(table) == 1 and table["rate_ratio"].isna().all()
+    assert table["warning"].iloc[0].startswith(f"a count model with one coefficient per group takes at most {MAX_MODEL_GROUPS}")

@@ -290,6 +290,8 @@ def run_model(args) -> None:
                                                       model=args.model, cluster=args.cluster, min_docs=args.min_docs,
                                                       level=args.level))
                             for family, name, _, features in jobs], at=2)
+    if len(table) and table["warning"].str.startswith("a count model with one coefficient per group").all():
+        raise FramingError(str(table["warning"].iloc[0]))
     chosen = str(table["chosen"].iloc[0]) if len(table) else ""
     if chosen:
         print(f"framing: {chosen}", file=sys.stderr)
@@ -1063,7 +1065,7 @@ def run_agenda(args) -> None:
         raise FramingError(f"{args.stories}: no column '{args.by}'; write it with framing stories --by {args.by}")
     result = agenda(documents, args.by, min_groups=args.min_groups)
     if args.overlap:
-        _write(result.overlap.reset_index(), args.overlap, args)
+        _write(result.overlap, args.overlap, args)
     if args.matrix:
         _write(result.matrix.reset_index(), args.matrix, args)
     if args.chart:
@@ -1132,6 +1134,8 @@ def _within_table(args, jobs, *, target=None) -> pd.DataFrame:
         raise FramingError(f"no {args.within} is covered by two of the groups compared, so there is nothing to compare "
                            "within stories; widen the story window (framing stories --window) or compare pooled")
     table = stack_families([r for r in results if not r[2].empty], at=2)
+    if len(table) and table["warning"].str.startswith("a count model with one coefficient per group").all():
+        raise FramingError(str(table["warning"].iloc[0]))
     chosen = str(table["chosen"].iloc[0]) if len(table) else ""
     if chosen:
         print(f"framing: {chosen}", file=sys.stderr)

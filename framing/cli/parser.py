@@ -504,13 +504,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("agenda", help="each group's coverage of stories, and how the groups' agendas overlap",
                        description="From STORIES.csv (framing stories): per group, documents, stories, shared stories "
                                    "(covered by --min-groups groups), its documents in them and their share, stories it "
-                                   "alone covered; --overlap: group x group stories both covered; --matrix: group x "
-                                   "shared story documents; --chart: the groups' largest shared stories.")
+                                   "alone covered; --overlap: stories each pair of groups covered in common; --matrix: "
+                                   "group x story documents of the largest shared stories; --chart: the 25 largest.")
     p.add_argument("stories", metavar="STORIES.csv")
     p.add_argument("--by", required=True, metavar="COL", help="the groups (a column of STORIES.csv)")
     p.add_argument("--min-groups", type=_whole(2), default=2, metavar="N", help="groups that make a story shared (default: 2)")
-    p.add_argument("--overlap", default=None, metavar="OVERLAP.csv", help="write the group x group overlap here")
-    p.add_argument("--matrix", default=None, metavar="MATRIX.csv", help="write the group x shared story matrix here")
+    p.add_argument("--overlap", default=None, metavar="OVERLAP.csv",
+                   help="write the stories each pair of groups covered in common here (one row per pair)")
+    p.add_argument("--matrix", default=None, metavar="MATRIX.csv",
+                   help="write the group x story matrix of the 100 largest shared stories here")
     p.add_argument("--chart", default=None, metavar="CHART.png", help="draw the coverage of the largest shared stories")
     _output_option(p)
     p.set_defaults(run=commands.run_agenda)

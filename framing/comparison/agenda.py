@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from framing.errors import FramingError
@@ -20,16 +21,16 @@ COVERAGE_COLUMNS = ["n_docs", "n_stories", "n_shared_stories", "docs_in_shared",
 
 @dataclass
 class Agenda:
-    """``coverage``: one row per group (:data:`COVERAGE_COLUMNS`); ``overlap``: group x group, the
-    stories both covered (the diagonal: each group's stories); ``matrix``: group x story, the group's
-    documents in each shared story (the largest first)."""
+    """``coverage``: one row per group (:data:`COVERAGE_COLUMNS`); ``overlap``: one row per pair of groups
+    that covered a story in common (``group``, ``other``, ``n_stories``; tidy, so ten thousand groups stay
+    small); ``matrix``: group x story, the group's documents in each of the ``top`` largest shared stories."""
 
     coverage: pd.DataFrame
     overlap: pd.DataFrame
     matrix: pd.DataFrame
 
 
-def agenda(documents: pd.DataFrame, by: str, *, story: str = "story", min_groups: int = 2) -> Agenda:
+def agenda(documents: pd.DataFrame, by: str, *, story: str = "story", min_groups: int = 2, top: int = 100) -> Agenda:
     """Each group's coverage: documents, stories covered, shared stories (covered by ``min_groups`` or
     more groups), its documents in them and their share of its documents, and stories it alone covered
     with more than one document (``n_alone``: a single article is no agenda; ``docs_alone``: their documents).
@@ -56,11 +57,22 @@ def agenda(documents: pd.DataFrame, by: str, *, story: str = "story", min_groups
                        float(in_shared.mean()), len(alone), int(part[story].isin(alone).sum()))
     coverage = pd.DataFrame.from_dict(rows, orient="index", columns=COVERAGE_COLUMNS)
     coverage.index.name = by
-    cells = pd.crosstab(docs[by], docs[story])
-    covered = (cells > 0).astype(int)
-    overlap = covered @ covered.T
-    order = sorted(shared, key=lambda s: (-size[s], s))
-    matrix = cells.reindex(columns=order, fill_value=0)
+    from scipy import sparse
+
+    g_codes, g_names = pd.factorize(docs[by], sort=True)
+    s_codes, s_names = pd.factorize(docs[story], sort=True)
+    covered = sparse.csr_matrix((np.ones(len(docs)), (g_codes, s_codes)), shape=(len(g_names), len(s_names)))
+    covered.data[:] = 1.0  # duplicates summed: a group covered a story or not
+    covered.sum_duplicates()
+    covered.data[:] = 1.0
+    pairs = (covered @ covered.T).tocoo()
+    keep = pairs.row != pairs.col
+    overlap = pd.DataFrame({"group": g_names[pairs.row[keep]], "other": g_names[pairs.col[keep]],
+                            "n_stories": pairs.data[keep].astype(int)}).sort_values(["group", "other"]).reset_index(drop=True)
+    order = sorted(shared, key=lambda s: (-size[s], s))[:top]
+    in_top = docs[docs[story].isin(order)]
+    matrix = pd.crosstab(in_top[by], in_top[story]).reindex(index=list(g_names), columns=order, fill_value=0)
+    matrix.index.name, matrix.columns.name = by, story
     return Agenda(coverage, overlap, matrix)
 
 

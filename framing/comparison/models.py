@@ -46,6 +46,22 @@ MAX_MODEL_GROUPS = 200
 """A rate model estimates one coefficient per group: more groups than this is refused."""
 
 
+TOO_MANY = "a count model with one coefficient per group takes at most {max} groups, and column '{by}' has {n:,}"
+
+
+def _too_many(features: pd.DataFrame, by: str, groups: list[str], level: float) -> pd.DataFrame:
+    """The table of a model not fitted because ``by`` has too many groups: one row per category (and voice),
+    no estimate, the reason in ``warning`` (the CLI turns it into its one-line error; charts are not drawn)."""
+    keys = ["category", "voice"] if "voice" in features.columns else ["category"]
+    rows = features[keys].drop_duplicates().reset_index(drop=True)
+    warning = TOO_MANY.format(max=MAX_MODEL_GROUPS, by=by, n=len(groups)) + ": group the documents more coarsely"
+    table = pd.DataFrame({by: "", "reference": "", **{k: rows[k] for k in keys}, "rate_ratio": np.nan, "ci_low": np.nan,
+                          "ci_high": np.nan, "p_value": np.nan, "p_adjusted": np.nan, "n_docs": 0, "count": 0,
+                          "model": "", "warning": warning})
+    table["level"], table["chosen"] = level, ""
+    return table
+
+
 def _design(table: pd.DataFrame, by: str, reference: str, covariates: list[str]) -> pd.DataFrame:
     """Intercept, one dummy per non-reference group, then covariates (numbers as they are,
     anything else as dummies of its levels, the first level left out)."""
@@ -230,9 +246,8 @@ def rate_model(
     groups = sorted(features[by].astype(str).unique())
     if len(groups) < 2:
         raise FramingError(f"column '{by}' has one group; a rate model needs at least two")
-    if len(groups) > MAX_MODEL_GROUPS:  # one coefficient per group: refused before the design matrix is built
-        raise FramingError(f"column '{by}' has {len(groups):,} groups, and a count model with one coefficient per group "
-                           f"takes at most {MAX_MODEL_GROUPS}; group the documents more coarsely")
+    if len(groups) > MAX_MODEL_GROUPS:  # one coefficient per group: not fitted, and said on every row
+        return _too_many(features, by, groups, level)
     sizes = features.assign(_g=features[by].astype(str)).groupby("_g")["doc_id"].nunique()
     chosen = ""
     if reference is None:  # the one rule for a group nobody named (framing.groups.DEFAULT_RULE)

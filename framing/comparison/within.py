@@ -30,6 +30,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from framing.comparison.models import MAX_MODEL_GROUPS, TOO_MANY
 from framing.errors import FramingError
 from framing.groups import default_note, default_reference, sides
 from framing.measures import benjamini_hochberg, mantel_haenszel_rate_ratio
@@ -148,7 +149,16 @@ def within_model(features: pd.DataFrame, by: str, *, within: str = "story", refe
     chosen_groups = known if groups is None else [str(g) for g in groups]
     unknown = [g for g in chosen_groups if g not in known]
     if unknown:
-        raise FramingError(f"unknown group '{unknown[0]}' in column '{by}'; groups: {', '.join(known)}")
+        raise FramingError(f"unknown group '{unknown[0]}' in column '{by}'; groups: {', '.join(known[:20])}")
+    if len(chosen_groups) > MAX_MODEL_GROUPS:  # one model per group and category: not fitted, and said on every row
+        keys = ["category", "voice"] if "voice" in table.columns else ["category"]
+        rows = table[keys].drop_duplicates().reset_index(drop=True)
+        warning = (TOO_MANY.format(max=MAX_MODEL_GROUPS, by=by, n=len(chosen_groups))
+                   + ": compare fewer groups (groups=[...], or --target and --reference)")
+        return pd.DataFrame({by: "", "reference": "", **{k: rows[k] for k in keys}, "rate_ratio": np.nan, "ci_low": np.nan,
+                             "ci_high": np.nan, "p_value": np.nan, "p_adjusted": np.nan, "pooled_ratio": np.nan,
+                             "pooled_low": np.nan, "pooled_high": np.nan, "n_stories": 0, "n_docs": 0, "count": 0,
+                             "warning": warning, "level": level, "within": within, "chosen": ""})
     shared = table[shared_strata(table, by, within, chosen_groups, min_groups)]
     keys = ["category", "voice"] if "voice" in table.columns else ["category"]
     columns = [by, "reference", *keys, "rate_ratio", "ci_low", "ci_high", "p_value", "p_adjusted", "pooled_ratio",

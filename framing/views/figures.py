@@ -84,13 +84,17 @@ def save(fig: "Figure | object", out_dir: str | Path, name: str, *, formats=("pn
     return paths[0]
 
 
-def save_table(result, out_dir: str | Path, name: str, *, lexicon=None) -> Path:
+def save_table(result, out_dir: str | Path, name: str, *, lexicon=None) -> Path | None:
     """Write a result of compare, compare_groups, rate_model or trend to ``out_dir/name.tex`` as the
     LaTeX table a paper takes (:func:`framing.views.paper.render`: estimates with intervals, BH
     stars, n, a caption naming ``lexicon`` when the result has no lexicon column; labelled
     ``tab:name``) and return the path."""
     from framing.views.paper import render
 
+    estimate = next((c for c in ("rate_ratio", "per_1k", "difference") if c in result.columns), None)
+    if estimate is not None and len(result) and result[estimate].isna().all() and "warning" in result.columns:
+        print(f"{name} not written: {result['warning'].iloc[0]}")  # relayed by framing figures, like a chart not drawn
+        return None
     folder = project_path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     return write_text(folder / f"{name}.tex", render(result, "latex", label=f"tab:{name}", lexicon=lexicon))
@@ -244,7 +248,7 @@ def _inject(nb, parameters: dict):
 def _relayed_lines(cell) -> list[str]:
     """The "NAME not drawn: reason" and "NAME layout: ..." lines a cell printed (see :func:`save`), relayed to the command line."""
     text = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
-    return [line for line in text.splitlines() if " not drawn: " in line or " layout: " in line]
+    return [line for line in text.splitlines() if " not drawn: " in line or " not written: " in line or " layout: " in line]
 
 
 def shipped_notebooks() -> Path:

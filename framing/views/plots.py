@@ -773,6 +773,8 @@ def rate_ratio_figure(model: pd.DataFrame, *, colours: dict | None = None, lexic
     usable = model[model["rate_ratio"].notna() & ~model["warning"].str.contains("too few documents")]
     if usable.empty:
         reason = model["warning"].iloc[0] if len(model) else "no rate ratio"
+        if str(reason).startswith("a count model with one coefficient per group"):
+            return Skipped(f"the count model was not fitted: {reason}")
         return Skipped(f"the count model rests on too few documents to draw ({reason})")
     rows = usable["category"].nunique()
     fig, ax = canvas(8, min(2.0 + 0.35 * rows, MAX_PIXELS / 150))
@@ -1245,7 +1247,8 @@ def within_figure(table: pd.DataFrame, *, category: str | None = None, colours: 
         table = table[table["category"] == category]
     rows = table.dropna(subset=["rate_ratio"])
     if rows.empty:
-        return Skipped("no within-story rate ratio could be estimated")
+        reason = str(table["warning"].iloc[0]) if len(table) and "warning" in table else ""
+        return Skipped("no within-story rate ratio could be estimated" + (f": {reason}" if reason else ""))
     fig, ax = canvas(8, min(2.2 + 0.42 * len(rows), MAX_PIXELS / 150))
     within_plot(table, ax, colours=colours)
     return fig
