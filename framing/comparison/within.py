@@ -12,8 +12,8 @@ strata (``story``, from :func:`framing.features.stories.stories`, or any event i
   (the conditional, multinomial-within-story form of the Poisson fixed-effects model), so the cost
   grows with the documents, not with documents x stories, and no dummy matrix is built; a test holds
   the estimates and standard errors equal to statsmodels' GLM with one dummy per story. Beside each
-  within-story ratio, the pooled ratio of the same groups over all their documents (clustered by
-  story too) shows what pooling would have said.
+  within-story ratio, the pooled ratio of the same groups over all their documents (no story effects,
+  errors robust by document, as a pooled analysis has them) shows what pooling would have said.
 * :func:`within_keyness`: per term, the Mantel-Haenszel rate ratio of a target against a reference
   over the stories both covered, with Greenland & Robins' interval
   (:func:`framing.measures.mantel_haenszel_rate_ratio`).
