@@ -19,3 +19,15 @@ def test_coverage_overlap_and_matrix_by_hand():
     assert list(result.matrix.columns) == ["s1"] and result.matrix["s1"].tolist() == [1, 1, 1]
     with pytest.raises(FramingError, match="unknown column 'story'"):
         agenda(docs.drop(columns="story"), "outlet")
+
+
+def test_coverage_of_a_topic():
+    from framing.comparison.agenda import stories_about
+
+    docs = pd.DataFrame({"doc_id": list("abcdef"), "outlet": list("AABBBB"), "story": ["s1", "s2", "s1", "s2", "s3", "s3"]})
+    table = pd.DataFrame({"story": ["s1", "s2", "s3"], "top_terms": ["protest march", "rates", "protesters police"]})
+    protest = stories_about(table, ["protest", "protesters"])
+    cov = agenda(docs, "outlet", stories=protest).coverage
+    assert cov["n_stories"].to_dict() == {"A": 1, "B": 2}  # B covered twice as many protest stories
+    with pytest.raises(FramingError, match="no document belongs to the stories chosen"):
+        agenda(docs, "outlet", stories=["s9"])

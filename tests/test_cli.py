@@ -376,6 +376,11 @@ def test_stories_agenda_and_within_from_the_command_line(capsys, tmp_path, news_
     code, out, _ = run(capsys, "agenda", str(stories_csv), "--by", "outlet", "--chart", str(tmp_path / "coverage.png"))
     coverage = pd.read_csv(io.StringIO(out))
     assert code == 0 and coverage["n_docs"].sum() == 9 * 120 and (tmp_path / "coverage.png").is_file()
+    word = pd.read_csv(table_csv)["top_terms"].iloc[0].split()[0]  # the first word of a shared story's top terms
+    code, out, err = run(capsys, "agenda", str(stories_csv), "--by", "outlet", "--topic", word, "--story-table",
+                         str(table_csv))
+    assert code == 0 and f"stories whose top terms hold {word}" in err
+    assert pd.read_csv(io.StringIO(out))["n_docs"].sum() < 9 * 120
     code, out, err = run(capsys, "model", str(news_csv), "--by", "outlet", "--within", "story", "--stories",
                          str(stories_csv), "--reference", "cnn")
     table = pd.read_csv(io.StringIO(out))

@@ -1063,7 +1063,19 @@ def run_agenda(args) -> None:
     documents = _read_stories(args.stories)
     if args.by not in documents.columns:
         raise FramingError(f"{args.stories}: no column '{args.by}'; write it with framing stories --by {args.by}")
-    result = agenda(documents, args.by, min_groups=args.min_groups)
+    chosen = None
+    if args.topic:
+        from framing.comparison.agenda import stories_about
+
+        if args.story_table is None:
+            raise FramingError("--topic reads the stories' top terms: give --story-table STORY_TABLE.csv (framing stories --table)")
+        try:
+            table = pd.read_csv(args.story_table, dtype=str, keep_default_na=False)
+        except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            raise FramingError(f"{args.story_table}: cannot read the story table ({str(exc).splitlines()[0]})") from None
+        chosen = stories_about(table, args.topic)
+        print(f"framing: {len(chosen):,} stories whose top terms hold {', '.join(args.topic)}", file=sys.stderr)
+    result = agenda(documents, args.by, min_groups=args.min_groups, stories=chosen)
     if args.overlap:
         _write(result.overlap, args.overlap, args)
     if args.matrix:

@@ -514,6 +514,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--matrix", default=None, metavar="MATRIX.csv",
                    help="write the group x story matrix of the 100 largest shared stories here")
     p.add_argument("--chart", default=None, metavar="CHART.png", help="draw the coverage of the largest shared stories")
+    p.add_argument("--topic", action=_Append, default=None, metavar="WORD",
+                   help="only stories whose top terms hold this word (repeat for several; needs --story-table)")
+    p.add_argument("--story-table", default=None, metavar="STORY_TABLE.csv", help="the story table of framing stories --table")
     _output_option(p)
     p.set_defaults(run=commands.run_agenda)
 
