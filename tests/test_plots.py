@@ -338,8 +338,9 @@ def test_the_prevalence_chart_with_many_groups_keeps_twelve_one_colour_each(gene
     assert max(_pixels(fig)) <= plots.MAX_PIXELS
     assert LEFT_OUT in " ".join(ax.get_title().split())
     assert plots.layout_problems(fig) == []
-    legend = {t.get_text(): h for t, h in zip(ax.get_legend().get_texts(), ax.get_legend().legend_handles)}
+    legend = {t.get_text().split(" (")[0]: h for t, h in zip(ax.get_legend().get_texts(), ax.get_legend().legend_handles)}
     assert list(legend) == [f"group {i:02d}" for i in range(12)]
+    assert ax.get_legend().get_texts()[0].get_text() == "group 00 (20 units, 20 docs)"  # what each group's share rests on
     assert all(matplotlib.colors.to_hex(h.get_color()) == colours[g].lower() for g, h in legend.items())
     drawn = plots.drawn_values(fig)
     assert len(drawn) == 2 * 12

@@ -353,11 +353,8 @@ def run_validate_sample(args) -> None:
                          misses=args.misses)
     shown, key = blind(sheet) if args.blind else (sheet, None)
     page = Path(args.output).with_suffix(".html")
-    for path in [args.output, page] + ([key_path(args.output)] if key is not None else []):
-        refuse_inputs(path, _inputs(args))
-        if Path(path).exists() and not args.force:
-            raise FramingError(f"{path} exists already (a coding sheet may hold hours of coding); choose another name, "
-                               "or pass --force to replace it")
+    _refuse_existing([args.output, page] + ([key_path(args.output)] if key is not None else []), args,
+                     "a coding sheet may hold hours of coding")
     _write(shown, args.output, args)
     if key is not None:
         _write(key, str(key_path(args.output)), args)

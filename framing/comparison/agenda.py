@@ -87,9 +87,8 @@ def agenda(documents: pd.DataFrame, by: str, *, story: str = "story", min_groups
     g_codes, g_names = pd.factorize(docs[by], sort=True)
     s_codes, s_names = pd.factorize(docs[story], sort=True)
     covered = sparse.csr_matrix((np.ones(len(docs)), (g_codes, s_codes)), shape=(len(g_names), len(s_names)))
-    covered.data[:] = 1.0  # duplicates summed: a group covered a story or not
     covered.sum_duplicates()
-    covered.data[:] = 1.0
+    covered.data[:] = 1.0  # a group covered a story or not, whatever its documents in it
     pairs = (covered @ covered.T).tocoo()
     keep = pairs.row != pairs.col
     overlap = pd.DataFrame({"group": g_names[pairs.row[keep]], "other": g_names[pairs.col[keep]],

@@ -1175,7 +1175,8 @@ def prevalence_plot(table: pd.DataFrame, ax: Axes, *, colours: dict | None = Non
             est = float(r["estimate"])
             err = np.clip(np.nan_to_num([[est - float(r["low"])], [float(r["high"]) - est]]), 0, None)
             ax.errorbar([est], [y], xerr=err, fmt="o", color=colours[g], markersize=4, linewidth=1, capsize=2,
-                        label=g if i == 0 else None)
+                        label=f"{g} ({int(r['n_units']):,} units, {int(r['n_docs']):,} doc{'' if int(r['n_docs']) == 1 else 's'})"
+                        if i == 0 else None)
             ax.scatter([float(r["cc"])], [y], marker="o", s=22, facecolor="white", edgecolor=colours[g], zorder=3)
             drawn.append(r)
     _record(ax, pd.DataFrame(drawn)[[c for c in (by, "frame", "method", "estimate", "low", "high", "cc", "cc_low", "cc_high",
