@@ -145,6 +145,35 @@ def test_summaries_by_hand():
     assert marked.loc[marked["text"] == "regime", "reused"].tolist() == [False, False]
 
 
+def test_a_corpus_read_in_batches_and_spilled_to_disk_gives_the_same_passages(planted, tmp_path, monkeypatch):
+    """The same 60 articles with their plants, as a CSV read in small batches with every array
+    sent to disk at once (SPILL_BYTES 1): the very passages of the loaded corpus, and the same shares."""
+    import framing.features.reuse as module
+    from framing.documents.corpus import CorpusFiles
+
+    corpus, plants, _ = planted
+    expected = reuse(corpus, time=None)
+    assert len(expected) >= len(plants)
+    path = tmp_path / "planted.csv"
+    table = corpus.documents[["doc_id", "text"]].assign(outlet=[f"o{i % 4}" for i in range(len(corpus))])
+    table.to_csv(path, index=False)
+    files = CorpusFiles(path, clean=False, batch_chars=20_000)
+    assert sum(1 for _ in files.batches()) > 5
+    spilled: list[bool] = []
+    original = module._Spill.read
+    monkeypatch.setattr(module, "SPILL_BYTES", 1)
+    monkeypatch.setattr(module._Spill, "read", lambda self, name: (spilled.append(self.folder is not None), original(self, name))[1])
+    got = reuse(files)
+    assert spilled and all(spilled)
+    columns = ["doc_a", "doc_b", "start_a", "end_a", "start_b", "end_b", "n_words", "similarity", "text_a"]
+    pd.testing.assert_frame_equal(got[columns], expected[columns])
+    assert got["outlet_a"].tolist() == got["doc_a"].map(table.set_index("doc_id")["outlet"]).tolist()
+    shares = reuse_shares(got, files)
+    own = reuse_shares(expected, corpus)
+    pd.testing.assert_frame_equal(shares.drop(columns="outlet"), own[["doc_id", *shares.columns[2:]]])
+    assert reuse_matrix(got, files, "outlet").to_numpy().sum() > 0
+
+
 def test_reuse_on_the_command_line(tmp_path, capsys):
     assert main(["reuse", str(SEEDS), "--min-words", "15", "--by", "outlet", "--matrix", str(tmp_path / "m.csv"),
                  "--shares", str(tmp_path / "s.csv"), "-o", str(tmp_path / "p.csv")]) == 0

@@ -468,16 +468,19 @@ def run_explore(args) -> None:
 
 
 def run_reuse(args) -> None:
+    from framing.documents.corpus import CorpusFiles
     from framing.features.reuse import reuse, reuse_matrix, reuse_shares
 
     if (args.by is None) != (args.matrix is None):
         raise FramingError("--matrix needs --by (and --by is for --matrix): give both, e.g. --by outlet --matrix reuse.csv")
-    corpus = _load(args)
+    corpus = CorpusFiles(args.corpus, text_col=args.text_col, id_col=args.id_col, clean=not args.no_clean,
+                         cleaning_rules=args.cleaning_rules)  # read in batches, twice: never whole in memory
+    if args.matrix:
+        corpus.check_column(args.by)
     passages = reuse(corpus, min_words=args.min_words, min_similarity=args.min_similarity, time=args.time)
     if args.shares:
         _write(reuse_shares(passages, corpus), args.shares, args)
     if args.matrix:
-        corpus.check_column(args.by)
         _write(reuse_matrix(passages, corpus, args.by).reset_index(), args.matrix, args)
     _write(passages, args.output, args)
 

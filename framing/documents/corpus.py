@@ -16,12 +16,13 @@ from the manifest) are warnings, and the document is kept, never dropped.
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from framing.documents.clean import CleaningRule, clean_text, load_rules
-from framing.documents.read import WHOLE, _from_frame, document_batches
+from framing.documents.read import BATCH_CHARS, WHOLE, _from_frame, document_batches
 from framing.documents.tokens import TokenizedText, tokenize
 from framing.errors import FramingError
 from framing.tables import group_labels
@@ -137,6 +138,10 @@ class Corpus:
         self.check_column(by)
         return group_labels(self.documents, by)
 
+    def batches(self):
+        """The corpus as its batches: itself, whole (as :meth:`CorpusFiles.batches` reads a file's)."""
+        yield self
+
     def select(self, doc_ids) -> "Corpus":
         """A corpus of the given documents (tokens are shared, not recomputed)."""
         wanted = list(doc_ids)
@@ -146,6 +151,56 @@ class Corpus:
         docs = self.documents[self.documents["doc_id"].isin(wanted)]
         tokens = None if self._tokens is None else {d: self._tokens[d] for d in docs["doc_id"]}
         return Corpus(docs, self.cleaning_report[self.cleaning_report["doc_id"].isin(wanted)], self.source, tokens=tokens)
+
+
+@dataclass(frozen=True)
+class CorpusFiles:
+    """A corpus on disk, read batch by batch as often as a method needs, never whole.
+
+    Each batch is a :class:`Corpus` of consecutive documents, validated and cleaned as
+    :func:`load_corpus` does, so a pass over the batches sees the same documents, in
+    the same order, as a pass over the loaded corpus. Methods that must see the whole
+    corpus twice (text reuse) take this instead of a :class:`Corpus` when the texts
+    would not fit in memory.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "c.csv").write_text("doc_id,text\\na,One.\\nb,Two.\\n")
+    >>> files = CorpusFiles(folder / "c.csv")
+    >>> [doc_id for part in files.batches() for doc_id in part.doc_ids], files.metadata().columns.tolist()
+    (['a', 'b'], ['doc_id'])
+    """
+
+    source: "str | Path"
+    text_col: str | None = None
+    id_col: str | None = None
+    clean: bool = True
+    cleaning_rules: "str | Path | tuple[CleaningRule, ...] | None" = None
+    batch_chars: int = BATCH_CHARS
+
+    def batches(self):
+        """Each batch as a :class:`Corpus`, in corpus order (empty documents are named in one warning at the end)."""
+        rules = self.cleaning_rules if isinstance(self.cleaning_rules, tuple) or not self.clean else load_rules(self.cleaning_rules)
+        empty: list[str] = []
+        for batch in document_batches(self.source, text_col=self.text_col, id_col=self.id_col, batch_chars=self.batch_chars):
+            part = clean_documents(batch.frame, clean=self.clean, rules=rules, origin=str(self.source))
+            empty.extend(empty_documents(part))
+            yield part
+        warn_empty(str(self.source), empty)
+
+    def check_column(self, column: str) -> str:
+        """Return ``column`` if it is a metadata column (read from the first batch), else raise an error listing those available."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return next(self.batches()).check_column(column)
+
+    def metadata(self) -> pd.DataFrame:
+        """``doc_id`` and the metadata columns of every document (one pass; the texts are not kept)."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the pass that reads the texts says it
+            return pd.concat([part.metadata() for part in self.batches()], ignore_index=True)
 
 
 def load_corpus(

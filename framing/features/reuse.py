@@ -6,7 +6,10 @@ passim's (Smith, Cordell & Mullen 2015), in outline:
 
 1. every document's words (lowercased, punctuation left out) are cut into overlapping
    n-grams (``ngram``, default 5 words), each hashed to 64 bits;
-2. the hashes of the whole corpus are sorted once; an n-gram found in 2 to ``max_df``
+2. the hashes of the whole corpus are split by their top bits into :data:`N_BUCKETS` buckets
+   (held on disk past :data:`SPILL_BYTES`, so a corpus read in batches from
+   :class:`~framing.documents.corpus.CorpusFiles` never sits whole in memory), and each
+   bucket is sorted on its own; an n-gram found in 2 to ``max_df``
    documents makes candidate pairs of them all, one found in up to ``REPRINT_DF * max_df``
    pairs each document with the first that has it (wire copy reprinted widely), so the cost
    grows with the corpus, not with the square of its size; a stock phrase is told from a
@@ -28,14 +31,21 @@ reprinted texts in antebellum American newspapers. American Literary History 27(
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
+import warnings
 from difflib import SequenceMatcher
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from framing.documents.corpus import Corpus
+from framing.documents.corpus import Corpus, CorpusFiles
+from framing.documents.tokens import is_word_token, normalize_token
 from framing.errors import FramingError
 from framing.params import COUNT, Number, Whole, checked, read_dates
+from framing.tables import group_labels
 
 PASSAGE_COLUMNS = ["doc_a", "doc_b", "start_a", "end_a", "start_b", "end_b", "n_words", "similarity", "text_a", "first"]
 MIN_WORDS = 30
@@ -53,21 +63,111 @@ documents. A lightly edited copy scores above 0.9; two texts that merely share a
 phrases here and there (0.1-0.3) are not reuse."""
 
 
-def _words(corpus: Corpus):
-    """Per document: its words as ids (lowercased, punctuation left out) and the character span
-    of each word in ``clean_text``. Only these arrays are kept: a large corpus's tokens are not."""
-    vocab: dict[str, int] = {}
-    out = []
-    for _, doc in corpus.iter_tokens():
-        keep = np.flatnonzero(doc.is_word) if len(doc) else np.array([], dtype=np.int64)
-        lower = doc.lower
-        ids = np.fromiter((vocab.setdefault(lower[i], len(vocab)) for i in keep), np.int64, len(keep))
-        out.append((ids, doc.starts[keep] if len(keep) else keep, doc.ends[keep] if len(keep) else keep))
-    return out
+SPILL_BYTES = 64 * 2**20
+"""Bytes of n-grams and words held in memory before they go to a temporary folder on disk:
+beyond this, memory stays flat whatever the corpus's size."""
+N_BUCKETS = 64
+"""The n-grams are split by the top bits of their hash into this many buckets, each sorted
+on its own: an n-gram's every occurrence falls in one bucket, so a bucket's anchors are
+all its own, and memory holds one bucket at a time."""
+_RECORD = np.dtype([("hash", "<u8"), ("doc", "<u4"), ("pos", "<u4")])
+
+
+class _KeyCache(dict):
+    """Token -> 64-bit key of its matching form (blake2b of :func:`normalize_token`), 0 for
+    punctuation; computed once per token type and emptied when large. A key depends on the
+    token only, so keys agree across batches and processes."""
+
+    def __missing__(self, token: str) -> int:
+        if len(self) > 2_000_000:
+            self.clear()
+        key = 0
+        if is_word_token(token):
+            digest = hashlib.blake2b(normalize_token(token).encode("utf-8", "surrogatepass"), digest_size=8).digest()
+            key = int.from_bytes(digest, "little") or 1
+        self[token] = key
+        return key
+
+
+def _word_keys(doc, keys: _KeyCache):
+    """A document's words as keys (lowercased, punctuation left out) and the character span
+    of each word in its ``clean_text``."""
+    every = np.fromiter(map(keys.__getitem__, doc.words), np.uint64, len(doc))
+    keep = np.flatnonzero(every)
+    return every[keep], doc.starts[keep], doc.ends[keep]
+
+
+class _Spill:
+    """Named arrays appended in order and read back whole: in memory until they pass
+    ``limit`` bytes, then in files of a temporary folder (read back as memory maps), so a
+    corpus of any size holds at most ``limit`` bytes of them in memory (and one name read back
+    whole at a time, or slices of one)."""
+
+    def __init__(self, limit: int | None = None):
+        self.limit, self.size = SPILL_BYTES if limit is None else limit, 0
+        self.parts: dict[str, list[np.ndarray]] = {}
+        self.dtypes: dict[str, np.dtype] = {}
+        self.folder: tempfile.TemporaryDirectory | None = None
+        self.handles: list = []
+
+    def __enter__(self) -> "_Spill":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.parts.clear()
+        for handle in self.handles:
+            handle.close()
+        if self.folder is not None:
+            self.folder.cleanup()
+
+    def _path(self, name: str) -> Path:
+        return Path(self.folder.name) / f"{name}.bin"
+
+    def append(self, name: str, array: np.ndarray) -> None:
+        self.dtypes[name] = array.dtype
+        if self.folder is None:
+            self.parts.setdefault(name, []).append(array)
+            self.size += array.nbytes
+            if self.size > self.limit:
+                self.folder = tempfile.TemporaryDirectory(prefix="framing-reuse-")
+                for held, parts in self.parts.items():
+                    with open(self._path(held), "ab") as out:
+                        for part in parts:
+                            part.tofile(out)
+                self.parts.clear()
+        elif len(array):
+            with open(self._path(name), "ab") as out:
+                array.tofile(out)
+
+    def read(self, name: str) -> np.ndarray:
+        """Everything appended under ``name``, as one array in memory."""
+        dtype = self.dtypes.get(name, np.dtype(np.int64))
+        if self.folder is None:
+            parts = self.parts.get(name)
+            return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+        path = self._path(name)
+        return np.fromfile(path, dtype=dtype) if path.exists() else np.zeros(0, dtype=dtype)
+
+    def slicer(self, name: str):
+        """A function ``(start, stop) -> array`` of the items appended under ``name``: slices of
+        the array in memory, or reads of just those bytes from disk (a memory map would count
+        every page it touched as the process's memory)."""
+        if self.folder is None:
+            whole = self.read(name)
+            return lambda start, stop: whole[start:stop]
+        dtype = self.dtypes[name]
+        handle = open(self._path(name), "rb")  # closed with the folder, at exit
+        self.handles.append(handle)
+
+        def piece(start: int, stop: int) -> np.ndarray:
+            data = os.pread(handle.fileno(), (stop - start) * dtype.itemsize, start * dtype.itemsize)
+            return np.frombuffer(data, dtype=dtype)
+
+        return piece
 
 
 def _shingle_hashes(ids: np.ndarray, n: int) -> np.ndarray:
-    """64-bit hashes of the n-grams of a sequence of word ids (a polynomial over the ids, then
+    """64-bit hashes of the n-grams of a sequence of word keys (a polynomial over the keys, then
     the splitmix64 finalizer to spread the bits)."""
     if len(ids) < n:
         return np.zeros(0, dtype=np.uint64)
@@ -84,8 +184,25 @@ def _shingle_hashes(ids: np.ndarray, n: int) -> np.ndarray:
 
 
 def _anchors(hashes: list[np.ndarray], max_df: int) -> np.ndarray:
+    """Anchors of the n-gram hashes of documents 0, 1, ... (:func:`_bucket_anchors` on them all)."""
+    sizes = np.fromiter(map(len, hashes), np.int64, len(hashes))
+    if sizes.sum() == 0:
+        return np.zeros((0, 4), dtype=np.int64)
+    doc = np.repeat(np.arange(len(hashes), dtype=np.int64), sizes)
+    pos = np.concatenate([np.arange(s, dtype=np.int64) for s in sizes])
+    return _sorted_anchors([_bucket_anchors(np.concatenate(hashes), doc, pos, max_df)])
+
+
+def _sorted_anchors(pieces: list[np.ndarray]) -> np.ndarray:
+    """Anchor rows of every bucket, sorted by pair, then positions."""
+    pairs = np.concatenate(pieces) if pieces else np.zeros((0, 4), dtype=np.int64)
+    return pairs[np.lexsort((pairs[:, 3], pairs[:, 1], pairs[:, 2], pairs[:, 0]))]
+
+
+def _bucket_anchors(h: np.ndarray, doc: np.ndarray, pos: np.ndarray, max_df: int) -> np.ndarray:
     """Rows (doc a, position in a, doc b, position in b), a < b, for the n-grams two documents
-    share; sorted by pair, then positions. An n-gram found in at most ``max_df`` documents
+    share, given every occurrence of some n-grams (``h``; all of an n-gram's occurrences). An
+    n-gram found in at most ``max_df`` documents
     anchors every pair of them; one found in up to :data:`REPRINT_DF` times as many (wire
     copy reprinted by many outlets) anchors each document with the first that has it, so its
     cost grows with its documents, not their pairs; commoner ones anchor nothing. Stock
@@ -93,12 +210,7 @@ def _anchors(hashes: list[np.ndarray], max_df: int) -> np.ndarray:
     their spread alone. An n-gram a document repeats (a refrain, a slogan chanted five times)
     anchors at its first occurrence only: once per pair, so its repeats cannot chain into a
     passage."""
-    sizes = np.fromiter(map(len, hashes), np.int64, len(hashes))
-    if sizes.sum() == 0:
-        return np.zeros((0, 4), dtype=np.int64)
-    h = np.concatenate(hashes)
-    doc = np.repeat(np.arange(len(hashes), dtype=np.int64), sizes)
-    pos = np.concatenate([np.arange(s, dtype=np.int64) for s in sizes])
+    doc, pos = doc.astype(np.int64), pos.astype(np.int64)
     order = np.lexsort((pos, doc, h))
     h, doc, pos = h[order], doc[order], pos[order]
     again = np.r_[False, (h[1:] == h[:-1]) & (doc[1:] == doc[:-1])]  # the same n-gram again in the same document
@@ -121,8 +233,40 @@ def _anchors(hashes: list[np.ndarray], max_df: int) -> np.ndarray:
     pairs = np.concatenate(pieces)
     flip = pairs[:, 0] > pairs[:, 2]
     pairs[flip] = pairs[flip][:, [2, 3, 0, 1]]
-    pairs = pairs[np.lexsort((pairs[:, 3], pairs[:, 1], pairs[:, 2], pairs[:, 0]))]
     return pairs
+
+
+def _index(corpus, ngram: int, spill: _Spill, time: str | None):
+    """One pass over the corpus's batches: each document's words (keys and spans) and its
+    n-grams, bucketed, into ``spill``. Returns the metadata of every document and the word
+    offsets (document ``i``'s words are ``offsets[i]:offsets[i + 1]``)."""
+    keys = _KeyCache()
+    metadata, sizes, n_docs = [], [], 0
+    for part in corpus.batches():
+        metadata.append(part.metadata())
+        words, hashes = [], []
+        for _, doc in part.iter_tokens():
+            words.append(_word_keys(doc, keys))
+            hashes.append(_shingle_hashes(words[-1][0], ngram))
+        if words:
+            for name, column in (("keys", 0), ("starts", 1), ("ends", 2)):
+                spill.append(name, np.concatenate([w[column] for w in words]))
+        sizes.extend(len(w[0]) for w in words)
+        lengths = np.fromiter(map(len, hashes), np.int64, len(hashes))
+        if lengths.sum():
+            records = np.empty(int(lengths.sum()), dtype=_RECORD)
+            records["hash"] = np.concatenate(hashes)
+            records["doc"] = np.repeat(np.arange(n_docs, n_docs + len(hashes), dtype=np.uint32), lengths)
+            records["pos"] = np.concatenate([np.arange(n, dtype=np.uint32) for n in lengths])
+            bucket = (records["hash"] >> np.uint64(64 - (N_BUCKETS - 1).bit_length())).astype(np.int64)
+            order = np.argsort(bucket, kind="stable")
+            bounds = np.searchsorted(bucket[order], np.arange(N_BUCKETS + 1))
+            for b in range(N_BUCKETS):
+                if bounds[b + 1] > bounds[b]:
+                    spill.append(f"bucket{b}", records[order[bounds[b] : bounds[b + 1]]])
+        n_docs += len(hashes)
+    meta = pd.concat(metadata, ignore_index=True) if metadata else pd.DataFrame(columns=["doc_id"])
+    return meta, np.r_[0, np.cumsum(sizes, dtype=np.int64)]
 
 
 def _chains(anchors: np.ndarray, gap: int):
@@ -218,7 +362,7 @@ def _aligned(keys_a, keys_b, first_a: int, end_a: int, first_b: int, end_b: int)
 
 @checked(min_words=COUNT, min_similarity=Number(0, 1), ngram=COUNT, max_df=Whole(low=2), gap=Whole(low=0))
 def reuse(
-    corpus: Corpus,
+    corpus: "Corpus | CorpusFiles",
     *,
     min_words: int = MIN_WORDS,
     min_similarity: float = MIN_SIMILARITY,
@@ -239,6 +383,11 @@ def reuse(
     a passage under ``min_similarity`` (default :data:`MIN_SIMILARITY`) is no reuse. See
     the module docstring for the method.
 
+    ``corpus`` is a loaded :class:`~framing.documents.corpus.Corpus` or, for a corpus too
+    large for memory, a :class:`~framing.documents.corpus.CorpusFiles`: both give the same
+    passages. Memory holds at most :data:`SPILL_BYTES` of words and n-grams (the rest waits
+    in a temporary folder), one bucket of n-grams at a time, the anchors, and the metadata.
+
     Examples
     --------
     >>> from framing.documents.corpus import load_corpus
@@ -251,51 +400,79 @@ def reuse(
         raise FramingError(f"ngram ({ngram}) is longer than min_words ({min_words}); give min_words of at least {ngram}")
     if time is not None:
         corpus.check_column(time)
-    words = _words(corpus)
-    hashes = [_shingle_hashes(ids, ngram) for ids, _, _ in words]
-    anchors = _anchors(hashes, max_df)
-    ids = corpus.doc_ids
-    texts = corpus.documents["clean_text"].tolist()
-    dates = _dates(corpus, time)
-    rows = []
-    if len(anchors):
-        bounds = np.flatnonzero(np.r_[True, (anchors[1:, [0, 2]] != anchors[:-1, [0, 2]]).any(axis=1), True])
+    with _Spill() as spill:
+        meta, offsets = _index(corpus, ngram, spill, time)
+        anchors = _sorted_anchors([_bucket_anchors(bucket["hash"], bucket["doc"], bucket["pos"], max_df)
+                                   for bucket in map(spill.read, (f"bucket{b}" for b in range(N_BUCKETS))) if len(bucket)])
+        keys, starts, ends = spill.slicer("keys"), spill.slicer("starts"), spill.slicer("ends")
+        found = []  # (a, b, first_a, end_a, first_b, end_b, similarity) in words
+        bounds = np.flatnonzero(np.r_[True, (anchors[1:, [0, 2]] != anchors[:-1, [0, 2]]).any(axis=1), True]) if len(anchors) else []
         for lo, hi in zip(bounds[:-1], bounds[1:]):
             a, b = int(anchors[lo, 0]), int(anchors[lo, 2])
-            keys_a, starts_a, ends_a = words[a][0].tolist(), words[a][1], words[a][2]
-            keys_b, starts_b, ends_b = words[b][0].tolist(), words[b][1], words[b][2]
-            spans = _merge([(c[0][0], c[-1][0] + ngram, c[0][1], c[-1][1] + ngram)
-                            for c in _chains(anchors[lo:hi, [1, 3]], gap)], gap, keys_a, keys_b)
-            spans = [s for s in spans if s[1] - s[0] + 2 * gap >= min_words]  # too short even if widened
-            widened = []
-            for first_a, end_a, first_b, end_b in spans:
-                first_a, first_b, end_a, end_b = _extend(keys_a, keys_b, first_a, first_b, end_a, end_b, gap)
-                widened.append((first_a, end_a, first_b, end_b))
-            for span in _merge(widened, 0):
-                aligned = _aligned(keys_a, keys_b, *span)
-                if aligned is None:
-                    continue
-                first_a, end_a, first_b, end_b, similarity = aligned
-                if end_a - first_a < min_words or similarity < min_similarity:
-                    continue
-                ca, cb = int(starts_a[first_a]), int(starts_b[first_b])
-                za, zb = int(ends_a[end_a - 1]), int(ends_b[end_b - 1])
-                rows.append((ids[a], ids[b], ca, za, cb, zb, end_a - first_a, similarity, texts[a][ca:za],
-                             _first(dates, a, b, ids)))
+            keys_a, keys_b = keys(offsets[a], offsets[a + 1]).tolist(), keys(offsets[b], offsets[b + 1]).tolist()
+            found.extend((a, b, *passage) for passage in _pair_passages(anchors[lo:hi, [1, 3]], keys_a, keys_b, ngram=ngram,
+                                                                      gap=gap, min_words=min_words, min_similarity=min_similarity))
+        spans = [(a, b, int(starts(offsets[a] + fa, offsets[a] + fa + 1)[0]), int(ends(offsets[a] + za - 1, offsets[a] + za)[0]),
+                  int(starts(offsets[b] + fb, offsets[b] + fb + 1)[0]), int(ends(offsets[b] + zb - 1, offsets[b] + zb)[0]),
+                  za - fa, similarity) for a, b, fa, za, fb, zb, similarity in found]
+    texts = _texts(corpus, {row[0] for row in spans})
+    ids = meta["doc_id"].tolist()
+    dates = _dates(meta, time)
+    rows = [(ids[a], ids[b], ca, za, cb, zb, n, similarity, texts[a][ca:za], _first(dates, a, b, ids))
+            for a, b, ca, za, cb, zb, n, similarity in spans]
     table = pd.DataFrame(rows, columns=PASSAGE_COLUMNS)
     table = table.astype({"start_a": np.int64, "end_a": np.int64, "start_b": np.int64, "end_b": np.int64,
                           "n_words": np.int64, "similarity": float})
-    meta = corpus.metadata().set_index("doc_id")
+    meta = meta.set_index("doc_id")
     for column in meta.columns:
         table[f"{column}_a"] = table["doc_a"].map(meta[column]).to_numpy()
         table[f"{column}_b"] = table["doc_b"].map(meta[column]).to_numpy()
     return table
 
 
-def _dates(corpus: Corpus, time: str | None):
+def _pair_passages(anchors: np.ndarray, keys_a: list, keys_b: list, *, ngram: int, gap: int, min_words: int,
+                   min_similarity: float) -> list[tuple[int, int, int, int, float]]:
+    """The passages of one pair of documents, ``(first_a, end_a, first_b, end_b, similarity)``
+    in words, from their anchors (positions in a, positions in b): chained, merged, widened,
+    merged again, aligned, and kept when long and similar enough."""
+    spans = _merge([(c[0][0], c[-1][0] + ngram, c[0][1], c[-1][1] + ngram) for c in _chains(anchors, gap)],
+                   gap, keys_a, keys_b)
+    spans = [s for s in spans if s[1] - s[0] + 2 * gap >= min_words]  # too short even if widened
+    widened = []
+    for first_a, end_a, first_b, end_b in spans:
+        first_a, first_b, end_a, end_b = _extend(keys_a, keys_b, first_a, first_b, end_a, end_b, gap)
+        widened.append((first_a, end_a, first_b, end_b))
+    out = []
+    for span in _merge(widened, 0):
+        aligned = _aligned(keys_a, keys_b, *span)
+        if aligned is not None and aligned[1] - aligned[0] >= min_words and aligned[4] >= min_similarity:
+            out.append(aligned)
+    return out
+
+
+def _texts(corpus, wanted: set[int]) -> dict[int, str]:
+    """The ``clean_text`` of the documents at the given positions (a pass over the batches
+    that keeps only those)."""
+    texts: dict[int, str] = {}
+    if not wanted:
+        return texts
+    n = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the first pass has said which documents are empty
+        for part in corpus.batches():
+            for i, text in enumerate(part.documents["clean_text"].tolist(), start=n):
+                if i in wanted:
+                    texts[i] = text
+            n += len(part)
+            if len(texts) == len(wanted):
+                break
+    return texts
+
+
+def _dates(meta: pd.DataFrame, time: str | None):
     if time is None:
         return None
-    dates = read_dates(corpus.documents[time])
+    dates = read_dates(meta[time])
     if dates.isna().all():
         raise FramingError(f"column '{time}' holds no date (e.g. 2021-06-18); name the column of each document's date")
     return dates.to_numpy()
@@ -310,62 +487,67 @@ def _first(dates, a: int, b: int, ids: list[str]) -> str:
 # --------------------------------------------------------------------------- summaries
 
 
-def _reused_words(corpus: Corpus, passages: pd.DataFrame, *, earlier_only: bool = False) -> dict[str, np.ndarray]:
-    """Per document, a mask of its word tokens inside a passage it shares (with ``earlier_only``:
-    a passage whose other document came first)."""
-    masks = {}
-    for doc_id in corpus.doc_ids:
-        doc = corpus.tokens[doc_id]
-        masks[doc_id] = np.zeros(len(doc), dtype=bool)
+def _passage_spans(passages: pd.DataFrame, *, earlier_only: bool = False) -> dict[str, list[tuple[int, int]]]:
+    """Per document, the character spans of the passages it shares (with ``earlier_only``: those
+    whose other document came first)."""
+    spans: dict[str, list[tuple[int, int]]] = {}
     for side, other in (("a", "b"), ("b", "a")):
         for row in passages.itertuples(index=False):
-            doc_id = getattr(row, f"doc_{side}")
             if earlier_only and row.first != getattr(row, f"doc_{other}"):
                 continue
-            doc = corpus.tokens[doc_id]
-            start, end = getattr(row, f"start_{side}"), getattr(row, f"end_{side}")
-            masks[doc_id] |= (doc.starts >= start) & (doc.ends <= end)
-    return masks
+            spans.setdefault(getattr(row, f"doc_{side}"), []).append((getattr(row, f"start_{side}"), getattr(row, f"end_{side}")))
+    return spans
+
+
+def _reused_count(doc, spans) -> int:
+    """Word tokens of ``doc`` inside any of ``spans``."""
+    mask = np.zeros(len(doc), dtype=bool)
+    for start, end in spans:
+        mask |= (doc.starts >= start) & (doc.ends <= end)
+    return int((mask & doc.is_word).sum())
 
 
 @checked(near=Number(0, 1, open_low=True))
-def reuse_shares(passages: pd.DataFrame, corpus: Corpus, *, near: float = 0.8) -> pd.DataFrame:
+def reuse_shares(passages: pd.DataFrame, corpus: "Corpus | CorpusFiles", *, near: float = 0.8) -> pd.DataFrame:
     """Per document: ``n_words``, ``reused_words`` (in a passage shared with any other
     document), ``share``, ``reused_from_earlier`` (in a passage whose other document is dated
     earlier: ``first`` of :func:`reuse`), ``share_from_earlier``, and ``near_duplicate_of``:
     the documents with which it shares passages covering at least ``near`` of both.
 
     The passages come first, as in :func:`reuse_matrix`: the table reduced, then the corpus
-    that gives each document's words."""
-    if isinstance(passages, Corpus):
+    that gives each document's words (loaded, or :class:`~framing.documents.corpus.CorpusFiles`
+    read batch by batch)."""
+    if isinstance(passages, (Corpus, CorpusFiles)):
         raise FramingError("reuse_shares takes (passages, corpus): the table of framing.features.reuse first, as reuse_matrix does")
-    any_mask = _reused_words(corpus, passages)
-    earlier = _reused_words(corpus, passages, earlier_only=True)
-    rows = []
-    for doc_id in corpus.doc_ids:
-        doc = corpus.tokens[doc_id]
-        n = int(doc.is_word.sum()) if len(doc) else 0
-        reused = int((any_mask[doc_id] & doc.is_word).sum()) if len(doc) else 0
-        early = int((earlier[doc_id] & doc.is_word).sum()) if len(doc) else 0
-        rows.append((doc_id, n, reused, reused / n if n else np.nan, early, early / n if n else np.nan))
+    shared, earlier = _passage_spans(passages), _passage_spans(passages, earlier_only=True)
+    rows, metadata = [], []
+    for part in corpus.batches():
+        metadata.append(part.metadata())
+        for doc_id, doc in part.iter_tokens():
+            n = doc.n_words
+            reused = _reused_count(doc, shared[doc_id]) if doc_id in shared else 0
+            early = _reused_count(doc, earlier[doc_id]) if doc_id in earlier else 0
+            rows.append((doc_id, n, reused, reused / n if n else np.nan, early, early / n if n else np.nan))
     table = pd.DataFrame(rows, columns=["doc_id", "n_words", "reused_words", "share", "reused_from_earlier",
                                         "share_from_earlier"])
     pair_words = passages.groupby(["doc_a", "doc_b"])["n_words"].sum() if len(passages) else pd.Series(dtype=float)
     size = table.set_index("doc_id")["n_words"]
-    near_of: dict[str, list[str]] = {d: [] for d in corpus.doc_ids}
+    near_of: dict[str, list[str]] = {}
     for (a, b), words in pair_words.items():
         if size[a] and size[b] and words / size[a] >= near and words / size[b] >= near:
-            near_of[a].append(b)
-            near_of[b].append(a)
-    table["near_duplicate_of"] = [";".join(near_of[d]) for d in table["doc_id"]]
-    return corpus.with_metadata(table)
+            near_of.setdefault(a, []).append(b)
+            near_of.setdefault(b, []).append(a)
+    table["near_duplicate_of"] = [";".join(near_of.get(d, ())) for d in table["doc_id"]]
+    meta = pd.concat(metadata, ignore_index=True)
+    return meta.merge(table, on="doc_id", how="right")
 
 
 def reuse_matrix(passages: pd.DataFrame, corpus: Corpus, by: str) -> pd.DataFrame:
     """Groups x groups: words of the row group's documents in passages shared with the column
     group's documents (passages between two documents of one group on the diagonal). Every
-    group of ``by`` has a row and a column, zeros included."""
-    groups = corpus.groups(by)
+    group of ``by`` has a row and a column, zeros included. ``corpus`` is loaded, or
+    :class:`~framing.documents.corpus.CorpusFiles` (one pass for its metadata)."""
+    groups = corpus.groups(by) if isinstance(corpus, Corpus) else group_labels(corpus.metadata(), by)
     names = sorted(set(groups))
     matrix = pd.DataFrame(0, index=pd.Index(names, name=by), columns=pd.Index(names, name=f"{by}_other"), dtype=np.int64)
     for row in passages.itertuples(index=False):
@@ -383,13 +565,7 @@ def without_reused(corpus: Corpus, passages: pd.DataFrame, *, earlier_only: bool
     :func:`reuse`), keeping it where it appeared first."""
     docs = corpus.documents.copy()
     texts = dict(zip(docs["doc_id"], docs["clean_text"]))
-    spans: dict[str, list[tuple[int, int]]] = {}
-    for side, other in (("a", "b"), ("b", "a")):
-        for row in passages.itertuples(index=False):
-            if earlier_only and row.first != getattr(row, f"doc_{other}"):
-                continue
-            spans.setdefault(getattr(row, f"doc_{side}"), []).append((getattr(row, f"start_{side}"), getattr(row, f"end_{side}")))
-    for doc_id, parts in spans.items():
+    for doc_id, parts in _passage_spans(passages, earlier_only=earlier_only).items():
         chars = list(texts[doc_id])
         for start, end in parts:
             chars[start:end] = [c if c == "\n" else " " for c in chars[start:end]]
@@ -401,10 +577,7 @@ def without_reused(corpus: Corpus, passages: pd.DataFrame, *, earlier_only: bool
 def mark_reused(matches: pd.DataFrame, passages: pd.DataFrame) -> pd.DataFrame:
     """Match records (:func:`framing.explain`) with a ``reused`` column: True where the match
     lies inside a passage its document shares with another."""
-    spans: dict[str, list[tuple[int, int]]] = {}
-    for side in ("a", "b"):
-        for row in passages.itertuples(index=False):
-            spans.setdefault(getattr(row, f"doc_{side}"), []).append((getattr(row, f"start_{side}"), getattr(row, f"end_{side}")))
+    spans = _passage_spans(passages)
     flags = [any(s <= start and end <= e for s, e in spans.get(doc_id, ()))
              for doc_id, start, end in zip(matches["doc_id"], matches["start"], matches["end"])]
     return matches.assign(reused=np.array(flags, dtype=bool))
