@@ -142,12 +142,16 @@ def spreadsheet_safe(frame):
     out = frame
     for column in frame.columns:
         values = frame[column]
-        if values.dtype == object or pd.api.types.is_string_dtype(values):
+        if pd.api.types.is_string_dtype(values) and values.dtype != object:  # text only: tested in one call
+            risky = values.str.startswith(FORMULA_STARTS).fillna(False).astype(bool)
+        elif values.dtype == object:  # mixed cells: each tested (a number is never a formula)
             risky = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_STARTS))
-            if risky.any():
-                if out is frame:
-                    out = frame.copy()
-                out[column] = values.where(~risky, "'" + values.astype(str))
+        else:
+            continue
+        if risky.any():
+            if out is frame:
+                out = frame.copy()
+            out[column] = values.where(~risky, "'" + values.astype(str))
     header = [("'" + c) if isinstance(c, str) and c.startswith(FORMULA_STARTS) else c for c in out.columns]
     if header != list(out.columns):
         out = out.set_axis(header, axis=1) if out is not frame else frame.set_axis(header, axis=1)

@@ -55,6 +55,7 @@ def explore(
     if groups.nunique() < 2:
         raise FramingError(f"the explorer compares groups, and column '{by}' has one group ({groups.iloc[0]}); "
                            "choose another")
+    corpus.tokens  # noqa: B018 - tokenized once and kept: terms, each family and the concordances pass over them
     counts = merge_term_counts([term_counts(corpus, by)])
     kept, _ = frequent_terms(counts, min_count=min_count, max_terms=max_terms)
     chosen = [x if isinstance(x, FrameModel) or is_model_folder(x) else load_lexicon(x)  # a frame model: its own family

@@ -305,3 +305,44 @@ def test_bootstrap_sums_in_blocks_are_those_of_all_resamples_at_once(monkeypatch
         monkeypatch.setattr(comparison, "BOOTSTRAP_CHUNK", chunk)
         got = comparison._bootstrap_sums(counts, tokens, strata, 50, np.random.default_rng(11))
         assert np.array_equal(got[0], expected[0]) and np.array_equal(got[1], expected[1])
+
+
+def test_bootstrap_sums_are_the_sums_of_the_drawn_units():
+    """The resample sums come from how often each unit was drawn times its values (a matrix product),
+    not from gathering n_boot x units x cells values: the very sums of the drawn units, for the same draws."""
+    from framing.comparison.rates import _bootstrap_sums
+
+    rng = np.random.default_rng(4)
+    counts = rng.integers(0, 4, size=(37, 5)).astype(float)
+    tokens = rng.integers(5, 30, size=37).astype(float)
+    strata = rng.integers(0, 6, size=37)
+    got_c, got_t = _bootstrap_sums(counts, tokens, strata, 50, np.random.default_rng(9))
+    draws = np.random.default_rng(9)
+    want_c, want_t = np.zeros((50, 5)), np.zeros(50)
+    order = np.argsort(strata, kind="stable")
+    for s in np.unique(strata):
+        members = order[strata[order] == s]
+        picks = members[draws.integers(0, len(members), size=(50, len(members)))]
+        want_c += counts[picks].sum(axis=1)
+        want_t += tokens[picks].sum(axis=1)
+    assert np.array_equal(got_c, want_c) and np.array_equal(got_t, want_t)
+
+
+def test_interval_quantiles_equal_nanquantile_exactly():
+    """Cells with NaN draws (no tokens in some resamples) get numpy's nanquantile to the last bit,
+    without its column-by-column loop; a cell with no draw at all keeps a NaN interval."""
+    import warnings
+
+    from framing.comparison.rates import _quantiles
+
+    rng = np.random.default_rng(1)
+    draws = rng.gamma(2, 3, size=(400, 9))
+    draws[rng.random(draws.shape) < 0.1] = np.nan
+    draws[:, 0], draws[:7, 2] = np.nan, np.nan
+    alpha = (1 - 0.9) / 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        want = np.nanquantile(draws, alpha, axis=0), np.nanquantile(draws, 1 - alpha, axis=0)
+    got = _quantiles(draws, 0.9)
+    assert all(np.array_equal(g, w, equal_nan=True) for g, w in zip(got, want))
+    assert np.isnan(got[0][0]) and not np.isnan(got[0][1:]).any()

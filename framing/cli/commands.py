@@ -264,7 +264,10 @@ def _count_tables(args, columns: list[str], *, sentences: bool = False):
     if args.lexicon and args.family == "lexicon":
         families = []  # each --lexicon is read by its own family
     jobs = []
-    for job in family_jobs(families, args.lexicon):
+    chosen = family_jobs(families, args.lexicon)
+    if len(chosen) > 1:
+        corpus.tokens  # noqa: B018 - tokenized once and kept for every family's pass (one family streams them)
+    for job in chosen:
         table, units_of_job = job.tables(corpus) if sentences else (job.table(corpus), None)  # one pass per document
         jobs.append((job.name, job.lexicon.name, units_of_job, table))
     return corpus, jobs
@@ -507,6 +510,12 @@ def run_counts(args) -> None:
         print(f"framing: wrote {writer.rows} rows to {args.output}", file=sys.stderr)
 
 
+KEYNESS_ALL_TERMS_GROUPS = 20
+"""Up to this many groups, ``framing keyness`` without a target writes every term of each
+group against the rest; beyond, the :data:`KEYNESS_TOP` strongest of each (``--top`` sets it)."""
+KEYNESS_TOP = 100
+
+
 def run_keyness(args) -> None:
     from framing.keywords.keyness import keyness_parts
     from framing.keywords.terms import TERM_COUNT_COLUMNS
@@ -528,16 +537,21 @@ def run_keyness(args) -> None:
     from framing.output import TableWriter
 
     reference = "english" if args.reference == ["english"] else args.reference
-    parts, _ = keyness_parts(
+    parts, n_groups = keyness_parts(
         corpus, args.by, target=args.target, reference=reference, measure=args.measure,
         ngram_range=_ngram_range(args.ngrams), min_count=args.min_count, stopwords=args.stopwords,
         background=args.background,
     )
     if args.output is not None:
         refuse_inputs(args.output, _inputs(args))
+    top = args.top
+    if top is None and args.target is None and n_groups > KEYNESS_ALL_TERMS_GROUPS:
+        top = KEYNESS_TOP  # each group against the rest, every term: 200 groups wrote 12 million rows (2 GB)
+        print(f"framing: {n_groups:,} groups, each against the rest: the {top} strongest terms of each are written "
+              "(--top N for more, or name a --target for all its terms)", file=sys.stderr)
     with TableWriter(args.output) as writer:  # group by group: 200 groups x 60,000 terms is never held whole
         for table in parts:
-            writer.write(table if args.top is None else table.groupby(args.by, sort=False).head(args.top))
+            writer.write(table if top is None else table.groupby(args.by, sort=False).head(top))
     if args.output is not None:
         print(f"framing: wrote {writer.rows} rows to {args.output}", file=sys.stderr)
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import ClassVar, NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from framing.documents.corpus import Corpus
@@ -36,7 +37,13 @@ from framing.errors import FramingError
 from framing.features.voice import sentence_tokens, voice_tokens
 from framing.lexicon.model import Lexicon
 from framing.lexicon.read import load_lexicon
-from framing.tables import ALL, MATCH_COLUMNS, feature_table, sentence_table
+from framing.tables import (
+    ALL,
+    MATCH_COLUMNS,
+    feature_table,
+    sentence_grid,
+    sentence_table,
+)
 
 
 class Found(NamedTuple):
@@ -112,7 +119,7 @@ class Family:
         """The tidy feature table: every document x :meth:`cells`, with metadata (counted by
         :meth:`count`, which a family may make faster than :meth:`find`)."""
         counts, denominators = [], []
-        for d, doc in corpus.tokens.items():
+        for d, doc in corpus.iter_tokens():
             counts.extend((d, c, v, n) for (c, v), n in self.count(doc).items())
             denominators.extend((d, v, n) for v, n in self.tokens(doc).items())
         table = feature_table(
@@ -130,7 +137,7 @@ class Family:
         self.check_category(category)
         docs = corpus.select([doc_id]) if doc_id is not None else corpus
         rows = []
-        for d, doc in docs.tokens.items():
+        for d, doc in docs.iter_tokens():
             for f in self.find(doc):
                 if category is not None and f.category != category and not f.category.startswith(category + "."):
                     continue
@@ -172,8 +179,10 @@ class Family:
 
     def _one_pass(self, corpus: Corpus, *, records: bool):
         cells = self.cells()
-        counts, denominators, rows, found = [], [], [], []
-        for d, doc in corpus.tokens.items():
+        where = {cell: k for k, cell in enumerate(cells)}
+        counts, denominators, found = [], [], []
+        sentence_counts, sentence_tokens_ = [], []  # per document: sentences x cells arrays
+        for d, doc in corpus.iter_tokens():
             by_document, by_sentence = Counter(), Counter()
             for f in self.find(doc):
                 by_document[(f.category, f.voice)] += 1
@@ -183,9 +192,13 @@ class Family:
             counts.extend((d, c, v, n) for (c, v), n in by_document.items())
             denominators.extend((d, v, n) for v, n in self.tokens(doc).items())
             per_sentence = sentence_tokens(doc, voiced=self.voiced)
-            for s in range(len(per_sentence[ALL])):
-                for c, v in cells:
-                    rows.append((d, s, c, v, by_sentence.get((s, c, v), 0), int(per_sentence[v][s])))
+            grid = np.zeros((len(per_sentence[ALL]), len(cells)), dtype=np.int64)
+            for (s, c, v), n in by_sentence.items():
+                grid[s, where[c, v]] = n
+            sentence_counts.append(grid)
+            sentence_tokens_.append(np.column_stack([per_sentence[v] for _, v in cells]).astype(np.int64)
+                                    if cells else grid)
+        rows = sentence_grid(corpus.doc_ids, sentence_counts, sentence_tokens_, cells)
         names = {"voiced": self.voiced, "family": self.name, "lexicon": self.lexicon.name, "lexicon_id": self.lexicon.id}
         table = feature_table(corpus.doc_ids, counts, denominators, cells=cells, **names)
         matches = self._records(found) if records else None

@@ -9,8 +9,6 @@ all cut their lines with it.
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import numpy as np
 import pandas as pd
 
@@ -126,6 +124,42 @@ def _round_robin(by_group: dict[str, list], lines: int) -> list:
     return out
 
 
+class _Lines(dict):
+    """Key -> group -> candidate lines, holding only what :func:`_round_robin` can take: at most
+    ``lines`` lines per group, and at most ``lines`` groups per key (the first in sorted order,
+    since the turn goes through the groups in that order). With 10,000 groups a key keeps 10
+    groups, not 10,000.
+
+    Examples
+    --------
+    >>> found = _Lines(2)
+    >>> for group in ("c", "b", "a"):
+    ...     found.add("regime", group, group + "1")
+    >>> found, found.full("regime", "d"), found.full("regime", "a")
+    ({'regime': {'b': ['b1'], 'a': ['a1']}}, True, False)
+    """
+
+    def __init__(self, lines: int):
+        super().__init__()
+        self.lines = lines
+
+    def full(self, key, group) -> bool:
+        """Can a line of ``key`` in ``group`` no longer be taken?"""
+        by_group = self.get(key)
+        if by_group is None:
+            return False
+        held = by_group.get(group)
+        if held is not None:
+            return len(held) >= self.lines
+        return len(by_group) >= self.lines and group > max(by_group)
+
+    def add(self, key, group, line) -> None:
+        by_group = self.setdefault(key, {})
+        by_group.setdefault(group, []).append(line)
+        if len(by_group) > self.lines:  # a later group in sorted order can no longer be reached
+            del by_group[max(by_group)]
+
+
 def _lines_table(corpus: Corpus, found: dict[str, dict[str, list]], lines: int, window: int) -> pd.DataFrame:
     """The lines of each key: positions ``(doc_id, group, start, end, voice)`` taken in turn from
     each group (:func:`_round_robin`), and only then cut into context, so that a term found in
@@ -142,16 +176,16 @@ def term_lines(corpus: Corpus, terms, by: str, *, lines: int = 10, window: int =
     """Concordance lines of single-word ``terms`` (in their matching form, as term counts give
     them): per term, up to ``lines`` lines taken in turn from each group of ``by``, each with
     ``window`` words either side (:func:`context`) and its voice. One row per line, :data:`LINE_COLUMNS`."""
-    terms, groups = set(terms), corpus.groups(by)
-    found: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    terms, groups = set(terms), corpus.groups(by).to_dict()
+    found = _Lines(lines)
     for doc_id, doc in corpus.iter_tokens():
         if not len(doc):
             continue
-        group, quoted = groups[doc_id], doc.in_quote
+        group, lower = groups[doc_id], doc.lower
         for i in np.flatnonzero(doc.is_word):
-            key = doc.lower[i]
-            if key in terms and len(found[key][group]) < lines:
-                found[key][group].append((doc_id, group, i, i + 1, "quoted" if quoted[i] else "author"))
+            key = lower[i]
+            if key in terms and not found.full(key, group):
+                found.add(key, group, (doc_id, group, i, i + 1, "quoted" if doc.in_quote[i] else "author"))
     return _lines_table(corpus, found, lines, window)
 
 
@@ -161,11 +195,11 @@ def match_lines(corpus: Corpus, matches: pd.DataFrame, by: str, *, lines: int = 
     each group, cut as :func:`context` cuts them. One row per line, :data:`LINE_COLUMNS`. The
     voice is the text's (inside a quotation: ``quoted``), as for :func:`term_lines`, also for a
     family that does not count voices apart."""
-    groups, tokens = corpus.groups(by), corpus.tokens
-    found: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for m in matches.itertuples(index=False):
-        group = groups[m.doc_id]
-        if len(found[m.category][group]) < lines:
-            voice = "quoted" if tokens[m.doc_id].in_quote[m.token_start] else "author"
-            found[m.category][group].append((m.doc_id, group, m.token_start, m.token_end, voice))
+    groups, tokens = corpus.groups(by).to_dict(), corpus.tokens
+    found = _Lines(lines)
+    for doc_id, category, start, end in zip(*(matches[c].tolist() for c in ("doc_id", "category", "token_start", "token_end"))):
+        group = groups[doc_id]
+        if not found.full(category, group):
+            voice = "quoted" if tokens[doc_id].in_quote[start] else "author"
+            found.add(category, group, (doc_id, group, start, end, voice))
     return _lines_table(corpus, found, lines, window)

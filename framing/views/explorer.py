@@ -58,15 +58,19 @@ documents); the page says how many were left out."""
 _ID_LOCK = threading.Lock()
 
 
-def _contrasts(groups: list[str], target, reference, by: str) -> list[tuple[str, list[str], list[str]]]:
-    """(label, target groups, reference groups): each group against the rest, each pair when
-    the groups are few, and the contrast asked for first."""
+def _contrasts(groups: list[str], target, reference, by: str, offered=None) -> list[tuple[str, list[str], list[str]]]:
+    """(label, target groups, reference groups): each group of ``offered`` (default: all) against
+    the rest, each pair when the groups are few, and the contrast asked for first. The rest is
+    listed once per group offered, so the cap comes before the lists (9,900 groups each against
+    the other 9,899 were 98 million names)."""
     out = []
     if target is not None:
         t, r, name, ref_name = sides(groups, target, reference, by)
         out.append((name + " | " + (ref_name if reference is not None else REST), t, r))
+    offered = set(groups if offered is None else offered)
     for g in groups:
-        out.append((f"{g} | {REST}", [g], [x for x in groups if x != g]))
+        if g in offered:
+            out.append((f"{g} | {REST}", [g], [x for x in groups if x != g]))
     if len(groups) <= MAX_PAIRS_GROUPS:
         out += [(f"{a} | {b}", [a], [b]) for a in groups for b in groups if a != b]
     seen, unique = set(), []
@@ -174,11 +178,9 @@ def explorer_page(
     palette = group_colours(sizes)  # the same colours as the run's charts (framing.views.plots.group_colours)
     if target is None:  # the one rule for a group nobody named (framing.groups.DEFAULT_RULE)
         target = default_target(sizes, besides=reference or ())
-    contrasts = _contrasts(groups, target, reference, by)
     left_out = max(0, len(groups) - MAX_CONTRAST_GROUPS)
-    if left_out:  # each group against the rest for the largest groups only: capped before anything is computed
-        shown = set(largest(sizes, MAX_CONTRAST_GROUPS)[0])
-        contrasts = [c for k, c in enumerate(contrasts) if k == 0 or (len(c[1]) == 1 and c[1][0] in shown)]
+    # each group against the rest for the largest groups only: capped before anything is computed
+    contrasts = _contrasts(groups, target, reference, by, largest(sizes, MAX_CONTRAST_GROUPS)[0] if left_out else None)
 
     # ---------------------------------------------------------------- terms, from per-group counts
     counts = terms

@@ -288,6 +288,29 @@ def test_keywords_of_hundreds_of_groups_are_capped_and_the_rest_named():
     assert set(table["n_groups_reference"]) == {250}  # the 50 left out are on every reference side all the same
 
 
+def test_keyness_of_many_groups_writes_the_strongest_terms_of_each(tmp_path, capsys):
+    """Each of 25 groups against the rest: the 100 strongest terms of each (every term of 25 x 130
+    would have been written; 200 groups x 60,000 terms wrote 12 million rows, 2 GB), said on stderr;
+    --top and a named target still choose."""
+    from framing.cli import main
+    from framing.cli.commands import KEYNESS_ALL_TERMS_GROUPS, KEYNESS_TOP
+
+    n = KEYNESS_ALL_TERMS_GROUPS + 5
+    texts = [" ".join(f"w{(i * 7 + k) % 130}" for k in range(60)) for i in range(n)]
+    corpus = tmp_path / "c.csv"
+    pd.DataFrame({"text": texts, "outlet": [f"o{i:02d}" for i in range(n)]}).to_csv(corpus, index=False)
+    assert main(["keyness", str(corpus), "--by", "outlet", "--min-count", "1", "-o", str(tmp_path / "k.csv")]) == 0
+    assert f"25 groups, each against the rest: the {KEYNESS_TOP} strongest terms of each are written" in capsys.readouterr().err
+    table = pd.read_csv(tmp_path / "k.csv")
+    assert table.groupby("outlet").size().tolist() == [KEYNESS_TOP] * n
+    first = table[table["outlet"] == "o00"]
+    assert first["g2"].is_monotonic_decreasing and first["g2"].iloc[0] == first["g2"].max()
+    assert main(["keyness", str(corpus), "--by", "outlet", "--min-count", "1", "--top", "3", "-o", str(tmp_path / "t.csv")]) == 0
+    assert pd.read_csv(tmp_path / "t.csv").groupby("outlet").size().tolist() == [3] * n
+    assert main(["keyness", str(corpus), "--by", "outlet", "--target", "o03", "--min-count", "1", "-o", str(tmp_path / "o.csv")]) == 0
+    assert len(pd.read_csv(tmp_path / "o.csv")) > KEYNESS_TOP and "strongest" not in capsys.readouterr().err
+
+
 def test_the_explorer_page_does_not_grow_with_the_number_of_groups():
     """The page held two columns per group for every term (10,000 groups: 36 MB, and a dense
     terms x groups matrix of 4.8 GB to fill them); now the page holds the counts of the groups its
