@@ -379,3 +379,7 @@ def test_the_within_chart_draws_both_ratios_on_a_log_scale():
     one = plots.within_figure(table.assign(ci_low=np.nan, ci_high=np.nan, n_stories=1))
     assert one.axes[0].get_yticklabels()[0].get_text() == "B (1 story, 160 docs; no interval)"
     assert plots.drawn_values(fig)["pooled_ratio"].tolist() == [4.0, 0.9]
+    # a family that counts voices apart (stance): the outlet's own voice only, one row per group, not two
+    voiced = pd.concat([table.assign(voice="author"), table.assign(voice="quoted", rate_ratio=[9.0, 9.0])])
+    assert plots.drawn_values(plots.within_figure(voiced))["rate_ratio"].tolist() == [2.0, 0.5]
+    assert plots.drawn_values(plots.within_figure(voiced, voice="quoted"))["rate_ratio"].tolist() == [9.0, 9.0]

@@ -107,19 +107,22 @@ def test_framing_figures_on_the_news_outlets(tmp_path):
     out = tmp_path / "figs"
     done = subprocess.run(
         [sys.executable, "-m", "framing.cli", "figures", "--corpus", str(corpus), "--by", "outlet", "--out", str(out),
-         "--quiet", "--only", "01", "--only", "06"],
+         "--quiet", "--only", "01", "--only", "06", "--only", "12", "--time", "date"],
         cwd=tmp_path, capture_output=True, text=True, timeout=600,
     )
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in out.glob("*.png")) == [
         "01_documents.png", "06_profile_map.png", "06_similarity_profiles.png", "06_similarity_standardized.png",
-        "06_similarity_tfidf.png"]
+        "06_similarity_tfidf.png", "12_coverage.png", "12_within.png"]
     # no lexicon the user did not choose: the seeds' framing and actors lexicons are not drawn on news, and it says so
     assert "no --lexicon, so the lexicon charts (notebook 02) are not drawn" in done.stderr
     assert "no --actors, so the actor charts (notebook 05) are not drawn" in done.stderr
     assert " layout: " not in done.stderr  # no clipped or overlapping text in any chart drawn
     record = json.loads((out / "run.json").read_text(encoding="utf-8"))["settings"]
     assert record["LEXICON"] is None and record["ACTORS"] is None and record["FAMILIES"] == ["stance"]
+    # notebook 12 compares a stance marker within stories (it failed on LEXICON None)
+    assert record["CATEGORY"] == "attribution_distancing"
+    assert set(pd.read_csv(out / "12_within.csv")["category"]) == {"attribution_distancing"}
 
 
 def test_every_chart_of_nine_outlets_is_legible(news):

@@ -655,8 +655,10 @@ def run_figures(args) -> None:
     skip = []
     if lexicon is None:
         skip.append("02")
-        print("framing: no --lexicon, so the lexicon charts (notebook 02) are not drawn and the profiles use the stance "
-              "markers alone; add one with --lexicon NAME_OR_PATH (start one with framing lexicon new NAME)", file=sys.stderr)
+        parameters["CATEGORY"] = "attribution_distancing"  # notebook 12 compares the stance markers within stories
+        print("framing: no --lexicon, so the lexicon charts (notebook 02) are not drawn, and the profiles and the "
+              "within-story chart use the stance markers alone; add one with --lexicon NAME_OR_PATH (start one with "
+              "framing lexicon new NAME)", file=sys.stderr)
     if actors is None:
         skip.append("05")
         print("framing: no --actors, so the actor charts (notebook 05) are not drawn; add an actors lexicon with --actors "

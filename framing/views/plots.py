@@ -1240,8 +1240,14 @@ def coverage_plot(matrix: pd.DataFrame, ax: Axes, *, top: int = 25) -> Axes:
     return ax
 
 
-def within_figure(table: pd.DataFrame, *, category: str | None = None, colours: dict | None = None) -> "Figure | Skipped":
-    """:func:`within_plot` on a canvas sized to its rows (``category``: that category's rows only)."""
+def within_figure(table: pd.DataFrame, *, category: str | None = None, voice: str = "author",
+                  colours: dict | None = None) -> "Figure | Skipped":
+    """:func:`within_plot` on a canvas sized to its rows (``category``: that category's rows only;
+    for a family that counts voices apart, the rows of ``voice``, by default the outlet's own)."""
+    if "voice" in table.columns:
+        if voice not in set(table["voice"]):
+            return Skipped(f"no voice '{voice}' in the table")
+        table = table[table["voice"] == voice]
     if category is not None:
         if category not in set(table["category"]):
             return Skipped(f"no category '{category}' in the table")
