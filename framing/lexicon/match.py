@@ -9,7 +9,14 @@ from itertools import compress, filterfalse
 from typing import NamedTuple
 
 from framing.documents.tokens import TokenizedText, is_word_token, normalize_token
-from framing.lexicon.model import Lexicon, Term, hyphen_variant, hyphenated
+from framing.lexicon.model import (
+    Lexicon,
+    Term,
+    check_overlap,
+    hyphen_variant,
+    hyphenated,
+    overlap_policy,
+)
 
 
 class Match(NamedTuple):
@@ -49,7 +56,9 @@ class _Memory(NamedTuple):
 
 
 class Matcher:
-    """Finds every lexicon match in a tokenized text (see the module docstring for the rules).
+    """Finds every lexicon match in a tokenized text (see the module docstring for the rules),
+    overlapping ones kept as ``overlap`` says (default: the lexicon's ``[meta] overlap``, else
+    ``"category"``; :func:`resolve`).
 
     Build once per lexicon, then call :meth:`find` or :meth:`count` for each document.
     It remembers, per token type, which words of which terms the type matches (at
@@ -68,8 +77,9 @@ class Matcher:
     [2]
     """
 
-    def __init__(self, lexicon: Lexicon, *, cache_size: int = 200_000):
+    def __init__(self, lexicon: Lexicon, *, overlap: str | None = None, cache_size: int = 200_000):
         self.lexicon = lexicon
+        self.overlap = overlap_policy(lexicon) if overlap is None else check_overlap(overlap)
         self.cache_size = cache_size
         # every (category, term, is_exclusion) in one list
         self._entries: list[tuple[int, int, Term, bool]] = []
@@ -180,6 +190,11 @@ class Matcher:
         and only at the positions of their first word, to apply longest-match and the
         one-count-per-token rule there. A property test holds it equal to :meth:`find`.
         """
+        if self.overlap != "category":  # counted from the matches the policy keeps
+            counts = [0] * len(self.lexicon.categories)
+            for m in self.find(doc):
+                counts[m.category] += 1
+            return counts
         types = doc.type_counts
         memory, hits = self._learn(types.keys())
         plans = memory.plans
@@ -222,35 +237,85 @@ class Matcher:
                 blocked[ci] = i + length
         return counts
 
-    def find(self, doc: TokenizedText) -> list[Match]:
-        """All matches in ``doc``, ordered by start token then category."""
+    def _starts(self, doc: TokenizedText):
+        """``(token, entries, singles)``: each token where some entry matches, with those entries in
+        entry order (every word of each matches the tokens from there on); ``singles`` is the
+        type's one-word matches, worked out once per type, when it starts no longer entry (the
+        common case, which :func:`resolve` takes without looking at the entries), else None."""
         words = doc.words
         memory, hits = self._learn(doc.type_counts.keys())
         plans = memory.plans
         starting = {w for w in hits if plans[w].starts}
-        if not starting:
-            return []
-        entries, lengths = self._entries, self._lengths
-        blocked: dict[int, int] = {}
-        block_end = 0  # no category is blocked at or after this token
-        out: list[Match] = []
+        lengths = self._lengths
         for i in [i for i, w in enumerate(words) if w in starting]:
             plan = plans[words[i]]
-            if not plan.multi and i >= block_end:  # fast path: single-word matches only, nothing blocked
-                out.extend([Match(ci, ti, i, i + 1) for ci, ti in plan.singles])
+            if not plan.multi:
+                yield i, plan.starts, plan.singles
+            else:
+                yield i, [k for k in plan.starts if lengths[k] == 1 or self._rest_matches(plans, k, words, i)], None
+
+    def find(self, doc: TokenizedText) -> list[Match]:
+        """All matches in ``doc`` that the overlap policy keeps, ordered by start token then category."""
+        return resolve(self._starts(doc), self._entries, self._lengths, self.overlap)
+
+
+def resolve(starts, entries, lengths, overlap: str = "category") -> list[Match]:
+    """The matches an overlap policy keeps, from ``(token, entries, singles)`` in token order
+    (entries in entry order, each matching there; ``singles`` as :meth:`Matcher._starts` gives
+    them, or None): ``category`` (the default) runs left to
+    right within each category, the longest match first (an exclusion wins a tie), a token
+    counting once per category; ``none`` keeps of those the leftmost-longest that do not
+    overlap across categories (a tie in length goes to the category listed first); ``all``
+    keeps every span a term matches, nested and overlapping ones too, once per category,
+    except spans inside a match of one of the category's exclusions."""
+    if overlap == "all":
+        return _every_span(starts, entries, lengths)
+    blocked: dict[int, int] = {}
+    block_end = 0  # no category is blocked at or after this token
+    out: list[Match] = []
+    for i, found, singles in starts:
+        if singles is not None and i >= block_end:  # one-word matches only, nothing blocked: known per type
+            out.extend([Match(ci, ti, i, i + 1) for ci, ti in singles])
+            continue
+        best: dict[int, tuple[int, bool, int]] = {}  # category -> (length, exclusion, term)
+        for k in found:
+            ci, ti, _, excl = entries[k]
+            if blocked.get(ci, 0) > i:
                 continue
-            best: dict[int, tuple[int, bool, int]] = {}  # category -> (length, exclusion, term)
-            for k in plan.starts:
-                ci, ti, _, excl = entries[k]
-                if blocked.get(ci, 0) > i or (lengths[k] > 1 and not self._rest_matches(plans, k, words, i)):
-                    continue
-                prev = best.get(ci)
-                if prev is None or (lengths[k], excl) > (prev[0], prev[1]):
-                    best[ci] = (lengths[k], excl, ti)
-            for ci in sorted(best):
-                length, excl, ti = best[ci]
-                blocked[ci] = i + length
-                block_end = max(block_end, i + length)
-                if not excl:
-                    out.append(Match(ci, ti, i, i + length))
-        return out
+            prev = best.get(ci)
+            if prev is None or (lengths[k], excl) > (prev[0], prev[1]):
+                best[ci] = (lengths[k], excl, ti)
+        for ci in sorted(best):
+            length, excl, ti = best[ci]
+            blocked[ci] = i + length
+            block_end = max(block_end, i + length)
+            if not excl:
+                out.append(Match(ci, ti, i, i + length))
+    return _exclusive(out) if overlap == "none" else out
+
+
+def _exclusive(matches: list[Match]) -> list[Match]:
+    """Leftmost-longest matches that share no token (a tie in length: the category listed first)."""
+    kept, end = [], 0
+    for m in sorted(matches, key=lambda m: (m.start, m.start - m.end, m.category)):
+        if m.start >= end:
+            kept.append(m)
+            end = m.end
+    return kept
+
+
+def _every_span(starts, entries, lengths) -> list[Match]:
+    """Every span a term matches, once per category (the first term in entry order names it),
+    except those inside a match of an exclusion of the same category."""
+    spans: dict[tuple[int, int, int], int] = {}
+    excluded: dict[int, list[tuple[int, int]]] = {}
+    for i, found, _ in starts:
+        for k in found:
+            ci, ti, _, excl = entries[k]
+            if excl:
+                excluded.setdefault(ci, []).append((i, i + lengths[k]))
+            else:
+                spans.setdefault((ci, i, i + lengths[k]), ti)
+    kept = [Match(ci, ti, a, b) for (ci, a, b), ti in spans.items()
+            if not any(x <= a and b <= y for x, y in excluded.get(ci, ()))]
+    return sorted(kept, key=lambda m: (m.start, m.category, m.end))

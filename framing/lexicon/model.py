@@ -40,6 +40,17 @@ The term grammar, used everywhere a pattern is given (lexicons, KWIC, collocatio
 * Within a category, matching runs left to right and the longest match wins; a token
   counts at most once per category. A token may count in several categories
   (overlaps are allowed, and :meth:`Lexicon.overlaps` reports them).
+* ``[meta] overlap`` chooses that policy (it is part of the lexicon's id):
+
+  - ``"category"`` (the default): as above, each category on its own, the longest
+    match first ("sham elections" counts once in ``vote``, not also "elections");
+  - ``"none"``: of those, the leftmost-longest matches that share no token across
+    categories, so a token counts at most once in the whole lexicon (a tie in length
+    goes to the category listed first): shares of categories that add up to the
+    matched words;
+  - ``"all"``: every span a term matches, nested and overlapping ones too ("sham
+    elections" and "elections" both count), once per span and category, except spans
+    inside a match of one of the category's exclusions.
 
 The readers (TOML, LIWC ``.dic``, two-column CSV, YAML; bundled lexicons by name) are in
 :mod:`framing.lexicon.read`, the matcher in :mod:`framing.lexicon.match`.
@@ -125,6 +136,8 @@ class Lexicon:
             for c in self.categories
         ]
         decides = [self.meta.get("family", "lexicon"), self.meta.get("hyphenated", True)]
+        if self.meta.get("overlap", "category") != "category":  # the default leaves every earlier id as it was
+            decides.append(self.meta["overlap"])
         blob = json.dumps([content, self.rules, decides], sort_keys=True, default=str)
         digest = hashlib.sha256(blob.encode("utf-8")).hexdigest()[:10]
         return f"{self.name}@{self.meta.get('version', '') or 'unversioned'}#{digest}"
@@ -227,6 +240,22 @@ def hyphenated(lexicon: Lexicon) -> bool:
     if not isinstance(value, bool):
         raise FramingError(f"{lexicon.path}: [meta] hyphenated must be true or false, got {value!r}")
     return value
+
+
+OVERLAPS = ("category", "none", "all")
+"""The overlap policies of ``[meta] overlap`` (the module docstring says what each keeps)."""
+
+
+def check_overlap(value, where: str = "overlap") -> str:
+    """``value`` if it names an overlap policy, else a one-line error naming them."""
+    if value not in OVERLAPS:
+        raise FramingError(f"{where} must be one of {', '.join(repr(o) for o in OVERLAPS)}, got {value!r}")
+    return value
+
+
+def overlap_policy(lexicon: Lexicon) -> str:
+    """Which overlapping matches count: ``[meta] overlap``, default ``"category"``."""
+    return check_overlap(lexicon.meta.get("overlap", "category"), f"{lexicon.path or lexicon.name}: [meta] overlap")
 
 
 def hyphen_variant(term: Term) -> Term | None:

@@ -18,7 +18,13 @@ from typing import Iterator
 import pandas as pd
 
 from framing.errors import FramingError
-from framing.lexicon.model import Category, Lexicon, hyphenated, parse_term
+from framing.lexicon.model import (
+    Category,
+    Lexicon,
+    hyphenated,
+    overlap_policy,
+    parse_term,
+)
 
 LEXICON_SUFFIXES = (".toml", ".dic", ".csv", ".yaml", ".yml")
 LEXICON_PATH_ENV = "FRAMING_LEXICON_PATH"
@@ -90,7 +96,9 @@ def lexicon_from_toml(text: str, *, source: str = "<string>") -> Lexicon:
     rules = data.get("rules", {})
     if not isinstance(rules, dict) or not all(isinstance(v, dict) for v in rules.values()):
         raise FramingError(f"{source}: [rules] must hold one table per rule, e.g. [rules.not_month]")
-    return Lexicon(str(meta["name"]), dict(meta), cats, source, rules)
+    lexicon = Lexicon(str(meta["name"]), dict(meta), cats, source, rules)
+    overlap_policy(lexicon)  # a policy misspelled is an error on reading, naming the file
+    return lexicon
 
 
 def pattern_lexicon(pattern: "str | Lexicon") -> Lexicon:
@@ -368,6 +376,12 @@ def combine_lexicons(lexicons) -> Lexicon:
         "licence": "; ".join(sorted({str(lex.meta.get("licence", "")) for lex in loaded})),
         "hyphenated": all(hyphenated(lex) for lex in loaded),
     }
+    policies = sorted({overlap_policy(lex) for lex in loaded})
+    if len(policies) > 1:
+        raise FramingError(f"the lexicons combined ({', '.join(lex.name for lex in loaded)}) count overlapping matches "
+                           f"differently ([meta] overlap: {', '.join(policies)}); give them the same policy")
+    if policies != ["category"]:
+        meta["overlap"] = policies[0]
     return Lexicon(name, meta, categories, " + ".join(lex.path for lex in loaded))
 
 
