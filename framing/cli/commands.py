@@ -240,7 +240,7 @@ def _count_tables(args, columns: list[str], *, sentences: bool = False):
     ``framing features`` wrote (a corpus too large for memory, counted once). With ``sentences``,
     each job's sentence table too: counted in the same pass over the documents, or read from the
     unit table given with --units (else None)."""
-    from framing.features import family_jobs
+    from framing.features import family_jobs, share_tokens
 
     units = getattr(args, "units", None)
     if is_feature_table(args.corpus):
@@ -265,8 +265,7 @@ def _count_tables(args, columns: list[str], *, sentences: bool = False):
         families = []  # each --lexicon is read by its own family
     jobs = []
     chosen = family_jobs(families, args.lexicon)
-    if len(chosen) > 1:
-        corpus.tokens  # noqa: B018 - tokenized once and kept for every family's pass (one family streams them)
+    share_tokens(corpus, chosen)
     for job in chosen:
         table, units_of_job = job.tables(corpus) if sentences else (job.table(corpus), None)  # one pass per document
         jobs.append((job.name, job.lexicon.name, units_of_job, table))

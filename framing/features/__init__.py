@@ -141,7 +141,16 @@ def family_features(corpus: Corpus, families: list[str], *, lexicons=None, exclu
         from framing.features.reuse import reuse, without_reused
 
         corpus = without_reused(corpus, reuse(corpus) if exclude_reused is True else exclude_reused)
-    return stack_tables([job.table(corpus) for job in family_jobs(families, lexicons)], corpus.doc_ids)
+    jobs = family_jobs(families, lexicons)
+    share_tokens(corpus, jobs)
+    return stack_tables([job.table(corpus) for job in jobs], corpus.doc_ids)
+
+
+def share_tokens(corpus: Corpus, jobs) -> None:
+    """Tokenize ``corpus`` once and keep its tokens when several family jobs pass over it; a
+    single job streams them (:meth:`framing.documents.corpus.Corpus.iter_tokens`), keeping none."""
+    if len(jobs) > 1:
+        corpus.tokens  # noqa: B018 - computed and kept
 
 
 def stack_tables(tables: list[pd.DataFrame], doc_ids: list[str]) -> pd.DataFrame:
@@ -200,6 +209,7 @@ class FamilyFeatures:
     units: bool = False
 
     def __call__(self, corpus: Corpus):
+        share_tokens(corpus, self.jobs)
         if not self.units:
             return stack_tables([job.table(corpus) for job in self.jobs], corpus.doc_ids)
         pairs = [job.tables(corpus) if job.counting else (job.table(corpus), None) for job in self.jobs]
