@@ -114,3 +114,22 @@ def test_evidence_counts_by_hand():
         ["a", 0, 1, 3], ["a", 1, 0, 3], ["b", 0, 1, 4], ["b", 1, 1, 3]]
     assert matches[["doc_id", "text", "sentence"]].values.tolist() == [
         ["a", "REGIME", "The REGIME fell."], ["b", "REGIME", "Down with the REGIME!"], ["b", "REGIMES", "The REGIMES fall."]]
+
+
+def test_each_document_is_tokenized_once_however_many_families_count_it(seeds, monkeypatch):
+    """Four families over a batch share one tokenization (and one sentence split); one family streams
+    its tokens and keeps none (a corpus of 10,000 documents need not hold them all)."""
+    import framing.documents.corpus as corpus_module
+    from framing.documents.corpus import Corpus
+    from framing.features import FamilyFeatures, family_jobs
+
+    calls = []
+    real = corpus_module.tokenize
+    monkeypatch.setattr(corpus_module, "tokenize", lambda text: (calls.append(1), real(text))[1])
+    fresh = Corpus(seeds.documents)
+    FamilyFeatures(tuple(family_jobs(["lexicon", "stance", "actors", "sentiment"])))(fresh)
+    assert len(calls) == len(fresh) and fresh._tokens is not None
+    calls.clear()
+    alone = Corpus(seeds.documents)
+    FamilyFeatures(tuple(family_jobs(["stance"])))(alone)
+    assert len(calls) == len(alone) and alone._tokens is None
