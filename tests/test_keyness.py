@@ -196,3 +196,22 @@ def test_keyness_command_against_english(capsys):
     table = pd.read_csv(io.StringIO(capsys.readouterr().out))
     assert table.groupby("affiliation").size().to_dict() == {"movement": 3, "outside": 3}
     assert set(table["reference"]) == {"english"} and table.iloc[0]["term"] == "regime"
+
+
+def test_top_keeps_what_the_keyword_chart_draws_with_the_whole_comparison_s_numbers():
+    """keyness(top=8) keeps of each group its 8 most over-used terms (enough occurrences) and its 8 most
+    under-used: the chart drawn from it is the chart drawn from the whole table, and every kept row
+    is the whole table's row (counts, p-values adjusted over the whole comparison)."""
+    from framing.views import plots
+    from tests.conftest import real_corpora
+
+    corpus = load_corpus(real_corpora().news_articles(per_outlet=12))
+    whole = keyness(corpus, "outlet", min_count=3)
+    cut = keyness(corpus, "outlet", min_count=3, top=8)
+    assert cut.groupby("outlet").size().max() == 16 and len(cut) < len(whole) / 50
+    key = ["outlet", "term"]
+    pd.testing.assert_frame_equal(cut.reset_index(drop=True),
+                                  whole.merge(cut[key], on=key).reset_index(drop=True))
+    assert plots.drawn_values(plots.keyness_figure(cut, top=8)).equals(plots.drawn_values(plots.keyness_figure(whole, top=8)))
+    with pytest.raises(FramingError, match="top"):
+        keyness(corpus, "outlet", top=0)

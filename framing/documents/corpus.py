@@ -138,6 +138,13 @@ class Corpus:
         self.check_column(by)
         return group_labels(self.documents, by)
 
+    def default_target(self, by: str) -> str:
+        """The group of ``by`` a comparison sets against the rest when nobody names one
+        (:data:`framing.groups.DEFAULT_RULE`: the group with most documents, or the latest period)."""
+        from framing.groups import default_target
+
+        return default_target(self.groups(by).value_counts())
+
     def batches(self):
         """The corpus as its batches: itself, whole (as :meth:`CorpusFiles.batches` reads a file's)."""
         yield self

@@ -55,7 +55,7 @@ ENGLISH = "english"
 # --------------------------------------------------------------------------- keyness
 
 
-@checked(measure=OneOf(MEASURES), min_count=Whole(low=0))
+@checked(measure=OneOf(MEASURES), min_count=Whole(low=0), top=Whole(low=1, none=True))
 def keyness(
     corpus: Corpus,
     by: str,
@@ -67,6 +67,7 @@ def keyness(
     min_count: int = 3,
     stopwords=None,
     background=None,
+    top: int | None = None,
 ) -> pd.DataFrame:
     """Keyness of every term for groups of documents: one row per (group, term).
 
@@ -102,6 +103,12 @@ def keyness(
         frequencies, scaled to this corpus's size so the prior weighs as much as the
         default). Default: the pooled counts of this corpus. Every prior count gets
         0.01 added so no term has a zero prior.
+    top : int, optional
+        Keep, of each comparison, only its ``top`` most over-used terms (positive measure,
+        not ``low_count``) and its ``top`` most under-used (negative measure), in the table's
+        order: what a keyword chart draws (:func:`framing.views.plots.keyness_bars`), cut as each
+        comparison is computed, so that 200 groups against the rest never hold 200 x the
+        vocabulary. Counts, p-values and their adjustment are those of the whole comparison.
 
     Returns
     -------
@@ -129,7 +136,26 @@ def keyness(
         corpus, by, target=target, reference=reference, measure=measure, ngram_range=ngram_range,
         min_count=min_count, stopwords=stopwords, background=background,
     )
+    if top is not None:
+        column = COLUMNS.get(measure, measure)
+        parts = (strongest(part, column, top) for part in parts)
     return pd.concat(list(parts), ignore_index=True)
+
+
+def strongest(table: pd.DataFrame, column: str, top: int) -> pd.DataFrame:
+    """The rows of one comparison that a keyword chart draws: the ``top`` largest positive values
+    of ``column`` among rows that are not ``low_count``, and the ``top`` most negative, in order.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"term": list("abcde"), "g2": [9.0, 5.0, 1.0, -2.0, -7.0],
+    ...                   "low_count": [False, True, False, False, False]})
+    >>> strongest(t, "g2", 1)["term"].tolist()
+    ['a', 'e']
+    """
+    over = table[(table[column] > 0) & ~table["low_count"]].nlargest(top, column).index
+    under = table[table[column] < 0].nsmallest(top, column).index
+    return table[table.index.isin(over.union(under))]
 
 
 @checked(measure=OneOf(MEASURES), min_count=Whole(low=0))

@@ -484,6 +484,10 @@ def keyness_figure(table: pd.DataFrame, *, measure: str | None = None, top: int 
     by = grouping(table)
     sizes = _group_sizes(table, by, "n_docs_target") if "n_docs_target" in table else table[by].astype(str)
     groups, note = _shown(sizes)
+    if "n_groups_reference" in table and "reference" in table and (table["reference"] == "rest").all() and len(table):
+        total = int(table["n_groups_reference"].max()) + 1  # each against all the others: the corpus's groups
+        if total > table[by].nunique():  # framing.keyness computed the largest only
+            note += f" ({total - len(groups):,} of {total:,} groups left out in all)"
     measure_name = _pretty(measure or _measure_of(table))
     if len(groups) == 2:
         fig = Figure(figsize=(5.5, 4.2), layout="constrained")

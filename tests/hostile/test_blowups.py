@@ -286,6 +286,11 @@ def test_keywords_of_hundreds_of_groups_are_capped_and_the_rest_named():
     regime = table[(table["outlet"] == "big") & (table["term"] == "regime")].iloc[0]
     assert (regime["count_target"], regime["count_reference"], regime["n_target"]) == (2, n, 6)  # against all 250 others
     assert set(table["n_groups_reference"]) == {250}  # the 50 left out are on every reference side all the same
+    # the chart draws 12 and says how many of all 251 it leaves out, not just of the 200 computed
+    from framing.views import plots
+
+    title = plots.keyness_figure(table, top=3)._suptitle.get_text()
+    assert "(239 of 251 groups left out in all)" in " ".join(title.split())
 
 
 def test_keyness_of_many_groups_writes_the_strongest_terms_of_each(tmp_path, capsys):
