@@ -151,7 +151,7 @@ def measure(argv: list[str]) -> dict:
 
 
 def commands(corpus: Path, out: Path) -> dict[str, list[str]]:
-    framing = [sys.executable, "-m", "framing", "features", str(corpus), "--quiet"]
+    framing = [sys.executable, "-m", "framing", "features", str(corpus), "--quiet", "--force"]  # one folder, every size
     found = {
         "lexicon-1": [*framing, "--jobs", "1", "-o", str(out / "l1.csv")],
         "lexicon-2": [*framing, "--jobs", "2", "-o", str(out / "l2.csv")],
