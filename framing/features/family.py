@@ -181,7 +181,7 @@ class Family:
         cells = self.cells()
         where = {cell: k for k, cell in enumerate(cells)}
         counts, denominators, found = [], [], []
-        sentence_counts, sentence_tokens_ = [], []  # per document: sentences x cells arrays
+        sentence_counts, sentence_words = [], []  # per document: sentences x cells arrays
         for d, doc in corpus.iter_tokens():
             by_document, by_sentence = Counter(), Counter()
             for f in self.find(doc):
@@ -196,9 +196,9 @@ class Family:
             for (s, c, v), n in by_sentence.items():
                 grid[s, where[c, v]] = n
             sentence_counts.append(grid)
-            sentence_tokens_.append(np.column_stack([per_sentence[v] for _, v in cells]).astype(np.int64)
+            sentence_words.append(np.column_stack([per_sentence[v] for _, v in cells]).astype(np.int64)
                                     if cells else grid)
-        rows = sentence_grid(corpus.doc_ids, sentence_counts, sentence_tokens_, cells)
+        rows = sentence_grid(corpus.doc_ids, sentence_counts, sentence_words, cells)
         names = {"voiced": self.voiced, "family": self.name, "lexicon": self.lexicon.name, "lexicon_id": self.lexicon.id}
         table = feature_table(corpus.doc_ids, counts, denominators, cells=cells, **names)
         matches = self._records(found) if records else None
