@@ -25,6 +25,7 @@ from framing.documents.clean import CleaningRule, clean_text, load_rules
 from framing.documents.read import BATCH_CHARS, WHOLE, _from_frame, document_batches
 from framing.documents.tokens import TokenizedText, tokenize
 from framing.errors import FramingError
+from framing.groups import default_target
 from framing.tables import group_labels
 
 
@@ -141,8 +142,6 @@ class Corpus:
     def default_target(self, by: str) -> str:
         """The group of ``by`` a comparison sets against the rest when nobody names one
         (:data:`framing.groups.DEFAULT_RULE`: the group with most documents, or the latest period)."""
-        from framing.groups import default_target
-
         return default_target(self.groups(by).value_counts())
 
     def batches(self):

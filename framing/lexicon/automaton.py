@@ -43,10 +43,10 @@ class AutomatonMatcher(Matcher):
     --------
     >>> from framing.documents.tokens import tokenize
     >>> from framing.lexicon.read import lexicon_from_mapping
-    >>> lex = lexicon_from_mapping("t", {"vote": ["sham election*", "election*"]})
+    >>> lex = lexicon_from_mapping("t", {"vote": ["sham election*", "election*"], "fraud": ["sham"]})
     >>> doc = tokenize("Sham elections, not elections.")
-    >>> [(m.start, m.end) for m in AutomatonMatcher(lex).find(doc)]
-    [(0, 2), (4, 5)]
+    >>> AutomatonMatcher(lex).find(doc) == Matcher(lex).find(doc), AutomatonMatcher(lex, overlap="none").count(doc)
+    (True, [2, 0])
     """
 
     def __init__(self, lexicon, *, overlap: str | None = None, cache_size: int = 200_000):
@@ -83,8 +83,8 @@ class AutomatonMatcher(Matcher):
             if haystack.count(SEPARATOR) != len(words) + 1:
                 return None
             # the haystack offset of each token's leading separator, as an array searched per match
-            leading = np.cumsum(np.fromiter(map(len, words), np.int64, len(words)) + 1) - np.fromiter(
-                map(len, words), np.int64, len(words)) - 1
+            width = np.fromiter(map(len, words), np.int64, len(words)) + 1  # a token and the separator before it
+            leading = np.cumsum(width) - width
             hits = automaton.find_matches_as_indexes(haystack, overlapping=True)
             if not hits:
                 continue
