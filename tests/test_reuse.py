@@ -197,11 +197,13 @@ def test_parameters_are_checked(seeds):
 
 def test_cost_grows_with_the_corpus_not_with_its_pairs():
     """Candidate pairs come from shared rare 5-grams: 400 documents of unrelated words give no anchor at all."""
-    from framing.features.reuse import _anchors, _shingle_hashes
+    from framing.features.reuse import _bucket_anchors, _shingle_hashes
 
     rng = np.random.default_rng(0)
     hashes = [_shingle_hashes(rng.integers(0, 50_000, 200), 5) for _ in range(400)]
-    assert len(_anchors(hashes, 20)) == 0
+    doc = np.repeat(np.arange(400), [len(h) for h in hashes])
+    pos = np.concatenate([np.arange(len(h)) for h in hashes])
+    assert len(_bucket_anchors(np.concatenate(hashes), doc, pos, 20)) == 0
 
 
 def test_exclude_reused_on_the_features_path_and_the_passages_page(seeds):

@@ -183,16 +183,6 @@ def _shingle_hashes(ids: np.ndarray, n: int) -> np.ndarray:
     return h
 
 
-def _anchors(hashes: list[np.ndarray], max_df: int) -> np.ndarray:
-    """Anchors of the n-gram hashes of documents 0, 1, ... (:func:`_bucket_anchors` on them all)."""
-    sizes = np.fromiter(map(len, hashes), np.int64, len(hashes))
-    if sizes.sum() == 0:
-        return np.zeros((0, 4), dtype=np.int64)
-    doc = np.repeat(np.arange(len(hashes), dtype=np.int64), sizes)
-    pos = np.concatenate([np.arange(s, dtype=np.int64) for s in sizes])
-    return _sorted_anchors([_bucket_anchors(np.concatenate(hashes), doc, pos, max_df)])
-
-
 def _sorted_anchors(pieces: list[np.ndarray]) -> np.ndarray:
     """Anchor rows of every bucket, sorted by pair, then positions."""
     pairs = np.concatenate(pieces) if pieces else np.zeros((0, 4), dtype=np.int64)
@@ -236,7 +226,7 @@ def _bucket_anchors(h: np.ndarray, doc: np.ndarray, pos: np.ndarray, max_df: int
     return pairs
 
 
-def _index(corpus, ngram: int, spill: _Spill, time: str | None):
+def _index(corpus, ngram: int, spill: _Spill):
     """One pass over the corpus's batches: each document's words (keys and spans) and its
     n-grams, bucketed, into ``spill``. Returns the metadata of every document and the word
     offsets (document ``i``'s words are ``offsets[i]:offsets[i + 1]``)."""
@@ -401,7 +391,7 @@ def reuse(
     if time is not None:
         corpus.check_column(time)
     with _Spill() as spill:
-        meta, offsets = _index(corpus, ngram, spill, time)
+        meta, offsets = _index(corpus, ngram, spill)
         anchors = _sorted_anchors([_bucket_anchors(bucket["hash"], bucket["doc"], bucket["pos"], max_df)
                                    for bucket in map(spill.read, (f"bucket{b}" for b in range(N_BUCKETS))) if len(bucket)])
         keys, starts, ends = spill.slicer("keys"), spill.slicer("starts"), spill.slicer("ends")
