@@ -55,20 +55,22 @@ class Task:
     rules: tuple | None = None
     meta: tuple | None = None
     origin: str = ""
+    language: str | None = None
 
     def __call__(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-        corpus = clean_documents(frame, clean=self.clean, rules=self.rules, origin=self.origin)
+        corpus = clean_documents(frame, clean=self.clean, rules=self.rules, origin=self.origin, language=self.language)
         if self.meta is not None:
             corpus = corpus.keep_metadata(self.meta)
         return self.make(corpus), empty_documents(corpus)
 
 
-def make_task(make, *, clean: bool = True, cleaning_rules=None, meta=None, origin: str = "") -> Task:
+def make_task(make, *, clean: bool = True, cleaning_rules=None, meta=None, origin: str = "",
+              language: str | None = None) -> Task:
     """A :class:`Task` with its cleaning rules read once, here, rather than once per batch."""
     from framing.documents.clean import load_rules
 
     rules = (cleaning_rules if isinstance(cleaning_rules, tuple) else load_rules(cleaning_rules)) if clean else None
-    return Task(make, clean, rules, None if meta is None else tuple(meta), origin)
+    return Task(make, clean, rules, None if meta is None else tuple(meta), origin, language)
 
 
 # --------------------------------------------------------------------------- running the batches

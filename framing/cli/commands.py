@@ -61,7 +61,7 @@ def _load(args):
 
     return load_corpus(
         args.corpus, text_col=args.text_col, id_col=args.id_col, clean=not args.no_clean,
-        cleaning_rules=args.cleaning_rules,
+        cleaning_rules=args.cleaning_rules, language=getattr(args, "language", None),
     )
 
 
@@ -125,7 +125,7 @@ def _stream(args, make) -> None:
         if output is not None:
             refuse_inputs(output, _inputs(args))
     task = make_task(make, clean=not args.no_clean, cleaning_rules=args.cleaning_rules,
-                     meta=getattr(args, "meta", None), origin=args.corpus)
+                     meta=getattr(args, "meta", None), origin=args.corpus, language=getattr(args, "language", None))
     with TableWriter(args.output) as writer, TableWriter(units) if units else nullcontext() as unit_writer:
         for tables in _tables(args, task):
             if unit_writer is not None:  # the task gives the feature table and its unit table, counted in one pass
@@ -438,7 +438,8 @@ def _one_document(args):
     from framing.documents.read import find_document
 
     frame = find_document(args.corpus, args.doc, text_col=args.text_col, id_col=args.id_col)
-    return clean_documents(frame, clean=not args.no_clean, rules=_rules(args), origin=args.corpus)
+    return clean_documents(frame, clean=not args.no_clean, rules=_rules(args), origin=args.corpus,
+                           language=getattr(args, "language", None))
 
 
 def _rules(args):
@@ -476,7 +477,7 @@ def run_reuse(args) -> None:
     if (args.by is None) != (args.matrix is None):
         raise FramingError("--matrix needs --by (and --by is for --matrix): give both, e.g. --by outlet --matrix reuse.csv")
     corpus = CorpusFiles(args.corpus, text_col=args.text_col, id_col=args.id_col, clean=not args.no_clean,
-                         cleaning_rules=args.cleaning_rules)  # read in batches, twice: never whole in memory
+                         cleaning_rules=args.cleaning_rules, language=getattr(args, "language", None))  # read in batches, twice: never whole in memory
     if args.matrix:
         corpus.check_column(args.by)
     passages = reuse(corpus, min_words=args.min_words, min_similarity=args.min_similarity, time=args.time)
@@ -495,7 +496,8 @@ def run_counts(args) -> None:
     if args.output is not None:
         refuse_inputs(args.output, _inputs(args))
     make = TermCounts(args.by, _ngram_range(args.ngrams), args.stopwords, args.english)
-    task = make_task(make, clean=not args.no_clean, cleaning_rules=args.cleaning_rules, origin=args.corpus)
+    task = make_task(make, clean=not args.no_clean, cleaning_rules=args.cleaning_rules, origin=args.corpus,
+                     language=getattr(args, "language", None))
     merged, pending = None, []
     for table in _tables(args, task):
         pending.append(table)
@@ -1001,7 +1003,7 @@ def run_classify_apply(args) -> None:
     from framing.output import TableWriter
 
     task = make_task(FrameUnits(model), clean=not args.no_clean, cleaning_rules=args.cleaning_rules, meta=args.meta,
-                     origin=args.corpus)
+                     origin=args.corpus, language=getattr(args, "language", None))
     with TableWriter(args.output, metadata=units_metadata(model)) as writer:
         for table in _tables(args, task):
             writer.write(table)

@@ -137,6 +137,10 @@ def _corpus_options() -> argparse.ArgumentParser:
     group.add_argument("--id-col", default=None, help="id column (default: doc_id if present, else generated)")
     group.add_argument("--no-clean", action="store_true", help="keep web chrome (skip the cleaning rules)")
     group.add_argument("--cleaning-rules", default=None, metavar="PATH", help="your own cleaning-rules TOML file")
+    group.add_argument("--language", default=None, metavar="CODE|detect",
+                       help="the documents' language: detect (each document's, offline, adding language and "
+                            "language_score), or a code such as de for all (default: the 'language' column if any, "
+                            "else English)")
     return parent
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from framing.documents.clean import CleaningRule, clean_text, load_rules
+from framing.documents.language import LANGUAGE, set_languages
 from framing.documents.read import BATCH_CHARS, WHOLE, _from_frame, document_batches
 from framing.documents.tokens import TokenizedText, tokenize
 from framing.errors import FramingError
@@ -77,7 +78,7 @@ class Corpus:
     def tokens(self) -> dict[str, TokenizedText]:
         """Tokens, sentences and quotations of each document's ``clean_text``, computed on first use."""
         if self._tokens is None:
-            self._tokens = {d: tokenize(text) for d, text in zip(self.documents["doc_id"], self.documents["clean_text"])}
+            self._tokens = dict(self._tokenized())
         return self._tokens
 
     def iter_tokens(self):
@@ -86,8 +87,20 @@ class Corpus:
         if self._tokens is not None:
             yield from self._tokens.items()
             return
-        for doc_id, text in zip(self.documents["doc_id"], self.documents["clean_text"]):
-            yield doc_id, tokenize(text)
+        yield from self._tokenized()
+
+    def _tokenized(self):
+        docs = self.documents
+        languages = docs[LANGUAGE] if LANGUAGE in docs.columns else [None] * len(docs)
+        for doc_id, text, language in zip(docs["doc_id"], docs["clean_text"], languages):
+            yield doc_id, tokenize(text, language)
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages of the documents, most documents first (``[]``: no ``language`` column)."""
+        if LANGUAGE not in self.documents.columns:
+            return []
+        return self.documents[LANGUAGE].value_counts(sort=True).index.tolist()
 
     def overview(self) -> pd.DataFrame:
         """One row per document: ``doc_id``, metadata, ``n_tokens``, ``n_sentences``, ``lines_removed``, ``is_empty``."""
@@ -123,6 +136,8 @@ class Corpus:
     def keep_metadata(self, columns) -> "Corpus":
         """The same documents (tokens shared) with only the named metadata columns."""
         keep = [self.check_column(c) for c in columns]
+        if LANGUAGE in self.documents.columns and LANGUAGE not in keep:  # it decides how documents are read
+            keep.append(LANGUAGE)
         drop = [c for c in self.metadata_columns if c not in keep]
         return Corpus(self.documents.drop(columns=drop), self.cleaning_report, self.source, tokens=self._tokens)
 
@@ -185,13 +200,15 @@ class CorpusFiles:
     clean: bool = True
     cleaning_rules: "str | Path | tuple[CleaningRule, ...] | None" = None
     batch_chars: int = BATCH_CHARS
+    language: str | None = None
 
     def batches(self):
         """Each batch as a :class:`Corpus`, in corpus order (empty documents are named in one warning at the end)."""
         rules = self.cleaning_rules if isinstance(self.cleaning_rules, tuple) or not self.clean else load_rules(self.cleaning_rules)
         empty: list[str] = []
         for batch in document_batches(self.source, text_col=self.text_col, id_col=self.id_col, batch_chars=self.batch_chars):
-            part = clean_documents(batch.frame, clean=self.clean, rules=rules, origin=str(self.source))
+            part = clean_documents(batch.frame, clean=self.clean, rules=rules, origin=str(self.source),
+                                   language=self.language)
             empty.extend(empty_documents(part))
             yield part
         warn_empty(str(self.source), empty)
@@ -216,6 +233,7 @@ def load_corpus(
     id_col: str | None = None,
     clean: bool = True,
     cleaning_rules: "str | Path | tuple[CleaningRule, ...] | None" = None,
+    language: str | None = None,
 ) -> Corpus:
     """Load documents and metadata, clean them with a report, and return a :class:`Corpus`.
 
@@ -236,6 +254,11 @@ def load_corpus(
         Apply the cleaning rules (default True). ``text`` always keeps the raw text.
     cleaning_rules : path or rules, optional
         A user cleaning-rules TOML file (default: the bundled rules).
+    language : str, optional
+        The documents' language (:mod:`framing.documents.language`): ``None`` (default)
+        reads a ``language`` column if the data has one (else the documents are read as
+        English, as always); ``"detect"`` detects each document's, adding ``language`` and
+        ``language_score``; a code (``"de"``) gives every document that language.
 
     Examples
     --------
@@ -250,7 +273,7 @@ def load_corpus(
         origin = str(source)
         batches = document_batches(source, text_col=text_col, id_col=id_col, batch_chars=WHOLE)
         frame = pd.concat([b.frame for b in batches], ignore_index=True)
-    return _finish(frame, clean=clean, rules=cleaning_rules, origin=origin)
+    return _finish(frame, clean=clean, rules=cleaning_rules, origin=origin, language=language)
 
 
 def empty_documents(corpus: Corpus) -> list[str]:
@@ -278,16 +301,17 @@ def warn_empty(origin: str, empty: list[str], *, stacklevel: int = 3) -> None:
                   stacklevel=stacklevel)
 
 
-def _finish(frame: pd.DataFrame, *, clean: bool, rules, origin: str) -> Corpus:
-    corpus = clean_documents(frame, clean=clean, rules=rules, origin=origin)
+def _finish(frame: pd.DataFrame, *, clean: bool, rules, origin: str, language: str | None = None) -> Corpus:
+    corpus = clean_documents(frame, clean=clean, rules=rules, origin=origin, language=language)
     warn_empty(origin, empty_documents(corpus), stacklevel=4)
     return corpus
 
 
-def clean_documents(frame: pd.DataFrame, *, clean: bool, rules, origin: str) -> Corpus:
+def clean_documents(frame: pd.DataFrame, *, clean: bool, rules, origin: str, language: str | None = None) -> Corpus:
     """A :class:`Corpus` of validated documents (``doc_id``, metadata, ``text``): each
-    document cleaned on its own, a pure function of its text and the rules. Says nothing
-    about empty documents (``is_empty``): the caller warns once for the whole corpus."""
+    document cleaned on its own, a pure function of its text and the rules, with its
+    language (:func:`framing.documents.language.set_languages`: checked, given or detected).
+    Says nothing about empty documents (``is_empty``): the caller warns once for the whole corpus."""
     frame = frame.copy()
     frame["doc_id"] = frame["doc_id"].astype(str)
     if clean:
@@ -305,6 +329,7 @@ def clean_documents(frame: pd.DataFrame, *, clean: bool, rules, origin: str) -> 
     else:
         frame["clean_text"] = frame["text"]
         report_frame = None
+    frame = set_languages(frame.assign(text=frame["clean_text"]), language, origin).assign(text=frame["text"])
     frame["is_empty"] = ~frame["clean_text"].str.contains(r"\w", regex=True)
     meta = [c for c in frame.columns if c not in ("doc_id", "text", "clean_text", "is_empty")]
     frame = frame[["doc_id", *meta, "text", "clean_text", "is_empty"]]

@@ -55,14 +55,26 @@ _TOKEN_RE = re.compile(TOKEN_PATTERN, re.VERBOSE)
 _CLITIC_RE = re.compile(r"^(.+?)((?i:n['’]t)|['’](?i:s|re|ve|ll|d|m))$")
 
 
+CLITIC_LANGUAGES = frozenset({"en"})
+"""Languages whose clitics are split off (``regime's`` -> ``regime`` ``'s``): English only. In
+Dutch ``auto's`` is a plural, in French ``l'homme`` an article and a noun, so a document in
+another language keeps its apostrophe words whole. A document of unknown language (no
+``language`` column) is tokenized as English, as framing always did."""
+
+
+def splits_clitics(language: str | None) -> bool:
+    """Are clitics split off in a document of ``language`` (``None``: unknown, read as English)?"""
+    return language is None or language in CLITIC_LANGUAGES
+
+
 def _split_clitic(token: str) -> list[str]:
     m = _CLITIC_RE.match(token)
     return [m.group(1), m.group(2)] if m else [token]
 
 
-def _tokens_of_chunk(chunk: str, out: list[str]) -> None:
+def _tokens_of_chunk(chunk: str, out: list[str], clitics: bool = True) -> None:
     for token in _TOKEN_RE.findall(chunk):
-        if "'" in token or "’" in token:
+        if clitics and ("'" in token or "’" in token):
             out.extend(_split_clitic(token))
         else:
             out.append(token)
@@ -100,19 +112,20 @@ def _through_marks(text: str, tokenizer) -> list[str]:
     return out
 
 
-def reference_tokens(text: str) -> list[str]:
-    """The token pattern applied to the whole text, clitics split: the definition of a token.
+def reference_tokens(text: str, clitics: bool = True) -> list[str]:
+    """The token pattern applied to the whole text, clitics split (unless ``clitics`` is
+    false, :func:`splits_clitics`): the definition of a token.
 
     Zero-width characters and combining marks are read through (:data:`ZERO_WIDTH`,
     :func:`_through_marks`). :func:`word_tokens` gives the same result faster; a property
     test holds them equal.
     """
     if _has_marks(text):
-        return _through_marks(text, reference_tokens)
+        return _through_marks(text, lambda t: reference_tokens(t, clitics))
     if _ZERO_WIDTH_RE.search(text):
-        return _through_zero_width(text, reference_tokens)
+        return _through_zero_width(text, lambda t: reference_tokens(t, clitics))
     out: list[str] = []
-    _tokens_of_chunk(text, out)
+    _tokens_of_chunk(text, out, clitics)
     return out
 
 
@@ -132,7 +145,7 @@ def _through_zero_width(text: str, tokenizer) -> list[str]:
 _NOT_SPLIT_OFF = frozenset("_#@'’")
 
 
-def _chunk_tokens(chunk: str) -> tuple[str, ...]:
+def _chunk_tokens(chunk: str, clitics: bool = True) -> tuple[str, ...]:
     """The tokens of one whitespace-free chunk: plain words, and words with one mark
     before or after (``elections,`` ``“No``), are split directly; other chunks go
     through the token pattern."""
@@ -141,9 +154,9 @@ def _chunk_tokens(chunk: str) -> tuple[str, ...]:
     if not chunk:
         return ()
     if _has_marks(chunk):
-        return tuple(_through_marks(chunk, _chunk_tokens))
+        return tuple(_through_marks(chunk, lambda c: _chunk_tokens(c, clitics)))
     if _ZERO_WIDTH_RE.search(chunk):
-        return tuple(_through_zero_width(chunk, _chunk_tokens))
+        return tuple(_through_zero_width(chunk, lambda c: _chunk_tokens(c, clitics)))
     last = chunk[-1]
     if chunk[:-1].isalnum() and not last.isalnum() and last not in _NOT_SPLIT_OFF:
         return (chunk[:-1], last)
@@ -151,7 +164,7 @@ def _chunk_tokens(chunk: str) -> tuple[str, ...]:
     if chunk[1:].isalnum() and not first.isalnum() and first not in _NOT_SPLIT_OFF:
         return (first, chunk[1:])
     out: list[str] = []
-    _tokens_of_chunk(chunk, out)
+    _tokens_of_chunk(chunk, out, clitics)
     return tuple(out)
 
 
@@ -163,22 +176,25 @@ class _ChunkMemo(dict):
     documents are still tokenized independently, in any process.
     """
 
-    def __init__(self, max_size: int):
+    def __init__(self, max_size: int, clitics: bool = True):
         super().__init__()
         self.max_size = max_size
+        self.clitics = clitics
 
     def __missing__(self, chunk: str) -> tuple[str, ...]:
         if len(self) >= self.max_size:
             self.clear()
-        tokens = self[chunk] = _chunk_tokens(chunk)
+        tokens = self[chunk] = _chunk_tokens(chunk, self.clitics)
         return tokens
 
 
 _CHUNKS = _ChunkMemo(max_size=200_000)
+_WHOLE_CHUNKS = _ChunkMemo(max_size=200_000, clitics=False)
 
 
-def word_tokens(text: str) -> tuple[str, ...]:
-    """The word tokens of ``text`` (see the module docstring for the rules).
+def word_tokens(text: str, language: str | None = None) -> tuple[str, ...]:
+    """The word tokens of ``text`` (see the module docstring for the rules); clitics are
+    split in English and in text of unknown ``language`` only (:func:`splits_clitics`).
 
     Tokens never contain whitespace, so the text is split on whitespace and each
     chunk is tokenized on its own (and remembered: news text repeats its chunks).
@@ -188,8 +204,11 @@ def word_tokens(text: str) -> tuple[str, ...]:
     --------
     >>> word_tokens("The regime’s so-called vote, May 19th: #Shamelections!")
     ('The', 'regime', '’s', 'so-called', 'vote', ',', 'May', '19th', ':', '#Shamelections', '!')
+    >>> word_tokens("De auto's van de partij.", "nl")
+    ('De', "auto's", 'van', 'de', 'partij', '.')
     """
-    return tuple(chain.from_iterable(map(_CHUNKS.__getitem__, text.split())))
+    memo = _CHUNKS if splits_clitics(language) else _WHOLE_CHUNKS
+    return tuple(chain.from_iterable(map(memo.__getitem__, text.split())))
 
 
 def token_offsets(text: str, words) -> tuple[np.ndarray, np.ndarray]:
@@ -234,6 +253,16 @@ _FOLD = str.maketrans({"’": "'", "‘": "'", "‐": "-", "‑": "-", **dict.fr
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640]")
 """Arabic harakat (short vowels, shadda, sukun...), Quranic marks and the tatweel (kashida):
 left out of the matching key, as writers add or omit them freely."""
+_ARABIC_SCRIPT = str.maketrans({
+    "\u064a": "\u06cc", "\u0649": "\u06cc",  # Arabic yeh and alef maksura -> Persian yeh
+    "\u0643": "\u06a9",                       # Arabic kaf -> Persian keheh
+    **{chr(0x0660 + d): str(d) for d in range(10)},  # Arabic-Indic digits
+    **{chr(0x06F0 + d): str(d) for d in range(10)},  # Persian (extended Arabic-Indic) digits
+})
+"""Letters that Arabic and Persian keyboards write differently for the same word (yeh ``ي``/
+``ی``/``ى``, kaf ``ك``/``ک``) and the Arabic-Indic and Persian digits: one form each in the
+matching key, so a Persian term finds text typed on an Arabic keyboard and ``۱۴۰۳`` finds
+``1403``. As with :data:`_ARABIC_MARKS`, the text itself keeps what was written."""
 
 
 @lru_cache(maxsize=1 << 17)
@@ -241,8 +270,10 @@ def normalize_token(token: str) -> str:
     """The matching key of a token, one normalisation for text and terms alike: NFKC (composed
     and decomposed accents alike, fullwidth letters as letters) and case folding (``Straße``
     and ``STRASSE``, ``İSTANBUL`` and ``Istanbul``), curly apostrophes and Unicode hyphens
-    made plain, zero-width characters, Arabic diacritics and the tatweel dropped. Only the
-    key is normalised: spans and the text shown stay as written.
+    made plain, zero-width characters (the Persian non-joiner too: ``می‌خواهد`` and
+    ``میخواهد`` have one key), Arabic diacritics and the tatweel dropped, Arabic and Persian
+    yeh and kaf made one (:data:`_ARABIC_SCRIPT`), Arabic-Indic and Persian digits made
+    ASCII. Only the key is normalised: spans and the text shown stay as written.
 
     Examples
     --------
@@ -252,25 +283,42 @@ def normalize_token(token: str) -> str:
     ('regime', 'regime', True)
     >>> normalize_token("النِّظَام") == normalize_token("النظـــام") == normalize_token("النظام")
     True
+    >>> normalize_token("انتخابات\u200cها") == normalize_token("انتخاباتها"), normalize_token("ي") == normalize_token("ی")
+    (True, True)
+    >>> normalize_token("۱۴۰۳"), normalize_token("٢٠٢٤")
+    ('1403', '2024')
     """
     low = token.lower()
     if low.isascii():
         return low
     key = unicodedata.normalize("NFKC", token).casefold().translate(_FOLD).replace("\u0307", "")  # İ: i + dot above
-    return _ARABIC_MARKS.sub("", key)
+    return _ARABIC_MARKS.sub("", key).translate(_ARABIC_SCRIPT)
 
 
 @lru_cache(maxsize=1)
 def sentence_splitter() -> "PunktSentenceTokenizer":  # noqa: F821 - imported here, on first use
     """Punkt with the bundled abbreviation list; built on first use, not at import (nor is NLTK imported)."""
-    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+    from nltk.tokenize.punkt import (
+        PunktLanguageVars,
+        PunktParameters,
+        PunktSentenceTokenizer,
+    )
+
+    class LanguageVars(PunktLanguageVars):
+        sent_end_chars = SENTENCE_ENDS
 
     params = PunktParameters()
     text = files("framing.data").joinpath("abbreviations.txt").read_text(encoding="utf-8")
     params.abbrev_types = {
         line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#")
     }
-    return PunktSentenceTokenizer(params)
+    return PunktSentenceTokenizer(params, lang_vars=LanguageVars())
+
+
+SENTENCE_ENDS = (".", "?", "!", "\u061f", "\u06d4")
+"""Marks that may end a sentence: Punkt's three, the Arabic question mark ``؟`` (Arabic and
+Persian) and the Arabic full stop ``۔`` (Urdu, some Persian typesetting). A mark no English
+text holds changes nothing in English."""
 
 
 MAX_PUNKT_CHARS = 100_000
@@ -292,6 +340,9 @@ def sentence_spans(text: str, *, max_chars: int = MAX_PUNKT_CHARS) -> list[tuple
     >>> text = "Mr. Maleki spoke. He left.\\nA headline"
     >>> [text[a:b] for a, b in sentence_spans(text)]
     ['Mr. Maleki spoke.', 'He left.', 'A headline']
+    >>> text = "آیا انتخابات آزاد است؟ مردم رای ندادند."
+    >>> [text[a:b] for a, b in sentence_spans(text)]
+    ['آیا انتخابات آزاد است؟', 'مردم رای ندادند.']
     """
     spans: list[tuple[int, int]] = []
     for line in _LINE_RE.finditer(text):
@@ -393,10 +444,12 @@ class TokenizedText:
 
     All offsets are character offsets into ``text``. Made by :func:`tokenize`; it
     depends on no global state, so a copy sent to another process is the same there.
+    ``language`` is the document's language code (``None``: not given, read as English).
     """
 
     text: str
     words: tuple[str, ...]
+    language: str | None = None
 
     def __len__(self) -> int:
         return len(self.words)
@@ -527,8 +580,9 @@ def word_spans(text: str) -> list[tuple[int, int]]:
     return list(WORD_TOKENIZER.span_tokenize(text))
 
 
-def tokenize(text: str) -> TokenizedText:
-    """Tokenize one text; offsets, sentences and quotations follow on first use.
+def tokenize(text: str, language: str | None = None) -> TokenizedText:
+    """Tokenize one text of ``language`` (a code such as ``en`` or ``fa``; ``None``: not given,
+    read as English); offsets, sentences and quotations follow on first use.
 
     Examples
     --------
@@ -540,7 +594,7 @@ def tokenize(text: str) -> TokenizedText:
     >>> [w for w, q in zip(doc.words, doc.in_quote) if q]
     ['We', 'will', 'win', ',']
     """
-    return TokenizedText(text=text, words=word_tokens(text))
+    return TokenizedText(text=text, words=word_tokens(text, language), language=language)
 
 
 UNITS = ("sentence", "paragraph", "document")

@@ -25,6 +25,7 @@ are not families: they get their own table and fold back into this shape as summ
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter
 from typing import ClassVar, NamedTuple
 
@@ -105,6 +106,59 @@ class Family:
         """Every match in one document."""
         raise NotImplementedError
 
+    unsourced: ClassVar[str] = ""
+    """Why a language without terms has none, where the family knows (stance: no validated list)."""
+
+    def reading(self, language: str | None) -> "Family | None":
+        """The family that reads a document in ``language``: this one where its lexicon's own
+        terms apply (the language is the lexicon's, or not given, or the lexicon declares none),
+        the same family with the lexicon's terms in that language
+        (:meth:`~framing.lexicon.model.Lexicon.in_language`), or ``None`` where the lexicon has
+        no term in it: such a document is left out of this family's tables, and
+        :meth:`left_out` says so, rather than counting it with another language's words."""
+        if not isinstance(self.lexicon, Lexicon):  # a codebook's classifier: trained on what it reads
+            return self
+        readers = self.__dict__.setdefault("_readers", {})
+        if language not in readers:
+            lexicon = self.lexicon.in_language(language)
+            readers[language] = (self if lexicon is self.lexicon else
+                                 type(self)(lexicon) if any(c.terms for c in lexicon.categories) else None)
+        return readers[language]
+
+    def uncovered(self, language: str | None) -> list[str]:
+        """The lexicon's categories without a term in ``language``: not counted in its documents."""
+        if not isinstance(self.lexicon, Lexicon):
+            return []
+        return [c.name for c in self.lexicon.in_language(language).categories if not c.terms]
+
+    def left_out(self, languages: dict) -> None:
+        """One warning per language whose documents this family left out, or counts without
+        some categories; ``languages`` maps each document read to its language."""
+        from framing.documents.language import language_name
+
+        seen = Counter(languages.values())
+        for language, n in sorted(seen.items(), key=lambda kv: str(kv[0])):
+            if language is None:
+                continue
+            what = f"lexicon '{self.lexicon.name}'" if isinstance(self.lexicon, Lexicon) else self.name
+            if self.reading(language) is None:
+                why = self.unsourced or f"add its terms in {language_name(language)} ([categories.NAME.terms] {language} = [...])"
+                warnings.warn(f"{self.name}: {n} document(s) in {language_name(language)} left out: {what} has no terms "
+                              f"in that language; {why}", stacklevel=3)
+            elif missing := self.uncovered(language):
+                warnings.warn(f"{self.name}: {n} document(s) in {language_name(language)} are not counted in "
+                              f"{', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}: {what} has no terms for "
+                              f"them in that language (framing lexicon check shows its coverage)", stacklevel=3)
+
+    def _covered(self, table: pd.DataFrame, languages: dict) -> pd.DataFrame:
+        """``table`` without the rows of categories that a document's language has no terms for."""
+        gaps = {language: set(self.uncovered(language)) for language in set(languages.values()) if language is not None}
+        if not any(gaps.values()):
+            return table
+        drop = [(d, c) for d, language in languages.items() for c in gaps.get(language, ())]
+        key = pd.MultiIndex.from_arrays([table["doc_id"].astype(str), table["category"].astype(str)])
+        return table[~key.isin(drop)].reset_index(drop=True)
+
     def count(self, doc: TokenizedText) -> Counter:
         """``(category, voice) -> count`` for one document: the number of :meth:`find` records."""
         return Counter((f.category, f.voice) for f in self.find(doc))
@@ -118,15 +172,20 @@ class Family:
     def table(self, corpus: Corpus) -> pd.DataFrame:
         """The tidy feature table: every document x :meth:`cells`, with metadata (counted by
         :meth:`count`, which a family may make faster than :meth:`find`)."""
-        counts, denominators = [], []
+        counts, denominators, languages = [], [], {}
         for d, doc in corpus.iter_tokens():
-            counts.extend((d, c, v, n) for (c, v), n in self.count(doc).items())
-            denominators.extend((d, v, n) for v, n in self.tokens(doc).items())
+            languages[d] = doc.language
+            family = self.reading(doc.language)
+            if family is None:
+                continue
+            counts.extend((d, c, v, n) for (c, v), n in family.count(doc).items())
+            denominators.extend((d, v, n) for v, n in family.tokens(doc).items())
+        self.left_out(languages)
         table = feature_table(
-            corpus.doc_ids, counts, denominators, cells=self.cells(), voiced=self.voiced, family=self.name,
-            lexicon=self.lexicon.name, lexicon_id=self.lexicon.id,
+            [d for d, language in languages.items() if self.reading(language) is not None], counts, denominators,
+            cells=self.cells(), voiced=self.voiced, family=self.name, lexicon=self.lexicon.name, lexicon_id=self.lexicon.id,
         )
-        return corpus.with_metadata(table)
+        return corpus.with_metadata(self._covered(table, languages))
 
     def matches(self, corpus: Corpus, *, doc_id: str | None = None, category: str | None = None) -> pd.DataFrame:
         """Every match behind :meth:`table`: one row per match (:data:`MATCH_COLUMNS` + extra columns).
@@ -136,12 +195,15 @@ class Family:
         """
         self.check_category(category)
         docs = corpus.select([doc_id]) if doc_id is not None else corpus
-        rows = []
+        rows, languages = [], {}
         for d, doc in docs.iter_tokens():
-            for f in self.find(doc):
+            languages[d] = doc.language
+            family = self.reading(doc.language)
+            for f in family.find(doc) if family is not None else ():
                 if category is not None and f.category != category and not f.category.startswith(category + "."):
                     continue
                 rows.append(self._record(d, doc, f))
+        self.left_out(languages)
         return self._records(rows)
 
     def _record(self, doc_id: str, doc: TokenizedText, f: Found) -> tuple:
@@ -182,15 +244,21 @@ class Family:
         where = {cell: k for k, cell in enumerate(cells)}
         counts, denominators, found = [], [], []
         sentence_counts, sentence_words = [], []  # per document: sentences x cells arrays
+        languages, read = {}, []
         for d, doc in corpus.iter_tokens():
+            languages[d] = doc.language
+            family = self.reading(doc.language)
+            if family is None:
+                continue
+            read.append(d)
             by_document, by_sentence = Counter(), Counter()
-            for f in self.find(doc):
+            for f in family.find(doc):
                 by_document[(f.category, f.voice)] += 1
                 by_sentence[(int(doc.token_sentence[f.token_start]) if len(doc) else 0, f.category, f.voice)] += 1
                 if records:
                     found.append(self._record(d, doc, f))
             counts.extend((d, c, v, n) for (c, v), n in by_document.items())
-            denominators.extend((d, v, n) for v, n in self.tokens(doc).items())
+            denominators.extend((d, v, n) for v, n in family.tokens(doc).items())
             per_sentence = sentence_tokens(doc, voiced=self.voiced)
             grid = np.zeros((len(per_sentence[ALL]), len(cells)), dtype=np.int64)
             for (s, c, v), n in by_sentence.items():
@@ -198,8 +266,9 @@ class Family:
             sentence_counts.append(grid)
             sentence_words.append(np.column_stack([per_sentence[v] for _, v in cells]).astype(np.int64)
                                     if cells else grid)
-        rows = sentence_grid(corpus.doc_ids, sentence_counts, sentence_words, cells)
+        self.left_out(languages)
+        rows = sentence_grid(read, sentence_counts, sentence_words, cells)
         names = {"voiced": self.voiced, "family": self.name, "lexicon": self.lexicon.name, "lexicon_id": self.lexicon.id}
-        table = feature_table(corpus.doc_ids, counts, denominators, cells=cells, **names)
+        table = self._covered(feature_table(read, counts, denominators, cells=cells, **names), languages)
         matches = self._records(found) if records else None
-        return corpus.with_metadata(table), sentence_table(rows, **names), matches
+        return corpus.with_metadata(table), self._covered(sentence_table(rows, **names), languages), matches

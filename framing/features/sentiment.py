@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from framing.documents.corpus import Corpus
+from framing.documents.language import LANGUAGE
 from framing.errors import FramingError
 from framing.features.actors import ActorMatcher
 from framing.features.family import Family, Found
@@ -44,10 +45,28 @@ def vader_scores(text: str) -> dict:
     return analyzer().polarity_scores(text)
 
 
+def english(language: str | None) -> bool:
+    """Does VADER read a document in ``language`` (English, or not given)?"""
+    return language is None or language == "en"
+
+
+def english_documents(corpus: Corpus) -> Corpus:
+    """The corpus's documents that VADER reads (:func:`english`); one warning names how many
+    in which language are left out, and why (:attr:`SentimentFamily.unsourced`)."""
+    if LANGUAGE not in corpus.documents.columns:
+        return corpus
+    languages = dict(zip(corpus.doc_ids, corpus.documents[LANGUAGE]))
+    SentimentFamily().left_out(languages)
+    keep = [d for d, language in languages.items() if english(language)]
+    return corpus if len(keep) == len(languages) else corpus.select(keep)
+
+
 def sentence_sentiment(corpus: Corpus) -> pd.DataFrame:
     """One row per sentence: ``doc_id``, ``sentence`` (index), ``start``, ``end``, ``text``,
-    ``compound``, ``pos``, ``neu``, ``neg``: the numbers behind every sentiment figure."""
+    ``compound``, ``pos``, ``neu``, ``neg``: the numbers behind every sentiment figure. English
+    documents only (:func:`english_documents`)."""
     rows = []
+    corpus = english_documents(corpus)
     for d, doc in corpus.tokens.items():
         for i, (a, b) in enumerate(doc.sentences):
             text = doc.text[a:b]
@@ -83,6 +102,7 @@ def sentiment(corpus: Corpus, sentences: pd.DataFrame | None = None) -> pd.DataF
     >>> sentiment(corpus)[["category", "value", "n_sentences"]].values.tolist()[0]
     ['compound_mean', 0.4404, 1]
     """
+    corpus = english_documents(corpus)
     sentences = sentence_sentiment(corpus) if sentences is None else sentences
     by_doc = dict(tuple(sentences.groupby("doc_id", sort=False)["compound"]))  # one pass, not one scan per document
     empty = pd.Series([], dtype=float)
@@ -167,6 +187,13 @@ class SentimentFamily(Family):
 
     def __repr__(self) -> str:
         return "<SentimentFamily vader>"
+
+    unsourced = ("VADER's lexicon and rules are English, and no validated, offline, licensed sentiment lexicon "
+                 "for it is bundled: such a document gets no sentiment score")
+
+    def reading(self, language: str | None) -> "Family | None":
+        """VADER reads English (and text of unknown language, read as English) only."""
+        return self if english(language) else None
 
     def categories(self) -> list[str]:
         return list(SENTIMENT_CATEGORIES)

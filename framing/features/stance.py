@@ -405,6 +405,8 @@ class StanceFamily(Family):
     name = "stance"
     default_lexicon = "stance"
     voices = VOICES
+    unsourced = ("no validated list of stance markers in that language is bundled, and the rules (hedges, boosters, "
+                 "attribution) are written for English; give a stance lexicon with terms in that language to count it")
 
     def __init__(self, lexicon: "str | Lexicon | None" = None):
         super().__init__(lexicon)

@@ -24,6 +24,7 @@ from framing.groups import (
 )
 from framing.keywords.background import ENGLISH_SIZE, english_counts
 from framing.keywords.terms import (
+    AUTO,
     CLITICS,
     TERM_COUNT_COLUMNS,
     _check_range,
@@ -142,6 +143,55 @@ def keyness(
     return pd.concat(list(parts), ignore_index=True)
 
 
+def _within_languages(corpus: Corpus, by: str, *, target, reference, **options) -> tuple[Iterator[pd.DataFrame], int]:
+    """:func:`keyness_parts` for each language of the corpus on its own documents, with a
+    ``language`` column after the group's: the target against the reference written in
+    the same language (or against that language's general frequencies), with that
+    language's stopwords (``"auto"``) and tokens. A language where the comparison has no
+    side is skipped; if none has both sides, the error says why."""
+    languages = corpus.documents["language"]
+    groups = corpus.groups(by) if by is not None else pd.Series("corpus", index=corpus.doc_ids)
+    names = {"english", AUTO}
+    stop = options.pop("stopwords")
+    runs, skipped = [], []
+    for language in sorted(set(languages)):
+        ids = corpus.documents.loc[languages == language, "doc_id"]
+        present = set(groups.reindex(ids))
+        wanted_target = as_list(target) if target is not None else None
+        general = isinstance(reference, str) and reference == ENGLISH
+        wanted_reference = None if reference is None or general else as_list(reference)
+        has_target = wanted_target is None or any(g in present for g in wanted_target)
+        has_reference = general or (len(present - set(wanted_target or [])) >= 1 if wanted_reference is None
+                                    else any(g in present for g in wanted_reference))
+        if wanted_target is None and not general and len(present) < 2:
+            has_reference = False
+        if not (has_target and has_reference):
+            skipped.append(language)
+            continue
+        runs.append((language, ids, [g for g in wanted_target if g in present] if wanted_target else None,
+                     [g for g in wanted_reference if g in present] if wanted_reference else reference))
+    if not runs:
+        raise FramingError(f"keyness is computed within a language, never across: no language of the corpus has both "
+                           f"the target and the reference (languages: {', '.join(sorted(set(languages)))}); compare "
+                           "groups that write in one language, or each group with its language's general frequencies "
+                           "(reference english)")
+    if skipped:
+        warnings.warn(f"keyness within each language: no comparison in {', '.join(skipped)} (the target or the "
+                      "reference has no document there)", stacklevel=4)
+    n_groups = groups.nunique()
+
+    def tables():
+        for language, ids, t, r in runs:
+            sub = corpus.select(ids)
+            parts, _ = keyness_parts(sub, by, target=t, reference=r,
+                                     stopwords=AUTO if isinstance(stop, str) and stop in names else stop, **options)
+            for part in parts:
+                part.insert(1, "language", language)
+                yield part
+
+    return tables(), n_groups
+
+
 def strongest(table: pd.DataFrame, column: str, top: int) -> pd.DataFrame:
     """The rows of one comparison that a keyword chart draws: the ``top`` largest positive values
     of ``column`` among rows that are not ``low_count``, and the ``top`` most negative, in order.
@@ -174,8 +224,18 @@ def keyness_parts(
     """:func:`keyness` one comparison at a time: the tables of each group (or of the one target) as
     they are computed, and the number of groups in the corpus. Everything is checked before the
     first table, so a writer can stream a table too large to hold (each of 200 groups against
-    the rest over a vocabulary of 60,000 terms is 12 million rows)."""
+    the rest over a vocabulary of 60,000 terms is 12 million rows).
+
+    A corpus in several languages (a ``language`` column) is compared within each language,
+    never across (:func:`_within_languages`)."""
     english = isinstance(reference, str) and reference == ENGLISH
+    language = None
+    if not is_term_counts(corpus):
+        if len(corpus.languages) > 1:
+            return _within_languages(corpus, by, target=target, reference=reference, measure=measure,
+                                     ngram_range=ngram_range, min_count=min_count, stopwords=stopwords,
+                                     background=background)
+        language = corpus.languages[0] if corpus.languages else None
     if is_term_counts(corpus):
         if by is not None and corpus.columns[0] != by:
             raise FramingError(f"these term counts are grouped by '{corpus.columns[0]}', not '{by}'; count them again by '{by}'")
@@ -189,7 +249,7 @@ def keyness_parts(
         if english and tuple(_check_range(ngram_range)) != (1, 1):
             raise FramingError("the English background has word frequencies only: use ngram_range=(1, 1) (--ngrams 1-1)")
         groups = corpus.groups(by) if by is not None else pd.Series("corpus", index=corpus.doc_ids)
-        matrix, vocab = _doc_term_matrix(corpus, ngram_range, load_stopwords(stopwords), english=english)
+        matrix, vocab = _doc_term_matrix(corpus, ngram_range, load_stopwords(stopwords, language), english=english)
         docs, n_docs = (matrix > 0).astype(np.int64), np.ones(matrix.shape[0], dtype=np.int64)
         labels = groups.reindex(corpus.doc_ids).to_numpy()
     order = np.fromiter((t.count(" ") + 1 for t in vocab), np.int64, len(vocab))
@@ -200,8 +260,9 @@ def keyness_parts(
             unknown = [g for g in t if g not in known]
             if unknown:
                 raise FramingError(f"unknown target group '{unknown[0]}' in column '{by}'; groups: {', '.join(known)}")
-        comparisons = [(t, t, "+".join(t), ENGLISH) for t in targets]
-        reference_counts = english_counts(vocab)
+        general = ENGLISH if language in (None, "en") else f"general {language}"
+        comparisons = [(t, t, "+".join(t), general) for t in targets]
+        reference_counts = english_counts(vocab, language)
     else:
         if by is None:
             raise FramingError("keyness needs by= (a grouping column), or reference='english' to compare the whole corpus")

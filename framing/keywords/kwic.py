@@ -14,7 +14,7 @@ import pandas as pd
 
 from framing.documents.corpus import Corpus
 from framing.documents.tokens import TokenizedText
-from framing.lexicon.match import Matcher
+from framing.lexicon.match import LanguageMatchers, Matcher
 from framing.lexicon.read import pattern_lexicon
 from framing.params import MAX_WINDOW, Whole, checked
 
@@ -86,11 +86,12 @@ def kwic(corpus: Corpus, pattern, *, window: int = 8, by: str | None = None) -> 
     >>> kwic(corpus, "sham election*", window=2)[["left", "match", "right"]].values.tolist()
     [['boycotted the', 'sham elections', 'in May']]
     """
-    matcher = Matcher(pattern_lexicon(pattern))
+    matchers = LanguageMatchers(pattern_lexicon(pattern))  # each document with its language's terms
     groups = corpus.groups(by) if by else None
     rows = []
     for doc_id, doc in corpus.tokens.items():
-        for s, e, pat in _node_positions(doc, matcher):
+        matcher = matchers[doc.language]
+        for s, e, pat in _node_positions(doc, matcher) if matcher is not None else ():
             row = {"doc_id": doc_id}
             if groups is not None:
                 row[by] = groups[doc_id]

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from framing.documents.corpus import Corpus
-from framing.documents.tokens import TokenizedText
+from framing.documents.tokens import TokenizedText, normalize_token
 from framing.errors import FramingError
 
 CLITICS = frozenset({"'s", "n't", "'re", "'ve", "'ll", "'d", "'m"})
@@ -22,17 +22,33 @@ CLITICS = frozenset({"'s", "n't", "'re", "'ve", "'ll", "'d", "'m"})
 # --------------------------------------------------------------------------- terms
 
 
-def load_stopwords(stopwords) -> frozenset[str]:
+AUTO = "auto"
+"""The stopwords of each document's language (:func:`load_stopwords`)."""
+
+
+def load_stopwords(stopwords, language: str | None = None) -> frozenset[str]:
     """``None`` (no stopwords), ``"english"`` (scikit-learn's list plus the clitics the
-    tokenizer splits off: 's n't 're 've 'll 'd 'm), a file path (one word a line), or words."""
+    tokenizer splits off: 's n't 're 've 'll 'd 'm), ``"auto"`` (the list of ``language``:
+    English's for ``en`` or ``None``, else that of the ``stopwordsiso`` package, Stopwords ISO
+    (Diaz 2016-2020, MIT), which collects the published lists of 57 languages), a file path
+    (one word a line), or words. Words are kept in their matching form
+    (:func:`~framing.documents.tokens.normalize_token`), as the terms they are checked against.
+
+    Examples
+    --------
+    >>> "und" in load_stopwords("auto", "de"), "und" in load_stopwords("auto", "en")
+    (True, False)
+    """
     from sklearn.feature_extraction.text import (
         ENGLISH_STOP_WORDS,  # imported here: scikit-learn takes a second to load
     )
     if stopwords is None:
         return frozenset()
     if isinstance(stopwords, str):
-        if stopwords == "english":
+        if stopwords == "english" or (stopwords == AUTO and language in (None, "en")):
             return frozenset(ENGLISH_STOP_WORDS) | CLITICS
+        if stopwords == AUTO:
+            return language_stopwords(language)
         path = Path(stopwords)
         if not path.is_file():
             raise FramingError(f"{stopwords}: no such stopword file; use 'english' or a file with one word per line")
@@ -42,6 +58,16 @@ def load_stopwords(stopwords) -> frozenset[str]:
             raise FramingError(f"{stopwords}: not UTF-8 (byte {exc.start})") from None
         return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
     return frozenset(str(w).lower() for w in stopwords)
+
+
+def language_stopwords(language: str) -> frozenset[str]:
+    """The Stopwords ISO list of ``language``, in matching form; a one-line error for a language it lacks."""
+    import stopwordsiso
+
+    if not stopwordsiso.has_lang(language):
+        raise FramingError(f"no stopword list for '{language}' in Stopwords ISO; give your own with --stopwords PATH "
+                           "(one word a line), or none")
+    return frozenset(normalize_token(w) for w in stopwordsiso.stopwords(language))
 
 
 def doc_terms(doc: TokenizedText, ngram_range=(1, 1), stopwords: frozenset = frozenset()) -> list[str]:
@@ -80,7 +106,8 @@ _WORDLIKE = re.compile(r"[^\W_]")
 
 
 def english_terms(doc: TokenizedText, stopwords: frozenset = frozenset()) -> list[str]:
-    """The words of one document as wordfreq counts them (:func:`wordfreq.tokenize`, English):
+    """The words of one document as wordfreq counts them (:func:`wordfreq.tokenize`, in the
+    document's language, English where it is not given):
     clitics stay on their word (``don't``, ``obama's``), punctuation is left out, letters are
     case-folded, curly apostrophes made plain (``iran’s`` is ``iran's``, as wordfreq looks
     it up), and a token with no letter or digit (a stray symbol such as U+FFFD) is left
@@ -97,8 +124,11 @@ def english_terms(doc: TokenizedText, stopwords: frozenset = frozenset()) -> lis
     """
     from wordfreq import tokenize as wordfreq_tokenize
 
-    words = (w.replace("\u2019", "'").replace("\u02bc", "'") for w in wordfreq_tokenize(doc.text, "en"))
-    return [w for w in words if _WORDLIKE.search(w) and w not in stopwords]
+    language = doc.language or "en"
+    words = (w.replace("\u2019", "'").replace("\u02bc", "'") for w in wordfreq_tokenize(doc.text, language))
+    if language == "en":
+        return [w for w in words if _WORDLIKE.search(w) and w not in stopwords]
+    return [w for w in words if _WORDLIKE.search(w) and normalize_token(w) not in stopwords]
 
 
 def _check_range(ngram_range) -> tuple[int, int]:

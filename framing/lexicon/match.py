@@ -319,3 +319,31 @@ def _every_span(starts, entries, lengths) -> list[Match]:
     kept = [Match(ci, ti, a, b) for (ci, a, b), ti in spans.items()
             if not any(x <= a and b <= y for x, y in excluded.get(ci, ()))]
     return sorted(kept, key=lambda m: (m.start, m.category, m.end))
+
+
+class LanguageMatchers(dict):
+    """A :class:`Matcher` for each language a lexicon reads, built on first use: ``matchers[doc.language]``
+    matches a document with its language's terms (:meth:`~framing.lexicon.model.Lexicon.in_language`;
+    ``None``, a document of unknown language, with the lexicon's own), or is ``None`` where the
+    lexicon has no term in that language.
+
+    Examples
+    --------
+    >>> from framing.documents.tokens import tokenize
+    >>> from framing.lexicon.read import lexicon_from_toml
+    >>> toml = '[meta]\\nname = "x"\\nlanguage = "nl"\\n[categories.vote.terms]\\nnl = ["verkiezing*"]\\nfa = ["انتخابات"]\\n'
+    >>> matchers = LanguageMatchers(lexicon_from_toml(toml))
+    >>> matchers["fa"].count(tokenize("انتخابات آزاد", "fa")), matchers["de"]
+    ([1], None)
+    """
+
+    def __init__(self, lexicon: Lexicon, **options):
+        super().__init__()
+        self.lexicon = lexicon
+        self.options = options
+
+    def __missing__(self, language: str | None) -> "Matcher | None":
+        lexicon = self.lexicon.in_language(language)
+        matcher = self[language] = Matcher(lexicon, **self.options) if any(c.terms for c in lexicon.categories) else None
+        return matcher
+

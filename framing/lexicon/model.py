@@ -101,12 +101,22 @@ class Term:
 
 @dataclass(frozen=True)
 class Category:
-    """A named list of terms, with an optional list of exclusions."""
+    """A named list of terms, with an optional list of exclusions: those of the lexicon's own
+    language (``[meta] language``), and in ``translations`` those of other languages, each
+    ``(code, terms, exclude)`` (:meth:`Lexicon.in_language`)."""
 
     name: str
     description: str
     terms: tuple[Term, ...]
     exclude: tuple[Term, ...] = ()
+    translations: tuple[tuple[str, tuple[Term, ...], tuple[Term, ...]], ...] = ()
+
+    def in_language(self, code: str) -> "Category":
+        """This category with the terms and exclusions of language ``code`` (none if it has none there)."""
+        for language, terms, exclude in self.translations:
+            if language == code:
+                return Category(self.name, self.description, terms, exclude)
+        return Category(self.name, self.description, (), ())
 
 
 @dataclass(frozen=True)
@@ -131,8 +141,12 @@ class Lexicon:
         id count the same; a feature table records it, so a table can be matched to
         the lexicon that made it even when that lexicon was loaded from a path.
         """
+        def written(terms):
+            return [(t.pattern, t.case_sensitive) for t in terms]
+
         content = [
-            (c.name, [(t.pattern, t.case_sensitive) for t in c.terms], [(t.pattern, t.case_sensitive) for t in c.exclude])
+            (c.name, written(c.terms), written(c.exclude),
+             *([[(code, written(t), written(e)) for code, t, e in c.translations]] if c.translations else []))
             for c in self.categories
         ]
         decides = [self.meta.get("family", "lexicon"), self.meta.get("hyphenated", True)]
@@ -141,6 +155,55 @@ class Lexicon:
         blob = json.dumps([content, self.rules, decides], sort_keys=True, default=str)
         digest = hashlib.sha256(blob.encode("utf-8")).hexdigest()[:10]
         return f"{self.name}@{self.meta.get('version', '') or 'unversioned'}#{digest}"
+
+    @property
+    def language(self) -> str:
+        """The lexicon's own language (``[meta] language``): that of its plain ``terms`` lists; ``""``: not declared."""
+        return str(self.meta.get("language", "") or "").strip().lower()
+
+    @cached_property
+    def languages(self) -> list[str]:
+        """The languages with terms, its own first (``[]``: no language declared, the terms are read in any)."""
+        own = [self.language] if self.language and any(c.terms for c in self.categories) else []
+        others = sorted({code for c in self.categories for code, _, _ in c.translations} - set(own))
+        return own + others
+
+    def in_language(self, code: str | None) -> "Lexicon":
+        """The lexicon as it reads a document in language ``code``: each category with its
+        terms in that language (none where it has none: see :meth:`coverage`). ``None`` (a
+        document of unknown language) and a lexicon with no declared language read with
+        the lexicon's own terms.
+
+        Examples
+        --------
+        >>> from framing.lexicon.read import lexicon_from_toml
+        >>> lex = lexicon_from_toml('''[meta]
+        ... name = "x"
+        ... language = "en"
+        ... [categories.vote.terms]
+        ... en = ["election*"]
+        ... de = ["wahl*"]
+        ... ''')
+        >>> [t.pattern for t in lex.in_language("de").categories[0].terms], lex.languages
+        (['wahl*'], ['en', 'de'])
+        """
+        if code is None or not self.languages or code == self.language:
+            return self
+        categories = tuple(c.in_language(code) for c in self.categories)
+        return Lexicon(self.name, {**self.meta, "language": code}, categories, self.path, self.rules)
+
+    def covers(self, code: str | None) -> list[str]:
+        """The categories with at least one term in language ``code`` (all of them for ``None``
+        or a lexicon with no declared language)."""
+        return [c.name for c in self.in_language(code).categories if c.terms]
+
+    def coverage(self) -> pd.DataFrame:
+        """Terms per category and language: one row per category, one column per language
+        (:attr:`languages`); a 0 is a category that language's documents are not counted in."""
+        languages = self.languages or ["any"]
+        rows = [[len(self.in_language(None if code == "any" else code).category(c.name).terms) for code in languages]
+                for c in self.categories]
+        return pd.DataFrame(rows, index=pd.Index(self.category_names, name="category"), columns=languages)
 
     def category(self, name: str) -> Category:
         for c in self.categories:

@@ -17,6 +17,7 @@ from typing import Iterator
 
 import pandas as pd
 
+from framing.documents.language import check_code
 from framing.errors import FramingError
 from framing.lexicon.model import (
     Category,
@@ -41,16 +42,52 @@ def _line_of(raw_text: str, needle: str, occurrence: int = 1) -> int | None:
     return None
 
 
-def _make_category(name: str, spec: dict, *, source: str, raw_text: str = "") -> Category:
+def _by_language(value, key: str, where: str, language: str) -> dict[str, list]:
+    """``terms`` or ``exclude`` as ``{language: entries}``: a list is the lexicon's own
+    language's, a table (``[categories.X.terms]`` with ``en = [...]``, ``de = [...]``) gives
+    each language its own."""
+    if isinstance(value, list):
+        return {language: value}
+    if isinstance(value, dict):
+        out = {}
+        for code, entries in value.items():
+            checked = check_code(code, f"{where}: {key}.{code}")
+            if checked != code:
+                raise FramingError(f"{where}: {key}.{code}: write the language as '{checked}'")
+            if not isinstance(entries, list):
+                raise FramingError(f"{where}: {key}.{code} must be a list such as {code} = [\"...\"]")
+            out[code] = entries
+        return out
+    raise FramingError(
+        f"{where}: '{key}' must be a list such as {key} = [\"{value}\"] (or a table of lists per language), "
+        f"got {type(value).__name__}")
+
+
+def _make_category(name: str, spec: dict, *, source: str, raw_text: str = "", language: str = "") -> Category:
     where = f"{source}: category '{name}'"
-    terms_raw = spec.get("terms")
-    for key in ("terms", "exclude"):
-        if key in spec and not isinstance(spec[key], list):
-            raise FramingError(
-                f"{where}: '{key}' must be a list such as {key} = [\"{spec[key]}\"], got {type(spec[key]).__name__}"
-            )
-    if not terms_raw:
+    terms_by = _by_language(spec.get("terms", []), "terms", where, language)
+    exclude_by = _by_language(spec.get("exclude", []), "exclude", where, language)
+    if isinstance(spec.get("terms"), dict) and not language:
+        raise FramingError(f"{source}: terms per language need the lexicon's own language in [meta]: "
+                           f"language = \"{next(iter(terms_by), 'en')}\"")
+    if not any(terms_by.values()):
         raise FramingError(f"{where} has no terms; add a 'terms = [...]' list or delete the category")
+    stray = sorted(set(exclude_by) - set(terms_by))
+    if stray:
+        raise FramingError(f"{where}: exclude.{stray[0]} has no terms.{stray[0]} to exclude from; add them or drop it")
+    own = _category_terms(name, terms_by.get(language, []), exclude_by.get(language, []), where, raw_text)
+    translations = tuple(
+        (code, *_category_terms(name, terms_by[code], exclude_by.get(code, []), f"{where} ({code})", raw_text))
+        for code in terms_by if code != language
+    )
+    description = spec.get("description", "")
+    if not isinstance(description, str):
+        raise FramingError(f"{where}: 'description' must be a string")
+    return Category(name, description, *own, translations)
+
+
+def _category_terms(name: str, terms_raw: list, exclude_raw: list, where: str, raw_text: str):
+    """The terms and exclusions of one category in one language, checked (no duplicates)."""
     seen: dict[str, int] = {}
     terms = []
     for raw in terms_raw:
@@ -62,22 +99,19 @@ def _make_category(name: str, spec: dict, *, source: str, raw_text: str = "") ->
             at = f" (line {line})" if line else ""
             raise FramingError(f"{where}: duplicate term '{term.pattern}'{at}; keep one")
         terms.append(term)
-    exclude = tuple(parse_term(raw, where=f"{where} exclude") for raw in spec.get("exclude", []))
-    description = spec.get("description", "")
-    if not isinstance(description, str):
-        raise FramingError(f"{where}: 'description' must be a string")
-    return Category(name, description, tuple(terms), exclude)
+    exclude = tuple(parse_term(raw, where=f"{where} exclude") for raw in exclude_raw)
+    return tuple(terms), exclude
 
 
-def _walk_categories(table: dict, prefix: str, *, source: str, raw_text: str) -> Iterator[Category]:
+def _walk_categories(table: dict, prefix: str, *, source: str, raw_text: str, language: str = "") -> Iterator[Category]:
     for key, spec in table.items():
         name = f"{prefix}{key}"
         if not isinstance(spec, dict):
             raise FramingError(f"{source}: category '{name}' must be a table with 'terms', got {type(spec).__name__}")
-        children = {k: v for k, v in spec.items() if isinstance(v, dict)}
+        children = {k: v for k, v in spec.items() if isinstance(v, dict) and k not in ("terms", "exclude")}
         if "terms" in spec or not children:
-            yield _make_category(name, spec, source=source, raw_text=raw_text)
-        yield from _walk_categories(children, f"{name}.", source=source, raw_text=raw_text)
+            yield _make_category(name, spec, source=source, raw_text=raw_text, language=language)
+        yield from _walk_categories(children, f"{name}.", source=source, raw_text=raw_text, language=language)
 
 
 def lexicon_from_toml(text: str, *, source: str = "<string>") -> Lexicon:
@@ -92,7 +126,10 @@ def lexicon_from_toml(text: str, *, source: str = "<string>") -> Lexicon:
     categories = data.get("categories")
     if not isinstance(categories, dict) or not categories:
         raise FramingError(f"{source}: no [categories.NAME] tables; a lexicon needs at least one category")
-    cats = tuple(_walk_categories(categories, "", source=source, raw_text=text))
+    language = meta.get("language", "") or ""
+    if language:
+        language = check_code(language, f"{source}: [meta] language")
+    cats = tuple(_walk_categories(categories, "", source=source, raw_text=text, language=language))
     rules = data.get("rules", {})
     if not isinstance(rules, dict) or not all(isinstance(v, dict) for v in rules.values()):
         raise FramingError(f"{source}: [rules] must hold one table per rule, e.g. [rules.not_month]")
@@ -365,7 +402,8 @@ def combine_lexicons(lexicons) -> Lexicon:
     names = [c.name for lex in loaded for c in lex.categories]
     shared = {n for n in names if names.count(n) > 1}
     categories = tuple(
-        Category(f"{lex.name}.{c.name}" if c.name in shared else c.name, c.description, c.terms, c.exclude)
+        Category(f"{lex.name}.{c.name}" if c.name in shared else c.name, c.description, c.terms, c.exclude,
+                 c.translations)
         for lex in loaded for c in lex.categories
     )
     name = "+".join(lex.name for lex in loaded)
@@ -382,6 +420,13 @@ def combine_lexicons(lexicons) -> Lexicon:
                            f"differently ([meta] overlap: {', '.join(policies)}); give them the same policy")
     if policies != ["category"]:
         meta["overlap"] = policies[0]
+    languages = sorted({lex.language for lex in loaded})
+    if len(languages) > 1 and any(lex.languages for lex in loaded):
+        raise FramingError(f"the lexicons combined ({', '.join(lex.name for lex in loaded)}) are written in different "
+                           f"languages ([meta] language: {', '.join(x or 'none' for x in languages)}); give their terms "
+                           "per language in one lexicon ([categories.NAME.terms] with one list per language)")
+    if languages[0]:
+        meta["language"] = languages[0]
     return Lexicon(name, meta, categories, " + ".join(lex.path for lex in loaded))
 
 

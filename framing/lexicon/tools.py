@@ -28,7 +28,7 @@ from framing.errors import FramingError
 from framing.keywords.background import ENGLISH_SIZE, english_counts
 from framing.keywords.kwic import kwic
 from framing.keywords.terms import load_stopwords
-from framing.lexicon.match import Matcher
+from framing.lexicon.match import LanguageMatchers, Matcher
 from framing.lexicon.model import META_FIELDS, Lexicon
 from framing.lexicon.read import load_lexicon, read_lexicon_file
 from framing.measures import log_ratio
@@ -170,10 +170,20 @@ class LexiconCheck:
     def format(self) -> str:
         """A plain-text report."""
         lex = self.lexicon
+        n_terms = int(lex.coverage().to_numpy().sum()) if len(lex.languages) > 1 else sum(len(c.terms) for c in lex.categories)
+        languages = f" in {len(lex.languages)} languages" if len(lex.languages) > 1 else ""
         lines = [f"{lex.name} {lex.meta.get('version', '')} ({lex.path}): valid; "
-                 f"{len(lex.categories)} categories, {sum(len(c.terms) for c in lex.categories)} terms"]
+                 f"{len(lex.categories)} categories, {n_terms} terms{languages}"]
         if self.missing_meta:
             lines.append(f"warning: [meta] lacks {', '.join(self.missing_meta)} (provenance: fill them in before citing)")
+        if len(lex.languages) > 1:
+            coverage = lex.coverage()
+            lines.append("terms per language: " + ", ".join(f"{code} {int(coverage[code].sum())}" for code in coverage))
+            for code in coverage:
+                empty = coverage.index[coverage[code] == 0].tolist()
+                if empty:
+                    lines.append(f"warning: no {code} terms in {', '.join(empty)}: documents in {code} are not counted "
+                                 "in these categories")
         if len(self.overlaps):
             lines.append("terms in several categories (allowed, counted in each):")
             lines += [f"  {r.pattern}: {r.categories.replace(';', ', ')}" for r in self.overlaps.itertuples()]
@@ -185,7 +195,8 @@ class LexiconCheck:
             lines.append(f"  {cat}: {int(part['hits'].sum())} hits")
             for r in part.itertuples():
                 forms = f"  [{r.forms}]" if r.wildcard and r.forms else ""
-                lines.append(f"    {r.pattern:<28} {r.hits:>5} {r.docs:>4}{forms}")
+                language = f"{r.language}: " if "language" in part.columns else ""
+                lines.append(f"    {language}{r.pattern:<28} {r.hits:>5} {r.docs:>4}{forms}")
         lines.append("")
         if len(self.unmatched):
             lines.append(f"never matched ({len(self.unmatched)}): " + ", ".join(
@@ -220,24 +231,30 @@ def check_lexicon(lexicon, corpus: Corpus | None = None, *, max_forms: int = 5) 
     report = LexiconCheck(lex, [k for k in META_FIELDS if not lex.meta.get(k)], lex.overlaps())
     if corpus is None:
         return report
-    matcher = Matcher(lex)
+    matchers = LanguageMatchers(lex)  # each document with its language's terms
     hits: dict = {}
     for doc_id, doc in corpus.tokens.items():
-        for m in matcher.find(doc):
-            key = (m.category, m.term)
+        matcher = matchers[doc.language]
+        language = matcher.lexicon.language if matcher is not None else None
+        for m in matcher.find(doc) if matcher is not None else ():
+            key = (language, m.category, m.term)
             record = hits.setdefault(key, {"hits": 0, "docs": set(), "forms": {}})
             record["hits"] += 1
             record["docs"].add(doc_id)
             form = " ".join(normalize_token(w) for w in doc.words[m.start:m.end])
             record["forms"][form] = record["forms"].get(form, 0) + 1
     rows = []
-    for ci, cat in enumerate(lex.categories):
-        for ti, term in enumerate(cat.terms):
-            record = hits.get((ci, ti), {"hits": 0, "docs": set(), "forms": {}})
-            forms = sorted(record["forms"], key=lambda f: (-record["forms"][f], f))
-            rows.append((cat.name, term.pattern, any(t.prefix for t in term.tokens), record["hits"],
-                         len(record["docs"]), len(forms), ", ".join(forms)))
-    terms = pd.DataFrame(rows, columns=["category", "pattern", "wildcard", "hits", "docs", "n_forms", "forms"])
+    several = len(lex.languages) > 1
+    for language in lex.languages if several else [lex.language]:
+        for ci, cat in enumerate(lex.in_language(language).categories):
+            for ti, term in enumerate(cat.terms):
+                record = hits.get((language, ci, ti), {"hits": 0, "docs": set(), "forms": {}})
+                forms = sorted(record["forms"], key=lambda f: (-record["forms"][f], f))
+                rows.append((cat.name, language, term.pattern, any(t.prefix for t in term.tokens), record["hits"],
+                             len(record["docs"]), len(forms), ", ".join(forms)))
+    terms = pd.DataFrame(rows, columns=["category", "language", "pattern", "wildcard", "hits", "docs", "n_forms", "forms"])
+    if not several:
+        terms = terms.drop(columns="language")
     report.terms = terms
     report.unmatched = terms[terms["hits"] == 0][["category", "pattern"]].reset_index(drop=True)
     report.greedy_wildcards = terms[terms["wildcard"] & (terms["n_forms"] > max_forms)][

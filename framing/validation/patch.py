@@ -72,6 +72,6 @@ def patched_lexicon(lexicon, report: pd.DataFrame):
         have = {t.pattern.lower() for t in cat.exclude}
         extra = tuple(parse_term(w, where=f"exclusion for {cat.name}") for w in dict.fromkeys(proposed.get(cat.name, []))
                       if w.lower() not in have)
-        categories.append(Category(cat.name, cat.description, cat.terms, cat.exclude + extra))
+        categories.append(Category(cat.name, cat.description, cat.terms, cat.exclude + extra, cat.translations))
     meta = {**lex.meta, "version": f"{lex.meta.get('version', '') or '0'}+validated", "validation": VALIDATED}
     return Lexicon(lex.name, meta, tuple(categories), lex.path, lex.rules)

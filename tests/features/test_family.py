@@ -125,7 +125,7 @@ def test_each_document_is_tokenized_once_however_many_families_count_it(seeds, m
 
     calls = []
     real = corpus_module.tokenize
-    monkeypatch.setattr(corpus_module, "tokenize", lambda text: (calls.append(1), real(text))[1])
+    monkeypatch.setattr(corpus_module, "tokenize", lambda text, language=None: (calls.append(1), real(text, language))[1])
     fresh = Corpus(seeds.documents)
     FamilyFeatures(tuple(family_jobs(["lexicon", "stance", "actors", "sentiment"])))(fresh)
     assert len(calls) == len(fresh) and fresh._tokens is not None

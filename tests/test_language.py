@@ -1,0 +1,319 @@
+"""Languages: the language of each document, tokens and matching keys per script, lexicons with
+terms per language, families that read only the languages they have words for, and keyness
+within a language. Persian and Arabic are checked by hand sentence by sentence, and on the most
+frequent words that wordfreq (a dependency) ships for each."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from framing.documents.corpus import load_corpus
+from framing.documents.language import check_code, detect_language, set_languages
+from framing.documents.tokens import (
+    ZERO_WIDTH,
+    normalize_token,
+    sentence_spans,
+    tokenize,
+    word_tokens,
+)
+from framing.errors import FramingError
+from framing.features import lexicon_features
+from framing.keywords.keyness import keyness
+from framing.lexicon.read import lexicon_from_toml, load_lexicon
+
+ZWNJ = "\u200c"
+
+MULTI = """[meta]
+name = "multi"
+language = "en"
+
+[categories.vote.terms]
+en = ["election*", "sham vote"]
+de = ["Wahl*", "Scheinwahl*"]
+fa = ["انتخابات", "رای"]
+
+[categories.state]
+terms = ["regime*"]
+"""
+
+
+def _corpus(rows):
+    return load_corpus(pd.DataFrame(rows, columns=["doc_id", "outlet", "language", "text"]))
+
+
+# --------------------------------------------------------------------------- tokens and keys, by hand
+
+
+def test_each_arabic_and_persian_normalisation_rule_on_a_hand_checked_word():
+    key = normalize_token
+    # Persian zero-width non-joiner: one word, and the same key with or without it
+    assert word_tokens("می" + ZWNJ + "خواهد", "fa") == ("می" + ZWNJ + "خواهد",)
+    assert key("می" + ZWNJ + "خواهد") == key("میخواهد") == "میخواهد"
+    # Arabic yeh (U+064A) and alef maksura (U+0649) typed for the Persian yeh (U+06CC)
+    assert key("\u0627\u06cc\u0631\u0627\u0646") == key("\u0627\u064a\u0631\u0627\u0646") == "\u0627\u06cc\u0631\u0627\u0646"  # ایران
+    assert key("\u0639\u0644\u0649") == key("\u0639\u0644\u064a")  # على / علي: one key, as in Arabic retrieval (Larkey et al. 2002)
+    # Arabic kaf (U+0643) typed for the Persian keheh (U+06A9)
+    assert key("\u0643\u0634\u0648\u0631") == key("\u06a9\u0634\u0648\u0631") == "\u06a9\u0634\u0648\u0631"  # کشور
+    # tatweel (kashida) and harakat
+    assert key("انتخـــابات") == key("انتخابات")
+    assert key("الدِّيمُقْرَاطِيَّة") == key("الديمقراطية")
+    # Arabic-Indic and Persian digits
+    assert key("١٤٠٣") == key("۱۴۰۳") == "1403"
+
+
+def test_spans_keep_the_written_characters_in_a_right_to_left_line_with_latin_and_digits():
+    text = "رئیس" + ZWNJ + "جمهور گفت: «انتخاباتِ ۱۴۰۳ در Iran آزاد است؟» IRGC-linked کانال‌ها"
+    doc = tokenize(text, "fa")
+    words = [text[a:b] for a, b in zip(doc.starts, doc.ends)]
+    assert words == ["رئیس" + ZWNJ + "جمهور", "گفت", ":", "«", "انتخاباتِ", "۱۴۰۳", "در", "Iran", "آزاد", "است",
+                     "؟", "»", "IRGC-linked", "کانال" + ZWNJ + "ها"]
+    assert list(doc.words) == words  # tokens are the text as written: the kasra and the ZWNJ stay
+    assert doc.lower[4] == "انتخابات" and doc.lower[5] == "1403"  # only the keys are normalised
+    assert [w for w, q in zip(doc.words, doc.in_quote) if q][:2] == ["انتخاباتِ", "۱۴۰۳"]
+
+
+def test_sentences_end_at_the_arabic_question_mark_and_full_stop():
+    text = "آیا رای می‌دهید؟ نه. هل هذه انتخابات؟ نعم۔ Done."
+    assert [text[a:b] for a, b in sentence_spans(text)] == ["آیا رای می‌دهید؟", "نه.", "هل هذه انتخابات؟", "نعم۔", "Done."]
+
+
+def test_clitics_are_split_in_english_only():
+    assert word_tokens("the regime's vote", "en") == word_tokens("the regime's vote") == ("the", "regime", "'s", "vote")
+    assert word_tokens("De auto's van Jan's vader", "nl") == ("De", "auto's", "van", "Jan's", "vader")
+    assert word_tokens("l'homme qu'il", "fr") == ("l'homme", "qu'il")
+
+
+def test_the_most_frequent_persian_and_arabic_words_are_one_token_each():
+    from wordfreq import top_n_list
+
+    for language in ("fa", "ar"):
+        words = [w for w in top_n_list(language, 5000) if any(ch.isalpha() for ch in w)]
+        # a zero-width joiner written after a word (ه‍, an abbreviation) is not part of the token
+        split = [w for w in words if word_tokens(w, language) != (w.strip(ZERO_WIDTH),)]
+        assert split == [], (language, split[:10])
+    with_zwnj = [w for w in top_n_list("fa", 5000) if ZWNJ in w and len(w) > 1]
+    assert len(with_zwnj) >= 30  # the test reads real ZWNJ words: می‌شود, می‌کند ...
+    assert all(normalize_token(w) == normalize_token(w.replace(ZWNJ, "")) for w in with_zwnj)
+
+
+# --------------------------------------------------------------------------- the language of each document
+
+
+def test_language_codes_are_checked_and_normalised_with_the_row_named():
+    assert check_code("EN-gb", "x") == "en" and check_code("pt_BR", "x") == "pt"
+    frame = pd.DataFrame({"doc_id": ["a", "b"], "text": ["x", "y"], "language": ["de", "German"]})
+    with pytest.raises(FramingError, match=r"document b: column 'language': 'German' is not a language code"):
+        set_languages(frame, None, "c.csv")
+    with pytest.raises(FramingError, match="has a 'language' column already"):
+        set_languages(frame, "detect", "c.csv")
+    with pytest.raises(FramingError, match="an empty cell"):
+        load_corpus(pd.DataFrame({"text": ["x"], "language": [None]}))
+
+
+def test_detection_is_offline_and_warns_for_short_texts(tmp_path):
+    texts = {
+        "de": "Die Bundesregierung hat heute beschlossen, die Wahlen um ein Jahr zu verschieben, sagte der Sprecher.",
+        "es": "El Gobierno ha decidido aplazar las elecciones un año, según dijo el portavoz en rueda de prensa.",
+        "nl": "Het kabinet heeft vandaag besloten de verkiezingen een jaar uit te stellen, zei de woordvoerder.",
+        "fa": "دولت امروز تصمیم گرفت انتخابات را یک سال به تعویق بیندازد، سخنگوی دولت گفت.",
+        "ar": "قررت الحكومة اليوم تأجيل الانتخابات لمدة عام، حسبما قال المتحدث باسم الحكومة.",
+        "en": "The government decided today to postpone the elections by a year, the spokesman said.",
+    }
+    frame = pd.DataFrame({"doc_id": list(texts), "text": list(texts.values())})
+    corpus = load_corpus(frame, language="detect")
+    assert corpus.documents["language"].tolist() == list(texts)
+    assert (corpus.documents["language_score"] > 0.5).all()
+    with pytest.warns(UserWarning, match=r"little evidence for 1 document\(s\).*: short"):
+        load_corpus(pd.DataFrame({"doc_id": ["short"], "text": ["Wahlen"]}), language="detect")
+    assert detect_language("1234 !!")[0] is None
+
+
+def test_a_lexicon_counts_the_same_whether_the_language_is_given_or_detected():
+    texts = ["Die Wahlen waren eine Scheinwahl, sagte die Opposition am Montag in Berlin vor der Presse.",
+             "انتخابات امروز برگزار شد و مردم رای دادند اما بسیاری آن را نمایشی خواندند.",
+             "The sham vote was an election in name only, the opposition said on Monday."]
+    lexicon = lexicon_from_toml(MULTI)
+    given = load_corpus(pd.DataFrame({"doc_id": ["de", "fa", "en"], "language": ["de", "fa", "en"], "text": texts}))
+    detected = load_corpus(pd.DataFrame({"doc_id": ["de", "fa", "en"], "text": texts}), language="detect")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the state category has no German or Persian terms: said, tested below
+        a, b = lexicon_features(given, lexicon), lexicon_features(detected, lexicon)
+    assert a[["doc_id", "category", "count"]].equals(b[["doc_id", "category", "count"]])
+    counts = a.set_index(["doc_id", "category"])["count"].to_dict()
+    assert counts == {("de", "vote"): 2, ("fa", "vote"): 2, ("en", "vote"): 2, ("en", "state"): 0}
+
+
+# --------------------------------------------------------------------------- lexicons with terms per language
+
+
+def test_a_lexicon_reads_each_document_with_its_language_terms_and_says_what_it_cannot_count():
+    corpus = _corpus([
+        ("d1", "A", "de", "Die Wahl war eine Scheinwahl. Das Regime lügt."),  # "Regime" is no German term
+        ("d2", "B", "en", "The regime's sham vote: elections!"),
+        ("d3", "C", "es", "Las elecciones del régimen."),  # no Spanish term at all
+        ("d4", "D", "fa", "رای و انتخابات."),
+    ])
+    with pytest.warns(UserWarning) as caught:
+        table = lexicon_features(corpus, lexicon_from_toml(MULTI))
+    said = [str(w.message) for w in caught]
+    assert any("1 document(s) in Spanish (es) left out: lexicon 'multi' has no terms in that language" in s for s in said)
+    assert any("1 document(s) in German (de) are not counted in state" in s for s in said)
+    rows = table.set_index(["doc_id", "category"])["count"].to_dict()
+    # d2: "regime" (the clitic is split in English), "sham vote", "elections"; d1: Wahl, Scheinwahl; no d3 rows
+    assert rows == {("d1", "vote"): 2, ("d2", "vote"): 2, ("d2", "state"): 1, ("d4", "vote"): 2}
+    assert table.loc[table["doc_id"] == "d1", "n_tokens"].iloc[0] == 8
+
+
+def test_stance_and_sentiment_leave_out_languages_they_have_no_validated_words_for():
+    corpus = _corpus([
+        ("d1", "A", "en", "Critics allegedly claimed the vote was clearly rigged."),
+        ("d2", "B", "de", "Kritiker behaupteten angeblich, die Wahl sei eindeutig manipuliert."),
+    ])
+    from framing.features import FAMILIES
+
+    with pytest.warns(UserWarning, match=r"stance: 1 document\(s\) in German \(de\) left out: lexicon 'stance' has no "
+                                         r"terms in that language; no validated"):
+        stance = FAMILIES["stance"]().table(corpus)
+    assert set(stance["doc_id"]) == {"d1"}
+    with pytest.warns(UserWarning, match=r"sentiment: 1 document\(s\) in German \(de\) left out: .* no validated, offline"):
+        sentiment = FAMILIES["sentiment"]().table(corpus)
+    assert set(sentiment["doc_id"]) == {"d1"}
+
+
+def test_terms_per_language_are_checked_and_part_of_the_lexicon_identity():
+    lexicon = lexicon_from_toml(MULTI)
+    assert lexicon.languages == ["en", "de", "fa"]
+    assert lexicon.coverage().to_dict() == {"en": {"vote": 2, "state": 1}, "de": {"vote": 2, "state": 0},
+                                            "fa": {"vote": 2, "state": 0}}
+    assert lexicon_from_toml(MULTI.replace('"Scheinwahl*"', '"Schein*"')).id != lexicon.id
+    with pytest.raises(FramingError, match=r"terms.German: .*'German' is not a language code"):
+        lexicon_from_toml(MULTI.replace("de = [", "German = ["))
+    with pytest.raises(FramingError, match="terms per language need the lexicon's own language in \\[meta\\]"):
+        lexicon_from_toml(MULTI.replace('language = "en"\n', ""))
+    with pytest.raises(FramingError, match="exclude.nl has no terms.nl"):
+        lexicon_from_toml(MULTI + '[categories.vote.exclude]\nnl = ["x"]\n')
+    # a lexicon in one language keeps the id it always had
+    assert load_lexicon("framing").id == "framing@0.1.1#" + load_lexicon("framing").id.split("#")[1]
+    assert lexicon_from_toml('[meta]\nname = "x"\n[categories.a]\nterms = ["b"]\n').id == "x@unversioned#" + \
+        lexicon_from_toml('[meta]\nname = "x"\nlanguage = "en"\n[categories.a]\nterms = ["b"]\n').id.split("#")[1]
+
+
+def test_the_bundled_appeals_lexicon_has_every_category_in_four_languages():
+    lexicon = load_lexicon("appeals")
+    assert lexicon.languages == ["en", "de", "es", "nl"]
+    assert (lexicon.coverage() > 0).all().all()
+
+
+# --------------------------------------------------------------------------- keyness within a language
+
+
+def test_keyness_compares_within_each_language_never_across():
+    corpus = _corpus([
+        ("d1", "A", "de", "Die Wahl war eine Farce. Die Wahl!"),
+        ("d2", "B", "de", "Die Regierung sprach."),
+        ("d3", "C", "en", "The sham election. The regime's vote."),
+        ("d4", "D", "en", "The government spoke."),
+    ])
+    table = keyness(corpus, "outlet", min_count=1)
+    pairs = table[["outlet", "language", "reference"]].drop_duplicates().values.tolist()
+    assert pairs == [["A", "de", "B"], ["B", "de", "A"], ["C", "en", "D"], ["D", "en", "C"]]
+    a = table[(table["outlet"] == "A") & (table["term"] == "wahl")].iloc[0]
+    assert (a["count_target"], a["count_reference"], a["n_target"], a["n_reference"]) == (2, 0, 7, 3)
+    with pytest.raises(FramingError, match="keyness is computed within a language, never across"):
+        keyness(corpus, "outlet", target="A", reference="C")
+
+
+def test_keyness_against_each_language_general_frequencies_uses_its_stopwords():
+    corpus = _corpus([
+        ("d1", "A", "de", "Die Wahl und die Wahl und die Farce."),
+        ("d2", "B", "nl", "De verkiezing en de verkiezing."),
+    ])
+    table = keyness(corpus, "outlet", reference="english", min_count=1, stopwords="auto")
+    assert set(zip(table["outlet"], table["reference"])) == {("A", "general de"), ("B", "general nl")}
+    assert set(table["term"]) == {"wahl", "farce", "verkiezing"}  # und, die, de, en: stopwords of their language
+
+
+# --------------------------------------------------------------------------- real parliamentary speech
+
+
+@pytest.fixture(scope="module")
+def parliaments():
+    from tests.conftest import real_corpora
+
+    return real_corpora().parliaments(per_language=250)
+
+
+@pytest.mark.parametrize("language", ["de", "es", "nl"])
+def test_keywords_against_general_language_are_words_not_stopwords_or_artefacts(parliaments, language):
+    import stopwordsiso
+    from wordfreq import tokenize as wordfreq_tokenize
+
+    speeches = parliaments[parliaments["language"] == language]
+    # the Tweede Kamer sample holds mojibake in 9 speeches ("â€“" for "–": UTF-8 read as cp1252), a
+    # fault of the data, not of the tokenizer: those are left out (the note of issue 29 says more)
+    speeches = speeches[~speeches["text"].str.contains("â€", regex=False)]
+    corpus = load_corpus(speeches.head(200))
+    table = keyness(corpus, "parliament", reference="english", stopwords="auto", min_count=5)
+    top = table[~table["low_count"]].nlargest(50, "g2")["term"].tolist()
+    stop = {normalize_token(w) for w in stopwordsiso.stopwords(language)}
+    assert len(top) == 50
+    assert not [t for t in top if normalize_token(t) in stop]
+    # artefacts: clitic pieces, single letters, pieces that wordfreq would not give as one word
+    assert not [t for t in top if len(t) < 2 or t.startswith("'") or wordfreq_tokenize(t, language) != [t]]
+
+
+def test_the_appeals_lexicon_counts_each_parliament_in_its_own_language(parliaments):
+    corpus = load_corpus(parliaments)
+    table = lexicon_features(corpus, "appeals")
+    assert set(table["language"]) == {"en", "de", "es", "nl"}
+    assert len(table) == 4 * len(corpus)  # every category has terms in every language: no row left out
+    # a German speech matched with German terms only: its matches are German words
+    from framing.features import explain
+
+    matches = explain(corpus, "appeals", doc_id=table.loc[(table["language"] == "de") & (table["count"] > 0), "doc_id"].iloc[0])
+    text = corpus.documents.set_index("doc_id").loc[matches["doc_id"].iloc[0], "clean_text"]
+    assert all(text[a:b] == m for a, b, m in zip(matches["start"], matches["end"], matches["text"]))
+
+
+def test_relative_rates_cover_the_planted_ratio_at_their_nominal_rate(parliaments):
+    """Real speeches of two languages; in each, counts planted at known rates per group (the
+    ratio of a group's rate to its language's rate known exactly); the 90% intervals of
+    :func:`relative_rates` cover it in about 90% of 200 replicates."""
+    from framing.comparison.languages import relative_rates
+
+    rng = np.random.default_rng(7)
+    corpus = load_corpus(parliaments[parliaments["language"].isin(["de", "nl"])].head(400))
+    tokens = corpus.overview()[["doc_id", "language", "n_tokens"]]
+    tokens = tokens[tokens["n_tokens"] > 0].reset_index(drop=True)
+    tokens["outlet"] = np.where(np.arange(len(tokens)) % 3 == 0, "X", "Y")
+    rate = {("de", "X"): 4.0, ("de", "Y"): 2.0, ("nl", "X"): 1.0, ("nl", "Y"): 3.0}  # per 1,000 words
+    lam = tokens.apply(lambda r: rate[r["language"], r["outlet"]] * r["n_tokens"] / 1000, axis=1).to_numpy()
+    truth = {}
+    for (language, outlet), r in rate.items():
+        part = tokens[tokens["language"] == language]
+        mean = sum(rate[language, o] * part.loc[part["outlet"] == o, "n_tokens"].sum() for o in ("X", "Y")) / part["n_tokens"].sum()
+        truth[outlet, language] = r / mean
+    covered = []
+    for replicate in range(200):
+        features = tokens.assign(category="planted", count=rng.poisson(lam))
+        table = relative_rates(features, "outlet", n_boot=300, level=0.9, seed=replicate)
+        for row in table.itertuples():
+            covered.append(row.ci_low <= truth[row.outlet, row.language] <= row.ci_high)
+    assert 0.85 <= np.mean(covered) <= 0.95, np.mean(covered)
+
+
+def test_relative_rates_by_hand():
+    from framing.comparison.languages import relative_rates
+
+    f = pd.DataFrame({"doc_id": list("abcde"), "party": ["L", "L", "R", "L", "R"], "language": ["en", "en", "en", "de", "de"],
+                      "category": "x", "count": [2, 4, 3, 1, 3], "n_tokens": [100, 100, 200, 100, 100]})
+    table = relative_rates(f, "party", n_boot=50).set_index(["party", "language"])
+    # en: L = 6/200 = 30 per 1,000, the language 9/400 = 22.5: 30 / 22.5 = 4/3; de: L 10, language 20: 0.5
+    assert table.loc[("L", "en"), "relative"] == pytest.approx(4 / 3)
+    assert table.loc[("R", "en"), "relative"] == pytest.approx(15 / 22.5)
+    assert table.loc[("L", "de"), "relative"] == pytest.approx(0.5)
+    assert table.loc[("R", "de"), ["per_1k", "language_per_1k", "n_docs", "language_docs"]].tolist() == [30.0, 20.0, 1, 2]
