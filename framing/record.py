@@ -91,7 +91,7 @@ def run_facts(parameters: dict, notebooks: list[str]) -> RunFacts:
     from framing.views.figures import display_name
 
     corpus = load_corpus(project_path(parameters["CORPUS"]), text_col=parameters.get("TEXT_COL"),
-                         id_col=parameters.get("ID_COL"))
+                         id_col=parameters.get("ID_COL"), language=parameters.get("LANGUAGE"))
     overview = corpus.overview()
     by = parameters.get("BY")
     groups = int(corpus.groups(by).nunique()) if by in corpus.documents.columns else 0

@@ -20,6 +20,7 @@ from framing.keywords.kwic import match_lines, term_lines
 from framing.keywords.terms import merge_term_counts, term_counts
 from framing.lexicon.read import load_lexicon
 from framing.params import Whole, checked
+from framing.tables import LANGUAGE
 from framing.views.explorer import explorer_page, frequent_terms
 
 
@@ -40,6 +41,7 @@ def explore(
     window: int = 6,
     max_documents: int = 200,
     title: str | None = None,
+    language: str | None = None,
 ) -> str:
     """The explorer page of ``corpus`` grouped by ``by`` (:mod:`framing.views.explorer`), as a string of HTML.
 
@@ -50,7 +52,22 @@ def explore(
     (the bundled stance markers, general to any corpus) and ``actors`` (``actors``, or the
     bundled actors lexicon), their author-voice rates, categories named ``lexicon:category``.
     Concordance lines hold ``window`` words either side (:func:`framing.keywords.kwic.context`).
+
+    A page compares groups within one language: a corpus in several languages (a ``language``
+    column) needs ``language``, the one whose documents the page shows (terms of two languages
+    set against each other would rank each language's words, not a group's choices). A family
+    with no words in that language (the stance markers outside English) is left off the page,
+    with the warning that says why.
     """
+    languages = corpus.languages
+    if language is not None:
+        if language not in languages:
+            raise FramingError(f"no document in language '{language}'; the corpus's languages: "
+                               f"{', '.join(languages) or 'none given (no language column)'}")
+        corpus = corpus.select(corpus.documents.loc[corpus.documents[LANGUAGE] == language, "doc_id"])
+    elif len(languages) > 1:
+        raise FramingError(f"the corpus is written in {len(languages)} languages ({', '.join(languages)}): the explorer "
+                           "compares groups within one; make a page for each (--in-language CODE)")
     groups = corpus.groups(by)
     if groups.nunique() < 2:
         raise FramingError(f"the explorer compares groups, and column '{by}' has one group ({groups.iloc[0]}); "
@@ -65,6 +82,8 @@ def explore(
     tables = []
     for job in jobs:
         features, units, matches = job.evidence(corpus)  # one pass over the documents for the three
+        if features.empty:  # no word of this family in the page's language: its warning said so
+            continue
         if len(jobs) > 1:  # categories named lexicon:category
             features, units, matches = (t.assign(category=job.lexicon.name + ":" + t["category"].astype(str))
                                         for t in (features, units, matches))

@@ -43,6 +43,8 @@ SCHEMA: dict[str, dict[str, tuple]] = {
         "id_col": (str, False, "id column of a table (default: doc_id if present, else row numbers)"),
         "clean": (bool, False, "remove web chrome with the cleaning rules (default: true)"),
         "cleaning_rules": (str, True, "your own cleaning-rules TOML file"),
+        "language": (str, False, "the documents' language: detect, or a code such as de for all (default: the "
+                                 "corpus's language column, if any, else English)"),
     },
     "groups": {
         "by": (str, False, "the grouping column compared throughout"),

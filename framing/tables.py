@@ -35,6 +35,27 @@ VOICES = ("author", "quoted")
 """The two voices of a text: the outlet's own words, and the words it quotes."""
 ALL = "all"
 """The voice of a family that does not tell voices apart, and of figures over every word."""
+LANGUAGE = "language"
+"""The metadata column holding each document's language code (ISO 639-1: ``en``, ``de``, ``fa``)."""
+LANGUAGE_NAMES = {
+    "ar": "Arabic", "de": "German", "en": "English", "es": "Spanish", "fa": "Persian", "fr": "French",
+    "he": "Hebrew", "it": "Italian", "nl": "Dutch", "pt": "Portuguese", "ru": "Russian", "tr": "Turkish",
+    "ur": "Urdu", "zh": "Chinese", "ku": "Kurdish", "az": "Azerbaijani", "sv": "Swedish", "da": "Danish",
+    "no": "Norwegian", "pl": "Polish",
+}
+"""Names used in messages and chart labels for common codes (any code is accepted)."""
+
+
+def language_name(code: str) -> str:
+    """``"German (de)"`` for ``"de"``; the code alone where no name is known.
+
+    Examples
+    --------
+    >>> language_name("fa"), language_name("xx")
+    ('Persian (fa)', 'xx')
+    """
+    name = LANGUAGE_NAMES.get(code)
+    return f"{name} ({code})" if name else code
 
 
 @dataclass(frozen=True)

@@ -317,3 +317,43 @@ def test_relative_rates_by_hand():
     assert table.loc[("R", "en"), "relative"] == pytest.approx(15 / 22.5)
     assert table.loc[("L", "de"), "relative"] == pytest.approx(0.5)
     assert table.loc[("R", "de"), ["per_1k", "language_per_1k", "n_docs", "language_docs"]].tolist() == [30.0, 20.0, 1, 2]
+
+
+# --------------------------------------------------------------------------- right-to-left text in a browser
+
+
+def test_the_explain_page_lays_persian_out_right_to_left_with_highlights_on_the_original_characters(tmp_path):
+    import shutil
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:  # pragma: no cover - .ci/run installs Debian's chromium
+        pytest.skip("needs Debian's chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    from framing.features import explain
+    from framing.views.highlight import render_html
+
+    persian = "به گفته سخنگو، انتخاباتِ ۱۴۰۳ در Iran برگزار شد و مردم رای دادند.\nرای‌ها شمرده شد."
+    corpus = _corpus([("fa1", "A", "fa", persian), ("en1", "B", "en", "The sham vote and the elections.")])
+    matches = explain(corpus, lexicon_from_toml(MULTI), category="vote")
+    fa = matches[matches["doc_id"] == "fa1"]
+    # spans on the text as written; رای‌ها (votes, with a ZWNJ) is one word, not the term رای
+    assert [persian[a:b] for a, b in zip(fa["start"], fa["end"])] == ["انتخاباتِ", "رای"]
+    page = tmp_path / "explain.html"
+    page.write_text(render_html(corpus, matches, title="languages", by="outlet"), encoding="utf-8")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        view = browser.new_page(viewport={"width": 900, "height": 700})
+        view.goto(page.as_uri())
+        direction = view.evaluate("() => [...document.querySelectorAll('section.doc .text')].map("
+                                  "e => [e.closest('section').dataset.doc, getComputedStyle(e).direction, e.lang])")
+        boxes = view.evaluate("() => [...document.querySelectorAll('section[data-doc=fa1] mark')].map("
+                              "m => [m.textContent, m.getBoundingClientRect().left, m.getBoundingClientRect().top])")
+        text = view.evaluate("() => document.querySelector('section[data-doc=fa1] .text').textContent")
+        view.screenshot(path=str(tmp_path / "rtl.png"))
+        browser.close()
+    assert sorted(direction) == [["en1", "ltr", "en"], ["fa1", "rtl", "fa"]]
+    assert text == persian  # the page shows the text as written: the kasra, the ZWNJ, the Persian digits
+    (first, x1, y1), (second, x2, y2) = boxes
+    assert (first, second) == ("انتخاباتِ", "رای")
+    assert y1 == y2 and x1 > x2  # on one line, the earlier word stands to the right: read right to left

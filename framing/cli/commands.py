@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from framing.documents.language import LANGUAGE
 from framing.errors import FramingError
 from framing.output import (
     refuse_inputs,
@@ -22,6 +23,7 @@ from framing.tables import (
     ALL,
     family_tables,
     is_feature_table,
+    language_name,
     read_feature_table,
     read_unit_table,
     require_columns,
@@ -198,6 +200,18 @@ def run_compare(args) -> None:
 
     if args.reference and not args.target:
         raise FramingError("--reference needs --target; give --target G, or neither for every group's rates")
+    if args.relative:
+        if args.target or args.within:
+            raise FramingError("--relative sets every group against its language's rate: leave out --target and --within")
+        from framing.comparison.languages import relative_rates
+
+        _, jobs = _count_tables(args, [args.by, LANGUAGE])
+        table = stack_families([(family, name, relative_rates(features, args.by, n_boot=args.n_boot, seed=args.seed,
+                                                               level=args.level)) for family, name, _, features in jobs], at=2)
+        print("framing: relative = a group's rate in a language over that language's rate (1 = as often as the "
+              "language's documents); rates of different languages are not compared", file=sys.stderr)
+        _write(table, args.output, args)
+        return
     if args.within is not None:
         if not args.target:
             raise FramingError("--within compares a target with a reference on the stories both covered: give --target G "
@@ -465,7 +479,9 @@ def run_explore(args) -> None:
                 *(["actors"] if args.actors and "actors" not in (args.family or []) else [])]
     page = explore(corpus, args.by, target=args.target, reference=args.reference, lexicon=args.lexicon, actors=args.actors,
                    families=families, min_count=args.min_count, max_terms=args.max_terms, kwic_lines=args.kwic_lines,
-                   max_documents=args.max_documents, title=f"framing explorer: {Path(args.corpus).name} by {args.by}")
+                   max_documents=args.max_documents, language=args.in_language,
+                   title=f"framing explorer: {Path(args.corpus).name} by {args.by}"
+                         + (f" ({language_name(args.in_language)})" if args.in_language else ""))
     write_text(args.output, page)
     print(f"framing: wrote {args.output} ({len(page.encode('utf-8')) / 1e6:.1f} MB); open it in a browser", file=sys.stderr)
 
@@ -617,6 +633,7 @@ def run_figures(args) -> None:
         "CORPUS": corpus,
         "TEXT_COL": args.text_col,
         "ID_COL": args.id_col,
+        "LANGUAGE": args.language,
         "LEXICON": lexicon,
         "EXTENSION": extension,
         "ACTORS": actors,
@@ -673,10 +690,28 @@ def run_figures(args) -> None:
     if parameters["FRAME_SHEET"] is None:
         skip.append("11")
         print("framing: no --frame-sheet (a coded sheet of framing code sample), so notebook 11 is skipped", file=sys.stderr)
+    if args.language is None and not _has_languages(corpus, args):
+        skip.append("13")
+        print("framing: the corpus has no 'language' column, so notebook 13 (across languages) is skipped; give one, "
+              "or --language detect", file=sys.stderr)
     ran = run_notebooks(parameters, only=args.only, skip=skip, progress=not args.quiet)
     write_record(out, parameters, [p.stem for p in ran], merge=not args.force)  # check_figures_folder: same settings
     print(f"framing: ran {len(ran)} notebooks; figures, their values, methods.md, references.bib and run.json in "
           f"{args.out or 'figures'}", file=sys.stderr)
+
+
+def _has_languages(corpus: str, args) -> bool:
+    """Does the corpus give its documents' languages (a ``language`` column with two or more)? Read in one pass, texts not kept."""
+    import warnings
+
+    from framing.documents.corpus import CorpusFiles
+    from framing.paths import project_path
+
+    files = CorpusFiles(project_path(corpus), text_col=args.text_col, id_col=args.id_col)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the notebooks say what the corpus holds
+        metadata = files.metadata()
+    return LANGUAGE in metadata.columns and metadata[LANGUAGE].nunique() > 1
 
 
 def run_rerun(args) -> None:
@@ -1158,8 +1193,16 @@ def _within_table(args, jobs, *, target=None) -> pd.DataFrame:
             reference = r_name
         elif isinstance(reference, list):
             reference = reference[0]
-        results.append((family, name, within_model(features, by, within=args.within, reference=reference, level=args.level)))
+        results.append((family, name, within_model(features, by, within=args.within, reference=reference, level=args.level,
+                                                   cluster="doc_id" if args.within == LANGUAGE else None)))
+    if args.within == LANGUAGE:
+        print("framing: within language: one fixed effect per language, errors robust by document (languages are "
+              "not a sample of clusters)", file=sys.stderr)
     if all(t.empty for _, _, t in results):
+        if args.within == LANGUAGE:
+            raise FramingError("no language is written in by two of the groups compared, so there is nothing to compare "
+                               "within a language; compare each group with its language's rate (framing compare "
+                               "--relative language)")
         raise FramingError(f"no {args.within} is covered by two of the groups compared, so there is nothing to compare "
                            "within stories; widen the story window (framing stories --window) or compare pooled")
     table = stack_families([r for r in results if not r[2].empty], at=2)
@@ -1169,6 +1212,7 @@ def _within_table(args, jobs, *, target=None) -> pd.DataFrame:
     if chosen:
         print(f"framing: {chosen}", file=sys.stderr)
     n_stories = int(table["n_stories"].max()) if len(table) else 0
-    print(f"framing: within '{args.within}': rate ratios on the stories both groups covered (up to {n_stories:,} "
-          "stories; n_stories and n_docs on each row), pooled ratios beside", file=sys.stderr)
+    strata = "languages" if args.within == LANGUAGE else "stories"
+    print(f"framing: within '{args.within}': rate ratios on the {strata} both groups cover (up to {n_stories:,} "
+          f"{strata}; n_stories and n_docs on each row), pooled ratios beside", file=sys.stderr)
     return table

@@ -170,8 +170,9 @@ def _table_option(parser: argparse.ArgumentParser) -> None:
 def _within_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("the same story")
     group.add_argument("--within", default=None, metavar="COL",
-                       help="compare groups within the strata of COL (story): only stories covered by at least two of "
-                            "the groups compared, with story fixed effects (keyness: Mantel-Haenszel over stories)")
+                       help="compare groups within the strata of COL (story, or language): only strata covered by at "
+                            "least two of the groups compared, with one fixed effect per stratum (keyness: Mantel-Haenszel "
+                            "over stories; keyness is always computed within each language)")
     group.add_argument("--stories", default=None, metavar="STORIES.csv",
                        help="the per-document story table of framing stories, adding its column to the documents")
 
@@ -269,6 +270,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="documents the page holds, the most cited by its lines (default: 200)")
     p.add_argument("-o", "--output", required=True, metavar="PAGE.html", help="the page to write")
     _force_option(p)
+    p.add_argument("--in-language", default=None, metavar="CODE",
+                   help="a corpus in several languages: the language whose documents the page compares (one page per language)")
     p.set_defaults(run=commands.run_explore)
 
     p = sub.add_parser("reuse", parents=[corpus], help="passages two documents share (text reuse)",
@@ -336,6 +339,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=_whole(0), default=0, metavar="S", help="random seed (default: 0)")
     _level_option(p, unit=True)
     _within_options(p)
+    p.add_argument("--relative", action="store_true",
+                   help="across languages: each group's rate in each language as a share of that language's rate "
+                        "(1 = the language's mean), with bootstrap intervals; needs a language column")
     p.add_argument("--units", default=None, metavar="UNITS.csv|UNITS.parquet",
                    help="with a feature table as CORPUS: the unit table 'framing features --units' wrote beside it "
                         "(sentences to resample for groups under 5 documents)")
@@ -400,6 +406,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", default=None, metavar="PATH", help="corpus to analyse (default: seeds)")
     p.add_argument("--text-col", default=None, help="text column of a table corpus (default: text)")
     p.add_argument("--id-col", default=None, help="id column of a table corpus (default: doc_id if present)")
+    p.add_argument("--language", default=None, metavar="CODE|detect",
+                   help="the documents' language: detect, or a code for all (default: the 'language' column, if any); "
+                        "notebook 13 compares across languages")
     p.add_argument("--lexicon", action=_Append, default=None, metavar="NAME_OR_PATH",
                    help="lexicon used wherever the bundled framing lexicon is (default: framing); repeat to "
                         "combine several plain lexicons")

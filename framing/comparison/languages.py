@@ -30,19 +30,18 @@ from framing.comparison.rates import (
     _unit_matrices,
 )
 from framing.errors import FramingError
-from framing.params import COUNT, LEVEL, SEED, checked
-from framing.tables import rate_per_1k
+from framing.params import COUNT, LEVEL, SEED, Whole, checked
+from framing.tables import LANGUAGE, rate_per_1k
 
-LANGUAGE = "language"
 RELATIVE = "relative"
 """The column of the standardised effect: a group's rate over its language's rate."""
 RELATIVE_LABEL = "rate as a share of its language's rate (1 = the language's mean)"
 """What :data:`RELATIVE` is, in a chart's words."""
 
 
-@checked(n_boot=COUNT, level=LEVEL, seed=SEED)
+@checked(n_boot=COUNT, level=LEVEL, seed=SEED, min_matches=Whole(low=0))
 def relative_rates(features: pd.DataFrame, by: str, *, language: str = LANGUAGE, n_boot: int = 2000,
-                   level: float = 0.95, seed: int = 0) -> pd.DataFrame:
+                   level: float = 0.95, seed: int = 0, min_matches: int = 5) -> pd.DataFrame:
     """Each group's rate in each language as a share of that language's rate, with a bootstrap interval.
 
     Parameters
@@ -59,6 +58,9 @@ def relative_rates(features: pd.DataFrame, by: str, *, language: str = LANGUAGE,
         the sum of its cells' resampled counts over their tokens, so the ratio's interval
         carries the uncertainty of both rates, and their dependence (the group is part of
         its language).
+    min_matches : int
+        ``warning`` flags rows resting on fewer matches than this (a percentile interval
+        of a handful of matches, or of none, is no interval to cite).
 
     Returns
     -------
@@ -66,7 +68,7 @@ def relative_rates(features: pd.DataFrame, by: str, *, language: str = LANGUAGE,
         ``by``, ``language``, ``category``, [``voice``], ``count``, ``n_tokens``, ``per_1k``,
         ``language_per_1k`` (pooled over all the language's documents), ``relative``
         (their ratio), ``ci_low``, ``ci_high`` (of ``relative``), ``n_docs``,
-        ``language_docs``, ``level``. ``relative`` is NaN where the language's rate is 0.
+        ``language_docs``, ``warning``, ``level``. ``relative`` is NaN where the language's rate is 0.
 
     Examples
     --------
@@ -110,5 +112,31 @@ def relative_rates(features: pd.DataFrame, by: str, *, language: str = LANGUAGE,
     columns = [by, LANGUAGE, *keys, "count", "n_tokens", "per_1k", "language_per_1k", RELATIVE, "ci_low", "ci_high",
                "n_docs", "language_docs"]
     out = pd.DataFrame(rows, columns=columns)
+    out["warning"] = np.where(out["count"] < min_matches, "rests on " + out["count"].astype(str) + " match(es)", "")
     out["level"] = level
     return out.sort_values([by, LANGUAGE, *keys], kind="mergesort").reset_index(drop=True)
+
+
+def language_overview(overview: pd.DataFrame, by: str, *, language: str = LANGUAGE) -> pd.DataFrame:
+    """Documents and words of each group in each language, from a corpus overview
+    (:meth:`framing.Corpus.overview`): ``language``, ``by``, ``n_docs``, ``n_tokens``, and
+    ``share_of_language`` (the group's share of its language's words). A group written in
+    one language is compared with the others of that language only; this says which.
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"doc_id": list("abc"), "language": ["de", "de", "en"], "party": ["L", "R", "L"],
+    ...                   "n_tokens": [30, 10, 5]})
+    >>> language_overview(o, "party").values.tolist()
+    [['de', 'L', 1, 30, 0.75], ['de', 'R', 1, 10, 0.25], ['en', 'L', 1, 5, 1.0]]
+    """
+    if language not in overview.columns:
+        raise FramingError(f"no '{language}' column: give the corpus a language column (or load it with --language detect)")
+    require = [by, "doc_id", "n_tokens"]
+    missing = [c for c in require if c not in overview.columns]
+    if missing:
+        raise FramingError(f"the overview has no {', '.join(missing)} column; pass corpus.overview()")
+    table = overview.groupby([language, by], sort=True).agg(n_docs=("doc_id", "nunique"), n_tokens=("n_tokens", "sum"))
+    table = table.reset_index().rename(columns={language: LANGUAGE})
+    table["share_of_language"] = table["n_tokens"] / table.groupby(LANGUAGE)["n_tokens"].transform("sum")
+    return table

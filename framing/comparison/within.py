@@ -120,9 +120,14 @@ def shared_strata(table: pd.DataFrame, by: str, within: str, groups, min_groups:
 
 @checked(level=LEVEL)
 def within_model(features: pd.DataFrame, by: str, *, within: str = "story", reference: str | None = None,
-                 groups=None, level: float = 0.95, min_groups: int = MIN_GROUPS) -> pd.DataFrame:
+                 groups=None, level: float = 0.95, min_groups: int = MIN_GROUPS, cluster: str | None = None) -> pd.DataFrame:
     """Rate ratios of each group against ``reference`` on the same stories, per category (see the module docstring).
     An empty table when no story is covered by ``min_groups`` of the groups.
+
+    ``cluster`` names the column the errors are robust by (default: ``within``, the strata). Strata
+    that are not a sample of clusters but a fixed classification, such as ``language`` (every
+    language of the study is in it, and there are a handful), take ``cluster="doc_id"``: the fixed
+    effects hold each language's level, and the errors are robust by document.
 
     ``groups`` limits the comparison to some groups (default: all). Returns one row per group and
     category (and voice): ``by``, ``reference``, ``category``, [``voice``], ``rate_ratio``, ``ci_low``,
@@ -140,6 +145,11 @@ def within_model(features: pd.DataFrame, by: str, *, within: str = "story", refe
     >>> row["outlet"], round(float(row["rate_ratio"]), 6), int(row["n_stories"])
     ('B', 2.0, 4)
     """
+    if isinstance(reference, (list, tuple)):  # one group, as the command line and the notebooks give it
+        if len(reference) > 1:
+            raise FramingError(f"within_model sets every group against one reference, got {len(reference)}: "
+                               f"{', '.join(map(str, reference))}")
+        reference = reference[0] if reference else None
     require_columns(features, ["doc_id", "category", "count", "n_tokens", by, within])
     if features[within].isna().any():
         raise FramingError(f"column '{within}' is empty for some documents; every document needs its story "
@@ -185,10 +195,10 @@ def within_model(features: pd.DataFrame, by: str, *, within: str = "story", refe
         for group in others:
             pair = part[part[by].isin([group, reference])]
             pair = pair[shared_strata(pair, by, within, [group, reference], 2)]
-            rows.append((group, reference, *key, *_ratio(pair, by, within, group, level, stats),
+            rows.append((group, reference, *key, *_ratio(pair, by, within, group, level, stats, cluster),
                          *_pooled(pooled_part[pooled_part[by].isin([group, reference])], by, within, group, level, stats),
                          pair[within].nunique(), pair["doc_id"].nunique(), int(pair.loc[pair[by] == group, "count"].sum()),
-                         _warning(pair, by, within, group, reference)))
+                         _warning(pair, by, within if cluster is None else cluster, group, reference)))
     out = pd.DataFrame(rows, columns=[c for c in columns if c not in ("p_adjusted", "level", "within", "chosen")])
     out.insert(out.columns.get_loc("p_value") + 1, "p_adjusted", np.nan)
     for _, index in out.groupby(by).groups.items():
@@ -209,9 +219,9 @@ def _fit_ratio(part: pd.DataFrame, by: str, strata, clusters, group: str, level:
     return float(np.exp(beta[0])), float(np.exp(beta[0] - q * se)), float(np.exp(beta[0] + q * se)), p
 
 
-def _ratio(pair: pd.DataFrame, by: str, within: str, group: str, level: float, stats) -> tuple:
+def _ratio(pair: pd.DataFrame, by: str, within: str, group: str, level: float, stats, cluster: str | None = None) -> tuple:
     strata = pair[within].to_numpy()
-    return _fit_ratio(pair, by, strata, strata, group, level, stats)
+    return _fit_ratio(pair, by, strata, strata if cluster is None else pair[cluster].to_numpy(), group, level, stats)
 
 
 def _pooled(part: pd.DataFrame, by: str, within: str, group: str, level: float, stats) -> tuple:
@@ -221,12 +231,14 @@ def _pooled(part: pd.DataFrame, by: str, within: str, group: str, level: float, 
 
 
 def _warning(pair: pd.DataFrame, by: str, within: str, group: str, reference: str) -> str:
+    """What a row rests on, said when it is too little: ``within`` is the column the errors are robust by."""
     n = pair[within].nunique()
     counts = pair.groupby(by)["count"].sum()
     if counts.get(group, 0) == 0 or counts.get(reference, 0) == 0:
         return f"no matches in {group if counts.get(group, 0) == 0 else reference} on the shared stories: no rate ratio"
     if n < 10:
-        return f"rests on {n} shared stor{'y' if n == 1 else 'ies'}: cluster-robust errors need more (at least 10)"
+        what = f"shared stor{'y' if n == 1 else 'ies'}" if within != "doc_id" else f"document{'s' * (n != 1)}"
+        return f"rests on {n} {what}: cluster-robust errors need more (at least 10)"
     return ""
 
 

@@ -26,9 +26,8 @@ from functools import lru_cache
 import pandas as pd
 
 from framing.errors import FramingError
+from framing.tables import LANGUAGE
 
-LANGUAGE = "language"
-"""The metadata column holding each document's language code."""
 SCORE = "language_score"
 """The column holding the detector's confidence (detected languages only)."""
 DETECT = "detect"
@@ -42,21 +41,7 @@ DETECT_CHARS = 5_000
 """Characters of a document read to detect its language (its beginning): enough for any
 news article's language, and a bound on the time a book-length document takes."""
 
-NAMES = {
-    "ar": "Arabic", "de": "German", "en": "English", "es": "Spanish", "fa": "Persian", "fr": "French",
-    "he": "Hebrew", "it": "Italian", "nl": "Dutch", "pt": "Portuguese", "ru": "Russian", "tr": "Turkish",
-    "ur": "Urdu", "zh": "Chinese", "ku": "Kurdish", "az": "Azerbaijani", "sv": "Swedish", "da": "Danish",
-    "no": "Norwegian", "pl": "Polish",
-}
-"""Names used in messages and chart labels for common codes (any code is accepted)."""
-
 _CODE = re.compile(r"([a-z]{2,3})(?:[-_][a-z0-9]+)*")
-
-
-def language_name(code: str) -> str:
-    """``"German (de)"`` for ``"de"``; the code alone where no name is known."""
-    name = NAMES.get(code)
-    return f"{name} ({code})" if name else code
 
 
 def check_code(value, where: str) -> str:

@@ -42,6 +42,7 @@ from framing.tables import (
     ALL,
     MATCH_COLUMNS,
     feature_table,
+    language_name,
     sentence_grid,
     sentence_table,
 )
@@ -134,8 +135,6 @@ class Family:
     def left_out(self, languages: dict) -> None:
         """One warning per language whose documents this family left out, or counts without
         some categories; ``languages`` maps each document read to its language."""
-        from framing.documents.language import language_name
-
         seen = Counter(languages.values())
         for language, n in sorted(seen.items(), key=lambda kv: str(kv[0])):
             if language is None:

@@ -15,12 +15,11 @@ import numpy as np
 import pandas as pd
 
 from framing.documents.corpus import Corpus
-from framing.documents.language import LANGUAGE
 from framing.errors import FramingError
 from framing.features.actors import ActorMatcher
 from framing.features.family import Family, Found
 from framing.lexicon.read import load_lexicon
-from framing.tables import ALL
+from framing.tables import ALL, LANGUAGE
 
 THRESHOLD = 0.05
 SENTIMENT_CATEGORIES = ["compound_mean", "positive_share", "negative_share", "neutral_share"]

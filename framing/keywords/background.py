@@ -62,6 +62,6 @@ def english_source(language: str = "en") -> str:
     """Which wordfreq the background comes from, for tables and the README."""
     from importlib.metadata import version
 
-    from framing.documents.language import language_name
+    from framing.tables import language_name
 
     return f"wordfreq {version('wordfreq')} ({language_name(language)}, 'best' list; data CC-BY-SA 4.0)"

@@ -186,7 +186,8 @@ def _within_languages(corpus: Corpus, by: str, *, target, reference, **options) 
             parts, _ = keyness_parts(sub, by, target=t, reference=r,
                                      stopwords=AUTO if isinstance(stop, str) and stop in names else stop, **options)
             for part in parts:
-                part.insert(1, "language", language)
+                if by != "language":  # grouped by language, the group column says it already
+                    part.insert(1, "language", language)
                 yield part
 
     return tables(), n_groups

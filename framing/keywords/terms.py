@@ -102,7 +102,7 @@ def doc_terms(doc: TokenizedText, ngram_range=(1, 1), stopwords: frozenset = fro
     return out
 
 
-_WORDLIKE = re.compile(r"[^\W_]")
+_WORDLIKE = re.compile(r"[^\W\d_]")
 
 
 def english_terms(doc: TokenizedText, stopwords: frozenset = frozenset()) -> list[str]:
@@ -110,8 +110,9 @@ def english_terms(doc: TokenizedText, stopwords: frozenset = frozenset()) -> lis
     document's language, English where it is not given):
     clitics stay on their word (``don't``, ``obama's``), punctuation is left out, letters are
     case-folded, curly apostrophes made plain (``iran’s`` is ``iran's``, as wordfreq looks
-    it up), and a token with no letter or digit (a stray symbol such as U+FFFD) is left
-    out. Keyness against general English counts the corpus this way, so that a term
+    it up), and a token with no letter is left out: a stray symbol such as U+FFFD, and a
+    number, which wordfreq looks up with its digits made 0 (``2024`` stands for every
+    four-digit number there, so against one year it would rank as under-used). Keyness against general English counts the corpus this way, so that a term
     is counted the same way on both sides: our own tokens split ``do`` + ``n't`` while
     wordfreq lists ``don't`` whole, and the split pieces would rank as keywords of every
     corpus.

@@ -59,8 +59,7 @@ def _by_language(value, key: str, where: str, language: str) -> dict[str, list]:
             out[code] = entries
         return out
     raise FramingError(
-        f"{where}: '{key}' must be a list such as {key} = [\"{value}\"] (or a table of lists per language), "
-        f"got {type(value).__name__}")
+        f"{where}: '{key}' must be a list such as {key} = [\"{value}\"], got {type(value).__name__}")
 
 
 def _make_category(name: str, spec: dict, *, source: str, raw_text: str = "", language: str = "") -> Category:

@@ -44,8 +44,8 @@ from framing.comparison.rates import compare, compare_groups
 from framing.errors import FramingError
 from framing.groups import default_target, largest, order_groups, sides
 from framing.measures import log_odds_dirichlet, log_ratio
-from framing.tables import MATCH_COLUMNS, group_labels
-from framing.views.highlight import TINTS, highlight_text
+from framing.tables import LANGUAGE, MATCH_COLUMNS, group_labels
+from framing.views.highlight import TINTS, highlight_text, text_direction
 from framing.views.plots import MAX_GROUPS, group_colours
 
 MAX_PAIRS_GROUPS = 12
@@ -230,14 +230,18 @@ def explorer_page(
     kwic = _line_lists(term_lines[term_lines["key"].isin(set(kept))])
 
     # ---------------------------------------------------------------- categories, from the feature tables
-    if not families:
-        raise FramingError("the explorer's categories view needs a family: give a lexicon, or families=('stance',)")
     drawn = set(largest(sizes, MAX_GROUPS)[0])  # computed once, not per group
     category_groups = [g for g in groups if g in drawn]
-    rates, starred, matches = _categories(families, by, contrasts[0][1], contrasts[0][2], category_groups)
+    if families:
+        rates, starred, matches = _categories(families, by, contrasts[0][1], contrasts[0][2], category_groups)
+    else:  # no family has words in the page's language (stance outside English): the page says so
+        rates = pd.DataFrame(columns=[by, "category", "per_1k", "ci_low", "ci_high"])
+        starred, matches, category_lines = set(), pd.DataFrame(columns=MATCH_COLUMNS), pd.DataFrame(
+            columns=["key", "doc_id", "group", "left", "node", "right", "voice"])
     categories = list(dict.fromkeys(rates["category"]))
     labels = {c: (c + " *" if c in starred else c) for c in categories}
     texts = documents.set_index("doc_id")["clean_text"]
+    language_of = documents.set_index("doc_id")[LANGUAGE].to_dict() if LANGUAGE in documents.columns else {}
     lines_of, n_matches = _line_lists(category_lines), matches["category"].value_counts()
     category_kwic = {c: {"lines": lines_of.get(c, []), "n": int(n_matches[c])} for c in dict.fromkeys(matches["category"])}
 
@@ -290,20 +294,25 @@ def explorer_page(
         }, name="categories")
         from bokeh.models import FactorRange
 
-        cat_plot = figure(y_range=FactorRange(*[(labels[c], "") for c in categories][::-1], factor_padding=0.0),
+        if not categories:
+            cat_plot = Div(text="<p class='meta'>No categories view: no lexicon given has words in this language "
+                                "(the stance markers and the actors are English).</p>", width=640, stylesheets=[sheet])
+        cat_plot = cat_plot if not categories else figure(
+                          y_range=FactorRange(*[(labels[c], "") for c in categories][::-1], factor_padding=0.0),
                           width=640, height=min(4000, max(260, len(categories) * (22 + 10 * len(category_groups)))),
                           tools="tap,reset",
                           x_axis_label="rate per 1,000 words (95% bootstrap interval)",
                           title="Categories by group (*: BH-adjusted p < 0.05 in the first contrast)",
                           name="categories_plot")
-        cat_plot.yaxis.group_label_orientation = "horizontal"
-        cat_plot.yaxis.major_label_text_font_size = "0pt"
-        cat_plot.add_layout(Whisker(source=cat_source, base="y", lower="low", upper="high", dimension="width",
-                                    line_color="colour"))
-        cat_plot.scatter("rate", "y", source=cat_source, size=7, fill_color="colour", line_color="colour")
-        cat_plot.add_tools(HoverTool(tooltips=[("category", "@category"), ("group", "@group"),
-                                               ("rate", "@rate{0.00} [@low{0.00}, @high{0.00}]")]))
-        cat_plot.select_one(TapTool).behavior = "select"
+        if categories:
+            cat_plot.yaxis.group_label_orientation = "horizontal"
+            cat_plot.yaxis.major_label_text_font_size = "0pt"
+            cat_plot.add_layout(Whisker(source=cat_source, base="y", lower="low", upper="high", dimension="width",
+                                        line_color="colour"))
+            cat_plot.scatter("rate", "y", source=cat_source, size=7, fill_color="colour", line_color="colour")
+            cat_plot.add_tools(HoverTool(tooltips=[("category", "@category"), ("group", "@group"),
+                                                   ("rate", "@rate{0.00} [@low{0.00}, @high{0.00}]")]))
+            cat_plot.select_one(TapTool).behavior = "select"
         legend = Div(text="".join(f'<span class="key" style="background:{palette[groups[i]]}"></span>{html.escape(g)} '
                                   for i, g in enumerate(groups) if g in slot)
                      + (f"<span class='meta'> (the {len(category_groups)} groups with most documents of {len(groups):,})</span>"
@@ -323,7 +332,8 @@ def explorer_page(
     colour = {c: TINTS[i % len(TINTS)] for i, c in enumerate(dict.fromkeys([*categories, *matches["category"]]))}
     documents = "".join(
         f'<section class="doc" id="doc-{html.escape(d)}"><h2>{html.escape(d)} ({html.escape(groups_of[d])})</h2>'
-        f'<div class="text">{highlight_text(texts[d], matches[matches["doc_id"] == d], colour)}</div></section>'
+        f'<div class="text"{text_direction(language_of.get(d))}>{highlight_text(texts[d], matches[matches["doc_id"] == d], colour)}'
+        '</div></section>'
         for d in doc_ids
     )
     doc_index = order

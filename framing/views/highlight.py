@@ -15,7 +15,7 @@ import html
 
 import pandas as pd
 
-from framing.tables import group_labels
+from framing.tables import LANGUAGE, group_labels
 
 # ColorBrewer Set3: light, mutually distinct tints that keep black text readable; cycled beyond twelve
 TINTS = ["#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462", "#b3de69", "#fccde5", "#d9d9d9", "#bc80bd",
@@ -25,7 +25,7 @@ STYLE = """
 body { font-family: Georgia, serif; max-width: 52rem; margin: 2rem auto; line-height: 1.6; color: #111; }
 h1 { font-size: 1.3rem; } h2 { font-size: 1.05rem; margin-top: 2.2rem; border-top: 1px solid #ccc; padding-top: 0.8rem; }
 .legend span { display: inline-block; padding: 0 0.4rem; margin: 0.15rem; border-radius: 3px; font-size: 0.85rem; }
-.text { white-space: pre-wrap; }
+.text { white-space: pre-wrap; unicode-bidi: plaintext; }
 mark { border-radius: 2px; padding: 0 1px; color: inherit; }
 mark.multi { outline: 1px dashed #333; }
 .meta { color: #555; font-size: 0.85rem; }
@@ -63,13 +63,29 @@ def render_html(corpus, matches: pd.DataFrame, *, title: str = "framing explain"
         ) + "</p>",
     ]
     text_of = documents.set_index("doc_id")["clean_text"]
+    language_of = documents.set_index("doc_id")[LANGUAGE].to_dict() if LANGUAGE in documents.columns else {}
     for doc_id in doc_ids:
         label = f" ({groups[doc_id]})" if groups is not None else ""
         rows = matches[matches["doc_id"] == doc_id] if len(matches) else matches
         parts.append(f'<section class="doc" data-doc="{html.escape(doc_id)}"><h2>{html.escape(doc_id)}{html.escape(label)}</h2>')
-        parts.append(f'<div class="text">{highlight_text(text_of[doc_id], rows, colour)}</div></section>')
+        parts.append(f'<div class="text"{text_direction(language_of.get(doc_id))}>'
+                     f'{highlight_text(text_of[doc_id], rows, colour)}</div></section>')
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+def text_direction(language: str | None) -> str:
+    """The attributes of a document's text element: ``dir="auto"`` always (each paragraph of
+    Persian, Arabic or Hebrew is laid out right to left, with ``unicode-bidi: plaintext`` in
+    the style, Latin words and digits inside it in their own order), and ``lang`` where the
+    document's language is known, so a browser picks fonts and hyphenation for it.
+
+    Examples
+    --------
+    >>> text_direction("fa"), text_direction(None)
+    (' dir="auto" lang="fa"', ' dir="auto"')
+    """
+    return ' dir="auto"' + (f' lang="{html.escape(str(language))}"' if language else "")
 
 
 def highlight_text(text: str, rows: pd.DataFrame, colour: dict) -> str:

@@ -21,7 +21,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from scipy.cluster.hierarchy import dendrogram
 
-from framing.tables import ALL, Similarity
+from framing.tables import ALL, Similarity, language_name
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 CONNOTATION_COLOURS = {
@@ -502,9 +502,22 @@ def keyness_figure(table: pd.DataFrame, *, measure: str | None = None, top: int 
         keyness_bars(table, ax, group=group, measure=measure, top=top)
     for ax in axes[len(groups):]:
         ax.set_visible(False)
-    _suptitle(fig, f"Keywords of each {by} against the rest ({measure_name}): over-used (blue) and under-used "
-                   f"(orange){note}")
+    _suptitle(fig, f"Keywords of each {by} against {_against(table)} ({measure_name}): over-used (blue) and "
+                   f"under-used (orange){note}")
     return fig
+
+
+def _against(table: pd.DataFrame) -> str:
+    """What every group of a keyness table is set against, in words: the rest, general English,
+    each language's general frequencies, or (mixed) each group's own reference."""
+    references = set(table["reference"].astype(str)) if "reference" in table else {"rest"}
+    if references <= {"rest"}:
+        return "the rest"
+    if references <= {"english"}:
+        return "general English (wordfreq)"
+    if all(r == "english" or r.startswith("general ") for r in references):
+        return "the general frequencies of its language (wordfreq)"
+    return "its reference"
 
 
 def _suptitle(fig: Figure, text: str, *, fontsize: float = 10) -> None:
@@ -1244,6 +1257,20 @@ def coverage_plot(matrix: pd.DataFrame, ax: Axes, *, top: int = 25) -> Axes:
     return ax
 
 
+def _power_of_two(k: int) -> str:
+    """A tick label of ``2**k`` on a log axis of ratios: ``1/8``, ``1``, ``16``; past 2**10 either way, ``2^k``
+    (an interval that wide would otherwise print 1/274877906944 over its neighbours).
+
+    Examples
+    --------
+    >>> [_power_of_two(k) for k in (-3, 0, 4, 11, -38)]
+    ['1/8', '1', '16', '$2^{11}$', '$2^{-38}$']
+    """
+    if abs(k) > 10:
+        return f"$2^{{{k}}}$"
+    return f"1/{2 ** -k}" if k < 0 else f"{2 ** k}"
+
+
 def within_figure(table: pd.DataFrame, *, category: str | None = None, voice: str = "author",
                   colours: dict | None = None) -> "Figure | Skipped":
     """:func:`within_plot` on a canvas sized to its rows (``category``: that category's rows only;
@@ -1289,11 +1316,13 @@ def within_plot(table: pd.DataFrame, ax: Axes, *, colours: dict | None = None) -
     values = values[np.isfinite(values) & (values > 0)]
     low, high = int(np.floor(np.log2(values.min()))), int(np.ceil(np.log2(values.max())))
     step = max(1, int(np.ceil((high - low + 1) / 6)))  # powers of two, at most six labels
-    ticks = [2.0**k for k in range(low, high + 1, step)]
-    ax.set_xticks(ticks, [f"1/{round(1 / t)}" if t < 1 else f"{t:g}" for t in ticks])
+    powers = list(range(low, high + 1, step))
+    ax.set_xticks([2.0**k for k in powers], [_power_of_two(k) for k in powers])
     ax.xaxis.set_minor_formatter(mpl.ticker.NullFormatter())
     one = rows["category"].nunique() == 1  # one category: the title names it, the rows name the groups
-    label = [("" if one else f"{_pretty(c)}: ") + f"{g} ({int(s)} {'story' if int(s) == 1 else 'stories'}, {int(n)} docs"
+    by_language = "within" in rows and str(rows["within"].iloc[0]) == "language"
+    unit, units = ("language", "languages") if by_language else ("story", "stories")
+    label = [("" if one else f"{_pretty(c)}: ") + f"{g} ({int(s)} {unit if int(s) == 1 else units}, {int(n)} docs"
              + ("; no interval" if not np.isfinite(lo) else "") + ")" for c, g, s, n, lo
              in zip(rows["category"], rows[by], rows["n_stories"], rows["n_docs"], rows["ci_low"].astype(float))]
     ax.set_yticks(y, label)
@@ -1302,10 +1331,74 @@ def within_plot(table: pd.DataFrame, ax: Axes, *, colours: dict | None = None) -
                                   "pooled_low", "pooled_high", "n_stories", "n_docs", "warning", "level") if c in rows]])
     missing = [str(g) for g in dict.fromkeys(table.loc[table["rate_ratio"].isna(), by].astype(str))]
     ax.set_xlabel(f"rate ratio against {rows['reference'].iloc[0]} (log scale)")
+    errors = "within and pooled robust by document" if by_language else "within clustered by story, pooled robust by document"
     ax.set_title((f"{_pretty(rows['category'].iloc[0])}: " if one else "")
-                 + "within stories (filled) and pooled (hollow)\n"
-                 + f"{level_text(rows)} intervals: within clustered by story, pooled robust by document"
-                 + (f"\nno within-story ratio: {', '.join(missing)}" if missing else ""), fontsize=9)
+                 + f"within {units} (filled) and pooled (hollow)\n"
+                 + f"{level_text(rows)} intervals: {errors}"
+                 + (f"\nno within-{unit} ratio: {', '.join(missing)}" if missing else ""), fontsize=9)
+    return ax
+
+
+# --------------------------------------------------------------------------- across languages
+
+
+def relative_rates_figure(table: pd.DataFrame, *, category: str | None = None, voice: str = "author",
+                          colours: dict | None = None) -> "Figure | Skipped":
+    """:func:`relative_rates_plot` of one category (default: the first) on a canvas sized to its rows."""
+    if "voice" in table.columns and voice in set(table["voice"]):
+        table = table[table["voice"] == voice]
+    categories = list(dict.fromkeys(table["category"]))
+    if not categories:
+        return Skipped("no rates to draw")
+    category = categories[0] if category is None else category
+    if category not in categories:
+        return Skipped(f"no category '{category}' in the table")
+    table = table[table["category"] == category]
+    if table["language"].nunique() < 2:
+        return Skipped("one language: a chart across languages needs two (compare the rates themselves)")
+    n_groups = min(table.iloc[:, 0].nunique(), MAX_GROUPS)
+    fig, ax = canvas(8, min(2.4 + 0.55 * n_groups, MAX_PIXELS / 150))
+    relative_rates_plot(table, ax, colours=colours)
+    return fig
+
+
+@_styled
+def relative_rates_plot(table: pd.DataFrame, ax: Axes, *, colours: dict | None = None) -> Axes:
+    """Each group's rate in each language as a share of that language's rate
+    (:func:`framing.comparison.languages.relative_rates`), one row per group, one dot per language
+    (a colour each, in the legend), with its interval; the dotted line at 1 is each language's own
+    rate. Rows resting on few matches are drawn hollow. Rates of different languages are never set
+    side by side: only their shares of their own language's rate."""
+    by = table.columns[0]
+    sizes = table.groupby(by, sort=False)["n_docs"].sum()
+    kept, note = _shown({str(g): int(n) for g, n in sizes.items()})
+    rows = table[table[by].astype(str).isin(kept)].reset_index(drop=True)
+    languages = sorted(set(rows["language"]))
+    colours = _colours_for(languages, colours)
+    offsets = {code: (k - (len(languages) - 1) / 2) * min(0.7 / max(len(languages), 1), 0.22)
+               for k, code in enumerate(languages)}
+    y = {g: k for k, g in enumerate(kept)}
+    for code in languages:
+        part = rows[rows["language"] == code]
+        for group, value, low, high, weak in zip(part[by].astype(str), part["relative"], part["ci_low"], part["ci_high"],
+                                                 part.get("warning", pd.Series("", index=part.index)).astype(bool)):
+            if not np.isfinite(value):
+                continue
+            err = np.clip(np.nan_to_num([[value - low], [high - value]]), 0, None) if np.isfinite(low) else None
+            ax.errorbar([value], [y[group] + offsets[code]], xerr=err, fmt="o", color=colours[code], markersize=4.5,
+                        linewidth=1, capsize=2, markerfacecolor="white" if weak else colours[code])
+        ax.plot([], [], "o", color=colours[code], label=language_name(code))
+    ax.axvline(1.0, color="0.5", linewidth=0.8, linestyle=":")
+    ax.set_xlim(left=-0.02 * ax.get_xlim()[1])  # a share of 0 is drawn whole, on the edge
+    ax.set_yticks(range(len(kept)), [f"{g} ({int(sizes[g])} docs)" for g in kept])
+    ax.set_ylim(len(kept) - 0.5, -0.5)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False, title="language", title_fontsize=8)
+    ax.set_xlabel("rate as a share of its language's rate (1 = the language's mean)")
+    category = _pretty(rows["category"].iloc[0]) if len(rows) else ""
+    ax.set_title(f"{category}: each group against its own language\n{level_text(rows)} intervals (stratified "
+                 f"bootstrap); hollow: under 5 matches{'; ' + note if note else ''}", fontsize=9)
+    _record(ax, rows[[c for c in (by, "language", "category", "voice", "per_1k", "language_per_1k", "relative", "ci_low",
+                                  "ci_high", "n_docs", "warning", "level") if c in rows]])
     return ax
 
 

@@ -49,7 +49,7 @@ window.framing = (function () {
         const doc = esc(data.meta.docs[r[0]]);
         const where = embedded.has(r[0]) ? '<a href="#doc-' + doc + '">' + doc + "</a>" : doc;
         // a space beside the node only where the text has one: "regime’s", "ban, it"
-        return '<div class="kwic"><span class="left">' + esc(r[2].trimEnd()) + "</span>" + (r[2].endsWith(" ") ? " " : "") +
+        return '<div class="kwic" dir="auto"><span class="left">' + esc(r[2].trimEnd()) + "</span>" + (r[2].endsWith(" ") ? " " : "") +
           "<b>" + esc(r[3]) + "</b>" + (r[4].startsWith(" ") ? " " : "") + '<span class="right">' + esc(r[4].trimStart()) +
           '</span> <span class="where">' + where + " · " + (r[5] ? "quoted" : "author") + "</span></div>";
       }).join("")).join("");
