@@ -167,6 +167,7 @@ CITED = {
     "08": ("wilson1927",),
     "09": ("smith2015",),
     "11": ("burscher2014", "platt1999", "efron1993", "benjamini1995"),  # and the method's (_METHOD_WORDS)
+    "13": ("speer2022", "dudau2021"),  # and fastText's where languages were detected
 }
 
 
@@ -180,6 +181,8 @@ def cited(facts: RunFacts) -> list[str]:
             keys.insert(keys.index("platt1999") + 1, method_key)
         if CODEBOOK_CITES.get(facts.codebook["name"]):
             keys.insert(keys.index("burscher2014"), CODEBOOK_CITES[facts.codebook["name"]])
+    if "13" in ran and facts.parameters.get("LANGUAGE") == "detect":
+        keys.insert(keys.index("speer2022", keys.index("dudau2021") - 1), "joulin2017")
     return list(dict.fromkeys(keys))
 
 
@@ -308,6 +311,16 @@ def methods_text(facts: RunFacts) -> str:
                 "than 5 documents); contrasts between groups have bootstrap p-values adjusted with the "
                 "Benjamini-Hochberg procedure " + _cite("benjamini1995") + ". Classify-and-count is reported beside "
                 "each estimate.", ""]
+    if "13" in ran:
+        out += ["**Languages.** Each document was read in its own language"
+                + (" (detected with fastText's language identification model " + _cite("joulin2017") + ")"
+                   if p.get("LANGUAGE") == "detect" else "")
+                + ": its tokens, the lexicon's terms in that language, its stopwords (Stopwords ISO) and its "
+                "general-language frequencies (wordfreq " + _cite("speer2022") + "). Groups were compared within "
+                "each language, with one fixed effect per language and errors robust by document, and across "
+                "languages only as each group's rate over its language's rate, with intervals from a bootstrap "
+                "stratified by group and language, since translated categories are not equivalent across "
+                "languages " + _cite("dudau2021") + ". Keywords were computed within each language only.", ""]
     out += [f"**Software.** {software_line}.", ""]
     return "\n".join(out)
 

@@ -3,6 +3,7 @@ import re
 import pytest
 
 from framing.documents.clean import CleaningRule, Removal, clean_text, load_rules
+from framing.documents.corpus import load_corpus
 from framing.errors import FramingError
 
 RULES = load_rules()
@@ -93,3 +94,27 @@ def test_max_chars_is_validated(tmp_path):
     path.write_text('[[rules]]\nname = "x"\nkind = "line"\npattern = "a"\nmax_chars = 0\n', encoding="utf-8")
     with pytest.raises(FramingError, match="rule 'x': 'max_chars' must be a whole number of at least 1, got 0"):
         load_rules(path)
+
+
+def test_the_encoding_rule_repairs_mojibake_and_reports_each_line_as_it_was():
+    rules = (CleaningRule("mojibake", "encoding", ""),)
+    text = "It will save Â£47 billion â€“ said the LomÃ© report.\nPlain line.\nØ§Ù„Ø§Ù†ØªØ®Ø§Ø¨Ø§Øª"
+    clean, report = clean_text(text, rules)
+    assert clean == "It will save £47 billion – said the Lomé report.\nPlain line.\nالانتخابات"
+    assert [(r.line, r.rule, r.action) for r in report] == [(1, "mojibake", "repaired"), (3, "mojibake", "repaired")]
+    assert report[0].text == text.split("\n")[0]  # the line as it was
+    honest = "Straße, Ärger, café, naïve — «ça», 25 °C, Übermaß» Zürich, São Paulo, Ñandú, ½ Ø"
+    assert clean_text(honest, rules) == (honest, [])
+
+
+def test_the_bundled_rules_repair_the_mojibake_of_real_parliamentary_speech():
+    from tests.conftest import real_corpora
+
+    speeches = real_corpora().parliaments()
+    raw = speeches.groupby("language")["text"].apply(lambda t: int(t.str.contains("â€", regex=False).sum())).to_dict()
+    assert raw == {"de": 0, "en": raw["en"], "es": 0, "nl": 9} and raw["en"] > 50  # the source holds it
+    corpus = load_corpus(speeches)
+    assert not corpus.documents["clean_text"].str.contains("â€|Â£", regex=True).any()
+    repaired = corpus.overview().groupby("language")["lines_repaired"].sum().to_dict()
+    assert repaired == {"de": 0, "en": 151, "es": 0, "nl": 18}
+    assert corpus.documents["text"].str.contains("â€", regex=False).sum() == raw["en"] + 9  # the raw text is kept

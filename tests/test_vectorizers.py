@@ -29,7 +29,7 @@ def test_counts_and_rates():
 
 def test_init_stores_only_and_fit_validates():
     vec = LexiconVectorizer(lexicon="no-such-lexicon", norm="weird")
-    assert vec.get_params() == {"lexicon": "no-such-lexicon", "categories": None, "norm": "weird"}
+    assert vec.get_params() == {"lexicon": "no-such-lexicon", "categories": None, "norm": "weird", "language": None}
     with pytest.raises(FramingError, match="unknown norm .weird.; choose from count, per_1k"):
         vec.fit(TEXTS)
     with pytest.raises(FramingError, match="single string"):
@@ -60,7 +60,7 @@ def test_fit_sets_only_trailing_underscore_attributes():
     before = set(vars(vec))
     vec.fit(TEXTS)
     added = set(vars(vec)) - before
-    assert added == {"family_", "lexicon_", "feature_names_"}
+    assert added == {"family_", "lexicon_", "feature_names_", "language_", "uncovered_"}
 
 
 def test_fit_and_transform_leave_the_parameters_as_given():
@@ -93,3 +93,20 @@ def test_stance_vectorizer_voices_and_rates():
 )
 def test_stance_vectorizer_estimator_checks(check):
     check("StanceVectorizer", StanceVectorizer())
+
+
+def test_a_vectorizer_reads_texts_in_its_language_and_leaves_unmeasured_categories_nan():
+    from framing.lexicon.read import lexicon_from_toml
+
+    lexicon = lexicon_from_toml('[meta]\nname = "x"\nlanguage = "en"\n[categories.vote.terms]\nen = ["election*"]\n'
+                                'nl = ["verkiezing*"]\n[categories.state]\nterms = ["regime*"]\n')
+    X = LexiconVectorizer(lexicon=lexicon, language="nl").fit_transform(["De verkiezingen van het regime.", "Niets."])
+    assert X[:, 0].tolist() == [1.0, 0.0] and np.isnan(X[:, 1]).all()  # no Dutch terms for state: not measured
+    # clitics stay whole in Dutch: "auto's" is one word, so a rate's denominator counts it once
+    rates = LexiconVectorizer(lexicon=lexicon, language="nl", norm="per_1k").fit_transform(["auto's verkiezing"])
+    assert rates[0, 0] == 500.0
+    with pytest.raises(FramingError, match="lexicon 'x' has no terms in Persian \\(fa\\); it has: en, nl"):
+        LexiconVectorizer(lexicon=lexicon, language="fa").fit(["x"])
+    with pytest.raises(FramingError, match="'Dutch' is not a language code"):
+        LexiconVectorizer(lexicon=lexicon, language="Dutch").fit(["x"])
+

@@ -831,7 +831,9 @@ def run_corpus(args) -> None:
     print(f"{len(corpus)} documents from {corpus.source}\n")
     print(docs[shown].to_string(index=False))
     report = corpus.cleaning_report
-    print(f"\ncleaning removed {len(report)} lines" + (":" if len(report) else ""))
+    repaired = int((report["action"] == "repaired").sum()) if "action" in report else 0
+    print(f"\ncleaning removed {len(report) - repaired} lines" + (f" and repaired {repaired} (mojibake)" if repaired else "")
+          + (":" if len(report) else ""))
     if len(report):
         print(report.assign(text=report["text"].str.slice(0, 70)).to_string(index=False))
 

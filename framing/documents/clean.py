@@ -21,7 +21,13 @@ from framing.errors import FramingError
 MATCH_TIMEOUT = 5.0
 """Seconds one rule may spend on one line (``line``) or one text (``block``); a user's
 pattern that backtracks without end (``^(a+)+$``) stops with an error naming the rule."""
-RULE_KINDS = ("line", "block", "duplicate", "trailing")
+RULE_KINDS = ("line", "block", "duplicate", "trailing", "encoding")
+_MOJIBAKE_HINT = re.compile(
+    "[\u00c2-\u00ef][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
+"""A lead byte of UTF-8 (U+00C2-U+00EF as Latin-1 reads it) before a continuation byte (as Latin-1 or
+cp1252 reads it): ``â€“`` for ``–``, ``Â£`` for ``£``, ``Ã©`` for ``é``, ``Ø§`` for ``ا``. Only a line
+holding one is handed to ftfy, which repairs it only where the repair is the likelier text."""
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s*$")
 
 
@@ -44,11 +50,13 @@ class CleaningRule:
 
 @dataclass(frozen=True)
 class Removal:
-    """A removed line: 1-based line number in the raw text, the rule, the line as it was."""
+    """A removed (or, by an ``encoding`` rule, repaired) line: 1-based line number in the raw
+    text, the rule, the line as it was, and what was done (``removed`` or ``repaired``)."""
 
     line: int
     rule: str
     text: str
+    action: str = "removed"
 
 
 def load_rules(path: str | Path | None = None) -> tuple[CleaningRule, ...]:
@@ -127,12 +135,27 @@ def clean_text(text: str, rules: tuple[CleaningRule, ...]) -> tuple[str, list[Re
     >>> rule = CleaningRule("ad_slot", "line", "", regex.compile(r"^\\d+ x \\d+$"))
     >>> clean, removed = clean_text("728 x 90\\n\\nThe story.", (rule,))
     >>> clean, removed
-    ('The story.', [Removal(line=1, rule='ad_slot', text='728 x 90')])
+    ('The story.', [Removal(line=1, rule='ad_slot', text='728 x 90', action='removed')])
+    >>> clean_text("It cost Â£47 billion â€“ twice.", (CleaningRule("mojibake", "encoding", ""),))[0]
+    'It cost £47 billion – twice.'
+
+    An ``encoding`` rule repairs mojibake, text decoded twice (UTF-8 read as Latin-1 or
+    cp1252: ``â€“`` for ``–``), line by line with ftfy's ``fix_encoding`` (Speer 2019), and
+    reports each repaired line as it was (``action`` ``repaired``).
     """
-    lines = text.split("\n")
+    raw = text.split("\n")
+    lines = list(raw)
     removed: dict[int, str] = {}
+    repaired: dict[int, str] = {}
     for rule in rules:
-        if rule.kind == "line":
+        if rule.kind == "encoding":
+            for i, line in enumerate(lines):
+                if i not in removed and _MOJIBAKE_HINT.search(line):
+                    fixed = _fix_encoding(line)
+                    if fixed != line:
+                        lines[i] = fixed
+                        repaired.setdefault(i, rule.name)
+        elif rule.kind == "line":
             for i, line in enumerate(lines):
                 if i not in removed and len(line) <= rule.max_chars and _bounded(rule, rule.pattern.search, line, i):
                     removed[i] = rule.name
@@ -164,7 +187,16 @@ def clean_text(text: str, rules: tuple[CleaningRule, ...]) -> tuple[str, list[Re
                     removed[i] = rule.name
     kept = "\n".join(line for i, line in enumerate(lines) if i not in removed)
     kept = re.sub(r"\n(?:[ \t\xa0]*\n){2,}", "\n\n", kept).strip()
-    return kept, [Removal(i + 1, removed[i], lines[i]) for i in sorted(removed)]
+    report = [Removal(i + 1, removed[i], raw[i]) for i in removed]
+    report += [Removal(i + 1, rule, raw[i], "repaired") for i, rule in repaired.items() if i not in removed]
+    return kept, sorted(report, key=lambda r: r.line)
+
+
+def _fix_encoding(line: str) -> str:
+    """ftfy's repair of mojibake alone (none of its other fixes), imported on first use."""
+    import ftfy
+
+    return ftfy.fix_encoding(line)
 
 
 def _bounded(rule: CleaningRule, method, text: str, line: int | None):

@@ -27,6 +27,10 @@ from framing.documents.read import BATCH_CHARS, WHOLE, _from_frame, document_bat
 from framing.documents.tokens import TokenizedText, tokenize
 from framing.errors import FramingError
 from framing.groups import default_target
+
+REPORT_COLUMNS = ["doc_id", "line", "rule", "text", "action"]
+"""The cleaning report: each removed line (``action`` ``removed``) and each line whose mojibake an
+``encoding`` rule repaired (``repaired``), with the line as it was in ``text``."""
 from framing.tables import group_labels
 
 
@@ -39,7 +43,8 @@ class Corpus:
         ``doc_id``, metadata columns, ``text`` (as read), ``clean_text`` (after
         cleaning) and ``is_empty`` (no word tokens: rates are NaN for it).
     cleaning_report : pandas.DataFrame
-        ``doc_id``, ``line``, ``rule``, ``text``: every line cleaning removed.
+        ``doc_id``, ``line``, ``rule``, ``text``, ``action``: every line cleaning removed, and
+        every line whose mojibake it repaired (:data:`REPORT_COLUMNS`).
     source : str
         Where the corpus came from.
     """
@@ -54,7 +59,7 @@ class Corpus:
     ):
         self.documents = documents.reset_index(drop=True)
         self.cleaning_report = (
-            cleaning_report if cleaning_report is not None else pd.DataFrame(columns=["doc_id", "line", "rule", "text"])
+            cleaning_report if cleaning_report is not None else pd.DataFrame(columns=REPORT_COLUMNS)
         )
         self.source = source
         self._tokens = tokens
@@ -103,13 +108,18 @@ class Corpus:
         return self.documents[LANGUAGE].value_counts(sort=True).index.tolist()
 
     def overview(self) -> pd.DataFrame:
-        """One row per document: ``doc_id``, metadata, ``n_tokens``, ``n_sentences``, ``lines_removed``, ``is_empty``."""
-        removed = self.cleaning_report.groupby("doc_id").size()
+        """One row per document: ``doc_id``, metadata, ``n_tokens``, ``n_sentences``, ``lines_removed``,
+        ``lines_repaired`` (mojibake repaired by an ``encoding`` cleaning rule), ``is_empty``."""
+        report = self.cleaning_report
+        action = report["action"] if "action" in report.columns else pd.Series("removed", index=report.index)
+        removed = report[action == "removed"].groupby("doc_id").size()
+        repaired = report[action == "repaired"].groupby("doc_id").size()
         table = pd.DataFrame({
             "doc_id": self.doc_ids,
             "n_tokens": [self.tokens[d].n_words for d in self.doc_ids],
             "n_sentences": [len(self.tokens[d].sentences) for d in self.doc_ids],
             "lines_removed": [int(removed.get(d, 0)) for d in self.doc_ids],
+            "lines_repaired": [int(repaired.get(d, 0)) for d in self.doc_ids],
             "is_empty": self.documents["is_empty"].to_numpy(),
         })
         return self.with_metadata(table)
@@ -323,9 +333,9 @@ def clean_documents(frame: pd.DataFrame, *, clean: bool, rules, origin: str, lan
             except FramingError as exc:
                 raise FramingError(f"{origin}: document {doc_id}: {exc}") from None
             cleaned.append(kept)
-            report.extend((doc_id, r.line, r.rule, r.text) for r in removed)
+            report.extend((doc_id, r.line, r.rule, r.text, r.action) for r in removed)
         frame["clean_text"] = cleaned
-        report_frame = pd.DataFrame(report, columns=["doc_id", "line", "rule", "text"])
+        report_frame = pd.DataFrame(report, columns=REPORT_COLUMNS)
     else:
         frame["clean_text"] = frame["text"]
         report_frame = None

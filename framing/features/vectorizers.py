@@ -13,6 +13,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from framing.documents.language import check_code
 from framing.documents.tokens import tokenize
 from framing.errors import FramingError
 from framing.features import family_for
@@ -20,7 +21,7 @@ from framing.features.family import Family
 from framing.features.stance import StanceFamily
 from framing.lexicon.read import load_lexicon
 from framing.params import check_choice
-from framing.tables import ALL, VOICES, rate_per_1k
+from framing.tables import ALL, VOICES, language_name, rate_per_1k
 
 NORMS = ("count", "per_1k")
 VOICE_CHOICES = (*VOICES, ALL)
@@ -40,9 +41,15 @@ class _FamilyVectorizer(TransformerMixin, BaseEstimator):
         check_choice("norm", self.norm, NORMS)
         check_choice("voice", self.voice, VOICE_CHOICES)
         _check_texts(X)
-        self.family_ = self._family()
-        self.lexicon_ = self.family_.lexicon
-        self.feature_names_ = self._features(self.family_.categories())
+        self.language_ = check_code(self.language, "language") if self.language is not None else None
+        family = self._family()
+        self.family_ = family.reading(self.language_)
+        if self.family_ is None:
+            raise FramingError(f"lexicon '{family.lexicon.name}' has no terms in {language_name(self.language_)}; "
+                               f"it has: {', '.join(family.lexicon.languages)}")
+        self.lexicon_ = family.lexicon
+        self.feature_names_ = self._features(family.categories())
+        self.uncovered_ = [c for c in family.uncovered(self.language_) if c in self.feature_names_]
         return self
 
     def _features(self, available: list[str]) -> list[str]:
@@ -56,13 +63,14 @@ class _FamilyVectorizer(TransformerMixin, BaseEstimator):
         index = {name: j for j, name in enumerate(self.feature_names_)}
         denominators = np.zeros(len(texts))
         for i, text in enumerate(texts):
-            doc = tokenize(text)
+            doc = tokenize(text, self.language_)
             for (category, voice), count in self.family_.count(doc).items():
                 if category in index and (self.voice == ALL or voice == self.voice):
                     out[i, index[category]] += count
             denominators[i] = self.family_.tokens(doc)[self.voice]
         if self.norm == "per_1k":
             out = rate_per_1k(out, denominators[:, None])
+        out[:, [index[c] for c in self.uncovered_]] = np.nan  # no terms in the texts' language: not measured, not 0
         return out
 
     def get_feature_names_out(self, input_features=None):
@@ -83,6 +91,10 @@ class LexiconVectorizer(_FamilyVectorizer):
         Keep only these categories (default: all, in order); an unknown name is an error.
     norm : {"count", "per_1k"}, default="count"
         Raw counts, or rates per 1,000 word tokens (NaN for a text without words).
+    language : str, optional
+        The texts' language (``"de"``): they are tokenized for it and matched with the
+        lexicon's terms in it (:meth:`~framing.lexicon.model.Lexicon.in_language`); a category
+        without terms in it is NaN, not 0. Default: the lexicon's own terms, English tokens.
 
     Attributes
     ----------
@@ -101,12 +113,15 @@ class LexiconVectorizer(_FamilyVectorizer):
            [0., 1.]])
     >>> vec.get_feature_names_out().tolist()
     ['state_delegitimizing', 'state_neutral']
+    >>> LexiconVectorizer(lexicon="appeals", language="de").fit_transform(["Die Krise der Demokratie."])
+    array([[0., 1., 1., 0.]])
     """
 
-    def __init__(self, *, lexicon="framing", categories=None, norm="count"):
+    def __init__(self, *, lexicon="framing", categories=None, norm="count", language=None):
         self.lexicon = lexicon
         self.categories = categories
         self.norm = norm
+        self.language = language
 
     def _family(self) -> Family:
         return family_for(self.lexicon)
@@ -135,6 +150,9 @@ class StanceVectorizer(_FamilyVectorizer):
         Count markers in the outlet's own voice, inside quotations, or both.
     norm : {"count", "per_1k"}, default="count"
         Raw counts, or rates per 1,000 word tokens of that voice.
+    language : str, optional
+        The texts' language; the bundled stance markers are English, so another language is
+        an error unless the lexicon has terms in it.
 
     Attributes
     ----------
@@ -150,10 +168,11 @@ class StanceVectorizer(_FamilyVectorizer):
     1.0
     """
 
-    def __init__(self, *, lexicon="stance", voice="author", norm="count"):
+    def __init__(self, *, lexicon="stance", voice="author", norm="count", language=None):
         self.lexicon = lexicon
         self.voice = voice
         self.norm = norm
+        self.language = language
 
     def _family(self) -> Family:
         return StanceFamily(load_lexicon(self.lexicon))

@@ -27,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from framing.documents.tokens import TokenizedText, is_word_token
+from framing.errors import FramingError
 from framing.lexicon.match import Match, Matcher, resolve
 
 SEPARATOR = "\x1f"
@@ -51,6 +52,9 @@ class AutomatonMatcher(Matcher):
 
     def __init__(self, lexicon, *, overlap: str | None = None, cache_size: int = 200_000):
         super().__init__(lexicon, overlap=overlap, cache_size=cache_size)
+        if self._stem is not None:
+            raise FramingError(f"lexicon '{lexicon.name}' is stemmed ([meta] stem): match it with Matcher, whose words "
+                               "are looked up by their stems; the automaton matches them as written")
         import ahocorasick_rs  # imported here: only this matcher needs it
 
         needles: dict[tuple[bool, str], list[tuple[int, int]]] = {}  # (case sensitive, needle) -> [(entry, words in it)]

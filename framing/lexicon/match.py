@@ -5,17 +5,20 @@ rule, and a memory of token types so that a corpus is matched in one pass per do
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import lru_cache
 from itertools import compress, filterfalse
 from typing import NamedTuple
 
 from framing.documents.tokens import TokenizedText, is_word_token, normalize_token
 from framing.lexicon.model import (
+    STEMMERS,
     Lexicon,
     Term,
     check_overlap,
     hyphen_variant,
     hyphenated,
     overlap_policy,
+    stemming,
 )
 
 
@@ -110,6 +113,12 @@ class Matcher:
         }
         self._has_case_sensitive = any(term.case_sensitive for _, _, term, _ in self._entries)
         self._memory = _Memory.empty()
+        self._stem = _stemmer(lexicon) if stemming(lexicon) else None
+        if self._stem is not None:  # exact case-insensitive words are looked up by their stem
+            exact = self._index[False, False]
+            self._index[False, False] = stemmed = defaultdict(list)
+            for text, pairs in exact.items():
+                stemmed[self._stem(text)].extend(pairs)
 
     def _plan(self, surface: str) -> _Plan:
         """Which words of which entries the token type ``surface`` matches.
@@ -118,7 +127,9 @@ class Matcher:
         prefix of the type); a test holds it equal to :meth:`Term.matches_token`.
         """
         word = is_word_token(surface)
-        pairs = self._lookup(normalize_token(surface), case_sensitive=False, prefixes=word)
+        key = normalize_token(surface)
+        pairs = self._lookup(key, case_sensitive=False, prefixes=word,
+                             exact=self._stem(key) if self._stem is not None and word else None)
         if self._has_case_sensitive:
             pairs += self._lookup(surface, case_sensitive=True, prefixes=word)
         if not pairs:
@@ -140,9 +151,10 @@ class Matcher:
             fills=frozenset((k, j) for k, j in pairs if j > 0),
         )
 
-    def _lookup(self, text: str, *, case_sensitive: bool, prefixes: bool) -> list[tuple[int, int]]:
-        """The (entry, position) pairs whose word is ``text``, or (with ``prefixes``) a ``*`` word ``text`` starts with."""
-        pairs = list(self._index[case_sensitive, False].get(text, ()))
+    def _lookup(self, text: str, *, case_sensitive: bool, prefixes: bool, exact: str | None = None) -> list[tuple[int, int]]:
+        """The (entry, position) pairs whose word is ``text`` (``exact``: its stem, for a stemmed lexicon), or
+        (with ``prefixes``) a ``*`` word ``text`` starts with."""
+        pairs = list(self._index[case_sensitive, False].get(text if exact is None else exact, ()))
         if not prefixes:
             return pairs
         prefix, beginnings = self._index[case_sensitive, True], self._beginnings[case_sensitive]
@@ -319,6 +331,14 @@ def _every_span(starts, entries, lengths) -> list[Match]:
     kept = [Match(ci, ti, a, b) for (ci, a, b), ti in spans.items()
             if not any(x <= a and b <= y for x, y in excluded.get(ci, ()))]
     return sorted(kept, key=lambda m: (m.start, m.category, m.end))
+
+
+def _stemmer(lexicon: Lexicon):
+    """The Snowball stemmer of the lexicon's language, as a cached function of one word."""
+    import snowballstemmer  # imported here: only a stemmed lexicon needs it
+
+    algorithm = snowballstemmer.stemmer(STEMMERS[lexicon.language])
+    return lru_cache(maxsize=1 << 16)(algorithm.stemWord)
 
 
 class LanguageMatchers(dict):

@@ -40,6 +40,9 @@ The term grammar, used everywhere a pattern is given (lexicons, KWIC, collocatio
 * Within a category, matching runs left to right and the longest match wins; a token
   counts at most once per category. A token may count in several categories
   (overlaps are allowed, and :meth:`Lexicon.overlaps` reports them).
+* ``[meta] stem = "snowball"`` matches each word of a term that has no ``*`` by its Snowball
+  stem in the document's language (``Wahl`` finds ``Wahlen``), off by default and part of the
+  lexicon's id; ``*`` words and case-sensitive entries are matched as written.
 * ``[meta] overlap`` chooses that policy (it is part of the lexicon's id):
 
   - ``"category"`` (the default): as above, each category on its own, the longest
@@ -152,6 +155,8 @@ class Lexicon:
         decides = [self.meta.get("family", "lexicon"), self.meta.get("hyphenated", True)]
         if self.meta.get("overlap", "category") != "category":  # the default leaves every earlier id as it was
             decides.append(self.meta["overlap"])
+        if self.meta.get("stem"):  # stemming off (the default) leaves every earlier id as it was
+            decides.append(["stem", self.meta["stem"]])
         blob = json.dumps([content, self.rules, decides], sort_keys=True, default=str)
         digest = hashlib.sha256(blob.encode("utf-8")).hexdigest()[:10]
         return f"{self.name}@{self.meta.get('version', '') or 'unversioned'}#{digest}"
@@ -302,6 +307,40 @@ def hyphenated(lexicon: Lexicon) -> bool:
     value = lexicon.meta.get("hyphenated", True)
     if not isinstance(value, bool):
         raise FramingError(f"{lexicon.path}: [meta] hyphenated must be true or false, got {value!r}")
+    return value
+
+
+STEMMERS = {
+    "ar": "arabic", "ca": "catalan", "da": "danish", "de": "german", "el": "greek", "en": "english", "es": "spanish",
+    "fa": "persian", "fi": "finnish", "fr": "french", "hu": "hungarian", "id": "indonesian", "it": "italian",
+    "nl": "dutch", "no": "norwegian", "pl": "polish", "pt": "portuguese", "ro": "romanian", "ru": "russian",
+    "sv": "swedish", "tr": "turkish",
+}
+"""The Snowball stemmers (the ``snowballstemmer`` package; Porter 2001) of ``[meta] stem = "snowball"``, by language code."""
+
+
+def stemming(lexicon: "Lexicon") -> str | None:
+    """``[meta] stem``: ``"snowball"`` (each word of a term without ``*`` matches the tokens with its
+    Snowball stem in the document's language: ``election`` finds ``elections`` and ``elected``),
+    or ``None`` (off, the default). Part of the lexicon's id.
+
+    Examples
+    --------
+    >>> from framing.lexicon.read import lexicon_from_toml
+    >>> stemming(lexicon_from_toml('[meta]\\nname = "x"\\nlanguage = "de"\\nstem = "snowball"\\n[categories.a]\\nterms = ["Wahl"]'))
+    'snowball'
+    """
+    value = lexicon.meta.get("stem") or None
+    if value is None:
+        return None
+    where = f"{lexicon.path or lexicon.name}: [meta] stem"
+    if value != "snowball":
+        raise FramingError(f"{where} must be \"snowball\" (or left out: no stemming), got {value!r}")
+    if not lexicon.language:
+        raise FramingError(f"{where} needs the lexicon's language: language = \"en\" (or de, es, fa...) in [meta]")
+    for code in lexicon.languages or [lexicon.language]:
+        if code not in STEMMERS:
+            raise FramingError(f"{where}: Snowball has no stemmer for '{code}'; it has: {', '.join(sorted(STEMMERS))}")
     return value
 
 

@@ -25,6 +25,7 @@ from framing.lexicon.model import (
     hyphenated,
     overlap_policy,
     parse_term,
+    stemming,
 )
 
 LEXICON_SUFFIXES = (".toml", ".dic", ".csv", ".yaml", ".yml")
@@ -71,7 +72,7 @@ def _make_category(name: str, spec: dict, *, source: str, raw_text: str = "", la
                            f"language = \"{next(iter(terms_by), 'en')}\"")
     if not any(terms_by.values()):
         raise FramingError(f"{where} has no terms; add a 'terms = [...]' list or delete the category")
-    stray = sorted(set(exclude_by) - set(terms_by))
+    stray = sorted(code for code, entries in exclude_by.items() if entries and code not in terms_by)
     if stray:
         raise FramingError(f"{where}: exclude.{stray[0]} has no terms.{stray[0]} to exclude from; add them or drop it")
     own = _category_terms(name, terms_by.get(language, []), exclude_by.get(language, []), where, raw_text)
@@ -134,6 +135,7 @@ def lexicon_from_toml(text: str, *, source: str = "<string>") -> Lexicon:
         raise FramingError(f"{source}: [rules] must hold one table per rule, e.g. [rules.not_month]")
     lexicon = Lexicon(str(meta["name"]), dict(meta), cats, source, rules)
     overlap_policy(lexicon)  # a policy misspelled is an error on reading, naming the file
+    stemming(lexicon)  # and so is a stemmer that is not there
     return lexicon
 
 
@@ -419,6 +421,12 @@ def combine_lexicons(lexicons) -> Lexicon:
                            f"differently ([meta] overlap: {', '.join(policies)}); give them the same policy")
     if policies != ["category"]:
         meta["overlap"] = policies[0]
+    stems = sorted({str(stemming(lex)) for lex in loaded})
+    if len(stems) > 1:
+        raise FramingError(f"the lexicons combined ({', '.join(lex.name for lex in loaded)}) match words differently "
+                           f"([meta] stem: {', '.join(stems)}); give them the same setting")
+    if stems != ["None"]:
+        meta["stem"] = stems[0]
     languages = sorted({lex.language for lex in loaded})
     if len(languages) > 1 and any(lex.languages for lex in loaded):
         raise FramingError(f"the lexicons combined ({', '.join(lex.name for lex in loaded)}) are written in different "

@@ -302,7 +302,7 @@ def document_sizes(overview: pd.DataFrame, ax: Axes, *, by: str | None = None, c
         ax.invert_yaxis()
         ax.set_xlabel("word tokens per document, after cleaning")
         _title(ax, f"{len(overview):,} documents" + (f" by {by}" if by else "")
-               + f"; cleaning removed {int(overview['lines_removed'].sum()):,} lines" + note)
+               + f"; cleaning removed {int(overview['lines_removed'].sum()):,} lines" + _repaired(overview) + note)
         return ax
     colours = _colours_for(list(dict.fromkeys(groups)), colours)
     labels = [f"{d[:12]} ({g})" if g else d for d, g in zip(overview["doc_id"], groups)]
@@ -317,6 +317,12 @@ def document_sizes(overview: pd.DataFrame, ax: Axes, *, by: str | None = None, c
     ax.set_xlabel("word tokens after cleaning")
     _title(ax, "Documents" + (f" by {by}" if by else ""))
     return ax
+
+
+def _repaired(overview: pd.DataFrame) -> str:
+    """``"; repaired N lines of mojibake"`` where cleaning repaired any (nothing otherwise)."""
+    n = int(overview["lines_repaired"].sum()) if "lines_repaired" in overview else 0
+    return f"; repaired {n:,} line{'s' * (n != 1)} of mojibake" if n else ""
 
 
 def documents_figure(overview: pd.DataFrame, *, by: str | None = None, colours: dict | None = None) -> Figure:
