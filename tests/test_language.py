@@ -424,3 +424,20 @@ def test_stemming_is_off_by_default_part_of_the_id_and_checked():
 
     with pytest.raises(FramingError, match="is stemmed"):
         AutomatonMatcher(stemmed)
+
+
+def test_lexicons_combined_keep_their_languages_apart():
+    from framing.lexicon.read import combine_lexicons
+
+    any_language = lexicon_from_toml('[meta]\nname = "econ"\n[categories.fiscal]\nterms = ["tax*"]\n')
+    english = load_lexicon("framing")
+    combined = combine_lexicons([any_language, english])  # a lexicon that declares no language reads any
+    assert combined.language == "" and combined.languages == []
+    german = lexicon_from_toml('[meta]\nname = "de"\nlanguage = "de"\n[categories.a]\nterms = ["Wahl"]\n')
+    with pytest.raises(FramingError, match=r"written in different languages \(\[meta\] language: de, en\)"):
+        combine_lexicons([german, english])
+    with pytest.raises(FramingError, match="written in different languages"):
+        combine_lexicons([any_language, lexicon_from_toml(MULTI)])
+    both = combine_lexicons([english, load_lexicon("appeals").select("crisis_threat")])  # both English first
+    assert both.languages == ["en", "de", "es", "nl"]
+    assert both.coverage().loc["state_neutral"].tolist() == [23, 0, 0, 0]  # framing's English terms only

@@ -428,11 +428,12 @@ def combine_lexicons(lexicons) -> Lexicon:
     if stems != ["None"]:
         meta["stem"] = stems[0]
     languages = sorted({lex.language for lex in loaded})
-    if len(languages) > 1 and any(lex.languages for lex in loaded):
+    several = any(len(lex.languages) > 1 for lex in loaded)
+    if len(set(languages) - {""}) > 1 or (len(languages) > 1 and several):
         raise FramingError(f"the lexicons combined ({', '.join(lex.name for lex in loaded)}) are written in different "
                            f"languages ([meta] language: {', '.join(x or 'none' for x in languages)}); give their terms "
                            "per language in one lexicon ([categories.NAME.terms] with one list per language)")
-    if languages[0]:
+    if len(languages) == 1 and languages[0]:  # one declared language; a lexicon that declares none reads any
         meta["language"] = languages[0]
     return Lexicon(name, meta, categories, " + ".join(lex.path for lex in loaded))
 
