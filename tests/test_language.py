@@ -441,3 +441,91 @@ def test_lexicons_combined_keep_their_languages_apart():
     both = combine_lexicons([english, load_lexicon("appeals").select("crisis_threat")])  # both English first
     assert both.languages == ["en", "de", "es", "nl"]
     assert both.coverage().loc["state_neutral"].tolist() == [23, 0, 0, 0]  # framing's English terms only
+
+
+# --------------------------------------------------------------------------- commands and charts across languages
+
+
+@pytest.fixture(scope="module")
+def parliaments_csv(parliaments, tmp_path_factory):
+    path = tmp_path_factory.mktemp("parl") / "parliaments.csv"
+    parliaments.groupby("language").head(80).to_csv(path, index=False)
+    return path
+
+
+def test_compare_relative_and_model_within_language_from_the_command_line(parliaments_csv, tmp_path, capsys):
+    from framing.cli import main
+
+    out = tmp_path / "relative.csv"
+    assert main(["compare", str(parliaments_csv), "--by", "party_family", "--lexicon", "appeals", "--relative",
+                 "--n-boot", "200", "-o", str(out)]) == 0
+    table = pd.read_csv(out)
+    assert {"party_family", "language", "relative", "language_per_1k", "ci_low", "ci_high"} <= set(table.columns)
+    assert "rates of different languages are not compared" in capsys.readouterr().err
+    # each language's rate is the token-weighted mean of its groups' rates: the shares average to 1
+    for (language, category), part in table[table["language_per_1k"] > 0].groupby(["language", "category"]):
+        assert (part["relative"] * part["n_tokens"]).sum() / part["n_tokens"].sum() == pytest.approx(1.0)
+    assert table.loc[table["language_per_1k"] == 0, "relative"].isna().all()  # no match in a language: no share
+    model = tmp_path / "within.csv"
+    assert main(["model", str(parliaments_csv), "--by", "party_family", "--lexicon", "appeals", "--within", "language",
+                 "--reference", "social democratic", "-o", str(model)]) == 0
+    err = capsys.readouterr().err
+    assert "one fixed effect per language, errors robust by document" in err and "on the languages both groups cover" in err
+    rows = pd.read_csv(model)
+    assert (rows["reference"] == "social democratic").all() and rows["n_stories"].max() <= 4
+    assert main(["compare", str(parliaments_csv), "--by", "party_family", "--relative", "--target", "left"]) == 2
+    assert "--relative sets every group against its language's rate" in capsys.readouterr().err
+
+
+def test_the_explorer_makes_a_page_per_language(parliaments_csv, tmp_path, capsys):
+    from framing.cli import main
+
+    page = tmp_path / "de.html"
+    assert main(["explore", str(parliaments_csv), "--by", "party", "--lexicon", "appeals", "-o", str(page)]) == 2
+    assert "written in 4 languages" in capsys.readouterr().err
+    assert main(["explore", str(parliaments_csv), "--by", "party", "--lexicon", "appeals", "--in-language", "de",
+                 "--kwic-lines", "3", "-o", str(page)]) == 0
+    html = page.read_text(encoding="utf-8")
+    assert "(German (de))" in html and 'lang="de"' in html and "lang=\"es\"" not in html
+    assert main(["explore", str(parliaments_csv), "--by", "party", "--in-language", "fa", "-o", str(page), "--force"]) == 2
+    assert "no document in language 'fa'" in capsys.readouterr().err
+
+
+def test_notebook_13_runs_on_four_parliaments_and_is_skipped_without_languages(parliaments_csv, tmp_path, capsys):
+    from framing.cli import main
+
+    out = tmp_path / "figs"
+    assert main(["figures", "--corpus", str(parliaments_csv), "--by", "party_family", "--lexicon", "appeals",
+                 "--reference", "social democratic", "--only", "13", "--n-boot", "200", "--out", str(out), "--quiet"]) == 0
+    assert sorted(p.name for p in out.glob("*.png")) == ["13_keywords_by_language.png", "13_languages.png",
+                                                         "13_relative_rates.png", "13_within_languages.png"]
+    assert "Languages." in (out / "methods.md").read_text(encoding="utf-8")
+    assert "dudau2021" in (out / "references.bib").read_text(encoding="utf-8")
+    values = pd.read_csv(out / "13_relative_rates.csv")
+    assert set(values["language"]) == {"de", "en", "es", "nl"}
+    capsys.readouterr()
+    seeds_out = tmp_path / "seeds_figs"
+    from tests.conftest import SEEDS
+
+    assert main(["figures", "--corpus", str(SEEDS), "--only", "13", "--out", str(seeds_out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "no 'language' column with two languages or more, so notebook 13 (across languages) is skipped" in err
+    assert "nothing to run: the notebooks asked for (13) are all skipped" in err
+
+
+def test_the_chart_across_languages_keeps_one_colour_per_language_and_its_labels_apart(parliaments):
+    from framing.comparison.languages import relative_rates
+    from framing.views.plots import layout_problems, relative_rates_figure
+
+    corpus = load_corpus(parliaments)
+    table = relative_rates(lexicon_features(corpus, "appeals"), "party", n_boot=100)  # 40 parties: capped at 12 rows
+    fig = relative_rates_figure(table)
+    assert layout_problems(fig) == []
+    ax = fig.axes[0]
+    legend = {t.get_text(): h.get_color() for t, h in zip(ax.get_legend().get_texts(), ax.get_legend().legend_handles)}
+    assert sorted(legend) == ["Dutch (nl)", "English (en)", "German (de)", "Spanish (es)"]
+    assert len(set(legend.values())) == 4
+    assert len(ax.get_yticklabels()) == 12 and "left out" in ax.get_title()
+    assert "the category with most matches" in ax.get_title()
+    one = relative_rates_figure(table[table["language"] == "de"])
+    assert one.reason.startswith("one language")

@@ -141,3 +141,19 @@ def test_too_many_groups_is_said_not_fitted():
     table = within_model(t, "desk")
     assert len(table) == 1 and table["rate_ratio"].isna().all()
     assert table["warning"].iloc[0].startswith(f"a count model with one coefficient per group takes at most {MAX_MODEL_GROUPS}")
+
+
+def test_newton_keeps_uphill_where_a_full_step_overshoots():
+    """Three matches: one in a group of three short documents, two among 65 others. A full Newton step
+    from 0 went to 10.9, then to -1046, then to inf; halved until the likelihood rises, it reaches the
+    closed form of one stratum, (1 / 507) / (2 / 17095)."""
+    from framing.comparison.within import fe_poisson
+
+    y = np.zeros(68)
+    y[[0, 3, 4]] = 1
+    X = np.zeros((68, 1))
+    X[:3, 0] = 1
+    offset = np.log(np.r_[np.full(3, 169.0), np.full(65, 263.0)])
+    beta, cov, n = fe_poisson(y, offset, X, np.zeros(68, int), np.arange(68))
+    assert float(np.exp(beta[0])) == pytest.approx((1 / 507) / (2 / 17095), rel=1e-9)
+    assert n == 68 and np.isfinite(cov).all()

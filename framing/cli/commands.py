@@ -692,8 +692,8 @@ def run_figures(args) -> None:
         print("framing: no --frame-sheet (a coded sheet of framing code sample), so notebook 11 is skipped", file=sys.stderr)
     if args.language is None and not _has_languages(corpus, args):
         skip.append("13")
-        print("framing: the corpus has no 'language' column, so notebook 13 (across languages) is skipped; give one, "
-              "or --language detect", file=sys.stderr)
+        print("framing: the corpus has no 'language' column with two languages or more, so notebook 13 (across "
+              "languages) is skipped; give one, or --language detect", file=sys.stderr)
     ran = run_notebooks(parameters, only=args.only, skip=skip, progress=not args.quiet)
     write_record(out, parameters, [p.stem for p in ran], merge=not args.force)  # check_figures_folder: same settings
     print(f"framing: ran {len(ran)} notebooks; figures, their values, methods.md, references.bib and run.json in "

@@ -68,7 +68,9 @@ def relative_rates(features: pd.DataFrame, by: str, *, language: str = LANGUAGE,
         ``by``, ``language``, ``category``, [``voice``], ``count``, ``n_tokens``, ``per_1k``,
         ``language_per_1k`` (pooled over all the language's documents), ``relative``
         (their ratio), ``ci_low``, ``ci_high`` (of ``relative``), ``n_docs``,
-        ``language_docs``, ``warning``, ``level``. ``relative`` is NaN where the language's rate is 0.
+        ``language_docs``, ``warning``, ``level``. ``relative`` is NaN where the language's rate is 0;
+        the interval is NaN for a group with one document in a language (its resamples would all
+        be that document: an interval of the language's variation alone).
 
     Examples
     --------
@@ -113,6 +115,9 @@ def relative_rates(features: pd.DataFrame, by: str, *, language: str = LANGUAGE,
                "n_docs", "language_docs"]
     out = pd.DataFrame(rows, columns=columns)
     out["warning"] = np.where(out["count"] < min_matches, "rests on " + out["count"].astype(str) + " match(es)", "")
+    single = out["n_docs"] < 2  # one document resampled is itself every time: no interval of the group's habit
+    out.loc[single, ["ci_low", "ci_high"]] = np.nan
+    out.loc[single, "warning"] = "one document: no interval"
     out["level"] = level
     return out.sort_values([by, LANGUAGE, *keys], kind="mergesort").reset_index(drop=True)
 

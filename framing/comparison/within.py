@@ -81,12 +81,30 @@ def fe_poisson(y, offset, X, strata, clusters=None, *, tol: float = 1e-10, max_i
         hess = -(mu[:, None] * centred).T @ centred
         return mu, grad, hess
 
+    def loglik(beta):  # the profile log-likelihood, to keep Newton's steps uphill
+        eta = offset + X @ beta
+        top = np.maximum.reduceat(eta, _starts(strata))
+        log_w = np.log(np.bincount(strata, weights=np.exp(eta - top[_rank(strata)]), minlength=n_strata)) + top
+        return float(y @ eta - Y @ log_w)
+
     order = np.argsort(strata, kind="stable")  # reduceat needs each stratum's rows together
     y, offset, X, strata, clusters = y[order], offset[order], X[order], strata[order], clusters[order]
+    current = loglik(beta) if len(y) else 0.0
     for _ in range(max_iter):
         mu, grad, hess = moments(beta)
-        step = np.linalg.solve(hess, grad)
-        beta = beta - step
+        try:
+            step = np.linalg.solve(hess, grad)
+        except np.linalg.LinAlgError:  # no information left (every weight on one side): no estimate
+            return np.full(X.shape[1], np.nan), np.full((X.shape[1], X.shape[1]), np.nan), int(used.sum())
+        # Newton's step, halved until the likelihood rises: from far away a full step overshoots (three
+        # matches, one of them in a group of three short documents, sent it to 1e3 and then to inf)
+        for _ in range(60):
+            trial = beta - step
+            value = loglik(trial)
+            if np.isfinite(value) and value >= current - 1e-12:
+                break
+            step = step / 2
+        beta, current = trial, value
         if np.max(np.abs(step)) < tol:
             break
     mu, grad, hess = moments(beta)

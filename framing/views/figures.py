@@ -288,8 +288,12 @@ def run_notebooks(
     paths = notebooks(folder) if folder.is_dir() else []
     if only:
         paths = [p for p in paths if any(p.name.startswith(o) for o in only)]
+    asked = bool(paths)
     if skip:
         paths = [p for p in paths if not any(p.name.startswith(o) for o in skip)]
+    if not paths and asked:
+        raise FramingError(f"nothing to run: the notebooks asked for ({', '.join(only or ['all'])}) are all skipped, "
+                           "for the reasons said above")
     if not paths:
         raise FramingError(f"{folder}: no notebooks named NN_*.ipynb to run")
     bar = tqdm(total=len(paths), unit="notebook", disable=not progress, file=sys.stderr, position=0)

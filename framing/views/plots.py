@@ -461,6 +461,8 @@ def _reference_name(table: pd.DataFrame, group: str) -> str:
     the table too), or, when that is one group, its name."""
     by = grouping(table)
     reference = str(table.loc[table[by] == group, "reference"].iloc[0]) if "reference" in table else "rest"
+    if reference.startswith("general "):  # a language's general frequencies: "general German (de)"
+        return "general " + language_name(reference.removeprefix("general "))
     if reference != "rest":
         return reference
     others = [str(g) for g in table[by].unique() if str(g) != str(group)]
@@ -1350,13 +1352,17 @@ def within_plot(table: pd.DataFrame, ax: Axes, *, colours: dict | None = None) -
 
 def relative_rates_figure(table: pd.DataFrame, *, category: str | None = None, voice: str = "author",
                           colours: dict | None = None) -> "Figure | Skipped":
-    """:func:`relative_rates_plot` of one category (default: the first) on a canvas sized to its rows."""
+    """:func:`relative_rates_plot` of one category (default: the one with most matches, which the
+    title then says) on a canvas sized to its rows."""
     if "voice" in table.columns and voice in set(table["voice"]):
         table = table[table["voice"] == voice]
     categories = list(dict.fromkeys(table["category"]))
     if not categories:
         return Skipped("no rates to draw")
-    category = categories[0] if category is None else category
+    chosen = category is None
+    if chosen:  # the most matched: ties go to the first listed
+        totals = table.groupby("category", sort=False)["count"].sum()
+        category = str(totals.idxmax())
     if category not in categories:
         return Skipped(f"no category '{category}' in the table")
     table = table[table["category"] == category]
@@ -1365,6 +1371,8 @@ def relative_rates_figure(table: pd.DataFrame, *, category: str | None = None, v
     n_groups = min(table.iloc[:, 0].nunique(), MAX_GROUPS)
     fig, ax = canvas(8, min(2.4 + 0.55 * n_groups, MAX_PIXELS / 150))
     relative_rates_plot(table, ax, colours=colours)
+    if chosen:
+        ax.set_title(ax.get_title().replace(":", " (the category with most matches):", 1), fontsize=9)
     return fig
 
 
@@ -1402,7 +1410,7 @@ def relative_rates_plot(table: pd.DataFrame, ax: Axes, *, colours: dict | None =
     ax.set_xlabel("rate as a share of its language's rate (1 = the language's mean)")
     category = _pretty(rows["category"].iloc[0]) if len(rows) else ""
     ax.set_title(f"{category}: each group against its own language\n{level_text(rows)} intervals (stratified "
-                 f"bootstrap); hollow: under 5 matches{'; ' + note if note else ''}", fontsize=9)
+                 f"bootstrap); hollow: under 5 matches or one document{'; ' + note if note else ''}", fontsize=9)
     _record(ax, rows[[c for c in (by, "language", "category", "voice", "per_1k", "language_per_1k", "relative", "ci_low",
                                   "ci_high", "n_docs", "warning", "level") if c in rows]])
     return ax
