@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -283,7 +284,9 @@ def _warm(task: Task) -> None:
     """Run ``task`` once on a tiny document before the workers fork, so that what it loads on
     first use (NLTK's Punkt, VADER, the lexicon matchers) is loaded once and shared, not once per worker."""
     try:
-        task(pd.DataFrame({"doc_id": ["warm-up"], "text": ['The officials said: "We may win." It was clearly a sham.']}))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # what it says of a made-up document (a short text's language) is noise
+            task(pd.DataFrame({"doc_id": ["warm-up"], "text": ['The officials said: "We may win." It was clearly a sham.']}))
     except FramingError:  # e.g. --meta names columns this made-up document lacks: the workers load what they need
         pass
 

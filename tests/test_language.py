@@ -529,3 +529,57 @@ def test_the_chart_across_languages_keeps_one_colour_per_language_and_its_labels
     assert "the category with most matches" in ax.get_title()
     one = relative_rates_figure(table[table["language"] == "de"])
     assert one.reason.startswith("one language")
+
+
+PERSIAN = [
+    ("fa0", "Radio Farda", "fa", "به گفته سخنگوی دولت، انتخاباتِ ۱۴۰۳ در ایران برگزار شد و مردم رای دادند. مخالفان انتخابات را نمایشی خواندند."),
+    ("fa1", "IRNA", "fa", "رژیم انتخابات را برگزار کرد اما بسیاری از مردم رای ندادند. مجاهدین گفتند که انتخابات نمایشی بود."),
+    ("fa2", "Radio Farda", "fa", "کمپین‌های شبکه‌های اجتماعی در انتخابات نقش داشتند. دولت می‌خواهد مشارکت را بالا نشان دهد."),
+    ("fa3", "IRNA", "fa", "انتخابات با مشارکت گسترده برگزار شد و رای مردم شمرده شد."),
+]
+
+
+def test_kwic_spans_point_at_the_persian_characters_as_written():
+    from framing.keywords.kwic import kwic
+
+    corpus = _corpus(PERSIAN)
+    lines = kwic(corpus, "انتخابات", window=3)
+    text = corpus.documents.set_index("doc_id")["clean_text"]
+    assert len(lines) == 6
+    assert all(text[d][a:b] == m for d, a, b, m in zip(lines["doc_id"], lines["start"], lines["end"], lines["match"]))
+    assert lines["match"].iloc[0] == "انتخاباتِ"  # with its kasra, as written; matched without it
+
+
+def test_the_explorer_lays_persian_concordances_out_right_to_left(tmp_path):
+    import shutil
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:  # pragma: no cover - .ci/run installs Debian's chromium
+        pytest.skip("needs Debian's chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    from framing.runs import explore
+
+    corpus = _corpus(PERSIAN + [("en0", "Reuters", "en", "The government said the elections were held.")])
+    with pytest.warns(UserWarning, match="stance: 4 document"):
+        page = explore(corpus, "outlet", language="fa", min_count=1, families=("stance",))
+    path = tmp_path / "fa.html"
+    path.write_text(page, encoding="utf-8")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        view = browser.new_page(viewport={"width": 1100, "height": 1400})
+        view.goto(path.as_uri())
+        view.wait_for_selector("body[data-ready=yes]", timeout=20_000)
+        view.fill("input", "انتخابات")
+        view.keyboard.press("Enter")
+        view.wait_for_selector(".kwic b")
+        lines = [k.evaluate("k => [getComputedStyle(k).direction, k.querySelector('.left').getBoundingClientRect().left, "
+                            "k.querySelector('b').getBoundingClientRect().left, k.querySelector('b').textContent]")
+                 for k in view.locator(".kwic").element_handles()]
+        view.screenshot(path=str(tmp_path / "explorer_fa.png"), full_page=True)
+        browser.close()
+    assert "No categories view" in page and "(Reuters)" not in page  # one language per page; stance reads no Persian
+    assert len(lines) >= 4
+    for direction, left_context, node, word in lines:
+        assert direction == "rtl" and word.startswith("انتخابات")
+        assert left_context > node  # the words before the node stand to its right: read right to left
