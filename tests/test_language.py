@@ -583,3 +583,17 @@ def test_the_explorer_lays_persian_concordances_out_right_to_left(tmp_path):
     for direction, left_context, node, word in lines:
         assert direction == "rtl" and word.startswith("انتخابات")
         assert left_context > node  # the words before the node stand to its right: read right to left
+
+
+def test_a_lexicon_with_terms_per_language_is_written_back_whole_and_not_patched_blindly():
+    from framing.lexicon.tools import lexicon_to_toml
+    from framing.validation.patch import patched_lexicon
+    from framing.validation.scores import read_sheet, score_sheet
+    from tests.conftest import ROOT
+
+    lexicon = load_lexicon("appeals")
+    again = lexicon_from_toml(lexicon_to_toml(lexicon))  # lexicon convert, lexicon new --base
+    assert again.id == lexicon.id and again.coverage().equals(lexicon.coverage())
+    report = score_sheet(read_sheet(ROOT / "tests" / "data" / "appeals_de_coded.csv"), min_coded=1)
+    with pytest.raises(FramingError, match="has terms in several languages .* under the language they were found in"):
+        patched_lexicon(lexicon, report)

@@ -814,9 +814,12 @@ def run_lexicons(args) -> None:
         if lex.meta.get(key):
             print(f"  {key}: {lex.meta[key]}")
     print()
+    coverage = lex.coverage() if len(lex.languages) > 1 else None
     for cat in lex.categories:
         excl = f", {len(cat.exclude)} exclusions" if cat.exclude else ""
-        print(f"  {cat.name} ({len(cat.terms)} terms{excl}): {cat.description}")
+        terms = (", ".join(f"{code} {int(n)}" for code, n in coverage.loc[cat.name].items()) + " terms"
+                 if coverage is not None else f"{len(cat.terms)} terms{excl}")
+        print(f"  {cat.name} ({terms}): {cat.description}")
     overlaps = lex.overlaps()
     if len(overlaps):
         print("\n  terms in several categories (allowed, counted in each):")

@@ -500,7 +500,7 @@ def list_lexicons() -> pd.DataFrame:
                 "name": name,
                 "version": lex.meta.get("version", ""),
                 "categories": len(lex.categories),
-                "terms": sum(len(c.terms) for c in lex.categories),
+                "terms": int(lex.coverage().to_numpy().sum()),  # in every language
                 "origin": str(user[name]) if name in user else "bundled",
                 "description": lex.meta.get("description", ""),
             }

@@ -113,9 +113,16 @@ def lexicon_to_toml(lexicon: Lexicon, *, meta: dict | None = None) -> str:
         for part in cat.name.split("."):
             node = node.setdefault(part, {})
         entry = {"description": cat.description} if cat.description else {}
-        entry["terms"] = [_term_value(t) for t in cat.terms]
-        if cat.exclude:
-            entry["exclude"] = [_term_value(t) for t in cat.exclude]
+        if cat.translations:  # terms per language: a table of lists, the lexicon's own language first
+            own = [(lexicon.language, cat.terms, cat.exclude)] if cat.terms or cat.exclude else []
+            entry["terms"] = {code: [_term_value(t) for t in terms] for code, terms, _ in own + list(cat.translations)}
+            excluded = {code: [_term_value(t) for t in exclude] for code, _, exclude in own + list(cat.translations) if exclude}
+            if excluded:
+                entry["exclude"] = excluded
+        else:
+            entry["terms"] = [_term_value(t) for t in cat.terms]
+            if cat.exclude:
+                entry["exclude"] = [_term_value(t) for t in cat.exclude]
         node.update(entry)
     data = {"meta": data_meta, "categories": categories}
     if lexicon.rules:

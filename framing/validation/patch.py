@@ -64,6 +64,10 @@ def patched_lexicon(lexicon, report: pd.DataFrame):
 
     lex = load_lexicon(lexicon)
     proposed = proposed_exclusions(report)
+    if proposed and len(lex.languages) > 1:
+        raise FramingError(f"lexicon '{lex.name}' has terms in several languages ({', '.join(lex.languages)}): add the "
+                           "exclusions the report proposes (its exclude column) under the language they were found in, "
+                           "[categories.NAME.exclude] de = [...]; --fix would not know which")
     unknown = sorted(set(proposed) - set(lex.category_names))
     if unknown:
         raise FramingError(f"the report names categories the lexicon '{lex.name}' does not have: {', '.join(unknown)}")
