@@ -597,3 +597,71 @@ def test_a_lexicon_with_terms_per_language_is_written_back_whole_and_not_patched
     report = score_sheet(read_sheet(ROOT / "tests" / "data" / "appeals_de_coded.csv"), min_coded=1)
     with pytest.raises(FramingError, match="has terms in several languages .* under the language they were found in"):
         patched_lexicon(lexicon, report)
+
+
+# --------------------------------------------------------------------------- Persian, Arabic and English coverage of one election
+
+ELECTION = [
+    ("fa1", "Kayhan", "fa", "انتخابات ریاست جمهوری با مشارکت گسترده مردم برگزار شد. دولت از حضور مردم تشکر کرد. "
+                            "دشمنان تلاش کردند انتخابات را تحریم کنند اما شکست خوردند."),
+    ("fa2", "IranWire", "fa", "رژیم انتخابات نمایشی برگزار کرد. بسیاری از مردم در انتخابات شرکت نکردند و رژیم مشارکت را "
+                              "بزرگ نشان داد."),
+    ("ar1", "Al Arabiya", "ar", "أجرى النظام الإيراني انتخابات صورية. وقاطع كثير من الناخبين الانتخابات احتجاجاً على النظام."),
+    ("ar2", "Al Mayadeen", "ar", "جرت الانتخابات الإيرانية بمشاركة واسعة. وقالت الحكومة إن الانتخابات كانت حرة ونزيهة."),
+    ("en1", "Reuters", "en", "Iran's government held presidential elections, officials said. Turnout was 48 percent."),
+    ("en2", "NCRI", "en", "The regime staged sham elections. The mullahs' regime inflated the turnout, the opposition said."),
+]
+
+ELECTION_LEXICON = """[meta]
+name = "election3"
+language = "en"
+
+[categories.state_delegitimizing.terms]
+en = ["regime*", "mullah*"]
+fa = ["رژیم"]
+ar = ["النظام"]
+
+[categories.state_neutral.terms]
+en = ["government*", "official*"]
+fa = ["دولت", "حکومت"]
+ar = ["الحكومة"]
+
+[categories.election_delegitimizing.terms]
+en = ["sham election*", "boycott*"]
+fa = ["انتخابات نمایشی", "تحریم"]
+ar = ["انتخابات صورية", "قاطع*", "وقاطع*"]
+"""
+
+
+def test_one_election_in_persian_arabic_and_english_is_counted_compared_and_traced_in_each_script():
+    from framing.comparison.languages import relative_rates
+    from framing.features import explain
+
+    corpus = _corpus(ELECTION)
+    lexicon = lexicon_from_toml(ELECTION_LEXICON)
+    table = lexicon_features(corpus, lexicon)
+    counts = table.pivot_table(index="doc_id", columns="category", values="count").astype(int)
+    # by hand: every category has terms in the three languages, so every document has every row
+    assert counts.loc["fa1"].to_dict() == {"election_delegitimizing": 1, "state_delegitimizing": 0, "state_neutral": 1}
+    assert counts.loc["fa2"].to_dict() == {"election_delegitimizing": 1, "state_delegitimizing": 2, "state_neutral": 0}
+    assert counts.loc["ar1"].to_dict() == {"election_delegitimizing": 2, "state_delegitimizing": 2, "state_neutral": 0}
+    assert counts.loc["ar2"].to_dict() == {"election_delegitimizing": 0, "state_delegitimizing": 0, "state_neutral": 1}
+    assert counts.loc["en1"].to_dict() == {"election_delegitimizing": 0, "state_delegitimizing": 0, "state_neutral": 2}
+    assert counts.loc["en2"].to_dict() == {"election_delegitimizing": 1, "state_delegitimizing": 3, "state_neutral": 0}  # regime, mullahs, regime
+    # traced to the words in their own script
+    found = explain(corpus, lexicon)
+    text = corpus.documents.set_index("doc_id")["clean_text"]
+    assert all(text[d][a:b] == t for d, a, b, t in zip(found["doc_id"], found["start"], found["end"], found["text"]))
+    assert set(found.loc[found["doc_id"] == "ar1", "text"]) == {"النظام", "انتخابات صورية", "وقاطع"}
+    # across languages: each outlet against its own language's rate
+    relative = relative_rates(table, "outlet", n_boot=50).set_index(["outlet", "category"])
+    neutral = relative.xs("state_neutral", level="category")
+    # Reuters: 2 neutral labels in 12 words (Iran 's government ... 48 percent); NCRI: none in 14; English: 2 in 26
+    assert neutral.loc["Reuters", "relative"] == pytest.approx((2 / 12) / (2 / 26))
+    # keywords within each language, with its own stopwords: never Persian against Arabic
+    keywords = keyness(corpus, "outlet", min_count=1, stopwords="auto")
+    assert set(zip(keywords["outlet"], keywords["language"], keywords["reference"])) == {
+        ("Kayhan", "fa", "IranWire"), ("IranWire", "fa", "Kayhan"), ("Al Arabiya", "ar", "Al Mayadeen"),
+        ("Al Mayadeen", "ar", "Al Arabiya"), ("Reuters", "en", "NCRI"), ("NCRI", "en", "Reuters")}
+    persian = set(keywords.loc[keywords["language"] == "fa", "term"])
+    assert "رژیم" in persian and not {"از", "را", "و", "در"} & persian  # Persian stopwords (Stopwords ISO) left out
