@@ -665,3 +665,27 @@ def test_one_election_in_persian_arabic_and_english_is_counted_compared_and_trac
         ("Al Mayadeen", "ar", "Al Arabiya"), ("Reuters", "en", "NCRI"), ("NCRI", "en", "Reuters")}
     persian = set(keywords.loc[keywords["language"] == "fa", "term"])
     assert "رژیم" in persian and not {"از", "را", "و", "در"} & persian  # Persian stopwords (Stopwords ISO) left out
+
+
+def test_term_counts_hold_one_language_and_say_so_for_several():
+    from framing.keywords.terms import term_counts
+
+    corpus = _corpus(ELECTION)
+    with pytest.raises(FramingError, match=r"written in 3 languages \(ar, en, fa\): count each language on its own"):
+        term_counts(corpus, "outlet")
+    persian = corpus.select(["fa1", "fa2"])
+    assert set(term_counts(persian, "outlet")["outlet"]) == {"Kayhan", "IranWire"}
+    with pytest.raises(FramingError, match="a count table does not say its language"):
+        term_counts(persian, "outlet", english=True)
+
+
+def test_framing_counts_refuses_languages_spread_over_batches(tmp_path, capsys):
+    from framing.cli import main
+
+    rows = [(f"d{i}", "A" if i % 2 else "B", language, text) for i, (_, _, language, text) in enumerate(ELECTION * 40)]
+    path = tmp_path / "three.csv"
+    pd.DataFrame(rows, columns=["doc_id", "outlet", "language", "text"]).sort_values("language").to_csv(path, index=False)
+    # batches of a few documents: each holds one language, the corpus three
+    assert main(["counts", str(path), "--by", "outlet", "--batch-mb", "0.001", "--jobs", "1", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "term counts pool each group's documents, and these are written in 2 languages (ar, en)" in err

@@ -506,7 +506,7 @@ def run_reuse(args) -> None:
 
 def run_counts(args) -> None:
     from framing.engine import make_task
-    from framing.keywords.terms import TermCounts, merge_term_counts
+    from framing.keywords.terms import TermCounts, check_one_language, merge_term_counts
     from framing.output import TableWriter
 
     if args.output is not None:
@@ -514,8 +514,10 @@ def run_counts(args) -> None:
     make = TermCounts(args.by, _ngram_range(args.ngrams), args.stopwords, args.english)
     task = make_task(make, clean=not args.no_clean, cleaning_rules=args.cleaning_rules, origin=args.corpus,
                      language=getattr(args, "language", None))
-    merged, pending = None, []
+    merged, pending, languages = None, [], set()
     for table in _tables(args, task):
+        languages.update(table.attrs.get("languages", ()))
+        check_one_language(languages)  # batches of one language each may still be of several
         pending.append(table)
         if sum(map(len, pending)) > (0 if merged is None else len(merged)):  # merge when the parts outgrow the sum
             merged = merge_term_counts(pending if merged is None else [merged, *pending])

@@ -182,6 +182,11 @@ def term_counts(corpus: Corpus, by: str | None, *, ngram_range=(1, 1), stopwords
     [['A', '', 0, 0, 2], ['A', 'regime', 1, 2, 1], ['A', 'the', 1, 3, 2], ['A', 'vote', 1, 1, 1]]
     """
     name = by or "group"
+    check_one_language(corpus.languages)
+    if english and set(corpus.languages) - {"en"}:
+        raise FramingError(f"term counts for keyness against general English, of documents in {corpus.languages[0]}: a "
+                           "count table does not say its language, so run framing keyness on the corpus with --reference "
+                           "english, which sets each language against its own general frequencies")
     groups = corpus.groups(by) if by is not None else pd.Series("corpus", index=corpus.doc_ids)
     if by is not None and len(groups) and (groups == "(none)").all() and corpus.documents[by].isna().all():
         raise FramingError(f"column '{by}' is empty for every document; choose a column that names groups")
@@ -224,6 +229,16 @@ def term_counts(corpus: Corpus, by: str | None, *, ngram_range=(1, 1), stopwords
         "docs": np.r_[docs, n_docs[used]][order],
     })
     return table.astype({name: str, "term": str})
+
+
+def check_one_language(languages) -> None:
+    """A term-count table pools each group's documents: one language only, else a one-line error
+    (keyness compares within a language, never across)."""
+    languages = sorted(set(languages))
+    if len(languages) > 1:
+        raise FramingError(f"term counts pool each group's documents, and these are written in {len(languages)} languages "
+                           f"({', '.join(languages)}): count each language on its own (its documents alone), or run "
+                           "framing keyness on the corpus, which compares within each language")
 
 
 def merge_term_counts(tables) -> pd.DataFrame:
@@ -279,4 +294,6 @@ class TermCounts:
     english: bool = False
 
     def __call__(self, corpus: Corpus) -> pd.DataFrame:
-        return term_counts(corpus, self.by, ngram_range=self.ngram_range, stopwords=self.stopwords, english=self.english)
+        table = term_counts(corpus, self.by, ngram_range=self.ngram_range, stopwords=self.stopwords, english=self.english)
+        table.attrs["languages"] = corpus.languages  # for the check across batches (check_one_language)
+        return table
