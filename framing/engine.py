@@ -24,7 +24,7 @@ import warnings
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -36,7 +36,7 @@ from framing.documents.corpus import (
     warn_empty,
 )
 from framing.documents.read import Batch, _from_frame
-from framing.errors import FramingError
+from framing.errors import FramingError, LeftOut
 from framing.params import check_choice, check_int
 
 ENGINES = ("local", "dask")
@@ -58,11 +58,50 @@ class Task:
     origin: str = ""
     language: str | None = None
 
-    def __call__(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    def __call__(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, "BatchNotes"]:
         corpus = clean_documents(frame, clean=self.clean, rules=self.rules, origin=self.origin, language=self.language)
         if self.meta is not None:
             corpus = corpus.keep_metadata(self.meta)
-        return self.make(corpus), empty_documents(corpus)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = self.make(corpus)
+        left_out = []
+        for w in caught:  # documents left out are added up over batches and said once; the rest is said as it came
+            if isinstance(w.message, LeftOut):
+                left_out.append((w.message.template, w.message.n))
+            else:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, registry=_SAID)
+        return result, BatchNotes(empty_documents(corpus), left_out)
+
+
+_SAID: dict = {}
+"""The warnings a batch re-raises, said once per process (as Python's default filter would)."""
+
+
+class BatchNotes(NamedTuple):
+    """What a batch has to say beside its table: its empty documents, and the documents a family
+    left out (``(template, n)`` of :class:`framing.errors.LeftOut`)."""
+
+    empty: list
+    left_out: list
+
+
+class _Notes:
+    """The notes of every batch of a run, said once at its end (:meth:`say`)."""
+
+    def __init__(self):
+        self.empty: list[str] = []
+        self.left_out: dict[str, int] = {}
+
+    def add(self, notes: BatchNotes) -> None:
+        self.empty.extend(notes.empty)
+        for template, n in notes.left_out:
+            self.left_out[template] = self.left_out.get(template, 0) + n
+
+    def say(self, origin: str) -> None:
+        for template, n in self.left_out.items():
+            warnings.warn(LeftOut(template, n), stacklevel=3)
+        warn_empty(origin, self.empty, stacklevel=3)
 
 
 def make_task(make, *, clean: bool = True, cleaning_rules=None, meta=None, origin: str = "",
@@ -151,25 +190,25 @@ def run_batches(
     jobs = default_jobs() if jobs is None else check_int("jobs", jobs, low=1)
     if scheduler is not None and engine != "dask":
         raise FramingError("--scheduler needs --engine dask")
-    empty: list[str] = []
+    notes = _Notes()
     bar = _progress(progress)
     with _submitter(task, engine, jobs, scheduler) as (submit, width):
         pending: deque = deque()
         for batch in batches:
             pending.append((submit(batch.frame), len(batch.frame), batch.chars))
             while len(pending) > 2 * width:
-                yield _collect(pending.popleft(), empty, bar)
+                yield _collect(pending.popleft(), notes, bar)
         while pending:
-            yield _collect(pending.popleft(), empty, bar)
+            yield _collect(pending.popleft(), notes, bar)
     if bar is not None:
         bar.close()
-    warn_empty(task.origin, empty, stacklevel=2)
+    notes.say(task.origin)
 
 
-def _collect(item, empty: list[str], bar, seen: dict | None = None) -> pd.DataFrame:
+def _collect(item, notes: _Notes, bar, seen: dict | None = None) -> pd.DataFrame:
     future, n_docs, chars = item
-    table, batch_empty, *ids = _result(future)
-    empty.extend(batch_empty)
+    table, batch_notes, *ids = _result(future)
+    notes.add(batch_notes)
     if ids and seen is not None:  # read on the workers: the ids are checked here, as they come back
         n_docs, chars = len(ids[0]), ids[1]
         for doc_id in ids[0]:
@@ -224,8 +263,8 @@ def _read_partition(task: Task, part: pd.DataFrame, text_col, id_col, origin: st
     nullable = [c for c, t in part.dtypes.items() if isinstance(t, pd.StringDtype) and t.na_value is pd.NA]
     part = part.astype({c: "str" for c in nullable}).where(part.notna(), None) if nullable else part
     frame = _from_frame(part, text_col, id_col, f"{origin} (partition {number})", first_row=first_row)
-    table, empty = task(frame)
-    return table, empty, frame["doc_id"].astype(str).tolist(), int(frame["text"].str.len().sum())
+    table, notes = task(frame)
+    return table, notes, frame["doc_id"].astype(str).tolist(), int(frame["text"].str.len().sum())
 
 
 def run_partitions(
@@ -259,7 +298,7 @@ def run_partitions(
     offsets = [0] * frame.npartitions
     if (id_col or "doc_id") not in frame.columns:  # number the rows across partitions, as a local folder is numbered
         offsets = np.r_[0, np.cumsum(frame.map_partitions(len).compute().to_numpy())][:-1].tolist()
-    empty: list[str] = []
+    notes = _Notes()
     seen: dict[str, int] = {}
     bar = _progress(progress)
     with _submitter(task, "dask", jobs, scheduler) as (submit, width):
@@ -270,14 +309,14 @@ def run_partitions(
                                    int(offsets[number - 1]), pure=False)
             pending.append((future, number, 0))
             while len(pending) > 2 * width:
-                yield _collect(pending.popleft(), empty, bar, seen)
+                yield _collect(pending.popleft(), notes, bar, seen)
         while pending:
-            yield _collect(pending.popleft(), empty, bar, seen)
+            yield _collect(pending.popleft(), notes, bar, seen)
     if bar is not None:
         bar.close()
     if not seen:
         raise FramingError(f"{source}: the dataset has no rows; it needs one row per document")
-    warn_empty(task.origin, empty, stacklevel=2)
+    notes.say(task.origin)
 
 
 def _warm(task: Task) -> None:

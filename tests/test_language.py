@@ -225,6 +225,8 @@ def test_keyness_compares_within_each_language_never_across():
     assert (a["count_target"], a["count_reference"], a["n_target"], a["n_reference"]) == (2, 0, 7, 3)
     with pytest.raises(FramingError, match="keyness is computed within a language, never across"):
         keyness(corpus, "outlet", target="A", reference="C")
+    with pytest.raises(FramingError, match="unknown target group 'Z' in column 'outlet'; groups: A, B, C, D"):
+        keyness(corpus, "outlet", target="Z")
 
 
 def test_keyness_against_each_language_general_frequencies_uses_its_stopwords():
@@ -689,3 +691,16 @@ def test_framing_counts_refuses_languages_spread_over_batches(tmp_path, capsys):
     assert main(["counts", str(path), "--by", "outlet", "--batch-mb", "0.001", "--jobs", "1", "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "term counts pool each group's documents, and these are written in 2 languages (ar, en)" in err
+
+
+def test_documents_left_out_are_said_once_per_language_however_many_batches(parliaments_csv, tmp_path, capsys):
+    from framing.cli import main
+
+    for jobs in ("1", "2"):
+        assert main(["features", str(parliaments_csv), "--family", "stance", "--batch-mb", "0.05", "--jobs", jobs,
+                     "--quiet", "-o", str(tmp_path / f"stance{jobs}.csv")]) == 0
+        said = [line for line in capsys.readouterr().err.splitlines() if "left out" in line]
+        assert said == [f"framing: warning: stance: 80 document(s) in {name} left out: lexicon 'stance' has no terms in that "
+                        "language; no validated list of stance markers in that language is bundled, and the rules (hedges, "
+                        "boosters, attribution) are written for English; give a stance lexicon with terms in that language "
+                        "to count it" for name in ("German (de)", "Spanish (es)", "Dutch (nl)")]

@@ -34,7 +34,7 @@ import pandas as pd
 
 from framing.documents.corpus import Corpus
 from framing.documents.tokens import TokenizedText
-from framing.errors import FramingError
+from framing.errors import FramingError, LeftOut
 from framing.features.voice import sentence_tokens, voice_tokens
 from framing.lexicon.model import Lexicon
 from framing.lexicon.read import load_lexicon
@@ -142,12 +142,16 @@ class Family:
             what = f"lexicon '{self.lexicon.name}'" if isinstance(self.lexicon, Lexicon) else self.name
             if self.reading(language) is None:
                 why = self.unsourced or f"add its terms in {language_name(language)} ([categories.NAME.terms] {language} = [...])"
-                warnings.warn(f"{self.name}: {n} document(s) in {language_name(language)} left out: {what} has no terms "
-                              f"in that language; {why}", stacklevel=3)
+                template = (f"{self.name}: {{n}} document(s) in {language_name(language)} left out: {what} has no terms "
+                            f"in that language; {why}")
             elif missing := self.uncovered(language):
-                warnings.warn(f"{self.name}: {n} document(s) in {language_name(language)} are not counted in "
-                              f"{', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}: {what} has no terms for "
-                              f"them in that language (framing lexicon check shows its coverage)", stacklevel=3)
+                template = (f"{self.name}: {{n}} document(s) in {language_name(language)} are not counted in "
+                            f"{', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}: {what} has no terms for "
+                            f"them in that language (framing lexicon check shows its coverage)")
+            else:
+                continue
+            warnings.warn(LeftOut(template.replace("{", "{{").replace("}", "}}").replace("{{n}}", "{n}"), n),
+                          stacklevel=3)
 
     def _covered(self, table: pd.DataFrame, languages: dict) -> pd.DataFrame:
         """``table`` without the rows of categories that a document's language has no terms for."""

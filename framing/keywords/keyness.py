@@ -151,8 +151,15 @@ def _within_languages(corpus: Corpus, by: str, *, target, reference, **options) 
     side is skipped; if none has both sides, the error says why."""
     languages = corpus.documents["language"]
     groups = corpus.groups(by) if by is not None else pd.Series("corpus", index=corpus.doc_ids)
-    names = {"english", AUTO}
+    names = {"english", AUTO}  # each language's own list (English's for English)
     stop = options.pop("stopwords")
+    known = sorted(set(groups))
+    for side, wanted in (("target", target), ("reference", reference)):
+        if wanted is None or (side == "reference" and isinstance(wanted, str) and wanted == ENGLISH):
+            continue
+        unknown = [g for g in as_list(wanted) if g not in known]
+        if unknown:
+            raise FramingError(f"unknown {side} group '{unknown[0]}' in column '{by}'; groups: {', '.join(known[:20])}")
     runs, skipped = [], []
     for language in sorted(set(languages)):
         ids = corpus.documents.loc[languages == language, "doc_id"]
