@@ -10,6 +10,8 @@ counted in one pass over the documents, then handed as tables to
 
 from __future__ import annotations
 
+import warnings
+
 import pandas as pd
 
 from framing.documents.corpus import Corpus
@@ -20,7 +22,7 @@ from framing.keywords.kwic import match_lines, term_lines
 from framing.keywords.terms import merge_term_counts, term_counts
 from framing.lexicon.read import load_lexicon
 from framing.params import Whole, checked
-from framing.tables import LANGUAGE
+from framing.tables import LANGUAGE, language_name
 from framing.views.explorer import explorer_page, frequent_terms
 
 
@@ -53,21 +55,24 @@ def explore(
     bundled actors lexicon), their author-voice rates, categories named ``lexicon:category``.
     Concordance lines hold ``window`` words either side (:func:`framing.keywords.kwic.context`).
 
-    A page compares groups within one language: a corpus in several languages (a ``language``
-    column) needs ``language``, the one whose documents the page shows (terms of two languages
-    set against each other would rank each language's words, not a group's choices). A family
-    with no words in that language (the stance markers outside English) is left off the page,
-    with the warning that says why.
+    A page compares groups within one language: in a corpus of several languages (a ``language``
+    column), ``language`` names the one whose documents the page shows (default: the language
+    with most documents, said in a warning), since terms of two languages set against each
+    other would rank each language's words, not a group's choices. A family with no words in
+    that language (the stance markers outside English) is left off the page, with the warning
+    that says why.
     """
     languages = corpus.languages
+    if language is None and len(languages) > 1:
+        language = languages[0]
+        warnings.warn(f"the corpus is written in {len(languages)} languages ({', '.join(languages)}): the explorer "
+                      f"compares groups within one, here {language_name(language)}, the one with most documents; make "
+                      "a page for another with --in-language CODE", stacklevel=3)
     if language is not None:
         if language not in languages:
             raise FramingError(f"no document in language '{language}'; the corpus's languages: "
                                f"{', '.join(languages) or 'none given (no language column)'}")
         corpus = corpus.select(corpus.documents.loc[corpus.documents[LANGUAGE] == language, "doc_id"])
-    elif len(languages) > 1:
-        raise FramingError(f"the corpus is written in {len(languages)} languages ({', '.join(languages)}): the explorer "
-                           "compares groups within one; make a page for each (--in-language CODE)")
     groups = corpus.groups(by)
     if groups.nunique() < 2:
         raise FramingError(f"the explorer compares groups, and column '{by}' has one group ({groups.iloc[0]}); "

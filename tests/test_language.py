@@ -483,8 +483,10 @@ def test_the_explorer_makes_a_page_per_language(parliaments_csv, tmp_path, capsy
     from framing.cli import main
 
     page = tmp_path / "de.html"
-    assert main(["explore", str(parliaments_csv), "--by", "party", "--lexicon", "appeals", "-o", str(page)]) == 2
-    assert "written in 4 languages" in capsys.readouterr().err
+    assert main(["explore", str(parliaments_csv), "--by", "party", "--lexicon", "appeals", "--kwic-lines", "3",
+                 "-o", str(tmp_path / "default.html")]) == 0
+    assert "written in 4 languages (de, en, es, nl): the explorer compares groups within one, here German (de), the one " \
+           "with most documents" in capsys.readouterr().err  # 80 each: the first in order
     assert main(["explore", str(parliaments_csv), "--by", "party", "--lexicon", "appeals", "--in-language", "de",
                  "--kwic-lines", "3", "-o", str(page)]) == 0
     html = page.read_text(encoding="utf-8")
@@ -704,3 +706,22 @@ def test_documents_left_out_are_said_once_per_language_however_many_batches(parl
                         "language; no validated list of stance markers in that language is bundled, and the rules (hedges, "
                         "boosters, attribution) are written for English; give a stance lexicon with terms in that language "
                         "to count it" for name in ("German (de)", "Spanish (es)", "Dutch (nl)")]
+
+
+def test_pooled_comparisons_of_several_languages_say_so_and_the_gallery_skips_them(parliaments_csv, tmp_path, capsys):
+    from framing.cli import main
+    from framing.comparison.rates import compare
+
+    corpus = load_corpus(pd.read_csv(parliaments_csv))
+    features = lexicon_features(corpus, "appeals")
+    with pytest.warns(UserWarning, match=r"these rates pool documents of 4 languages \(de, en, es, nl\)"):
+        compare(features, "party_family", n_boot=50, min_docs=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # one language: nothing to say
+        compare(features[features["language"] == "de"], "party_family", n_boot=50, min_docs=1)
+    out = tmp_path / "figs"
+    assert main(["figures", "--corpus", str(parliaments_csv), "--by", "party_family", "--lexicon", "appeals",
+                 "--only", "01", "--only", "02", "--out", str(out), "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert "written in 4 languages (de, en, es, nl), so the notebooks that draw each group over all its documents" in err
+    assert sorted(p.name for p in out.glob("*.png")) == ["01_documents.png"]

@@ -692,28 +692,46 @@ def run_figures(args) -> None:
     if parameters["FRAME_SHEET"] is None:
         skip.append("11")
         print("framing: no --frame-sheet (a coded sheet of framing code sample), so notebook 11 is skipped", file=sys.stderr)
-    if args.language is None and not _has_languages(corpus, args):
+    languages = _corpus_languages(corpus, args) if args.language in (None, "detect") else [args.language]
+    if args.language is None and len(languages) < 2:
         skip.append("13")
         print("framing: the corpus has no 'language' column with two languages or more, so notebook 13 (across "
               "languages) is skipped; give one, or --language detect", file=sys.stderr)
+    elif len(languages) > 1:
+        skip.extend(POOLING_NOTEBOOKS)
+        print(f"framing: the corpus is written in {len(languages)} languages ({', '.join(languages)}), so the notebooks "
+              f"that draw each group over all its documents ({', '.join(POOLING_NOTEBOOKS)}) are skipped: notebook 13 "
+              "compares across languages and within each, 10 within the one with most documents; on a corpus of one "
+              "language they all run",
+              file=sys.stderr)
     ran = run_notebooks(parameters, only=args.only, skip=skip, progress=not args.quiet)
     write_record(out, parameters, [p.stem for p in ran], merge=not args.force)  # check_figures_folder: same settings
     print(f"framing: ran {len(ran)} notebooks; figures, their values, methods.md, references.bib and run.json in "
           f"{args.out or 'figures'}", file=sys.stderr)
 
 
-def _has_languages(corpus: str, args) -> bool:
-    """Does the corpus give its documents' languages (a ``language`` column with two or more)? Read in one pass, texts not kept."""
+POOLING_NOTEBOOKS = ("02", "03", "04", "05", "06", "07", "08", "11", "12")
+"""The notebooks that draw each group over all its documents: on a corpus of several languages their
+rates, profiles and models would mix measures (:func:`framing.comparison.rates.warn_pooled_languages`), and
+a keyword panel of a group writing in three languages would rank three vocabularies together."""
+
+
+def _corpus_languages(corpus: str, args) -> list[str]:
+    """The languages of the corpus's documents (``--language detect``: detected), most documents first;
+    ``[]`` without a language column. Read in one pass, texts not kept."""
     import warnings
 
     from framing.documents.corpus import CorpusFiles
     from framing.paths import project_path
 
-    files = CorpusFiles(project_path(corpus), text_col=args.text_col, id_col=args.id_col)
+    files = CorpusFiles(project_path(corpus), text_col=args.text_col, id_col=args.id_col, language=args.language)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the notebooks say what the corpus holds
         metadata = files.metadata()
-    return LANGUAGE in metadata.columns and metadata[LANGUAGE].nunique() > 1
+    if LANGUAGE not in metadata.columns:
+        return []
+    counts = metadata[LANGUAGE].value_counts()
+    return sorted(counts.index, key=lambda code: (-counts[code], code))
 
 
 def run_rerun(args) -> None:

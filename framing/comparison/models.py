@@ -35,11 +35,12 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from framing.comparison.rates import warn_pooled_languages
 from framing.errors import FramingError
 from framing.groups import as_list, default_note, default_reference
 from framing.measures import benjamini_hochberg
 from framing.params import COUNT, LEVEL, OneOf, checked
-from framing.tables import require_columns
+from framing.tables import LANGUAGE, require_columns
 
 MODEL_FAMILIES = ("quasipoisson", "negbin")
 MAX_MODEL_GROUPS = 200
@@ -243,6 +244,8 @@ def rate_model(
     family = model  # the GLM family of statsmodels (framing's "family" is a feature family)
     covariates = as_list(covariates)
     require_columns(features, ["doc_id", "category", "count", "n_tokens", by, *covariates, *([cluster] if cluster else [])])
+    if LANGUAGE not in covariates:  # a language covariate holds each language's level apart
+        warn_pooled_languages(features)
     groups = sorted(features[by].astype(str).unique())
     if len(groups) < 2:
         raise FramingError(f"column '{by}' has one group; a rate model needs at least two")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from framing.comparison.rates import _cell_keys, _check_counts
+from framing.comparison.rates import _cell_keys, _check_counts, warn_pooled_languages
 from framing.errors import FramingError
 from framing.groups import keep_rows
 from framing.params import OneOf, checked
@@ -30,6 +30,8 @@ def profiles(features: pd.DataFrame, by: str | None = None, *, value: str = "per
     {'B': 20.0, 'A': 10.0}
     """
     features = _check_counts(features, by or "doc_id")
+    if by is not None:
+        warn_pooled_languages(features)
     keys = _cell_keys(features)
     column = features["category"] if len(keys) == 1 else features["category"] + ":" + features["voice"]
     table = features.assign(_feature=column)

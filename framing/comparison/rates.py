@@ -19,7 +19,7 @@ from framing.errors import FramingError, NeedsSentences
 from framing.groups import default_note, default_target, sides
 from framing.measures import benjamini_hochberg, log_ratio
 from framing.params import COUNT, LEVEL, SEED, UNIT, Whole, checked
-from framing.tables import ALL, rate_per_1k, require_columns
+from framing.tables import ALL, LANGUAGE, rate_per_1k, require_columns
 
 DOCUMENTS = "documents"
 SENTENCES = "sentences within documents"
@@ -60,6 +60,20 @@ def _warn_single(pooled: pd.DataFrame, by_docs: bool) -> None:
 
 def _cell_keys(features: pd.DataFrame) -> list[str]:
     return ["category", "voice"] if "voice" in features.columns else ["category"]
+
+
+def warn_pooled_languages(features: pd.DataFrame, stacklevel: int = 3) -> None:
+    """One warning when ``features`` hold documents of several languages (a ``language`` column):
+    a rate pooled over them mixes measures, since a category holds other words, matched with
+    other recall, in each language (:mod:`framing.comparison.languages`)."""
+    if LANGUAGE not in features.columns:
+        return
+    languages = sorted(features[LANGUAGE].dropna().astype(str).unique())
+    if len(languages) > 1:
+        warnings.warn(f"these rates pool documents of {len(languages)} languages ({', '.join(languages)}), and a "
+                      "category is not the same measure in each: compare within a language (--within language), or "
+                      "each group with its language's rate (framing compare --relative; framing.relative_rates)",
+                      stacklevel=stacklevel)
 
 
 def _check_counts(features: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -280,6 +294,7 @@ def compare(
         (``documents`` or ``sentences within documents``), ``warning``.
     """
     features = _check_counts(features, by)
+    warn_pooled_languages(features)
     keys = _cell_keys(features)
     correction = _precision_table(precision) if precision is not None else None
     table = features.assign(group=features[by].astype(str))
@@ -402,6 +417,7 @@ def compare_groups(
         picked, and why, when none was named; else empty).
     """
     features = _check_counts(features, by)
+    warn_pooled_languages(features)
     keys = _cell_keys(features)
     groups = features[by].astype(str)
     known = sorted(groups.unique())

@@ -8,7 +8,12 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from framing.comparison.rates import _cell_keys, _check_counts, compare
+from framing.comparison.rates import (
+    _cell_keys,
+    _check_counts,
+    compare,
+    warn_pooled_languages,
+)
 from framing.errors import FramingError
 from framing.params import COUNT, LEVEL, SEED, checked, read_dates
 
@@ -62,6 +67,7 @@ def trend(
             raise FramingError("the feature table has a column 'series'; name the grouping with by=")
         features, by = features.assign(series="all"), "series"
     features = _check_counts(features, by)
+    warn_pooled_languages(features)
     if time not in features.columns:
         raise FramingError(f"unknown date column '{time}'; available: {', '.join(features.columns)}")
     try:

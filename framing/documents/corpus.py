@@ -102,10 +102,11 @@ class Corpus:
 
     @property
     def languages(self) -> list[str]:
-        """The languages of the documents, most documents first (``[]``: no ``language`` column)."""
+        """The languages of the documents, most documents first, ties by code (``[]``: no ``language`` column)."""
         if LANGUAGE not in self.documents.columns:
             return []
-        return self.documents[LANGUAGE].value_counts(sort=True).index.tolist()
+        counts = self.documents[LANGUAGE].value_counts()
+        return sorted(counts.index, key=lambda code: (-counts[code], code))
 
     def overview(self) -> pd.DataFrame:
         """One row per document: ``doc_id``, metadata, ``n_tokens``, ``n_sentences``, ``lines_removed``,
