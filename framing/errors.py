@@ -26,6 +26,6 @@ class LeftOut(UserWarning):
     """
 
     def __init__(self, template: str, n: int):
-        super().__init__(template.format(n=n))
+        super().__init__(template.replace("{n}", str(n)))
         self.template, self.n = template, n
 

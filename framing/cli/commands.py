@@ -722,16 +722,14 @@ def _corpus_languages(corpus: str, args) -> list[str]:
     import warnings
 
     from framing.documents.corpus import CorpusFiles
+    from framing.documents.language import languages_of
     from framing.paths import project_path
 
     files = CorpusFiles(project_path(corpus), text_col=args.text_col, id_col=args.id_col, language=args.language)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the notebooks say what the corpus holds
         metadata = files.metadata()
-    if LANGUAGE not in metadata.columns:
-        return []
-    counts = metadata[LANGUAGE].value_counts()
-    return sorted(counts.index, key=lambda code: (-counts[code], code))
+    return languages_of(metadata[LANGUAGE]) if LANGUAGE in metadata.columns else []
 
 
 def run_rerun(args) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from framing.documents.clean import CleaningRule, clean_text, load_rules
-from framing.documents.language import LANGUAGE, set_languages
+from framing.documents.language import LANGUAGE, languages_of, set_languages
 from framing.documents.read import BATCH_CHARS, WHOLE, _from_frame, document_batches
 from framing.documents.tokens import TokenizedText, tokenize
 from framing.errors import FramingError
@@ -105,8 +105,7 @@ class Corpus:
         """The languages of the documents, most documents first, ties by code (``[]``: no ``language`` column)."""
         if LANGUAGE not in self.documents.columns:
             return []
-        counts = self.documents[LANGUAGE].value_counts()
-        return sorted(counts.index, key=lambda code: (-counts[code], code))
+        return languages_of(self.documents[LANGUAGE])
 
     def overview(self) -> pd.DataFrame:
         """One row per document: ``doc_id``, metadata, ``n_tokens``, ``n_sentences``, ``lines_removed``,

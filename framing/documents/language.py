@@ -61,6 +61,18 @@ def check_code(value, where: str) -> str:
     return match.group(1)
 
 
+def languages_of(codes: pd.Series) -> list[str]:
+    """The languages of ``codes`` (one per document), most documents first, ties by code.
+
+    Examples
+    --------
+    >>> languages_of(pd.Series(["en", "fa", "de", "fa", "en"]))
+    ['en', 'fa', 'de']
+    """
+    counts = codes.value_counts()
+    return sorted(counts.index, key=lambda code: (-counts[code], code))
+
+
 def check_languages(frame: pd.DataFrame, origin: str) -> pd.Series:
     """The ``language`` column of ``frame`` as codes, each checked (:func:`check_code`); an
     error names the first bad row by its ``doc_id``."""

@@ -150,8 +150,7 @@ class Family:
                             f"them in that language (framing lexicon check shows its coverage)")
             else:
                 continue
-            warnings.warn(LeftOut(template.replace("{", "{{").replace("}", "}}").replace("{{n}}", "{n}"), n),
-                          stacklevel=3)
+            warnings.warn(LeftOut(template, n), stacklevel=3)
 
     def _covered(self, table: pd.DataFrame, languages: dict) -> pd.DataFrame:
         """``table`` without the rows of categories that a document's language has no terms for."""

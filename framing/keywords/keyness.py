@@ -160,23 +160,19 @@ def _within_languages(corpus: Corpus, by: str, *, target, reference, **options) 
         unknown = [g for g in as_list(wanted) if g not in known]
         if unknown:
             raise FramingError(f"unknown {side} group '{unknown[0]}' in column '{by}'; groups: {', '.join(known[:20])}")
+    general = isinstance(reference, str) and reference == ENGLISH
     runs, skipped = [], []
     for language in sorted(set(languages)):
         ids = corpus.documents.loc[languages == language, "doc_id"]
         present = set(groups.reindex(ids))
-        wanted_target = as_list(target) if target is not None else None
-        general = isinstance(reference, str) and reference == ENGLISH
-        wanted_reference = None if reference is None or general else as_list(reference)
-        has_target = wanted_target is None or any(g in present for g in wanted_target)
-        has_reference = general or (len(present - set(wanted_target or [])) >= 1 if wanted_reference is None
-                                    else any(g in present for g in wanted_reference))
-        if wanted_target is None and not general and len(present) < 2:
-            has_reference = False
-        if not (has_target and has_reference):
+        # each side, cut to the groups that write in this language (None: as the caller left it)
+        t = None if target is None else [g for g in as_list(target) if g in present]
+        r = reference if reference is None or general else [g for g in as_list(reference) if g in present]
+        others = present - set(t or ())  # the reference side when none is named: the rest of this language
+        if t == [] or r == [] or (not general and r is None and (not others or len(present) < 2)):
             skipped.append(language)
             continue
-        runs.append((language, ids, [g for g in wanted_target if g in present] if wanted_target else None,
-                     [g for g in wanted_reference if g in present] if wanted_reference else reference))
+        runs.append((language, ids, t, r))
     if not runs:
         raise FramingError(f"keyness is computed within a language, never across: no language of the corpus has both "
                            f"the target and the reference (languages: {', '.join(sorted(set(languages)))}); compare "

@@ -21,7 +21,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from scipy.cluster.hierarchy import dendrogram
 
-from framing.tables import ALL, Similarity, language_name
+from framing.tables import ALL, LANGUAGE, Similarity, language_name
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 CONNOTATION_COLOURS = {
@@ -451,7 +451,8 @@ def keyness_bars(table: pd.DataFrame, ax: Axes, *, group: str | None = None, mea
     ax.set_yticks(range(len(shown)), shown["term"])
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel(_pretty(measure))
-    _title(ax, f"{group} vs {_reference_name(table, group)}")
+    shown_group = language_name(str(group)) if by == LANGUAGE else group  # "German (de)", not "de"
+    _title(ax, f"{shown_group} vs {_reference_name(table, group)}")
     return ax
 
 
@@ -463,6 +464,8 @@ def _reference_name(table: pd.DataFrame, group: str) -> str:
     reference = str(table.loc[table[by] == group, "reference"].iloc[0]) if "reference" in table else "rest"
     if reference.startswith("general "):  # a language's general frequencies: "general German (de)"
         return "general " + language_name(reference.removeprefix("general "))
+    if reference == "english" and LANGUAGE in table:  # beside other languages, said as they are
+        return "general " + language_name("en")
     if reference != "rest":
         return reference
     others = [str(g) for g in table[by].unique() if str(g) != str(group)]
@@ -524,7 +527,7 @@ def _against(table: pd.DataFrame) -> str:
     if references <= {"english"}:
         return "general English (wordfreq)"
     if all(r == "english" or r.startswith("general ") for r in references):
-        return "the general frequencies of its language (wordfreq)"
+        return "the general frequencies of its language, from wordfreq"
     return "its reference"
 
 
@@ -1373,6 +1376,8 @@ def relative_rates_figure(table: pd.DataFrame, *, category: str | None = None, v
     relative_rates_plot(table, ax, colours=colours)
     if chosen:
         ax.set_title(ax.get_title().replace(":", " (the category with most matches):", 1), fontsize=9)
+        with style():
+            _fit_titles(fig)  # the longer title wrapped to the figure, as the chart's own is
     return fig
 
 
@@ -1404,7 +1409,10 @@ def relative_rates_plot(table: pd.DataFrame, ax: Axes, *, colours: dict | None =
         ax.plot([], [], "o", color=colours[code], label=language_name(code))
     ax.axvline(1.0, color="0.5", linewidth=0.8, linestyle=":")
     ax.set_xlim(left=-0.02 * ax.get_xlim()[1])  # a share of 0 is drawn whole, on the edge
-    ax.set_yticks(range(len(kept)), [f"{g} ({int(sizes[g])} docs)" for g in kept])
+    # each row's documents per language: a dot rests on its language's share of them, not on the row's total
+    per_language = rows.groupby([by, "language"], sort=True)["n_docs"].max()
+    ax.set_yticks(range(len(kept)), [f"{g} ({', '.join(f'{code} {int(n)}' for code, n in per_language[g].items())} docs)"
+                                     for g in kept])
     ax.set_ylim(len(kept) - 0.5, -0.5)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False, title="language", title_fontsize=8)
     ax.set_xlabel("rate as a share of its language's rate (1 = the language's mean)")
