@@ -123,16 +123,32 @@ def feature_table(
     ``(doc_id, voice, n_tokens)``; ``cells`` lists the ``(category, voice)`` rows every
     document gets. Without ``voiced`` the ``voice`` column is left out.
     """
-    grid = pd.DataFrame(
-        [(d, c, v) for d in doc_ids for c, v in cells], columns=["doc_id", "category", "voice"]
-    )
-    found = pd.DataFrame(counts, columns=["doc_id", "category", "voice", "count"])
-    summed = found.groupby(["doc_id", "category", "voice"], sort=False)["count"].sum().reset_index()
-    table = grid.merge(summed, on=["doc_id", "category", "voice"], how="left")
-    table["count"] = table["count"].fillna(0).astype(np.int64)
-    tokens = pd.DataFrame(denominators, columns=["doc_id", "voice", "n_tokens"])
-    table = table.merge(tokens, on=["doc_id", "voice"], how="left")
-    table["n_tokens"] = table["n_tokens"].astype(np.int64)
+    doc_ids = pd.Index(doc_ids, dtype=object)
+    cell_index = pd.MultiIndex.from_tuples(cells, names=["category", "voice"]) if cells else None
+    n_docs, n_cells = len(doc_ids), len(cells)
+    grid = np.zeros((n_docs, n_cells), dtype=np.int64)  # documents x cells, summed from the counts
+    if counts and n_cells:
+        d, c, v, n = zip(*counts)
+        row, col = doc_ids.get_indexer(list(d)), cell_index.get_indexer(list(zip(c, v)))
+        kept = (row >= 0) & (col >= 0)  # a count outside the grid has no row
+        np.add.at(grid, (row[kept], col[kept]), np.asarray(n, dtype=np.int64)[kept])
+    voices = pd.Index([v for _, v in cells]).unique()
+    tokens = np.full((n_docs, len(voices)), -1, dtype=np.int64)
+    if denominators:
+        d, v, n = zip(*denominators)
+        row, col = doc_ids.get_indexer(list(d)), voices.get_indexer(list(v))
+        kept = (row >= 0) & (col >= 0)
+        tokens[row[kept], col[kept]] = np.asarray(n, dtype=np.int64)[kept]
+    n_tokens = tokens[:, voices.get_indexer([v for _, v in cells])].ravel() if n_cells else np.zeros(0, np.int64)
+    if (n_tokens < 0).any():
+        raise ValueError("feature_table: a document and voice of the grid has no token count")
+    table = pd.DataFrame({
+        "doc_id": np.repeat(doc_ids.to_numpy(), n_cells),
+        "category": np.tile(np.asarray([c for c, _ in cells], dtype=object), n_docs),
+        "voice": np.tile(np.asarray([v for _, v in cells], dtype=object), n_docs),
+        "count": grid.ravel(),
+        "n_tokens": n_tokens,
+    })
     table["per_1k"] = rate_per_1k(table["count"], table["n_tokens"])
     table.insert(1, "family", family)
     table.insert(2, "lexicon", lexicon)

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+import regex
 
 from framing.documents.clean import CleaningRule, Removal, clean_text, load_rules
 from framing.documents.corpus import load_corpus
@@ -118,3 +119,27 @@ def test_the_bundled_rules_repair_the_mojibake_of_real_parliamentary_speech():
     repaired = corpus.overview().groupby("language")["lines_repaired"].sum().to_dict()
     assert repaired == {"de": 0, "en": 151, "es": 0, "nl": 18}
     assert corpus.documents["text"].str.contains("â€", regex=False).sum() == raw["en"] + 9  # the raw text is kept
+
+
+@pytest.mark.parametrize("pattern", [
+    r"^[ \t]*(?:please[ \t]+)?(?:donate|support us)\b.*(?:\n(?!\s*\n).*)*",  # the bundled donation rule
+    r"^",                    # empty matches at every line start
+    r"^$",                   # empty lines only
+    r"^x*",                  # empty or not
+    r"^a|b",                 # one alternative not anchored
+    r"(?:^a)|\nb",           # anchored in a group only
+    r"^\p{Lu}\w+",           # syntax of the regex module alone
+    r"^a\n^a",               # a match across lines, the next tried after it
+])
+def test_a_block_pattern_finds_what_finditer_finds_whether_or_not_it_is_tried_at_line_starts(pattern):
+    from framing.documents.clean import _anchored_at_lines, _block_matches, _line_starts
+
+    rule = CleaningRule("r", "block", "", regex.compile(pattern, re.IGNORECASE | re.MULTILINE))
+    texts = ["", "\n", "a\na\na\nb", "Donate now\nplease support us today\n\nText b\nx\n\n\nxx",
+             "one line, and support us in it\nDonate\nB\n", "a\n\na\na\n\nba"]
+    for text in texts:
+        got = [(m.start(), m.end()) for m in _block_matches(rule, text, _line_starts(text.split("\n")))]
+        assert got == [(m.start(), m.end()) for m in rule.pattern.finditer(text)], (pattern, text)
+    # which patterns take the line-start path: only one opening with ^ outside any group
+    assert _anchored_at_lines(rule.pattern.pattern, rule.pattern.flags) == (pattern in (
+        r"^[ \t]*(?:please[ \t]+)?(?:donate|support us)\b.*(?:\n(?!\s*\n).*)*", "^", "^$", "^x*", r"^a\n^a"))

@@ -68,3 +68,25 @@ def test_one_wording_for_a_missing_column_and_the_group_labels():
     with pytest.raises(FramingError, match=r"^f.csv: unknown column 'desk'; available: doc_id, outlet$"):
         require_columns(documents[["doc_id", "outlet"]], ["desk"], where="f.csv")
     assert group_labels(documents, "outlet").to_dict() == {"007": "A", "b": "(none)"}
+
+
+def test_feature_table_sums_counts_into_every_document_and_cell_by_hand():
+    from framing.tables import feature_table
+
+    table = feature_table(
+        ["d2", "d1"],
+        [("d1", "x", "author", 2), ("d1", "x", "author", 1), ("d2", "y", "quoted", 4),
+         ("d1", "z", "author", 9), ("d3", "x", "author", 5)],  # z is no cell and d3 no document: no row
+        [("d1", "author", 10), ("d1", "quoted", 0), ("d2", "author", 8), ("d2", "quoted", 4)],
+        cells=[("x", "author"), ("y", "quoted"), ("x", "quoted")], voiced=True, family="f", lexicon="l", lexicon_id="i",
+    )
+    assert table.columns.tolist() == ["doc_id", "family", "lexicon", "lexicon_id", "category", "voice", "count",
+                                      "n_tokens", "per_1k"]
+    assert table[["doc_id", "category", "voice", "count", "n_tokens"]].values.tolist() == [
+        ["d2", "x", "author", 0, 8], ["d2", "y", "quoted", 4, 4], ["d2", "x", "quoted", 0, 4],
+        ["d1", "x", "author", 3, 10], ["d1", "y", "quoted", 0, 0], ["d1", "x", "quoted", 0, 0]]
+    assert table["per_1k"].tolist()[:4] == [0.0, 1000.0, 0.0, 300.0] and table["per_1k"].iloc[4:].isna().all()
+    assert table["count"].dtype == "int64" and table["n_tokens"].dtype == "int64"
+    unvoiced = feature_table(["a"], [], [("a", "all", 3)], cells=[("x", "all")], voiced=False, family="f",
+                             lexicon="l", lexicon_id="i")
+    assert unvoiced[["doc_id", "category", "count", "n_tokens"]].values.tolist() == [["a", "x", 0, 3]]

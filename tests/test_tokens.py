@@ -81,7 +81,13 @@ def test_in_quote_mask():
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from framing.documents.tokens import _ChunkMemo, _is_word, reference_tokens, word_tokens
+from framing.documents.tokens import (
+    BoundedMemo,
+    _chunk_tokens,
+    _is_word,
+    reference_tokens,
+    word_tokens,
+)
 
 PIECES = st.sampled_from(
     ["regime", "’s", "'s", "n't", "don't", "so-called", "U.S.", "#tag", "@who", "_", "__x", "30,000", "19th",
@@ -122,13 +128,16 @@ def test_runs_without_any_nltk_data(monkeypatch):
 
 
 def test_chunk_memo_is_bounded_and_changes_no_result(monkeypatch):
-    memo = _ChunkMemo(max_size=3)
+    memo, wordness = BoundedMemo(_chunk_tokens, max_size=3), BoundedMemo(_is_word, max_size=2)
     monkeypatch.setattr("framing.documents.tokens._CHUNKS", memo)
+    monkeypatch.setattr("framing.documents.tokens._WORDNESS", wordness)
     text = "a b, c. d e “f” g's"
     for _ in range(2):
         assert list(word_tokens(text)) == reference_tokens(text)
         assert len(memo) <= 3
-    assert tokenize(text).n_words == 8
+        assert tokenize(text).n_words == 8 and tokenize(text).is_word.tolist() == [
+            True, True, False, True, False, True, True, False, True, False, True, True]
+        assert len(wordness) <= 2
 
 
 def test_word_count_depends_on_no_global_state(monkeypatch):
@@ -138,7 +147,8 @@ def test_word_count_depends_on_no_global_state(monkeypatch):
 
     doc = tokenize("Yes , “no” ! U.S. ...")
     payload = pickle.dumps(doc)
-    monkeypatch.setattr("framing.documents.tokens._CHUNKS", _ChunkMemo(max_size=10))  # as in a fresh worker process
+    monkeypatch.setattr("framing.documents.tokens._CHUNKS", BoundedMemo(_chunk_tokens, max_size=10))  # as in a fresh worker
+    monkeypatch.setattr("framing.documents.tokens._WORDNESS", BoundedMemo(_is_word, max_size=10))
     copy = pickle.loads(payload)
     assert copy.words == doc.words
     assert copy.n_words == doc.n_words == 3 == int(doc.is_word.sum())

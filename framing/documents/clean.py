@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -161,8 +162,7 @@ def clean_text(text: str, rules: tuple[CleaningRule, ...]) -> tuple[str, list[Re
                     removed[i] = rule.name
         elif rule.kind == "block":
             starts = _line_starts(lines)
-            every_match = lambda t, pattern=rule.pattern, **kw: list(pattern.finditer(t, **kw))  # noqa: E731
-            for m in _bounded(rule, every_match, text, None):
+            for m in _block_matches(rule, text, starts):
                 first, last = _line_of(starts, m.start()), _line_of(starts, max(m.end() - 1, m.start()))
                 for i in range(first, last + 1):
                     removed.setdefault(i, rule.name)
@@ -179,7 +179,7 @@ def clean_text(text: str, rules: tuple[CleaningRule, ...]) -> tuple[str, list[Re
             for i in range(len(lines) - 1, -1, -1):
                 if i in removed or not lines[i].strip():
                     continue
-                if len(lines[i].split()) > rule.max_words or _SENTENCE_END.search(lines[i]):
+                if len(lines[i].split(maxsplit=rule.max_words)) > rule.max_words or _SENTENCE_END.search(lines[i]):
                     break
                 run.append(i)
             if len(run) >= rule.min_lines:
@@ -190,6 +190,39 @@ def clean_text(text: str, rules: tuple[CleaningRule, ...]) -> tuple[str, list[Re
     report = [Removal(i + 1, removed[i], raw[i]) for i in removed]
     report += [Removal(i + 1, rule, raw[i], "repaired") for i, rule in repaired.items() if i not in removed]
     return kept, sorted(report, key=lambda r: r.line)
+
+
+def _block_matches(rule: CleaningRule, text: str, line_starts: list[int]) -> list:
+    """Every match of a block rule's pattern in ``text``, exactly as ``finditer`` finds them.
+
+    A pattern that begins with ``^`` outside any group or alternative (as the bundled rules
+    do) can only match where a line starts, so it is tried there alone: one attempt per
+    line instead of one per character (a scraped article can be one line of 20,000
+    characters). Other patterns are searched through the text. A test holds the two equal.
+    """
+    if not _anchored_at_lines(rule.pattern.pattern, rule.pattern.flags):
+        return _bounded(rule, lambda t, **kw: list(rule.pattern.finditer(t, **kw)), text, None)
+    found, end = [], 0
+    for start in line_starts:
+        if start < end:  # inside the last match: finditer goes on from its end
+            continue
+        m = _bounded(rule, lambda t, **kw: rule.pattern.match(t, start, **kw), text, None)
+        if m is not None:
+            found.append(m)
+            end = m.end()
+    return found
+
+
+@lru_cache(maxsize=256)
+def _anchored_at_lines(pattern: str, flags: int) -> bool:
+    """Does every match of ``pattern`` begin at a line start (its parse tree opens with ``^``)?
+    Read with the standard library's parser; a pattern it cannot read (syntax of the ``regex``
+    module only) counts as not anchored, which is always safe."""
+    try:
+        first = re._parser.parse(pattern, flags & (re.IGNORECASE | re.MULTILINE | re.VERBOSE)).data[:1]
+    except Exception:  # noqa: BLE001 - any pattern re cannot read is searched in full
+        return False
+    return first == [(re._constants.AT, re._constants.AT_BEGINNING)]
 
 
 def _fix_encoding(line: str) -> str:

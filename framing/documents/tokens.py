@@ -32,9 +32,9 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from importlib.resources import files
-from itertools import chain
+from itertools import chain, compress
 
 import numpy as np
 
@@ -168,28 +168,36 @@ def _chunk_tokens(chunk: str, clitics: bool = True) -> tuple[str, ...]:
     return tuple(out)
 
 
-class _ChunkMemo(dict):
-    """Whitespace chunk -> its tokens, filled on first sight and emptied when it
-    holds ``max_size`` chunks, so memory stays bounded however large the corpus.
+class BoundedMemo(dict):
+    """``key -> function(key)``, filled on first sight and emptied when it holds ``max_size``
+    keys, so memory stays bounded however large the corpus: a dictionary look-up per token
+    or chunk instead of a Python call.
 
-    The memo only caches a pure function of the chunk, so it changes no result:
-    documents are still tokenized independently, in any process.
+    It only remembers a pure function, so it changes no result: documents are still
+    tokenized independently, in any process.
+
+    Examples
+    --------
+    >>> lengths = BoundedMemo(len, max_size=2)
+    >>> [lengths[w] for w in ("a", "bb", "a", "ccc")], len(lengths)
+    ([1, 2, 1, 3], 1)
     """
 
-    def __init__(self, max_size: int, clitics: bool = True):
+    def __init__(self, function, max_size: int):
         super().__init__()
+        self.function = function
         self.max_size = max_size
-        self.clitics = clitics
 
-    def __missing__(self, chunk: str) -> tuple[str, ...]:
+    def __missing__(self, key):
         if len(self) >= self.max_size:
             self.clear()
-        tokens = self[chunk] = _chunk_tokens(chunk, self.clitics)
-        return tokens
+        value = self[key] = self.function(key)
+        return value
 
 
-_CHUNKS = _ChunkMemo(max_size=200_000)
-_WHOLE_CHUNKS = _ChunkMemo(max_size=200_000, clitics=False)
+# whitespace chunk -> its tokens (news text repeats its chunks), clitics split or not
+_CHUNKS = BoundedMemo(_chunk_tokens, max_size=200_000)
+_WHOLE_CHUNKS = BoundedMemo(partial(_chunk_tokens, clitics=False), max_size=200_000)
 
 
 def word_tokens(text: str, language: str | None = None) -> tuple[str, ...]:
@@ -481,12 +489,12 @@ class TokenizedText:
     @cached_property
     def lower(self) -> tuple[str, ...]:
         """Matching keys (:func:`normalize_token`), the view used for case-insensitive matching."""
-        return tuple(map(normalize_token, self.words))
+        return tuple(map(_KEYS.__getitem__, self.words))
 
     @cached_property
     def is_word(self) -> np.ndarray:
         """Boolean mask: the token is a word (has a letter or digit), not a punctuation mark."""
-        return np.fromiter((_is_word(w) for w in self.words), bool, len(self.words))
+        return np.fromiter(map(_WORDNESS.__getitem__, self.words), bool, len(self.words))
 
     @cached_property
     def type_counts(self) -> Counter:
@@ -497,8 +505,9 @@ class TokenizedText:
     def n_words(self) -> int:
         """Number of word tokens (:func:`is_word_token`; punctuation excluded): the
         denominator of every rate (``n_tokens``). Counted over token types, so it costs
-        one test per type and equals ``is_word.sum()``."""
-        return sum(n for token, n in self.type_counts.items() if _is_word(token))
+        one (remembered) test per type and equals ``is_word.sum()``."""
+        counts = self.type_counts
+        return sum(compress(counts.values(), map(_WORDNESS.__getitem__, counts)))
 
     @cached_property
     def token_sentence(self) -> np.ndarray:
@@ -555,6 +564,10 @@ def _is_word(token: str) -> bool:
     # tokens are either words (contain \w near the start: "regime", "'s", "#tag", "n't")
     # or single marks / "..."
     return token[0].isalnum() or (len(token) > 1 and token[1].isalnum())
+
+
+_WORDNESS = BoundedMemo(_is_word, max_size=500_000)  # token -> is it a word
+_KEYS = BoundedMemo(normalize_token, max_size=500_000)  # token -> its matching key
 
 
 def is_word_token(token: str) -> bool:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from framing.documents.corpus import Corpus
+from framing.documents.tokens import BoundedMemo
 from framing.errors import FramingError
 from framing.features.actors import ActorMatcher
 from framing.features.family import Family, Found
@@ -36,12 +37,36 @@ def analyzer():
 def vader_scores(text: str) -> dict:
     """VADER's scores for one text: ``compound``, ``pos``, ``neu``, ``neg``.
 
+    A text with no emoji and none of whose words is in VADER's lexicon scores neutral,
+    whatever else it holds, and gets that score without VADER's pass (a third of news
+    sentences). VADER gives a word a valence only when its lexicon has the word (as VADER
+    splits and strips it, with its own function); every other rule (negation, boosters,
+    "but", capitals, "!" and "?") scales valences already there, and emojis are the only
+    words it adds. A test holds the two equal on real sentences.
+
     Examples
     --------
     >>> vader_scores("VADER is smart, handsome, and funny.")["compound"]
     0.8316
+    >>> vader_scores("The vote was held on Friday.") == analyzer().polarity_scores("The vote was held on Friday.")
+    True
     """
+    emoji, in_lexicon = _vader_words()
+    if emoji.isdisjoint(text) and not any(map(in_lexicon.__getitem__, text.split())):
+        return {"neg": 0.0, "neu": 1.0 if text.strip() else 0.0, "pos": 0.0, "compound": 0.0}
     return analyzer().polarity_scores(text)
+
+
+@lru_cache(maxsize=1)
+def _vader_words() -> tuple:
+    """What can move VADER's score of a text off neutral: a character of its emoji lexicon (VADER
+    replaces them one character at a time), and a whitespace chunk whose stripped, lowercased
+    form is in its lexicon (remembered per chunk)."""
+    from vaderSentiment.vaderSentiment import SentiText
+
+    vader = analyzer()
+    lexicon = vader.lexicon
+    return frozenset(e for e in vader.emojis if len(e) == 1), BoundedMemo(lambda chunk: SentiText._strip_punc_if_word(chunk).lower() in lexicon, max_size=200_000)
 
 
 def english(language: str | None) -> bool:

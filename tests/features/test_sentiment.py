@@ -10,6 +10,7 @@ from framing.features.sentiment import (
     sentiment,
     vader_scores,
 )
+from tests.conftest import real_corpora
 
 
 def test_vader_published_examples():
@@ -54,3 +55,24 @@ def test_actor_sentiment_by_sentence_co_occurrence():
     assert per_group.loc[("B", "iranian_state"), "compound_mean"] == vader_scores("The government did a good job.")["compound"]
     assert per_group.loc[("B", "iranian_state"), "n_docs"] == 1
     assert not math.isnan(per_group.loc[("A", "iranian_state"), "negative_share"])
+
+
+def test_a_text_vader_cannot_move_off_neutral_gets_vaders_own_score_without_its_pass(monkeypatch):
+    from framing.documents.tokens import sentence_spans
+    from framing.features.sentiment import analyzer
+
+    texts = real_corpora().news_articles(per_outlet=20)["text"].tolist()
+    sentences = [t[a:b] for t in texts for a, b in sentence_spans(t)]
+    odd = ["", " ", "Held.", "It was held 🙂 today", "held :)", "(held)", "HELD!!!", "No held?", "kind of held",
+           "but held", "“Held,” he wrote.", "held\u2764", "Emoji 👍🏽 skin"]
+    vader = analyzer()
+    calls = []
+    polarity = vader.polarity_scores
+    monkeypatch.setattr(vader, "polarity_scores", lambda text: calls.append(text) or polarity(text))
+    for text in sentences + odd:
+        assert vader_scores(text) == polarity(text), text  # every score, every key, to the last digit
+    skipped = len(sentences) + len(odd) - len(calls)
+    assert 0.2 * len(sentences) < skipped < 0.6 * len(sentences)  # a third of news sentences need no pass
+    assert {"It was held 🙂 today", "held :)", "held\u2764", "Emoji 👍🏽 skin"} <= set(calls)  # emoji, emoticon
+    assert vader_scores("Held.") == {"neg": 0.0, "neu": 1.0, "pos": 0.0, "compound": 0.0}
+    assert vader_scores(" ") == {"neg": 0.0, "neu": 0.0, "pos": 0.0, "compound": 0.0}
