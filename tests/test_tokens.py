@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 
 from framing.documents.tokens import (
@@ -155,3 +157,18 @@ def test_word_count_depends_on_no_global_state(monkeypatch):
     # made by hand, never through the chunk memory: the word count still follows is_word
     hand = TokenizedText("a ; b", ("a", ";", "b"))
     assert hand.n_words == int(hand.is_word.sum()) == 2
+
+
+def test_punkt_remembering_its_verdicts_splits_real_news_as_punkt_does():
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
+
+    from framing.documents.tokens import sentence_spans, sentence_splitter
+    from tests.conftest import real_corpora
+
+    splitter = sentence_splitter()
+    plain = PunktSentenceTokenizer(splitter._params, lang_vars=splitter._lang_vars)  # the same parameters, no memory
+    texts = real_corpora().news_articles(per_outlet=25)["text"].tolist() * 2  # the second time from memory
+    for text in texts:
+        lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
+        assert sentence_spans(text) == [(a + x, a + y) for a, line in lines for x, y in plain.span_tokenize(line)]
+    assert len(splitter._verdicts) > 100

@@ -151,7 +151,7 @@ def clean_text(text: str, rules: tuple[CleaningRule, ...]) -> tuple[str, list[Re
     for rule in rules:
         if rule.kind == "encoding":
             for i, line in enumerate(lines):
-                if i not in removed and _MOJIBAKE_HINT.search(line):
+                if i not in removed and not line.isascii() and _MOJIBAKE_HINT.search(line):  # mojibake is never ASCII
                     fixed = _fix_encoding(line)
                     if fixed != line:
                         lines[i] = fixed

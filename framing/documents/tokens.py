@@ -315,12 +315,25 @@ def sentence_splitter() -> "PunktSentenceTokenizer":  # noqa: F821 - imported he
     class LanguageVars(PunktLanguageVars):
         sent_end_chars = SENTENCE_ENDS
 
+    class Punkt(PunktSentenceTokenizer):
+        """Punkt, remembering its verdict on each candidate context (``said. The``): a pure
+        function of the context and the fixed parameters, and half of Punkt's time. News
+        repeats its contexts (one in seven on 3,800 distinct articles); a test holds the
+        spans equal to Punkt's own."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._verdicts = BoundedMemo(super().text_contains_sentbreak, max_size=200_000)
+
+        def text_contains_sentbreak(self, text: str) -> bool:
+            return self._verdicts[text]
+
     params = PunktParameters()
     text = files("framing.data").joinpath("abbreviations.txt").read_text(encoding="utf-8")
     params.abbrev_types = {
         line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#")
     }
-    return PunktSentenceTokenizer(params, lang_vars=LanguageVars())
+    return Punkt(params, lang_vars=LanguageVars())
 
 
 SENTENCE_ENDS = (".", "?", "!", "\u061f", "\u06d4")
