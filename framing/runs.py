@@ -77,7 +77,6 @@ def explore(
     if groups.nunique() < 2:
         raise FramingError(f"the explorer compares groups, and column '{by}' has one group ({groups.iloc[0]}); "
                            "choose another")
-    corpus.tokens  # noqa: B018 - tokenized once and kept: terms, each family and the concordances pass over them
     counts = merge_term_counts([term_counts(corpus, by)])
     kept, _ = frequent_terms(counts, min_count=min_count, max_terms=max_terms)
     chosen = [x if isinstance(x, FrameModel) or is_model_folder(x) else load_lexicon(x)  # a frame model: its own family
@@ -86,7 +85,7 @@ def explore(
     jobs = family_jobs([f for f in families if f != "lexicon"], chosen)
     tables = []
     for job in jobs:
-        features, units, matches = job.evidence(corpus)  # one pass over the documents for the three
+        features, units, matches = job.evidence(corpus, text=False)  # one pass for the three; lines come from spans
         if features.empty:  # no word of this family in the page's language: its warning said so
             continue
         if len(jobs) > 1:  # categories named lexicon:category
@@ -94,9 +93,10 @@ def explore(
                                         for t in (features, units, matches))
         tables.append((features, units, matches))
     found = pd.concat([m for _, _, m in tables], ignore_index=True) if tables else None
+    lines = term_lines(corpus, kept, by, lines=kwic_lines, window=window)
+    category_lines = match_lines(corpus, found, by, lines=kwic_lines, window=window) if tables else None
     return explorer_page(
-        corpus.documents, by, terms=counts, term_lines=term_lines(corpus, kept, by, lines=kwic_lines, window=window),
-        families=tables, category_lines=match_lines(corpus, found, by, lines=kwic_lines, window=window) if tables else None,
+        corpus.documents, by, terms=counts, term_lines=lines, families=tables, category_lines=category_lines,
         target=target, reference=reference, min_count=min_count, max_terms=max_terms, kwic_lines=kwic_lines,
         max_documents=max_documents, title=title,
     )

@@ -31,6 +31,8 @@ MATCH_COLUMNS = [
     "doc_id", "family", "lexicon", "category", "pattern", "text", "start", "end", "token_start", "token_end",
     "sentence", "voice",
 ]
+MATCH_SPAN_COLUMNS = [c for c in MATCH_COLUMNS if c not in ("text", "sentence")]
+"""A match record without its text (:meth:`framing.features.family.Family.evidence` with ``text=False``)."""
 VOICES = ("author", "quoted")
 """The two voices of a text: the outlet's own words, and the words it quotes."""
 ALL = "all"
@@ -161,7 +163,9 @@ def feature_table(
 def sentence_grid(doc_ids: list[str], counts: list[np.ndarray], tokens: list[np.ndarray], cells: list[tuple[str, str]]) -> dict:
     """The columns of a sentence table from each document's sentences x cells arrays of counts
     and of word tokens: every sentence x cell, zeros included, in document, sentence and cell
-    order (built from arrays: a Python row per sentence x cell held 1 GB for 100,000 sentences)."""
+    order (built from arrays: a Python row per sentence x cell held 1 GB for 100,000 sentences;
+    the category and voice columns are pandas categories made from their codes, never a
+    column of names)."""
     n_cells = len(cells)
     sizes = np.fromiter((len(c) for c in counts), np.int64, len(counts))
     rows = int(sizes.sum()) * n_cells
@@ -172,11 +176,19 @@ def sentence_grid(doc_ids: list[str], counts: list[np.ndarray], tokens: list[np.
     return {
         "doc_id": np.asarray(doc_ids, dtype=object)[doc] if rows else np.zeros(0, dtype=object),
         "sentence": sentence,
-        "category": np.asarray([c for c, _ in cells], dtype=object)[cell] if rows else np.zeros(0, dtype=object),
-        "voice": np.asarray([v for _, v in cells], dtype=object)[cell] if rows else np.zeros(0, dtype=object),
+        "category": _names(cell, [c for c, _ in cells]),
+        "voice": _names(cell, [v for _, v in cells]),
         "count": flat(counts),
         "n_tokens": flat(tokens),
     }
+
+
+def _names(codes: np.ndarray, names: list[str]) -> pd.Categorical:
+    """``names[codes]`` as pandas categories in sorted order (as ``astype("category")`` makes them)."""
+    categories = sorted(set(names))
+    where = {name: k for k, name in enumerate(categories)}
+    lookup = np.array([where[name] for name in names], dtype=np.int32) if names else np.zeros(0, np.int32)
+    return pd.Categorical.from_codes(lookup[codes] if len(codes) else np.zeros(0, np.int32), categories=categories)
 
 
 def sentence_table(
@@ -191,12 +203,12 @@ def sentence_table(
     from those columns (:func:`sentence_grid`)."""
     columns = ["doc_id", "sentence", "category", "voice", "count", "n_tokens"]
     table = pd.DataFrame(rows, columns=columns) if not isinstance(rows, dict) else pd.DataFrame({c: rows[c] for c in columns})
-    table.insert(2, "family", family)
-    table.insert(3, "lexicon", lexicon)
-    table.insert(4, "lexicon_id", lexicon_id)
+    n = len(table)
+    for at, (column, name) in enumerate((("family", family), ("lexicon", lexicon), ("lexicon_id", lexicon_id)), start=2):
+        table.insert(at, column, pd.Categorical.from_codes(np.zeros(n, np.int8), categories=[name]))
     table[["sentence", "count", "n_tokens"]] = table[["sentence", "count", "n_tokens"]].astype(np.int64)
     # a few distinct names over millions of rows (every sentence x cell): each held once, as pandas categories
-    for column in ("family", "lexicon", "lexicon_id", "category", "voice"):
+    for column in ("category", "voice"):
         table[column] = table[column].astype("category")
     return table if voiced else table.drop(columns="voice")
 

@@ -52,6 +52,17 @@ def test_large_vocabularies_are_capped_and_the_page_says_so(seeds):
         explore(seeds.select(seeds.doc_ids[:1]), "outlet")
 
 
+def test_the_page_streams_the_tokens_and_keeps_none_of_them(seeds):
+    """Its passes (terms, each family, the concordances) tokenize as they go: a corpus of 10,000
+    documents does not hold every document's tokens and their offsets while the page is drawn."""
+    from framing.documents.corpus import load_corpus
+
+    fresh, kept = (load_corpus(seeds.documents[["doc_id", "outlet", "text"]]) for _ in range(2))
+    kept.tokens  # noqa: B018 - tokens computed before, as a notebook may have them
+    assert explore(fresh, "outlet") == explore(kept, "outlet")  # the same page, tokens kept or not
+    assert fresh._tokens is None
+
+
 def test_no_lexicon_the_user_did_not_choose_and_one_colour_per_group(seeds, tmp_path, capsys):
     from framing.views.plots import group_colours
 

@@ -41,6 +41,7 @@ from framing.lexicon.read import load_lexicon
 from framing.tables import (
     ALL,
     MATCH_COLUMNS,
+    MATCH_SPAN_COLUMNS,
     feature_table,
     language_name,
     sentence_grid,
@@ -208,13 +209,17 @@ class Family:
         self.left_out(languages)
         return self._records(rows)
 
-    def _record(self, doc_id: str, doc: TokenizedText, f: Found) -> tuple:
-        """One match record (:data:`MATCH_COLUMNS` + extra columns), as :meth:`matches` and :meth:`evidence` give it."""
+    def _record(self, doc_id: str, doc: TokenizedText, f: Found, text: bool = True) -> tuple:
+        """One match record (:data:`MATCH_COLUMNS` + extra columns), as :meth:`matches` and :meth:`evidence` give it;
+        without ``text``, its span alone (:data:`MATCH_SPAN_COLUMNS` + extra columns)."""
+        if not text:
+            return (doc_id, self.name, self.lexicon.name, f.category, f.pattern, f.start, f.end, f.token_start,
+                    f.token_end, f.voice, *f.extra)
         return (doc_id, self.name, self.lexicon.name, f.category, f.pattern, doc.text[f.start : f.end], f.start, f.end,
                 f.token_start, f.token_end, doc.sentence_of(f.token_start), f.voice, *f.extra)
 
-    def _records(self, rows: list[tuple]) -> pd.DataFrame:
-        return pd.DataFrame(rows, columns=MATCH_COLUMNS + list(self.extra_columns))
+    def _records(self, rows: list[tuple], text: bool = True) -> pd.DataFrame:
+        return pd.DataFrame(rows, columns=(MATCH_COLUMNS if text else MATCH_SPAN_COLUMNS) + list(self.extra_columns))
 
     def check_category(self, category: str | None) -> None:
         """Raise a one-line error unless ``category`` (or ``category.*``) is one the family explains."""
@@ -236,12 +241,17 @@ class Family:
         then counted by document and by sentence."""
         return self._one_pass(corpus, records=False)[:2]
 
-    def evidence(self, corpus: Corpus) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    def evidence(self, corpus: Corpus, *, text: bool = True) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         """:meth:`table`, :meth:`sentences` and :meth:`matches` in one pass: the counts, the
-        counts by sentence, and the match records behind them (the explorer's three tables)."""
-        return self._one_pass(corpus, records=True)
+        counts by sentence, and the match records behind them (the explorer's three tables).
 
-    def _one_pass(self, corpus: Corpus, *, records: bool):
+        Without ``text``, the records are spans alone (:data:`MATCH_SPAN_COLUMNS`: no matched text
+        nor sentence, which :meth:`matches` or a concordance gives from the spans): the explorer
+        draws its lines from the spans, and the sentence of every match of 10,000 documents held
+        hundreds of megabytes."""
+        return self._one_pass(corpus, records=True, text=text)
+
+    def _one_pass(self, corpus: Corpus, *, records: bool, text: bool = True):
         cells = self.cells()
         where = {cell: k for k, cell in enumerate(cells)}
         counts, denominators, found = [], [], []
@@ -258,7 +268,7 @@ class Family:
                 by_document[(f.category, f.voice)] += 1
                 by_sentence[(int(doc.token_sentence[f.token_start]) if len(doc) else 0, f.category, f.voice)] += 1
                 if records:
-                    found.append(self._record(d, doc, f))
+                    found.append(self._record(d, doc, f, text))
             counts.extend((d, c, v, n) for (c, v), n in by_document.items())
             denominators.extend((d, v, n) for v, n in family.tokens(doc).items())
             per_sentence = sentence_tokens(doc, voiced=self.voiced)
@@ -272,5 +282,5 @@ class Family:
         rows = sentence_grid(read, sentence_counts, sentence_words, cells)
         names = {"voiced": self.voiced, "family": self.name, "lexicon": self.lexicon.name, "lexicon_id": self.lexicon.id}
         table = self._covered(feature_table(read, counts, denominators, cells=cells, **names), languages)
-        matches = self._records(found) if records else None
+        matches = self._records(found, text) if records else None
         return corpus.with_metadata(table), self._covered(sentence_table(rows, **names), languages), matches

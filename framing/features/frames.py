@@ -596,9 +596,9 @@ class FrameFamily(Family):
         with self._predicted(corpus.select([doc_id]) if doc_id is not None else corpus):
             return super().matches(corpus, doc_id=doc_id, category=category)
 
-    def _one_pass(self, corpus: Corpus, *, records: bool):
+    def _one_pass(self, corpus: Corpus, **options):
         with self._predicted(corpus):
-            return super()._one_pass(corpus, records=records)
+            return super()._one_pass(corpus, **options)
 
 
 def units_metadata(model: FrameModel) -> dict[str, str]:

@@ -168,7 +168,8 @@ def _lines_table(corpus: Corpus, found: dict[str, dict[str, list]], lines: int, 
     chosen = [(key, line) for key, by_group in found.items() for line in _round_robin(by_group, lines)]
     # the documents of the chosen lines only: tokens already computed are shared, others made for these alone
     tokens = corpus.select(sorted({line[0] for _, line in chosen})).tokens if chosen else {}
-    rows = [(key, doc_id, group, *context(tokens[doc_id], start, end, window, spaced=True), voice)
+    rows = [(key, doc_id, group, *context(tokens[doc_id], start, end, window, spaced=True),
+             voice or ("quoted" if tokens[doc_id].in_quote[start] else "author"))
             for key, (doc_id, group, start, end, voice) in chosen]
     return pd.DataFrame(rows, columns=LINE_COLUMNS)
 
@@ -196,11 +197,10 @@ def match_lines(corpus: Corpus, matches: pd.DataFrame, by: str, *, lines: int = 
     each group, cut as :func:`context` cuts them. One row per line, :data:`LINE_COLUMNS`. The
     voice is the text's (inside a quotation: ``quoted``), as for :func:`term_lines`, also for a
     family that does not count voices apart."""
-    groups, tokens = corpus.groups(by).to_dict(), corpus.tokens
+    groups = corpus.groups(by).to_dict()
     found = _Lines(lines)
     for doc_id, category, start, end in zip(*(matches[c].tolist() for c in ("doc_id", "category", "token_start", "token_end"))):
         group = groups[doc_id]
         if not found.full(category, group):
-            voice = "quoted" if tokens[doc_id].in_quote[start] else "author"
-            found.add(category, group, (doc_id, group, start, end, voice))
+            found.add(category, group, (doc_id, group, start, end, None))  # the voice of the lines taken, below
     return _lines_table(corpus, found, lines, window)

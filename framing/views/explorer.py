@@ -44,7 +44,7 @@ from framing.comparison.rates import compare, compare_groups
 from framing.errors import FramingError
 from framing.groups import default_target, largest, order_groups, sides
 from framing.measures import log_odds_dirichlet, log_ratio
-from framing.tables import LANGUAGE, MATCH_COLUMNS, group_labels
+from framing.tables import LANGUAGE, MATCH_SPAN_COLUMNS, group_labels
 from framing.views.highlight import TINTS, highlight_text, text_direction
 from framing.views.plots import MAX_GROUPS, group_colours
 
@@ -104,7 +104,7 @@ def _categories(families, by: str, target: list[str], reference: list[str], show
     """Each family's categories, from its feature, unit and match tables: rates by group with
     intervals (:func:`framing.compare`; the outlet's own voice where the family tells voices apart)
     for the groups ``shown``, the categories whose target/reference difference survives the
-    Benjamini-Hochberg adjustment, and the match records."""
+    Benjamini-Hochberg adjustment, and the match spans."""
     rates, starred, matches = [], set(), []
     for features, units, found in families:
         drawn = features[features[by].astype(str).isin(shown)]  # intervals only for the groups drawn
@@ -114,7 +114,7 @@ def _categories(families, by: str, target: list[str], reference: list[str], show
             rate, contrast = rate[rate["voice"] == "author"], contrast[contrast["voice"] == "author"]
         rates.append(rate)
         starred |= set(contrast.loc[contrast["p_adjusted"] < 0.05, "category"])
-        matches.append(found[MATCH_COLUMNS])
+        matches.append(found[MATCH_SPAN_COLUMNS])
     return pd.concat(rates, ignore_index=True), starred, pd.concat(matches, ignore_index=True)
 
 
@@ -149,7 +149,7 @@ def explorer_page(
     counts by ``by`` (:func:`framing.keywords.terms.term_counts`); ``term_lines`` and
     ``category_lines``: concordance lines (:func:`framing.keywords.kwic.term_lines`,
     :func:`~framing.keywords.kwic.match_lines`); ``families``: per family, its feature table, unit
-    table and match records (:meth:`framing.features.family.Family.evidence`), categories named as
+    table and match spans (:meth:`framing.features.family.Family.evidence` without text), categories named as
     the page shows them. :func:`framing.explore` builds them from a corpus and calls this.
     """
     from bokeh.embed import components
@@ -236,7 +236,7 @@ def explorer_page(
         rates, starred, matches = _categories(families, by, contrasts[0][1], contrasts[0][2], category_groups)
     else:  # no family has words in the page's language (stance outside English): the page says so
         rates = pd.DataFrame(columns=[by, "category", "per_1k", "ci_low", "ci_high"])
-        starred, matches, category_lines = set(), pd.DataFrame(columns=MATCH_COLUMNS), pd.DataFrame(
+        starred, matches, category_lines = set(), pd.DataFrame(columns=MATCH_SPAN_COLUMNS), pd.DataFrame(
             columns=["key", "doc_id", "group", "left", "node", "right", "voice"])
     categories = list(dict.fromkeys(rates["category"]))
     labels = {c: (c + " *" if c in starred else c) for c in categories}

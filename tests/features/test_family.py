@@ -133,3 +133,16 @@ def test_each_document_is_tokenized_once_however_many_families_count_it(seeds, m
     alone = Corpus(seeds.documents)
     FamilyFeatures(tuple(family_jobs(["stance"])))(alone)
     assert len(calls) == len(alone) and alone._tokens is None
+
+
+@pytest.mark.parametrize("name", ["framing", "stance"])
+def test_evidence_without_text_is_the_match_records_without_their_text_and_sentence(seeds, name):
+    from framing.tables import MATCH_SPAN_COLUMNS
+
+    family = family_for(name)
+    features, units, spans = family.evidence(seeds, text=False)
+    _, _, records = family.evidence(seeds)
+    assert spans.columns.tolist() == MATCH_SPAN_COLUMNS + list(family.extra_columns)
+    assert "text" not in spans.columns and "sentence" not in spans.columns
+    pd.testing.assert_frame_equal(spans, records.drop(columns=["text", "sentence"]))
+    pd.testing.assert_frame_equal(features, family.table(seeds))
