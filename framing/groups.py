@@ -124,12 +124,13 @@ def largest(sizes, limit: int) -> tuple[list[str], list[str]]:
     return [g for g in order_groups(sizes) if g in kept], by_size[limit:]
 
 
-def left_out_note(left_out: list[str], shown: int = 5) -> str:
-    """``'; left out, fewest documents: X, Y and 9 more'`` for the groups :func:`largest` left out ('' if none)."""
+def left_out_note(left_out: list[str], shown: int = 5, *, size: str = "documents") -> str:
+    """``'; left out, fewest documents: X, Y and 9 more'`` for the groups :func:`largest` left out ('' if none);
+    ``size`` names what the groups were ranked by."""
     if not left_out:
         return ""
     named = ", ".join(left_out[:shown]) + (f" and {len(left_out) - shown:,} more" if len(left_out) > shown else "")
-    return f"; left out, fewest documents: {named}"
+    return f"; left out, fewest {size}: {named}"
 
 
 MAX_SIMILARITY_ROWS = 100
@@ -138,9 +139,10 @@ square, and a heatmap cannot label more. Beyond, the rows with most documents ar
 matrix says which were left out."""
 
 
-def keep_rows(matrix, sizes=None, *, limit: int = MAX_SIMILARITY_ROWS, what: str = "rows") -> tuple[list, str]:
+def keep_rows(matrix, sizes=None, *, limit: int = MAX_SIMILARITY_ROWS, what: str = "rows",
+              size: str = "documents") -> tuple[list, str]:
     """The rows (``matrix``: a table or a list of labels) a similarity matrix keeps: all, or the ``limit`` with most documents
-    (``sizes``: row -> documents; without it, the first ``limit`` rows), with a warning and
+    (``sizes``: row -> documents, or the ``size`` they measure; without it, the first ``limit`` rows), with a warning and
     a note naming what was left out ('' if nothing). Decided before any pair is computed."""
     index = list(matrix.index) if hasattr(matrix, "iloc") else list(matrix)
     labels = [str(i) for i in index]
@@ -150,8 +152,8 @@ def keep_rows(matrix, sizes=None, *, limit: int = MAX_SIMILARITY_ROWS, what: str
     if first:
         sizes = {g: len(labels) - k for k, g in enumerate(labels)}
     kept, out = largest({g: sizes.get(g, 0) for g in labels}, limit)
-    note = left_out_note(out).replace("fewest documents", "the last") if first else left_out_note(out)
-    which = f"the first {limit}" if first else f"the {limit} with most documents"
+    note = left_out_note(out).replace("fewest documents", "the last") if first else left_out_note(out, size=size)
+    which = f"the first {limit}" if first else f"the {limit} with most {size}"
     warnings.warn(f"{len(labels):,} {what}: a similarity matrix keeps {which}{note}", stacklevel=3)
     keep = set(kept)
     return [i for i in index if str(i) in keep], f"{which} of {len(labels):,} {what}{note}"

@@ -404,3 +404,39 @@ def test_aligned_by_hand():
     assert (first_a, end_a, first_b, end_b) == (1, 6, 2, 8)
     assert similarity == pytest.approx(5 / 6)  # 5 shared words, the longer side has 6
     assert _aligned(["a"], ["b"], 0, 1, 0, 1) is None
+
+
+def test_the_reuse_matrix_of_many_groups_keeps_those_that_share_most_decided_before_it_is_made():
+    """150 groups: the matrix keeps the 100 whose documents share most words (warned, and said in its
+    attrs and the chart's title), each kept cell the sum a cell-by-cell loop gives."""
+    from framing.groups import MAX_SIMILARITY_ROWS
+    from framing.views.plots import reuse_matrix_figure
+
+    n = 150
+    corpus = load_corpus(pd.DataFrame({"doc_id": [f"d{i:03d}" for i in range(n)], "outlet": [f"g{i:03d}" for i in range(n)],
+                                       "text": ["Some words here."] * n}))
+    rng = random.Random(3)
+    pairs = [(rng.randrange(n), rng.randrange(n)) for _ in range(400)]
+    passages = pd.DataFrame({"doc_a": [f"d{a:03d}" for a, _ in pairs], "doc_b": [f"d{b:03d}" for _, b in pairs],
+                             "n_words": [rng.randrange(30, 90) for _ in pairs]})
+    full = {}  # the loop of the definition: row group, column group -> words
+    for a, b, w in zip(passages["doc_a"], passages["doc_b"], passages["n_words"]):
+        ga, gb = "g" + a[1:], "g" + b[1:]
+        full[ga, gb] = full.get((ga, gb), 0) + w
+        if ga != gb:
+            full[gb, ga] = full.get((gb, ga), 0) + w
+    shares = {}
+    for (ga, gb), w in full.items():
+        shares[ga] = shares.get(ga, 0) + w
+        shares[gb] = shares.get(gb, 0) + w
+    expected = sorted(shares, key=lambda g: (-shares[g], g))[:MAX_SIMILARITY_ROWS]
+    with pytest.warns(UserWarning, match=r"150 groups: a similarity matrix keeps the 100 with most shared words; "
+                                         r"left out, fewest shared words: "):
+        matrix = reuse_matrix(passages, corpus, "outlet")
+    assert matrix.shape == (100, 100) and set(matrix.index) == set(expected)
+    assert all(matrix.loc[a, b] == full.get((a, b), 0) for a in matrix.index for b in matrix.columns)
+    assert matrix.attrs["left_out"].startswith("the 100 with most shared words of 150 groups; left out, fewest shared words:")
+    title = reuse_matrix_figure(matrix).axes[0].get_title()
+    assert " ".join(title.split()).endswith("; the 12 of 150 groups that share most words") and matrix.attrs["n_groups"] == 150
+    with pytest.raises(FramingError, match="passages name document 'x', which is not in the corpus"):
+        reuse_matrix(passages.assign(doc_a=["x"] * len(passages)), corpus, "outlet")

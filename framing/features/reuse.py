@@ -535,16 +535,48 @@ def reuse_shares(passages: pd.DataFrame, corpus: "Corpus | CorpusFiles", *, near
 def reuse_matrix(passages: pd.DataFrame, corpus: Corpus, by: str) -> pd.DataFrame:
     """Groups x groups: words of the row group's documents in passages shared with the column
     group's documents (passages between two documents of one group on the diagonal). Every
-    group of ``by`` has a row and a column, zeros included. ``corpus`` is loaded, or
-    :class:`~framing.documents.corpus.CorpusFiles` (one pass for its metadata)."""
+    group of ``by`` has a row and a column, zeros included, up to
+    :data:`framing.groups.MAX_SIMILARITY_ROWS` groups; beyond, the groups whose documents share
+    most words, decided before the matrix is made (10,000 groups would make 100 million cells),
+    with a warning, the note in ``matrix.attrs["left_out"]`` and the number of groups in ``matrix.attrs["n_groups"]``. ``corpus`` is loaded, or
+    :class:`~framing.documents.corpus.CorpusFiles` (one pass for its metadata).
+
+    Examples
+    --------
+    >>> from framing.documents.corpus import load_corpus
+    >>> corpus = load_corpus(pd.DataFrame({"doc_id": ["a", "b", "c"], "outlet": ["X", "Y", "X"], "text": ["w"] * 3}))
+    >>> passages = pd.DataFrame({"doc_a": ["a", "a"], "doc_b": ["b", "c"], "n_words": [40, 25]})
+    >>> reuse_matrix(passages, corpus, "outlet").values.tolist()
+    [[25, 40], [40, 0]]
+    """
+    from framing.groups import keep_rows
+
     groups = corpus.groups(by) if isinstance(corpus, Corpus) else group_labels(corpus.metadata(), by)
     names = sorted(set(groups))
-    matrix = pd.DataFrame(0, index=pd.Index(names, name=by), columns=pd.Index(names, name=f"{by}_other"), dtype=np.int64)
-    for row in passages.itertuples(index=False):
-        ga, gb = groups[row.doc_a], groups[row.doc_b]
-        matrix.loc[ga, gb] += int(row.n_words)
-        if ga != gb:
-            matrix.loc[gb, ga] += int(row.n_words)
+    side_a, side_b = passages["doc_a"].map(groups), passages["doc_b"].map(groups)
+    if side_a.isna().any() or side_b.isna().any():
+        unknown = passages.loc[side_a.isna(), "doc_a"].tolist() + passages.loc[side_b.isna(), "doc_b"].tolist()
+        raise FramingError(f"passages name document '{unknown[0]}', which is not in the corpus; "
+                           "give the corpus the passages were found in")
+    side_a, side_b = side_a.to_numpy(), side_b.to_numpy()
+    words = passages["n_words"].to_numpy(np.int64)
+    shared = dict.fromkeys(names, 0)  # a group's shared words, ranked as the row and column sums rank them
+    for a, b, n in zip(side_a, side_b, words.tolist()):
+        shared[a] += n
+        if b != a:
+            shared[b] += n
+    names, left_out = keep_rows(names, shared, what="groups", size="shared words")
+    index = {g: k for k, g in enumerate(names)}
+    row = np.fromiter((index.get(g, -1) for g in side_a), np.int64, len(side_a))
+    col = np.fromiter((index.get(g, -1) for g in side_b), np.int64, len(side_b))
+    values = np.zeros((len(names), len(names)), dtype=np.int64)
+    both = (row >= 0) & (col >= 0)
+    np.add.at(values, (row[both], col[both]), words[both])
+    apart = both & (row != col)  # a passage between two groups counts on both sides
+    np.add.at(values, (col[apart], row[apart]), words[apart])
+    matrix = pd.DataFrame(values, index=pd.Index(names, name=by), columns=pd.Index(names, name=f"{by}_other"))
+    if left_out:
+        matrix.attrs["left_out"], matrix.attrs["n_groups"] = left_out, len(shared)
     return matrix
 
 

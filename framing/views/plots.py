@@ -1443,6 +1443,7 @@ def reuse_matrix_figure(matrix: pd.DataFrame) -> "Figure | Skipped":
 def reuse_matrix_plot(matrix: pd.DataFrame, ax: Axes) -> Axes:
     """Heatmap of :func:`framing.features.reuse.reuse_matrix`: words of the row group's documents in
     passages shared with the column group's documents, each cell labelled with its count."""
+    left_out = matrix.attrs.get("left_out")  # groups the matrix itself left out (framing.reuse_matrix)
     shared = {str(g): float(v) for g, v in (matrix.sum(axis=1) + matrix.sum(axis=0).to_numpy()).items()}
     keep, note = _shown(shared)  # beyond MAX_GROUPS, the groups that share most words
     names = {str(g): g for g in matrix.index}
@@ -1460,8 +1461,11 @@ def reuse_matrix_plot(matrix: pd.DataFrame, ax: Axes) -> Axes:
             ax.text(j, i, f"{int(values[i, j]):,}", ha="center", va="center", fontsize=7,
                     color="black" if values[i, j] > middle else "white")
     name = matrix.index.name
+    note = note.replace("fewest documents", "fewest shared words")
+    if left_out:  # of more groups than the matrix holds: how many are drawn, of how many
+        note = f"; the {len(keep)} of {matrix.attrs['n_groups']:,} groups that share most words"
     _title(ax, f"Text reuse: words of each {name}'s documents (rows) in passages they share with each {name}'s "
-               f"(columns){note.replace('fewest documents', 'fewest shared words')}", fontsize=9)
+               f"(columns){note}", fontsize=9)
     ax.figure.colorbar(image, ax=ax, shrink=0.8, label="shared words")
     return ax
 
