@@ -140,10 +140,11 @@ matrix says which were left out."""
 
 
 def keep_rows(matrix, sizes=None, *, limit: int = MAX_SIMILARITY_ROWS, what: str = "rows",
-              size: str = "documents") -> tuple[list, str]:
-    """The rows (``matrix``: a table or a list of labels) a similarity matrix keeps: all, or the ``limit`` with most documents
-    (``sizes``: row -> documents, or the ``size`` they measure; without it, the first ``limit`` rows), with a warning and
-    a note naming what was left out ('' if nothing). Decided before any pair is computed."""
+              size: str = "documents", kind: str = "similarity matrix") -> tuple[list, str]:
+    """The rows (``matrix``: a table or a list of labels) a similarity matrix (or another ``kind`` of
+    matrix) keeps: all, or the ``limit`` with most documents (``sizes``: row -> documents, or the
+    ``size`` they measure; without it, the first ``limit`` rows), with a warning and a note naming
+    what was left out ('' if nothing). Decided before any pair is computed."""
     index = list(matrix.index) if hasattr(matrix, "iloc") else list(matrix)
     labels = [str(i) for i in index]
     if len(labels) <= limit:
@@ -154,7 +155,7 @@ def keep_rows(matrix, sizes=None, *, limit: int = MAX_SIMILARITY_ROWS, what: str
     kept, out = largest({g: sizes.get(g, 0) for g in labels}, limit)
     note = left_out_note(out).replace("fewest documents", "the last") if first else left_out_note(out, size=size)
     which = f"the first {limit}" if first else f"the {limit} with most {size}"
-    warnings.warn(f"{len(labels):,} {what}: a similarity matrix keeps {which}{note}", stacklevel=3)
+    warnings.warn(f"{len(labels):,} {what}: a {kind} keeps {which}{note}", stacklevel=3)
     keep = set(kept)
     return [i for i in index if str(i) in keep], f"{which} of {len(labels):,} {what}{note}"
 

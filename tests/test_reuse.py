@@ -430,7 +430,7 @@ def test_the_reuse_matrix_of_many_groups_keeps_those_that_share_most_decided_bef
         shares[ga] = shares.get(ga, 0) + w
         shares[gb] = shares.get(gb, 0) + w
     expected = sorted(shares, key=lambda g: (-shares[g], g))[:MAX_SIMILARITY_ROWS]
-    with pytest.warns(UserWarning, match=r"150 groups: a similarity matrix keeps the 100 with most shared words; "
+    with pytest.warns(UserWarning, match=r"150 groups: a reuse matrix keeps the 100 with most shared words; "
                                          r"left out, fewest shared words: "):
         matrix = reuse_matrix(passages, corpus, "outlet")
     assert matrix.shape == (100, 100) and set(matrix.index) == set(expected)

@@ -538,7 +538,8 @@ def reuse_matrix(passages: pd.DataFrame, corpus: Corpus, by: str) -> pd.DataFram
     group of ``by`` has a row and a column, zeros included, up to
     :data:`framing.groups.MAX_SIMILARITY_ROWS` groups; beyond, the groups whose documents share
     most words, decided before the matrix is made (10,000 groups would make 100 million cells),
-    with a warning, the note in ``matrix.attrs["left_out"]`` and the number of groups in ``matrix.attrs["n_groups"]``. ``corpus`` is loaded, or
+    with a warning, the note in ``matrix.attrs["left_out"]`` and the number of groups in
+    ``matrix.attrs["n_groups"]``. ``corpus`` is loaded, or
     :class:`~framing.documents.corpus.CorpusFiles` (one pass for its metadata).
 
     Examples
@@ -565,7 +566,7 @@ def reuse_matrix(passages: pd.DataFrame, corpus: Corpus, by: str) -> pd.DataFram
         shared[a] += n
         if b != a:
             shared[b] += n
-    names, left_out = keep_rows(names, shared, what="groups", size="shared words")
+    names, left_out = keep_rows(names, shared, what="groups", size="shared words", kind="reuse matrix")
     index = {g: k for k, g in enumerate(names)}
     row = np.fromiter((index.get(g, -1) for g in side_a), np.int64, len(side_a))
     col = np.fromiter((index.get(g, -1) for g in side_b), np.int64, len(side_b))

@@ -65,8 +65,8 @@ def _vader_words() -> tuple:
     from vaderSentiment.vaderSentiment import SentiText
 
     vader = analyzer()
-    lexicon = vader.lexicon
-    return frozenset(e for e in vader.emojis if len(e) == 1), BoundedMemo(lambda chunk: SentiText._strip_punc_if_word(chunk).lower() in lexicon, max_size=200_000)
+    emoji = frozenset(e for e in vader.emojis if len(e) == 1)
+    return emoji, BoundedMemo(lambda chunk: SentiText._strip_punc_if_word(chunk).lower() in vader.lexicon, max_size=200_000)
 
 
 def english(language: str | None) -> bool:
