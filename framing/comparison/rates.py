@@ -223,23 +223,24 @@ def _quantiles(draws: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]
     """The central ``level`` interval of each column of ``draws`` (NaN draws left out; an all-NaN column gives NaN)."""
     alpha = (1 - level) / 2
     missing = np.isnan(draws)
+    ends = [alpha, 1 - alpha]  # both ends from one partition of each column
     if not missing.any():  # the same numbers, without nanquantile's column-by-column loop
-        return np.quantile(draws, alpha, axis=0), np.quantile(draws, 1 - alpha, axis=0)
+        low, high = np.quantile(draws, ends, axis=0)
+        return low, high
     # nanquantile's numbers without its loop over columns (26 s for 10,000 groups): the columns
     # with the same number of draws that are not NaN, sorted (NaN last), cut to those, at once
     kept = draws.shape[0] - missing.sum(axis=0)
     low, high = np.full(draws.shape[1:], np.nan), np.full(draws.shape[1:], np.nan)
     whole = kept == draws.shape[0]
     if whole.any():
-        low[whole], high[whole] = np.quantile(draws[:, whole], alpha, axis=0), np.quantile(draws[:, whole], 1 - alpha, axis=0)
+        low[whole], high[whole] = np.quantile(draws[:, whole], ends, axis=0)
     partial = (kept > 0) & ~whole  # a cell with no tokens in any resample keeps a NaN interval
     if partial.any():
         ordered = np.sort(draws[:, partial], axis=0)
         where = np.flatnonzero(partial)
         for n in np.unique(kept[partial]):
             columns = kept[partial] == n
-            low[where[columns]] = np.quantile(ordered[:n, columns], alpha, axis=0)
-            high[where[columns]] = np.quantile(ordered[:n, columns], 1 - alpha, axis=0)
+            low[where[columns]], high[where[columns]] = np.quantile(ordered[:n, columns], ends, axis=0)
     return low, high
 
 
