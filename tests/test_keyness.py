@@ -215,3 +215,29 @@ def test_top_keeps_what_the_keyword_chart_draws_with_the_whole_comparison_s_numb
     assert plots.drawn_values(plots.keyness_figure(cut, top=8)).equals(plots.drawn_values(plots.keyness_figure(whole, top=8)))
     with pytest.raises(FramingError, match="top"):
         keyness(corpus, "outlet", top=0)
+
+
+def test_each_comparison_is_its_sums_and_its_documented_order_on_real_news():
+    """Every row's counts are the sums over its side's documents (the rest: the corpus less the target,
+    or a named reference), and each group's rows run by the measure descending, then the target's count
+    descending, then the term: checked against term counts and pandas' own sort on real articles."""
+    from framing.keywords.terms import term_counts
+    from tests.conftest import real_corpora
+
+    corpus = load_corpus(real_corpora().news_articles(per_outlet=12))
+    counts = term_counts(corpus, "doc_id").query("n == 1")
+    outlet = corpus.groups("outlet")
+    words = counts.assign(outlet=counts["doc_id"].map(outlet)).groupby(["outlet", "term"])["count"].sum()
+    groups = sorted(outlet.unique())
+    for table, reference in ((keyness(corpus, "outlet", min_count=1), None),
+                             (keyness(corpus, "outlet", target=groups[0], reference=groups[1:3], min_count=1), groups[1:3])):
+        for group, part in table.groupby("outlet"):
+            target = group.split("+")
+            others = reference or [g for g in groups if g not in target]
+            mine = words.loc[target].groupby("term").sum().reindex(part["term"]).fillna(0)
+            theirs = words.loc[others].groupby("term").sum().reindex(part["term"]).fillna(0)
+            assert part["count_target"].tolist() == mine.astype(int).tolist()
+            assert part["count_reference"].tolist() == theirs.astype(int).tolist()
+            assert part["n_reference"].iloc[0] == words.loc[others].sum()
+            resorted = part.sort_values(["g2", "count_target", "term"], ascending=[False, False, True], kind="mergesort")
+            assert part["term"].tolist() == resorted["term"].tolist()
