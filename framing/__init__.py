@@ -45,6 +45,7 @@ _EXPORTS = {
     "FAMILIES": "framing.features",
     "Family": "framing.features.family",
     "family_features": "framing.features",
+    "features_and_sentences": "framing.features",
     "family_for": "framing.features",
     "frame_agreement": "framing.validation.scores",
     "frame_prevalence": "framing.comparison.prevalence",

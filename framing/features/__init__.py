@@ -196,6 +196,24 @@ def sentence_counts(corpus: Corpus, features: pd.DataFrame, *, lexicons=None) ->
     return stack_tables(tables, corpus.doc_ids)
 
 
+def features_and_sentences(corpus: Corpus, lexicon: "str | Lexicon" = "framing") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`lexicon_features` and :func:`sentence_counts` of one lexicon in one pass over the
+    corpus: each document is tokenized and its matches found once, then counted by document and
+    by sentence (calling the two one after the other finds every match twice).
+
+    Examples
+    --------
+    >>> from framing.documents.corpus import load_corpus
+    >>> corpus = load_corpus(pd.DataFrame({"text": ["The regime lied. The regime fell."]}))
+    >>> features, sentences = features_and_sentences(corpus, "framing")
+    >>> sentences.query("category == 'state_delegitimizing'")[["sentence", "count", "n_tokens"]].values.tolist()
+    [[0, 1, 3], [1, 1, 3]]
+    >>> features.query("category == 'state_delegitimizing'")[["count", "n_tokens"]].values.tolist()
+    [[2, 6]]
+    """
+    return family_for(lexicon).tables(corpus)
+
+
 # --------------------------------------------------------------------------- what each batch of a stream gets
 
 

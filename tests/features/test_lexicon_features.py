@@ -64,3 +64,17 @@ def test_to_wide(tiny):
         "a1": {"delegit": 4, "neutral": 1}, "a2": {"delegit": 0, "neutral": 2}, "b1": {"delegit": 1, "neutral": 1},
     }
     assert isinstance(wide, pd.DataFrame)
+
+
+def test_features_and_sentences_in_one_pass_equal_the_two_calls(seeds):
+    from framing.features import (
+        features_and_sentences,
+        lexicon_features,
+        sentence_counts,
+    )
+
+    for lexicon in ("framing", "stance", "actors"):
+        features, sentences = features_and_sentences(seeds, lexicon)
+        expected = lexicon_features(seeds, lexicon)
+        pd.testing.assert_frame_equal(features, expected)
+        pd.testing.assert_frame_equal(sentences, sentence_counts(seeds, expected))
