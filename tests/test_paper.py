@@ -67,6 +67,24 @@ def test_a_contrast_and_a_trend():
                                       "c, 2020-02": {"A": "–", "B": "–"}}
 
 
+def test_a_table_of_many_groups_keeps_those_with_most_documents_and_says_so():
+    sizes = {f"g{k:02d}": 100 - k for k in range(15)}  # g00 largest ... g14 smallest
+    rates = pd.DataFrame({"outlet": list(sizes), "category": "c", "per_1k": 1.0, "ci_low": 0.5, "ci_high": 1.5,
+                          "n_docs": list(sizes.values()), "warning": ["", *["few"] * 14]})
+    with pytest.warns(UserWarning, match="a table of 15 groups: the 12 of 15 groups with most documents; left out"):
+        cells, caption = paper_table(rates)
+    assert list(cells.columns) == [f"g{k:02d} (n={100 - k})" for k in range(12)]
+    assert "The 12 of 15 groups with most documents; left out, fewest documents: g12, g13, g14." in caption
+    assert "†: the row carries a warning" in caption  # flags follow the rows kept
+    assert cells.loc["c"].tolist()[:2] == ["1.00 [0.50, 1.50]", "1.00 [0.50, 1.50]†"]
+    assert list(paper_table(rates, max_groups=20)[0].columns)[-1] == "g14 (n=86)"  # none left out: no note
+    assert "left out" not in paper_table(rates, max_groups=20)[1]
+    model = rates.rename(columns={"per_1k": "rate_ratio"}).assign(reference="g14", p_adjusted=0.5)
+    with pytest.warns(UserWarning, match="left out, fewest documents: g12, g13"):
+        cells, caption = paper_table(model.iloc[:14])
+    assert len(cells.columns) == 12 and "against g14" in caption  # the reference is named whatever its size
+
+
 def test_latex_and_html_escape_names_and_give_the_same_bytes_twice():
     latex = render(RATES, "latex", label="tab:rates")
     assert r"A\_1 (n=40)" in latex and r"B\&C (n=3)" in latex and r"\label{tab:rates}" in latex

@@ -29,6 +29,10 @@ SUFFIXES = {".tex": "latex", ".md": "markdown", ".html": "html", ".htm": "html"}
 STARS = ((0.001, "***"), (0.01, "**"), (0.05, "*"))
 """Stars of a Benjamini-Hochberg adjusted p-value: *** below 0.001, ** below 0.01, * below 0.05."""
 
+MAX_GROUPS = 12
+"""A table holds at most this many groups as columns (what a page's width takes, as a chart draws at
+most twelve): beyond, the groups with most documents, and the caption names the others."""
+
 FEW = "†"
 """Marks an estimate whose row carries a warning (few matches, few documents)."""
 
@@ -197,11 +201,31 @@ def _pivot(cells: pd.DataFrame) -> pd.DataFrame:
         index=list(dict.fromkeys(cells["_row"])), columns=list(dict.fromkeys(cells["_group"])))
 
 
-def paper_table(result: pd.DataFrame, *, lexicon=None) -> tuple[pd.DataFrame, str]:
+def _largest_groups(result: pd.DataFrame, by: str, limit: int, keep=()) -> tuple[pd.DataFrame, str]:
+    """The rows of the ``limit`` groups with most documents (and of ``keep``), and a caption sentence
+    naming the groups left out ('' when none is): :func:`framing.groups.largest`, the rule charts keep."""
+    import warnings
+
+    from framing.groups import largest, left_out_note
+
+    labels = result[by].astype(str)
+    sizes = (result.assign(_g=labels).groupby("_g")["n_docs"].max() if "n_docs" in result
+             else labels.value_counts())
+    if len(sizes) <= limit:
+        return result, ""
+    kept, out = largest(sizes, limit)
+    out = [g for g in out if g not in set(map(str, keep))]
+    note = f"The {limit} of {len(sizes):,} groups with most documents{left_out_note(out)}."
+    warnings.warn(f"a table of {len(sizes):,} groups: {note[0].lower()}{note[1:-1]}", stacklevel=4)
+    return result[labels.isin([*kept, *map(str, keep)])], note
+
+
+def paper_table(result: pd.DataFrame, *, lexicon=None, max_groups: int = MAX_GROUPS) -> tuple[pd.DataFrame, str]:
     """The cells and the caption of a result's table: rows are categories (or periods), columns
     groups (or the two sides of a contrast), each cell an estimate with its interval. ``lexicon``
     names the lexicon in the caption when the table has no ``lexicon`` column (as
-    :func:`framing.compare` returns it in Python).
+    :func:`framing.compare` returns it in Python). Of more than ``max_groups`` groups, the table
+    keeps those with most documents, and the caption (and a warning) names the others.
 
     Examples
     --------
@@ -215,6 +239,10 @@ def paper_table(result: pd.DataFrame, *, lexicon=None) -> tuple[pd.DataFrame, st
     'Rates per 1,000 words of the framing lexicon by outlet, with 95% bootstrap intervals (documents resampled).'
     """
     kind = kind_of(result)
+    kept = ""
+    if kind in ("rates", "model") or (kind == "trend" and str(result.columns[0]) != "period"):
+        keep = result["reference"].astype(str).unique() if kind == "model" else ()
+        result, kept = _largest_groups(result, str(result.columns[0]), max_groups, keep)
     result = result.reset_index(drop=True)
     flagged = _flagged(result)
     mark = flagged.map({True: FEW, False: ""})
@@ -280,17 +308,18 @@ def paper_table(result: pd.DataFrame, *, lexicon=None) -> tuple[pd.DataFrame, st
         caption = (f"Rates {_per_words(result)}{_lexicons(result, lexicon)}: {what}; the difference with its {_level(result)} bootstrap "
                    f"interval, p from a permutation test, Benjamini-Hochberg adjusted across categories; {_stars_note()}.")
     table = table.rename_axis(index=None, columns=None).fillna("–")
-    return table, " ".join([caption, *notes])
+    return table, " ".join([caption, *([kept] if kept else []), *notes])
 
 
 def _stars_note() -> str:
     return "adjusted p: " + ", ".join(f"{mark} < {limit:g}" for limit, mark in STARS)
 
 
-def render(result: pd.DataFrame, fmt: str, *, label: str | None = None, lexicon=None) -> str:
+def render(result: pd.DataFrame, fmt: str, *, label: str | None = None, lexicon=None, max_groups: int = MAX_GROUPS) -> str:
     """A result as a table in ``fmt`` (:data:`FORMATS`): LaTeX (booktabs rules, caption, ``label``),
     Markdown (caption as a line above) or HTML (caption in the table), via pandas' Styler and
-    ``DataFrame.to_markdown``; text is escaped for the format.
+    ``DataFrame.to_markdown``; text is escaped for the format. At most ``max_groups`` groups
+    (:func:`paper_table`).
 
     Examples
     --------
@@ -306,7 +335,7 @@ def render(result: pd.DataFrame, fmt: str, *, label: str | None = None, lexicon=
     """
     if fmt not in FORMATS:
         raise FramingError(f"table format must be one of {', '.join(FORMATS)}, got {fmt!r}")
-    table, caption = paper_table(result, lexicon=lexicon)
+    table, caption = paper_table(result, lexicon=lexicon, max_groups=max_groups)
     if fmt == "markdown":
         return f"{caption}\n\n{table.to_markdown()}\n"
     styler = table.style.set_uuid("framing")  # a fixed id: the same table gives the same bytes
