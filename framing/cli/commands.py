@@ -728,6 +728,8 @@ def _corpus_languages(corpus: str, args) -> list[str]:
     files = CorpusFiles(project_path(corpus), text_col=args.text_col, id_col=args.id_col, language=args.language)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the notebooks say what the corpus holds
+        if LANGUAGE not in next(files.batches()).documents.columns:  # no language column: the first batch says so
+            return []
         metadata = files.metadata()
     return languages_of(metadata[LANGUAGE]) if LANGUAGE in metadata.columns else []
 
