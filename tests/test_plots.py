@@ -280,8 +280,9 @@ def test_each_chart_keeps_exactly_the_values_it_draws(tiny, tmp_path):
     sim = similarity(matrix)
     fig = plots.similarity_figure(sim, cluster(sim), title="T")
     values = plots.drawn_values(fig)
-    grid = fig.axes[1].images[0].get_array()
+    grid = fig.axes[1].collections[0].get_array()  # one quad per cell, row by row from the top
     assert np.allclose(grid.ravel(), values["cosine"])
+    assert fig.axes[1].get_ylim() == (len(sim.matrix) - 0.5, -0.5)  # the first row on top
     assert values.iloc[0][["row", "column"]].tolist() == [fig.axes[1].get_xticklabels()[0].get_text()] * 2
 
 
