@@ -198,28 +198,21 @@ class Family:
         """
         self.check_category(category)
         docs = corpus.select([doc_id]) if doc_id is not None else corpus
-        rows, languages = [], {}
+        rows, languages = self._records(), {}
         for d, doc in docs.iter_tokens():
             languages[d] = doc.language
             family = self.reading(doc.language)
             for f in family.find(doc) if family is not None else ():
                 if category is not None and f.category != category and not f.category.startswith(category + "."):
                     continue
-                rows.append(self._record(d, doc, f))
+                rows.add(d, doc, f)
         self.left_out(languages)
-        return self._records(rows)
+        return rows.frame()
 
-    def _record(self, doc_id: str, doc: TokenizedText, f: Found, text: bool = True) -> tuple:
-        """One match record (:data:`MATCH_COLUMNS` + extra columns), as :meth:`matches` and :meth:`evidence` give it;
-        without ``text``, its span alone (:data:`MATCH_SPAN_COLUMNS` + extra columns)."""
-        if not text:
-            return (doc_id, self.name, self.lexicon.name, f.category, f.pattern, f.start, f.end, f.token_start,
-                    f.token_end, f.voice, *f.extra)
-        return (doc_id, self.name, self.lexicon.name, f.category, f.pattern, doc.text[f.start : f.end], f.start, f.end,
-                f.token_start, f.token_end, doc.sentence_of(f.token_start), f.voice, *f.extra)
-
-    def _records(self, rows: list[tuple], text: bool = True) -> pd.DataFrame:
-        return pd.DataFrame(rows, columns=(MATCH_COLUMNS if text else MATCH_SPAN_COLUMNS) + list(self.extra_columns))
+    def _records(self, text: bool = True) -> "_Records":
+        """An empty table of match records (:data:`MATCH_COLUMNS` + extra columns), as :meth:`matches`
+        and :meth:`evidence` give it; without ``text``, spans alone (:data:`MATCH_SPAN_COLUMNS` + extra columns)."""
+        return _Records(self, text)
 
     def check_category(self, category: str | None) -> None:
         """Raise a one-line error unless ``category`` (or ``category.*``) is one the family explains."""
@@ -254,7 +247,7 @@ class Family:
     def _one_pass(self, corpus: Corpus, *, records: bool, text: bool = True):
         cells = self.cells()
         where = {cell: k for k, cell in enumerate(cells)}
-        counts, denominators, found = [], [], []
+        counts, denominators, found = [], [], self._records(text) if records else None
         sentence_counts, sentence_words = [], []  # per document: sentences x cells arrays
         languages, read = {}, []
         for d, doc in corpus.iter_tokens():
@@ -268,7 +261,7 @@ class Family:
                 by_document[(f.category, f.voice)] += 1
                 by_sentence[(int(doc.token_sentence[f.token_start]) if len(doc) else 0, f.category, f.voice)] += 1
                 if records:
-                    found.append(self._record(d, doc, f, text))
+                    found.add(d, doc, f)
             counts.extend((d, c, v, n) for (c, v), n in by_document.items())
             denominators.extend((d, v, n) for v, n in family.tokens(doc).items())
             per_sentence = sentence_tokens(doc, voiced=self.voiced)
@@ -282,5 +275,44 @@ class Family:
         rows = sentence_grid(read, sentence_counts, sentence_words, cells)
         names = {"voiced": self.voiced, "family": self.name, "lexicon": self.lexicon.name, "lexicon_id": self.lexicon.id}
         table = self._covered(feature_table(read, counts, denominators, cells=cells, **names), languages)
-        matches = self._records(found, text) if records else None
+        matches = found.frame() if records else None
         return corpus.with_metadata(table), self._covered(sentence_table(rows, **names), languages), matches
+
+
+class _Records:
+    """Match records gathered column by column: texts as lists of the strings the matches share
+    (a category, a pattern), numbers in typed arrays, rather than a tuple per match (the 436,000
+    stance matches of 10,000 news documents held 112 MB as tuples, 35 MB as columns)."""
+
+    NUMBERS = ("start", "end", "token_start", "token_end")
+
+    def __init__(self, family: Family, text: bool):
+        from array import array
+
+        self.family, self.text = family, text
+        self.names = (MATCH_COLUMNS if text else MATCH_SPAN_COLUMNS) + list(family.extra_columns)
+        self.columns = {name: array("q") if name in self.NUMBERS else [] for name in self.names}
+
+    def add(self, doc_id: str, doc: TokenizedText, f: Found) -> None:
+        """The record of match ``f`` of document ``doc_id``."""
+        c = self.columns
+        c["doc_id"].append(doc_id)
+        c["category"].append(f.category)
+        c["pattern"].append(f.pattern)
+        c["start"].append(f.start)
+        c["end"].append(f.end)
+        c["token_start"].append(f.token_start)
+        c["token_end"].append(f.token_end)
+        c["voice"].append(f.voice)
+        if self.text:
+            c["text"].append(doc.text[f.start : f.end])
+            c["sentence"].append(doc.sentence_of(f.token_start))
+        for name, value in zip(self.family.extra_columns, f.extra):
+            c[name].append(value)
+
+    def frame(self) -> pd.DataFrame:
+        n = len(self.columns["doc_id"])
+        whole = {"family": [self.family.name] * n, "lexicon": [self.family.lexicon.name] * n}
+        texts = (lambda values: values) if n else (lambda values: np.array(values, dtype=object))  # none: text, not floats
+        return pd.DataFrame({name: np.frombuffer(self.columns[name], dtype=np.int64).copy() if name in self.NUMBERS
+                             else texts(whole.get(name, self.columns[name])) for name in self.names})
