@@ -346,3 +346,30 @@ def test_interval_quantiles_equal_nanquantile_exactly():
     got = _quantiles(draws, 0.9)
     assert all(np.array_equal(g, w, equal_nan=True) for g, w in zip(got, want))
     assert np.isnan(got[0][0]) and not np.isnan(got[0][1:]).any()
+
+
+def test_sentence_matrices_of_a_contrast_equal_the_pivot_of_the_sentence_table(seeds):
+    """compare_groups' sentence x cell matrices, made from integer codes, are the sums the units
+    table pivots to (_unit_matrices over side, document, sentence), row for row, for a voiced family
+    and for documents left out of both sides."""
+    from framing.comparison.rates import (
+        _sentence_codes,
+        _sides_by_sentence,
+        _unit_matrices,
+    )
+    from framing.features import features_and_sentences
+
+    for lexicon, keys in (("stance", ["category", "voice"]), ("framing", ["category"])):
+        features, sentences = features_and_sentences(seeds, lexicon)
+        docs = features.drop_duplicates("doc_id")
+        side_of = pd.Series(np.where(docs["outlet"] == "NCRI", "t", np.where(docs["outlet"] == "MEK Iran", "", "r")),
+                            index=docs["doc_id"]).replace("", np.nan)  # MEK Iran on neither side
+        c, t, is_t, strata, cells = _sides_by_sentence(sentences, side_of, keys)
+        units = sentences.assign(side=sentences["doc_id"].map(side_of)).dropna(subset=["side"])
+        unit, stratum = _sentence_codes(units)
+        wide_c, wide_t = _unit_matrices(units.assign(unit=unit, stratum=stratum), ["side", "stratum", "unit"], keys)
+        assert np.array_equal(c, wide_c.to_numpy(float)) and np.array_equal(t, wide_t.to_numpy(float))
+        assert cells.equals(wide_c.columns) and c.sum() > 0
+        assert is_t.tolist() == (wide_c.index.get_level_values("side") == "t").tolist()
+        assert pd.Series(strata).rank(method="dense").tolist() == \
+            pd.Series(wide_c.index.get_level_values("stratum")).rank(method="dense").tolist()
