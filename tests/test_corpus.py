@@ -146,3 +146,16 @@ def test_seeds_are_the_shared_master_copy_byte_for_byte():
     assert names == sorted(p.name for p in SEEDS.glob("*.txt"))
     for name in names:
         assert (SEEDS / name).read_bytes() == (master / name).read_bytes(), name
+
+
+def test_overview_counts_in_one_pass_and_keeps_no_tokens():
+    from framing.documents.tokens import tokenize
+    from tests.conftest import SEEDS
+
+    corpus = load_corpus(SEEDS)
+    overview = corpus.overview()
+    assert corpus._tokens is None  # streamed: a corpus of 10,000 documents held every token for two numbers each
+    for row, text in zip(overview.itertuples(), corpus.documents["clean_text"]):
+        doc = tokenize(text)
+        assert (row.n_tokens, row.n_sentences) == (doc.n_words, len(doc.sentences))
+    assert overview["n_tokens"].tolist() == [460, 1088, 373, 508, 577]  # the seeds' words per document

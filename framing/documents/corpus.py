@@ -114,10 +114,11 @@ class Corpus:
         action = report["action"] if "action" in report.columns else pd.Series("removed", index=report.index)
         removed = report[action == "removed"].groupby("doc_id").size()
         repaired = report[action == "repaired"].groupby("doc_id").size()
+        sizes = [(doc.n_words, len(doc.sentences)) for _, doc in self.iter_tokens()]  # one pass, tokens not kept
         table = pd.DataFrame({
             "doc_id": self.doc_ids,
-            "n_tokens": [self.tokens[d].n_words for d in self.doc_ids],
-            "n_sentences": [len(self.tokens[d].sentences) for d in self.doc_ids],
+            "n_tokens": [n for n, _ in sizes],
+            "n_sentences": [n for _, n in sizes],
             "lines_removed": [int(removed.get(d, 0)) for d in self.doc_ids],
             "lines_repaired": [int(repaired.get(d, 0)) for d in self.doc_ids],
             "is_empty": self.documents["is_empty"].to_numpy(),
