@@ -19,7 +19,7 @@ from framing.features import (
     family_features,
     family_jobs,
 )
-from framing.output import TableWriter
+from framing.output import TableWriter, write_table
 from tests.conftest import ROOT, SEEDS
 
 ALL = ["lexicon", "stance", "actors"]
@@ -92,7 +92,29 @@ def test_two_worker_processes_write_the_bytes_of_one(news, tmp_path, capsys):
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "j2.parquet"), pd.read_parquet(tmp_path / "j1.parquet"))
     expected = family_features(load_corpus(folder / "news.csv"), [*ALL, "sentiment"])  # --family all
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "j2.parquet"), expected)
+    write_table(expected, tmp_path / "whole.csv")  # the workers' CSV text is what this process writes of the table
+    assert (tmp_path / "j2.csv").read_bytes() == (tmp_path / "whole.csv").read_bytes()
     assert "framing: wrote" in capsys.readouterr().err
+
+
+def test_a_table_formatted_as_csv_where_it_was_counted_is_written_as_the_table_itself(tmp_path):
+    from framing.output import AsCsv, as_csv
+
+    first = pd.DataFrame({"doc_id": ["=a", "b"], "n": [1, 2], "x": [0.5, float("nan")]})
+    second = pd.DataFrame({"doc_id": ["c"], "n": [3], "x": [-1.25]})
+    with TableWriter(tmp_path / "frames.csv") as writer:
+        writer.write(first), writer.write(second)
+    with TableWriter(tmp_path / "texts.csv") as writer:
+        writer.write(as_csv(first)), writer.write(as_csv(second))
+    assert writer.rows == 3
+    assert (tmp_path / "texts.csv").read_text() == (tmp_path / "frames.csv").read_text() == \
+        "doc_id,n,x\n'=a,1,0.5\nb,2,\nc,3,-1.25\n"
+    assert as_csv(first, raw=True).body.startswith("=a,1,0.5")  # the writing process's choice, not the worker's
+    pair = AsCsv(lambda corpus: (first, second), which=(True, False))(None)
+    assert pair[0] == as_csv(first) and pair[1] is second  # a Parquet output takes the table itself
+    with pytest.raises(FramingError, match="cannot be written as Parquet"), TableWriter(tmp_path / "t.parquet") as writer:
+        writer.write(as_csv(first))
+    assert not (tmp_path / "t.parquet").exists()
 
 
 def test_explain_streams_its_matches(news, tmp_path, capsys):

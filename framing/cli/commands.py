@@ -120,15 +120,17 @@ def _write(frame: pd.DataFrame, output: str | None, args) -> None:
 def _stream(args, make) -> None:
     """Read the corpus in batches, run ``make`` on each (cleaned) batch, write the tables as they come."""
     from framing.engine import make_task
-    from framing.output import TableWriter
+    from framing.output import AsCsv, TableWriter, raw_csv
 
     units = getattr(args, "units_out", None)
     for output in (args.output, units):
         if output is not None:
             refuse_inputs(output, _inputs(args))
-    task = make_task(make, clean=not args.no_clean, cleaning_rules=args.cleaning_rules,
-                     meta=getattr(args, "meta", None), origin=args.corpus, language=getattr(args, "language", None))
     with TableWriter(args.output) as writer, TableWriter(units) if units else nullcontext() as unit_writer:
+        # the workers write their CSV text, the table (or pair) this process appends
+        make = AsCsv(make, which=(writer.csv, *([unit_writer.csv] if units else [])), raw=raw_csv())
+        task = make_task(make, clean=not args.no_clean, cleaning_rules=args.cleaning_rules,
+                         meta=getattr(args, "meta", None), origin=args.corpus, language=getattr(args, "language", None))
         for tables in _tables(args, task):
             if unit_writer is not None:  # the task gives the feature table and its unit table, counted in one pass
                 tables, unit_table = tables
