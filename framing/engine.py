@@ -347,6 +347,10 @@ class _submitter:
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         if method == "fork":
             _warm(self.task)
+            import gc
+
+            gc.freeze()  # what the workers inherit is left out of their collections: never touched, never copied
+            self._close.append(gc.unfreeze)
         pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context(method), initializer=_install,
                                    initargs=(self.task, os.getpid()))
         self._close.append(lambda: pool.shutdown(wait=True, cancel_futures=True))
