@@ -65,13 +65,15 @@ def test_output_equal_to_a_lexicon_or_cleaning_rules_is_refused(capsys, tmp_path
 def test_interrupted_write_keeps_the_complete_file_and_leaves_no_partial_file(capsys, tmp_path, monkeypatch):
     out = tmp_path / "features.csv"
     out.write_text("a complete earlier result\n", encoding="utf-8")
-    real = pd.DataFrame.to_csv
+    from framing.output import TableWriter
 
-    def cut_short(self, path, *args, **kwargs):
-        real(self.head(3), path, *args, **kwargs)  # some rows are on disk ...
+    real = TableWriter.write
+
+    def cut_short(self, frame):
+        real(self, frame)  # some rows are on disk ...
         raise KeyboardInterrupt  # ... when the user presses Ctrl-C (or SIGTERM arrives)
 
-    monkeypatch.setattr(pd.DataFrame, "to_csv", cut_short)
+    monkeypatch.setattr(TableWriter, "write", cut_short)
     code, _, err = run(capsys, "features", str(SEEDS), "-o", str(out), "--force")
     assert code == 130 and err == "framing: interrupted\n"
     assert out.read_text(encoding="utf-8") == "a complete earlier result\n"
