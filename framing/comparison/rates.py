@@ -179,13 +179,30 @@ def _sides_by_sentence(units: pd.DataFrame, side_of: pd.Series, keys: list[str])
     rank[np.argsort(np.array([str(k) for k in range(top)], dtype=object), kind="stable")] = np.arange(top)
     doc = doc[held].astype(np.int64)
     span = len(names) * top
-    distinct, rows = np.unique(target_doc * span + doc * top + rank[sentence], return_inverse=True)
-    kept = pd.DataFrame({k: units[k].array[held] for k in keys})
-    if len(keys) == 1:
-        cols, labels = pd.factorize(kept[keys[0]], sort=True)
-        labels = pd.Index(labels, name=keys[0])
+    distinct, rows = _unique(target_doc * span + doc * top + rank[sentence], 2 * span)
+    codes = [units[k].cat.codes.to_numpy()[held] if isinstance(units[k].dtype, pd.CategoricalDtype) else None for k in keys]
+    if all(c is not None and (c >= 0).all() for c in codes):  # the family's own table: its categories' codes
+        sizes = [len(units[k].cat.categories) for k in keys]
+        key = np.zeros(len(codes[0]), dtype=np.int64)
+        for code, n in zip(codes, sizes):
+            key = key * n + code
+        cells, cols = _unique(key, int(np.prod(sizes)))
+        parts = []
+        for n in reversed(sizes):  # each key's code of each cell, the last key first
+            cells, code = np.divmod(cells, n)
+            parts.insert(0, code)
+        if len(keys) == 1:  # what pd.factorize gives of a categorical: its categories kept
+            labels = pd.CategoricalIndex(pd.Categorical.from_codes(parts[0], dtype=units[keys[0]].dtype), name=keys[0])
+        else:
+            labels = pd.MultiIndex.from_arrays([np.asarray(units[k].cat.categories)[c] for k, c in zip(keys, parts)],
+                                               names=keys)
     else:
-        cols, labels = _factorize_rows(kept, keys)
+        kept = pd.DataFrame({k: units[k].array[held] for k in keys})
+        if len(keys) == 1:
+            cols, labels = pd.factorize(kept[keys[0]], sort=True)
+            labels = pd.Index(labels, name=keys[0])
+        else:
+            cols, labels = _factorize_rows(kept, keys)
     flat, size = rows.ravel() * len(labels) + cols, len(distinct) * len(labels)
 
     def summed(values):
@@ -193,6 +210,25 @@ def _sides_by_sentence(units: pd.DataFrame, side_of: pd.Series, keys: list[str])
         return np.bincount(flat, weights=weights, minlength=size).reshape(len(distinct), len(labels))
 
     return summed("count"), summed("n_tokens"), distinct >= span, (distinct % span) // top, labels
+
+
+def _unique(keys: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(keys, return_inverse=True)`` for keys in ``range(size)``: by marking which are
+    present when the range is not much larger than the keys (no sort, and no sorted copies of two
+    million keys), else by sorting.
+
+    Examples
+    --------
+    >>> [a.tolist() for a in _unique(np.array([5, 2, 5, 0]), 8)]
+    [[0, 2, 5], [2, 1, 2, 0]]
+    """
+    if size > 4 * len(keys) + 1024:
+        distinct, inverse = np.unique(keys, return_inverse=True)
+        return distinct, inverse.ravel()
+    present = np.zeros(size, dtype=bool)
+    present[keys] = True
+    place = np.cumsum(present, dtype=np.int64 if size >= 2**31 else np.int32) - 1
+    return np.flatnonzero(present), place[keys].astype(np.int64)
 
 
 def _factorize_rows(table: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, pd.MultiIndex]:
