@@ -138,8 +138,6 @@ def test_a_metadata_column_that_appears_late_is_in_every_batch(tmp_path):
     the CSV's rows never shift and Parquet keeps it; every --batch-mb gives the same table."""
     import json
 
-    import pandas as pd
-
     from framing.cli import main
 
     rows = [{"doc_id": f"d{i}", "text": "The regime fell. " * 20} for i in range(30)]
@@ -205,8 +203,6 @@ def test_second_round_outputs_never_replace_what_a_run_reads(tmp_path, monkeypat
     assert run(capsys, "validate", "sample", str(SEEDS), "--per-term", "1", "-o", str(sheet), "--force")[0] == 0
     # a corpus given as a file:// URL, and charts into the corpus folder
     corpus = tmp_path / "corpus.parquet"
-    import pandas as pd
-
     pd.DataFrame({"doc_id": ["a"], "text": ["The regime fell."]}).to_parquet(corpus, index=False)
     code, _, err = run(capsys, "features", corpus.as_uri(), "--engine", "dask", "--jobs", "1", "-o", str(corpus))
     assert code == 2 and "this is an input of the run" in err
@@ -220,8 +216,6 @@ def test_second_round_outputs_never_replace_what_a_run_reads(tmp_path, monkeypat
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(tmp_path, capsys, monkeypatch):
-    import pandas as pd
-
     evil = '=HYPERLINK("http://evil","x")'
     corpus = tmp_path / "c.csv"
     pd.DataFrame({"doc_id": [evil, "+cmd|' /C calc'!A0"], "outlet": ["@SUM(1)", "-2+3"],
