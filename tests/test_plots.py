@@ -292,6 +292,10 @@ def test_a_chart_that_leaves_groups_out_says_so_in_its_numbers():
     drawn = plots.drawn_values(plots.rate_figure(rates))
     assert len(drawn) == plots.MAX_GROUPS and "o14" not in set(drawn["outlet"])
     assert "left out, fewest documents: o12, o13, o14" in drawn["panel"].iloc[0]
+    # a group left out does not set the scale of a stance panel: 1.6 times the largest rate drawn
+    stance = rates.assign(voice="author", per_1k=[*np.arange(12.0), 900.0, 900.0, 900.0], ci_high=20.0)
+    ax = plots.stance_figure(stance).axes[0]
+    assert ax.get_xlim()[1] == pytest.approx(11 * 1.6 * 1.02)
 
 
 # --------------------------------------------------------------------------- frames from coding

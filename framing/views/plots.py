@@ -616,13 +616,14 @@ def stance_profile(rates: pd.DataFrame, ax: Axes, *, category: str | None = None
                    groups: list[str] | None = None) -> Axes:
     """One stance category of a :func:`framing.comparison.rates.compare` table: a row per group (the
     run's order), its rate per 1,000 tokens of each voice with the bootstrap interval, author
-    voice filled, quoted voice hollow. The axis runs to 1.6 times the largest rate; an
+    voice filled, quoted voice hollow. The axis runs to 1.6 times the largest rate drawn; an
     interval that runs further is cut at the edge and marked with an arrow head, so one wide
-    interval cannot flatten the others."""
+    interval (or a group left out) cannot flatten the others."""
     by = grouping(rates)
     category = category or str(rates["category"].iloc[0])
     table = rates[rates["category"] == category].assign(**{by: lambda t: t[by].astype(str)})
     groups = groups or _shown(_group_sizes(table, by, "n_docs"))[0]
+    table = table[table[by].isin(groups)]  # what is drawn sets the scale, not a group left out
     colours = _colours_for(groups, colours)
     voices = [v for v in ("author", "quoted") if "voice" in table and v in set(table["voice"])] or [None]
     values = table["per_1k"].to_numpy(float)
