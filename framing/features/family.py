@@ -239,9 +239,10 @@ class Family:
         counts by sentence, and the match records behind them (the explorer's three tables).
 
         Without ``text``, the records are spans alone (:data:`MATCH_SPAN_COLUMNS`: no matched text
-        nor sentence, which :meth:`matches` or a concordance gives from the spans): the explorer
-        draws its lines from the spans, and the sentence of every match of 10,000 documents held
-        hundreds of megabytes."""
+        nor sentence, which :meth:`matches` or a concordance gives from the spans), their names
+        (document, category, pattern, voice) as pandas categories: the explorer draws its lines
+        from the spans, and the sentence of every match of 10,000 documents held hundreds of
+        megabytes."""
         return self._one_pass(corpus, records=True, text=text)
 
     def _one_pass(self, corpus: Corpus, *, records: bool, text: bool = True):
@@ -313,6 +314,9 @@ class _Records:
     def frame(self) -> pd.DataFrame:
         n = len(self.columns["doc_id"])
         whole = {"family": [self.family.name] * n, "lexicon": [self.family.lexicon.name] * n}
-        texts = (lambda values: values) if n else (lambda values: np.array(values, dtype=object))  # none: text, not floats
+        if n and not self.text:  # spans for a page: each name held once per distinct value (categories)
+            texts = pd.Categorical
+        else:
+            texts = (lambda values: values) if n else (lambda values: np.array(values, dtype=object))  # none: text
         return pd.DataFrame({name: np.frombuffer(self.columns[name], dtype=np.int64).copy() if name in self.NUMBERS
                              else texts(whole.get(name, self.columns[name])) for name in self.names})
