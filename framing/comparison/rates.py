@@ -118,7 +118,8 @@ def _sentence_units(sentences: pd.DataFrame | None, features: pd.DataFrame, min_
     docs = features["doc_id"].unique()
     if not pd.Index(docs).isin(units["doc_id"].unique()).all():
         raise FramingError("sentences= does not cover every document of the features; count both from the same corpus")
-    return units[units["doc_id"].isin(docs)]
+    keep = units["doc_id"].isin(docs)
+    return units if keep.all() else units[keep]  # every document compared: no copy of two million rows
 
 
 def _sentence_codes(units: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -172,15 +173,24 @@ def _sides_by_sentence(units: pd.DataFrame, side_of: pd.Series, keys: list[str])
     doc, names = pd.factorize(units["doc_id"], sort=True)
     side = side_of.reindex(names).to_numpy(object)
     held = pd.notna(side)[doc]
-    target_doc = (side == "t")[doc[held]]
-    sentence = units["sentence"].to_numpy(np.int64)[held]
+    every = bool(held.all())  # one side against the rest: every row, and no copy of two million values
+
+    def taken(values):
+        return values if every else values[held]
+
+    doc = taken(doc).astype(np.int64, copy=False)
+    sentence = taken(units["sentence"].to_numpy(np.int64))
     top = int(sentence.max()) + 1 if len(sentence) else 1
     rank = np.empty(top, dtype=np.int64)  # sentence 10 before sentence 2, as their text keys sort
     rank[np.argsort(np.array([str(k) for k in range(top)], dtype=object), kind="stable")] = np.arange(top)
-    doc = doc[held].astype(np.int64)
     span = len(names) * top
-    distinct, rows = _unique(target_doc * span + doc * top + rank[sentence], 2 * span)
-    codes = [units[k].cat.codes.to_numpy()[held] if isinstance(units[k].dtype, pd.CategoricalDtype) else None for k in keys]
+    target = (side == "t")[doc]
+    key = rank[sentence]  # each row's key, side x document x sentence rank, summed in place
+    key += np.multiply(doc, top, out=doc)  # doc is this function's own array
+    key[target] += span
+    distinct, rows = _unique(key, 2 * span)
+    del key, target, doc, sentence
+    codes = [taken(units[k].cat.codes.to_numpy()) if isinstance(units[k].dtype, pd.CategoricalDtype) else None for k in keys]
     if all(c is not None and (c >= 0).all() for c in codes):  # the family's own table: its categories' codes
         sizes = [len(units[k].cat.categories) for k in keys]
         key = np.zeros(len(codes[0]), dtype=np.int64)
@@ -206,7 +216,7 @@ def _sides_by_sentence(units: pd.DataFrame, side_of: pd.Series, keys: list[str])
     flat, size = rows.ravel() * len(labels) + cols, len(distinct) * len(labels)
 
     def summed(values):
-        weights = units[values].to_numpy(float)[held]
+        weights = taken(units[values].to_numpy())
         return np.bincount(flat, weights=weights, minlength=size).reshape(len(distinct), len(labels))
 
     return summed("count"), summed("n_tokens"), distinct >= span, (distinct % span) // top, labels
