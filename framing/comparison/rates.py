@@ -137,10 +137,48 @@ def _sentence_codes(units: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     doc, _ = pd.factorize(units["doc_id"], sort=True)
     sentence = units["sentence"].to_numpy(np.int64)
     top = int(sentence.max()) + 1 if len(sentence) else 1
+    doc = doc.astype(np.int64)
+    return doc * top + _text_rank(top)[sentence], doc
+
+
+def _text_rank(top: int) -> np.ndarray:
+    """Each sentence number below ``top``'s place when the numbers sort as text (10 before 2).
+
+    Examples
+    --------
+    >>> _text_rank(12).tolist()
+    [0, 1, 4, 5, 6, 7, 8, 9, 10, 11, 2, 3]
+    """
     rank = np.empty(top, dtype=np.int64)
     rank[np.argsort(np.array([str(k) for k in range(top)], dtype=object), kind="stable")] = np.arange(top)
-    doc = doc.astype(np.int64)
-    return doc * top + rank[sentence], doc
+    return rank
+
+
+def _cells(units: pd.DataFrame, keys: list[str], taken=lambda values: values):
+    """The cell of each row (its codes) and the cells (sorted, as ``pd.factorize(sort=True)`` orders
+    them: a categorical by its categories) of ``keys`` (category [x voice]) over the rows ``taken``
+    keeps. A family's own table holds the keys as categories, so its cells come from their codes
+    (factorizing two million names cost a sort and hundreds of megabytes)."""
+    codes = [taken(units[k].cat.codes.to_numpy()) if isinstance(units[k].dtype, pd.CategoricalDtype) else None
+             for k in keys]
+    if not all(c is not None and (c >= 0).all() for c in codes):
+        kept = pd.DataFrame({k: taken(units[k].array) for k in keys})
+        if len(keys) > 1:
+            return _factorize_rows(kept, keys)
+        cols, labels = pd.factorize(kept[keys[0]], sort=True)
+        return cols, pd.Index(labels, name=keys[0])
+    sizes = [len(units[k].cat.categories) for k in keys]
+    key = np.zeros(len(codes[0]), dtype=np.int64)
+    for code, n in zip(codes, sizes):
+        key = key * n + code
+    cells, cols = _unique(key, int(np.prod(sizes)))
+    parts = []
+    for n in reversed(sizes):  # each key's code of each cell, the last key first
+        cells, code = np.divmod(cells, n)
+        parts.insert(0, code)
+    if len(keys) == 1:  # what pd.factorize gives of a categorical: its categories kept
+        return cols, pd.CategoricalIndex(pd.Categorical.from_codes(parts[0], dtype=units[keys[0]].dtype), name=keys[0])
+    return cols, pd.MultiIndex.from_arrays([np.asarray(units[k].cat.categories)[c] for k, c in zip(keys, parts)], names=keys)
 
 
 def _unit_matrices(units: pd.DataFrame, index: list[str], keys: list[str]):
@@ -148,11 +186,7 @@ def _unit_matrices(units: pd.DataFrame, index: list[str], keys: list[str]):
     columns sorted, absent cells 0: what ``pivot_table(..., aggfunc="sum", fill_value=0)`` gives,
     built with integer codes and ``np.bincount`` (pivot_table held 5 GB for 300,000 sentences)."""
     rows, row_labels = _factorize_rows(units, index)
-    if len(keys) == 1:
-        cols, col_labels = pd.factorize(units[keys[0]], sort=True)
-        col_labels = pd.Index(col_labels, name=keys[0])
-    else:
-        cols, col_labels = _factorize_rows(units, keys)
+    cols, col_labels = _cells(units, keys)
     flat, size = rows * len(col_labels) + cols, len(row_labels) * len(col_labels)
 
     def summed(values):
@@ -181,38 +215,14 @@ def _sides_by_sentence(units: pd.DataFrame, side_of: pd.Series, keys: list[str])
     doc = taken(doc).astype(np.int64, copy=False)
     sentence = taken(units["sentence"].to_numpy(np.int64))
     top = int(sentence.max()) + 1 if len(sentence) else 1
-    rank = np.empty(top, dtype=np.int64)  # sentence 10 before sentence 2, as their text keys sort
-    rank[np.argsort(np.array([str(k) for k in range(top)], dtype=object), kind="stable")] = np.arange(top)
     span = len(names) * top
     target = (side == "t")[doc]
-    key = rank[sentence]  # each row's key, side x document x sentence rank, summed in place
+    key = _text_rank(top)[sentence]  # each row's key, side x document x sentence rank, summed in place
     key += np.multiply(doc, top, out=doc)  # doc is this function's own array
     key[target] += span
     distinct, rows = _unique(key, 2 * span)
     del key, target, doc, sentence
-    codes = [taken(units[k].cat.codes.to_numpy()) if isinstance(units[k].dtype, pd.CategoricalDtype) else None for k in keys]
-    if all(c is not None and (c >= 0).all() for c in codes):  # the family's own table: its categories' codes
-        sizes = [len(units[k].cat.categories) for k in keys]
-        key = np.zeros(len(codes[0]), dtype=np.int64)
-        for code, n in zip(codes, sizes):
-            key = key * n + code
-        cells, cols = _unique(key, int(np.prod(sizes)))
-        parts = []
-        for n in reversed(sizes):  # each key's code of each cell, the last key first
-            cells, code = np.divmod(cells, n)
-            parts.insert(0, code)
-        if len(keys) == 1:  # what pd.factorize gives of a categorical: its categories kept
-            labels = pd.CategoricalIndex(pd.Categorical.from_codes(parts[0], dtype=units[keys[0]].dtype), name=keys[0])
-        else:
-            labels = pd.MultiIndex.from_arrays([np.asarray(units[k].cat.categories)[c] for k, c in zip(keys, parts)],
-                                               names=keys)
-    else:
-        kept = pd.DataFrame({k: units[k].array[held] for k in keys})
-        if len(keys) == 1:
-            cols, labels = pd.factorize(kept[keys[0]], sort=True)
-            labels = pd.Index(labels, name=keys[0])
-        else:
-            cols, labels = _factorize_rows(kept, keys)
+    cols, labels = _cells(units, keys, taken)
     flat, size = rows.ravel() * len(labels) + cols, len(distinct) * len(labels)
 
     def summed(values):

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import warnings
 from collections import Counter
+from functools import partial
 from typing import ClassVar, NamedTuple
 
 import numpy as np
@@ -314,9 +315,11 @@ class _Records:
     def frame(self) -> pd.DataFrame:
         n = len(self.columns["doc_id"])
         whole = {"family": [self.family.name] * n, "lexicon": [self.family.lexicon.name] * n}
-        if n and not self.text:  # spans for a page: each name held once per distinct value (categories)
+        if not n:  # no match: text columns of text, not floats
+            texts = partial(np.array, dtype=object)
+        elif self.text:
+            texts = list
+        else:  # spans for a page: each name held once (categories)
             texts = pd.Categorical
-        else:
-            texts = (lambda values: values) if n else (lambda values: np.array(values, dtype=object))  # none: text
         return pd.DataFrame({name: np.frombuffer(self.columns[name], dtype=np.int64).copy() if name in self.NUMBERS
                              else texts(whole.get(name, self.columns[name])) for name in self.names})
