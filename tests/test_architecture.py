@@ -89,7 +89,7 @@ def test_shapes_import_nothing_of_the_package_but_its_error():
 LAYERS = [  # (rank, module or folder): a module's rank is that of its longest matching entry
     (0, "framing"), (0, "framing.errors"), (0, "framing.params"), (0, "framing.tables"), (0, "framing.groups"),
     (0, "framing.measures"), (0, "framing.paths"), (0, "framing.study"), (0, "framing.output"), (0, "framing.data"), (0, "framing.lexicons"),
-    (0, "framing.codebooks"),
+    (0, "framing.codebooks"), (0, "framing.cache"),
     (1, "framing.documents"),
     (2, "framing.lexicon"), (2, "framing.engine"),
     (3, "framing.features"), (3, "framing.keywords"),

@@ -33,6 +33,7 @@ from typing import ClassVar, NamedTuple
 import numpy as np
 import pandas as pd
 
+from framing.cache import cache_folder, code_key, digest, documents_key, remembered
 from framing.documents.corpus import Corpus
 from framing.documents.tokens import TokenizedText
 from framing.errors import FramingError, LeftOut
@@ -41,6 +42,7 @@ from framing.lexicon.model import Lexicon
 from framing.lexicon.read import load_lexicon
 from framing.tables import (
     ALL,
+    LANGUAGE,
     MATCH_COLUMNS,
     MATCH_SPAN_COLUMNS,
     feature_table,
@@ -175,7 +177,10 @@ class Family:
 
     def table(self, corpus: Corpus) -> pd.DataFrame:
         """The tidy feature table: every document x :meth:`cells`, with metadata (counted by
-        :meth:`count`, which a family may make faster than :meth:`find`)."""
+        :meth:`count`, which a family may make faster than :meth:`find`; read back when the pass
+        is remembered, :meth:`_remembered`)."""
+        if (stored := self._remembered(corpus)) is not None:
+            return corpus.with_metadata(stored["features"])
         counts, denominators, languages = [], [], {}
         for d, doc in corpus.iter_tokens():
             languages[d] = doc.language
@@ -198,6 +203,11 @@ class Family:
         selects ``election.delegitimizing``, ...).
         """
         self.check_category(category)
+        if doc_id is None and (stored := self._remembered(corpus)) is not None:
+            spans = stored["spans"]
+            if category is not None:
+                spans = spans[(spans["category"] == category) | spans["category"].astype(str).str.startswith(category + ".")]
+            return self._with_text(corpus, spans)
         docs = corpus.select([doc_id]) if doc_id is not None else corpus
         rows, languages = self._records(), {}
         for d, doc in docs.iter_tokens():
@@ -210,10 +220,47 @@ class Family:
         self.left_out(languages)
         return rows.frame()
 
-    def _records(self, text: bool = True) -> "_Records":
+    def _records(self, text: bool = True, sentences: bool = False) -> "_Records":
         """An empty table of match records (:data:`MATCH_COLUMNS` + extra columns), as :meth:`matches`
-        and :meth:`evidence` give it; without ``text``, spans alone (:data:`MATCH_SPAN_COLUMNS` + extra columns)."""
-        return _Records(self, text)
+        and :meth:`evidence` give it; without ``text``, spans alone (:data:`MATCH_SPAN_COLUMNS` + extra columns),
+        with ``sentences`` each match's sentence as offsets (``sentence_start``, ``sentence_end``)."""
+        return _Records(self, text, sentences)
+
+    def _remembered(self, corpus: Corpus) -> "dict[str, pd.DataFrame] | None":
+        """The one pass over ``corpus`` as a cache folder remembers it (:mod:`framing.cache`): ``features``
+        (no metadata), ``sentences`` and ``spans`` (the match records without text, each with its
+        sentence's offsets), counted on the first call and read back on the next; ``None`` without a
+        cache folder, or for a family whose counts no lexicon id decides (sentiment, frame models)."""
+        if not (self.counting and isinstance(self.lexicon, Lexicon)) or cache_folder() is None:
+            return None
+        key = digest("family", type(self).__module__, type(self).__qualname__, self.lexicon.id,
+                     documents_key(corpus.documents), code_key())
+
+        def count():
+            features, sentences, spans = self._counted(corpus, records=True, text=False, sentences=True)
+            return {"features": features, "sentences": sentences, "spans": spans}
+
+        tables, counted = remembered(key, count)
+        if not counted:  # the warnings a pass gives, given again
+            documents = corpus.documents  # each document's language as a pass reads it (Corpus.iter_tokens)
+            languages = documents[LANGUAGE] if LANGUAGE in documents.columns else [None] * len(documents)
+            self.left_out(dict(zip(documents["doc_id"], languages)))
+        return tables
+
+    def _with_text(self, corpus: Corpus, spans: pd.DataFrame) -> pd.DataFrame:
+        """Match records (:data:`MATCH_COLUMNS`, as :meth:`matches` gives them) from remembered spans:
+        each match's text and sentence cut from its document's cleaned text, a sentence cut once for
+        all its matches, and each name one string shared by its rows (as a pass gathers them)."""
+        texts = dict(zip(corpus.documents["doc_id"], corpus.documents["clean_text"]))
+        rows = self._records()
+        columns = {name: spans[name].to_numpy() if name in _Records.NUMBERS else _shared(spans[name])
+                   for name in rows.names if name in spans.columns}
+        ids = columns["doc_id"]
+        columns["text"] = [texts[d][i:j] for d, i, j in zip(ids, spans["start"].tolist(), spans["end"].tolist())]
+        cut = {}
+        columns["sentence"] = [cut.get(k) or cut.setdefault(k, texts[k[0]][k[1]:k[2]])
+                               for k in zip(ids, spans["sentence_start"].tolist(), spans["sentence_end"].tolist())]
+        return rows.frame(columns)
 
     def check_category(self, category: str | None) -> None:
         """Raise a one-line error unless ``category`` (or ``category.*``) is one the family explains."""
@@ -247,9 +294,20 @@ class Family:
         return self._one_pass(corpus, records=True, text=text)
 
     def _one_pass(self, corpus: Corpus, *, records: bool, text: bool = True):
+        if (stored := self._remembered(corpus)) is not None:
+            spans = stored["spans"]
+            matches = (None if not records else self._with_text(corpus, spans) if text else
+                       spans.drop(columns=["sentence_start", "sentence_end"]))
+            return corpus.with_metadata(stored["features"]), stored["sentences"], matches
+        features, sentences, matches = self._counted(corpus, records=records, text=text)
+        return corpus.with_metadata(features), sentences, matches
+
+    def _counted(self, corpus: Corpus, *, records: bool, text: bool = True, sentences: bool = False):
+        """The one pass: the feature table (no metadata), the sentence table, and the match records
+        (``None`` without ``records``; see :meth:`_records` for ``text`` and ``sentences``)."""
         cells = self.cells()
         where = {cell: k for k, cell in enumerate(cells)}
-        counts, denominators, found = [], [], self._records(text) if records else None
+        counts, denominators, found = [], [], self._records(text, sentences) if records else None
         sentence_counts, sentence_words = [], []  # per document: sentences x cells arrays
         languages, read = {}, []
         for d, doc in corpus.iter_tokens():
@@ -278,7 +336,15 @@ class Family:
         names = {"voiced": self.voiced, "family": self.name, "lexicon": self.lexicon.name, "lexicon_id": self.lexicon.id}
         table = self._covered(feature_table(read, counts, denominators, cells=cells, **names), languages)
         matches = found.frame() if records else None
-        return corpus.with_metadata(table), self._covered(sentence_table(rows, **names), languages), matches
+        return table, self._covered(sentence_table(rows, **names), languages), matches
+
+
+def _shared(column: pd.Series) -> list:
+    """A column's values as a list, each distinct value one object (a category's name, not a copy per row)."""
+    if isinstance(column.dtype, pd.CategoricalDtype) and not column.isna().any():
+        names = np.asarray(column.cat.categories, dtype=object)
+        return names[column.cat.codes.to_numpy()].tolist()
+    return column.tolist()
 
 
 class _Records:
@@ -286,13 +352,14 @@ class _Records:
     (a category, a pattern), numbers in typed arrays, rather than a tuple per match (the 436,000
     stance matches of 10,000 news documents held 112 MB as tuples, 35 MB as columns)."""
 
-    NUMBERS = ("start", "end", "token_start", "token_end")
+    NUMBERS = ("start", "end", "token_start", "token_end", "sentence_start", "sentence_end")
 
-    def __init__(self, family: Family, text: bool):
+    def __init__(self, family: Family, text: bool, sentences: bool = False):
         from array import array
 
-        self.family, self.text = family, text
-        self.names = (MATCH_COLUMNS if text else MATCH_SPAN_COLUMNS) + list(family.extra_columns)
+        self.family, self.text, self.with_sentences = family, text, sentences
+        self.names = ((MATCH_COLUMNS if text else MATCH_SPAN_COLUMNS) + list(family.extra_columns)
+                      + (["sentence_start", "sentence_end"] if sentences else []))
         self.columns = {name: array("q") if name in self.NUMBERS else [] for name in self.names}
 
     def add(self, doc_id: str, doc: TokenizedText, f: Found) -> None:
@@ -311,9 +378,15 @@ class _Records:
             c["sentence"].append(doc.sentence_of(f.token_start))
         for name, value in zip(self.family.extra_columns, f.extra):
             c[name].append(value)
+        if self.with_sentences:  # the span sentence_of cuts
+            a, b = doc.sentences[int(doc.token_sentence[f.token_start])] if doc.sentences else (0, len(doc.text))
+            c["sentence_start"].append(a)
+            c["sentence_end"].append(b)
 
-    def frame(self) -> pd.DataFrame:
-        n = len(self.columns["doc_id"])
+    def frame(self, columns: dict | None = None) -> pd.DataFrame:
+        """The records as a table; ``columns`` (each name's values, in :attr:`names` order) replace those gathered."""
+        columns = self.columns if columns is None else columns
+        n = len(columns["doc_id"])
         whole = {"family": [self.family.name] * n, "lexicon": [self.family.lexicon.name] * n}
         if not n:  # no match: text columns of text, not floats
             texts = partial(np.array, dtype=object)
@@ -321,5 +394,5 @@ class _Records:
             texts = list
         else:  # spans for a page: each name held once (categories)
             texts = pd.Categorical
-        return pd.DataFrame({name: np.frombuffer(self.columns[name], dtype=np.int64).copy() if name in self.NUMBERS
-                             else texts(whole.get(name, self.columns[name])) for name in self.names})
+        return pd.DataFrame({name: np.asarray(columns[name], dtype=np.int64).copy() if name in self.NUMBERS
+                             else texts(whole.get(name, columns[name])) for name in self.names})

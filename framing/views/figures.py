@@ -10,9 +10,12 @@ and never writes outputs back into the notebooks.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
+import tempfile
+from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
 
@@ -275,9 +278,8 @@ def run_notebooks(
     naming the notebook, the cell and the error.
     """
     try:
-        import nbformat
-        from nbclient import NotebookClient
-        from nbclient.exceptions import CellExecutionError
+        import nbclient  # noqa: F401 - the notebooks extra, checked here: _run_one imports what it uses
+        import nbformat  # noqa: F401
         from tqdm import tqdm
     except ImportError as exc:
         raise FramingError(f"running notebooks needs the notebooks extra ({exc.name} is missing): "
@@ -297,23 +299,52 @@ def run_notebooks(
     if not paths:
         raise FramingError(f"{folder}: no notebooks named NN_*.ipynb to run")
     bar = tqdm(total=len(paths), unit="notebook", disable=not progress, file=sys.stderr, position=0)
-    for path in paths:
-        nb = _inject(nbformat.read(path, as_version=4), parameters or {})
-        client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(root)}})
-        code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
-        steps = tqdm(total=len(code), unit="step", desc=path.stem, leave=False, disable=not progress, file=sys.stderr, position=1)
-        with client.setup_kernel(stderr=subprocess.DEVNULL):  # errors come back as messages, not stderr
-            for i in code:
-                try:
-                    client.execute_cell(nb.cells[i], i)
-                except CellExecutionError as exc:
-                    plain = re.sub(r"\x1b\[[0-9;]*m", "", str(exc))
-                    last = [line for line in plain.strip().splitlines() if line.strip()][-1]
-                    raise FramingError(f"{path.name}: cell {i} failed: {last}") from None
-                for line in _relayed_lines(nb.cells[i]):
-                    print(f"framing: {path.stem}: {line}", file=sys.stderr)
-                steps.update()
-        steps.close()
-        bar.update()
+    with run_cache():
+        for path in paths:
+            _run_one(path, parameters, root, timeout, progress)
+            bar.update()
     bar.close()
     return paths
+
+
+@contextmanager
+def run_cache():
+    """A temporary folder of remembered passes (:mod:`framing.cache`) for the notebooks of one run, removed
+    when the run ends: the stance markers counted by notebook 04 are read back by 06, 09, 10 and 12. A
+    folder the user named in ``FRAMING_CACHE`` is used as it is, and kept."""
+    from framing.cache import CACHE_VARIABLE, cache_folder
+
+    if cache_folder() is not None:
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="framing-run-") as folder:
+        os.environ[CACHE_VARIABLE] = folder  # the kernels inherit it
+        try:
+            yield
+        finally:
+            del os.environ[CACHE_VARIABLE]
+
+
+def _run_one(path: Path, parameters: dict | None, root: Path, timeout: int, progress: bool) -> None:
+    """Execute one notebook, cell by cell, relaying what its cells print about charts."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+    from tqdm import tqdm
+
+    nb = _inject(nbformat.read(path, as_version=4), parameters or {})
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(root)}})
+    code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    steps = tqdm(total=len(code), unit="step", desc=path.stem, leave=False, disable=not progress, file=sys.stderr, position=1)
+    with client.setup_kernel(stderr=subprocess.DEVNULL):  # errors come back as messages, not stderr
+        for i in code:
+            try:
+                client.execute_cell(nb.cells[i], i)
+            except CellExecutionError as exc:
+                plain = re.sub(r"\x1b\[[0-9;]*m", "", str(exc))
+                last = [line for line in plain.strip().splitlines() if line.strip()][-1]
+                raise FramingError(f"{path.name}: cell {i} failed: {last}") from None
+            for line in _relayed_lines(nb.cells[i]):
+                print(f"framing: {path.stem}: {line}", file=sys.stderr)
+            steps.update()
+    steps.close()

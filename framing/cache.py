@@ -1,0 +1,175 @@
+"""Remembered passes: a run's later steps read what its earlier steps counted.
+
+``framing figures`` runs each notebook in a kernel of its own, and five of them count the
+stance markers of the same corpus (about 10 s per 10 MB each time). When the environment
+variable :data:`CACHE_VARIABLE` (``FRAMING_CACHE``) names a folder, a family's one pass over a
+corpus (its feature table, its sentence table and its match spans) is written there as Parquet
+under a key made of everything that decides it, and a later call with the same key reads the
+tables back instead of counting again:
+
+* the documents: each id, cleaned text and language (:func:`documents_key`);
+* the family and its lexicon's id, itself a hash of every term and rule
+  (:attr:`framing.lexicon.model.Lexicon.id`);
+* framing's own code and data: a hash of every file of the installed package
+  (:func:`code_key`), so an edited rule or a new release never reads an old count.
+
+Metadata is not in the key: it is joined to the tables after they are read, from the corpus
+at hand. ``framing figures`` sets the variable to a temporary folder of its own run and
+removes the folder when the run ends, so nothing outlives a run unless a user sets the
+variable to a folder of their own. Unset (the default), nothing is written anywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from framing.errors import FramingError
+
+CACHE_VARIABLE = "FRAMING_CACHE"
+"""The environment variable naming the folder of remembered passes (unset: none)."""
+
+
+def cache_folder() -> Path | None:
+    """The folder named by :data:`CACHE_VARIABLE`, or ``None`` when it is unset or empty."""
+    value = os.environ.get(CACHE_VARIABLE, "").strip()
+    return Path(value) if value else None
+
+
+def digest(*parts: str) -> str:
+    """A short hex key of ``parts``, each kept apart from the next (``("ab", "c")`` is not ``("a", "bc")``).
+
+    Examples
+    --------
+    >>> digest("ab", "c") == digest("a", "bc")
+    False
+    >>> len(digest("stance"))
+    32
+    """
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass")
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def documents_key(documents: pd.DataFrame) -> str:
+    """The key of what a family reads of each document, in order: its id, its cleaned text and
+    its language (``None`` without a ``language`` column). Metadata is left out.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"doc_id": ["d1"], "clean_text": ["A vote."], "outlet": ["x"]})
+    >>> documents_key(a) == documents_key(a.assign(outlet="y")), documents_key(a) == documents_key(a.assign(clean_text="A vote!"))
+    (True, False)
+    """
+    from framing.tables import LANGUAGE
+
+    languages = documents[LANGUAGE] if LANGUAGE in documents.columns else [None] * len(documents)
+    h = hashlib.blake2b(digest_size=16)
+    for doc_id, text, language in zip(documents["doc_id"], documents["clean_text"], languages):
+        h.update(digest(str(doc_id), str(text), "" if language is None or language != language else str(language))
+                 .encode())
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_key() -> str:
+    """A hash of every file of the framing package (code, lexicons, rules), read once per process:
+    a count remembered by other code is never read back."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        h.update(path.relative_to(root).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+class Stored(Mapping):
+    """The tables of one remembered entry, each read from its Parquet file when first asked for
+    (a feature table is read without the sentence table beside it)."""
+
+    def __init__(self, entry: Path):
+        self.entry = entry
+        self.names = sorted(p.stem for p in entry.glob("*.parquet"))
+        self._read: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self.names:
+            raise KeyError(name)
+        if name not in self._read:
+            path = self.entry / f"{name}.parquet"
+            try:
+                self._read[name] = _read(path)
+            except (OSError, ValueError) as exc:
+                raise FramingError(f"{path}: a remembered table cannot be read ({type(exc).__name__}); delete "
+                                   f"{self.entry.parent}, or unset {CACHE_VARIABLE}") from None
+        return self._read[name]
+
+    def __iter__(self):
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+def _read(path: Path) -> pd.DataFrame:
+    """A Parquet file as the DataFrame that was written (as :func:`pandas.read_parquet` gives it), each
+    column's Arrow buffers freed as it is converted and handed back to the system after, so a read
+    holds the table once, not twice (the 150 MB of a 10,000-document stance pass took 300 MB of memory)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path, memory_map=True)
+    frame = table.to_pandas(self_destruct=True, split_blocks=True)
+    del table
+    pa.default_memory_pool().release_unused()
+    return frame
+
+
+def remembered(key: str, compute) -> "tuple[Mapping[str, pd.DataFrame], bool]":
+    """The tables stored under ``key`` in :func:`cache_folder` (:class:`Stored`), and ``False``; or,
+    when none are stored, ``compute()`` (a dict of name -> DataFrame), stored, and ``True``.
+
+    Without a cache folder, ``compute()`` and ``True``. Tables are written to a temporary folder
+    first and renamed into place, so a reader never sees half an entry.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> os.environ[CACHE_VARIABLE] = tempfile.mkdtemp()
+    >>> remembered("k", lambda: {"counts": pd.DataFrame({"n": [1, 2]})})[1]
+    True
+    >>> tables, computed = remembered("k", lambda: 1 / 0)  # read back: not computed again
+    >>> tables["counts"]["n"].tolist(), computed
+    ([1, 2], False)
+    >>> del os.environ[CACHE_VARIABLE]
+    """
+    folder = cache_folder()
+    if folder is None:
+        return compute(), True
+    entry = folder / key
+    if entry.is_dir():
+        return Stored(entry), False
+    tables = compute()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=folder))
+        for name, table in tables.items():
+            table.to_parquet(staging / f"{name}.parquet")
+        try:
+            staging.rename(entry)
+        except OSError:  # another process stored the same key first: theirs stands
+            shutil.rmtree(staging, ignore_errors=True)
+    except OSError as exc:
+        raise FramingError(f"{CACHE_VARIABLE}={folder}: cannot write there ({exc.strerror or exc}); name a "
+                           f"writable folder, or unset {CACHE_VARIABLE}") from None
+    return tables, True

@@ -1,0 +1,194 @@
+"""Remembered passes (framing.cache): a family's pass read back is the pass counted, to the dtype;
+anything that decides a count (a word of a document, its language, a term, the family, framing's
+code) makes a new pass; metadata does not; and a folder that cannot hold or give back a pass is a
+one-line error."""
+
+import os
+import warnings
+
+import pandas as pd
+import pytest
+from pandas.testing import assert_frame_equal
+
+import framing.features.family as family_module
+from framing.cache import (
+    CACHE_VARIABLE,
+    cache_folder,
+    digest,
+    documents_key,
+    remembered,
+)
+from framing.documents.corpus import load_corpus
+from framing.errors import FramingError, LeftOut
+from framing.features import family_for
+from framing.features.lexicon import LexiconFamily
+from framing.lexicon.read import lexicon_from_toml
+from framing.views.figures import run_cache
+from tests.conftest import real_corpora
+
+
+def _every_request(family, corpus):
+    """What the notebooks ask a family for, each a table (pairs and triples flattened)."""
+    category = family.explainable()[1]
+    asked = {
+        "table": family.table(corpus),
+        "tables": family.tables(corpus),
+        "evidence": family.evidence(corpus),
+        "spans": family.evidence(corpus, text=False),
+        "matches": family.matches(corpus),
+        "category": family.matches(corpus, category=category),
+        "prefix": family.matches(corpus, category=category.split(".")[0]),
+    }
+    return {f"{k}{i}": t for k, v in asked.items() for i, t in enumerate(v if isinstance(v, tuple) else (v,))}
+
+
+@pytest.fixture
+def passes(monkeypatch):
+    """The number of passes counted over a corpus (not read back)."""
+    calls = []
+    real = family_module.Family._counted
+
+    def counted(self, corpus, **options):
+        calls.append(len(corpus))
+        return real(self, corpus, **options)
+
+    monkeypatch.setattr(family_module.Family, "_counted", counted)
+    return calls
+
+
+@pytest.mark.parametrize("name", ["framing", "stance", "actors"])
+def test_a_pass_read_back_is_the_pass_counted_for_every_request(seeds, name, tmp_path, monkeypatch, passes):
+    family = family_for(name)
+    counted = _every_request(family, seeds)  # no cache: each request counts (table by count, not _counted)
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path))
+    passes.clear()
+    first = _every_request(family, seeds)
+    second = _every_request(family_for(name), seeds)  # another instance, as another kernel would make
+    assert passes == [len(seeds)]  # one pass for fourteen requests
+    for label, got in first.items():
+        assert_frame_equal(got, counted[label], check_exact=True)  # dtypes included
+        assert_frame_equal(second[label], counted[label], check_exact=True)
+    assert len(counted["matches0"]) > 100 and counted["category0"]["text"].tolist() == second["category0"]["text"].tolist()
+
+
+def test_what_decides_a_count_makes_a_new_pass_and_metadata_does_not(tiny, tmp_path, monkeypatch, passes):
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path))
+    family = family_for("framing")
+    base = family.table(tiny)
+    assert len(passes) == 1
+    relabelled = load_corpus(tiny.documents[["doc_id", "text"]].assign(outlet=["X", "Y", "Z"]))
+    table = family.table(relabelled)
+    assert len(passes) == 1 and table["outlet"].tolist()[:1] == ["X"]  # read back, with the metadata at hand
+    assert_frame_equal(table.drop(columns="outlet"), base.drop(columns="outlet"))
+    one_word = tiny.documents[["doc_id", "outlet", "text"]].copy()
+    one_word.loc[2, "text"] = one_word.loc[2, "text"].replace("regime", "crowd")
+    assert family.table(load_corpus(one_word)).query("doc_id == 'b1'")["count"].sum() == \
+        base.query("doc_id == 'b1'")["count"].sum() - 1
+    assert len(passes) == 2
+    other = lexicon_from_toml('[meta]\nname = "framing"\n[categories.state]\nterms = ["regime*", "government"]\n',
+                              source="other.toml")
+    assert family_for(other).table(tiny)["count"].sum() == 4 and len(passes) == 3  # same name, other terms
+    monkeypatch.setattr(family_module, "code_key", lambda: "another release")
+    family.table(tiny)
+    assert len(passes) == 4
+
+
+def test_two_families_reading_one_lexicon_are_two_passes(tiny, tmp_path, monkeypatch, passes):
+    class Shouting(LexiconFamily):
+        name = "shouting"
+
+        def find(self, doc):
+            return [f for f in super().find(doc) if doc.text[f.start:f.end].isupper()]
+
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path))
+    lexicon = lexicon_from_toml('[meta]\nname = "state"\n[categories.state]\nterms = ["regime*"]\n', source="s.toml")
+    assert LexiconFamily(lexicon).table(tiny)["count"].sum() == 3  # regime, regime's, regime: none in capitals
+    assert Shouting(lexicon).table(tiny)["count"].sum() == 0
+    assert len(passes) == 2
+
+
+def test_a_language_makes_a_new_pass_and_the_warnings_of_a_pass_are_given_again(tmp_path, monkeypatch, passes):
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path))
+    frame = pd.DataFrame({"doc_id": ["e", "g"], "language": ["en", "de"],
+                          "text": ["They allegedly won.", "Sie haben angeblich gewonnen."]})
+    corpus = load_corpus(frame)
+    family = family_for("stance")
+    with pytest.warns(LeftOut, match="1 document\\(s\\) in German \\(de\\) left out"):
+        counted = family.tables(corpus)
+    with pytest.warns(LeftOut, match="1 document\\(s\\) in German \\(de\\) left out"):
+        again = family.tables(corpus)
+    assert len(passes) == 1 and counted[0]["doc_id"].unique().tolist() == ["e"]
+    for a, b in zip(counted, again):
+        assert_frame_equal(a, b)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        english = family.table(load_corpus(frame.assign(language="en")))
+    assert len(passes) == 2 and english["doc_id"].unique().tolist() == ["e", "g"]
+
+
+def test_a_pass_without_a_match_reads_back_the_same(tmp_path, monkeypatch):
+    corpus = load_corpus(pd.DataFrame({"doc_id": ["a"], "text": ["Nothing here."]}))
+    family = family_for("framing")
+    counted = family.evidence(corpus)
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path))
+    for _ in range(2):
+        for a, b in zip(family.evidence(corpus), counted):
+            assert_frame_equal(a, b)
+        assert family.matches(corpus).empty
+
+
+def test_real_news_read_back_is_the_pass_counted(tmp_path, monkeypatch):
+    """360 articles of nine outlets: every request of the stance family, read back, equals its count."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        news = load_corpus(real_corpora().news_articles(per_outlet=40))
+    family = family_for("stance")
+    counted = _every_request(family, news)
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path))
+    _every_request(family, news)
+    for label, got in _every_request(family, news).items():
+        assert_frame_equal(got, counted[label], check_exact=True)
+    assert len(counted["matches0"]) > 5000
+
+
+def test_a_folder_that_cannot_hold_or_give_back_a_pass_is_a_one_line_error(seeds, tmp_path, monkeypatch):
+    blocked = tmp_path / "a file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv(CACHE_VARIABLE, str(blocked))
+    with pytest.raises(FramingError, match=f"^{CACHE_VARIABLE}=.*a file: cannot write there .*; name a writable "
+                                           "folder, or unset FRAMING_CACHE$"):
+        family_for("framing").table(seeds)
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "cache"))
+    family_for("framing").table(seeds)
+    [entry] = (tmp_path / "cache").iterdir()
+    (entry / "features.parquet").write_bytes(b"half a file")
+    with pytest.raises(FramingError, match="features.parquet: a remembered table cannot be read .*; delete .*cache, "
+                                           "or unset FRAMING_CACHE$"):
+        family_for("framing").table(seeds)
+
+
+def test_remembered_counts_once_and_keys_keep_their_parts_apart(tmp_path, monkeypatch):
+    monkeypatch.delenv(CACHE_VARIABLE, raising=False)
+    assert cache_folder() is None
+    calls = []
+    make = lambda: (calls.append(1), {"t": pd.DataFrame({"n": [1]})})[1]  # noqa: E731
+    remembered("k", make), remembered("k", make)
+    assert len(calls) == 2  # no folder: nothing kept
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path))
+    assert remembered("k", make)[1] and not remembered("k", make)[1] and len(calls) == 3
+    assert digest("ab", "c") != digest("a", "bc") and digest("a", "b") == digest("a", "b")
+    docs = pd.DataFrame({"doc_id": ["a", "b"], "clean_text": ["x", "y"]})
+    assert documents_key(docs) != documents_key(docs.iloc[::-1])  # order is part of a table
+    assert documents_key(docs) != documents_key(docs.assign(language=["en", "en"]))
+
+
+def test_a_run_remembers_in_a_folder_of_its_own_and_removes_it(tmp_path, monkeypatch):
+    monkeypatch.delenv(CACHE_VARIABLE, raising=False)
+    with run_cache():
+        folder = cache_folder()
+        assert folder is not None and folder.is_dir() and os.environ[CACHE_VARIABLE] == str(folder)
+    assert cache_folder() is None and not folder.exists()
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path))  # the user's own folder: used, and kept
+    with run_cache():
+        assert cache_folder() == tmp_path
+    assert cache_folder() == tmp_path and tmp_path.is_dir()
