@@ -23,8 +23,8 @@ from pathlib import Path
 
 from framing.comparison.rates import MIN_DOCS, UNITS
 from framing.errors import FramingError
-from framing.views.figures import PATH_SETTINGS, settings_for_record
-from framing.views.figures import RUN_RECORD as RECORD
+from framing.views.gallery import PATH_SETTINGS, settings_for_record
+from framing.views.gallery import RUN_RECORD as RECORD
 
 METHODS = "methods.md"
 REFERENCES = "references.bib"
@@ -88,7 +88,7 @@ def run_facts(parameters: dict, notebooks: list[str]) -> RunFacts:
     from framing.documents.corpus import load_corpus
     from framing.lexicon.read import load_lexicon
     from framing.paths import project_path
-    from framing.views.figures import display_name
+    from framing.views.gallery import display_name
 
     corpus = load_corpus(project_path(parameters["CORPUS"]), text_col=parameters.get("TEXT_COL"),
                          id_col=parameters.get("ID_COL"), language=parameters.get("LANGUAGE"))

@@ -23,7 +23,7 @@ from framing.errors import FramingError, LeftOut
 from framing.features import family_for
 from framing.features.lexicon import LexiconFamily
 from framing.lexicon.read import lexicon_from_toml
-from framing.views.figures import run_cache
+from framing.views.gallery import run_cache
 from tests.conftest import real_corpora
 
 
@@ -192,3 +192,25 @@ def test_a_run_remembers_in_a_folder_of_its_own_and_removes_it(tmp_path, monkeyp
     with run_cache():
         assert cache_folder() == tmp_path
     assert cache_folder() == tmp_path and tmp_path.is_dir()
+
+
+def test_the_overview_read_back_is_the_overview_counted(seeds, tmp_path, monkeypatch):
+    import framing.documents.corpus as corpus_module
+
+    counted = seeds.overview()
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path))
+    assert_frame_equal(load_corpus(seeds.documents[["doc_id", "outlet", "text"]]).overview().drop(columns="outlet"),
+                       counted[["doc_id", "n_tokens", "n_sentences", "lines_removed", "lines_repaired", "is_empty"]])
+    monkeypatch.setattr(corpus_module.Corpus, "iter_tokens", lambda self: pytest.fail("counted again"))
+    assert_frame_equal(load_corpus(seeds.source).overview(), counted)  # the run record's reading of notebook 01's
+    assert counted["n_sentences"].tolist()[:1] == [len(seeds.tokens[seeds.doc_ids[0]].sentences)]
+
+
+def test_running_the_notebooks_loads_no_plotting_library():
+    """framing figures sits beside every kernel it runs: it holds pandas and Jupyter's client, not matplotlib."""
+    import subprocess
+    import sys
+
+    code = ("import sys, framing.cli.commands, framing.views.gallery, framing.comparison.rates; "
+            "print(sorted(m for m in ('matplotlib', 'scipy', 'sklearn', 'nltk') if m in sys.modules))")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"

@@ -8,7 +8,7 @@ import pytest
 
 from framing.cli import main
 from framing.errors import FramingError
-from framing.views.figures import _inject, notebooks, project_path, project_root
+from framing.views.gallery import _inject, notebooks, project_path, project_root
 from tests.conftest import ROOT
 
 OUTPUTS = ("*.png", "*.csv", "*.tex", "*.html", "methods.md", "references.bib")  # run.json: its paths are the folder's
@@ -136,7 +136,7 @@ def test_the_gallery_is_written_only_for_the_seeds(tmp_path, capsys):
 
 
 def test_another_run_s_figures_are_replaced_only_with_force(tmp_path):
-    from framing.views.figures import check_figures_folder
+    from framing.views.gallery import check_figures_folder
 
     def write_run_record(out, settings):  # what framing.record.write_record keeps of a run's settings
         (out / "run.json").write_text(json.dumps({"settings": {k: v for k, v in settings.items() if k != "OUT"}}),

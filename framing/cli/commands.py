@@ -616,8 +616,7 @@ def run_kwic(args) -> None:
 def run_figures(args) -> None:
     from framing.comparison.rates import min_docs_for
     from framing.paths import project_root
-    from framing.record import write_record
-    from framing.views.figures import check_figures_folder, run_notebooks
+    from framing.views.gallery import check_figures_folder, run_cache, run_notebooks
 
     root = project_root()
     corpus = args.corpus
@@ -706,8 +705,13 @@ def run_figures(args) -> None:
               "compares across languages and within each, 10 within the one with most documents; on a corpus of one "
               "language they all run",
               file=sys.stderr)
-    ran = run_notebooks(parameters, only=args.only, skip=skip, progress=not args.quiet)
-    write_record(out, parameters, [p.stem for p in ran], merge=not args.force)  # check_figures_folder: same settings
+    with run_cache():  # the record reads the overview notebook 01 counted
+        ran = run_notebooks(parameters, only=args.only, skip=skip, progress=not args.quiet)
+        from framing.record import (
+            write_record,  # after the kernels: what it imports is not held beside them
+        )
+
+        write_record(out, parameters, [p.stem for p in ran], merge=not args.force)  # check_figures_folder: same settings
     print(f"framing: ran {len(ran)} notebooks; figures, their values, methods.md, references.bib and run.json in "
           f"{args.out or 'figures'}", file=sys.stderr)
 
@@ -740,7 +744,7 @@ def run_rerun(args) -> None:
     import tempfile
 
     from framing.record import compare_record, read_record, write_record
-    from framing.views.figures import run_notebooks, settings_from_record
+    from framing.views.gallery import run_notebooks, settings_from_record
 
     record = read_record(args.record)
     base = Path(args.record).resolve().parent

@@ -19,8 +19,10 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from framing.cache import code_key, digest, documents_key, remembered
 from framing.documents.clean import CleaningRule, clean_text, load_rules
 from framing.documents.language import LANGUAGE, languages_of, set_languages
 from framing.documents.read import BATCH_CHARS, WHOLE, _from_frame, document_batches
@@ -114,16 +116,25 @@ class Corpus:
         action = report["action"] if "action" in report.columns else pd.Series("removed", index=report.index)
         removed = report[action == "removed"].groupby("doc_id").size()
         repaired = report[action == "repaired"].groupby("doc_id").size()
-        sizes = [(doc.n_words, len(doc.sentences)) for _, doc in self.iter_tokens()]  # one pass, tokens not kept
+        sizes = self._sizes()
         table = pd.DataFrame({
             "doc_id": self.doc_ids,
-            "n_tokens": [n for n, _ in sizes],
-            "n_sentences": [n for _, n in sizes],
+            "n_tokens": sizes["n_tokens"].to_numpy(),
+            "n_sentences": sizes["n_sentences"].to_numpy(),
             "lines_removed": [int(removed.get(d, 0)) for d in self.doc_ids],
             "lines_repaired": [int(repaired.get(d, 0)) for d in self.doc_ids],
             "is_empty": self.documents["is_empty"].to_numpy(),
         })
         return self.with_metadata(table)
+
+    def _sizes(self) -> pd.DataFrame:
+        """Each document's word tokens and sentences, in one pass that keeps no tokens; remembered
+        where a cache folder is set (:mod:`framing.cache`: the run record reads notebook 01's)."""
+        def count():
+            sizes = [(doc.n_words, len(doc.sentences)) for _, doc in self.iter_tokens()]
+            return {"sizes": pd.DataFrame(np.array(sizes, dtype=np.int64).reshape(-1, 2), columns=["n_tokens", "n_sentences"])}
+
+        return remembered(digest("sizes", documents_key(self.documents), code_key()), count)[0]["sizes"]
 
     def metadata(self) -> pd.DataFrame:
         """``doc_id`` and the metadata columns."""

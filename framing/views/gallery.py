@@ -1,0 +1,266 @@
+"""The gallery: the analysis notebooks run as one run, and the folder a run writes.
+
+:func:`run_notebooks` executes the analysis notebooks in order (``notebooks/NN_*.ipynb``) with
+nbclient, injecting parameters after each notebook's cell tagged ``parameters`` (as papermill
+does), never writing outputs back into the notebooks, with a folder of remembered passes for the
+run (:func:`run_cache`). :func:`check_figures_folder` says whether a run may write into a folder,
+from the record (``run.json``) of the run that wrote there. This module draws nothing and imports
+no plotting library: ``framing figures`` stays small beside the kernels it runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from contextlib import contextmanager
+from importlib.resources import files
+from pathlib import Path
+
+from framing.errors import FramingError
+from framing.paths import project_path, project_root
+
+NOTEBOOK_PATTERN = re.compile(r"^\d\d_.+\.ipynb$")
+
+
+def display_name(corpus: "str | Path") -> str:
+    """A corpus as a page shared with others may name it: its file or folder name, never the
+    absolute path (which would show the user's folders).
+
+    Examples
+    --------
+    >>> display_name("/home/ana/studies/debates.csv"), display_name("seeds")
+    ('debates.csv', 'seeds')
+    """
+    return Path(str(corpus).rstrip("/")).name or str(corpus)
+
+
+
+RUN_RECORD = "run.json"
+"""Written beside the figures of every run (:func:`framing.record.write_record`): the settings, the
+inputs and outputs with their hashes, the software; :func:`check_figures_folder` reads its settings."""
+
+
+PATH_SETTINGS = ("CORPUS", "LEXICON", "EXTENSION", "ACTORS", "STOPWORDS", "SHEET", "SHEET_LEXICON", "CODEBOOK",
+                 "FRAME_SHEET")
+"""The settings of a run that may name a file or folder: a record keeps them relative to its own folder."""
+
+
+def settings_for_record(parameters: dict, base: Path) -> dict:
+    """A run's settings as its record keeps them: each of :data:`PATH_SETTINGS` that is an existing
+    file or folder, relative to the record's folder ``base`` (so a replication package can move);
+    every other setting (a group named ``PMOI/MEK``, a lexicon's name) as it is; ``OUT`` left out.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> base = Path(tempfile.mkdtemp())
+    >>> (base / "corpus").mkdir()
+    >>> settings_for_record({"CORPUS": str(base / "corpus"), "LEXICON": ["framing"], "OUT": "x"}, base / "figures")
+    {'CORPUS': '../corpus', 'LEXICON': ['framing']}
+    """
+    def relative(value):
+        if isinstance(value, list):
+            return [relative(v) for v in value]
+        if isinstance(value, str) and Path(value).is_absolute() and Path(value).exists():
+            return Path(os.path.relpath(value, base)).as_posix()
+        return value
+
+    return {k: relative(v) if k in PATH_SETTINGS else v for k, v in parameters.items() if k != "OUT"}
+
+
+def settings_from_record(settings: dict, base: Path) -> dict:
+    """The inverse of :func:`settings_for_record`: each path setting that exists from ``base``, made absolute."""
+
+    def absolute(value):
+        if isinstance(value, list):
+            return [absolute(v) for v in value]
+        if isinstance(value, str) and not Path(value).is_absolute() and (base / value).exists():
+            return str((base / value).resolve())
+        return value
+
+    return {k: absolute(v) if k in PATH_SETTINGS else v for k, v in settings.items()}
+
+
+def check_figures_folder(out: "str | None", *, corpus: str, force: bool = False, parameters: dict | None = None) -> Path:
+    """The folder a ``framing figures`` run may write into, or a one-line error.
+
+    The project's ``figures/`` is the seeds' gallery: another corpus needs ``--out``.
+    A folder that holds another run's figures (another corpus or other parameters in its
+    record: lexicons, grouping, contrast..., or charts and no record) is replaced only with
+    ``force``.
+    """
+    root = project_root()
+    gallery = (root / "figures").resolve() if root is not None else None
+    if out is None:
+        if corpus != "seeds":
+            raise FramingError("a run on another corpus needs --out DIR: the project's figures/ holds the seeds' gallery")
+        if gallery is None:
+            raise FramingError("no project folder here, so no seeds' gallery: give --corpus and --out")
+        return gallery
+    folder = Path(out).resolve()
+    if folder == gallery:
+        if corpus != "seeds":
+            raise FramingError(f"{out}: the project's figures/ holds the seeds' gallery; write another corpus's figures elsewhere")
+        return folder
+    charts = [p for pattern in ("*.png", "*.svg", "*.pdf", "*.html") for p in folder.glob(pattern)] if folder.is_dir() else []
+    if charts and not force:
+        record = _read_record(folder / RUN_RECORD)
+        previous = record.get("CORPUS")
+        if _comparable(previous) != _comparable(corpus):
+            made_by = f"corpus {previous}" if previous else "an unknown run"
+            raise FramingError(f"{out} holds {len(charts)} figures of {made_by}; pass --force to replace them, or choose another --out")
+        changed = sorted(k for k in set(record) | set(parameters or {}) if k not in ("OUT", "CORPUS")
+                         and parameters is not None and _comparable(record.get(k)) != _comparable(parameters.get(k)))
+        if changed:
+            raise FramingError(f"{out} holds {len(charts)} figures of {corpus} made with other parameters "
+                               f"({', '.join(k.lower() for k in changed)}); pass --force to replace them, or choose another --out")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _comparable(value):
+    """A setting as two runs compare it: a path that exists, resolved ('seeds' and its absolute path are one corpus)."""
+    if isinstance(value, list):
+        return [_comparable(v) for v in value]
+    if isinstance(value, str) and project_path(value).exists():
+        return str(project_path(value).resolve())
+    return value
+
+
+def _read_record(path: Path) -> dict:
+    """The settings of a run record, its paths made absolute again, or {} when there is none; a record
+    edited into something else is a one-line error."""
+    if not path.is_file():
+        return {}
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise FramingError(f"{path}: not a run record of framing figures ({exc}); delete it, or pass --force") from None
+    if not isinstance(record, dict) or not isinstance(record.get("settings"), dict):
+        raise FramingError(f"{path}: not a run record of framing figures (a JSON object with settings); delete it, "
+                           "or pass --force")
+    return settings_from_record(record["settings"], path.resolve().parent)
+
+
+def notebooks(folder: Path) -> list[Path]:
+    """The analysis notebooks of ``folder``, in run order."""
+    return sorted(p for p in folder.iterdir() if NOTEBOOK_PATTERN.match(p.name))
+
+
+def _inject(nb, parameters: dict):
+    import nbformat
+
+    source = "# injected by `framing figures`\n" + "\n".join(f"{k} = {v!r}" for k, v in parameters.items())
+    cell = nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]})
+    for i, existing in enumerate(nb.cells):
+        if "parameters" in existing.get("metadata", {}).get("tags", []):
+            nb.cells.insert(i + 1, cell)
+            return nb
+    raise FramingError("notebook has no cell tagged 'parameters'; tag the cell that sets CORPUS, BY, ... ")
+
+
+def _relayed_lines(cell) -> list[str]:
+    """The "NAME not drawn: reason" and "NAME layout: ..." lines a cell printed (see :func:`save`), relayed to the command line."""
+    text = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
+    return [line for line in text.splitlines() if " not drawn: " in line or " not written: " in line or " layout: " in line]
+
+
+def shipped_notebooks() -> Path:
+    """The folder of the analysis notebooks that ship with the package (``./notebooks`` in a
+    checkout links to it), so ``framing figures`` runs from any folder."""
+    return Path(str(files("framing").joinpath("notebooks")))
+
+
+def run_notebooks(
+    parameters: dict | None = None,
+    *,
+    folder: Path | None = None,
+    workdir: Path | None = None,
+    only: list[str] | None = None,
+    skip: list[str] | None = None,
+    progress: bool = True,
+    timeout: int = 900,
+) -> list[Path]:
+    """Execute the notebooks of ``folder`` (default: :func:`shipped_notebooks`) in order,
+    with ``parameters`` injected, the kernel working in ``workdir`` (default: the project
+    folder inside a checkout, else the current folder).
+
+    Returns the notebooks run. A failing cell raises a one-line :class:`FramingError`
+    naming the notebook, the cell and the error.
+    """
+    try:
+        import nbclient  # noqa: F401 - the notebooks extra, checked here: _run_one imports what it uses
+        import nbformat  # noqa: F401
+        from tqdm import tqdm
+    except ImportError as exc:
+        raise FramingError(f"running notebooks needs the notebooks extra ({exc.name} is missing): "
+                           "python -m pip install \"framing[notebooks]\"") from None
+
+    folder = folder or shipped_notebooks()
+    root = workdir or project_root() or Path.cwd()
+    paths = notebooks(folder) if folder.is_dir() else []
+    if only:
+        paths = [p for p in paths if any(p.name.startswith(o) for o in only)]
+    asked = bool(paths)
+    if skip:
+        paths = [p for p in paths if not any(p.name.startswith(o) for o in skip)]
+    if not paths and asked:
+        raise FramingError(f"nothing to run: the notebooks asked for ({', '.join(only or ['all'])}) are all skipped, "
+                           "for the reasons said above")
+    if not paths:
+        raise FramingError(f"{folder}: no notebooks named NN_*.ipynb to run")
+    bar = tqdm(total=len(paths), unit="notebook", disable=not progress, file=sys.stderr, position=0)
+    with run_cache():
+        for path in paths:
+            _run_one(path, parameters, root, timeout, progress)
+            bar.update()
+    bar.close()
+    return paths
+
+
+@contextmanager
+def run_cache():
+    """A temporary folder of remembered passes (:mod:`framing.cache`) for the notebooks of one run, removed
+    when the run ends: the stance markers counted by notebook 04 are read back by 06, 09, 10 and 12, the
+    sizes notebook 01 counted by the run record. Inside another run's folder, or one the user named in
+    ``FRAMING_CACHE``, that folder is used as it is, and kept."""
+    from framing.cache import CACHE_VARIABLE, cache_folder
+
+    if cache_folder() is not None:
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="framing-run-") as folder:
+        os.environ[CACHE_VARIABLE] = folder  # the kernels inherit it
+        try:
+            yield
+        finally:
+            del os.environ[CACHE_VARIABLE]
+
+
+def _run_one(path: Path, parameters: dict | None, root: Path, timeout: int, progress: bool) -> None:
+    """Execute one notebook, cell by cell, relaying what its cells print about charts."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+    from tqdm import tqdm
+
+    nb = _inject(nbformat.read(path, as_version=4), parameters or {})
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(root)}})
+    code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    steps = tqdm(total=len(code), unit="step", desc=path.stem, leave=False, disable=not progress, file=sys.stderr, position=1)
+    with client.setup_kernel(stderr=subprocess.DEVNULL):  # errors come back as messages, not stderr
+        for i in code:
+            try:
+                client.execute_cell(nb.cells[i], i)
+            except CellExecutionError as exc:
+                plain = re.sub(r"\x1b\[[0-9;]*m", "", str(exc))
+                last = [line for line in plain.strip().splitlines() if line.strip()][-1]
+                raise FramingError(f"{path.name}: cell {i} failed: {last}") from None
+            for line in _relayed_lines(nb.cells[i]):
+                print(f"framing: {path.stem}: {line}", file=sys.stderr)
+            steps.update()
+    steps.close()
