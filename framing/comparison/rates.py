@@ -110,7 +110,7 @@ def _sentence_units(sentences: pd.DataFrame | None, features: pd.DataFrame, min_
     if missing:
         raise FramingError(f"sentences= is not a sentence table of framing: no {', '.join(missing)} column")
     cells = features[["lexicon_id", *keys]].drop_duplicates()
-    held = sentences[["lexicon_id", *keys]].drop_duplicates()
+    held = _cells(sentences, ["lexicon_id", *keys])[1].to_frame(index=False)  # from codes: no copy of two million rows
     if len(held.merge(cells, on=["lexicon_id", *keys])) == len(held):  # every cell is asked for: no copy of the table
         units = sentences
     else:
