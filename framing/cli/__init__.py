@@ -29,8 +29,38 @@ def _terminated(signum, frame):
     raise KeyboardInterrupt
 
 
+MMAP_THRESHOLD = 1 << 20
+"""Bytes from which glibc allocates with ``mmap`` (and so returns a freed block to the system at once)."""
+
+
+def return_freed_memory() -> None:
+    """Memory a command frees goes back to the system at once, so its peak is what it holds, not what
+    it once held: glibc's ``mmap`` threshold fixed at :data:`MMAP_THRESHOLD` (by default it rises
+    after each large block freed, and later arrays of that size stay in the heap when freed), and
+    Arrow's system allocator rather than its mimalloc pool (which keeps what it frees). Measured on
+    10,000 one-document groups of news: ``explore`` 988 to 866 MB, ``compare --family stance`` 794
+    to 730 MB; on 10 MB, ``features --family all`` 374 to 335 MB; times unchanged. Set for this
+    process and, through the environment, for the workers and kernels it starts; a value the user
+    set is kept. Not glibc (macOS, Windows): each system's allocator as it is."""
+    import ctypes
+    import ctypes.util
+
+    os.environ.setdefault("MALLOC_MMAP_THRESHOLD_", str(MMAP_THRESHOLD))
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(-3, int(os.environ["MALLOC_MMAP_THRESHOLD_"]))  # -3: M_MMAP_THRESHOLD
+    except (OSError, AttributeError, ValueError):
+        pass
+    if os.environ["ARROW_DEFAULT_MEMORY_POOL"] == "system":  # read by Arrow when first loaded: here, loaded already
+        import pyarrow
+
+        pyarrow.set_memory_pool(pyarrow.system_memory_pool())
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``framing`` command; returns the exit code."""
+    return_freed_memory()
     parser = build_parser()
     args = parser.parse_args(argv)
     warnings.showwarning = _warning_line
