@@ -154,3 +154,16 @@ def test_in_a_real_browser_search_and_clicks_show_the_numbers_of_keyness_and_exp
         assert view.locator("section.doc:target mark").count() > 0
         browser.close()
     assert errors == []
+
+
+def test_the_explorer_page_loads_no_matplotlib(tmp_path):
+    """The page draws with Bokeh; its notebook (figures.save_html) and command load no matplotlib (47 MB)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, framing, pandas as pd; from framing import figures; "
+            "c = framing.load_corpus(pd.DataFrame({'outlet': ['a', 'b'], 'text': ['The regime said so.', 'They said it.']})); "
+            f"figures.save_html(framing.explore(c, 'outlet', min_count=1), {str(tmp_path)!r}, 'page'); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib')[:3])")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
+    assert (tmp_path / "page.html").is_file()

@@ -388,3 +388,18 @@ def test_the_within_chart_draws_both_ratios_on_a_log_scale():
     voiced = pd.concat([table.assign(voice="author"), table.assign(voice="quoted", rate_ratio=[9.0, 9.0])])
     assert plots.drawn_values(plots.within_figure(voiced))["rate_ratio"].tolist() == [2.0, 0.5]
     assert plots.drawn_values(plots.within_figure(voiced, voice="quoted"))["rate_ratio"].tolist() == [9.0, 9.0]
+
+
+def test_group_colours_are_matplotlib_s_hex_of_each_hue():
+    """The colours are made without matplotlib (the explorer page loads none), to the digit of its to_hex."""
+    import colorsys
+
+    import matplotlib.colors
+
+    from framing.views.colours import _hex
+
+    for k in range(400):
+        rgb = colorsys.hls_to_rgb((0.13 + 0.618034 * k) % 1.0, (0.42, 0.58, 0.34)[k % 3], 0.75)
+        assert _hex(rgb) == matplotlib.colors.to_hex(rgb)
+    colours = list(plots.group_colours({f"g{i:03d}": 1 for i in range(20)}).values())
+    assert colours[:8] == plots.OKABE_ITO and colours[8] == matplotlib.colors.to_hex(colorsys.hls_to_rgb(0.13, 0.42, 0.75))

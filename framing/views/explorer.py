@@ -45,8 +45,8 @@ from framing.errors import FramingError
 from framing.groups import default_target, largest, order_groups, sides
 from framing.measures import log_odds_dirichlet, log_ratio
 from framing.tables import LANGUAGE, MATCH_SPAN_COLUMNS, group_labels
+from framing.views.colours import MAX_GROUPS, group_colours
 from framing.views.highlight import TINTS, highlight_text, text_direction
-from framing.views.plots import MAX_GROUPS, group_colours
 
 MAX_PAIRS_GROUPS = 12
 """Up to this many groups the page offers every pair of groups as target and reference;
@@ -175,7 +175,7 @@ def explorer_page(
     groups = order_groups(sizes)  # the run's order: by time for periods, else most documents first
     if len(groups) < 2:
         raise FramingError(f"the explorer compares groups, and column '{by}' has one group ({groups[0]}); choose another")
-    palette = group_colours(sizes)  # the same colours as the run's charts (framing.views.plots.group_colours)
+    palette = group_colours(sizes)  # the same colours as the run's charts (framing.views.colours.group_colours)
     if target is None:  # the one rule for a group nobody named (framing.groups.DEFAULT_RULE)
         target = default_target(sizes, besides=reference or ())
     left_out = max(0, len(groups) - MAX_CONTRAST_GROUPS)
@@ -191,7 +191,7 @@ def explorer_page(
     index = {g: i for i, g in enumerate(groups)}
     # terms x groups, sparse: a dense matrix of 60,000 terms x 10,000 groups was 4.8 GB
     part = words[words["term"].isin(kept)]
-    cells = (kept.get_indexer(part["term"]), part[by].astype(str).map(index).to_numpy())
+    cells = (kept.get_indexer(part["term"]), pd.Index(groups).get_indexer(part[by].astype(str)))  # positions, no objects
     wide = sparse.csc_matrix((part["count"].to_numpy(np.int64), cells), shape=(len(kept), len(groups)))
     docs = sparse.csc_matrix((part["docs"].to_numpy(np.int64), cells), shape=(len(kept), len(groups)))
     data = {"term": list(kept)}

@@ -9,8 +9,7 @@ paper's table and a page beside it. Running the notebooks themselves is :mod:`fr
 from __future__ import annotations
 
 from pathlib import Path
-
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from framing.errors import FramingError
 from framing.output import atomic_path, write_table, write_text
@@ -24,10 +23,23 @@ from framing.views.gallery import (  # noqa: F401 - re-exported: notebooks call 
     settings_from_record,
     shipped_notebooks,
 )
-from framing.views.plots import canvas  # noqa: F401 - re-exported: notebooks call figures.canvas
 
-__all__ = ["canvas", "check_figures_folder", "display_name", "notebooks", "shipped_notebooks", "project_path", "project_root", "run_notebooks", "save",
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["canvas", "check_figures_folder", "display_name", "notebooks", "shipped_notebooks", "project_path", "project_root", "run_notebooks", "save",  # noqa: F822, E501 - canvas: __getattr__
            "save_html", "save_table", "settings_for_record", "settings_from_record"]
+
+
+def __getattr__(name: str):
+    """``figures.canvas`` (:func:`framing.views.plots.canvas`), loaded when first asked for: a notebook
+    that draws no chart (the explorer's) loads no matplotlib."""
+    if name == "canvas":
+        from framing.views.plots import canvas
+
+        return canvas
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 METADATA = {
     "png": {"Software": None},
