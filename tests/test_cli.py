@@ -1,4 +1,5 @@
 import io
+import os
 
 import pandas as pd
 import pytest
@@ -419,3 +420,24 @@ def test_within_errors_are_one_line(capsys, tmp_path, news_csv):
     assert code != 0 and "give --target G" in err
     code, _, err = run(capsys, "agenda", str(tmp_path / "missing.csv"), "--by", "outlet")
     assert code != 0 and "no such file; write it with framing stories" in err
+
+
+def test_a_command_gives_back_the_memory_it_frees_and_its_children_inherit_that(monkeypatch, tmp_path):
+    import pyarrow
+
+    from framing.cli import MMAP_THRESHOLD, return_freed_memory
+
+    monkeypatch.delenv("MALLOC_MMAP_THRESHOLD_", raising=False)
+    monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "mimalloc")  # the user's choice: kept
+    before = pyarrow.default_memory_pool()
+    try:
+        return_freed_memory()
+        assert os.environ["MALLOC_MMAP_THRESHOLD_"] == str(MMAP_THRESHOLD) == "1048576"
+        assert os.environ["ARROW_DEFAULT_MEMORY_POOL"] == "mimalloc"
+        assert pyarrow.default_memory_pool().backend_name == before.backend_name
+        monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL")
+        return_freed_memory()
+        assert os.environ["ARROW_DEFAULT_MEMORY_POOL"] == "system"
+        assert pyarrow.default_memory_pool().backend_name == "system"
+    finally:
+        pyarrow.set_memory_pool(before)
