@@ -92,8 +92,8 @@ def frequent_terms(counts: pd.DataFrame, *, min_count: int, max_terms: int) -> t
     """The terms the page shows, from term counts (:func:`framing.keywords.terms.term_counts`,
     merged): those seen ``min_count`` times or more, the ``max_terms`` most frequent at most
     (ties at the cut fall by term), sorted; and how many were eligible."""
-    words = counts[counts["n"] == 1]
-    total = words.groupby("term", sort=True)["count"].sum()  # by term, so ties at the cut fall as before
+    words = counts["n"].to_numpy() == 1  # rows of single words; columns taken by it, not the table copied
+    total = counts["count"][words].groupby(counts["term"][words], sort=True).sum()  # by term: ties at the cut fall as before
     kept = total[total >= min_count].sort_values(ascending=False, kind="mergesort")
     if len(kept) == 0:
         raise FramingError(f"no term is seen {min_count} times or more; lower min_count")
@@ -184,13 +184,13 @@ def explorer_page(
 
     # ---------------------------------------------------------------- terms, from per-group counts
     counts = terms
-    words = counts[counts["n"] == 1]
-    n_tokens = words.groupby(by)["count"].sum().reindex(groups).fillna(0).to_numpy(float)
+    words = counts["n"].to_numpy() == 1  # rows of single words: their columns are taken by it, the table is not copied
+    n_tokens = counts["count"][words].groupby(counts[by][words]).sum().reindex(groups).fillna(0).to_numpy(float)
     n_docs = counts[counts["n"] == 0].set_index(by)["docs"].reindex(groups).fillna(0).to_numpy(float)
     kept, n_eligible = frequent_terms(counts, min_count=min_count, max_terms=max_terms)
     index = {g: i for i, g in enumerate(groups)}
     # terms x groups, sparse: a dense matrix of 60,000 terms x 10,000 groups was 4.8 GB
-    part = words[words["term"].isin(kept)]
+    part = counts.loc[words & counts["term"].isin(kept).to_numpy(), ["term", by, "count", "docs"]]
     cells = (kept.get_indexer(part["term"]), pd.Index(groups).get_indexer(part[by].astype(str)))  # positions, no objects
     wide = sparse.csc_matrix((part["count"].to_numpy(np.int64), cells), shape=(len(kept), len(groups)))
     docs = sparse.csc_matrix((part["docs"].to_numpy(np.int64), cells), shape=(len(kept), len(groups)))
