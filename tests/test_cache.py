@@ -192,6 +192,11 @@ def test_a_run_remembers_in_a_folder_of_its_own_and_removes_it(tmp_path, monkeyp
     with run_cache():
         assert cache_folder() == tmp_path
     assert cache_folder() == tmp_path and tmp_path.is_dir()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(CACHE_VARIABLE, "passes")  # relative to here: the kernels, working elsewhere, get it whole
+    with run_cache():
+        assert os.environ[CACHE_VARIABLE] == str(tmp_path.resolve() / "passes")
+    assert os.environ[CACHE_VARIABLE] == "passes"
 
 
 def test_the_overview_read_back_is_the_overview_counted(seeds, tmp_path, monkeypatch):

@@ -16,7 +16,7 @@ import re
 import subprocess
 import sys
 import tempfile
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from importlib.resources import files
 from pathlib import Path
 
@@ -227,18 +227,20 @@ def run_cache():
     """A temporary folder of remembered passes (:mod:`framing.cache`) for the notebooks of one run, removed
     when the run ends: the stance markers counted by notebook 04 are read back by 06, 09, 10 and 12, the
     sizes notebook 01 counted by the run record. Inside another run's folder, or one the user named in
-    ``FRAMING_CACHE``, that folder is used as it is, and kept."""
+    ``FRAMING_CACHE`` (relative to the folder the command runs in), that folder is used and kept."""
     from framing.cache import CACHE_VARIABLE, cache_folder
 
-    if cache_folder() is not None:
-        yield
-        return
-    with tempfile.TemporaryDirectory(prefix="framing-run-") as folder:
-        os.environ[CACHE_VARIABLE] = folder  # the kernels inherit it
+    own = cache_folder()
+    with tempfile.TemporaryDirectory(prefix="framing-run-") if own is None else nullcontext(own) as folder:
+        before = os.environ.get(CACHE_VARIABLE)
+        os.environ[CACHE_VARIABLE] = str(Path(folder).resolve())  # the kernels inherit it, and work in another folder
         try:
             yield
         finally:
-            del os.environ[CACHE_VARIABLE]
+            if before is None:
+                del os.environ[CACHE_VARIABLE]
+            else:
+                os.environ[CACHE_VARIABLE] = before
 
 
 def _run_one(path: Path, parameters: dict | None, root: Path, timeout: int, progress: bool) -> None:
