@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import warnings
 from collections import Counter
+from collections.abc import Mapping
 from functools import partial
 from typing import ClassVar, NamedTuple
 
@@ -226,7 +227,7 @@ class Family:
         with ``sentences`` each match's sentence as offsets (``sentence_start``, ``sentence_end``)."""
         return _Records(self, text, sentences)
 
-    def _remembered(self, corpus: Corpus) -> "dict[str, pd.DataFrame] | None":
+    def _remembered(self, corpus: Corpus) -> "Mapping[str, pd.DataFrame] | None":
         """The one pass over ``corpus`` as a cache folder remembers it (:mod:`framing.cache`): ``features``
         (no metadata), ``sentences`` and ``spans`` (the match records without text, each with its
         sentence's offsets), counted on the first call and read back on the next; ``None`` without a
