@@ -25,6 +25,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+import warnings
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -163,13 +164,24 @@ def remembered(key: str, compute) -> "tuple[Mapping[str, pd.DataFrame], bool]":
     try:
         folder.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=folder))
-        for name, table in tables.items():
-            table.to_parquet(staging / f"{name}.parquet")
-        try:
-            staging.rename(entry)
-        except OSError:  # another process stored the same key first: theirs stands
-            shutil.rmtree(staging, ignore_errors=True)
     except OSError as exc:
         raise FramingError(f"{CACHE_VARIABLE}={folder}: cannot write there ({exc.strerror or exc}); name a "
                            f"writable folder, or unset {CACHE_VARIABLE}") from None
+    try:
+        for name, table in tables.items():
+            table.to_parquet(staging / f"{name}.parquet")
+    except (ValueError, TypeError, NotImplementedError) as exc:  # a column Parquet cannot hold (a family's own values)
+        shutil.rmtree(staging, ignore_errors=True)
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        warnings.warn(f"{CACHE_VARIABLE}: this pass is not remembered ({reason}); it is counted again when asked "
+                      "for again", stacklevel=3)
+        return tables, True
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise FramingError(f"{CACHE_VARIABLE}={folder}: cannot write there ({exc.strerror or exc}); name a "
+                           f"writable folder, or unset {CACHE_VARIABLE}") from None
+    try:
+        staging.rename(entry)
+    except OSError:  # another process stored the same key first: theirs stands
+        shutil.rmtree(staging, ignore_errors=True)
     return tables, True

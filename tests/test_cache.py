@@ -219,3 +219,14 @@ def test_running_the_notebooks_loads_no_plotting_library():
     code = ("import sys, framing.cli.commands, framing.views.gallery, framing.comparison.rates; "
             "print(sorted(m for m in ('matplotlib', 'scipy', 'sklearn', 'nltk') if m in sys.modules))")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
+
+
+def test_a_pass_parquet_cannot_hold_is_counted_and_said_not_remembered(tmp_path, monkeypatch):
+    """A family's own extra values that Parquet cannot write (a mix of numbers and text): the counts are
+    given as counted, one warning says the pass is not remembered, and no half-written entry is left."""
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path))
+    odd = {"t": pd.DataFrame({"x": [1, "a"]})}
+    with pytest.warns(UserWarning, match="^FRAMING_CACHE: this pass is not remembered .*; it is counted again"):
+        tables, counted = remembered("odd", lambda: odd)
+    assert counted and tables["t"]["x"].tolist() == [1, "a"]
+    assert list(tmp_path.iterdir()) == []

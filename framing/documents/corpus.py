@@ -96,10 +96,15 @@ class Corpus:
             return
         yield from self._tokenized()
 
+    @property
+    def document_languages(self):
+        """Each document's language, in order, as its tokens are read (``None`` each without a ``language`` column)."""
+        docs = self.documents
+        return docs[LANGUAGE] if LANGUAGE in docs.columns else [None] * len(docs)
+
     def _tokenized(self):
         docs = self.documents
-        languages = docs[LANGUAGE] if LANGUAGE in docs.columns else [None] * len(docs)
-        for doc_id, text, language in zip(docs["doc_id"], docs["clean_text"], languages):
+        for doc_id, text, language in zip(docs["doc_id"], docs["clean_text"], self.document_languages):
             yield doc_id, tokenize(text, language)
 
     @property

@@ -43,7 +43,6 @@ from framing.lexicon.model import Lexicon
 from framing.lexicon.read import load_lexicon
 from framing.tables import (
     ALL,
-    LANGUAGE,
     MATCH_COLUMNS,
     MATCH_SPAN_COLUMNS,
     feature_table,
@@ -243,9 +242,7 @@ class Family:
 
         tables, counted = remembered(key, count)
         if not counted:  # the warnings a pass gives, given again
-            documents = corpus.documents  # each document's language as a pass reads it (Corpus.iter_tokens)
-            languages = documents[LANGUAGE] if LANGUAGE in documents.columns else [None] * len(documents)
-            self.left_out(dict(zip(documents["doc_id"], languages)))
+            self.left_out(dict(zip(corpus.documents["doc_id"], corpus.document_languages)))
         return tables
 
     def _with_text(self, corpus: Corpus, spans: pd.DataFrame) -> pd.DataFrame:
