@@ -377,3 +377,53 @@ def test_sentence_matrices_of_a_contrast_equal_the_pivot_of_the_sentence_table(s
         assert is_t.tolist() == (wide_c.index.get_level_values("side") == "t").tolist()
         assert pd.Series(strata).rank(method="dense").tolist() == \
             pd.Series(wide_c.index.get_level_values("stratum")).rank(method="dense").tolist()
+
+
+def test_rate_intervals_skip_no_sort_yet_equal_the_quantiles_of_every_draw():
+    """A cell no resample counted anything in gets [0, 0] (NaN where no resample has words) without
+    its draws sorted: the same numbers, to the bit, as the quantiles of all draws, with and
+    without precision factors."""
+    from framing.comparison.rates import _quantiles, _rate_interval
+    from framing.tables import rate_per_1k
+
+    rng = np.random.default_rng(4)
+    sum_c = rng.poisson(1.5, size=(300, 8)).astype(float)
+    sum_t = rng.integers(0, 40, size=(300, 8)).astype(float)
+    sum_c[:, [1, 4, 6]] = 0  # never counted: words in some resamples (1), in every one (4), in none (6)
+    sum_t[:, 4] = rng.integers(1, 40, size=300)
+    sum_t[:, 6] = 0
+    factor = rng.beta(8, 3, size=(300, 8))
+    for f in (None, factor):
+        rates = rate_per_1k(sum_c, sum_t) * (1 if f is None else f)
+        want = _quantiles(rates, 0.9)
+        got = _rate_interval(sum_c, sum_t, 0.9, f)
+        assert all(np.array_equal(g, w, equal_nan=True) for g, w in zip(got, want))
+        assert got[0][[1, 4]].tolist() == [0.0, 0.0] and np.isnan(got[0][6]) and np.isnan(got[1][6])
+
+
+def test_permutations_are_the_shuffles_of_the_sides_themselves(seeds):
+    """compare_groups' p-values are those of its definition run as written: ``n_perm`` shuffles of
+    which units are on the target side (numpy's ``rng.permutation`` of the side mask), p = (1 + the
+    shuffles whose |difference| reaches the observed one) / (1 + n_perm)."""
+    from framing.comparison.rates import _cell_keys, _unit_matrices
+    from framing.features import features_and_sentences
+    from framing.tables import rate_per_1k
+
+    features, _ = features_and_sentences(seeds, "stance")
+    table = compare_groups(features, "outlet", ["Iran Focus", "NCRI"], n_perm=300, n_boot=10, seed=7, min_docs=1)
+    assert table["resampled"].iloc[0] == "documents"
+    sides = features.assign(side=np.where(features["outlet"].isin(["Iran Focus", "NCRI"]), "t", "r"))
+    wide_c, wide_t = _unit_matrices(sides.assign(unit=sides["doc_id"], stratum=sides["side"]), ["side", "stratum", "unit"],
+                                    _cell_keys(features))
+    c, t = wide_c.to_numpy(float), wide_t.to_numpy(float)
+    is_t = wide_c.index.get_level_values("side").to_numpy() == "t"
+
+    def difference(mask):
+        return rate_per_1k(c[mask].sum(0), t[mask].sum(0)) - rate_per_1k(c[~mask].sum(0), t[~mask].sum(0))
+
+    rng, observed = np.random.default_rng(7), difference(is_t)
+    exceed = sum(np.abs(difference(rng.permutation(is_t))) >= np.abs(observed) - 1e-12 for _ in range(300))
+    want = pd.Series(np.where(np.isnan(observed), np.nan, (1 + exceed) / 301), index=wide_c.columns)
+    got = table.set_index(list(wide_c.columns.names))["p_value"]
+    assert np.array_equal(got.reindex(want.index).to_numpy(), want.to_numpy(), equal_nan=True)
+    assert (want.dropna() < 1).any() and want.dropna().nunique() > 3
