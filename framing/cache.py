@@ -62,9 +62,26 @@ def digest(*parts: str) -> str:
     return h.hexdigest()
 
 
+def document_digests(documents: pd.DataFrame) -> list[str]:
+    """The key of what a family reads of each document: its id, its cleaned text and its language
+    (``None`` without a ``language`` column), one per document in order. Metadata is left out.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"doc_id": ["d1", "d2"], "clean_text": ["A vote.", "A vote."], "outlet": ["x", "y"]})
+    >>> one, two = document_digests(a)
+    >>> one == two, document_digests(a.assign(outlet="z")) == [one, two]
+    (False, True)
+    """
+    from framing.tables import LANGUAGE
+
+    languages = documents[LANGUAGE] if LANGUAGE in documents.columns else [None] * len(documents)
+    return [digest(str(doc_id), str(text), "" if language is None or language != language else str(language))
+            for doc_id, text, language in zip(documents["doc_id"], documents["clean_text"], languages)]
+
+
 def documents_key(documents: pd.DataFrame) -> str:
-    """The key of what a family reads of each document, in order: its id, its cleaned text and
-    its language (``None`` without a ``language`` column). Metadata is left out.
+    """The key of a corpus's documents, in order (:func:`document_digests`).
 
     Examples
     --------
@@ -72,13 +89,9 @@ def documents_key(documents: pd.DataFrame) -> str:
     >>> documents_key(a) == documents_key(a.assign(outlet="y")), documents_key(a) == documents_key(a.assign(clean_text="A vote!"))
     (True, False)
     """
-    from framing.tables import LANGUAGE
-
-    languages = documents[LANGUAGE] if LANGUAGE in documents.columns else [None] * len(documents)
     h = hashlib.blake2b(digest_size=16)
-    for doc_id, text, language in zip(documents["doc_id"], documents["clean_text"], languages):
-        h.update(digest(str(doc_id), str(text), "" if language is None or language != language else str(language))
-                 .encode())
+    for each in document_digests(documents):
+        h.update(each.encode())
     return h.hexdigest()
 
 
@@ -134,6 +147,40 @@ def _read(path: Path) -> pd.DataFrame:
     del table
     pa.default_memory_pool().release_unused()
     return frame
+
+
+DOCUMENTS = "documents"
+"""The table of an entry that names its documents (``doc_id``, ``digest``: :func:`document_digests`),
+stored beside a pass so that a later corpus sharing most of its documents reads their rows back
+(:func:`nearest`)."""
+
+
+def nearest(prefix: str, digests: list[str]) -> "Stored | None":
+    """Of the entries whose key starts with ``prefix + "-"`` and that name their documents
+    (:data:`DOCUMENTS`), the one sharing most of ``digests``, if it shares at least half of them
+    (counting the rest takes less than counting all); ``None`` otherwise, or without a cache folder.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> os.environ[CACHE_VARIABLE] = tempfile.mkdtemp()
+    >>> _ = remembered("p-1", lambda: {DOCUMENTS: pd.DataFrame({"doc_id": ["a", "b"], "digest": ["x", "y"]})})
+    >>> nearest("p", ["x", "z"]) is not None, nearest("p", ["x", "z", "w"]), nearest("q", ["x"])
+    (True, None, None)
+    >>> del os.environ[CACHE_VARIABLE]
+    """
+    folder = cache_folder()
+    if folder is None or not folder.is_dir() or not digests:
+        return None
+    wanted, best, most = set(digests), None, (len(digests) + 1) // 2
+    for entry in sorted(folder.glob(f"{prefix}-*")):
+        stored = Stored(entry)
+        if not entry.is_dir() or DOCUMENTS not in stored:
+            continue
+        shared = len(wanted.intersection(stored[DOCUMENTS]["digest"]))
+        if shared >= most:
+            best, most = stored, shared + 1
+    return best
 
 
 def remembered(key: str, compute) -> "tuple[Mapping[str, pd.DataFrame], bool]":

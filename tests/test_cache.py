@@ -18,7 +18,7 @@ from framing.cache import (
     documents_key,
     remembered,
 )
-from framing.documents.corpus import load_corpus
+from framing.documents.corpus import Corpus, load_corpus
 from framing.errors import FramingError, LeftOut
 from framing.features import family_for
 from framing.features.lexicon import LexiconFamily
@@ -149,6 +149,60 @@ def test_real_news_read_back_is_the_pass_counted(tmp_path, monkeypatch):
     for label, got in _every_request(family, news).items():
         assert_frame_equal(got, counted[label], check_exact=True)
     assert len(counted["matches0"]) > 5000
+
+
+def _variants(corpus):
+    """Corpora sharing most documents with ``corpus``: two documents edited (as
+    :func:`framing.without_reused` blanks passages out, offsets kept), a quarter left out and
+    the rest in reverse order, and one document added from the end moved to the front."""
+    docs = corpus.documents
+    edited = docs.copy()
+    rows = edited.index[[1, 5]]
+    edited.loc[rows, "clean_text"] = [" " * 40 + text[40:] for text in edited.loc[rows, "clean_text"]]
+    yield "edited", Corpus(edited, corpus.cleaning_report, corpus.source), 2
+    yield "fewer, reordered", Corpus(docs.iloc[::-1].iloc[: len(docs) * 3 // 4], corpus.cleaning_report, corpus.source), 0
+    moved = pd.concat([docs.iloc[[-1]].assign(doc_id="added", clean_text="Allegedly, they clearly said so."),
+                       docs.iloc[:-1]])
+    yield "added", Corpus(moved, corpus.cleaning_report, corpus.source), 1
+
+
+@pytest.mark.parametrize("name", ["stance", "actors"])
+def test_a_corpus_sharing_most_documents_counts_only_the_others_and_is_the_pass_counted(name, tmp_path, monkeypatch,
+                                                                                      passes):
+    """The pass of a corpus made from a remembered pass over most of its documents equals the pass
+    counted over the whole corpus, for every request, to the dtype; only the documents the
+    remembered pass does not hold are counted."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        news = load_corpus(real_corpora().news_articles(per_outlet=12))
+    family = family_for(name)
+    for label, corpus, n_new in _variants(news):
+        counted = _every_request(family, corpus)  # no cache: counted whole
+        monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / label))
+        family.table(news)  # the pass remembered
+        passes.clear()
+        for request, got in _every_request(family_for(name), corpus).items():
+            assert_frame_equal(got, counted[request], check_exact=True, obj=f"{label}: {request}")
+        assert passes == ([n_new] if n_new else []), label  # the documents not remembered, once
+        assert len(counted["matches0"]) > 300
+
+
+def test_a_corpus_sharing_less_than_half_is_counted_whole_and_warnings_name_the_whole_corpus(tmp_path, monkeypatch,
+                                                                                             passes):
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path))
+    texts = ["They allegedly won.", "It clearly failed.", "Sie haben angeblich gewonnen.", "Es ist klar."]
+    frame = pd.DataFrame({"doc_id": ["e1", "e2", "g1", "g2"], "language": ["en", "en", "de", "de"], "text": texts})
+    family = family_for("stance")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        family.table(load_corpus(frame.iloc[:3]))
+    with pytest.warns(LeftOut, match="^stance: 2 document\\(s\\) in German \\(de\\) left out"):
+        family.table(load_corpus(frame))  # three of four remembered: the fourth counted
+    assert passes == [3, 1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        family.table(load_corpus(frame.assign(text=[t + " Yes." for t in texts[:3]] + texts[3:])))
+    assert passes == [3, 1, 4]  # one of four shared: counted whole
 
 
 def test_a_folder_that_cannot_hold_or_give_back_a_pass_is_a_one_line_error(seeds, tmp_path, monkeypatch):

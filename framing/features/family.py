@@ -34,7 +34,15 @@ from typing import ClassVar, NamedTuple
 import numpy as np
 import pandas as pd
 
-from framing.cache import cache_folder, code_key, digest, documents_key, remembered
+from framing.cache import (
+    DOCUMENTS,
+    cache_folder,
+    code_key,
+    digest,
+    document_digests,
+    nearest,
+    remembered,
+)
 from framing.documents.corpus import Corpus
 from framing.documents.tokens import TokenizedText
 from framing.errors import FramingError, LeftOut
@@ -233,17 +241,52 @@ class Family:
         cache folder, or for a family whose counts no lexicon id decides (sentiment, frame models)."""
         if not (self.counting and isinstance(self.lexicon, Lexicon)) or cache_folder() is None:
             return None
-        key = digest("family", type(self).__module__, type(self).__qualname__, self.lexicon.id,
-                     documents_key(corpus.documents), code_key())
+        prefix = digest("family", type(self).__module__, type(self).__qualname__, self.lexicon.id, code_key())
+        digests = document_digests(corpus.documents)
 
         def count():
-            features, sentences, spans = self._counted(corpus, records=True, text=False, sentences=True)
-            return {"features": features, "sentences": sentences, "spans": spans}
+            base = nearest(prefix, digests)
+            tables = self._counted_from(base, corpus, digests) if base is not None else dict(zip(
+                ("features", "sentences", "spans"), self._counted(corpus, records=True, text=False, sentences=True)))
+            tables[DOCUMENTS] = pd.DataFrame({"doc_id": corpus.documents["doc_id"].to_numpy(), "digest": digests})
+            return tables
 
-        tables, counted = remembered(key, count)
+        tables, counted = remembered(f"{prefix}-{digest(*digests)}", count)
         if not counted:  # the warnings a pass gives, given again
             self.left_out(dict(zip(corpus.documents["doc_id"], corpus.document_languages)))
         return tables
+
+    def _counted_from(self, base: "Mapping[str, pd.DataFrame]", corpus: Corpus, digests: list[str]) -> dict:
+        """The remembered pass over ``corpus`` made from ``base``, a remembered pass over a corpus
+        sharing most of its documents (:func:`framing.cache.nearest`): the rows of the documents both
+        hold read back, the other documents counted, all in ``corpus``'s order. The tables are those
+        of a pass over the whole corpus, row for row and dtype for dtype (tests hold it): each
+        document's rows depend on that document alone. A corpus with a few documents edited (the
+        shared passages of :func:`framing.without_reused` blanked out) is counted in those few."""
+        ids = corpus.documents["doc_id"].tolist()
+        have = set(base[DOCUMENTS]["digest"])
+        kept = {d for d, g in zip(ids, digests) if g in have}
+        new = [d for d in ids if d not in kept]
+        fresh = [None, None, None]
+        if new:
+            with warnings.catch_warnings():  # said once below, for the whole corpus
+                warnings.simplefilter("ignore", LeftOut)
+                fresh = self._counted(corpus.select(new), records=True, text=False, sentences=True)
+        self.left_out(dict(zip(ids, corpus.document_languages)))
+        position = pd.Series(np.arange(len(ids)), index=ids)
+
+        def joined(name: str, counted: pd.DataFrame | None) -> pd.DataFrame:
+            old = base[name]
+            parts = [part for part in (old[old["doc_id"].isin(kept)], counted) if part is not None and len(part)]
+            table = pd.concat(parts, ignore_index=True) if len(parts) > 1 else (parts or [old.iloc[:0]])[0]
+            order = np.argsort(position.reindex(table["doc_id"].astype(str)).to_numpy(), kind="stable")
+            return table.iloc[order].reset_index(drop=True)
+
+        spans = joined("spans", fresh[2])
+        rows = self._records(text=False, sentences=True)  # the names as a pass makes them (categories of those present)
+        spans = rows.frame({name: spans[name].to_numpy() if name in _Records.NUMBERS else _shared(spans[name])
+                            for name in rows.names})
+        return {"features": joined("features", fresh[0]), "sentences": joined("sentences", fresh[1]), "spans": spans}
 
     def _with_text(self, corpus: Corpus, spans: pd.DataFrame) -> pd.DataFrame:
         """Match records (:data:`MATCH_COLUMNS`, as :meth:`matches` gives them) from remembered spans:
