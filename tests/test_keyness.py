@@ -1,3 +1,4 @@
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -215,6 +216,19 @@ def test_top_keeps_what_the_keyword_chart_draws_with_the_whole_comparison_s_numb
     assert plots.drawn_values(plots.keyness_figure(cut, top=8)).equals(plots.drawn_values(plots.keyness_figure(whole, top=8)))
     with pytest.raises(FramingError, match="top"):
         keyness(corpus, "outlet", top=0)
+
+
+def test_strongest_takes_ties_at_the_cut_in_their_order():
+    """Ties at the cut go to the rows that come first, on both sides (pandas' nlargest and
+    nsmallest, keep="first"); low-count rows are never over-used, and may be under-used."""
+    from framing.keywords.keyness import strongest
+
+    t = pd.DataFrame({"term": list("abcdefgh"), "g2": [5.0, 3.0, 3.0, 3.0, np.nan, -1.0, -4.0, -4.0],
+                      "low_count": [True, False, False, False, False, True, False, False]})
+    assert strongest(t, "g2", 2)["term"].tolist() == ["b", "c", "g", "h"]
+    assert strongest(t, "g2", 1)["term"].tolist() == ["b", "g"]
+    assert strongest(t.iloc[::-1], "g2", 1)["term"].tolist() == ["h", "d"]  # the first of the ties in this order
+    assert strongest(t, "g2", 9)["term"].tolist() == ["b", "c", "d", "f", "g", "h"]
 
 
 def test_each_comparison_is_its_sums_and_its_documented_order_on_real_news():

@@ -135,11 +135,8 @@ def keyness(
     """
     parts, _ = keyness_parts(
         corpus, by, target=target, reference=reference, measure=measure, ngram_range=ngram_range,
-        min_count=min_count, stopwords=stopwords, background=background,
+        min_count=min_count, stopwords=stopwords, background=background, top=top,
     )
-    if top is not None:
-        column = COLUMNS.get(measure, measure)
-        parts = (strongest(part, column, top) for part in parts)
     return pd.concat(list(parts), ignore_index=True)
 
 
@@ -207,9 +204,17 @@ def strongest(table: pd.DataFrame, column: str, top: int) -> pd.DataFrame:
     >>> strongest(t, "g2", 1)["term"].tolist()
     ['a', 'e']
     """
-    over = table[(table[column] > 0) & ~table["low_count"]].nlargest(top, column).index
-    under = table[table[column] < 0].nsmallest(top, column).index
-    return table[table.index.isin(over.union(under))]
+    return table.iloc[_strongest_positions(table[column].to_numpy(float), table["low_count"].to_numpy(bool), top)]
+
+
+def _strongest_positions(values: np.ndarray, low_count: np.ndarray, top: int) -> np.ndarray:
+    """The positions :func:`strongest` keeps, ascending: the ``top`` largest positive ``values``
+    not ``low_count`` and the ``top`` most negative, ties taken in their order (pandas'
+    ``nlargest``/``nsmallest``, ``keep="first"``)."""
+    over, under = np.flatnonzero((values > 0) & ~low_count), np.flatnonzero(values < 0)
+    over = over[np.argsort(-values[over], kind="stable")[:top]]
+    under = under[np.argsort(values[under], kind="stable")[:top]]
+    return np.union1d(over, under)
 
 
 @checked(measure=OneOf(MEASURES), min_count=Whole(low=0))
@@ -224,11 +229,14 @@ def keyness_parts(
     min_count: int = 3,
     stopwords=None,
     background=None,
+    top: int | None = None,
 ) -> tuple[Iterator[pd.DataFrame], int]:
     """:func:`keyness` one comparison at a time: the tables of each group (or of the one target) as
     they are computed, and the number of groups in the corpus. Everything is checked before the
     first table, so a writer can stream a table too large to hold (each of 200 groups against
-    the rest over a vocabulary of 60,000 terms is 12 million rows).
+    the rest over a vocabulary of 60,000 terms is 12 million rows). With ``top``, each table is
+    cut to what :func:`strongest` keeps before it is made (its p-values adjusted over the whole
+    comparison).
 
     A corpus in several languages (a ``language`` column) is compared within each language,
     never across (:func:`_within_languages`)."""
@@ -238,7 +246,7 @@ def keyness_parts(
         if len(corpus.languages) > 1:
             return _within_languages(corpus, by, target=target, reference=reference, measure=measure,
                                      ngram_range=ngram_range, min_count=min_count, stopwords=stopwords,
-                                     background=background)
+                                     background=background, top=top)
         language = corpus.languages[0] if corpus.languages else None
     if is_term_counts(corpus):
         if by is not None and corpus.columns[0] != by:
@@ -293,7 +301,7 @@ def keyness_parts(
     tables = (
         _compare(terms, n_docs, order, member(t), member(r), name, ref_name, measure,
                  min_count, prior, reference_groups=0 if english else len(r),
-                 reference_counts=reference_counts).rename(columns={"group": by or "group"})
+                 reference_counts=reference_counts, top=top).rename(columns={"group": by or "group"})
         for t, r, name, ref_name in comparisons
     )
     return tables, len(known)
@@ -399,9 +407,10 @@ class _Terms:
 
 
 def _compare(terms: _Terms, n_docs, order, in_target, in_ref, name, ref_name, measure, min_count, prior, *,
-             reference_groups: int, reference_counts=None) -> pd.DataFrame:
+             reference_groups: int, reference_counts=None, top: int | None = None) -> pd.DataFrame:
     """One comparison of ``terms`` (:class:`_Terms`): the rows in the target against those in the
-    reference (``n_docs``: the documents of each row)."""
+    reference (``n_docs``: the documents of each row); with ``top``, only the rows :func:`strongest`
+    keeps."""
     a, docs_t, b, docs_r = terms.sums(in_target, in_ref)
     a = a.astype(float)
     b = (b if reference_counts is None else reference_counts).astype(float)
@@ -409,14 +418,16 @@ def _compare(terms: _Terms, n_docs, order, in_target, in_ref, name, ref_name, me
     n_t = np.zeros_like(a)
     n_r = np.zeros_like(b)
     alpha0 = np.zeros_like(a)
-    for n in np.unique(order):
+    sizes = np.unique(order)  # the n-gram sizes
+    for n in sizes:
         same = order == n
         n_t[same] = a[same].sum()
         n_r[same] = b[same].sum() if reference_counts is None else ENGLISH_SIZE
         alpha0[same] = prior[same & present].sum()
-    skipped = _sizes_without_tokens(name, "target", np.unique(order), n_t, order)
-    skipped += _sizes_without_tokens(name, "reference", np.unique(order), n_r, order)
-    present &= ~np.isin(order, skipped)
+    skipped = _sizes_without_tokens(name, "target", sizes, n_t, order)
+    skipped += _sizes_without_tokens(name, "reference", sizes, n_r, order)
+    if skipped:
+        present &= ~np.isin(order, skipped)
     if reference_counts is not None:
         docs_r = np.zeros(len(a), np.int64)
     function, p_of = MEASURES[measure]
@@ -436,6 +447,8 @@ def _compare(terms: _Terms, n_docs, order, in_target, in_ref, name, ref_name, me
     rows = kept[np.lexsort((terms.rank[kept], -a[kept], -statistic[kept]))]
     p_adjusted = np.full(len(a), np.nan)
     p_adjusted[kept] = benjamini_hochberg(p_value[kept])  # within the group, over the terms it has
+    if top is not None:  # the rows a chart draws, chosen on the arrays: 16 rows made, not the vocabulary
+        rows = rows[_strongest_positions(statistic[rows], a[rows] < min_count, top)]
     columns = {
         "group": name, "reference": ref_name, "term": terms.vocab.take(rows), "n": order[rows],
         "count_target": a[rows].astype(np.int64), "count_reference": b[rows].astype(np.int64),
