@@ -205,6 +205,37 @@ def test_a_corpus_sharing_less_than_half_is_counted_whole_and_warnings_name_the_
     assert passes == [3, 1, 4]  # one of four shared: counted whole
 
 
+def test_one_count_of_a_corpus_s_terms_serves_keyness_and_term_counts(seeds, tmp_path, monkeypatch):
+    """Keyword tables and term counts of one corpus read one remembered count of its terms (the
+    explorer's term counts too), and give what they give counted; other n-grams, stopwords or
+    English's tokenizer are counts of their own."""
+    import framing.keywords.terms as terms_module
+    from framing.keywords.keyness import keyness
+    from framing.keywords.terms import term_counts
+
+    calls = []
+    real_doc, real_english = terms_module.doc_terms, terms_module.english_terms
+    monkeypatch.setattr(terms_module, "doc_terms", lambda *a, **k: calls.append("tokens") or real_doc(*a, **k))
+    monkeypatch.setattr(terms_module, "english_terms", lambda *a, **k: calls.append("english") or real_english(*a, **k))
+    asked = {
+        "by outlet": lambda: keyness(seeds, "outlet", min_count=2),
+        "contrast": lambda: keyness(seeds, "affiliation", target="outside"),
+        "counts": lambda: term_counts(seeds, "outlet"),
+        "english": lambda: keyness(seeds, None, reference="english"),
+        "english counts": lambda: term_counts(seeds, "outlet", english=True),
+        "bigrams": lambda: keyness(seeds, "outlet", ngram_range=(1, 2)),
+        "stopwords": lambda: term_counts(seeds, "outlet", stopwords="english"),
+    }
+    counted = {name: ask() for name, ask in asked.items()}
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path))
+    calls.clear()
+    for _ in range(2):
+        for name, ask in asked.items():
+            assert_frame_equal(ask(), counted[name], check_exact=True, obj=name)
+    n = len(seeds)
+    assert calls.count("tokens") == 3 * n and calls.count("english") == n  # words, bigrams, stopwords; English
+
+
 def test_a_folder_that_cannot_hold_or_give_back_a_pass_is_a_one_line_error(seeds, tmp_path, monkeypatch):
     blocked = tmp_path / "a file"
     blocked.write_text("not a folder")

@@ -255,3 +255,17 @@ def test_each_comparison_is_its_sums_and_its_documented_order_on_real_news():
             assert part["n_reference"].iloc[0] == words.loc[others].sum()
             resorted = part.sort_values(["g2", "count_target", "term"], ascending=[False, False, True], kind="mergesort")
             assert part["term"].tolist() == resorted["term"].tolist()
+
+
+def test_term_counts_by_hand_with_a_document_without_terms():
+    """Per group and term: occurrences and documents using it, by hand; a group whose only document
+    has no term (every word a stopword) keeps its row of documents."""
+    from framing.keywords.terms import term_counts
+
+    corpus = load_corpus(pd.DataFrame({"doc_id": ["a", "b", "c"], "outlet": ["A", "A", "B"],
+                                       "text": ["Sham vote, sham vote.", "The sham regime.", "The and the."]}))
+    table = term_counts(corpus, "outlet", ngram_range=(1, 2), stopwords="english")
+    assert table.values.tolist() == [
+        ["A", "", 0, 0, 2], ["A", "regime", 1, 1, 1], ["A", "sham", 1, 3, 2], ["A", "sham regime", 2, 1, 1],
+        ["A", "sham vote", 2, 2, 1], ["A", "vote", 1, 2, 1], ["B", "", 0, 0, 1],
+    ]

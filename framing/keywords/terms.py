@@ -5,7 +5,6 @@ batches (:class:`TermCounts`), the one input of keyness, the explorer and the le
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,17 +145,58 @@ def _passthrough(terms):
     return terms
 
 
+def document_terms(corpus: Corpus, ngram_range=(1, 1), stopwords: frozenset = frozenset(), english: bool = False):
+    """Documents x terms: each document's :func:`doc_terms` (or :func:`english_terms`) counted by
+    scikit-learn's ``CountVectorizer``, as a CSR matrix of int64 (a row per document, in order; a
+    column per term, in text order) and the terms. The documents are read once, as a stream.
+
+    Remembered with a run's other passes (:mod:`framing.cache`): keyword tables, term counts and
+    the explorer of one corpus read one count of its terms.
+
+    Examples
+    --------
+    >>> from framing.documents.corpus import load_corpus
+    >>> matrix, terms = document_terms(load_corpus(pd.DataFrame({"text": ["the regime the regime", "the vote"]})))
+    >>> terms.tolist(), matrix.toarray().tolist()
+    (['regime', 'the', 'vote'], [[2, 2, 0], [0, 1, 1]])
+    """
+    from scipy.sparse import csr_matrix
+
+    from framing.cache import code_key, digest, documents_key, remembered
+
+    low, high = _check_range(ngram_range)
+    key = digest("terms", documents_key(corpus.documents), f"{low}-{high}", "english" if english else "tokens",
+                 *sorted(stopwords), code_key())
+
+    def count():
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        terms = (english_terms(doc, stopwords) if english else doc_terms(doc, (low, high), stopwords)
+                 for _, doc in corpus.iter_tokens())
+        vectorizer = CountVectorizer(analyzer=_passthrough)
+        try:
+            cells = vectorizer.fit_transform(terms).tocoo()
+            vocab = vectorizer.get_feature_names_out()
+        except ValueError as exc:  # no term in any document
+            if "empty vocabulary" not in str(exc):
+                raise
+            cells, vocab = csr_matrix((len(corpus), 0), dtype=np.int64).tocoo(), np.array([], dtype=object)
+        return {"cells": pd.DataFrame({"row": cells.row.astype(np.int64), "column": cells.col.astype(np.int64),
+                                       "count": cells.data.astype(np.int64)}),
+                "terms": pd.DataFrame({"term": np.asarray(vocab, dtype=object)})}
+
+    tables = remembered(key, count)[0]
+    cells, vocab = tables["cells"], tables["terms"]["term"].to_numpy(dtype=object)
+    matrix = csr_matrix((cells["count"].to_numpy(np.int64), (cells["row"].to_numpy(), cells["column"].to_numpy())),
+                        shape=(len(corpus), len(vocab)))
+    return matrix, vocab
+
+
 def _doc_term_matrix(corpus: Corpus, ngram_range, stopwords, english: bool = False):
-    from sklearn.feature_extraction.text import CountVectorizer
-    if english:
-        terms = [english_terms(doc, stopwords) for _, doc in corpus.iter_tokens()]
-    else:
-        terms = [doc_terms(doc, ngram_range, stopwords) for _, doc in corpus.iter_tokens()]
-    vectorizer = CountVectorizer(analyzer=_passthrough)
-    if not any(terms):
+    matrix, vocab = document_terms(corpus, ngram_range, stopwords, english)
+    if not len(vocab):
         raise FramingError("the corpus has no terms to count (all documents empty, or everything was a stopword)")
-    matrix = vectorizer.fit_transform(terms).tocsc()
-    return matrix, vectorizer.get_feature_names_out()
+    return matrix.tocsc(), vocab
 
 
 # --------------------------------------------------------------------------- term counts: mergeable aggregates
@@ -193,39 +233,30 @@ def term_counts(corpus: Corpus, by: str | None, *, ngram_range=(1, 1), stopwords
     stop = load_stopwords(stopwords)
     if english and tuple(_check_range(ngram_range)) != (1, 1):
         raise FramingError("the English background has word frequencies only: use ngram_range=(1, 1) (--ngrams 1-1)")
+    from scipy.sparse import csr_matrix
+
+    matrix, vocab = document_terms(corpus, ngram_range, stop, english)
     names = sorted(set(groups))
-    group_of = dict(zip(names, range(len(names))))
-    vocab: dict[str, int] = {}
-    cells, counts = [], []  # per document: (group code, term code) and occurrences, as arrays
-    n_docs = np.zeros(len(names), dtype=np.int64)
-    groups = groups.to_dict()
-    for doc_id, doc in corpus.iter_tokens():
-        g = group_of[groups[doc_id]]
-        n_docs[g] += 1
-        found = Counter(english_terms(doc, stop) if english else doc_terms(doc, ngram_range, stop))
-        codes = np.fromiter((vocab.setdefault(t, len(vocab)) for t in found), np.int64, len(found))
-        cells.append(g * (1 << 32) + codes)
-        counts.append(np.fromiter(found.values(), np.int64, len(found)))
-    # (group, term) cells summed over documents, with integer codes: a dict of a million
-    # (group, term) keys held 400 MB for 10,000 one-document groups
-    cell = np.concatenate(cells) if cells else np.zeros(0, np.int64)
-    keys, where = np.unique(cell, return_inverse=True)
-    total = np.bincount(where, weights=np.concatenate(counts) if counts else None, minlength=len(keys)).astype(np.int64)
-    docs = np.bincount(where, minlength=len(keys)).astype(np.int64)
-    terms = np.array(list(vocab), dtype=object)
-    term_rank = np.empty(len(terms), dtype=np.int64)
-    term_rank[np.argsort(terms, kind="stable")] = np.arange(len(terms))
-    g_code, t_code = keys >> 32, keys & ((1 << 32) - 1)
+    coded = pd.Index(names).get_indexer(groups.reindex(corpus.doc_ids))
+    n_docs = np.bincount(coded, minlength=len(names)).astype(np.int64)
+    members = csr_matrix((np.ones(len(coded), np.int64), (coded, np.arange(len(coded)))), shape=(len(names), len(coded)))
+    # (group, term) cells summed over documents: counts, and documents using the term (the same cells)
+    total, used_by = members @ matrix, members @ (matrix > 0).astype(np.int64)
+    total.sort_indices()
+    used_by.sort_indices()
+    g_code = np.repeat(np.arange(len(names), dtype=np.int64), np.diff(total.indptr))
+    t_code = total.indices.astype(np.int64)
+    docs = used_by.data.astype(np.int64)
+    terms = np.asarray(vocab, dtype=object)
     used = np.flatnonzero(n_docs)
-    # the rows sorted by group, then term, the group's documents row first (its term is empty)
-    order = np.lexsort((np.r_[term_rank[t_code], np.full(len(used), -1)], np.r_[g_code, used]))
-    term_column = np.r_[terms[t_code], np.full(len(used), "", dtype=object)][order]
+    # the rows sorted by group, then term (the terms are in text order), the group's documents row first (its term is empty)
+    order = np.lexsort((np.r_[t_code, np.full(len(used), -1)], np.r_[g_code, used]))
     table = pd.DataFrame({
         name: np.array(names, dtype=object)[np.r_[g_code, used][order]],
-        "term": term_column,
+        "term": np.r_[terms[t_code], np.full(len(used), "", dtype=object)][order],
         "n": np.r_[np.fromiter((t.count(" ") + 1 for t in terms), np.int64, len(terms))[t_code],
                    np.zeros(len(used), np.int64)][order],
-        "count": np.r_[total, np.zeros(len(used), np.int64)][order],
+        "count": np.r_[total.data.astype(np.int64), np.zeros(len(used), np.int64)][order],
         "docs": np.r_[docs, n_docs[used]][order],
     })
     return table.astype({name: str, "term": str})
