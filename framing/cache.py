@@ -128,6 +128,12 @@ class Stored(Mapping):
                                    f"{self.entry.parent}, or unset {CACHE_VARIABLE}") from None
         return self._read[name]
 
+    def release(self, name: str) -> pd.DataFrame:
+        """The table ``name``, no longer held here: it is freed when its reader lets it go."""
+        table = self[name]
+        del self._read[name]
+        return table
+
     def __iter__(self):
         return iter(self.names)
 
