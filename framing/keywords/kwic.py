@@ -183,11 +183,15 @@ def term_lines(corpus: Corpus, terms, by: str, *, lines: int = 10, window: int =
     for doc_id, doc in corpus.iter_tokens():
         if not len(doc):
             continue
-        group, lower = groups[doc_id], doc.lower
-        for i in np.flatnonzero(doc.is_word):
-            key = lower[i]
-            if key in terms and not found.full(key, group):
-                found.add(key, group, (doc_id, group, i, i + 1, "quoted" if doc.in_quote[i] else "author"))
+        group, is_word, places = groups[doc_id], doc.is_word, {}
+        for i, key in enumerate(doc.lower):
+            if key in terms and is_word[i]:
+                places.setdefault(key, []).append(i)
+        for key, where in places.items():  # a term full in this group stays full for the rest of the document
+            for i in where:
+                if found.full(key, group):
+                    break
+                found.add(key, group, (doc_id, group, i, i + 1, None))  # the voice of the lines taken, below
     return _lines_table(corpus, found, lines, window)
 
 
