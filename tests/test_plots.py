@@ -403,3 +403,31 @@ def test_group_colours_are_matplotlib_s_hex_of_each_hue():
         assert _hex(rgb) == matplotlib.colors.to_hex(rgb)
     colours = list(plots.group_colours({f"g{i:03d}": 1 for i in range(20)}).values())
     assert colours[:8] == plots.OKABE_ITO and colours[8] == matplotlib.colors.to_hex(colorsys.hls_to_rgb(0.13, 0.42, 0.75))
+
+
+def test_titles_wrap_into_as_few_lines_as_textwrap_and_as_even_as_they_can_be():
+    """A wrapped title has the lines textwrap needs at that width, none longer than the width, and
+    the narrowest width with that many lines: no title ends on an orphan word ("scale")."""
+    import textwrap
+
+    from framing.views.plots import wrapped
+
+    title = ("Stance markers by affiliation, per 1,000 tokens of each voice, with 95% bootstrap intervals "
+             "(sentences within documents resampled); each panel on its own scale")
+    assert textwrap.wrap(title, 153)[-1] == "scale"
+    assert wrapped(title, 153).split("\n") == [
+        "Stance markers by affiliation, per 1,000 tokens of each voice, with 95% bootstrap",
+        "intervals (sentences within documents resampled); each panel on its own scale"]
+    rng = np.random.default_rng(3)
+    words = title.split()
+    for _ in range(300):
+        text = " ".join(rng.choice(words, size=rng.integers(1, 40)))
+        chars = int(rng.integers(12, 120))
+        lines = wrapped(text, chars).split("\n")
+        fewest = len(textwrap.wrap(text, chars, break_on_hyphens=False))
+        assert len(lines) == fewest and max(map(len, lines)) <= chars
+        assert " ".join(lines) == " ".join(textwrap.wrap(text, chars, break_on_hyphens=False))  # same words, in order
+        width, longest = max(map(len, lines)), max(map(len, text.split()))
+        if width > longest:  # none narrower has as few lines (narrower than a word, textwrap would cut it)
+            assert len(textwrap.wrap(text, width - 1, break_on_hyphens=False)) > fewest
+    assert wrapped("first line\n\nthird", 40) == "first line\n\nthird"  # each line of a title on its own

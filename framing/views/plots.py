@@ -94,10 +94,40 @@ def _styled(function):
     return wrapper
 
 
+def wrapped(text: str, chars: int) -> str:
+    """``text`` wrapped at spaces, each of its lines on its own, into as few lines as ``chars``
+    characters a line allow, and those lines made as even as they can be: the narrowest width
+    that needs no more lines, so a title never ends on a line of one word.
+
+    Examples
+    --------
+    >>> import textwrap
+    >>> textwrap.wrap("Stance markers by outlet, each panel on its own scale", 48)
+    ['Stance markers by outlet, each panel on its own', 'scale']
+    >>> print(wrapped("Stance markers by outlet, each panel on its own scale", 48))
+    Stance markers by outlet,
+    each panel on its own scale
+    """
+    import textwrap
+
+    def lines(part: str, width: int) -> list[str]:
+        return textwrap.wrap(part, width, break_on_hyphens=False)
+
+    out = []
+    for part in text.split("\n"):
+        fewest = len(lines(part, chars))
+        longest = max((len(word) for word in part.split()), default=1)  # no narrower: textwrap would cut a word
+        low, high = min(chars, max(longest, -(-len(part) // max(fewest, 1)))), chars
+        while low < high:  # greedy wrapping needs no more lines at a wider width
+            middle = (low + high) // 2
+            low, high = (low, middle) if len(lines(part, middle)) <= fewest else (middle + 1, high)
+        out.append("\n".join(lines(part, high)) if part else part)
+    return "\n".join(out)
+
+
 def _fit_titles(fig: Figure, rounds: int = 4) -> None:
     """Lay the figure out and re-wrap every title (and the figure's suptitle) that runs past an
     edge of the figure into shorter lines, until all fit; a title wraps at word boundaries."""
-    import textwrap
 
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -117,8 +147,7 @@ def _fit_titles(fig: Figure, rounds: int = 4) -> None:
             longest = max(len(line) for line in text.split("\n"))
             room = min(box.x1, frame.x1) - max(box.x0, frame.x0)
             width = max(15, int(longest * max(room, 1) / max(box.width, 1) * 0.95))
-            title.set_text("\n".join(textwrap.fill(" ".join(line.split()), width, break_on_hyphens=False)
-                                     for line in text.split("\n")))
+            title.set_text(wrapped("\n".join(" ".join(line.split()) for line in text.split("\n")), width))
             changed = True
         if not changed:
             return
@@ -190,20 +219,30 @@ def level_text(table: pd.DataFrame) -> str:
     return f"{level * 100:g}%"
 
 
+def _number(value: float, fmt: str) -> str:
+    """``value`` as ``fmt`` writes it, without the sign of a value that rounds to zero.
+
+    Examples
+    --------
+    >>> _number(-0.004, "{:.2f}"), _number(-0.006, "{:.2f}"), _number(0.0, "{:.1f}")
+    ('0.00', '-0.01', '0.0')
+    """
+    text = fmt.format(value)
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
 def _pretty(name: str) -> str:
     return str(name).replace("_", " ")
 
 
 def _title(ax: Axes, text: str, *, fontsize: float | None = None) -> None:
     """A title wrapped to the width of its figure, so it never runs off the image."""
-    import textwrap
 
     size = fontsize or mpl.rcParams["axes.titlesize"]
     size = mpl.font_manager.FontProperties(size=size).get_size_in_points()
     width = ax.figure.get_size_inches()[0] * 72 * 0.92
     chars = max(20, int(width / (0.55 * size)))
-    lines = [textwrap.fill(part, chars, break_on_hyphens=False) for part in text.split("\n")]
-    ax.set_title("\n".join(lines), fontsize=size)
+    ax.set_title(wrapped(text, chars), fontsize=size)
 
 
 # --------------------------------------------------------------------------- corpus
@@ -370,9 +409,9 @@ def rate_heatmap(rates: pd.DataFrame, ax: Axes, *, value: str = "per_1k", voice:
             v = grid.iat[i, j]
             if not np.isfinite(v):
                 continue
-            text = fmt.format(v)
+            text = _number(v, fmt)
             if intervals and np.isfinite(low.iat[i, j]):
-                text += "\n" + fmt.format(low.iat[i, j]) + "–" + fmt.format(high.iat[i, j])
+                text += "\n" + _number(low.iat[i, j], fmt) + "–" + _number(high.iat[i, j], fmt)
             ax.text(j, i, text, ha="center", va="center", fontsize=6.5 if intervals else 7, linespacing=1.1,
                     color="black" if scaled[i, j] > 0.5 else "white", style="italic" if warn.iat[i, j] else "normal")
     what = f"{_lexicon_label(lexicon)} categories" if lexicon else "Categories"
@@ -489,11 +528,9 @@ def _against(table: pd.DataFrame) -> str:
 
 def _suptitle(fig: Figure, text: str, *, fontsize: float = 10) -> None:
     """A figure title wrapped to the figure's width."""
-    import textwrap
 
     chars = max(30, int(fig.get_size_inches()[0] * 72 * 0.92 / (0.55 * fontsize)))
-    fig.suptitle("\n".join(textwrap.fill(part, chars, break_on_hyphens=False) for part in text.split("\n")),
-                 fontsize=fontsize)
+    fig.suptitle(wrapped(text, chars), fontsize=fontsize)
 
 
 def _measure_of(table: pd.DataFrame) -> str:
@@ -920,7 +957,7 @@ def similarity_figure(sim: Similarity | pd.DataFrame, linkage_matrix: np.ndarray
     if n <= CELL_TEXT_GROUPS:
         for i in range(n):
             for j in range(n):
-                bottom.text(j, i, f"{values[i, j]:.2f}", ha="center", va="center", fontsize=7,
+                bottom.text(j, i, _number(values[i, j], "{:.2f}"), ha="center", va="center", fontsize=7,
                             color="black" if values[i, j] > 0.6 else "white")
     # fraction: the default 0.15 leaves the bar's label below the canvas on tall figures (constrained layout)
     fig.colorbar(image, ax=[top, bottom], location="bottom", fraction=0.05, shrink=0.6, aspect=40, label="cosine similarity")
