@@ -22,21 +22,28 @@ from framing.keywords.keyness import keyness
 
 
 class ScriptedRng:
-    """Returns the given resample indices (``integers``) and permutations, in order."""
+    """Returns the given resample indices (``integers``) and permutations (orders of the units), in order."""
 
     def __init__(self, picks=(), permutations=()):
         self.picks = [np.asarray(p) for p in picks]
-        self.permutations = [np.asarray(p, dtype=bool) for p in permutations]
+        self.permutations = [np.asarray(p) for p in permutations]
 
     def integers(self, low, high, size):
         pick = self.picks.pop(0)
         assert pick.shape == tuple(size) and pick.max() < high, f"scripted pick {pick.shape}, asked {size}"
         return pick
 
-    def permutation(self, values):
+    def permutation(self, n):
         order = self.permutations.pop(0)
-        assert sorted(order.tolist()) == sorted(np.asarray(values).tolist())
+        assert sorted(order.tolist()) == list(range(n))
         return order
+
+
+def shuffle_to(sides, mask):
+    """The order of the units (``rng.permutation(n)``) that puts the target units (``sides`` True)
+    where ``mask`` is True: the shuffle whose target side is ``mask``."""
+    targets, others = iter(np.flatnonzero(sides)), iter(np.flatnonzero(~np.asarray(sides)))
+    return [next(targets) if m else next(others) for m in mask]
 
 
 def features():
@@ -93,7 +100,8 @@ def test_permutation_p_value_by_hand(monkeypatch):
     # Log2 ratios: log2(100/200) = -1, -2, log2(0.5/20 / (4/20)) = -3 (zero count -> 0.5), -2 -> -2.25, -1.75.
     resamples = [[0, 0], [0, 1], [1, 1], [1, 0]]
     monkeypatch.setattr(np.random, "default_rng",
-                        lambda seed: ScriptedRng(picks=[resamples, resamples], permutations=perms))
+                        lambda seed: ScriptedRng(picks=[resamples, resamples],
+                                                 permutations=[shuffle_to([False, False, True, True], m) for m in perms]))
     row = compare_groups(features(), "outlet", "A", n_perm=4, n_boot=4, level=0.5, min_docs=2).iloc[0]
     assert (row["count_target"], row["count_reference"]) == (1, 4)
     assert (row["per_1k_target"], row["per_1k_reference"], row["difference"]) == (50.0, 200.0, -150.0)
