@@ -104,8 +104,8 @@ def doc_terms(doc: TokenizedText, ngram_range=(1, 1), stopwords: frozenset = fro
 _WORDLIKE = re.compile(r"[^\W\d_]")
 
 
-def english_terms(doc: TokenizedText, stopwords: frozenset = frozenset()) -> list[str]:
-    """The words of one document as wordfreq counts them (:func:`wordfreq.tokenize`, in the
+def english_terms(text: str, stopwords: frozenset = frozenset(), language: str | None = None) -> list[str]:
+    """The words of one document's ``text`` as wordfreq counts them (:func:`wordfreq.tokenize`, in the
     document's language, English where it is not given):
     clitics stay on their word (``don't``, ``obama's``), punctuation is left out, letters are
     case-folded, curly apostrophes made plain (``iran’s`` is ``iran's``, as wordfreq looks
@@ -118,14 +118,13 @@ def english_terms(doc: TokenizedText, stopwords: frozenset = frozenset()) -> lis
 
     Examples
     --------
-    >>> from framing.documents.tokens import tokenize
-    >>> english_terms(tokenize("Don't trust the regime's U.S. allies!"), frozenset({"the"}))
+    >>> english_terms("Don't trust the regime's U.S. allies!", frozenset({"the"}))
     ["don't", 'trust', "regime's", 'u.s', 'allies']
     """
     from wordfreq import tokenize as wordfreq_tokenize
 
-    language = doc.language or "en"
-    words = (w.replace("\u2019", "'").replace("\u02bc", "'") for w in wordfreq_tokenize(doc.text, language))
+    language = language or "en"
+    words = (w.replace("\u2019", "'").replace("\u02bc", "'") for w in wordfreq_tokenize(text, language))
     if language == "en":
         return [w for w in words if _WORDLIKE.search(w) and w not in stopwords]
     return [w for w in words if _WORDLIKE.search(w) and normalize_token(w) not in stopwords]
@@ -171,8 +170,12 @@ def document_terms(corpus: Corpus, ngram_range=(1, 1), stopwords: frozenset = fr
     def count():
         from sklearn.feature_extraction.text import CountVectorizer
 
-        terms = (english_terms(doc, stopwords) if english else doc_terms(doc, (low, high), stopwords)
-                 for _, doc in corpus.iter_tokens())
+        if english:  # wordfreq's tokenizer reads the text: ours is not needed
+            docs = corpus.documents
+            terms = (english_terms(text, stopwords, language)
+                     for text, language in zip(docs["clean_text"], corpus.document_languages))
+        else:
+            terms = (doc_terms(doc, (low, high), stopwords) for _, doc in corpus.iter_tokens())
         vectorizer = CountVectorizer(analyzer=_passthrough)
         try:
             cells = vectorizer.fit_transform(terms).tocoo()
