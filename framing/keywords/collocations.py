@@ -53,12 +53,15 @@ def collocations(
     groups = corpus.groups(by)
     score = getattr(BigramAssocMeasures, measure)
     rows = []
-    for group in sorted(set(groups)):
+    members: dict[str, list] = {}  # each group's documents in corpus order, found in one pass (not a scan per group)
+    for doc_id, group in zip(groups.index, groups.tolist()):
+        members.setdefault(group, []).append(doc_id)
+    for group in sorted(members):
         inside: dict[str, int] = {}
         total: dict[str, int] = {}
         docs: dict[str, set] = {}
         window_tokens = n_tokens = 0
-        for doc_id in groups.index[groups == group]:
+        for doc_id in members[group]:
             doc = corpus.tokens[doc_id]
             near = np.zeros(len(doc), dtype=bool)
             node = np.zeros(len(doc), dtype=bool)
