@@ -179,9 +179,9 @@ def nearest(prefix: str, digests: list[str]) -> "Stored | None":
     if folder is None or not folder.is_dir() or not digests:
         return None
     wanted, best, most = set(digests), None, (len(digests) + 1) // 2
-    for entry in sorted(folder.glob(f"{prefix}-*")):
+    for entry in sorted(e for e in folder.glob(f"{prefix}-*") if e.is_dir()):
         stored = Stored(entry)
-        if not entry.is_dir() or DOCUMENTS not in stored:
+        if DOCUMENTS not in stored:  # an entry of a kind that does not name its documents
             continue
         shared = len(wanted.intersection(stored[DOCUMENTS]["digest"]))
         if shared >= most:

@@ -301,8 +301,7 @@ class Family:
         rows = self._records(text=False, sentences=True)  # the names as a pass makes them (categories of those present)
         spans = rows.frame({name: spans[name].to_numpy() if name in _Records.NUMBERS else _shared(spans[name])
                             for name in rows.names})
-        features = joined("features", fresh[0])
-        return {"features": features, "sentences": joined("sentences", fresh[1]), "spans": spans}
+        return {"features": joined("features", fresh[0]), "sentences": joined("sentences", fresh[1]), "spans": spans}
 
     def _with_text(self, corpus: Corpus, spans: pd.DataFrame) -> pd.DataFrame:
         """Match records (:data:`MATCH_COLUMNS`, as :meth:`matches` gives them) from remembered spans:

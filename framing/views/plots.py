@@ -128,7 +128,6 @@ def wrapped(text: str, chars: int) -> str:
 def _fit_titles(fig: Figure, rounds: int = 4) -> None:
     """Lay the figure out and re-wrap every title (and the figure's suptitle) that runs past an
     edge of the figure into shorter lines, until all fit; a title wraps at word boundaries."""
-
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     if not isinstance(fig.canvas, FigureCanvasAgg):
@@ -237,7 +236,6 @@ def _pretty(name: str) -> str:
 
 def _title(ax: Axes, text: str, *, fontsize: float | None = None) -> None:
     """A title wrapped to the width of its figure, so it never runs off the image."""
-
     size = fontsize or mpl.rcParams["axes.titlesize"]
     size = mpl.font_manager.FontProperties(size=size).get_size_in_points()
     width = ax.figure.get_size_inches()[0] * 72 * 0.92
