@@ -14,7 +14,11 @@ tables back instead of counting again:
   (:func:`code_key`), so an edited rule or a new release never reads an old count.
 
 Metadata is not in the key: it is joined to the tables after they are read, from the corpus
-at hand. ``framing figures`` sets the variable to a temporary folder of its own run and
+at hand. Three other steps are remembered the same way: a corpus's term counts
+(:func:`framing.keywords.terms.document_terms`), its sizes and sentence spans
+(:meth:`framing.documents.corpus.Corpus.overview`), and the permutations and resamples of a
+contrast (:func:`framing.comparison.rates.compare_groups`, under a hash of the arrays they read,
+:func:`array_key`). ``framing figures`` sets the variable to a temporary folder of its own run and
 removes the folder when the run ends, so nothing outlives a run unless a user sets the
 variable to a folder of their own. Unset (the default), nothing is written anywhere.
 """
@@ -92,6 +96,27 @@ def documents_key(documents: pd.DataFrame) -> str:
     h = hashlib.blake2b(digest_size=16)
     for each in document_digests(documents):
         h.update(each.encode())
+    return h.hexdigest()
+
+
+def array_key(*arrays) -> str:
+    """A short hex key of numpy arrays: each one's dtype, shape and bytes, kept apart from the next.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> array_key(np.array([1, 2])) == array_key(np.array([1, 2])), array_key(np.array([1, 2])) == array_key(np.array([1., 2.]))
+    (True, False)
+    >>> array_key(np.array([1, 2]), np.array([3])) == array_key(np.array([1]), np.array([2, 3]))
+    False
+    """
+    import numpy as np
+
+    h = hashlib.blake2b(digest_size=16)
+    for array in arrays:
+        array = np.ascontiguousarray(array)
+        h.update(f"{array.dtype.str}{array.shape}".encode())
+        h.update(array.view(np.uint8).reshape(-1) if array.dtype != object else repr(array.tolist()).encode())
     return h.hexdigest()
 
 

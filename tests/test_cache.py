@@ -207,8 +207,8 @@ def test_a_corpus_sharing_less_than_half_is_counted_whole_and_warnings_name_the_
 
 def test_one_count_of_a_corpus_s_terms_serves_keyness_and_term_counts(seeds, tmp_path, monkeypatch):
     """Keyword tables and term counts of one corpus read one remembered count of its terms (the
-    explorer's term counts too), and give what they give counted; other n-grams, stopwords or
-    English's tokenizer are counts of their own."""
+    explorer's term counts too, and the words less a stopword list), and give what they give
+    counted; other n-grams or English's tokenizer are counts of their own."""
     import framing.keywords.terms as terms_module
     from framing.keywords.keyness import keyness
     from framing.keywords.terms import term_counts
@@ -233,7 +233,8 @@ def test_one_count_of_a_corpus_s_terms_serves_keyness_and_term_counts(seeds, tmp
         for name, ask in asked.items():
             assert_frame_equal(ask(), counted[name], check_exact=True, obj=name)
     n = len(seeds)
-    assert calls.count("tokens") == 3 * n and calls.count("english") == n  # words, bigrams, stopwords; English
+    # words (stopwords left out: their columns dropped from the words'), bigrams; English
+    assert calls.count("tokens") == 2 * n and calls.count("english") == n
 
 
 def test_a_folder_that_cannot_hold_or_give_back_a_pass_is_a_one_line_error(seeds, tmp_path, monkeypatch):
@@ -315,3 +316,72 @@ def test_a_pass_parquet_cannot_hold_is_counted_and_said_not_remembered(tmp_path,
         tables, counted = remembered("odd", lambda: odd)
     assert counted and tables["t"]["x"].tolist() == [1, "a"]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_contrast_read_back_is_the_contrast_resampled_and_anything_it_reads_makes_a_new_one(tmp_path, monkeypatch):
+    """compare_groups' permutations and resamples (notebook 04's stance contrast is the explorer's)
+    are remembered under every array and number they read: read back, the table is the table
+    resampled, to the bit; another seed, target, count or unit of resampling is resampled anew."""
+    import framing.comparison.rates as rates_module
+    from framing.comparison.rates import compare_groups
+    from framing.features import features_and_sentences
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        news = load_corpus(real_corpora().news_articles(per_outlet=12))
+        stance, sentences = features_and_sentences(news, "stance")
+    outlets = sorted(news.documents["outlet"].unique())
+    asked = {
+        "documents": dict(target=outlets[0]),
+        "sentences": dict(target=outlets[0], min_docs=100),
+        "seed": dict(target=outlets[0], seed=1),
+        "target": dict(target=outlets[1]),
+        "fewer permutations": dict(target=outlets[0], n_perm=99),
+    }
+
+    def run(name):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return compare_groups(stance, "outlet", sentences=sentences, **{"n_perm": 199, "n_boot": 99, **asked[name]})
+
+    resampled = {name: run(name) for name in asked}
+    assert resampled["seed"]["p_value"].tolist() != resampled["documents"]["p_value"].tolist()
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path))
+    calls = []
+    real = rates_module._bootstrap_sums
+    monkeypatch.setattr(rates_module, "_bootstrap_sums", lambda *a: calls.append(1) or real(*a))
+    for _ in range(2):
+        for name in asked:
+            assert_frame_equal(run(name), resampled[name], check_exact=True, obj=name)
+    assert len(calls) == 2 * len(asked)  # each resampled once (two sides), then read back
+    changed = stance.assign(count=stance["count"].where(stance.index != stance["count"].idxmax(), 0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        compare_groups(changed, "outlet", sentences=sentences, n_perm=199, n_boot=99, target=outlets[0])
+    assert len(calls) == 2 * len(asked) + 2  # one count changed: resampled anew
+
+
+def test_sentences_split_for_the_overview_are_read_back_by_later_passes_of_the_same_documents(tmp_path, monkeypatch):
+    """Notebook 01's overview splits every text into sentences; the later passes of a run over the
+    same documents read those spans back instead of splitting again, and count what they count
+    without them. A corpus with one word changed splits its texts itself."""
+    import framing.documents.tokens as tokens_module
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        news = load_corpus(real_corpora().news_articles(per_outlet=12))
+    split = {d: doc.sentences for d, doc in news.iter_tokens()}
+    counted = _every_request(family_for("stance"), news)
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path))
+    assert Corpus(news.documents, news.cleaning_report, news.source)._known_sentences() is None  # none remembered yet
+    overview = Corpus(news.documents, news.cleaning_report, news.source).overview()
+    assert overview["n_sentences"].tolist() == [len(split[d]) for d in news.doc_ids]
+    monkeypatch.setattr(tokens_module, "sentence_spans", lambda text: pytest.fail("split again"))
+    later = Corpus(news.documents, news.cleaning_report, news.source)
+    assert {d: doc.sentences for d, doc in later.iter_tokens()} == split
+    assert sum(map(len, split.values())) > 1000
+    for label, got in _every_request(family_for("stance"), later).items():
+        assert_frame_equal(got, counted[label], check_exact=True, obj=label)
+    edited = news.documents.copy()
+    edited.loc[3, "clean_text"] = edited.loc[3, "clean_text"].replace(" ", "  ", 1)
+    assert Corpus(edited, news.cleaning_report, news.source)._known_sentences() is None

@@ -27,6 +27,25 @@ def test_doc_terms_do_not_cross_punctuation():
         doc_terms(tokenize("x"), (2, 1))
 
 
+def test_a_count_without_stopwords_is_the_words_counted_less_the_stopwords_columns():
+    """document_terms with a stopword list drops the stopwords' columns from the count of every word;
+    the matrix and terms are those of each document's doc_terms with the list, counted by hand
+    (a document of stopwords alone has an empty row; a list of every word leaves no column)."""
+    from framing.keywords.terms import document_terms
+
+    corpus = load_corpus(pd.DataFrame({"text": ["The regime, the sham vote; it's the regime.", "A vote.", "the the"]}))
+    stop = frozenset({"the", "a", "it"})
+    matrix, terms = document_terms(corpus, (1, 1), stop)
+    assert terms.tolist() == ["'s", "regime", "sham", "vote"]
+    assert matrix.toarray().tolist() == [[1, 2, 1, 1], [0, 0, 0, 1], [0, 0, 0, 0]]
+    assert matrix.dtype == np.int64 and matrix.format == "csr"
+    for row, (_, doc) in zip(matrix.toarray(), corpus.iter_tokens()):
+        words = doc_terms(doc, (1, 1), stop)
+        assert {t: n for t, n in zip(terms, row) if n} == {w: words.count(w) for w in words}
+    everything, _ = document_terms(corpus, (1, 1), frozenset({"the", "a", "it", "'s", "regime", "sham", "vote"}))
+    assert everything.shape == (3, 0)
+
+
 def test_one_vs_rest_counts_by_hand(three):
     table = keyness(three, "outlet", min_count=2)
     a = table[table.outlet == "A"].set_index("term")

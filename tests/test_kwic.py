@@ -50,6 +50,48 @@ def test_term_lines_take_groups_in_turn_up_to_the_cap_with_their_voice():
     ]
 
 
+def _every_line(corpus, terms, by, lines, window):
+    """term_lines by its definition: every place of every term, in corpus order, offered to the lines."""
+    from framing.keywords.kwic import _Lines, _lines_table
+
+    groups, found = corpus.groups(by), _Lines(lines)
+    for doc_id, doc in corpus.iter_tokens():
+        for i, key in enumerate(doc.lower):
+            if key in terms and doc.is_word[i] and not found.full(key, groups[doc_id]):
+                found.add(key, groups[doc_id], (doc_id, groups[doc_id], i, i + 1, None))
+    return _lines_table(corpus, found, lines, window)
+
+
+def test_term_lines_read_only_the_documents_that_can_give_a_line_and_are_every_line_s_lines(monkeypatch, tmp_path):
+    """Real news in 180 groups of two documents (group names out of corpus order): the lines of
+    400 terms equal those of every place offered in turn; a term used in every group is looked for
+    in the documents of its first groups only."""
+    import framing.documents.corpus as corpus_module
+    from framing.cache import CACHE_VARIABLE
+    from framing.keywords.terms import document_terms, term_counts
+    from tests.conftest import real_corpora
+
+    news = real_corpora().news_articles(per_outlet=40)
+    news["group"] = [f"g{(k * 7) % 180:03d}" for k in range(len(news))]
+    news = load_corpus(news)
+    counts = term_counts(news, None)
+    terms = set(counts.sort_values("count", ascending=False)["term"].iloc[1:401]) | {"absentword"}
+    for lines, window in ((3, 2), (10, 6)):
+        expected = _every_line(news, terms, "group", lines, window)
+        assert len(expected) > 1000
+        pd.testing.assert_frame_equal(term_lines(news, terms, "group", lines=lines, window=window), expected)
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path))  # the count of the corpus's words, remembered
+    document_terms(news)
+    tokenized = []
+    real = corpus_module.tokenize
+    monkeypatch.setattr(corpus_module, "tokenize", lambda *a: tokenized.append(a) or real(*a))
+    table = term_lines(news, {"the"}, "group", lines=4, window=1)
+    assert table["group"].tolist() == ["g000", "g001", "g002", "g003"]
+    first_four = news.documents[news.documents["group"] <= "g003"]
+    using = [text for text in first_four["clean_text"] if "the" in tokenize(text).lower]
+    assert [a[0] for a in tokenized] == using and len(using) >= 6  # of 360 documents
+
+
 def test_match_lines_cut_the_matches_explain_gives():
     c = corpus()
     matches = explain(c, "framing", category="state_delegitimizing")

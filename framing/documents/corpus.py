@@ -22,7 +22,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from framing.cache import code_key, digest, documents_key, remembered
+from framing.cache import (
+    Stored,
+    cache_folder,
+    code_key,
+    digest,
+    documents_key,
+    remembered,
+)
 from framing.documents.clean import CleaningRule, clean_text, load_rules
 from framing.documents.language import LANGUAGE, languages_of, set_languages
 from framing.documents.read import BATCH_CHARS, WHOLE, _from_frame, document_batches
@@ -104,8 +111,12 @@ class Corpus:
 
     def _tokenized(self):
         docs = self.documents
-        for doc_id, text, language in zip(docs["doc_id"], docs["clean_text"], self.document_languages):
-            yield doc_id, tokenize(text, language)
+        known = self._known_sentences()
+        for i, (doc_id, text, language) in enumerate(zip(docs["doc_id"], docs["clean_text"], self.document_languages)):
+            doc = tokenize(text, language)
+            if known is not None:
+                doc.remember_sentences(known(i))
+            yield doc_id, doc
 
     @property
     def languages(self) -> list[str]:
@@ -134,12 +145,34 @@ class Corpus:
 
     def _sizes(self) -> pd.DataFrame:
         """Each document's word tokens and sentences, in one pass that keeps no tokens; remembered
-        where a cache folder is set (:mod:`framing.cache`: the run record reads notebook 01's)."""
+        where a cache folder is set (:mod:`framing.cache`: the run record reads notebook 01's), with
+        the sentences' spans, which later passes over the same documents read back
+        (:meth:`_known_sentences`) instead of splitting the texts again."""
         def count():
-            sizes = [(doc.n_words, len(doc.sentences)) for _, doc in self.iter_tokens()]
-            return {"sizes": pd.DataFrame(np.array(sizes, dtype=np.int64).reshape(-1, 2), columns=["n_tokens", "n_sentences"])}
+            sizes, spans = [], []
+            for _, doc in self.iter_tokens():
+                sizes.append((doc.n_words, len(doc.sentences)))
+                spans.extend(doc.sentences)
+            return {"sizes": pd.DataFrame(np.array(sizes, dtype=np.int64).reshape(-1, 2), columns=["n_tokens", "n_sentences"]),
+                    SPANS: pd.DataFrame(np.array(spans, dtype=np.int64).reshape(-1, 2), columns=["start", "end"])}
 
-        return remembered(digest("sizes", documents_key(self.documents), code_key()), count)[0]["sizes"]
+        return remembered(self._sizes_key(), count)[0]["sizes"]
+
+    def _sizes_key(self) -> str:
+        return digest("sizes", documents_key(self.documents), code_key())
+
+    def _known_sentences(self):
+        """Where a cache folder holds this corpus's sizes (:meth:`_sizes`, notebook 01 of a run), a
+        function giving document ``i``'s sentence spans as they were split then; else ``None``."""
+        folder = cache_folder()
+        entry = None if folder is None else folder / self._sizes_key()
+        if entry is None or not (entry / f"{SPANS}.parquet").is_file():
+            return None
+        stored = Stored(entry)
+        spans, counts = stored[SPANS], stored["sizes"]["n_sentences"].to_numpy()
+        starts, ends = spans["start"].tolist(), spans["end"].tolist()
+        first = np.concatenate([[0], np.cumsum(counts)]).tolist()
+        return lambda i: tuple(zip(starts[first[i]:first[i + 1]], ends[first[i]:first[i + 1]]))
 
     def metadata(self) -> pd.DataFrame:
         """``doc_id`` and the metadata columns."""
@@ -251,6 +284,10 @@ class CorpusFiles:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the pass that reads the texts says it
             return pd.concat([part.metadata() for part in self.batches()], ignore_index=True)
+
+
+SPANS = "sentence_spans"
+"""The table of a corpus's remembered sizes holding its sentences' spans (``start``, ``end``), document after document."""
 
 
 def load_corpus(

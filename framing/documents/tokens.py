@@ -494,6 +494,12 @@ class TokenizedText:
         """Sentence spans (:func:`sentence_spans`)."""
         return tuple(sentence_spans(self.text))
 
+    def remember_sentences(self, spans) -> "TokenizedText":
+        """Give this text the sentence spans split from it before (its :func:`sentence_spans`, read
+        back from a remembered pass), so that it is not split again; returns the text."""
+        self.__dict__["sentences"] = tuple(spans)
+        return self
+
     @cached_property
     def quotes(self) -> tuple[tuple[int, int], ...]:
         """Quotation spans, marks included (:func:`quote_spans`)."""

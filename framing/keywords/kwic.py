@@ -154,6 +154,13 @@ class _Lines(dict):
             return len(held) >= self.lines
         return len(by_group) >= self.lines and group > max(by_group)
 
+    @classmethod
+    def ordered(cls, lines: "_Lines", keys) -> "_Lines":
+        """The same lines, their keys in the order of ``keys``."""
+        out = cls(lines.lines)
+        out.update((key, lines[key]) for key in keys)
+        return out
+
     def add(self, key, group, line) -> None:
         by_group = self.setdefault(key, {})
         by_group.setdefault(group, []).append(line)
@@ -177,22 +184,47 @@ def _lines_table(corpus: Corpus, found: dict[str, dict[str, list]], lines: int, 
 def term_lines(corpus: Corpus, terms, by: str, *, lines: int = 10, window: int = 6) -> pd.DataFrame:
     """Concordance lines of single-word ``terms`` (in their matching form, as term counts give
     them): per term, up to ``lines`` lines taken in turn from each group of ``by``, each with
-    ``window`` words either side (:func:`context`) and its voice. One row per line, :data:`LINE_COLUMNS`."""
-    terms, groups = set(terms), corpus.groups(by).to_dict()
-    found = _Lines(lines)
-    for doc_id, doc in corpus.iter_tokens():
-        if not len(doc):
-            continue
-        group, is_word, places = groups[doc_id], doc.is_word, {}
+    ``window`` words either side (:func:`context`) and its voice. One row per line, :data:`LINE_COLUMNS`.
+
+    Only the documents that can give a line are read: a term's lines come from the first ``lines``
+    of its groups in sorted order (:class:`_Lines`), and the corpus's count of its words
+    (:func:`framing.keywords.terms.document_terms`, remembered in a run) says which documents use
+    it. With 10,000 groups a term is looked for in 10 documents, not 10,000."""
+    from framing.keywords.terms import document_terms
+
+    matrix, vocab = document_terms(corpus)
+    terms = set(terms)
+    columns = np.flatnonzero(np.fromiter((term in terms for term in vocab), bool, len(vocab)))
+    users = matrix.tocsc()[:, columns]
+    users.sort_indices()
+    group_of = corpus.groups(by).reindex(corpus.doc_ids).to_numpy(dtype=object)
+    wanted: dict[int, set] = {}  # document (row) -> the terms to offer lines of there
+    first: dict[int, set] = {}  # document (row) -> the terms it is the first to use
+    for k, term in enumerate(vocab[columns]):
+        rows = users.indices[users.indptr[k] : users.indptr[k + 1]]  # in corpus order
+        first.setdefault(int(rows[0]), set()).add(term)
+        reachable = set(sorted(set(group_of[rows]))[:lines])
+        for row in rows:
+            if group_of[row] in reachable:
+                wanted.setdefault(int(row), set()).add(term)
+    doc_ids, read_rows = corpus.doc_ids, sorted(wanted.keys() | first.keys())
+    read = corpus.select([doc_ids[row] for row in read_rows])
+    found, order = _Lines(lines), {}
+    for row, (doc_id, doc) in zip(read_rows, read.tokens.items()):
+        group, is_word, places = group_of[row], doc.is_word, {}
+        own, firsts = wanted.get(row, set()), first.get(row, set())
         for i, key in enumerate(doc.lower):
-            if key in terms and is_word[i]:
+            if (key in own or key in firsts) and is_word[i]:
                 places.setdefault(key, []).append(i)
+        for key in firsts:  # the terms in the order the corpus first uses them: the lines' order of terms
+            order[key] = (row, places[key][0])
         for key, where in places.items():  # a term full in this group stays full for the rest of the document
-            for i in where:
+            for i in where if key in own else ():
                 if found.full(key, group):
                     break
                 found.add(key, group, (doc_id, group, i, i + 1, None))  # the voice of the lines taken, below
-    return _lines_table(corpus, found, lines, window)
+    found = _Lines.ordered(found, sorted(found, key=order.__getitem__))
+    return _lines_table(read, found, lines, window)
 
 
 def match_lines(corpus: Corpus, matches: pd.DataFrame, by: str, *, lines: int = 10, window: int = 6) -> pd.DataFrame:

@@ -82,7 +82,7 @@ def doc_terms(doc: TokenizedText, ngram_range=(1, 1), stopwords: frozenset = fro
     """
     low, high = _check_range(ngram_range)
     runs, run = [], []
-    for key, is_word in zip(doc.lower, doc.is_word):
+    for key, is_word in zip(doc.lower, doc.is_word.tolist()):
         if is_word:
             run.append(key)
         elif run:
@@ -92,6 +92,10 @@ def doc_terms(doc: TokenizedText, ngram_range=(1, 1), stopwords: frozenset = fro
         runs.append(run)
     out = []
     for n in range(low, high + 1):
+        if n == 1:  # a word is its own unigram
+            for run in runs:
+                out.extend((w for w in run if w not in stopwords) if stopwords else run)
+            continue
         for run in runs:
             for i in range(len(run) - n + 1):
                 gram = run[i : i + n]
@@ -164,6 +168,13 @@ def document_terms(corpus: Corpus, ngram_range=(1, 1), stopwords: frozenset = fr
     from framing.cache import code_key, digest, documents_key, remembered
 
     low, high = _check_range(ngram_range)
+    if stopwords and not english and (low, high) == (1, 1):
+        # the words less the stopwords are the count of every word less the stopwords' columns (the
+        # terms are sorted either way): one count serves the keywords, which leave stopwords out, and
+        # the explorer, which keeps them
+        matrix, vocab = document_terms(corpus, (1, 1), frozenset())
+        keep = np.fromiter((term not in stopwords for term in vocab), bool, len(vocab))
+        return matrix[:, np.flatnonzero(keep)].tocsr(), vocab[keep]
     key = digest("terms", documents_key(corpus.documents), f"{low}-{high}", "english" if english else "tokens",
                  *sorted(stopwords), code_key())
 
