@@ -163,14 +163,14 @@ def spreadsheet_safe(frame, *, raw: bool | None = None):
     return out
 
 
-def write_table(frame, target: "str | Path") -> Path:
+def write_table(frame, target: "str | Path", *, float_format: str | None = None) -> Path:
     """Write a DataFrame to ``target`` atomically: ``.parquet`` as Parquet, anything else as
-    CSV (:func:`spreadsheet_safe`)."""
+    CSV (:func:`spreadsheet_safe`), its floats in ``float_format`` when given (e.g. ``"%.12g"``)."""
     with atomic_path(target) as tmp:
         if str(target).lower().endswith(".parquet"):
             frame.to_parquet(tmp, index=False)
         else:
-            spreadsheet_safe(frame).to_csv(tmp, index=False)
+            spreadsheet_safe(frame).to_csv(tmp, index=False, float_format=float_format)
     return Path(target)
 
 

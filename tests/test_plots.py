@@ -256,6 +256,10 @@ def test_each_chart_keeps_exactly_the_values_it_draws(tiny, tmp_path):
     figures.save(fig, tmp_path, "rates")
     pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "rates.csv"), drawn.astype({"n_docs": "int64"}),
                                   check_dtype=False)
+    # to twelve significant digits (figures.VALUE_DIGITS), exactly: the last digits of an SVD differ between CPUs
+    written = pd.read_csv(tmp_path / "rates.csv")
+    assert written["per_1k"].tolist() == [float(f"{v:.12g}") for v in drawn["per_1k"]]
+    assert any(len(repr(v)) > 14 for v in drawn["per_1k"]) and max(len(repr(v)) for v in written["per_1k"]) <= 14
 
     # keyness bars: each bar's length is the measure of the row drawn at its height
     table = keyness(tiny, "outlet", min_count=1)

@@ -60,7 +60,7 @@ def save(fig: "Figure | object", out_dir: str | Path, name: str, *, formats=("pn
 
     Beside it, ``name.csv`` holds the values the chart shows (:func:`framing.views.plots.drawn_values`:
     one row per bar, dot or cell, with its interval, n and the panel's title, which names what was
-    left out). PNG is drawn at ``dpi`` dots per inch; SVG and PDF are vector (text as paths in SVG, fonts
+    left out), to :data:`VALUE_DIGITS` significant digits. PNG is drawn at ``dpi`` dots per inch; SVG and PDF are vector (text as paths in SVG, fonts
     embedded in PDF). No format records a date or a software version (:data:`METADATA`), so a
     rerun gives the same bytes. A :class:`framing.views.plots.Skipped` chart writes nothing: its
     reason is printed in one line. Text that runs off the figure or overlaps other text
@@ -86,7 +86,7 @@ def save(fig: "Figure | object", out_dir: str | Path, name: str, *, formats=("pn
     folder.mkdir(parents=True, exist_ok=True)
     values = drawn_values(fig)
     if values is not None:  # the numbers behind the chart, beside it
-        write_table(values, folder / f"{name}.csv")
+        write_table(values, folder / f"{name}.csv", float_format=f"%.{VALUE_DIGITS}g")
     paths = []
     for kind in formats:
         path = folder / f"{name}.{kind}"
@@ -94,6 +94,12 @@ def save(fig: "Figure | object", out_dir: str | Path, name: str, *, formats=("pn
             fig.savefig(tmp, format=kind, dpi=dpi, metadata=METADATA[kind])
         paths.append(path)
     return paths[0]
+
+
+VALUE_DIGITS = 12
+"""Significant digits of the values written beside a chart. A chart shows three or four; the last
+digits of a projection (the SVD of a profile map) differ between processors, since OpenBLAS picks
+its kernels by CPU, and twelve keep a rerun's values byte for byte on any of them."""
 
 
 def save_table(result, out_dir: str | Path, name: str, *, lexicon=None) -> Path | None:
