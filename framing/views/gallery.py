@@ -251,7 +251,10 @@ def _run_one(path: Path, parameters: dict | None, root: Path, timeout: int, prog
     from tqdm import tqdm
 
     nb = _inject(nbformat.read(path, as_version=4), parameters or {})
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(root)}})
+    # the kernel is stopped at once when its last cell has run (everything it writes is written by then):
+    # a graceful stop of a kernel holding a corpus's tables spent a second or two freeing them
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(root)}},
+                            shutdown_kernel="immediate")
     code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     steps = tqdm(total=len(code), unit="step", desc=path.stem, leave=False, disable=not progress, file=sys.stderr, position=1)
     with client.setup_kernel(stderr=subprocess.DEVNULL):  # errors come back as messages, not stderr
