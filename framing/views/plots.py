@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from scipy.cluster.hierarchy import dendrogram
 
 from framing.tables import ALL, LANGUAGE, Similarity, language_name
 from framing.views.colours import (  # noqa: F401 - plots.group_colours
@@ -906,6 +905,9 @@ def _dendrogram(ax: Axes, linkage_matrix: np.ndarray) -> list[int]:
     n - 1, the centres of a heatmap's columns in leaf order, and return that order. scipy
     places leaves at 5, 15, 25, ...; drawing its segments rescaled (x - 5) / 10 on axes
     that share the heatmap's x limits puts every leaf over its column."""
+    # imported here, not with the module: five of seven notebooks draw no tree
+    from scipy.cluster.hierarchy import dendrogram
+
     tree = dendrogram(linkage_matrix, no_plot=True)
     for xs, ys in zip(tree["icoord"], tree["dcoord"]):
         ax.plot((np.asarray(xs) - 5.0) / 10.0, ys, color="#555555", linewidth=0.9)
