@@ -46,6 +46,28 @@ def test_a_count_without_stopwords_is_the_words_counted_less_the_stopwords_colum
     assert everything.shape == (3, 0)
 
 
+def test_a_table_of_every_term_too_large_to_hold_is_refused_at_once_naming_its_size(three, monkeypatch):
+    """Two groups against the rest over nine terms: 18 rows. Above the bound keyness builds the
+    table; below it, it says how large the table would be and what to pass, before comparing."""
+    import framing.keywords.keyness as keyness_module
+    from framing.keywords.keyness import keyness_parts
+
+    assert len(keyness(three, "outlet", min_count=1)) == 18
+    monkeypatch.setattr(keyness_module, "MAX_KEYNESS_ROWS", 18)
+    assert len(keyness(three, "outlet", min_count=1)) == 18
+    monkeypatch.setattr(keyness_module, "MAX_KEYNESS_ROWS", 17)
+    calls = []
+    monkeypatch.setattr(keyness_module, "_compare", lambda *a, **k: calls.append(1))
+    with pytest.raises(FramingError, match=r"^keyness of every term: 2 comparison\(s\) of up to 9 terms are up to 18 "
+                                           r"rows, over the 17 a table holds in memory .*pass top=N"):
+        keyness(three, "outlet", min_count=1)
+    assert calls == []  # refused before the first comparison
+    monkeypatch.undo()
+    assert len(keyness(three, "outlet", min_count=1, top=1)) < 18  # what a chart draws: no bound
+    parts, _ = keyness_parts(three, "outlet", min_count=1)  # streamed: no bound
+    assert sum(map(len, parts)) == 18
+
+
 def test_one_vs_rest_counts_by_hand(three):
     table = keyness(three, "outlet", min_count=2)
     a = table[table.outlet == "A"].set_index("term")

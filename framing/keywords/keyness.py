@@ -49,6 +49,10 @@ from framing.tables import Similarity, rate_per_1k
 MAX_KEYNESS_GROUPS = 200
 """Each group against the rest is computed for at most this many groups (those with most
 documents); beyond, a warning says how many were left out."""
+MAX_KEYNESS_ROWS = 10_000_000
+"""The most rows :func:`keyness` builds without ``top`` (about 3 GB in memory): each of 200 groups
+against the rest over the 60,000 words of 10 MB of news is 12 million. Beyond, it says so at once
+and what to pass instead; :func:`keyness_parts` streams any number, one comparison at a time."""
 ENGLISH = "english"
 """The reference (and background) that stands for general English (:mod:`framing.keywords.background`)."""
 
@@ -110,6 +114,8 @@ def keyness(
         order: what a keyword chart draws (:func:`framing.views.plots.keyness_bars`), cut as each
         comparison is computed, so that 200 groups against the rest never hold 200 x the
         vocabulary. Counts, p-values and their adjustment are those of the whole comparison.
+        Without it, a table of more than :data:`MAX_KEYNESS_ROWS` rows (comparisons x terms)
+        is refused before any comparison is made, naming its size.
 
     Returns
     -------
@@ -135,7 +141,7 @@ def keyness(
     """
     parts, _ = keyness_parts(
         corpus, by, target=target, reference=reference, measure=measure, ngram_range=ngram_range,
-        min_count=min_count, stopwords=stopwords, background=background, top=top,
+        min_count=min_count, stopwords=stopwords, background=background, top=top, max_rows=MAX_KEYNESS_ROWS,
     )
     return pd.concat(list(parts), ignore_index=True)
 
@@ -230,13 +236,15 @@ def keyness_parts(
     stopwords=None,
     background=None,
     top: int | None = None,
+    max_rows: int | None = None,
 ) -> tuple[Iterator[pd.DataFrame], int]:
     """:func:`keyness` one comparison at a time: the tables of each group (or of the one target) as
     they are computed, and the number of groups in the corpus. Everything is checked before the
     first table, so a writer can stream a table too large to hold (each of 200 groups against
     the rest over a vocabulary of 60,000 terms is 12 million rows). With ``top``, each table is
     cut to what :func:`strongest` keeps before it is made (its p-values adjusted over the whole
-    comparison).
+    comparison). Without ``top``, ``max_rows`` (comparisons x terms, an upper bound) refuses a
+    table larger than that before the first comparison.
 
     A corpus in several languages (a ``language`` column) is compared within each language,
     never across (:func:`_within_languages`)."""
@@ -246,7 +254,7 @@ def keyness_parts(
         if len(corpus.languages) > 1:
             return _within_languages(corpus, by, target=target, reference=reference, measure=measure,
                                      ngram_range=ngram_range, min_count=min_count, stopwords=stopwords,
-                                     background=background, top=top)
+                                     background=background, top=top, max_rows=max_rows)
         language = corpus.languages[0] if corpus.languages else None
     if is_term_counts(corpus):
         if by is not None and corpus.columns[0] != by:
@@ -290,6 +298,12 @@ def keyness_parts(
         else:
             comparisons = _comparisons(known, target, reference, by)
         reference_counts = None
+    if max_rows is not None and top is None and len(comparisons) * len(vocab) > max_rows:
+        raise FramingError(f"keyness of every term: {len(comparisons):,} comparison(s) of up to {len(vocab):,} terms are up "
+                           f"to {len(comparisons) * len(vocab):,} rows, over the {max_rows:,} a table holds in memory "
+                           "(about 3 GB); pass top=N (each comparison's N most over- and under-used terms, what a chart "
+                           "draws), or name a target, or stream the comparisons one at a time with keyness_parts (as "
+                           "framing keyness writes them)")
     prior = _prior(background, vocab, matrix)
     codes = {g: k for k, g in enumerate(known)}  # groups as integers: np.isin on thousands of strings is quadratic
     coded = np.fromiter((codes[g] for g in labels), np.int64, len(labels))
