@@ -38,13 +38,13 @@ def load_stopwords(stopwords, language: str | None = None) -> frozenset[str]:
     >>> "und" in load_stopwords("auto", "de"), "und" in load_stopwords("auto", "en")
     (True, False)
     """
-    from sklearn.feature_extraction.text import (
-        ENGLISH_STOP_WORDS,  # imported here: scikit-learn takes a second to load
-    )
     if stopwords is None:
         return frozenset()
     if isinstance(stopwords, str):
         if stopwords == "english" or (stopwords == AUTO and language in (None, "en")):
+            # imported here, for this list only: scikit-learn takes a second to load
+            from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
             return frozenset(ENGLISH_STOP_WORDS) | CLITICS
         if stopwords == AUTO:
             return language_stopwords(language)
