@@ -9,6 +9,8 @@ all cut their lines with it.
 
 from __future__ import annotations
 
+import heapq
+
 import numpy as np
 import pandas as pd
 
@@ -203,7 +205,7 @@ def term_lines(corpus: Corpus, terms, by: str, *, lines: int = 10, window: int =
     for k, term in enumerate(vocab[columns]):
         rows = users.indices[users.indptr[k] : users.indptr[k + 1]]  # in corpus order
         first.setdefault(int(rows[0]), set()).add(term)
-        reachable = set(sorted(set(group_of[rows]))[:lines])
+        reachable = set(heapq.nsmallest(lines, set(group_of[rows])))
         for row in rows:
             if group_of[row] in reachable:
                 wanted.setdefault(int(row), set()).add(term)
