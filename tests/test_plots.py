@@ -111,7 +111,11 @@ def test_actor_sentiment_plot(tiny):
     ax = plots.actor_sentiment_plot(table, axes(), group_column="outlet")
     assert ax.get_xlim() == (-1, 1)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["A", "B"]
-    assert all("sentences)" in t.get_text() for t in ax.get_yticklabels())  # n per actor and group, by the actor
+    assert all("sentences)" not in t.get_text() for t in ax.get_yticklabels())  # never "1 sentences"
+    n = table.pivot_table(index="actor", columns="outlet", values="n_sentences", aggfunc="sum", fill_value=0)
+    # n per actor and group, by the actor, in the order drawn
+    assert [t.get_text().split("\n")[1] for t in ax.get_yticklabels()] == [
+        f"(sentences: A {n.loc[a, 'A']}, B {n.loc[a, 'B']})" for a in n.index]
 
 
 def test_similarity_figure_and_map(tiny):

@@ -771,9 +771,9 @@ def actor_sentiment_plot(table: pd.DataFrame, ax: Axes, *, group_column: str | N
         _record(ax, pd.concat(drawn, ignore_index=True))
     n = table.pivot_table(index="actor", columns=group_column, values="n_sentences", aggfunc="sum", fill_value=0)
     ax.axvline(0, color="black", linewidth=0.6)
-    ax.set_yticks(range(len(actors)), [f"{_pretty(a)}\n(" + ", ".join(f"{g}: {int(n.loc[a, g]) if g in n.columns else 0}"
-                                                                     for g in groups) + " sentences)" for a in actors],
-                  fontsize=7)
+    # "(sentences: movement 6, outside 1)": the count of each group, and no "1 sentences"
+    ax.set_yticks(range(len(actors)), [f"{_pretty(a)}\n(sentences: " + ", ".join(
+        f"{g} {int(n.loc[a, g]) if g in n.columns else 0}" for g in groups) + ")" for a in actors], fontsize=7)
     ax.invert_yaxis()
     ax.set_xlim(-1, 1)
     ax.set_xlabel("mean VADER compound of sentences naming the actor")
