@@ -116,6 +116,14 @@ def test_actor_sentiment_plot(tiny):
     # n per actor and group, by the actor, in the order drawn
     assert [t.get_text().split("\n")[1] for t in ax.get_yticklabels()] == [
         f"(sentences: A {n.loc[a, 'A']}, B {n.loc[a, 'B']})" for a in n.index]
+    # of more groups than a label holds, each actor's label gives their total; each count stays in the values
+    many = pd.DataFrame({"outlet": [f"outlet number {k}" for k in range(4) for _ in range(2)],
+                         "actor": ["regime", "opposition"] * 4, "mean": 0.1, "ci_low": -0.2, "ci_high": 0.3,
+                         "n_sentences": [1, 2, 3, 4, 5, 6, 7, 8]})
+    ax = plots.actor_sentiment_plot(many, axes(), group_column="outlet")
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["regime\n(sentences: 16 in 4 groups)",
+                                                           "opposition\n(sentences: 20 in 4 groups)"]
+    assert plots.drawn_values(ax.figure)["n_sentences"].sum() == 36
 
 
 def test_similarity_figure_and_map(tiny):

@@ -743,6 +743,11 @@ def connotation_bars(shares: pd.DataFrame, ax: Axes, *, lexicon: str | None = No
     return ax
 
 
+ACTOR_LABEL_GROUPS = 3
+"""Up to this many groups, each actor's label gives each group's number of sentences; beyond,
+their total (nine outlets' counts ran a label wider than the chart)."""
+
+
 @_styled
 def actor_sentiment_plot(table: pd.DataFrame, ax: Axes, *, group_column: str | None = None,
                          colours: dict | None = None, lexicon: str | None = None) -> Axes:
@@ -771,9 +776,13 @@ def actor_sentiment_plot(table: pd.DataFrame, ax: Axes, *, group_column: str | N
         _record(ax, pd.concat(drawn, ignore_index=True))
     n = table.pivot_table(index="actor", columns=group_column, values="n_sentences", aggfunc="sum", fill_value=0)
     ax.axvline(0, color="black", linewidth=0.6)
-    # "(sentences: movement 6, outside 1)": the count of each group, and no "1 sentences"
-    ax.set_yticks(range(len(actors)), [f"{_pretty(a)}\n(sentences: " + ", ".join(
-        f"{g} {int(n.loc[a, g]) if g in n.columns else 0}" for g in groups) + ")" for a in actors], fontsize=7)
+    def counts(actor) -> str:  # "(sentences: movement 6, outside 1)", or of many groups their total
+        each = [int(n.loc[actor, g]) if g in n.columns else 0 for g in groups]
+        if len(groups) > ACTOR_LABEL_GROUPS:  # each group's count stays in the chart's values (n_sentences)
+            return f"(sentences: {sum(each):,} in {len(groups)} groups)"
+        return "(sentences: " + ", ".join(f"{g} {k:,}" for g, k in zip(groups, each)) + ")"
+
+    ax.set_yticks(range(len(actors)), [f"{_pretty(a)}\n{counts(a)}" for a in actors], fontsize=7)
     ax.invert_yaxis()
     ax.set_xlim(-1, 1)
     ax.set_xlabel("mean VADER compound of sentences naming the actor")
