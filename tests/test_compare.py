@@ -401,28 +401,37 @@ def test_rate_intervals_skip_no_sort_yet_equal_the_quantiles_of_every_draw():
         assert got[0][[1, 4]].tolist() == [0.0, 0.0] and np.isnan(got[0][6]) and np.isnan(got[1][6])
 
 
-def test_permutations_are_the_shuffles_of_the_sides_themselves(seeds):
-    """compare_groups' p-values are those of its definition run as written: ``n_perm`` shuffles of
-    which units are on the target side (numpy's ``rng.permutation`` of the side mask), p = (1 + the
-    shuffles whose |difference| reaches the observed one) / (1 + n_perm)."""
+@pytest.mark.parametrize("targets", [["Iran Focus", "NCRI"], ["Iran Focus", "NCRI", "PMOI/MEK"]])
+def test_permutations_are_random_sides_of_the_targets_size(seeds, targets):
+    """compare_groups' p-values are those of its definition run as written: ``n_perm`` times, a uniformly
+    random set of as many units as the target has goes to the target side (what a shuffle of the sides
+    does), drawn as numpy's ``rng.choice`` without replacement of the smaller side's units (the target's
+    here with two outlets of five, the reference's with three); p = (1 + the draws whose |difference|
+    reaches the observed one) / (1 + n_perm)."""
     from framing.comparison.rates import _cell_keys, _unit_matrices
     from framing.features import features_and_sentences
     from framing.tables import rate_per_1k
 
     features, _ = features_and_sentences(seeds, "stance")
-    table = compare_groups(features, "outlet", ["Iran Focus", "NCRI"], n_perm=300, n_boot=10, seed=7, min_docs=1)
+    table = compare_groups(features, "outlet", targets, n_perm=300, n_boot=10, seed=7, min_docs=1)
     assert table["resampled"].iloc[0] == "documents"
-    sides = features.assign(side=np.where(features["outlet"].isin(["Iran Focus", "NCRI"]), "t", "r"))
+    sides = features.assign(side=np.where(features["outlet"].isin(targets), "t", "r"))
     wide_c, wide_t = _unit_matrices(sides.assign(unit=sides["doc_id"], stratum=sides["side"]), ["side", "stratum", "unit"],
                                     _cell_keys(features))
     c, t = wide_c.to_numpy(float), wide_t.to_numpy(float)
     is_t = wide_c.index.get_level_values("side").to_numpy() == "t"
+    smaller = is_t if is_t.sum() <= (~is_t).sum() else ~is_t
 
     def difference(mask):
         return rate_per_1k(c[mask].sum(0), t[mask].sum(0)) - rate_per_1k(c[~mask].sum(0), t[~mask].sum(0))
 
+    def shuffled():
+        mask = np.zeros(len(is_t), dtype=bool)
+        mask[rng.choice(len(is_t), smaller.sum(), replace=False, shuffle=False)] = True
+        return mask if smaller is is_t else ~mask
+
     rng, observed = np.random.default_rng(7), difference(is_t)
-    exceed = sum(np.abs(difference(rng.permutation(is_t))) >= np.abs(observed) - 1e-12 for _ in range(300))
+    exceed = sum(np.abs(difference(shuffled())) >= np.abs(observed) - 1e-12 for _ in range(300))
     want = pd.Series(np.where(np.isnan(observed), np.nan, (1 + exceed) / 301), index=wide_c.columns)
     got = table.set_index(list(wide_c.columns.names))["p_value"]
     assert np.array_equal(got.reindex(want.index).to_numpy(), want.to_numpy(), equal_nan=True)

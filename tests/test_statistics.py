@@ -22,28 +22,22 @@ from framing.keywords.keyness import keyness
 
 
 class ScriptedRng:
-    """Returns the given resample indices (``integers``) and permutations (orders of the units), in order."""
+    """Returns the given resample indices (``integers``) and permutation draws (the units a shuffle puts
+    on the smaller side: ``choice`` without replacement), in order."""
 
-    def __init__(self, picks=(), permutations=()):
+    def __init__(self, picks=(), draws=()):
         self.picks = [np.asarray(p) for p in picks]
-        self.permutations = [np.asarray(p) for p in permutations]
+        self.draws = [np.asarray(d) for d in draws]
 
     def integers(self, low, high, size):
         pick = self.picks.pop(0)
         assert pick.shape == tuple(size) and pick.max() < high, f"scripted pick {pick.shape}, asked {size}"
         return pick
 
-    def permutation(self, n):
-        order = self.permutations.pop(0)
-        assert sorted(order.tolist()) == list(range(n))
-        return order
-
-
-def shuffle_to(sides, mask):
-    """The order of the units (``rng.permutation(n)``) that puts the target units (``sides`` True)
-    where ``mask`` is True: the shuffle whose target side is ``mask``."""
-    targets, others = iter(np.flatnonzero(sides)), iter(np.flatnonzero(~np.asarray(sides)))
-    return [next(targets) if m else next(others) for m in mask]
+    def choice(self, n, size, replace=True, shuffle=True):
+        drawn = self.draws.pop(0)
+        assert not replace and len(set(drawn.tolist())) == len(drawn) == size and drawn.max() < n
+        return drawn
 
 
 def features():
@@ -88,7 +82,8 @@ def test_bootstrap_interval_at_95_percent_by_hand(monkeypatch):
 
 def test_permutation_p_value_by_hand(monkeypatch):
     # Units in order b1, b2 (reference), a1, a2 (target). Observed: A 1/20 = 50, B 4/20 = 200: difference -150.
-    # Four scripted permutations (True = target):
+    # Four scripted permutations, each the two units it puts on the target side (True; the sides are equal,
+    # so the target's are drawn):
     #   b1 b2 -> 200 - 50 = +150  (|150| >= 150: counts)
     #   b1 a1 -> 150 - 100 = +50
     #   a1 a2 -> -150             (counts)
@@ -101,7 +96,7 @@ def test_permutation_p_value_by_hand(monkeypatch):
     resamples = [[0, 0], [0, 1], [1, 1], [1, 0]]
     monkeypatch.setattr(np.random, "default_rng",
                         lambda seed: ScriptedRng(picks=[resamples, resamples],
-                                                 permutations=[shuffle_to([False, False, True, True], m) for m in perms]))
+                                                 draws=[np.flatnonzero(m) for m in perms]))
     row = compare_groups(features(), "outlet", "A", n_perm=4, n_boot=4, level=0.5, min_docs=2).iloc[0]
     assert (row["count_target"], row["count_reference"]) == (1, 4)
     assert (row["per_1k_target"], row["per_1k_reference"], row["difference"]) == (50.0, 200.0, -150.0)
@@ -109,6 +104,48 @@ def test_permutation_p_value_by_hand(monkeypatch):
     assert row["log2_ratio"] == pytest.approx(math.log2((1 / 20) / (4 / 20)))  # -2: a quarter of the rate
     assert (row["difference_low"], row["difference_high"]) == (pytest.approx(-162.5), pytest.approx(-137.5))
     assert (row["log2_ratio_low"], row["log2_ratio_high"]) == (pytest.approx(-2.25), pytest.approx(-1.75))
+
+
+def test_permutation_draws_the_smaller_side_by_hand(monkeypatch):
+    # A's three documents against B's one: a shuffle puts one unit on the reference side, so that one is drawn.
+    # Units in order b1 (2 in 10), a1 (1 in 10), a2 (0 in 10), a3 (1 in 20). Observed: A 2/40 = 50, B 200: -150.
+    #   b1 on the reference -> -150 again (counts)
+    #   a1 -> the target b1 a2 a3 3/40 = 75, a1 100: -25
+    #   a2 -> b1 a1 a3 4/40 = 100, a2 0: +100
+    #   a3 -> b1 a1 a2 3/30 = 100, a3 50: +50
+    # p = (1 + 1) / (1 + 4) = 0.4
+    table = pd.DataFrame({
+        "doc_id": ["a1", "a2", "a3", "b1"], "outlet": ["A", "A", "A", "B"], "family": "lexicon", "lexicon": "t",
+        "lexicon_id": "t@1#0", "category": "c", "count": [1, 0, 1, 2], "n_tokens": [10, 10, 20, 10],
+    })
+    monkeypatch.setattr(np.random, "default_rng", lambda seed: ScriptedRng(picks=[[[0, 1, 2]], [[0]]],
+                                                                           draws=[[1], [2], [3], [0]]))
+    with pytest.warns(UserWarning, match="one document"):
+        row = compare_groups(table, "outlet", "A", n_perm=4, n_boot=1, min_docs=1).iloc[0]
+    assert (row["per_1k_target"], row["per_1k_reference"], row["difference"]) == (50.0, 200.0, -150.0)
+    assert row["p_value"] == pytest.approx(0.4)
+
+
+def test_permutation_p_values_are_uniform_without_a_difference():
+    # 400 simulated studies with no difference between the sides: 8 documents against 40 and 40 against 8
+    # (so the target's units are drawn in one half and the reference's in the other), lengths 300-1,200
+    # words, Poisson counts at 5 per 1,000 with document-level over-dispersion (gamma, shape 4). A
+    # permutation test is exact: p <= alpha in a share alpha of the studies (binomial sd at 0.05: 1.1
+    # points). A shuffle of the wrong number of units, or none, moves these shares far outside.
+    rng = np.random.default_rng(1)
+    p = []
+    for run in range(400):
+        n_a, n_b = (8, 40) if run % 2 else (40, 8)
+        n_tokens = rng.integers(300, 1200, n_a + n_b)
+        rate = 5.0 * rng.gamma(4, 1 / 4, n_a + n_b)
+        table = pd.DataFrame({"doc_id": [f"d{i}" for i in range(n_a + n_b)], "outlet": ["A"] * n_a + ["B"] * n_b,
+                              "family": "lexicon", "lexicon": "t", "lexicon_id": "t@1#0", "category": "c",
+                              "count": rng.poisson(rate * n_tokens / 1000), "n_tokens": n_tokens})
+        p.append(compare_groups(table, "outlet", "A", n_perm=99, n_boot=1, seed=run).iloc[0]["p_value"])
+    p = np.array(p)
+    assert 0.025 <= (p <= 0.05).mean() <= 0.085
+    assert 0.20 <= (p <= 0.25).mean() <= 0.30
+    assert 0.43 <= (p <= 0.5).mean() <= 0.57
 
 
 def test_contrast_intervals_cover_a_planted_difference():

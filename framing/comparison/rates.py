@@ -499,7 +499,9 @@ def compare_groups(
 
     The p-value is a two-sided permutation test: units (documents, or sentences when a
     group has fewer than ``min_docs`` documents) are shuffled between the two sides
-    ``n_perm`` times; p = (1 + #{|perm diff| >= |observed diff|}) / (1 + n_perm).
+    ``n_perm`` times; p = (1 + #{|perm diff| >= |observed diff|}) / (1 + n_perm). A shuffle
+    puts a uniformly random set of as many units as the target has on the target side, and
+    is drawn as such: a set of the smaller side's size, without replacement.
     ``p_adjusted`` applies Benjamini-Hochberg across the categories compared. With
     ``target=None`` the target follows :data:`framing.groups.DEFAULT_RULE` (the group with
     most documents, or the latest period), and the ``chosen`` column says so. The
@@ -589,19 +591,25 @@ def _contrast_draws(c, t, is_t, strata, n_perm: int, n_boot: int, level: float, 
     def draws():
         c_all, t_all = c.sum(0), t.sum(0)  # whole counts: the reference side is the total less the target's (exact)
 
-        def difference(rows):
-            c_t, t_t = c[rows].sum(0), t[rows].sum(0)
+        def difference(c_t, t_t):
             return rate_per_1k(c_t, t_t) - rate_per_1k(c_all - c_t, t_all - t_t)
 
-        observed = difference(np.flatnonzero(is_t))
+        observed = difference(c[is_t].sum(0), t[is_t].sum(0))
         rng = np.random.default_rng(seed)
         exceed = np.zeros(len(observed))
+        # A shuffle of the units between the sides puts a uniformly random set of n_target units on the
+        # target side. It is drawn as such a set of the smaller side's size (numpy's choice without
+        # replacement), so a permutation costs that side's units, not all of them: one group of 10,000
+        # against the rest is 8 sentences of 81,000. A set drawn for the reference side leaves the others
+        # to the target. Sums of whole numbers, so the complement is exact.
+        n_target = int(is_t.sum())
+        target_drawn = n_target <= len(is_t) - n_target
+        size = n_target if target_drawn else len(is_t) - n_target
         for _ in range(n_perm):
-            # the units the shuffle puts on the target side: rng.permutation(is_t) itself (numpy shuffles
-            # any 1-d array with the same swaps), from shuffled positions, which numpy shuffles faster
-            # than booleans, and summed by position rather than through a mask of every unit
-            order = rng.permutation(len(is_t))
-            exceed += np.abs(difference(np.flatnonzero(is_t[order]))) >= np.abs(observed) - 1e-12
+            drawn = rng.choice(len(is_t), size, replace=False, shuffle=False)
+            c_d, t_d = c[drawn].sum(0), t[drawn].sum(0)
+            permuted = difference(c_d, t_d) if target_drawn else difference(c_all - c_d, t_all - t_d)
+            exceed += np.abs(permuted) >= np.abs(observed) - 1e-12
         p = (1 + exceed) / (1 + n_perm)
         boot_ct, boot_tt = _bootstrap_sums(c[is_t], t[is_t], strata[is_t], n_boot, rng)
         boot_cr, boot_tr = _bootstrap_sums(c[~is_t], t[~is_t], strata[~is_t], n_boot, rng)

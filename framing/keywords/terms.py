@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from framing.documents.corpus import Corpus
-from framing.documents.tokens import TokenizedText, normalize_token
+from framing.documents.tokens import BoundedMemo, TokenizedText, normalize_token
 from framing.errors import FramingError
 
 CLITICS = frozenset({"'s", "n't", "'re", "'ve", "'ll", "'d", "'m"})
@@ -108,6 +108,16 @@ def doc_terms(doc: TokenizedText, ngram_range=(1, 1), stopwords: frozenset = fro
 _WORDLIKE = re.compile(r"[^\W\d_]")
 
 
+def _english_word(token: str) -> str | None:
+    """A wordfreq token as :func:`english_terms` keeps it: curly apostrophes made plain; ``None``
+    for a token with no letter."""
+    token = token.replace("\u2019", "'").replace("\u02bc", "'")
+    return token if _WORDLIKE.search(token) else None
+
+
+_ENGLISH_WORDS = BoundedMemo(_english_word, max_size=500_000)  # token -> what english_terms keeps of it
+
+
 def english_terms(text: str, stopwords: frozenset = frozenset(), language: str | None = None) -> list[str]:
     """The words of one document's ``text`` as wordfreq counts them (:func:`wordfreq.tokenize`, in the
     document's language, English where it is not given):
@@ -128,10 +138,10 @@ def english_terms(text: str, stopwords: frozenset = frozenset(), language: str |
     from wordfreq import tokenize as wordfreq_tokenize
 
     language = language or "en"
-    words = (w.replace("\u2019", "'").replace("\u02bc", "'") for w in wordfreq_tokenize(text, language))
+    words = map(_ENGLISH_WORDS.__getitem__, wordfreq_tokenize(text, language))  # each token type looked at once
     if language == "en":
-        return [w for w in words if _WORDLIKE.search(w) and w not in stopwords]
-    return [w for w in words if _WORDLIKE.search(w) and normalize_token(w) not in stopwords]
+        return [w for w in words if w is not None and w not in stopwords]
+    return [w for w in words if w is not None and normalize_token(w) not in stopwords]
 
 
 def _check_range(ngram_range) -> tuple[int, int]:
