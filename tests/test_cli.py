@@ -109,13 +109,22 @@ def test_help_on_every_command(capsys):
 
 
 def test_keyness_command(capsys, tmp_path):
+    """--top N keeps what keyness(top=N) keeps: each group's N most over-used terms (not under --min-count)
+    and its N most under-used, with the whole comparison's numbers."""
+    from framing.documents.corpus import load_corpus
+    from framing.keywords.keyness import keyness
+
     out_csv = tmp_path / "k.csv"
     code, _, err = run(capsys, "keyness", str(SEEDS), "--by", "affiliation", "--measure", "log_ratio",
                        "--ngrams", "1-2", "--top", "5", "-o", str(out_csv))
-    assert code == 0 and "wrote 10 rows" in err
+    assert code == 0 and "wrote 20 rows" in err
     table = pd.read_csv(out_csv)
-    assert table.groupby("affiliation").size().to_dict() == {"movement": 5, "outside": 5}
     assert {"count_target", "count_reference", "n_target", "n_reference", "log_ratio", "docs_target"} <= set(table.columns)
+    for _, side in table.groupby("affiliation"):
+        assert ((side["log_ratio"] > 0) & ~side["low_count"]).sum() == 5 and (side["log_ratio"] < 0).sum() == 5
+    want = keyness(load_corpus(SEEDS), "affiliation", measure="log_ratio", ngram_range=(1, 2), top=5)
+    assert table[["affiliation", "term", "count_target", "p_value"]].equals(
+        want[["affiliation", "term", "count_target", "p_value"]].reset_index(drop=True))
 
 
 def test_keyness_command_errors(capsys):
@@ -392,7 +401,9 @@ def test_stories_agenda_and_within_from_the_command_line(capsys, tmp_path, news_
     assert code == 0 and set(pd.read_csv(io.StringIO(out))["reference"]) == {"rest"}
     code, out, _ = run(capsys, "keyness", str(news_csv), "--by", "outlet", "--target", "tass", "--within", "story",
                        "--stories", str(stories_csv), "--top", "5")
-    assert code == 0 and len(pd.read_csv(io.StringIO(out))) == 5
+    table = pd.read_csv(io.StringIO(out))  # the 5 most over- and 5 most under-used terms, by p-value
+    assert code == 0 and (table["log2_ratio"] > 0).sum() == 5 and (table["log2_ratio"] < 0).sum() == 5
+    assert table["p_value"].is_monotonic_increasing
 
 
 def test_within_stories_without_copied_text(capsys, tmp_path, news_csv):

@@ -533,8 +533,9 @@ def run_counts(args) -> None:
 
 KEYNESS_ALL_TERMS_GROUPS = 20
 """Up to this many groups, ``framing keyness`` without a target writes every term of each
-group against the rest; beyond, the :data:`KEYNESS_TOP` strongest of each (``--top`` sets it)."""
-KEYNESS_TOP = 100
+group against the rest; beyond, the :data:`KEYNESS_TOP` most over- and most under-used terms of
+each (``--top`` sets it)."""
+KEYNESS_TOP = 50
 
 
 def run_keyness(args) -> None:
@@ -558,23 +559,31 @@ def run_keyness(args) -> None:
     from framing.output import TableWriter
 
     reference = "english" if args.reference == ["english"] else args.reference
-    parts, n_groups = keyness_parts(
-        corpus, args.by, target=args.target, reference=reference, measure=args.measure,
-        ngram_range=_ngram_range(args.ngrams), min_count=args.min_count, stopwords=args.stopwords,
-        background=args.background,
-    )
+    top = args.top
+    if top is None and args.target is None and (n_groups := _n_groups(corpus, args.by)) > KEYNESS_ALL_TERMS_GROUPS:
+        top = KEYNESS_TOP  # each group against the rest, every term: 200 groups wrote 12 million rows (2 GB)
+        print(f"framing: {n_groups:,} groups, each against the rest: the {top} most over- and {top} most under-used "
+              "terms of each are written (--top N for more, or name a --target for all its terms)", file=sys.stderr)
+    parts, _ = keyness_parts(corpus, args.by, target=args.target, reference=reference, measure=args.measure,
+                             ngram_range=_ngram_range(args.ngrams), min_count=args.min_count, stopwords=args.stopwords,
+                             background=args.background, top=top)
     if args.output is not None:
         refuse_inputs(args.output, _inputs(args))
-    top = args.top
-    if top is None and args.target is None and n_groups > KEYNESS_ALL_TERMS_GROUPS:
-        top = KEYNESS_TOP  # each group against the rest, every term: 200 groups wrote 12 million rows (2 GB)
-        print(f"framing: {n_groups:,} groups, each against the rest: the {top} strongest terms of each are written "
-              "(--top N for more, or name a --target for all its terms)", file=sys.stderr)
     with TableWriter(args.output) as writer:  # group by group: 200 groups x 60,000 terms is never held whole
         for table in parts:
-            writer.write(table if top is None else table.groupby(args.by, sort=False).head(top))
+            writer.write(table)
     if args.output is not None:
         print(f"framing: wrote {writer.rows} rows to {args.output}", file=sys.stderr)
+
+
+def _n_groups(corpus, by: str | None) -> int:
+    """How many groups ``framing keyness`` compares, each against the rest: of column ``by`` of a corpus,
+    or of the first column of term counts (unknown columns are said by keyness itself)."""
+    if by is None:
+        return 1
+    if isinstance(corpus, pd.DataFrame):
+        return corpus.iloc[:, 0].nunique()
+    return len(set(corpus.groups(by))) if by in corpus.documents.columns else 0
 
 
 def _within_keyness(args, corpus) -> None:
@@ -593,8 +602,9 @@ def _within_keyness(args, corpus) -> None:
     kept.documents["_cell"] = cells[cells.notna()].to_numpy()
     counts = term_counts(kept, "_cell", ngram_range=_ngram_range(args.ngrams), stopwords=args.stopwords)
     table = within_keyness(counts.rename(columns={"_cell": "cell"}), min_count=args.min_count)
-    if args.top is not None:
-        table = table.head(args.top)
+    if args.top is not None:  # as keyness --top: the N most over- and N most under-used, in the table's order (p)
+        over, under = table[table["log2_ratio"] > 0].head(args.top), table[table["log2_ratio"] < 0].head(args.top)
+        table = table.loc[over.index.union(under.index)]
     print(f"framing: within '{args.within}': {len(table):,} terms, Mantel-Haenszel rate ratios over up to "
           f"{int(table['n_stories'].max()) if len(table) else 0:,} shared stories", file=sys.stderr)
     _write(table, args.output, args)

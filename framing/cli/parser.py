@@ -319,7 +319,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stopwords", default=None, metavar="english|PATH", help="drop stopwords (default: keep them)")
     p.add_argument("--background", default=None, metavar="CSV|english",
                    help="term,count table, or 'english': the prior for log_odds_dirichlet")
-    p.add_argument("--top", type=_whole(1), default=None, metavar="N", help="keep the top N terms per group")
+    p.add_argument("--top", type=_whole(1), default=None, metavar="N",
+                   help="keep each group's N most over-used and N most under-used terms (what a keyword chart draws; terms under --min-count never top the over-used), as keyness(top=N) in Python")
     _within_options(p)
     _output_option(p)
     p.set_defaults(run=commands.run_keyness)

@@ -294,7 +294,7 @@ def test_keywords_of_hundreds_of_groups_are_capped_and_the_rest_named():
 
 
 def test_keyness_of_many_groups_writes_the_strongest_terms_of_each(tmp_path, capsys):
-    """Each of 25 groups against the rest: the 100 strongest terms of each (every term of 25 x 130
+    """Each of 25 groups against the rest: the 50 most over- and 50 most under-used terms of each (every term of 25 x 130
     would have been written; 200 groups x 60,000 terms wrote 12 million rows, 2 GB), said on stderr;
     --top and a named target still choose."""
     from framing.cli import main
@@ -305,13 +305,16 @@ def test_keyness_of_many_groups_writes_the_strongest_terms_of_each(tmp_path, cap
     corpus = tmp_path / "c.csv"
     pd.DataFrame({"text": texts, "outlet": [f"o{i:02d}" for i in range(n)]}).to_csv(corpus, index=False)
     assert main(["keyness", str(corpus), "--by", "outlet", "--min-count", "1", "-o", str(tmp_path / "k.csv")]) == 0
-    assert f"25 groups, each against the rest: the {KEYNESS_TOP} strongest terms of each are written" in capsys.readouterr().err
+    assert (f"25 groups, each against the rest: the {KEYNESS_TOP} most over- and {KEYNESS_TOP} most under-used terms of "
+            "each are written") in capsys.readouterr().err
     table = pd.read_csv(tmp_path / "k.csv")
-    assert table.groupby("outlet").size().tolist() == [KEYNESS_TOP] * n
+    # each group uses 60 of the 130 words, each over-used, and leaves 70 out: 50 of each kept
+    sizes = table.assign(over=table["g2"] > 0).groupby(["outlet", "over"]).size().unstack()
+    assert (sizes[False] == KEYNESS_TOP).all() and (sizes[True] == KEYNESS_TOP).all()
     first = table[table["outlet"] == "o00"]
     assert first["g2"].is_monotonic_decreasing and first["g2"].iloc[0] == first["g2"].max()
     assert main(["keyness", str(corpus), "--by", "outlet", "--min-count", "1", "--top", "3", "-o", str(tmp_path / "t.csv")]) == 0
-    assert pd.read_csv(tmp_path / "t.csv").groupby("outlet").size().tolist() == [3] * n
+    assert pd.read_csv(tmp_path / "t.csv").groupby("outlet").size().tolist() == [6] * n
     assert main(["keyness", str(corpus), "--by", "outlet", "--target", "o03", "--min-count", "1", "-o", str(tmp_path / "o.csv")]) == 0
     assert len(pd.read_csv(tmp_path / "o.csv")) > KEYNESS_TOP and "strongest" not in capsys.readouterr().err
 

@@ -112,12 +112,13 @@ def test_ngrams_option_is_read_strictly(capsys):
     assert code == 0 and all(" " in line.split(",")[2] for line in out.splitlines()[1:])
 
 
-def test_top_keeps_exactly_n_rows_per_group(capsys):
+def test_top_keeps_n_over_and_n_under_used_terms_per_group(capsys):
     from tests.conftest import SEEDS
 
     code, out, _ = run(capsys, "keyness", str(SEEDS), "--by", "outlet", "--top", "2")
     table = pd.read_csv(__import__("io").StringIO(out))
-    assert code == 0 and table.groupby("outlet").size().tolist() == [2] * 5
+    assert code == 0 and table.groupby("outlet").size().tolist() == [4] * 5
+    assert table.groupby("outlet")["g2"].apply(lambda g: ((g > 0).sum(), (g < 0).sum())).tolist() == [(2, 2)] * 5
 
 
 def test_api_numbers_are_validated():
