@@ -117,13 +117,16 @@ def test_actor_sentiment_plot(tiny):
     assert [t.get_text().split("\n")[1] for t in ax.get_yticklabels()] == [
         f"(sentences: A {n.loc[a, 'A']}, B {n.loc[a, 'B']})" for a in n.index]
     # of more groups than a label holds, each actor's label gives their total; each count stays in the values
-    many = pd.DataFrame({"outlet": [f"outlet number {k}" for k in range(4) for _ in range(2)],
-                         "actor": ["regime", "opposition"] * 4, "mean": 0.1, "ci_low": -0.2, "ci_high": 0.3,
-                         "n_sentences": [1, 2, 3, 4, 5, 6, 7, 8]})
+    # and the groups whose sentences name it (the president, named by two of nine news outlets, read "in 9 groups")
+    many = pd.DataFrame({"outlet": [f"outlet number {k}" for k in range(4) for _ in range(3)],
+                         "actor": ["regime", "opposition", "president"] * 4, "mean": 0.1, "ci_low": -0.2, "ci_high": 0.3,
+                         "n_sentences": [1, 2, 3, 4, 5, 0, 7, 8, 0, 10, 11, 0]})
+    many = many[many["n_sentences"] > 0]  # a group with no sentence naming an actor has no row for it
     ax = plots.actor_sentiment_plot(many, axes(), group_column="outlet")
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["regime\n(sentences: 16 in 4 groups)",
-                                                           "opposition\n(sentences: 20 in 4 groups)"]
-    assert plots.drawn_values(ax.figure)["n_sentences"].sum() == 36
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["regime\n(sentences: 22 in 4 groups)",
+                                                           "opposition\n(sentences: 26 in 4 groups)",
+                                                           "president\n(sentences: 3 in 1 group)"]
+    assert plots.drawn_values(ax.figure)["n_sentences"].sum() == 51
 
 
 def test_similarity_figure_and_map(tiny):
@@ -418,7 +421,30 @@ def test_group_colours_are_matplotlib_s_hex_of_each_hue():
         rgb = colorsys.hls_to_rgb((0.13 + 0.618034 * k) % 1.0, (0.42, 0.58, 0.34)[k % 3], 0.75)
         assert _hex(rgb) == matplotlib.colors.to_hex(rgb)
     colours = list(plots.group_colours({f"g{i:03d}": 1 for i in range(20)}).values())
-    assert colours[:8] == plots.OKABE_ITO and colours[8] == matplotlib.colors.to_hex(colorsys.hls_to_rgb(0.13, 0.42, 0.75))
+    hues = {matplotlib.colors.to_hex(colorsys.hls_to_rgb((0.13 + 0.618034 * k) % 1.0, (0.42, 0.58, 0.34)[k % 3], 0.75))
+            for k in range(1024)}
+    assert colours[:8] == plots.OKABE_ITO and set(colours[8:]) <= hues
+
+
+def test_colours_beyond_okabe_ito_are_each_the_farthest_from_those_before():
+    """Group 9 on (nine news outlets) took the golden-angle hue next to group 2's orange (CIE76 difference
+    20); each colour beyond the eight is now the candidate farthest from every colour before it, so the
+    closest two of the twelve a chart draws differ no less than Okabe and Ito's own closest two (26.4)."""
+    import numpy as np
+
+    from framing.views.colours import _candidate_colours, _lab
+
+    # CIELAB by hand (D65): white, black, and sRGB red (53.24, 80.09, 67.20 in every published table)
+    assert np.allclose(_lab(["#FFFFFF", "#000000", "#FF0000"]), [[100, 0, 0], [0, 0, 0], [53.24, 80.09, 67.20]], atol=0.02)
+    colours = list(plots.group_colours({f"g{i:03d}": 1 for i in range(12)}).values())
+    lab = _lab(colours)
+    gap = np.linalg.norm(lab[:, None] - lab[None], axis=2) + np.diag(np.full(12, np.inf))
+    okabe_ito = gap[:8, :8].min()
+    assert round(okabe_ito, 1) == 26.4 and gap.min() >= okabe_ito
+    candidates = [c for c in _candidate_colours() if c not in {x.lower() for x in plots.OKABE_ITO}]
+    for k in range(8, 12):  # the definition, run as written
+        nearest = np.linalg.norm(_lab(candidates)[:, None] - lab[None, :k], axis=2).min(axis=1)
+        assert colours[k] == candidates[int(np.argmax(nearest))]
 
 
 def test_titles_wrap_into_as_few_lines_as_textwrap_and_as_even_as_they_can_be():

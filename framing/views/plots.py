@@ -779,7 +779,8 @@ def actor_sentiment_plot(table: pd.DataFrame, ax: Axes, *, group_column: str | N
     def counts(actor) -> str:  # "(sentences: movement 6, outside 1)", or of many groups their total
         each = [int(n.loc[actor, g]) if g in n.columns else 0 for g in groups]
         if len(groups) > ACTOR_LABEL_GROUPS:  # each group's count stays in the chart's values (n_sentences)
-            return f"(sentences: {sum(each):,} in {len(groups)} groups)"
+            named_in = sum(k > 0 for k in each)  # the groups with a sentence naming it, not every group drawn
+            return f"(sentences: {sum(each):,} in {named_in} group{'s' if named_in != 1 else ''})"
         return "(sentences: " + ", ".join(f"{g} {k:,}" for g, k in zip(groups, each)) + ")"
 
     ax.set_yticks(range(len(actors)), [f"{_pretty(a)}\n{counts(a)}" for a in actors], fontsize=7)
