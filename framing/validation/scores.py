@@ -91,9 +91,10 @@ def score_sheet(sheet: pd.DataFrame, *, key: pd.DataFrame | None = None, thresho
 
     Columns: ``category``, ``pattern``, ``n_coded`` (the coded items each precision rests
     on), ``n_true``, ``precision``, ``ci_low``, ``ci_high`` (Wilson 95%),
-    ``weighted_precision`` with ``weighted_low``/``weighted_high`` (category rows: items
-    weighted back to the corpus by their sampling weight; the interval from
-    :func:`weighted_precision`), ``n_uncoded``, ``flag`` (precision under ``threshold``,
+    ``weighted_precision`` with ``weighted_low``/``weighted_high`` (category rows: each
+    pattern's coded precision weighted by its matches in the corpus, the sum of its items'
+    sampling weights, a pattern no one coded taking the category's pooled coding; estimate
+    and interval from :func:`weighted_precision`), ``n_uncoded``, ``flag`` (precision under ``threshold``,
     for patterns with at least ``min_coded`` coded items), ``exclude`` (for flagged
     patterns: the exclusions to consider, from the matches coded false; see
     :func:`_exclusions`), and, on category rows of a sheet with coded missed sentences,
@@ -124,20 +125,17 @@ def score_sheet(sheet: pd.DataFrame, *, key: pd.DataFrame | None = None, thresho
             key_values = key_values if isinstance(key_values, tuple) else (key_values,)
             coded = part[part["_y"].notna()]
             n_true, n_coded = int(coded["_y"].sum()), len(coded)
-            weighted = (coded["_y"] * coded["weight"]).sum() / coded["weight"].sum() if n_coded else np.nan
             false_words = _exclusions(coded, table[(table["category"] == key_values[0]) & (table["_y"] == 1)])
             rows.append((key_values[0], key_values[1] if level == "pattern" else "", n_coded, n_true,
-                         n_true / n_coded if n_coded else np.nan, weighted if level == "category" else np.nan,
-                         len(part) - n_coded, "; ".join(false_words)))
-    out = pd.DataFrame(rows, columns=["category", "pattern", "n_coded", "n_true", "precision", "weighted_precision",
-                                      "n_uncoded", "exclude"])
+                         n_true / n_coded if n_coded else np.nan, len(part) - n_coded, "; ".join(false_words)))
+    out = pd.DataFrame(rows, columns=["category", "pattern", "n_coded", "n_true", "precision", "n_uncoded", "exclude"])
     out["ci_low"], out["ci_high"] = wilson_interval(out["n_true"], out["n_coded"])
-    out["weighted_low"], out["weighted_high"] = np.nan, np.nan
-    for category, part in table.groupby("category", sort=True):
+    out["weighted_precision"], out["weighted_low"], out["weighted_high"] = np.nan, np.nan, np.nan
+    for category, part in table.groupby("category", sort=True):  # estimate and interval from the same strata
         at = (out["category"] == category) & (out["pattern"] == "")
         strata = _strata(part, table[table["category"] == category])
         if strata:
-            out.loc[at, ["weighted_low", "weighted_high"]] = weighted_precision(strata)[1:]
+            out.loc[at, ["weighted_precision", "weighted_low", "weighted_high"]] = weighted_precision(strata)
     judged = out["n_coded"] >= min_coded
     out["flag"] = (out["precision"] < threshold) & (judged | (out["pattern"] == ""))
     out["exclude"] = out["exclude"].where(out["flag"] & (out["pattern"] != ""), "")
@@ -162,22 +160,55 @@ def _strata(matched: pd.DataFrame, category_items: pd.DataFrame) -> list[tuple[f
     return [s for s in strata if s[2] > 0]
 
 
-def weighted_precision(strata, *, level: float = 0.95, n_draws: int = 20000, seed: int = 0):
+def effective_counts(strata) -> tuple[float, float]:
+    """The stratified precision of a category's matches and its effective number of coded items.
+
+    The precision is sum over patterns of N_s p_s / sum of N_s, with N_s the matches of
+    pattern s in the corpus and p_s = k_s / n_s its coded precision: the stratified estimate
+    of a sample stratified by pattern (Cochran 1977, ch. 5). The effective number of coded
+    items is Kish's (1965) for these weights, n_eff = 1 / sum of W_s^2 / n_s with W_s = N_s /
+    sum of N: the simple random sample that would estimate the precision as closely if every
+    pattern had the category's precision (one pattern: its n_s). ``(nan, nan)`` when a
+    stratum has no coded item or there is no match.
+
+    Examples
+    --------
+    A pattern of 300 matches with 4 of 4 coded true, one of 100 with 5 of 10: (300 x 1 +
+    100 x 0.5) / 400, and n_eff = 1 / (0.75^2 / 4 + 0.25^2 / 10) = 1 / 0.146875 = 6.8.
+
+    >>> p, n = effective_counts([(300, 4, 4), (100, 5, 10)])
+    >>> round(p, 4), round(n, 1)
+    (0.875, 6.8)
+    """
+    strata = np.asarray(strata, dtype=float).reshape(-1, 3)
+    if not len(strata) or (strata[:, 2] <= 0).any() or strata[:, 0].sum() <= 0:
+        return np.nan, np.nan
+    matches, true, coded = strata.T
+    total = matches.sum()  # shares taken at the end: every pattern coded true gives 1.0 exactly
+    return float((matches * true / coded).sum() / total), float(total**2 / (matches**2 / coded).sum())
+
+
+def weighted_precision(strata, *, level: float = 0.95):
     """Precision of a category weighted back to the corpus, with an interval.
 
-    The category's true matches over its matches, sum over patterns of N_s p_s / sum of N_s,
-    with N_s the matches of pattern s in the corpus and p_s its coded precision: the
-    stratified estimate of a sample stratified by pattern (Cochran 1977, ch. 5). Its
-    interval follows the same Bayesian route as :func:`estimated_recall` (Webber 2013):
-    each p_s gets its posterior under a uniform prior, Beta(k + 1, n - k + 1), the weighted
-    precision is computed on ``n_draws`` joint draws (fixed ``seed``), and the interval is
-    their central ``level`` share. With one pattern it is the Beta posterior's own
-    interval. The estimate returned is the plug-in ratio.
+    The estimate is the stratified precision of :func:`effective_counts`, and its interval
+    the Wilson interval (:func:`framing.measures.wilson_interval`) of that precision on the
+    effective number of coded items: with one pattern, the Wilson interval of its own counts,
+    as the unweighted precision has. Always around its estimate, and conservative when the
+    patterns' precisions differ (Kish's n_eff ignores what stratifying gains).
+
+    An interval from each pattern's Beta posterior under its own uniform prior, drawn
+    jointly, pulled every pattern with one or two coded items towards 1/2: 31 patterns all
+    coded true read 1.00 [0.59, 0.86], and in simulated corpora of mostly precise patterns
+    (3-30 patterns, 1-4 coded each) that interval held the true precision in 21% of them,
+    this one in 95% (``tests/test_validation.py``).
 
     Parameters
     ----------
     strata : sequence of (N, k, n)
         Per pattern: matches in the corpus, items coded true, items coded.
+    level : float
+        The interval's central share.
 
     Returns
     -------
@@ -186,24 +217,24 @@ def weighted_precision(strata, *, level: float = 0.95, n_draws: int = 20000, see
     References
     ----------
     Cochran, W. G. (1977). Sampling Techniques, 3rd ed. Wiley.
+    Kish, L. (1965). Survey Sampling. Wiley.
+    Dean, N., & Pagano, M. (2015). Evaluating confidence interval methods for binomial proportions
+    in clustered surveys. Journal of Survey Statistics and Methodology 3(4), 484-503.
 
     Examples
     --------
-    One pattern, 8 of 10 coded true: the interval is Beta(9, 3)'s central 95%.
+    One pattern, 8 of 10 coded true: its Wilson interval.
 
     >>> p, low, high = weighted_precision([(500, 8, 10)])
-    >>> round(p, 2), round(low, 2), round(high, 2)
-    (0.8, 0.48, 0.94)
+    >>> round(p, 2), round(low, 4), round(high, 4)
+    (0.8, 0.4902, 0.9433)
     """
     check_float("level", level, low=0, high=1)
-    strata = np.asarray(strata, dtype=float).reshape(-1, 3)
-    if not len(strata) or (strata[:, 2] <= 0).any() or strata[:, 0].sum() <= 0:
+    p, n = effective_counts(strata)
+    if np.isnan(p):
         return np.nan, np.nan, np.nan
-    rng = np.random.default_rng(seed)
-    draws = rng.beta(strata[:, 1] + 1, strata[:, 2] - strata[:, 1] + 1, size=(n_draws, len(strata))) @ strata[:, 0]
-    draws /= strata[:, 0].sum()
-    low, high = np.quantile(draws, [(1 - level) / 2, (1 + level) / 2])
-    return float((strata[:, 0] * strata[:, 1] / strata[:, 2]).sum() / strata[:, 0].sum()), float(low), float(high)
+    low, high = wilson_interval(p * n, n, level)
+    return p, float(min(low, p)), float(max(high, p))  # around its estimate, to the last digit (p = 1 gives 1)
 
 
 def describe(report: pd.DataFrame) -> list[str]:
@@ -275,17 +306,20 @@ def _with_recall(report: pd.DataFrame, matched: pd.DataFrame, missed: pd.DataFra
 def estimated_recall(found, missed, *, level: float = 0.95, n_draws: int = 20000, seed: int = 0):
     """Recall of a lexicon estimated from coded samples of its matches and of the sentences it did not match.
 
-    The expressions of a category in a corpus are the true matches, T = sum over patterns of
-    N_s p_s (N_s matches of pattern s in the corpus, p_s its coded precision), plus the
-    missed ones, F = U m (U sentences without a match, m the share of sampled ones the coder
-    found to express the category all the same). Recall is T / (T + F). A missed sentence
-    counts as one missed expression, so a sentence that holds two makes recall look
-    higher than it is. The estimate follows Webber (2013): each precision and the miss rate
-    get their posterior under a uniform prior, Beta(k + 1, n - k + 1), recall is computed
-    on ``n_draws`` joint draws (fixed ``seed``: same sheet, same interval), the interval is
-    their central ``level`` share and the estimate their median. With many coded items the
-    median is the plug-in ratio; with few it is not, and unlike the plug-in ratio (1.0 when
-    no miss was found among three sentences) it always lies inside its interval.
+    The expressions of a category in a corpus are the true matches, T = N P (N matches in
+    the corpus, P their stratified precision, :func:`effective_counts`), plus the missed
+    ones, F = U m (U sentences without a match, m the share of sampled ones the coder found
+    to express the category all the same). Recall is T / (T + F). A missed sentence counts
+    as one missed expression, so a sentence that holds two makes recall look higher than it
+    is. The estimate follows Webber (2013): the precision and the miss rate get their
+    posterior under a uniform prior, Beta(k + 1, n - k + 1), the precision's on its
+    effective counts (k = P n_eff of n_eff), recall is computed on ``n_draws`` joint draws
+    (fixed ``seed``: same sheet, same interval), the interval is their central ``level``
+    share and the estimate their median. With many coded items the median is the plug-in
+    ratio; with few it is not, and unlike the plug-in ratio (1.0 when no miss was found
+    among three sentences) it always lies inside its interval. (A prior per pattern pulled
+    patterns with one or two coded items towards 1/2, and with them recall: its 95%
+    interval held the true recall in 91% of simulated corpora of precise patterns.)
 
     Parameters
     ----------
@@ -316,11 +350,12 @@ def estimated_recall(found, missed, *, level: float = 0.95, n_draws: int = 20000
     check_float("level", level, low=0, high=1)
     found = np.asarray(found, dtype=float).reshape(-1, 3)
     big_u, k_m, n_m = (float(v) for v in missed)
-    if not len(found) or (found[:, 2] <= 0).any() or n_m <= 0:
+    precision, n_eff = effective_counts(found)
+    if np.isnan(precision) or n_m <= 0:
         return np.nan, np.nan, np.nan
     rng = np.random.default_rng(seed)
-    p = rng.beta(found[:, 1] + 1, found[:, 2] - found[:, 1] + 1, size=(n_draws, len(found)))
-    t = p @ found[:, 0]
+    k_eff = precision * n_eff
+    t = found[:, 0].sum() * rng.beta(k_eff + 1, n_eff - k_eff + 1, size=n_draws)
     f = big_u * rng.beta(k_m + 1, n_m - k_m + 1, size=n_draws)
     draws = t / (t + f)
     low, point, high = np.quantile(draws, [(1 - level) / 2, 0.5, (1 + level) / 2])
