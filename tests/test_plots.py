@@ -19,6 +19,7 @@ from framing.features.actors import actor_shares  # noqa: E402
 from framing.features.sentiment import actor_sentence_scores  # noqa: E402
 from framing.features.stance import stance_features  # noqa: E402
 from framing.keywords.keyness import keyness  # noqa: E402
+from tests.conftest import SEEDS  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -127,6 +128,27 @@ def test_actor_sentiment_plot(tiny):
                                                            "opposition\n(sentences: 26 in 4 groups)",
                                                            "president\n(sentences: 3 in 1 group)"]
     assert plots.drawn_values(ax.figure)["n_sentences"].sum() == 51
+
+
+def test_legends_under_a_chart_sit_just_below_its_x_label_on_short_and_tall_charts(seeds, tiny):
+    """The precision chart's legend hung a fifth of the axes' height below it: 150 pixels of blank under
+    the seeds' eleven categories. A legend under a chart is now a fixed distance below the axes: clear of
+    the x label (no overlap, by the layout check) and within 12 points of it, on two rows and on thirty."""
+    from framing.validation import score_sheet
+
+    report = score_sheet(pd.read_csv(SEEDS / "validation" / "framing_coded.csv"))
+    two = report[report["category"].isin(report["category"].unique()[:2])]
+    shares = group_shares(actor_shares(tiny), "outlet")
+    charts = {"precision, 11 categories": plots.precision_figure(report), "precision, 2": plots.precision_figure(two),
+              "labels, seeds": plots.actor_labels_figure(group_shares(actor_shares(seeds), "outlet")),
+              "labels, 2 rows": plots.actor_labels_figure(shares.head(4))}
+    for name, fig in charts.items():
+        assert plots.layout_problems(fig) == [], name
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        ax = fig.axes[0]
+        gap = ax.xaxis.label.get_window_extent(renderer).y0 - ax.get_legend().get_window_extent(renderer).y1
+        assert 0 <= gap * 72 / fig.dpi <= 12, (name, gap * 72 / fig.dpi)
 
 
 def test_similarity_figure_and_map(tiny):
