@@ -31,8 +31,9 @@ def sides(known: list[str], target, reference, by: str) -> tuple[list[str], list
     if target is None:
         raise FramingError("a comparison needs a target group")
     targets = _check(known, as_list(target), "target", by)
+    chosen = set(targets)
     references = _check(known, as_list(reference), "reference", by) if reference is not None else [
-        k for k in known if k not in targets
+        k for k in known if k not in chosen
     ]
     if not references:
         raise FramingError(f"no reference documents: every group of '{by}' is in the target")
@@ -51,8 +52,9 @@ def each_against_rest(known: list[str], by: str) -> list[tuple[list[str], list[s
 
 
 def _check(known: list[str], values: list[str], role: str, by: str) -> list[str]:
+    groups = set(known)  # 9,999 groups named against a list of 10,000 were 100 million comparisons (0.4 s)
     for v in values:
-        if v not in known:
+        if v not in groups:
             raise FramingError(f"unknown {role} group '{v}' in column '{by}'; groups: {', '.join(known)}")
     return values
 

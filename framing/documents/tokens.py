@@ -516,6 +516,11 @@ class TokenizedText:
         return np.fromiter(map(_WORDNESS.__getitem__, self.words), bool, len(self.words))
 
     @cached_property
+    def word_positions(self) -> np.ndarray:
+        """Indices of the tokens that are words (:attr:`is_word`), in order."""
+        return np.flatnonzero(self.is_word)
+
+    @cached_property
     def type_counts(self) -> Counter:
         """How often each token type (surface form) occurs."""
         return Counter(self.words)

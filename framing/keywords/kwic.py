@@ -42,7 +42,7 @@ def context(doc: TokenizedText, first: int, last: int, window: int, *, spaced: b
     >>> context(tokenize("The regime's ban, it said."), 1, 2, 2, spaced=True)
     ('The ', 'regime', "'s ban")
     """
-    words = np.flatnonzero(doc.is_word)
+    words = doc.word_positions
     before = int(np.searchsorted(words, first))  # words before the node
     after = int(np.searchsorted(words, last))  # the first word after it
     left = doc.text[int(doc.starts[words[max(0, before - window)]]) : int(doc.starts[first])] if before else ""
