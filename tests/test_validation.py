@@ -70,7 +70,7 @@ def test_scores_by_hand():
     assert category["weighted_precision"] == pytest.approx(33 / 36)
     # its interval: Wilson's on Kish's effective number of coded items, 1 / ((30/36)^2 / 3 + (6/36)^2 / 2) = 4.0755
     n, p, z = 1 / ((30 / 36) ** 2 / 3 + (6 / 36) ** 2 / 2), 33 / 36, 1.959964
-    assert n == pytest.approx(4.0755, abs=1e-4)
+    assert n == pytest.approx(4.0755, abs=1e-4) and category["n_effective"] == pytest.approx(n)
     centre, half = (p + z**2 / (2 * n)) / (1 + z**2 / n), z / (1 + z**2 / n) * math.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
     assert (category["weighted_low"], category["weighted_high"]) == (pytest.approx(centre - half, abs=1e-6),
                                                                      pytest.approx(centre + half, abs=1e-6))

@@ -94,7 +94,8 @@ def score_sheet(sheet: pd.DataFrame, *, key: pd.DataFrame | None = None, thresho
     ``weighted_precision`` with ``weighted_low``/``weighted_high`` (category rows: each
     pattern's coded precision weighted by its matches in the corpus, the sum of its items'
     sampling weights, a pattern no one coded taking the category's pooled coding; estimate
-    and interval from :func:`weighted_precision`), ``n_uncoded``, ``flag`` (precision under ``threshold``,
+    and interval from :func:`weighted_precision`), ``n_effective`` (the effective number of
+    coded items that interval rests on, :func:`effective_counts`), ``n_uncoded``, ``flag`` (precision under ``threshold``,
     for patterns with at least ``min_coded`` coded items), ``exclude`` (for flagged
     patterns: the exclusions to consider, from the matches coded false; see
     :func:`_exclusions`), and, on category rows of a sheet with coded missed sentences,
@@ -130,12 +131,13 @@ def score_sheet(sheet: pd.DataFrame, *, key: pd.DataFrame | None = None, thresho
                          n_true / n_coded if n_coded else np.nan, len(part) - n_coded, "; ".join(false_words)))
     out = pd.DataFrame(rows, columns=["category", "pattern", "n_coded", "n_true", "precision", "n_uncoded", "exclude"])
     out["ci_low"], out["ci_high"] = wilson_interval(out["n_true"], out["n_coded"])
-    out["weighted_precision"], out["weighted_low"], out["weighted_high"] = np.nan, np.nan, np.nan
+    out["weighted_precision"], out["weighted_low"], out["weighted_high"], out["n_effective"] = np.nan, np.nan, np.nan, np.nan
     for category, part in table.groupby("category", sort=True):  # estimate and interval from the same strata
         at = (out["category"] == category) & (out["pattern"] == "")
         strata = _strata(part, table[table["category"] == category])
         if strata:
             out.loc[at, ["weighted_precision", "weighted_low", "weighted_high"]] = weighted_precision(strata)
+            out.loc[at, "n_effective"] = effective_counts(strata)[1]
     judged = out["n_coded"] >= min_coded
     out["flag"] = (out["precision"] < threshold) & (judged | (out["pattern"] == ""))
     out["exclude"] = out["exclude"].where(out["flag"] & (out["pattern"] != ""), "")
@@ -143,7 +145,7 @@ def score_sheet(sheet: pd.DataFrame, *, key: pd.DataFrame | None = None, thresho
                            "too few coded (" + out["n_coded"].astype(str) + f" of {min_coded})", "")
     out = _with_recall(out, table, missed, min_misses)
     columns = ["category", "pattern", "n_coded", "n_true", "precision", "ci_low", "ci_high", "weighted_precision",
-               "weighted_low", "weighted_high", "n_uncoded", "flag", "exclude", "n_misses", "n_missed", "recall",
+               "weighted_low", "weighted_high", "n_effective", "n_uncoded", "flag", "exclude", "n_misses", "n_missed", "recall",
                "recall_low", "recall_high", "note"]
     return out[columns].sort_values(["category", "pattern"], kind="mergesort").reset_index(drop=True)
 
