@@ -83,7 +83,8 @@ def _farthest_colours(used: list[str], n: int) -> list[str]:
 
     if n <= 0:
         return []
-    candidates = [c for c in _candidate_colours() if c.lower() not in {u.lower() for u in used}]
+    taken = {u.lower() for u in used}
+    candidates = [c for c in _candidate_colours() if c.lower() not in taken]
     lab = _lab(candidates)
     nearest = np.min(np.linalg.norm(lab[:, None, :] - _lab(used)[None, :, :], axis=2), axis=1)
     chosen = []
