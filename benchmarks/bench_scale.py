@@ -9,7 +9,8 @@ never seen before, so that the vocabulary keeps growing as in a real stream (see
 
 Each command runs in a fresh process under ``/usr/bin/time``-like accounting: wall time,
 and peak resident memory of the main process and of the whole process tree (workers
-included), sampled every 50 ms with psutil.
+included), sampled every 50 ms with psutil: the tree as the sum of its RSS and of its PSS (see
+:func:`measure`).
 
     python benchmarks/bench_scale.py                       # 10 and 30 MB, real text and 2% novel words
     python benchmarks/bench_scale.py --mb 10 --novel 0      # real text only (the first row of issue 28)
@@ -129,27 +130,42 @@ def write_corpus(path: Path, megabytes: float, *, novel: float, seed: int = 0) -
 
 
 def measure(argv: list[str]) -> dict:
-    """Wall seconds, peak RSS of the main process and of the whole process tree (MB)."""
+    """Wall seconds, and peak memory (MB) of the main process (RSS) and of the whole process tree:
+    the sum of the processes' RSS, and of their PSS.
+
+    RSS counts every page a process maps, so a sum over several processes counts a page they share
+    (a library's code that each kernel or worker maps, a forked worker's pages not yet written) once
+    per process. PSS (proportional set size: each shared page divided among the processes sharing it)
+    sums to the memory the tree holds. Where PSS cannot be read (not Linux), it is the RSS."""
     import psutil
+
+    def sizes(process):
+        try:
+            info = process.memory_full_info()
+            return info.rss, getattr(info, "pss", info.rss)
+        except psutil.AccessDenied:
+            rss = process.memory_info().rss
+            return rss, rss
 
     start = time.perf_counter()
     process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     watched = psutil.Process(process.pid)
-    main_peak = tree_peak = 0
+    main_peak = tree_peak = pss_peak = 0
     while process.poll() is None:
         try:
-            tree = [watched, *watched.children(recursive=True)]
-            rss = [p.memory_info().rss for p in tree]
-        except psutil.Error:
-            rss = []
-        if rss:
-            main_peak, tree_peak = max(main_peak, rss[0]), max(tree_peak, sum(rss))
+            measured = [sizes(p) for p in [watched, *watched.children(recursive=True)]]
+        except psutil.Error:  # a process ended while it was read: the next sample has it right
+            measured = []
+        if measured:
+            main_peak = max(main_peak, measured[0][0])
+            tree_peak = max(tree_peak, sum(rss for rss, _ in measured))
+            pss_peak = max(pss_peak, sum(pss for _, pss in measured))
         time.sleep(0.05)
     wall = time.perf_counter() - start
     err = process.stderr.read().decode()
     if process.returncode:
         raise SystemExit(f"{' '.join(argv)} failed:\n{err}")
-    return {"seconds": wall, "main RSS MB": main_peak / 1e6, "tree RSS MB": tree_peak / 1e6}
+    return {"seconds": wall, "main RSS MB": main_peak / 1e6, "tree RSS MB": tree_peak / 1e6, "tree PSS MB": pss_peak / 1e6}
 
 
 def commands(corpus: Path, out: Path) -> dict[str, list[str]]:

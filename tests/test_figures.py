@@ -101,6 +101,29 @@ def test_a_notebook_without_parameters_cell_is_an_error():
         _inject(nb, {"CORPUS": "seeds"})
 
 
+def _notebook(path: Path, *cells: str) -> None:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("OUT = None", metadata={"tags": ["parameters"]}),
+                                         *(nbformat.v4.new_code_cell(c) for c in cells)])
+    nbformat.write(nb, path)
+
+
+def test_a_failing_cell_is_one_line_naming_notebook_and_cell_and_the_run_stops_with_no_kernel_left(tmp_path):
+    import psutil
+
+    from framing.views.gallery import run_notebooks
+
+    _notebook(tmp_path / "01_fails.ipynb", "x = 1", "1 / 0")
+    _notebook(tmp_path / "02_never.ipynb", "open('ran', 'w').write('yes')")
+    with pytest.raises(FramingError) as raised:
+        run_notebooks({}, folder=tmp_path, workdir=tmp_path, progress=False)
+    # the file's third cell, counted from 1 (the parameters cell is the first)
+    assert str(raised.value) == "01_fails.ipynb: cell 3 failed: ZeroDivisionError: division by zero"
+    assert not (tmp_path / "ran").exists()
+    assert not [p for p in psutil.Process().children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]
+
+
 def test_the_same_analysis_runs_on_another_corpus(tmp_path):
     import pandas as pd
 

@@ -307,13 +307,22 @@ def keyness_parts(
     prior = _prior(background, vocab, matrix)
     codes = {g: k for k, g in enumerate(known)}  # groups as integers: np.isin on thousands of strings is quadratic
     coded = np.fromiter((codes[g] for g in labels), np.int64, len(labels))
+    # without a named reference, every comparison is a target against all the other groups: the reference
+    # rows are the others, not 9,999 names looked up again for each of 200 comparisons
+    rest = not english and reference is None
 
     def member(side):
-        return np.isin(coded, [codes[g] for g in side])
+        chosen = np.zeros(len(known), dtype=bool)
+        chosen[[codes[g] for g in side]] = True
+        return chosen[coded]
+
+    def members(t, r):
+        in_target = member(t)
+        return in_target, ~in_target if rest else member(r)
 
     terms = _Terms(matrix, docs, vocab)
     tables = (
-        _compare(terms, n_docs, order, member(t), member(r), name, ref_name, measure,
+        _compare(terms, n_docs, order, *members(t, r), name, ref_name, measure,
                  min_count, prior, reference_groups=0 if english else len(r),
                  reference_counts=reference_counts, top=top).rename(columns={"group": by or "group"})
         for t, r, name, ref_name in comparisons
