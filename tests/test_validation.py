@@ -346,6 +346,34 @@ def test_precision_figure_and_describe(seeds):
     assert isinstance(plots.precision_figure(score_sheet(sheet.assign(label=""))), plots.Skipped)
 
 
+def test_the_precision_chart_draws_each_interval_of_the_report():
+    """The weighted precision is what a reader cites for the corpus, so it is drawn with its interval (it was a
+    lone diamond): each category's three bars, read back from the figure, are the report's intervals."""
+    from framing import plots
+    from framing.tables import by_category
+
+    report = score_sheet(pd.read_csv(SEEDS / "validation" / "framing_coded.csv"))
+    fig = plots.precision_figure(report)
+    ax = fig.axes[0]
+    assert plots.layout_problems(fig) == []
+    rows = by_category(report)
+    rows = rows[rows["n_coded"] > 0].sort_values("precision", kind="mergesort")
+    bars = {c.get_label(): c for c in ax.containers}
+    for label, point, low, high, shift in (("precision, Wilson 95%", "precision", "ci_low", "ci_high", 0.0),
+                                           ("precision weighted to the corpus, 95%", "weighted_precision",
+                                            "weighted_low", "weighted_high", 0.25)):
+        line, _, (segments,) = bars[label]
+        x, y = line.get_data()
+        assert np.allclose(x, rows[point]) and np.allclose(y, np.arange(len(rows)) + shift)
+        ends = np.array([[a[0], b[0]] for a, b in segments.get_segments()])
+        assert np.allclose(ends, rows[[low, high]].to_numpy(float)), label
+    # the weighted intervals are not the Wilson ones: they rest on fewer effective items where strata weigh unequally
+    assert (rows["weighted_high"] - rows["weighted_low"] > rows["ci_high"] - rows["ci_low"]).any()
+    drawn = plots.drawn_values(fig)
+    assert drawn[["weighted_low", "weighted_high", "n_effective"]].equals(rows[["weighted_low", "weighted_high", "n_effective"]]
+                                                                          .reset_index(drop=True))
+
+
 def test_scores_of_a_blind_sheet_and_their_edges_by_hand():
     """Found by mutation testing: the key of a blind sheet, the threshold's edge, a pattern no one coded
     (it takes its category's pooled precision), notes on one coded item and on none, and per-category intervals."""

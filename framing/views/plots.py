@@ -1096,49 +1096,59 @@ def precision_figure(report: pd.DataFrame) -> "Figure | Skipped":
 
     if not (report.loc[report["pattern"] == "", "n_coded"] > 0).any():
         return Skipped("no item of the coding sheet is coded yet")
-    fig, ax = canvas(8, min(2.2 + 0.42 * int((report["pattern"] == "").sum()), MAX_PIXELS / 150))
+    fig, ax = canvas(8, min(2.2 + 0.55 * int((report["pattern"] == "").sum()), MAX_PIXELS / 150))
     precision_plot(report, ax)
     return fig
 
 
 @_styled
 def precision_plot(report: pd.DataFrame, ax: Axes) -> Axes:
-    """Precision of each category of a :func:`framing.validation.score_sheet` report with its
-    Wilson 95% interval (dot), the precision weighted back to the corpus (diamond), and, where
-    missed sentences were coded, the estimated recall with its interval (square, below)."""
+    """Precision of each category of a :func:`framing.validation.score_sheet` report: the share of its
+    coded matches that are true with its Wilson 95% interval (dot), the precision weighted back to the
+    corpus with its interval (diamond, below: each stratum's share weighted by the matches it stands for,
+    the interval on its effective number of coded items), and, where missed sentences were coded, the
+    estimated recall with its interval (square, lowest)."""
     from framing.tables import by_category
 
     rows = by_category(report)
     rows = rows[rows["n_coded"] > 0].sort_values("precision", kind="mergesort")
     y = np.arange(len(rows), dtype=float)
+    _record(ax, rows[[c for c in ("category", "n_coded", "precision", "ci_low", "ci_high", "weighted_precision",
+                                  "weighted_low", "weighted_high", "n_effective", "n_misses", "recall", "recall_low",
+                                  "recall_high", "note") if c in rows]])
+
+    def interval(point, low, high):  # the error bar of each point, none where the report has no interval
+        if low not in rows or high not in rows:
+            return None
+        ends = np.vstack([point - rows[low].to_numpy(float), rows[high].to_numpy(float) - point])
+        return np.clip(np.nan_to_num(ends), 0, None)
+
     precision = rows["precision"].to_numpy(float)
-    _record(ax, rows[[c for c in ("category", "n_coded", "precision", "ci_low", "ci_high", "weighted_precision", "n_misses",
-                                  "recall", "recall_low", "recall_high", "note") if c in rows]])
-    err = np.vstack([precision - rows["ci_low"].to_numpy(float), rows["ci_high"].to_numpy(float) - precision])
-    ax.scatter(rows["weighted_precision"].to_numpy(float), y, marker="D", s=46, facecolor="white",
-               edgecolor=OKABE_ITO[0], zorder=2, label="precision weighted to the corpus")
-    ax.errorbar(precision, y, xerr=np.clip(err, 0, None), fmt="o", color=OKABE_ITO[0], markersize=4, linewidth=1, capsize=2,
-                label="precision, Wilson 95%", zorder=3)
+    weighted = rows["weighted_precision"].to_numpy(float)
+    ax.errorbar(precision, y, xerr=interval(precision, "ci_low", "ci_high"), fmt="o", color=OKABE_ITO[0],
+                markersize=4, linewidth=1, capsize=2, label="precision, Wilson 95%", zorder=3)
+    ax.errorbar(weighted, y + 0.25, xerr=interval(weighted, "weighted_low", "weighted_high"), fmt="D",
+                color=OKABE_ITO[0], markerfacecolor="white", markersize=5, linewidth=0.8, capsize=2,
+                label="precision weighted to the corpus, 95%", zorder=3)
     has_recall = "recall" in rows and rows["recall"].notna().any()
     prior = (rows["note"].fillna("").str.startswith("prior-driven") if "note" in rows
              else pd.Series(False, rows.index)).to_numpy()
     if has_recall:
         recall = rows["recall"].to_numpy(float)
-        rerr = np.clip(np.nan_to_num(np.vstack([recall - rows["recall_low"].to_numpy(float),
-                                                rows["recall_high"].to_numpy(float) - recall])), 0, None)
+        rerr = interval(recall, "recall_low", "recall_high")
         for mask, face, label in ((~prior, OKABE_ITO[1], "recall, 95%"),
                                   (prior, "white", "recall, prior-driven (few sentences or no miss)")):
             if mask.any():
-                ax.errorbar(recall[mask], y[mask] + 0.3, xerr=rerr[:, mask], fmt="s", color=OKABE_ITO[1],
+                ax.errorbar(recall[mask], y[mask] + 0.5, xerr=rerr[:, mask], fmt="s", color=OKABE_ITO[1],
                             markerfacecolor=face, markersize=4, linewidth=0.8, capsize=2, label=label,
                             linestyle="none" if face == "white" else None)
     labels = [f"{_pretty(c)} ({int(n)} matches" + (f", {int(m)} sentences" + (", prior-driven" if p else "") + ")"
                                                   if has_recall and np.isfinite(m) else ")")
               for c, n, m, p in zip(rows["category"], rows["n_coded"], rows.get("n_misses", pd.Series(np.nan, rows.index)),
                                     prior)]
-    ax.set_yticks(y + (0.15 if has_recall else 0), labels)
+    ax.set_yticks(y + (0.25 if has_recall else 0.125), labels)
     ax.set_xlim(0, 1.02)
-    ax.set_ylim(-0.6, len(rows) - 0.2 + (0.3 if has_recall else 0))
+    ax.set_ylim(-0.5, len(rows) - 0.25 + (0.25 if has_recall else 0))
     ax.invert_yaxis()
     ax.set_xlabel("share of coded items")
     n_items = int(rows["n_coded"].sum())
