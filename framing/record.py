@@ -251,7 +251,9 @@ def methods_text(facts: RunFacts) -> str:
     rates = ("**Rates and intervals.** Each category is counted per document and pooled per group as a rate per "
              f"1,000 words. Intervals are {p.get('LEVEL', 0.95) * 100:g}% percentile bootstrap intervals "
              + _cite("efron1993")
-             + f" from {n_boot:,} resamples " + _unit(p.get("MIN_DOCS", MIN_DOCS), facts.smallest) + f". The random seed is {seed}.")
+             + f" from {n_boot:,} resamples " + _unit(p.get("MIN_DOCS", MIN_DOCS), facts.smallest)
+             + f". The random seed is {seed}; each group's resamples come from a stream of its own, seeded by it and "
+             "the group's name, so a group's interval does not depend on which other groups are compared.")
     if ran & {"02", "04", "07", "08"}:
         out += [rates, ""]
     if ran & {"02", "04"} and target:

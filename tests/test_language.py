@@ -305,6 +305,20 @@ def test_relative_rates_cover_the_planted_ratio_at_their_nominal_rate(parliament
     assert 0.85 <= np.mean(covered) <= 0.95, np.mean(covered)
 
 
+def test_relative_rates_of_a_group_are_the_same_whichever_groups_are_beside_it():
+    """A group's resamples come from its own stream in its language: leaving another group of another
+    language out leaves its relative rate's interval as it was."""
+    from framing.comparison.languages import relative_rates
+
+    f = pd.DataFrame({"doc_id": [f"d{k}" for k in range(12)], "party": list("ABCD") * 3,
+                      "language": ["en", "en", "de", "de"] * 3, "category": "x",
+                      "count": [3, 1, 2, 2, 4, 0, 1, 3, 2, 2, 3, 1], "n_tokens": 100})
+    whole = relative_rates(f, "party", n_boot=200).set_index(["party", "language"])
+    part = relative_rates(f[f["party"] != "C"], "party", n_boot=200).set_index(["party", "language"])
+    assert whole.loc[("A", "en"), ["ci_low", "ci_high"]].tolist() == part.loc[("A", "en"), ["ci_low", "ci_high"]].tolist()
+    assert whole.loc[("B", "en"), ["ci_low", "ci_high"]].tolist() == part.loc[("B", "en"), ["ci_low", "ci_high"]].tolist()
+
+
 def test_relative_rates_by_hand():
     from framing.comparison.languages import relative_rates
 

@@ -70,6 +70,21 @@ def test_the_table_by_hand_and_the_contrast():
     assert pacc.loc["A", "estimate"] == pytest.approx((0.34 - 0.26) / (0.74 - 0.26))
 
 
+def test_a_group_s_interval_is_the_same_whichever_groups_are_beside_it():
+    """Each group's resamples come from a stream of its own, and the classifier's error from the frame's:
+    leaving a group out leaves the others' estimates and intervals as they were."""
+    rng = np.random.default_rng(0)  # 40 units of 20 documents a group: intervals that move with any draw
+    units = _units({g: rng.uniform(0, 1, 40).round(2).tolist() for g in "ABC"}, None)
+    calibration = pd.DataFrame({"frame": "f", "repeat": 0, "truth": [1] * 5 + [0] * 5,
+                                "probability": [0.9] * 4 + [0.1] + [0.9] + [0.1] * 4, "random": True})
+    calibration["label"] = (calibration["probability"] >= 0.5).astype(int)
+    whole = frame_prevalence(units, calibration, by="outlet", n_boot=300, seed=2, min_docs=5).table
+    part = frame_prevalence(units[units["outlet"] != "A"], calibration, by="outlet", n_boot=300, seed=2, min_docs=5).table
+    columns = ["outlet", "estimate", "low", "high", "cc", "cc_low", "cc_high"]
+    pd.testing.assert_frame_equal(whole.loc[whole["outlet"] != "A", columns].reset_index(drop=True),
+                                  part[columns].reset_index(drop=True))
+
+
 def test_few_documents_resample_units_within_documents_and_say_so():
     units = _units({"A": [0.9, 0.1, 0.9, 0.1], "B": [0.1, 0.1, 0.9, 0.9]}, None)
     calibration = pd.DataFrame({"frame": "f", "repeat": 0, "truth": [1, 1, 0, 0], "probability": [0.9, 0.9, 0.1, 0.1],

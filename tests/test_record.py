@@ -46,7 +46,7 @@ def test_the_paragraph_states_what_was_run(seeds_facts):
     # every lexicon used, with its content hash, and the seed
     for name in ("framing", "stance", "actors"):
         assert f"`{load_lexicon(name).id}`" in text
-    assert "The random seed is 0." in text and "from 2,000 resamples" in text and "5,000 permutations" in text
+    assert "The random seed is 0; each group's resamples come from a stream of its own" in text and "from 2,000 resamples" in text and "5,000 permutations" in text
     assert "Passages of at least 15 words" in text
     assert "outside against the rest (`affiliation`)" in text
 
@@ -55,7 +55,7 @@ def test_changing_a_setting_changes_the_paragraph(seeds_facts):
     before = methods_text(seeds_facts)
     changed = run_facts({**SEEDS_RUN, "N_BOOT": 500, "SEED": 7, "REUSE_MIN_WORDS": 40, "TARGET": "movement"}, ALL)
     after = methods_text(changed)
-    assert "from 500 resamples" in after and "The random seed is 7." in after and "at least 40 words" in after
+    assert "from 500 resamples" in after and "The random seed is 7;" in after and "at least 40 words" in after
     assert "movement against the rest" in after
     assert before.replace("2,000 resamples", "500 resamples") != after
     # a lexicon that was not run is not named; one that was is

@@ -28,6 +28,7 @@ from framing.comparison.rates import (
     _check_counts,
     _quantiles,
     _unit_matrices,
+    group_stream,
 )
 from framing.errors import FramingError
 from framing.params import COUNT, LEVEL, SEED, Whole, checked
@@ -85,7 +86,6 @@ def relative_rates(features: pd.DataFrame, by: str, *, language: str = LANGUAGE,
     features = _check_counts(features, by)
     keys = _cell_keys(features)
     table = features.assign(group=features[by].astype(str), lang=features[language].astype(str))
-    rng = np.random.default_rng(seed)
     rows = []
     for code, part in table.groupby("lang", sort=True):
         wide_c, wide_t = _unit_matrices(part.rename(columns={"doc_id": "unit"}), ["group", "unit"], keys)
@@ -94,8 +94,9 @@ def relative_rates(features: pd.DataFrame, by: str, *, language: str = LANGUAGE,
         names, starts = np.unique(labels, return_index=True)
         stops = np.r_[starts[1:], len(labels)]
         draws_c, draws_t = [], []
-        for start, stop in zip(starts, stops):
-            c, t = _bootstrap_sums(counts[start:stop], tokens[start:stop], np.zeros(stop - start, np.int64), n_boot, rng)
+        for name, start, stop in zip(names, starts, stops):  # each group's own stream in each language (group_stream)
+            c, t = _bootstrap_sums(counts[start:stop], tokens[start:stop], np.zeros(stop - start, np.int64), n_boot,
+                                   group_stream(seed, (code, name)))
             draws_c.append(c)
             draws_t.append(t)
         language_rate = rate_per_1k(sum(draws_c), sum(draws_t))

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from framing.comparison.rates import group_stream
 from framing.errors import FramingError
 from framing.groups import sides
 from framing.measures import adjusted_count, benjamini_hochberg, em_prevalence
@@ -117,7 +118,6 @@ def frame_prevalence(units: pd.DataFrame, calibration: pd.DataFrame, *, by: str,
     check_int("min_docs", min_docs, low=1)
     require_columns(units, ["doc_id", by, "frame", "probability", "label"], where="the frame units")
     require_columns(calibration, ["frame", "repeat", "truth", "probability", "label", "random"], where="the calibration")
-    rng = np.random.default_rng(seed)
     units = units.assign(**{by: units[by].astype(str)})
     groups = sorted(units[by].unique())
     docs_per_group = units.groupby(by)["doc_id"].nunique()
@@ -154,7 +154,8 @@ def frame_prevalence(units: pd.DataFrame, calibration: pd.DataFrame, *, by: str,
                 warning = (f"{up} - {down} is {gap:.2f}: the correction multiplies the count's noise by {1 / gap:.0f}; "
                            "code more units with the frame before citing it")
                 note.append(f"{frame}: {warning}")
-        # (2) the classifier's error, one draw per replicate, shared by every group
+        # (2) the classifier's error, one draw per replicate, shared by every group: the frame's own stream
+        rng = group_stream(seed, ("calibration", frame))
         pick = rng.integers(0, len(truth), (n_boot, len(truth)))
         which = rng.integers(0, len(repeats), n_boot)
         boot_rates = _error_rates(truth[pick], np.take_along_axis(labels[which], pick, 1),
@@ -181,6 +182,7 @@ def frame_prevalence(units: pd.DataFrame, calibration: pd.DataFrame, *, by: str,
             stratum_of_cluster = np.zeros(n_clusters, int)
             stratum_of_cluster[cluster] = strata[0]
             weights = np.zeros((n_boot, n_clusters))
+            rng = group_stream(seed, (frame, g))  # the group's own stream: its interval whatever groups are beside it
             for s in np.unique(stratum_of_cluster):
                 members = np.flatnonzero(stratum_of_cluster == s)
                 weights[:, members] = rng.multinomial(len(members), np.full(len(members), 1 / len(members)), n_boot)

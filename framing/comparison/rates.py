@@ -272,6 +272,25 @@ def _factorize_rows(table: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray
     return rows.ravel(), labels
 
 
+def group_stream(seed: int, group) -> np.random.Generator:
+    """The random stream of one group's resamples: seeded by ``seed`` and the group's label (its
+    text's SHA-256), so a group's interval is the same whichever other groups are compared beside it.
+    One stream shared in the groups' order moved the other outlets' intervals when one was left out
+    (the seeds' stance markers without Iran Focus: 9 of 92 lower ends and 31 upper ends moved, NCRI's
+    attribution_endorsing from 2.32 to 1.77).
+
+    Examples
+    --------
+    >>> first, again = (group_stream(0, "NCRI").integers(0, 1000, 3).tolist() for _ in range(2))
+    >>> first == again, first == group_stream(0, "Iran Focus").integers(0, 1000, 3).tolist()
+    (True, False)
+    """
+    import hashlib
+
+    words = np.frombuffer(hashlib.sha256(str(group).encode("utf-8")).digest(), dtype="<u4")
+    return np.random.default_rng([int(seed), *words.tolist()])
+
+
 BOOTSTRAP_CHUNK = 1 << 24
 """At most this many values are gathered at once when summing resamples (128 MB of floats)."""
 
@@ -409,7 +428,6 @@ def compare(
     pooled["per_1k"] = rate_per_1k(pooled["count"], pooled["n_tokens"])
     by_docs = pooled.groupby("group")["n_docs"].max().min() >= min_docs
     _warn_single(pooled, by_docs)
-    rng = np.random.default_rng(seed)
     per_group = []
     if by_docs:
         units = table.rename(columns={"doc_id": "unit"}).assign(stratum=0)
@@ -427,6 +445,7 @@ def compare(
         starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])  # rows are sorted by group
         for start, stop in zip(starts, np.r_[starts[1:], len(labels)]):
             rows = slice(start, stop)
+            rng = group_stream(seed, labels[start])  # the group's own stream: its interval whatever groups are beside it
             sums = _bootstrap_sums(all_counts[rows], all_tokens[rows], strata[rows], n_boot, rng)
             # each resample times a draw of its category's precision, when a report is given
             factor = _precision_draws(correction, wide_c.columns, n_boot, rng) if correction is not None else None
@@ -698,13 +717,14 @@ def compare_sentences(
     """
     keys = [by] if isinstance(by, str) else list(by)
     require_columns(sentences, keys + [value])
-    rng = np.random.default_rng(seed)
     alpha = (1 - level) / 2
     rows = []
     for key, part in sentences.groupby(keys, sort=True):
+        key = key if isinstance(key, tuple) else (key,)
         values = part[value].to_numpy(float)
+        rng = group_stream(seed, key[0] if len(key) == 1 else key)  # the group's own stream
         means = values[rng.integers(0, len(values), size=(n_boot, len(values)))].mean(axis=1)
-        row = dict(zip(keys, key if isinstance(key, tuple) else (key,)))
+        row = dict(zip(keys, key))
         row.update(mean=values.mean(), ci_low=np.quantile(means, alpha), ci_high=np.quantile(means, 1 - alpha),
                    n_sentences=len(values), n_docs=part["doc_id"].nunique() if "doc_id" in part else np.nan)
         rows.append(row)
