@@ -564,7 +564,7 @@ def run_keyness(args) -> None:
         top = KEYNESS_TOP  # each group against the rest, every term: 200 groups wrote 12 million rows (2 GB)
         print(f"framing: {n_groups:,} groups, each against the rest: the {top} most over- and {top} most under-used "
               "terms of each are written (--top N for more, or name a --target for all its terms)", file=sys.stderr)
-    parts, _ = keyness_parts(corpus, args.by, target=args.target, reference=reference, measure=args.measure,
+    parts = keyness_parts(corpus, args.by, target=args.target, reference=reference, measure=args.measure,
                              ngram_range=_ngram_range(args.ngrams), min_count=args.min_count, stopwords=args.stopwords,
                              background=args.background, top=top)
     if args.output is not None:

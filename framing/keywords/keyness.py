@@ -139,14 +139,14 @@ def keyness(
     >>> table[["term", "count_target", "count_reference", "n_target", "n_reference"]].values.tolist()
     [['regime', 2, 0, 4, 2], ['the', 2, 1, 4, 2], ['government', 0, 1, 4, 2]]
     """
-    parts, _ = keyness_parts(
+    parts = keyness_parts(
         corpus, by, target=target, reference=reference, measure=measure, ngram_range=ngram_range,
         min_count=min_count, stopwords=stopwords, background=background, top=top, max_rows=MAX_KEYNESS_ROWS,
     )
     return pd.concat(list(parts), ignore_index=True)
 
 
-def _within_languages(corpus: Corpus, by: str, *, target, reference, **options) -> tuple[Iterator[pd.DataFrame], int]:
+def _within_languages(corpus: Corpus, by: str, *, target, reference, **options) -> Iterator[pd.DataFrame]:
     """:func:`keyness_parts` for each language of the corpus on its own documents, with a
     ``language`` column after the group's: the target against the reference written in
     the same language (or against that language's general frequencies), with that
@@ -184,19 +184,17 @@ def _within_languages(corpus: Corpus, by: str, *, target, reference, **options) 
     if skipped:
         warnings.warn(f"keyness within each language: no comparison in {', '.join(skipped)} (the target or the "
                       "reference has no document there)", stacklevel=4)
-    n_groups = groups.nunique()
-
     def tables():
         for language, ids, t, r in runs:
             sub = corpus.select(ids)
-            parts, _ = keyness_parts(sub, by, target=t, reference=r,
+            parts = keyness_parts(sub, by, target=t, reference=r,
                                      stopwords=AUTO if isinstance(stop, str) and stop in names else stop, **options)
             for part in parts:
                 if by != "language":  # grouped by language, the group column says it already
                     part.insert(1, "language", language)
                 yield part
 
-    return tables(), n_groups
+    return tables()
 
 
 def strongest(table: pd.DataFrame, column: str, top: int) -> pd.DataFrame:
@@ -237,9 +235,9 @@ def keyness_parts(
     background=None,
     top: int | None = None,
     max_rows: int | None = None,
-) -> tuple[Iterator[pd.DataFrame], int]:
+) -> Iterator[pd.DataFrame]:
     """:func:`keyness` one comparison at a time: the tables of each group (or of the one target) as
-    they are computed, and the number of groups in the corpus. Everything is checked before the
+    they are computed. Everything is checked before the
     first table, so a writer can stream a table too large to hold (each of 200 groups against
     the rest over a vocabulary of 60,000 terms is 12 million rows). With ``top``, each table is
     cut to what :func:`strongest` keeps before it is made (its p-values adjusted over the whole
@@ -327,7 +325,7 @@ def keyness_parts(
                  reference_counts=reference_counts, top=top).rename(columns={"group": by or "group"})
         for t, r, name, ref_name in comparisons
     )
-    return tables, len(known)
+    return tables
 
 
 def top_term(table: pd.DataFrame, group: str | None = None, *, stopwords="english") -> str:
