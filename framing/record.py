@@ -23,6 +23,7 @@ from pathlib import Path
 
 from framing.comparison.rates import MIN_DOCS, UNITS
 from framing.errors import FramingError
+from framing.views.colours import MAX_GROUPS
 from framing.views.gallery import PATH_SETTINGS, settings_for_record
 from framing.views.gallery import RUN_RECORD as RECORD
 
@@ -254,6 +255,9 @@ def methods_text(facts: RunFacts) -> str:
              + f" from {n_boot:,} resamples " + _unit(p.get("MIN_DOCS", MIN_DOCS), facts.smallest)
              + f". The random seed is {seed}; each group's resamples come from a stream of its own, seeded by it and "
              "the group's name, so a group's interval does not depend on which other groups are compared.")
+    if facts.groups > MAX_GROUPS:
+        rates += (f" Of the {facts.groups:,} groups of `{by}`, the {MAX_GROUPS} with most documents, those the charts "
+                  "and tables show, are resampled; the others' rates are computed without intervals.")
     if ran & {"02", "04", "07", "08"}:
         out += [rates, ""]
     if ran & {"02", "04"} and target:

@@ -495,3 +495,29 @@ def test_titles_wrap_into_as_few_lines_as_textwrap_and_as_even_as_they_can_be():
         if width > longest:  # none narrower has as few lines (narrower than a word, textwrap would cut it)
             assert len(textwrap.wrap(text, width - 1, break_on_hyphens=False)) > fewest
     assert wrapped("first line\n\nthird", 40) == "first line\n\nthird"  # each line of a title on its own
+
+
+def test_saving_lays_a_chart_out_once_checks_that_layout_and_leaves_the_figure_as_it_was(tmp_path, capsys):
+    """figures.save lays the chart out once, at the PNG's resolution, reports the layout problems of
+    that layout (the ones layout_problems finds on the figure), draws the PNG from it, and gives the
+    figure back with its own dpi and layout engine: a second save writes the same bytes."""
+    from PIL import Image
+
+    from framing import figures
+
+    fig = Figure(figsize=(4, 3), layout="constrained")
+    ax = fig.subplots()
+    ax.set_title("a title")
+    ax.text(0.5, 0.5, "one label here")
+    ax.text(0.5, 0.5, "another label")  # drawn over the first
+    engine, dpi = fig.get_layout_engine(), fig.dpi
+    expected = plots.layout_problems(fig)
+    assert expected == ["overlap: 'one label here' and 'another label'"]
+    capsys.readouterr()
+    figures.save(fig, tmp_path, "chart", dpi=150)
+    assert capsys.readouterr().out.splitlines() == [f"chart layout: {p}" for p in expected]
+    assert fig.dpi == dpi and fig.get_layout_engine() is engine
+    assert Image.open(tmp_path / "chart.png").size == (600, 450)
+    first = (tmp_path / "chart.png").read_bytes()
+    figures.save(fig, tmp_path, "chart", dpi=150, formats=["png", "svg"])
+    assert (tmp_path / "chart.png").read_bytes() == first and (tmp_path / "chart.svg").stat().st_size > 0

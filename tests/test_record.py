@@ -51,6 +51,17 @@ def test_the_paragraph_states_what_was_run(seeds_facts):
     assert "outside against the rest (`affiliation`)" in text
 
 
+def test_the_paragraph_says_when_only_the_charted_groups_were_resampled(seeds_facts):
+    """Beyond MAX_GROUPS groups the notebooks resample only those the charts and tables show
+    (compare's interval_groups): the paragraph says so, and says nothing of it for the seeds' five outlets."""
+    from dataclasses import replace
+
+    assert "are resampled; the others' rates" not in methods_text(seeds_facts)
+    many = methods_text(replace(seeds_facts, groups=10_000))
+    assert ("Of the 10,000 groups of `outlet`, the 12 with most documents, those the charts and tables show, are "
+            "resampled; the others' rates are computed without intervals.") in many
+
+
 def test_changing_a_setting_changes_the_paragraph(seeds_facts):
     before = methods_text(seeds_facts)
     changed = run_facts({**SEEDS_RUN, "N_BOOT": 500, "SEED": 7, "REUSE_MIN_WORDS": 40, "TARGET": "movement"}, ALL)

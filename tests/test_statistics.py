@@ -203,6 +203,44 @@ def test_a_group_s_interval_is_the_same_whichever_groups_are_beside_it(seeds):
                        compare_sentences(tone[tone["outlet"] != "A"], "outlet", n_boot=300))
 
 
+def test_a_cap_on_resampled_groups_keeps_the_intervals_of_the_groups_a_chart_draws(seeds):
+    """``interval_groups=N`` resamples the N groups with most documents (ties by name: the rule charts
+    keep groups by), each with the interval it gets without the cap; every other group keeps its counts
+    and rate, with no interval and a warning saying why."""
+    from pandas.testing import assert_frame_equal
+
+    from framing import features_and_sentences
+    from framing.groups import largest
+
+    # documents resampled: C has 7 documents, A 6, B and D 5 each -> C and A are resampled
+    rng = np.random.default_rng(3)
+    sizes = {"A": 6, "B": 5, "C": 7, "D": 5}
+    labels = [g for g, n in sizes.items() for _ in range(n)]
+    table = pd.DataFrame({"doc_id": [f"d{k}" for k in range(len(labels))], "outlet": labels, "family": "lexicon",
+                          "lexicon": "t", "lexicon_id": "t@1#0", "category": "c",
+                          "count": rng.integers(0, 6, len(labels)), "n_tokens": rng.integers(50, 90, len(labels))})
+    whole = compare(table, "outlet", n_boot=300).set_index("outlet")
+    capped = compare(table, "outlet", n_boot=300, interval_groups=2).set_index("outlet")
+    assert sorted(largest(sizes, 2)[0]) == ["A", "C"]
+    assert_frame_equal(capped.loc[["A", "C"]], whole.loc[["A", "C"]])
+    assert capped.loc[["B", "D"], ["ci_low", "ci_high"]].isna().all().all()
+    assert_frame_equal(capped.loc[["B", "D"], ["count", "n_tokens", "per_1k", "n_docs"]],
+                       whole.loc[["B", "D"], ["count", "n_tokens", "per_1k", "n_docs"]])
+    why = "no interval: only the 2 group(s) with most documents were resampled (interval_groups=2)"
+    for group in "BD":  # a warning already there is kept, the reason added after it
+        assert capped.loc[group, "warning"] == "; ".join(w for w in (whole.loc[group, "warning"], why) if w)
+
+    # sentences resampled (the seeds: one article an outlet): ties by name, and the unit is still decided
+    # over every group, so a resampled outlet's interval is the one it gets without the cap
+    stance, sentences = features_and_sentences(seeds, "stance")
+    whole = compare(stance, "outlet", sentences=sentences, n_boot=200, seed=2)
+    capped = compare(stance, "outlet", sentences=sentences, n_boot=200, seed=2, interval_groups=3)
+    kept = sorted(stance["outlet"].unique())[:3]
+    assert_frame_equal(capped[capped["outlet"].isin(kept)], whole[whole["outlet"].isin(kept)])
+    assert capped.loc[~capped["outlet"].isin(kept), "ci_low"].isna().all()
+    assert_frame_equal(compare(stance, "outlet", sentences=sentences, n_boot=200, seed=2, interval_groups=5), whole)
+
+
 def test_dirichlet_prior_by_hand():
     # A: "x x y" (3 words), B: "y z" (2). Prior: pooled counts + 0.01 -> x 2.01, y 2.01, z 1.01; alpha0 = 5.03.
     corpus = load_corpus(pd.DataFrame({"text": ["x x y", "y z"], "outlet": ["A", "B"]}))

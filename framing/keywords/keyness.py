@@ -60,7 +60,7 @@ ENGLISH = "english"
 # --------------------------------------------------------------------------- keyness
 
 
-@checked(measure=OneOf(MEASURES), min_count=Whole(low=0), top=Whole(low=1, none=True))
+@checked(measure=OneOf(MEASURES), min_count=Whole(low=0), top=Whole(low=1, none=True), max_groups=Whole(low=1))
 def keyness(
     corpus: Corpus,
     by: str,
@@ -73,6 +73,7 @@ def keyness(
     stopwords=None,
     background=None,
     top: int | None = None,
+    max_groups: int = MAX_KEYNESS_GROUPS,
 ) -> pd.DataFrame:
     """Keyness of every term for groups of documents: one row per (group, term).
 
@@ -116,6 +117,12 @@ def keyness(
         vocabulary. Counts, p-values and their adjustment are those of the whole comparison.
         Without it, a table of more than :data:`MAX_KEYNESS_ROWS` rows (comparisons x terms)
         is refused before any comparison is made, naming its size.
+    max_groups : int
+        Without a target, each group is set against the rest for at most this many groups,
+        those with most documents (:func:`framing.groups.largest`, the rule charts keep groups
+        by), each still against all the others; a warning names how many were left out. Default
+        :data:`MAX_KEYNESS_GROUPS`; a keyword chart draws :data:`framing.views.colours.MAX_GROUPS`
+        panels, so the notebooks compute those alone, capped before the work.
 
     Returns
     -------
@@ -142,6 +149,7 @@ def keyness(
     parts = keyness_parts(
         corpus, by, target=target, reference=reference, measure=measure, ngram_range=ngram_range,
         min_count=min_count, stopwords=stopwords, background=background, top=top, max_rows=MAX_KEYNESS_ROWS,
+        max_groups=max_groups,
     )
     return pd.concat(list(parts), ignore_index=True)
 
@@ -221,7 +229,7 @@ def _strongest_positions(values: np.ndarray, low_count: np.ndarray, top: int) ->
     return np.union1d(over, under)
 
 
-@checked(measure=OneOf(MEASURES), min_count=Whole(low=0))
+@checked(measure=OneOf(MEASURES), min_count=Whole(low=0), max_groups=Whole(low=1))
 def keyness_parts(
     corpus: Corpus,
     by: str,
@@ -235,6 +243,7 @@ def keyness_parts(
     background=None,
     top: int | None = None,
     max_rows: int | None = None,
+    max_groups: int = MAX_KEYNESS_GROUPS,
 ) -> Iterator[pd.DataFrame]:
     """:func:`keyness` one comparison at a time: the tables of each group (or of the one target) as
     they are computed. Everything is checked before the
@@ -252,7 +261,7 @@ def keyness_parts(
         if len(corpus.languages) > 1:
             return _within_languages(corpus, by, target=target, reference=reference, measure=measure,
                                      ngram_range=ngram_range, min_count=min_count, stopwords=stopwords,
-                                     background=background, top=top, max_rows=max_rows)
+                                     background=background, top=top, max_rows=max_rows, max_groups=max_groups)
         language = corpus.languages[0] if corpus.languages else None
     if is_term_counts(corpus):
         if by is not None and corpus.columns[0] != by:
@@ -284,11 +293,11 @@ def keyness_parts(
     else:
         if by is None:
             raise FramingError("keyness needs by= (a grouping column), or reference='english' to compare the whole corpus")
-        if target is None and reference is None and len(known) > MAX_KEYNESS_GROUPS:  # capped before anything is built
+        if target is None and reference is None and len(known) > max_groups:  # capped before anything is built
             sizes = pd.Series(n_docs if is_term_counts(corpus) else 1, index=labels).groupby(level=0).sum()
-            kept, out = largest(sizes, MAX_KEYNESS_GROUPS)
+            kept, out = largest(sizes, max_groups)
             warnings.warn(f"column '{by}' has {len(known):,} groups: keywords are computed for the "
-                          f"{MAX_KEYNESS_GROUPS} with most documents, each against all the others; "
+                          f"{max_groups} with most documents, each against all the others; "
                           f"{len(out):,} are left out (name a target for one of them){left_out_note(out)}",
                           stacklevel=3)
             kept = set(kept)

@@ -8,6 +8,7 @@ paper's table and a page beside it. Running the notebooks themselves is :mod:`fr
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -79,21 +80,46 @@ def save(fig: "Figure | object", out_dir: str | Path, name: str, *, formats=("pn
     if isinstance(fig, Skipped):
         print(f"{name} not drawn: {fig.reason}")
         return None
-    for problem in layout_problems(fig):
-        print(f"{name} layout: {problem}")
-
     folder = project_path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     values = drawn_values(fig)
     if values is not None:  # the numbers behind the chart, beside it
         write_table(values, folder / f"{name}.csv", float_format=f"%.{VALUE_DIGITS}g")
     paths = []
-    for kind in formats:
-        path = folder / f"{name}.{kind}"
-        with style(), rc_context(PRINT_STYLE), atomic_path(path) as tmp:
-            fig.savefig(tmp, format=kind, dpi=dpi, metadata=METADATA[kind])
-        paths.append(path)
+    with style(), rc_context(PRINT_STYLE), _laid_out(fig, dpi):  # the layout is found once, at the PNG's resolution
+        for problem in layout_problems(fig, drawn=True):  # the boxes of the layout the PNG is drawn from
+            print(f"{name} layout: {problem}")
+        for kind in formats:
+            path = folder / f"{name}.{kind}"
+            with atomic_path(path) as tmp:
+                fig.savefig(tmp, format=kind, dpi=dpi, metadata=METADATA[kind])
+            paths.append(path)
     return paths[0]
+
+
+@contextmanager
+def _laid_out(fig: "Figure", dpi: int):
+    """``fig`` at ``dpi``, laid out once (a draw without rendering: constrained layout placed every
+    axes and text), its layout then held while it is saved: a PNG (or PDF, SVG) is drawn from that
+    layout, which :func:`framing.views.plots.layout_problems` reads without drawing the figure again.
+    Checking and saving used to lay a chart out three times (the check, then savefig's own layout draw
+    and its rendering draw), a third of saving a large chart. The figure's dpi and layout engine are
+    restored after."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    before, engine = fig.dpi, fig.get_layout_engine()
+    fig.dpi = dpi
+    try:
+        fig.draw_without_rendering()
+        if engine is not None:
+            fig.set_layout_engine("none")
+        yield
+    finally:
+        if engine is not None:
+            fig.set_layout_engine(engine)
+        fig.dpi = before
 
 
 VALUE_DIGITS = 12

@@ -490,7 +490,8 @@ def keyness_figure(table: pd.DataFrame, *, measure: str | None = None, top: int 
     if "n_groups_reference" in table and "reference" in table and (table["reference"] == "rest").all() and len(table):
         total = int(table["n_groups_reference"].max()) + 1  # each against all the others: the corpus's groups
         if total > table[by].nunique():  # framing.keyness computed the largest only
-            note += f" ({total - len(groups):,} of {total:,} groups left out in all)"
+            note += (f" ({total - len(groups):,} of {total:,} groups left out in all)" if note
+                     else f"; left out, fewest documents: {total - len(groups):,} of {total:,} groups")
     measure_name = _pretty(measure or _measure_of(table))
     if len(groups) == 2:
         fig = Figure(figsize=(5.5, 4.2), layout="constrained")
@@ -1528,18 +1529,21 @@ def _texts(fig: Figure, renderer) -> list:
     return [t for t in out if t.get_visible() and t.get_text().strip() and t.get_alpha() != 0]
 
 
-def layout_problems(fig: Figure) -> list[str]:
+def layout_problems(fig: Figure, *, drawn: bool = False) -> list[str]:
     """What a reader of the saved chart would find clipped or illegible: every text that runs
     outside the figure, and every two texts that overlap. Tick labels drawn at an angle are
     checked by their spacing instead (neighbours must lie at least a line's height apart,
     across the slant), since their upright boxes overlap by design. One line per problem;
-    an empty list for a clean chart. :func:`framing.views.figures.save` reports them."""
+    an empty list for a clean chart. :func:`framing.views.figures.save` reports them, with
+    ``drawn``: the figure was just laid out, at the resolution it is saved at, on an Agg canvas,
+    and its boxes are read from that layout without drawing it again."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     if not isinstance(fig.canvas, FigureCanvasAgg):
         FigureCanvasAgg(fig)
     with style():
-        fig.draw_without_rendering()
+        if not drawn:
+            fig.draw_without_rendering()
         renderer = fig.canvas.get_renderer()
         texts = _texts(fig, renderer)
         boxes = [t.get_window_extent(renderer) for t in texts]

@@ -293,6 +293,30 @@ def test_keywords_of_hundreds_of_groups_are_capped_and_the_rest_named():
     assert "(239 of 251 groups left out in all)" in " ".join(title.split())
 
 
+def test_keywords_capped_at_the_groups_a_chart_draws_are_the_rows_of_the_uncapped_table():
+    """max_groups=12 (what notebook 03 passes: the panels of a keyword chart) computes the 12 groups with
+    most documents, each against all the others: their rows are the rows of the default table (200
+    computed), and the chart drawn from it is the same chart, its title naming how many were left out."""
+    from framing.keywords.keyness import keyness
+    from framing.views import plots
+
+    n = 40
+    texts = [f"the regime said word{i % 13} and word{i % 7}" for i in range(n)] + ["the regime again"] * 2
+    corpus = load_corpus(pd.DataFrame({"text": texts, "outlet": [f"o{i:03d}" for i in range(n)] + ["big", "big"]}))
+    whole = keyness(corpus, "outlet", min_count=1)
+    with pytest.warns(UserWarning, match=r"column 'outlet' has 41 groups: keywords are computed for the 12 with most "
+                                         r"documents, each against all the others; 29 are left out"):
+        capped = keyness(corpus, "outlet", min_count=1, max_groups=12)
+    assert set(capped["outlet"]) == {"big", *[f"o{i:03d}" for i in range(11)]}
+    pd.testing.assert_frame_equal(capped.reset_index(drop=True),
+                                  whole[whole["outlet"].isin(set(capped["outlet"]))].reset_index(drop=True))
+    drawn, whole_fig = plots.keyness_figure(capped, top=3), plots.keyness_figure(whole, top=3)
+    assert plots.drawn_values(drawn).drop(columns="chart").equals(plots.drawn_values(whole_fig).drop(columns="chart"))
+    assert "; left out, fewest documents: 29 of 41 groups" in " ".join(drawn._suptitle.get_text().split())
+    with pytest.raises(FramingError, match="max_groups"):
+        keyness(corpus, "outlet", max_groups=0)
+
+
 def test_keyness_of_many_groups_writes_the_strongest_terms_of_each(tmp_path, capsys):
     """Each of 25 groups against the rest: the 50 most over- and 50 most under-used terms of each (every term of 25 x 130
     would have been written; 200 groups x 60,000 terms wrote 12 million rows, 2 GB), said on stderr;
