@@ -71,6 +71,7 @@ _EXPORTS = {
     "new_codebook": "framing.lexicon.codebook",
     "new_lexicon": "framing.lexicon.tools",
     "passage_records": "framing.features.reuse",
+    "reused_matches": "framing.features",
     "patched_lexicon": "framing.validation.patch",
     "Prevalence": "framing.comparison.prevalence",
     "profile_map": "framing.comparison.profiles",

@@ -141,6 +141,11 @@ class Stored(Mapping):
         self.names = sorted(p.stem for p in entry.glob("*.parquet"))
         self._read: dict[str, pd.DataFrame] = {}
 
+    @property
+    def key(self) -> str:
+        """The key the entry is stored under."""
+        return self.entry.name
+
     def __getitem__(self, name: str) -> pd.DataFrame:
         if name not in self.names:
             raise KeyError(name)
@@ -166,6 +171,17 @@ class Stored(Mapping):
         return len(self.names)
 
 
+def entry_of(key: str) -> Stored:
+    """The entry stored under ``key`` in :func:`cache_folder`; a one-line error when it is gone (a pass
+    that extends another, :data:`EXTENDS`, reads that other's rows)."""
+    folder = cache_folder()
+    entry = folder / key if folder is not None else None
+    if entry is None or not entry.is_dir():
+        raise FramingError(f"{CACHE_VARIABLE}: the remembered pass {key} is gone, and another pass extends it; "
+                           f"delete {folder}, or unset {CACHE_VARIABLE}")
+    return Stored(entry)
+
+
 def _read(path: Path) -> pd.DataFrame:
     """A Parquet file as the DataFrame that was written (as :func:`pandas.read_parquet` gives it), each
     column's Arrow buffers freed as it is converted and handed back to the system after, so a read
@@ -180,6 +196,9 @@ def _read(path: Path) -> pd.DataFrame:
     return frame
 
 
+EXTENDS = "extends"
+"""The table of a remembered pass that extends another (its one row: that pass's key): such an entry
+holds only the rows of the documents the other does not (:class:`framing.features.family._Extended`)."""
 DOCUMENTS = "documents"
 """The table of an entry that names its documents (``doc_id``, ``digest``: :func:`document_digests`),
 stored beside a pass so that a later corpus sharing most of its documents reads their rows back

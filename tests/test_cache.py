@@ -187,6 +187,48 @@ def test_a_corpus_sharing_most_documents_counts_only_the_others_and_is_the_pass_
         assert len(counted["matches0"]) > 300
 
 
+def test_a_pass_that_extends_another_holds_only_its_new_documents_and_may_itself_be_extended(tmp_path, monkeypatch,
+                                                                                             passes):
+    """A corpus with two documents edited is remembered as the rows of those two and the key of the pass it
+    extends (no copy of the 10,000-document sentence table: notebook 09 held 400 MB joining one); each
+    table is joined when asked for. A third corpus, one more document edited, extends the second, and
+    every request of it is the pass counted whole; a pass whose base is gone is a one-line error."""
+    from framing.cache import EXTENDS, Stored
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        news = load_corpus(real_corpora().news_articles(per_outlet=12))
+    family = family_for("stance")
+    docs = news.documents
+
+    def edited(rows):
+        table = docs.copy()
+        table.loc[table.index[rows], "clean_text"] = [" " * 30 + t[30:] for t in table.loc[table.index[rows], "clean_text"]]
+        return Corpus(table, news.cleaning_report, news.source)
+
+    two, three = edited([1, 5]), edited([1, 5, 9])
+    counted = _every_request(family, three)  # no cache: counted whole
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path))
+    family.table(news)
+    family.table(two)
+    entries = {e.name: Stored(e) for e in tmp_path.iterdir() if e.is_dir()}
+    extension = next(stored for stored in entries.values() if EXTENDS in stored)
+    assert sorted(extension) == ["documents", "extends", "new_features", "new_sentences", "new_spans"]
+    assert set(extension["new_features"]["doc_id"]) == set(docs["doc_id"].iloc[[1, 5]])
+    assert extension[EXTENDS]["key"].tolist() == [next(k for k, v in entries.items() if EXTENDS not in v)]
+    passes.clear()
+    for request, got in _every_request(family_for("stance"), three).items():
+        assert_frame_equal(got, counted[request], check_exact=True, obj=request)
+    assert passes == [1]  # the one document neither pass holds
+    chained = [Stored(e) for e in tmp_path.iterdir() if e.is_dir() and e.name not in entries]
+    assert len(chained) == 1 and chained[0][EXTENDS]["key"].tolist() == [extension.key]
+    import shutil
+
+    shutil.rmtree(tmp_path / extension.key)
+    with pytest.raises(FramingError, match=f"the remembered pass {extension.key} is gone, and another pass extends it"):
+        family_for("stance").table(three)
+
+
 def test_a_corpus_sharing_less_than_half_is_counted_whole_and_warnings_name_the_whole_corpus(tmp_path, monkeypatch,
                                                                                              passes):
     monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path))

@@ -145,6 +145,32 @@ def test_summaries_by_hand():
     assert marked.loc[marked["text"] == "regime", "reused"].tolist() == [False, False]
 
 
+def test_the_matches_in_shared_passages_are_those_marked_reused_with_and_without_a_remembered_pass(planted, tmp_path,
+                                                                                                 monkeypatch):
+    """reused_matches explains only the documents that share a passage: its rows are the rows of every
+    match of the corpus marked reused, whether the documents are counted or read from a run's remembered
+    pass; explain(doc_id=[...]) of several documents is explain of the corpus cut to them, in corpus order."""
+    from framing import reused_matches
+    from framing.cache import CACHE_VARIABLE
+
+    corpus, plants, _ = planted
+    passages = reuse(corpus, time=None)
+    everything = mark_reused(explain(corpus, "stance"), passages)
+    expected = everything[everything["reused"]].drop(columns="reused").reset_index(drop=True)
+    assert len(expected) > 30 and expected["doc_id"].nunique() >= 12
+    pd.testing.assert_frame_equal(reused_matches(corpus, passages, "stance"), expected)
+    some = [corpus.doc_ids[k] for k in (7, 2, 30)]  # asked out of order: given in corpus order
+    whole = explain(corpus, "stance")
+    cut = whole[whole["doc_id"].isin(some)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(explain(corpus, "stance", doc_id=some), cut)
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path))
+    explain(corpus, "stance")  # the pass remembered: the documents' spans are read back, their text cut
+    pd.testing.assert_frame_equal(explain(corpus, "stance", doc_id=some), cut)
+    pd.testing.assert_frame_equal(reused_matches(corpus, passages, "stance"), expected)
+    with pytest.raises(FramingError, match="nope"):
+        explain(corpus, "stance", doc_id=["nope"])
+
+
 def test_a_corpus_read_in_batches_and_spilled_to_disk_gives_the_same_passages(planted, tmp_path, monkeypatch):
     """The same 60 articles with their plants, as a CSV read in small batches with every array
     sent to disk at once (SPILL_BYTES 1): the very passages of the loaded corpus, and the same shares."""

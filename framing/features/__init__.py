@@ -110,6 +110,32 @@ def explain(corpus: Corpus, lexicon: "str | Lexicon" = "framing", *, doc_id: str
     return family_for(lexicon).matches(corpus, doc_id=doc_id, category=category)
 
 
+def reused_matches(corpus: Corpus, passages: pd.DataFrame, lexicon: "str | Lexicon" = "framing", *,
+                   category: str | None = None) -> pd.DataFrame:
+    """The matches (:func:`explain`) that lie inside a passage their document shares with another
+    (``passages``: :func:`framing.reuse`): what a count loses when reused text is left out, one row
+    per match, in corpus order. Only the documents that share a passage are explained (from a run's
+    remembered pass, when there is one): explaining all 10,000 documents of a corpus to keep the
+    matches of 1,017 held 280 MB of sentences.
+
+    Examples
+    --------
+    >>> from framing.documents.corpus import load_corpus
+    >>> from framing.features.reuse import reuse
+    >>> shared = "Officials allegedly said the vote was clearly rigged by the ruling party, witnesses reported."
+    >>> corpus = load_corpus(pd.DataFrame({"doc_id": ["a", "b", "c"],
+    ...                                    "text": [shared + " It may end.", "News: " + shared, "It may rain."]}))
+    >>> reused_matches(corpus, reuse(corpus, min_words=10), "stance")[["doc_id", "text"]].values.tolist()
+    [['a', 'allegedly'], ['a', 'said'], ['a', 'clearly'], ['a', 'reported'], ['b', 'allegedly'], ['b', 'said'], ['b', 'clearly'], ['b', 'reported']]
+    """
+    from framing.features.reuse import mark_reused
+
+    documents = sorted(set(passages["doc_a"]) | set(passages["doc_b"]))
+    matches = family_for(lexicon).matches(corpus, doc_id=documents, category=category)
+    marked = mark_reused(matches, passages)
+    return marked[marked["reused"]].drop(columns="reused").reset_index(drop=True)
+
+
 def family_jobs(families: list[str], lexicons=None) -> list[Family]:
     """The families to run: one per lexicon (each read by its own family), then each named
     family not yet covered, with its bundled lexicon."""
