@@ -124,6 +124,31 @@ def test_a_failing_cell_is_one_line_naming_notebook_and_cell_and_the_run_stops_w
     assert not [p for p in psutil.Process().children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]
 
 
+def test_each_notebook_runs_in_a_fresh_kernel_started_while_the_one_before_runs(tmp_path):
+    """A notebook's kernel is started while the notebook before it runs (its 0.6 s start off the run's
+    path), yet it is a process of its own that ran nothing before the notebook: what one notebook
+    leaves in its interpreter (a module's state, an import) is not in the next; no kernel is left."""
+    import json
+
+    import psutil
+
+    from framing.views.gallery import run_notebooks
+
+    record = ("import json, os, sys, time, builtins, psutil\n"
+              "json.dump({'pid': os.getpid(), 'started': psutil.Process().create_time(), 'ended': time.time(),\n"
+              "           'leak': hasattr(builtins, 'LEAK'), 'pandas': 'pandas' in sys.modules},\n"
+              "          open(NAME + '.json', 'w'))")
+    _notebook(tmp_path / "01_first.ipynb", "NAME = 'first'", "import builtins, pandas\nbuiltins.LEAK = 1",
+              "import time\ntime.sleep(1.5)", record)
+    _notebook(tmp_path / "02_second.ipynb", "NAME = 'second'", record)
+    run_notebooks({}, folder=tmp_path, workdir=tmp_path, progress=False)
+    first, second = (json.loads((tmp_path / f"{n}.json").read_text()) for n in ("first", "second"))
+    assert first["leak"] and first["pandas"]
+    assert first["pid"] != second["pid"] and not second["leak"] and not second["pandas"]
+    assert second["started"] < first["ended"]  # started before the first notebook's last cell had run
+    assert not [p for p in psutil.Process().children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]
+
+
 def test_the_same_analysis_runs_on_another_corpus(tmp_path):
     import pandas as pd
 

@@ -214,12 +214,58 @@ def run_notebooks(
     if not paths:
         raise FramingError(f"{folder}: no notebooks named NN_*.ipynb to run")
     bar = tqdm(total=len(paths), unit="notebook", disable=not progress, file=sys.stderr, position=0)
-    with run_cache():
+    with run_cache(), _Kernels(root, len(paths)) as kernels:
         for path in paths:
-            _run_one(path, parameters, root, timeout, progress)
+            _run_one(path, parameters, root, timeout, progress, kernels.take())
             bar.update()
     bar.close()
     return paths
+
+
+class _Kernels:
+    """The kernels of one run, a fresh one for each notebook, each started while the notebook before it
+    runs: a kernel takes 0.6 s to start (Python, IPython, the ZeroMQ handshake), which the run no longer
+    waits for. Nothing runs in a kernel before its notebook does: it imports nothing of its own (the
+    imports of a notebook's first steps, made ahead, would hold 200 MB more beside the notebook before
+    it). Every kernel still alive when the run ends, or fails, is stopped."""
+
+    def __init__(self, root: Path, count: int):
+        self.root, self.left, self.running, self.next = root, count, None, None
+
+    def __enter__(self) -> "_Kernels":
+        return self
+
+    def take(self):
+        """The kernel manager of the next notebook (started ahead, or now); the kernel before it is
+        stopped, and the one after it started."""
+        self._stop(self.running)
+        self.running, self.next = self.next or self._start(), None
+        self.left -= 1
+        if self.left > 0:
+            self.next = self._start()
+        return self.running
+
+    def _start(self):
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        manager = AsyncKernelManager(kernel_name="python3")  # the kind nbclient drives
+        run_sync(manager.start_kernel)(cwd=str(self.root), stderr=subprocess.DEVNULL)  # errors come back as messages
+        return manager
+
+    @staticmethod
+    def _stop(manager) -> None:
+        from jupyter_core.utils import run_sync
+
+        if manager is not None and run_sync(manager.is_alive)():
+            # at once: a graceful stop of a kernel holding a corpus's tables spent a second or two freeing them
+            run_sync(manager.shutdown_kernel)(now=True)
+
+    def __exit__(self, *exc) -> bool:
+        for manager in (self.running, self.next):
+            self._stop(manager)
+        self.running = self.next = None
+        return False
 
 
 @contextmanager
@@ -243,21 +289,20 @@ def run_cache():
                 os.environ[CACHE_VARIABLE] = before
 
 
-def _run_one(path: Path, parameters: dict | None, root: Path, timeout: int, progress: bool) -> None:
-    """Execute one notebook, cell by cell, relaying what its cells print about charts."""
+def _run_one(path: Path, parameters: dict | None, root: Path, timeout: int, progress: bool, manager) -> None:
+    """Execute one notebook in the kernel of ``manager`` (started, and stopped, by :class:`_Kernels`), cell by
+    cell, relaying what its cells print about charts."""
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
     from tqdm import tqdm
 
     nb = _inject(nbformat.read(path, as_version=4), parameters or {})
-    # the kernel is stopped at once when its last cell has run (everything it writes is written by then):
-    # a graceful stop of a kernel holding a corpus's tables spent a second or two freeing them
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(root)}},
-                            shutdown_kernel="immediate")
+    client = NotebookClient(nb, km=manager, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(root)}})
     code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     steps = tqdm(total=len(code), unit="step", desc=path.stem, leave=False, disable=not progress, file=sys.stderr, position=1)
-    with client.setup_kernel(stderr=subprocess.DEVNULL):  # errors come back as messages, not stderr
+    with client.setup_kernel():
         for i in code:
             try:
                 client.execute_cell(nb.cells[i], i)
