@@ -298,11 +298,13 @@ def _run_one(path: Path, parameters: dict | None, root: Path, timeout: int, prog
     from tqdm import tqdm
 
     nb = _inject(nbformat.read(path, as_version=4), parameters or {})
+    # the kernel is stopped at once when its last cell has run (everything it writes is written by then), and
+    # the client's channels closed: a graceful stop of a kernel holding a corpus's tables spent a second or two
     client = NotebookClient(nb, km=manager, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(root)}})
+                            resources={"metadata": {"path": str(root)}}, shutdown_kernel="immediate")
     code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     steps = tqdm(total=len(code), unit="step", desc=path.stem, leave=False, disable=not progress, file=sys.stderr, position=1)
-    with client.setup_kernel():
+    with client.setup_kernel(cleanup_kc=True):
         for i in code:
             try:
                 client.execute_cell(nb.cells[i], i)
