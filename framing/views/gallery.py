@@ -236,8 +236,9 @@ class _Kernels:
         return self
 
     def take(self):
-        """The kernel manager of the next notebook (started ahead, or now); the kernel before it is
-        stopped, and the one after it started."""
+        """The kernel manager of the next notebook (started ahead, or now), and the one after it started.
+        The kernel before it was stopped by its notebook's client as the notebook ended (:func:`_run_one`);
+        one still alive (a run stopped mid-notebook) is stopped here."""
         self._stop(self.running)
         self.running, self.next = self.next or self._start(), None
         self.left -= 1
