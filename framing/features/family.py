@@ -217,16 +217,16 @@ class Family:
         """
         self.check_category(category)
         several = doc_id is not None and not isinstance(doc_id, str)
+        chosen = set(corpus.select(list(doc_id)).doc_ids) if several else None  # an unknown id: select's error
         if (doc_id is None or several) and (stored := self._remembered(corpus)) is not None:
             spans = stored["spans"]
             if several:
-                spans = spans[spans["doc_id"].isin(corpus.select(list(doc_id)).doc_ids)]
+                spans = spans[spans["doc_id"].isin(chosen)]
             if category is not None:
                 spans = spans[(spans["category"] == category) | spans["category"].astype(str).str.startswith(category + ".")]
             return self._with_text(corpus, spans)
         if several:
-            chosen = set(corpus.select(list(doc_id)).doc_ids)  # an unknown id is the error select gives
-            docs = corpus.select([d for d in corpus.doc_ids if d in chosen])
+            docs = corpus.select([d for d in corpus.doc_ids if d in chosen])  # in corpus order
         else:
             docs = corpus.select([doc_id]) if doc_id is not None else corpus
         rows, languages = self._records(), {}
