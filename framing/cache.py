@@ -33,10 +33,12 @@ import warnings
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from framing.errors import FramingError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CACHE_VARIABLE = "FRAMING_CACHE"
 """The environment variable naming the folder of remembered passes (unset: none)."""
@@ -72,6 +74,7 @@ def document_digests(documents: pd.DataFrame) -> list[str]:
 
     Examples
     --------
+    >>> import pandas as pd
     >>> a = pd.DataFrame({"doc_id": ["d1", "d2"], "clean_text": ["A vote.", "A vote."], "outlet": ["x", "y"]})
     >>> one, two = document_digests(a)
     >>> one == two, document_digests(a.assign(outlet="z")) == [one, two]
@@ -89,6 +92,7 @@ def documents_key(documents: pd.DataFrame) -> str:
 
     Examples
     --------
+    >>> import pandas as pd
     >>> a = pd.DataFrame({"doc_id": ["d1"], "clean_text": ["A vote."], "outlet": ["x"]})
     >>> documents_key(a) == documents_key(a.assign(outlet="y")), documents_key(a) == documents_key(a.assign(clean_text="A vote!"))
     (True, False)
@@ -214,6 +218,7 @@ def nearest(prefix: str, digests: list[str]) -> "Stored | None":
     --------
     >>> import tempfile
     >>> os.environ[CACHE_VARIABLE] = tempfile.mkdtemp()
+    >>> import pandas as pd
     >>> _ = remembered("p-1", lambda: {DOCUMENTS: pd.DataFrame({"doc_id": ["a", "b"], "digest": ["x", "y"]})})
     >>> nearest("p", ["x", "z"]) is not None, nearest("p", ["x", "z", "w"]), nearest("q", ["x"])
     (True, None, None)
@@ -244,6 +249,7 @@ def remembered(key: str, compute) -> "tuple[Mapping[str, pd.DataFrame], bool]":
     --------
     >>> import tempfile
     >>> os.environ[CACHE_VARIABLE] = tempfile.mkdtemp()
+    >>> import pandas as pd
     >>> remembered("k", lambda: {"counts": pd.DataFrame({"n": [1, 2]})})[1]
     True
     >>> tables, computed = remembered("k", lambda: 1 / 0)  # read back: not computed again

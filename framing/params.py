@@ -161,6 +161,26 @@ SEED = Whole(low=0)
 UNIT = OneOf(("auto", "documents", "sentences"))
 """What the intervals resample: documents when every group has enough, else sentences (auto), or always one."""
 
+MIN_DOCS = 5
+"""Documents are resampled when every group has at least this many, else sentences within documents."""
+
+UNITS = dict(zip(UNIT.choices, (MIN_DOCS, 1, 2**62)))
+"""Each resampling unit (:data:`framing.params.UNIT`) and the ``min_docs`` that makes :func:`framing.compare`
+resample it: documents when every group has at least :data:`MIN_DOCS` (auto), always documents,
+always sentences within documents."""
+
+
+def min_docs_for(unit: str) -> int:
+    """The ``min_docs`` of :func:`framing.compare` and :func:`framing.compare_groups` that resamples ``unit`` (:data:`UNITS`).
+
+    Examples
+    --------
+    >>> min_docs_for("auto"), min_docs_for("documents")
+    (5, 1)
+    """
+    UNIT.check("unit", unit)
+    return UNITS[unit]
+
 
 def checked(**constraints):
     """Declare a function's parameter constraints; each is checked, before the function runs, on

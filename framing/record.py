@@ -21,8 +21,8 @@ from importlib import metadata
 from importlib.resources import files
 from pathlib import Path
 
-from framing.comparison.rates import MIN_DOCS, UNITS
 from framing.errors import FramingError
+from framing.params import MIN_DOCS, UNITS
 from framing.views.colours import MAX_GROUPS
 from framing.views.gallery import PATH_SETTINGS, settings_for_record
 from framing.views.gallery import RUN_RECORD as RECORD

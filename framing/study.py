@@ -21,11 +21,13 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from framing.errors import FramingError
 from framing.params import COUNT, LEVEL, SEED, UNIT, OneOf, Whole
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 STUDY_FILE = "framing.toml"
 """The study file a command finds in the current folder when ``--study`` is not given."""
@@ -195,6 +197,7 @@ def study_template(documents: pd.DataFrame, corpus: str, *, text_col: str | None
 
     Examples
     --------
+    >>> import pandas as pd
     >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "text": ["x", "y"], "outlet": ["A", "B"]})
     >>> print(study_template(docs, "news.csv").splitlines()[5])
     path = "news.csv"

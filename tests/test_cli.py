@@ -452,3 +452,55 @@ def test_a_command_gives_back_the_memory_it_frees_and_its_children_inherit_that(
         assert pyarrow.default_memory_pool().backend_name == "system"
     finally:
         pyarrow.set_memory_pool(before)
+
+
+def _plans(word: str) -> str:
+    import warnings
+
+    print(f"planned {word}")
+    print(f"said {word}", file=__import__("sys").stderr)
+    warnings.warn(f"warned {word}", UserWarning)
+    if word == "bad":
+        from framing.errors import FramingError
+
+        raise FramingError("a one-line reason")
+    if word == "bug":
+        raise KeyError("missing")
+    return word.upper()
+
+
+def test_a_step_run_in_a_child_process_says_and_returns_what_it_would_here(capsys):
+    from framing.cli.commands import _in_child
+    from framing.errors import FramingError
+
+    with pytest.warns(UserWarning, match="warned ok"):
+        assert _in_child(_plans, "ok") == "OK"
+    assert capsys.readouterr() == ("planned ok\n", "said ok\n")
+    with pytest.warns(UserWarning), pytest.raises(FramingError, match="^a one-line reason$"):
+        _in_child(_plans, "bad")
+    with pytest.warns(UserWarning), pytest.raises(KeyError) as raised:
+        _in_child(_plans, "bug")
+    assert "in the child process" in raised.value.__notes__[0]  # the child's traceback, for FRAMING_DEBUG
+
+
+def test_figures_waits_beside_the_kernels_without_pandas_in_its_process(tmp_path):
+    """The run is planned in a child process (the corpus's languages read there), so the process that
+    waits while the notebooks run holds the notebook machinery only, not pandas and a corpus."""
+    import subprocess
+    import sys
+
+    corpus = tmp_path / "news.csv"
+    pd.DataFrame({"text": ["The regime fell.", "Officials said so."], "outlet": ["A", "B"]}).to_csv(corpus, index=False)
+    script = ("import sys\n"
+              "import framing.views.gallery as gallery\n"
+              "def run(parameters, *, only, skip, progress):\n"
+              "    print(sorted(m for m in ('pandas', 'numpy', 'pyarrow', 'framing.documents.corpus') if m in sys.modules),\n"
+              "          parameters['CORPUS'] == sys.argv[-1], skip)\n"
+              "    raise SystemExit(0)\n"
+              "gallery.run_notebooks = run\n"
+              "from framing.cli import main\n"
+              "sys.exit(main(['figures', '--by', 'outlet', '--out', sys.argv[1], '--quiet', '--corpus', sys.argv[2]]))\n")
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "figs"), str(corpus)], capture_output=True,
+                          text=True, timeout=120)
+    assert done.stdout == "[] True ['02', '05', '07', '08', '11', '13']\n", done.stderr
+    assert "so notebook 13 (across languages) is skipped" in done.stderr  # said in the child, relayed

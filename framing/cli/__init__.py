@@ -52,8 +52,8 @@ def return_freed_memory() -> None:
         libc.mallopt(-3, int(os.environ["MALLOC_MMAP_THRESHOLD_"]))  # -3: M_MMAP_THRESHOLD
     except (OSError, AttributeError, ValueError):
         pass
-    if os.environ["ARROW_DEFAULT_MEMORY_POOL"] == "system":  # read by Arrow when first loaded: here, loaded already
-        import pyarrow
+    if os.environ["ARROW_DEFAULT_MEMORY_POOL"] == "system" and "pyarrow" in sys.modules:  # read by Arrow when first
+        import pyarrow  # loaded: it was loaded already (not by the command line, which loads it when it reads a table)
 
         pyarrow.set_memory_pool(pyarrow.system_memory_pool())
 

@@ -8,10 +8,8 @@ import re
 import sys
 from contextlib import nullcontext
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from framing.documents.language import LANGUAGE
 from framing.errors import FramingError
 from framing.output import (
     refuse_inputs,
@@ -19,17 +17,9 @@ from framing.output import (
     write_table,
     write_text,
 )
-from framing.tables import (
-    ALL,
-    family_tables,
-    is_feature_table,
-    language_name,
-    read_feature_table,
-    read_unit_table,
-    require_columns,
-    stack_families,
-    table_columns,
-)
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def family_choices() -> list[str]:
@@ -197,8 +187,10 @@ def _own_words(args, corpus):
 
 
 def run_compare(args) -> None:
-    from framing.comparison.rates import compare, compare_groups, min_docs_for
+    from framing.comparison.rates import compare, compare_groups
     from framing.errors import NeedsSentences
+    from framing.params import min_docs_for
+    from framing.tables import ALL, LANGUAGE, stack_families
 
     if args.reference and not args.target:
         raise FramingError("--reference needs --target; give --target G, or neither for every group's rates")
@@ -257,6 +249,13 @@ def _count_tables(args, columns: list[str], *, sentences: bool = False):
     each job's sentence table too: counted in the same pass over the documents, or read from the
     unit table given with --units (else None)."""
     from framing.features import family_jobs, share_tokens
+    from framing.tables import (
+        family_tables,
+        is_feature_table,
+        read_feature_table,
+        read_unit_table,
+        require_columns,
+    )
 
     units = getattr(args, "units", None)
     if is_feature_table(args.corpus):
@@ -290,6 +289,7 @@ def _count_tables(args, columns: list[str], *, sentences: bool = False):
 
 def run_model(args) -> None:
     from framing.comparison.models import rate_model
+    from framing.tables import stack_families
 
     if args.within is not None:
         if args.covariate or args.cluster or args.model != "quasipoisson":
@@ -323,7 +323,10 @@ def run_model(args) -> None:
 
 
 def run_trend(args) -> None:
+    import pandas as pd
+
     from framing.comparison.trends import trend
+    from framing.tables import stack_families
 
     events = []
     for text in args.event:
@@ -466,6 +469,7 @@ def _rules(args):
 
 def run_explore(args) -> None:
     from framing.runs import explore
+    from framing.tables import language_name
 
     if not args.output.lower().endswith((".html", ".htm")):
         raise FramingError(f"{args.output}: the explorer is an HTML page; give a name ending in .html")
@@ -539,8 +543,11 @@ KEYNESS_TOP = 50
 
 
 def run_keyness(args) -> None:
+    import pandas as pd
+
     from framing.keywords.keyness import keyness_parts
     from framing.keywords.terms import TERM_COUNT_COLUMNS
+    from framing.tables import table_columns
 
     columns = table_columns(args.corpus)
     if columns is not None and columns[1:] == TERM_COUNT_COLUMNS:  # a table of framing counts
@@ -579,6 +586,8 @@ def run_keyness(args) -> None:
 def _n_groups(corpus, by: str | None) -> int:
     """How many groups ``framing keyness`` compares, each against the rest: of column ``by`` of a corpus,
     or of the first column of term counts (unknown columns are said by keyness itself)."""
+    import pandas as pd
+
     if by is None:
         return 1
     if isinstance(corpus, pd.DataFrame):
@@ -588,6 +597,8 @@ def _n_groups(corpus, by: str | None) -> int:
 
 def _within_keyness(args, corpus) -> None:
     """keyness --within: each term's Mantel-Haenszel rate ratio, target against reference, over the stories both covered."""
+    import pandas as pd
+
     from framing.comparison.within import side_cells, within_keyness
     from framing.keywords.terms import term_counts
 
@@ -624,9 +635,29 @@ def run_kwic(args) -> None:
 
 
 def run_figures(args) -> None:
-    from framing.comparison.rates import min_docs_for
+    """The run is planned (settings checked, the corpus's languages read, notebooks chosen) in a child
+    process (:func:`_in_child`), so that this process, which waits beside the kernels while they run,
+    holds the notebook machinery only: not pandas and the corpus reader (about 120 MB)."""
+    from framing.views.gallery import run_cache, run_notebooks
+
+    parameters, skip, out = _in_child(_figures_plan, args)
+    with run_cache():  # the record reads the overview notebook 01 counted
+        ran = run_notebooks(parameters, only=args.only, skip=skip, progress=not args.quiet)
+        from framing.record import (
+            write_record,  # after the kernels: what it imports is not held beside them
+        )
+
+        write_record(out, parameters, [p.stem for p in ran], merge=not args.force)  # check_figures_folder: same settings
+    print(f"framing: ran {len(ran)} notebooks; figures, their values, methods.md, references.bib and run.json in "
+          f"{args.out or 'figures'}", file=sys.stderr)
+
+
+def _figures_plan(args) -> tuple[dict, list[str], Path]:
+    """The notebooks' parameters, the notebooks to skip (each said in one line) and the output folder
+    of ``framing figures``."""
+    from framing.params import min_docs_for
     from framing.paths import project_root
-    from framing.views.gallery import check_figures_folder, run_cache, run_notebooks
+    from framing.views.gallery import check_figures_folder
 
     root = project_root()
     corpus = args.corpus
@@ -715,15 +746,62 @@ def run_figures(args) -> None:
               "compares across languages and within each, 10 within the one with most documents; on a corpus of one "
               "language they all run",
               file=sys.stderr)
-    with run_cache():  # the record reads the overview notebook 01 counted
-        ran = run_notebooks(parameters, only=args.only, skip=skip, progress=not args.quiet)
-        from framing.record import (
-            write_record,  # after the kernels: what it imports is not held beside them
-        )
+    return parameters, skip, out
 
-        write_record(out, parameters, [p.stem for p in ran], merge=not args.force)  # check_figures_folder: same settings
-    print(f"framing: ran {len(ran)} notebooks; figures, their values, methods.md, references.bib and run.json in "
-          f"{args.out or 'figures'}", file=sys.stderr)
+
+def _in_child(function, *args):
+    """``function(*args)``, run in a child process and its result sent back: what it imports and reads
+    is freed when the child ends. What it prints and warns is said here, as it would have been without
+    the child; its errors are raised here (a :class:`FramingError` as the one line it is). Ctrl-C stops both."""
+    import multiprocessing
+    import warnings
+
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_child_main, args=(send, function, args), daemon=True)
+    child.start()
+    send.close()
+    try:
+        ok, value, printed, said, warned = receive.recv()
+    except EOFError:
+        child.join()
+        raise FramingError(f"the process that plans the run ended without an answer (exit code {child.exitcode}); "
+                           "rerun, and report it if it happens again") from None
+    finally:
+        receive.close()
+        if child.is_alive():  # this process was interrupted
+            child.terminate()
+        child.join()
+    sys.stdout.write(printed)
+    sys.stderr.write(said)
+    for message, category, filename, lineno in warned:
+        warnings.warn_explicit(message, category, filename, lineno)
+    if not ok:
+        raise value
+    return value
+
+
+def _child_main(send, function, args) -> None:
+    import contextlib
+    import io
+    import signal
+    import traceback
+    import warnings
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to say; it stops this process,
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # at once and without a word
+    printed, said = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(said), \
+            warnings.catch_warnings(record=True) as caught:
+        try:
+            ok, value = True, function(*args)
+        except Exception as exc:  # noqa: BLE001 - every error goes back to the parent, which says it in one line
+            if not isinstance(exc, FramingError):
+                exc.add_note("in the child process:\n" + "".join(traceback.format_exception(exc)))  # for FRAMING_DEBUG
+            ok, value = False, exc
+    warned = [(w.message, w.category, w.filename, w.lineno) for w in caught]
+    send.send((ok, value, printed.getvalue(), said.getvalue(), warned))
+    send.close()
 
 
 POOLING_NOTEBOOKS = ("02", "03", "04", "05", "06", "07", "08", "11", "12")
@@ -740,6 +818,7 @@ def _corpus_languages(corpus: str, args) -> list[str]:
     from framing.documents.corpus import CorpusFiles
     from framing.documents.language import languages_of
     from framing.paths import project_path
+    from framing.tables import LANGUAGE
 
     files = CorpusFiles(project_path(corpus), text_col=args.text_col, id_col=args.id_col, language=args.language)
     with warnings.catch_warnings():
@@ -993,6 +1072,8 @@ def _refuse_existing(paths, args, what: str) -> None:
 
 
 def run_code_sample(args) -> None:
+    import pandas as pd
+
     from framing.validation.frame_sheets import (
         active_units,
         blind_frame_sheet,
@@ -1151,6 +1232,8 @@ def run_stories(args) -> None:
 
 
 def run_agenda(args) -> None:
+    import pandas as pd
+
     from framing.comparison.agenda import agenda
 
     documents = _read_stories(args.stories)
@@ -1183,6 +1266,10 @@ def run_agenda(args) -> None:
 
 
 def _read_stories(path: str) -> pd.DataFrame:
+    import pandas as pd
+
+    from framing.tables import require_columns
+
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False)
     except FileNotFoundError:
@@ -1196,6 +1283,8 @@ def _read_stories(path: str) -> pd.DataFrame:
 def _with_stories(args, features: pd.DataFrame) -> pd.DataFrame:
     """The feature table with the --within column: from --stories (matched on doc_id; a document
     without a story is an error naming it), or already one of its metadata columns."""
+    from framing.tables import require_columns
+
     if args.stories is None:
         require_columns(features, [args.within], where="the documents (or pass --stories STORIES.csv)")
         return features
@@ -1220,6 +1309,7 @@ def _within_table(args, jobs, *, target=None) -> pd.DataFrame:
 
     from framing.comparison.within import within_model
     from framing.groups import sides
+    from framing.tables import LANGUAGE, stack_families
 
     results = []
     for family, name, _, features in jobs:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 
 import framing.cli.commands as commands
 from framing.errors import FramingError
@@ -17,6 +18,27 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message}; see '{self.prog} --help'\n")
+
+
+class _Choices(Sequence):
+    """The choices of an option, listed on first use (its help, or a value to check) rather than when
+    the parser is built (the option names a ``metavar``, which argparse shows in place of them, so
+    building it lists nothing; its help lists them with ``%(choices)s``): listing the feature families or the keyness measures imports them, and with
+    them pandas, which ``framing figures`` keeps out of its process while the notebooks run."""
+
+    def __init__(self, listed):
+        self._listed, self._items = listed, None
+
+    def _all(self) -> tuple:
+        if self._items is None:
+            self._items = tuple(self._listed())
+        return self._items
+
+    def __getitem__(self, index):
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
 
 
 def _days(text: str) -> int:
@@ -146,8 +168,8 @@ def _corpus_options() -> argparse.ArgumentParser:
 
 def _count_options(parser: argparse.ArgumentParser) -> None:
     """--family and --lexicon of the commands that compare count tables (compare, model, trend)."""
-    parser.add_argument("--family", default="lexicon", choices=[*commands.counting_families(), "all"],
-                        help="feature family (default: lexicon; all: lexicon, stance and actors)")
+    parser.add_argument("--family", default="lexicon", choices=_Choices(lambda: [*commands.counting_families(), "all"]),
+                        metavar="FAMILY", help="feature family: %(choices)s (default: lexicon; all: lexicon, stance and actors)")
     parser.add_argument("--lexicon", action=_Append, default=None, metavar="NAME_OR_PATH",
                         help="lexicon to count, read by its family; repeat for several (default: the family's bundled lexicon)")
 
@@ -219,7 +241,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("features", parents=[corpus], help="per-document feature table (tidy CSV)",
                        description="Write one row per document and category: count, n_tokens, per_1k, with metadata.")
-    p.add_argument("--family", default="lexicon", choices=commands.family_choices(), help="feature family (default: lexicon)")
+    p.add_argument("--family", default="lexicon", choices=_Choices(commands.family_choices), metavar="FAMILY",
+                   help="feature family: %(choices)s (default: lexicon)")
     p.add_argument("--lexicon", action=_Append, default=None, metavar="NAME_OR_PATH",
                    help="lexicon to count, read by the family its [meta] names; repeat for several "
                         "(default: each family's bundled lexicon: framing, stance, actors)")
@@ -313,7 +336,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--target", action=_Append, default=None, metavar="G", help="target group (repeat for several)")
     p.add_argument("--reference", action=_Append, default=None, metavar="G",
                    help="reference group (repeat; default: all other groups), or 'english' for general English (wordfreq)")
-    p.add_argument("--measure", default="g2", choices=list(commands.measure_choices()), help="keyness measure (default: g2)")
+    p.add_argument("--measure", default="g2", choices=_Choices(commands.measure_choices), metavar="MEASURE",
+                   help="keyness measure: %(choices)s (default: g2)")
     p.add_argument("--ngrams", default="1-1", metavar="MIN-MAX", help="n-gram sizes, e.g. 1-2 (default: 1-1)")
     p.add_argument("--min-count", type=_whole(0), default=3, metavar="N", help="flag terms with fewer target hits (default: 3)")
     p.add_argument("--stopwords", default=None, metavar="english|PATH", help="drop stopwords (default: keep them)")

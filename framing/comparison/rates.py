@@ -18,32 +18,11 @@ import pandas as pd
 from framing.errors import FramingError, NeedsSentences
 from framing.groups import default_note, default_target, largest, sides
 from framing.measures import benjamini_hochberg, log_ratio
-from framing.params import COUNT, LEVEL, SEED, UNIT, Whole, checked
+from framing.params import COUNT, LEVEL, MIN_DOCS, SEED, Whole, checked
 from framing.tables import ALL, LANGUAGE, rate_per_1k, require_columns
 
 DOCUMENTS = "documents"
 SENTENCES = "sentences within documents"
-
-MIN_DOCS = 5
-"""Documents are resampled when every group has at least this many, else sentences within documents."""
-
-UNITS = dict(zip(UNIT.choices, (MIN_DOCS, 1, 2**62)))
-"""Each resampling unit (:data:`framing.params.UNIT`) and the ``min_docs`` that makes :func:`compare`
-resample it: documents when every group has at least :data:`MIN_DOCS` (auto), always documents,
-always sentences within documents."""
-
-
-def min_docs_for(unit: str) -> int:
-    """The ``min_docs`` of :func:`compare` and :func:`compare_groups` that resamples ``unit`` (:data:`UNITS`).
-
-    Examples
-    --------
-    >>> min_docs_for("auto"), min_docs_for("documents")
-    (5, 1)
-    """
-    UNIT.check("unit", unit)
-    return UNITS[unit]
-
 
 # --------------------------------------------------------------------------- resampling units
 
