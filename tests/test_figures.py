@@ -125,8 +125,9 @@ def test_a_failing_cell_is_one_line_naming_notebook_and_cell_and_the_run_stops_w
 
 
 def test_each_notebook_runs_in_a_fresh_kernel_started_while_the_one_before_runs(tmp_path):
-    """A notebook's kernel is started while the notebook before it runs (its 0.6 s start off the run's
-    path), yet it is a process of its own that ran nothing before the notebook: what one notebook
+    """A notebook's kernel is started while the notebook before it runs, and makes the notebook's first
+    step as it starts when that step only imports (its 0.6 s start and framing's import off the run's
+    path); yet it is a process of its own that ran nothing of the notebook before: what one notebook
     leaves in its interpreter (a module's state, an import) is not in the next; no kernel is left."""
     import json
 
@@ -134,19 +135,33 @@ def test_each_notebook_runs_in_a_fresh_kernel_started_while_the_one_before_runs(
 
     from framing.views.gallery import run_notebooks
 
+    (tmp_path / "marker.py").write_text("import time\nIMPORTED = time.time()\n", encoding="utf-8")
     record = ("import json, os, sys, time, builtins, psutil\n"
               "json.dump({'pid': os.getpid(), 'started': psutil.Process().create_time(), 'ended': time.time(),\n"
-              "           'leak': hasattr(builtins, 'LEAK'), 'pandas': 'pandas' in sys.modules},\n"
+              "           'leak': hasattr(builtins, 'LEAK'), 'tabnanny': 'tabnanny' in sys.modules,\n"
+              "           'imported': sys.modules['marker'].IMPORTED if 'marker' in sys.modules else None},\n"
               "          open(NAME + '.json', 'w'))")
-    _notebook(tmp_path / "01_first.ipynb", "NAME = 'first'", "import builtins, pandas\nbuiltins.LEAK = 1",
+    _notebook(tmp_path / "01_first.ipynb", "import builtins, tabnanny\nbuiltins.LEAK = 1", "NAME = 'first'",
               "import time\ntime.sleep(1.5)", record)
-    _notebook(tmp_path / "02_second.ipynb", "NAME = 'second'", record)
+    _notebook(tmp_path / "02_second.ipynb", "import marker", "NAME = 'second'", record)
     run_notebooks({}, folder=tmp_path, workdir=tmp_path, progress=False)
     first, second = (json.loads((tmp_path / f"{n}.json").read_text()) for n in ("first", "second"))
-    assert first["leak"] and first["pandas"]
-    assert first["pid"] != second["pid"] and not second["leak"] and not second["pandas"]
+    assert first["leak"] and first["tabnanny"] and first["imported"] is None
+    assert first["pid"] != second["pid"] and not second["leak"] and not second["tabnanny"]
     assert second["started"] < first["ended"]  # started before the first notebook's last cell had run
+    assert second["imported"] < first["ended"]  # and its first step, imports only, made then
     assert not [p for p in psutil.Process().children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]
+
+
+def test_a_first_step_is_made_ahead_only_when_it_only_imports(tmp_path):
+    from framing.views.gallery import first_imports, notebooks, shipped_notebooks
+
+    for path in notebooks(shipped_notebooks()):  # every shipped notebook begins with its imports
+        assert first_imports(path).startswith("import framing\nfrom framing import figures"), path.name
+    for first, ahead in [("import os", "import os"), ("import os\nx = 1", None), ("%matplotlib inline", None),
+                         ("from os import path  # a comment", "from os import path  # a comment"), ("", None)]:
+        _notebook(tmp_path / "01_a.ipynb", first, "y = 2")
+        assert first_imports(tmp_path / "01_a.ipynb") == ahead
 
 
 def test_the_same_analysis_runs_on_another_corpus(tmp_path):
