@@ -96,3 +96,29 @@ def test_validation_measures_against_published_examples_and_well_kept_implementa
         [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, nan],
     ]).T
     assert round(krippendorff_alpha_nominal(reliability), 3) == 0.743
+
+
+def test_benjamini_hochberg_rejects_what_the_paper_rejects_and_equals_scipy():
+    # Benjamini & Hochberg (1995), section 4: fifteen p-values of a clinical trial; at q = 0.05
+    # their procedure rejects the four smallest (Bonferroni's, three)
+    p = [0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.3240, 0.4262, 0.5719,
+         0.6528, 0.7590, 1.0000]
+    adjusted = m.benjamini_hochberg(p)
+    assert (adjusted <= 0.05).tolist() == [True] * 4 + [False] * 11
+    assert adjusted[3] == pytest.approx(0.0095 * 15 / 4)
+    assert adjusted[4] == pytest.approx(0.0201 * 15 / 5)
+    assert adjusted[5] == pytest.approx(0.0298 * 15 / 7)  # the step-up: 15/6 x 0.0278 is more than 15/7 x 0.0298
+    from scipy.stats import false_discovery_control
+
+    rng = np.random.default_rng(7)
+    for k in range(200):  # ties, NaNs, one p-value, many: the same floats as scipy's
+        n = int(rng.integers(1, 300))
+        p = rng.uniform(size=n) ** rng.uniform(0.2, 5)
+        p = np.round(p, 2) if k % 3 == 0 else p
+        p[rng.integers(0, n, size=n // 10)] = np.nan
+        ok = ~np.isnan(p)
+        expected = np.full(n, np.nan)
+        expected[ok] = false_discovery_control(p[ok], method="bh") if ok.any() else []
+        assert np.array_equal(m.benjamini_hochberg(p), expected, equal_nan=True)
+    with pytest.raises(ValueError):
+        m.benjamini_hochberg([0.2, 1.5])

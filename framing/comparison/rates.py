@@ -202,7 +202,10 @@ def _sides_by_sentence(units: pd.DataFrame, side_of: pd.Series, keys: list[str])
     distinct, rows = _unique(key, 2 * span)
     del key, target, doc, sentence
     cols, labels = _cells(units, keys, taken)
-    flat, size = rows.ravel() * len(labels) + cols, len(distinct) * len(labels)
+    flat, size = rows.ravel(), len(distinct) * len(labels)  # each row's cell, row-major: in rows' own array
+    flat *= len(labels)
+    flat += cols
+    del rows, cols
 
     def summed(values):
         weights = taken(units[values].to_numpy())
