@@ -466,6 +466,8 @@ def _plans(word: str) -> str:
         raise FramingError("a one-line reason")
     if word == "bug":
         raise KeyError("missing")
+    if word == "lambda":
+        return lambda: None  # cannot be pickled back to the parent
     return word.upper()
 
 
@@ -481,6 +483,9 @@ def test_a_step_run_in_a_child_process_says_and_returns_what_it_would_here(capsy
     with pytest.warns(UserWarning), pytest.raises(KeyError) as raised:
         _in_child(_plans, "bug")
     assert "in the child process" in raised.value.__notes__[0]  # the child's traceback, for FRAMING_DEBUG
+    with pytest.warns(UserWarning, match="warned lambda"), pytest.raises(RuntimeError, match="result could not be sent back"):
+        _in_child(_plans, "lambda")  # said, not "ended without an answer"
+    assert capsys.readouterr().out.endswith("planned lambda\n")
 
 
 def test_figures_waits_beside_the_kernels_without_pandas_in_its_process(tmp_path):

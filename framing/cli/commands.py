@@ -800,7 +800,13 @@ def _child_main(send, function, args) -> None:
                 exc.add_note("in the child process:\n" + "".join(traceback.format_exception(exc)))  # for FRAMING_DEBUG
             ok, value = False, exc
     warned = [(w.message, w.category, w.filename, w.lineno) for w in caught]
-    send.send((ok, value, printed.getvalue(), said.getvalue(), warned))
+    try:
+        send.send((ok, value, printed.getvalue(), said.getvalue(), warned))
+    except Exception as exc:  # noqa: BLE001 - a result or an error that cannot be pickled: said as text, not lost
+        value = RuntimeError(f"the planning step's {'result' if ok else 'error'} could not be sent back "
+                             f"({type(exc).__name__}: {exc}): {value!r}"[:2000])
+        warned = [(str(message), UserWarning, filename, lineno) for message, _, filename, lineno in warned]
+        send.send((False, value, printed.getvalue(), said.getvalue(), warned))
     send.close()
 
 
