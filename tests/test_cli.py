@@ -509,3 +509,23 @@ def test_figures_waits_beside_the_kernels_without_pandas_in_its_process(tmp_path
                           text=True, timeout=120)
     assert done.stdout == "[] True ['02', '05', '07', '08', '11', '13']\n", done.stderr
     assert "so notebook 13 (across languages) is skipped" in done.stderr  # said in the child, relayed
+
+
+def test_a_command_splits_sentences_without_loading_scipy_stats_or_sklearn_and_counts_the_same(tmp_path):
+    """The command line imports NLTK with its optional libraries deferred (framing.nltk_extras): a
+    command that splits sentences, in two worker processes, loads none of SciPy's statistics, its sparse
+    matrices and scikit-learn, and writes the bytes a process writes with NLTK imported whole."""
+    import subprocess
+    import sys
+
+    script = ("import sys\nif sys.argv[1] == 'whole':\n    import nltk\nfrom framing.cli import main\nrc = main(sys.argv[2:])\n"
+              "print(sorted(m for m in ('scipy.sparse', 'scipy.stats', 'sklearn') if m in sys.modules), 'nltk' in sys.modules)\n"
+              "sys.exit(rc)\n")
+    outputs = {}
+    for how in ("lean", "whole"):
+        done = subprocess.run([sys.executable, "-c", script, how, "features", str(SEEDS), "--family", "all", "--jobs", "2",
+                               "-o", str(tmp_path / f"{how}.csv")], capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        outputs[how] = done.stdout
+    assert outputs == {"lean": "[] True\n", "whole": "['scipy.sparse', 'scipy.stats', 'sklearn'] True\n"}
+    assert (tmp_path / "lean.csv").read_bytes() == (tmp_path / "whole.csv").read_bytes()

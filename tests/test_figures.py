@@ -128,7 +128,8 @@ def test_each_notebook_runs_in_a_fresh_kernel_started_while_the_one_before_runs(
     """A notebook's kernel is started while the notebook before it runs, and makes the notebook's first
     step as it starts when that step only imports (its 0.6 s start and framing's import off the run's
     path); yet it is a process of its own that ran nothing of the notebook before: what one notebook
-    leaves in its interpreter (a module's state, an import) is not in the next; no kernel is left."""
+    leaves in its interpreter (a module's state, an import) is not in the next; no kernel is left. Each
+    imports NLTK as the command line does, its optional libraries deferred."""
     import json
 
     import psutil
@@ -139,7 +140,8 @@ def test_each_notebook_runs_in_a_fresh_kernel_started_while_the_one_before_runs(
     record = ("import json, os, sys, time, builtins, psutil\n"
               "json.dump({'pid': os.getpid(), 'started': psutil.Process().create_time(), 'ended': time.time(),\n"
               "           'leak': hasattr(builtins, 'LEAK'), 'tabnanny': 'tabnanny' in sys.modules,\n"
-              "           'imported': sys.modules['marker'].IMPORTED if 'marker' in sys.modules else None},\n"
+              "           'imported': sys.modules['marker'].IMPORTED if 'marker' in sys.modules else None,\n"
+              "           'nltk_alone': bool(__import__('nltk.tokenize.punkt')) and 'scipy.stats' not in sys.modules},\n"
               "          open(NAME + '.json', 'w'))")
     _notebook(tmp_path / "01_first.ipynb", "import builtins, tabnanny\nbuiltins.LEAK = 1", "NAME = 'first'",
               "import time\ntime.sleep(1.5)", record)
@@ -150,6 +152,7 @@ def test_each_notebook_runs_in_a_fresh_kernel_started_while_the_one_before_runs(
     assert first["pid"] != second["pid"] and not second["leak"] and not second["tabnanny"]
     assert second["started"] < first["ended"]  # started before the first notebook's last cell had run
     assert second["imported"] < first["ended"]  # and its first step, imports only, made then
+    assert first["nltk_alone"] and second["nltk_alone"]  # NLTK without SciPy's statistics (framing.nltk_extras)
     assert not [p for p in psutil.Process().children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]
 
 

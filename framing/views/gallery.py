@@ -252,6 +252,12 @@ def first_imports(path: Path) -> str | None:
     return source if body and all(isinstance(node, (ast.Import, ast.ImportFrom)) for node in body) else None
 
 
+DEFER_NLTK_EXTRAS = "__import__('framing.nltk_extras').nltk_extras.defer_nltk_extras()"
+"""What each kernel runs first (binding no name): its notebook's NLTK imported without loading SciPy's
+statistics, its sparse matrices and scikit-learn until they are used (:mod:`framing.nltk_extras`), as
+in the command line's own process."""
+
+
 class _Kernels:
     """The kernels of one run, a fresh one for each notebook, each started while the notebook before it
     runs, with its notebook's first step made as it starts when that step only imports
@@ -281,11 +287,11 @@ class _Kernels:
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
-        ahead = first_imports(path)
+        ahead = [DEFER_NLTK_EXTRAS] + [step for step in [first_imports(path)] if step is not None]
         manager = AsyncKernelManager(kernel_name="python3")  # the kind nbclient drives
         # errors come back as messages; one in the imports made ahead comes back when the notebook makes them
         run_sync(manager.start_kernel)(cwd=str(self.root), stderr=subprocess.DEVNULL,
-                                       extra_arguments=[] if ahead is None else [f"--IPKernelApp.exec_lines={[ahead]!r}"])
+                                       extra_arguments=[f"--IPKernelApp.exec_lines={ahead!r}"])
         return manager
 
     @staticmethod
