@@ -194,7 +194,7 @@ def run_batches(
     bar = _progress(progress)
     with _submitter(task, engine, jobs, scheduler) as (submit, width):
         pending: deque = deque()
-        for batch in batches:
+        for batch in batches if width == 1 else cut_last(batches, 2 * width):
             pending.append((submit(batch.frame), len(batch.frame), batch.chars))
             while len(pending) > 2 * width:
                 yield _collect(pending.popleft(), notes, bar)
@@ -203,6 +203,46 @@ def run_batches(
     if bar is not None:
         bar.close()
     notes.say(task.origin)
+
+
+def cut_last(batches: Iterable[Batch], pieces: int) -> Iterator[Batch]:
+    """``batches``, the last one cut into ``pieces`` of about equal text (whole documents, in order).
+
+    With several workers a run ends when its last batch does, and a whole last batch left one worker
+    idle while the other counted it: 0.3-0.6 s of a 7 s run on 10 MB with two. Cut in two pieces per
+    worker, the workers take them as each comes free, and the one that ends first waits at most a piece.
+    Only the last batch is cut, so the reader runs one batch ahead, no more; a batch's rows depend
+    on its documents alone, so the tables are the same.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from framing.documents.read import Batch
+    >>> frame = pd.DataFrame({"doc_id": list("abcdef"), "text": ["xx", "x", "x", "xxxx", "x", "x"]})
+    >>> batches = [Batch(frame.iloc[:2], 0, 3), Batch(frame.iloc[2:], 2, 7)]
+    >>> [(b.first, list(b.frame.doc_id), b.chars) for b in cut_last(batches, 3)]
+    [(0, ['a', 'b'], 3), (2, ['c', 'd'], 5), (4, ['e', 'f'], 2)]
+
+    The last batch's 7 characters are cut where its text passes 7/3 and 14/3: both after ``d``, a
+    document of 4 that is not split, so it gives two pieces, not three.
+    """
+    last = None
+    for batch in batches:
+        if last is not None:
+            yield last
+        last = batch
+    if last is None:
+        return
+    sizes = last.frame["text"].str.len().fillna(0).to_numpy(dtype=np.int64)
+    if len(sizes) < 2:
+        yield last
+        return
+    ends = np.cumsum(sizes)
+    # a piece ends with the document at whose end the text passes each share (at least one document each)
+    cuts = np.searchsorted(ends, ends[-1] * np.arange(1, pieces) / pieces, side="left") + 1
+    bounds = sorted({0, len(sizes), *(int(c) for c in cuts if 0 < c < len(sizes))})
+    for start, stop in zip(bounds, bounds[1:]):
+        yield Batch(last.frame.iloc[start:stop], last.first + start, int(sizes[start:stop].sum()))
 
 
 def _collect(item, notes: _Notes, bar, seen: dict | None = None) -> pd.DataFrame:

@@ -97,6 +97,31 @@ def test_two_worker_processes_write_the_bytes_of_one(news, tmp_path, capsys):
     assert "framing: wrote" in capsys.readouterr().err
 
 
+def test_with_several_workers_the_last_batch_is_cut_into_pieces_of_about_equal_text(news):
+    """The last batch is cut so that no worker waits long for the other at the end: the pieces hold
+    its documents in order, whole, each about a quarter of its text; the other batches pass as read."""
+    from framing.engine import cut_last
+
+    folder, _ = news
+    batches = list(document_batches(folder / "news.csv", batch_chars=100_000))  # 8, 35 and 29 documents
+    cut = list(cut_last(iter(batches), 4))
+    last = batches[-1]
+    assert [b.frame["doc_id"].tolist() for b in cut[: len(batches) - 1]] == [b.frame["doc_id"].tolist() for b in batches[:-1]]
+    pieces = cut[len(batches) - 1 :]
+    assert len(pieces) == 4
+    assert sum((p.frame["doc_id"].tolist() for p in pieces), []) == last.frame["doc_id"].tolist()
+    assert [p.first for p in pieces] == [last.first + sum(len(q.frame) for q in pieces[:i]) for i in range(4)]
+    assert sum(p.chars for p in pieces) == last.chars
+    sizes = last.frame["text"].str.len().fillna(0)
+    for piece in pieces:  # a piece passes its quarter by less than its own last document
+        assert piece.chars - sizes.loc[piece.frame.index[-1]] < last.chars / 4
+    assert list(cut_last(iter([]), 4)) == []
+    task = make_task(FamilyFeatures(tuple(family_jobs(["lexicon"]))), origin="news")
+    one, two = (list(run_batches(task, iter(batches), jobs=jobs)) for jobs in (1, 2))
+    assert (len(one), len(two)) == (len(batches), len(batches) + 3)  # a table per piece, with two workers
+    pd.testing.assert_frame_equal(pd.concat(two, ignore_index=True), pd.concat(one, ignore_index=True))
+
+
 def test_a_table_formatted_as_csv_where_it_was_counted_is_written_as_the_table_itself(tmp_path):
     from framing.output import AsCsv, as_csv
 
