@@ -529,3 +529,28 @@ def test_a_command_splits_sentences_without_loading_scipy_stats_or_sklearn_and_c
         outputs[how] = done.stdout
     assert outputs == {"lean": "[] True\n", "whole": "['scipy.sparse', 'scipy.stats', 'sklearn'] True\n"}
     assert (tmp_path / "lean.csv").read_bytes() == (tmp_path / "whole.csv").read_bytes()
+
+
+def test_the_installed_command_is_main_then_an_end_without_the_last_collections(tmp_path):
+    """``framing`` and ``python -m framing`` run main, then freeze what the process holds so that the
+    interpreter's last collections skip it; what main wrote is whole."""
+    import gc
+    import subprocess
+    import sys
+    from importlib.metadata import entry_points
+
+    assert entry_points(group="console_scripts")["framing"].value == "framing.cli:console"
+    script = ("import gc, sys\nfrom framing.cli import console\nsys.argv = ['framing', *sys.argv[1:]]\n"
+              "before = gc.get_freeze_count()\nrc = console()\nprint(rc, before, gc.get_freeze_count() > 10_000)\n")
+    args = ["features", str(SEEDS), "--family", "all", "--jobs", "1", "-o"]
+    done = subprocess.run([sys.executable, "-c", script, *args, str(tmp_path / "console.csv")], capture_output=True,
+                          text=True, timeout=300)
+    assert done.stdout == "0 0 True\n", done.stderr
+    done = subprocess.run([sys.executable, "-m", "framing", *args, str(tmp_path / "module.csv")], capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    frozen = gc.get_freeze_count()
+    assert main([*args, str(tmp_path / "main.csv")]) == 0
+    assert gc.get_freeze_count() == frozen  # main itself freezes nothing: a session may call it many times
+    assert (tmp_path / "console.csv").read_bytes() == (tmp_path / "main.csv").read_bytes()
+    assert (tmp_path / "module.csv").read_bytes() == (tmp_path / "main.csv").read_bytes()

@@ -2,6 +2,6 @@
 
 import sys
 
-from framing.cli import main
+from framing.cli import console
 
-sys.exit(main())
+sys.exit(console())
