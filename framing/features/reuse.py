@@ -320,19 +320,39 @@ def _extend(keys_a, keys_b, first_a: int, first_b: int, end_a: int, end_b: int, 
     (60%) are identical, so the passage still starts and ends on shared words and a stray
     common pair of words ("of the") does not stretch it."""
 
-    def reach(side_a, side_b):
-        blocks = [m for m in SequenceMatcher(None, side_a, side_b, autojunk=False).get_matching_blocks() if m.size]
-        best, matched = (0, 0), 0
-        for m in blocks:
-            matched += m.size
-            length = max(m.a, m.b) + m.size
-            if m.size >= 2 and matched >= 0.6 * length:
-                best = (m.a + m.size, m.b + m.size)
-        return best
-
-    back_a, back_b = reach(keys_a[max(0, first_a - gap) : first_a][::-1], keys_b[max(0, first_b - gap) : first_b][::-1])
-    ahead_a, ahead_b = reach(keys_a[end_a : end_a + gap], keys_b[end_b : end_b + gap])
+    back_a, back_b = _reach(keys_a[max(0, first_a - gap) : first_a][::-1], keys_b[max(0, first_b - gap) : first_b][::-1])
+    ahead_a, ahead_b = _reach(keys_a[end_a : end_a + gap], keys_b[end_b : end_b + gap])
     return first_a - back_a, first_b - back_b, end_a + ahead_a, end_b + ahead_b
+
+
+def _reach(side_a, side_b) -> tuple[int, int]:
+    """How far into ``side_a`` and ``side_b`` (the words beyond a passage's end, or before its start
+    reversed) the passage extends: to the end of the farthest matching block of at least two words
+    (difflib's) such that 60% of the words up to it are matched; ``(0, 0)`` when there is none.
+
+    Such a block is two words in a row found in both, so two sides that share no pair of adjacent
+    words extend nothing, and are answered without difflib: most passages end where the two texts
+    part, and this was 114,532 SequenceMatchers (a third of ``reuse``'s time) on 10,000 news articles.
+
+    Examples
+    --------
+    >>> _reach("the regime said on monday".split(), "the regime said on tuesday".split())
+    (4, 4)
+    >>> _reach("of the regime".split(), "the regime of".split())  # "the regime": 2 of 3 words matched
+    (3, 2)
+    >>> _reach("a b c".split(), "c b a".split())  # no pair of adjacent words in common
+    (0, 0)
+    """
+    if not set(zip(side_a, side_a[1:])) & set(zip(side_b, side_b[1:])):
+        return 0, 0
+    blocks = [m for m in SequenceMatcher(None, side_a, side_b, autojunk=False).get_matching_blocks() if m.size]
+    best, matched = (0, 0), 0
+    for m in blocks:
+        matched += m.size
+        length = max(m.a, m.b) + m.size
+        if m.size >= 2 and matched >= 0.6 * length:
+            best = (m.a + m.size, m.b + m.size)
+    return best
 
 
 def _aligned(keys_a, keys_b, first_a: int, end_a: int, first_b: int, end_b: int):
