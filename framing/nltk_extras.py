@@ -1,4 +1,4 @@
-"""NLTK imported without loading SciPy's statistics and scikit-learn until NLTK uses them.
+"""NLTK imported without loading SciPy's statistics, its sparse matrices and scikit-learn until NLTK uses them.
 
 NLTK's package ``__init__`` imports every subpackage, and some of them import optional
 libraries at import time, each in a ``try``/``except ImportError``: ``scipy.stats`` (for
