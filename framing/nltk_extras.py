@@ -158,8 +158,8 @@ class _NextNLTK(importlib.abc.MetaPathFinder):
 
 
 def defer_nltk_extras() -> bool:
-    """Make this process's first ``import nltk`` leave SciPy's statistics and scikit-learn unloaded
-    until NLTK uses them (see the module's docstring). Nothing is imported now. Returns whether it
+    """Make this process's first ``import nltk`` leave SciPy's statistics, its sparse matrices and
+    scikit-learn unloaded until NLTK uses them (see the module's docstring). Nothing is imported now. Returns whether it
     was set: not when NLTK is imported already, or when it was set before.
 
     Examples

@@ -63,7 +63,7 @@ def return_freed_memory() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``framing`` command; returns the exit code."""
     return_freed_memory()
-    defer_nltk_extras()  # Punkt without loading SciPy's statistics and scikit-learn: 0.77 s and 80 MB a command
+    defer_nltk_extras()  # Punkt without loading SciPy's statistics, sparse matrices, scikit-learn: 0.77 s, 80 MB
     parser = build_parser()
     args = parser.parse_args(argv)
     warnings.showwarning = _warning_line
