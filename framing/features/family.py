@@ -358,18 +358,21 @@ class Family:
             if family is None:
                 continue
             read.append(d)
-            by_document, by_sentence = Counter(), Counter()
-            for f in family.find(doc):
-                by_document[(f.category, f.voice)] += 1
-                by_sentence[(int(doc.token_sentence[f.token_start]) if len(doc) else 0, f.category, f.voice)] += 1
-                if records:
-                    found.add(d, doc, f)
-            counts.extend((d, c, v, n) for (c, v), n in by_document.items())
-            denominators.extend((d, v, n) for v, n in family.tokens(doc).items())
+            matches = family.find(doc)
             per_sentence = sentence_tokens(doc, voiced=self.voiced)
-            grid = np.zeros((len(per_sentence[ALL]), len(cells)), dtype=np.int64)
-            for (s, c, v), n in by_sentence.items():
-                grid[s, where[c, v]] = n
+            shape = (len(per_sentence[ALL]), len(cells))
+            if matches:  # each match's sentence and cell, counted as arrays (a Counter per match took 0.35 s on 10 MB)
+                first = np.fromiter((f.token_start for f in matches), np.int64, len(matches))
+                sentence = doc.token_sentence[first] if len(doc) else np.zeros(len(matches), np.int64)
+                cell = np.fromiter((where[f.category, f.voice] for f in matches), np.int64, len(matches))
+                grid = np.bincount(sentence * shape[1] + cell, minlength=shape[0] * shape[1]).reshape(shape)
+                total = grid.sum(axis=0)
+                counts.extend((d, *cells[k], int(total[k])) for k in np.flatnonzero(total).tolist())
+                if records:
+                    found.extend(d, doc, matches, sentence)
+            else:
+                grid = np.zeros(shape, dtype=np.int64)
+            denominators.extend((d, v, n) for v, n in family.tokens(doc).items())
             sentence_counts.append(grid)
             sentence_words.append(np.column_stack([per_sentence[v] for _, v in cells]).astype(np.int64)
                                     if cells else grid)
@@ -473,6 +476,34 @@ class _Records:
         self.names = ((MATCH_COLUMNS if text else MATCH_SPAN_COLUMNS) + list(family.extra_columns)
                       + (["sentence_start", "sentence_end"] if sentences else []))
         self.columns = {name: array("q") if name in self.NUMBERS else [] for name in self.names}
+
+    def extend(self, doc_id: str, doc: TokenizedText, found: list[Found], sentence: np.ndarray) -> None:
+        """The records of one document's matches ``found``, ``sentence`` holding each one's sentence
+        (an index into ``doc.sentences``): what :meth:`add` gives for each, gathered a column at a time
+        (on 10 MB of news, 436,000 stance matches took 0.84 s one by one)."""
+        category, pattern, token_start, token_end, start, end, voice, extra = zip(*found)
+        c = self.columns
+        c["doc_id"].extend([doc_id] * len(found))
+        c["category"].extend(category)
+        c["pattern"].extend(pattern)
+        c["start"].extend(start)
+        c["end"].extend(end)
+        c["token_start"].extend(token_start)
+        c["token_end"].extend(token_end)
+        c["voice"].extend(voice)
+        if self.text:
+            c["text"].extend([doc.text[a:b] for a, b in zip(start, end)])
+            c["sentence"].extend([doc.sentence_of(t) for t in token_start])
+        for k, name in enumerate(self.family.extra_columns):
+            c[name].extend([values[k] for values in extra])
+        if self.with_sentences:  # the span sentence_of cuts
+            if doc.sentences:
+                bounds = np.asarray(doc.sentences, dtype=np.int64)[sentence]
+                c["sentence_start"].extend(bounds[:, 0].tolist())
+                c["sentence_end"].extend(bounds[:, 1].tolist())
+            else:
+                c["sentence_start"].extend([0] * len(found))
+                c["sentence_end"].extend([len(doc.text)] * len(found))
 
     def add(self, doc_id: str, doc: TokenizedText, f: Found) -> None:
         """The record of match ``f`` of document ``doc_id``."""
