@@ -31,6 +31,7 @@ import shutil
 import tempfile
 import warnings
 from collections.abc import Mapping
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -263,13 +264,55 @@ def remembered(key: str, compute) -> "tuple[Mapping[str, pd.DataFrame], bool]":
     entry = folder / key
     if entry.is_dir():
         return Stored(entry), False
-    tables = compute()
     try:
         folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _unwritable(folder, exc) from None
+    with _counting(folder, key):
+        if entry.is_dir():  # counted by the process that held the key before
+            return Stored(entry), False
+        return _stored(folder, key, compute())
+
+
+def _unwritable(folder: Path, exc: OSError) -> FramingError:
+    return FramingError(f"{CACHE_VARIABLE}={folder}: cannot write there ({exc.strerror or exc}); name a "
+                        f"writable folder, or unset {CACHE_VARIABLE}")
+
+
+@contextmanager
+def _counting(folder: Path, key: str):
+    """Hold ``key`` of ``folder`` while this process counts it: a process asking for a key another
+    is counting waits for that count and reads it (``framing figures`` counts some passes ahead, in a
+    process of its own, :mod:`framing.views.ahead`) rather than counting it too. An advisory lock
+    (``flock``) on a file beside the entry, removed once the entry is in place and released by the
+    system if the process dies; without ``fcntl`` (Windows) each process counts for itself, and the
+    first entry stored stands."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    lock = folder / f".{key}.lock"
+    try:
+        handle = open(lock, "a")
+    except OSError as exc:
+        raise _unwritable(folder, exc) from None
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:  # the entry is in place by now: a process that comes later finds it before it looks for a lock
+            lock.unlink(missing_ok=True)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _stored(folder: Path, key: str, tables: dict) -> "tuple[Mapping[str, pd.DataFrame], bool]":
+    """``tables`` written under ``key`` (to a temporary folder first, renamed into place), and ``True``."""
+    entry = folder / key
+    try:
         staging = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=folder))
     except OSError as exc:
-        raise FramingError(f"{CACHE_VARIABLE}={folder}: cannot write there ({exc.strerror or exc}); name a "
-                           f"writable folder, or unset {CACHE_VARIABLE}") from None
+        raise _unwritable(folder, exc) from None
     try:
         for name, table in tables.items():
             table.to_parquet(staging / f"{name}.parquet")
@@ -277,12 +320,11 @@ def remembered(key: str, compute) -> "tuple[Mapping[str, pd.DataFrame], bool]":
         shutil.rmtree(staging, ignore_errors=True)
         reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         warnings.warn(f"{CACHE_VARIABLE}: this pass is not remembered ({reason}); it is counted again when asked "
-                      "for again", stacklevel=3)
+                      "for again", stacklevel=4)
         return tables, True
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise FramingError(f"{CACHE_VARIABLE}={folder}: cannot write there ({exc.strerror or exc}); name a "
-                           f"writable folder, or unset {CACHE_VARIABLE}") from None
+        raise _unwritable(folder, exc) from None
     try:
         staging.rename(entry)
     except OSError:  # another process stored the same key first: theirs stands

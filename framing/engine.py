@@ -122,14 +122,14 @@ _INSTALLED: Task | None = None
 def _install(task: Task, parent: int | None = None) -> None:
     global _INSTALLED
     _INSTALLED = task
-    _die_with_parent(parent)
+    die_with_parent(parent)
 
 
-def _die_with_parent(parent: int | None) -> None:
-    """Make this worker process end when the process that started it ends, even by SIGKILL
-    (which runs no clean-up): on Linux the kernel sends it SIGKILL then (``PR_SET_PDEATHSIG``);
-    elsewhere a daemon thread notices the parent is gone. Without this, a killed run's
-    workers live on as orphans holding the terminal's pipe."""
+def die_with_parent(parent: int | None) -> None:
+    """Make this process (a worker, or the one counting ahead of a run: :mod:`framing.ahead`) end
+    when the process that started it ends, even by SIGKILL (which runs no clean-up): on Linux the
+    kernel sends it SIGKILL then (``PR_SET_PDEATHSIG``); elsewhere a daemon thread notices the
+    parent is gone. Without this, a killed run's workers live on as orphans holding the terminal's pipe."""
     import ctypes
     import signal
     import threading

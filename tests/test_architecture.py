@@ -95,7 +95,7 @@ LAYERS = [  # (rank, module or folder): a module's rank is that of its longest m
     (3, "framing.features"), (3, "framing.keywords"),
     (4, "framing.comparison"), (4, "framing.validation"), (4, "framing.lexicon.tools"),
     (5, "framing.views"),
-    (6, "framing.runs"), (6, "framing.record"),
+    (6, "framing.runs"), (6, "framing.record"), (6, "framing.ahead"),
     (7, "framing.cli"), (7, "framing.__main__"),  # parser -> commands -> the library; main in cli/__init__.py
 ]
 TEXT_LAYERS = (1, 2, 3)

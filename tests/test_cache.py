@@ -427,3 +427,46 @@ def test_sentences_split_for_the_overview_are_read_back_by_later_passes_of_the_s
     edited = news.documents.copy()
     edited.loc[3, "clean_text"] = edited.loc[3, "clean_text"].replace(" ", "  ", 1)
     assert Corpus(edited, news.cleaning_report, news.source)._known_sentences() is None
+
+
+_COUNT_SLOWLY = """
+import os, sys, time
+import pandas as pd
+from framing.cache import remembered
+def count():
+    with open(sys.argv[1], "a") as log:
+        log.write(f"{os.getpid()} counts\\n")
+    time.sleep(1.0)  # long enough for the other process to ask for the key meanwhile
+    return {"t": pd.DataFrame({"n": [1, 2]})}
+tables, counted = remembered("slow", count)
+print(counted, tables["t"]["n"].tolist())
+"""
+
+
+def test_a_key_another_process_is_counting_is_waited_for_and_read_not_counted_twice(tmp_path):
+    """Two processes ask for one key at once (``framing figures`` counts a pass ahead of the notebook
+    that reads it, framing.ahead): one counts it, the other waits for that count and reads it; and
+    the lock beside the entry is gone once the entry is in place."""
+    import subprocess
+    import sys
+
+    cache, log = tmp_path / "cache", tmp_path / "log"
+    env = {**os.environ, CACHE_VARIABLE: str(cache)}
+    command = [sys.executable, "-c", _COUNT_SLOWLY, str(log)]
+    first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    while not log.exists():  # the first holds the key: it is counting
+        pass
+    second = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=True)
+    first_out, _ = first.communicate(timeout=60)
+    assert first_out.strip() == "True [1, 2]" and second.stdout.strip() == "False [1, 2]"
+    assert len(log.read_text().splitlines()) == 1  # counted once
+    assert [p.name for p in cache.iterdir()] == ["slow"]  # no lock, no staging folder left
+
+
+def test_a_count_that_fails_leaves_the_key_to_the_next_process(tmp_path, monkeypatch):
+    """A count that raises holds the key no longer: the next request counts it (the error passes through)."""
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path))
+    with pytest.raises(ZeroDivisionError):
+        remembered("k", lambda: 1 / 0)
+    tables, counted = remembered("k", lambda: {"t": pd.DataFrame({"n": [3]})})
+    assert counted and tables["t"]["n"].tolist() == [3] and [p.name for p in tmp_path.iterdir()] == ["k"]

@@ -497,3 +497,36 @@ def test_widening_skips_difflib_only_where_it_would_find_nothing():
         skipped += not set(zip(side_a, side_a[1:])) & set(zip(side_b, side_b[1:]))
         extended += _reach(side_a, side_b) != (0, 0)
     assert skipped > 2_000 and extended > 2_000  # both branches taken, often
+
+
+def test_passages_remembered_in_a_run_are_read_back_as_counted_and_counted_anew_when_anything_they_read_changes(
+        planted, tmp_path, monkeypatch):
+    """In a run (FRAMING_CACHE) the passages are remembered: read back, the table is the table counted,
+    dtypes and metadata included; a setting, a date of the time column or a word of a document makes
+    them counted anew, and other metadata is joined from the corpus at hand, not remembered."""
+    import framing.features.reuse as reuse_module
+    from framing.cache import CACHE_VARIABLE
+
+    corpus, plants, _ = planted
+    dated = load_corpus(corpus.documents[["doc_id", "text"]].assign(
+        date=[f"2024-01-{1 + i % 28:02d}" for i in range(len(corpus))], outlet=[f"o{i % 3}" for i in range(len(corpus))]))
+    monkeypatch.delenv(CACHE_VARIABLE, raising=False)
+    counted = {(m, t): reuse(dated, min_words=m, time=t) for m in (30, 40) for t in (None, "date")}
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path))
+    passes = []
+    real = reuse_module._passages
+    monkeypatch.setattr(reuse_module, "_passages", lambda *a, **k: (passes.append(1), real(*a, **k))[1])
+    for (m, t), expected in counted.items():
+        for _ in range(2):
+            pd.testing.assert_frame_equal(reuse(dated, min_words=m, time=t), expected, check_exact=True)
+    assert len(passes) == 4 and len(counted[30, "date"]) >= len(plants)  # each setting counted once, read back once
+    redated = load_corpus(dated.documents[["doc_id", "text", "outlet"]].assign(date="2024-02-01"))
+    assert set(reuse(redated, time="date")["first"]) == {""} and len(passes) == 5  # other dates: counted anew
+    renamed = load_corpus(dated.documents[["doc_id", "text", "date"]].assign(outlet="x"))
+    assert set(reuse(renamed, time="date")["outlet_a"]) == {"x"} and len(passes) == 5  # metadata: read back, joined
+    edited = dated.documents[["doc_id", "text", "date", "outlet"]].copy()
+    edited.loc[0, "text"] += " One more sentence."
+    reuse(load_corpus(edited), time="date")
+    assert len(passes) == 6
+    empty = reuse(load_corpus(SEEDS), min_words=200)
+    assert empty.empty and reuse(load_corpus(SEEDS), min_words=200).dtypes.equals(empty.dtypes)

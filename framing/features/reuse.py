@@ -41,6 +41,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from framing.cache import cache_folder, code_key, digest, documents_key, remembered
 from framing.documents.corpus import Corpus, CorpusFiles
 from framing.documents.tokens import is_word_token, normalize_token
 from framing.errors import FramingError
@@ -410,6 +411,36 @@ def reuse(
         raise FramingError(f"ngram ({ngram}) is longer than min_words ({min_words}); give min_words of at least {ngram}")
     if time is not None:
         corpus.check_column(time)
+    settings = dict(min_words=min_words, min_similarity=min_similarity, ngram=ngram, max_df=max_df, gap=gap, time=time)
+    if isinstance(corpus, Corpus) and cache_folder() is not None:  # remembered in a run (framing.cache)
+        def count():
+            return {"passages": _passages(corpus, **settings)[0]}
+
+        table = remembered(passages_key(corpus, **settings), count)[0]["passages"]
+        meta = corpus.metadata()
+    else:
+        table, meta = _passages(corpus, **settings)
+    meta = meta.set_index("doc_id")
+    for column in meta.columns:
+        table[f"{column}_a"] = table["doc_a"].map(meta[column]).to_numpy()
+        table[f"{column}_b"] = table["doc_b"].map(meta[column]).to_numpy()
+    return table
+
+
+def passages_key(corpus: Corpus, *, time: str | None, **settings) -> str:
+    """The key a run remembers the passages of ``corpus`` under (:mod:`framing.cache`): each
+    document's id, cleaned text and language, the dates of ``time`` (they decide ``first``), every
+    setting of :func:`reuse`, and framing's own code. The metadata is joined after, from the corpus
+    at hand, as it is for a family's tables."""
+    dates = [] if time is None else corpus.documents[time].astype(str).tolist()
+    return digest("reuse", documents_key(corpus.documents), str(time), *dates,
+                  *(f"{name}={value!r}" for name, value in sorted(settings.items())), code_key())
+
+
+def _passages(corpus: "Corpus | CorpusFiles", *, min_words: int, min_similarity: float, ngram: int, max_df: int,
+              gap: int, time: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The passages of :func:`reuse` (:data:`PASSAGE_COLUMNS`, no metadata), and the metadata of
+    every document, as the pass over the batches read it."""
     with _Spill() as spill:
         meta, offsets = _index(corpus, ngram, spill)
         anchors = _sorted_anchors([_bucket_anchors(bucket["hash"], bucket["doc"], bucket["pos"], max_df)
@@ -433,11 +464,7 @@ def reuse(
     table = pd.DataFrame(rows, columns=PASSAGE_COLUMNS)
     table = table.astype({"start_a": np.int64, "end_a": np.int64, "start_b": np.int64, "end_b": np.int64,
                           "n_words": np.int64, "similarity": float})
-    meta = meta.set_index("doc_id")
-    for column in meta.columns:
-        table[f"{column}_a"] = table["doc_a"].map(meta[column]).to_numpy()
-        table[f"{column}_b"] = table["doc_b"].map(meta[column]).to_numpy()
-    return table
+    return table, meta
 
 
 def _pair_passages(anchors: np.ndarray, keys_a: list, keys_b: list, *, ngram: int, gap: int, min_words: int,

@@ -16,6 +16,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 from contextlib import contextmanager, nullcontext
 from importlib.resources import files
 from pathlib import Path
@@ -214,7 +215,8 @@ def run_notebooks(
     if not paths:
         raise FramingError(f"{folder}: no notebooks named NN_*.ipynb to run")
     bar = tqdm(total=len(paths), unit="notebook", disable=not progress, file=sys.stderr, position=0)
-    with run_cache(), _Kernels(root, paths) as kernels:
+    ahead = paths if folder.resolve() == shipped_notebooks().resolve() else []  # passes of the notebooks framing ships
+    with run_cache(), _Ahead(root, ahead, parameters or {}), _Kernels(root, paths) as kernels:
         for path in paths:
             _run_one(path, parameters, root, timeout, progress, kernels.take())
             bar.update()
@@ -306,6 +308,73 @@ class _Kernels:
         for manager in (self.running, self.next):
             self._stop(manager)
         self.running = self.next = None
+        return False
+
+
+def cell_parameters(path: Path) -> dict:
+    """The values the cell tagged ``parameters`` of notebook ``path`` sets (a name set to a literal:
+    a string, number, list, ``None``...), read, not run.
+
+    Examples
+    --------
+    >>> import nbformat, tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "09_a.ipynb"
+    >>> cell = nbformat.v4.new_code_cell("CORPUS = 'seeds'  # a folder\nMIN = 15\nFORMATS = ['png']", metadata={"tags": ["parameters"]})
+    >>> nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
+    >>> cell_parameters(path)
+    {'CORPUS': 'seeds', 'MIN': 15, 'FORMATS': ['png']}
+    """
+    import ast
+
+    for cell in json.loads(path.read_text(encoding="utf-8")).get("cells", []):
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            values = {}
+            for node in ast.parse("".join(cell.get("source", ""))).body:
+                if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                    try:
+                        values[node.targets[0].id] = ast.literal_eval(node.value)
+                    except ValueError:  # not a literal: not given ahead
+                        pass
+            return values
+    return {}
+
+
+class _Ahead:
+    """The process that counts passes of later notebooks while the first ones run (:mod:`framing.ahead`),
+    given each notebook's parameters (its cell's, with the run's over them), started as the run starts
+    and stopped when it ends (it ends itself once its passes are remembered). Silent: a pass it could
+    not count is counted, and its trouble said, by the notebook that asks for it. Which notebooks'
+    passes it counts is :mod:`framing.ahead`'s to say: this module starts it by name and imports
+    nothing of it (it reads corpora, a layer above the views)."""
+
+    def __init__(self, root: Path, paths: list[Path], parameters: dict):
+        self.root, self.process = root, None
+        self.asks = {path.name[:2]: {**cell_parameters(path), **parameters} for path in paths}
+
+    def __enter__(self) -> "_Ahead":
+        if not self.asks:
+            return self
+        try:
+            asks = json.dumps(self.asks)
+        except (TypeError, ValueError):  # a parameter JSON cannot hold: the notebooks count everything
+            return self
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "framing.ahead", "--parent", str(os.getpid())], cwd=str(self.root),
+                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
+            self.process.stdin.write(asks)
+            self.process.stdin.close()
+        except OSError:  # it could not start, or ended at once: the notebooks count everything
+            pass
+        if self.process is not None:  # reaped as it ends, not left a zombie until the run ends
+            threading.Thread(target=self.process.wait, daemon=True, name="framing-ahead-wait").start()
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+        if self.process is not None:
+            self.process.wait()
         return False
 
 
