@@ -319,7 +319,7 @@ def cell_parameters(path: Path) -> dict:
     --------
     >>> import nbformat, tempfile
     >>> path = Path(tempfile.mkdtemp()) / "09_a.ipynb"
-    >>> cell = nbformat.v4.new_code_cell("CORPUS = 'seeds'  # a folder\nMIN = 15\nFORMATS = ['png']", metadata={"tags": ["parameters"]})
+    >>> cell = nbformat.v4.new_code_cell("CORPUS = 'seeds'  # a folder\\nMIN = 15\\nFORMATS = ['png']", metadata={"tags": ["parameters"]})
     >>> nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
     >>> cell_parameters(path)
     {'CORPUS': 'seeds', 'MIN': 15, 'FORMATS': ['png']}
