@@ -298,12 +298,17 @@ def _counting(folder: Path, key: str):
     except OSError as exc:
         raise _unwritable(folder, exc) from None
     with handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            locked = True
+        except OSError:  # a file system that keeps no locks (some network mounts): counted here, as without fcntl
+            locked = False
         try:
             yield
         finally:  # the entry is in place by now: a process that comes later finds it before it looks for a lock
             lock.unlink(missing_ok=True)
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            if locked:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _stored(folder: Path, key: str, tables: dict) -> "tuple[Mapping[str, pd.DataFrame], bool]":

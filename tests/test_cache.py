@@ -470,3 +470,17 @@ def test_a_count_that_fails_leaves_the_key_to_the_next_process(tmp_path, monkeyp
         remembered("k", lambda: 1 / 0)
     tables, counted = remembered("k", lambda: {"t": pd.DataFrame({"n": [3]})})
     assert counted and tables["t"]["n"].tolist() == [3] and [p.name for p in tmp_path.iterdir()] == ["k"]
+
+
+def test_a_folder_that_keeps_no_locks_still_remembers(tmp_path, monkeypatch):
+    """Where the file system refuses a lock (some network mounts), the pass is counted and remembered as
+    without one."""
+    import fcntl
+
+    def refuse(*args):
+        raise OSError(37, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", refuse)
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path))
+    assert remembered("k", lambda: {"t": pd.DataFrame({"n": [1]})})[1]
+    assert not remembered("k", lambda: 1 / 0)[1] and [p.name for p in tmp_path.iterdir()] == ["k"]
