@@ -283,7 +283,7 @@ def _unwritable(folder: Path, exc: OSError) -> FramingError:
 def _counting(folder: Path, key: str):
     """Hold ``key`` of ``folder`` while this process counts it: a process asking for a key another
     is counting waits for that count and reads it (``framing figures`` counts some passes ahead, in a
-    process of its own, :mod:`framing.views.ahead`) rather than counting it too. An advisory lock
+    process of its own, :mod:`framing.ahead`) rather than counting it too. An advisory lock
     (``flock``) on a file beside the entry, removed once the entry is in place and released by the
     system if the process dies; without ``fcntl`` (Windows) each process counts for itself, and the
     first entry stored stands."""

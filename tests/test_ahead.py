@@ -89,3 +89,14 @@ def test_the_run_starts_it_for_the_shipped_notebooks_only_and_stops_it_as_the_ru
         assert none.process is None
     with _Ahead(tmp_path, shipped, {"CORPUS": object()}) as odd:  # a parameter JSON cannot hold: nothing ahead
         assert odd.process is None
+
+
+def test_a_parameters_cell_that_does_not_parse_gives_no_parameters_and_no_traceback(tmp_path):
+    """Read, not run: a cell with a syntax error, or a value that is no literal, gives what it can
+    (the notebook's own run says what is wrong, in one line)."""
+    import nbformat
+
+    for source, expected in [("CORPUS = 'seeds'\nBY = (", {}), ("CORPUS = 'seeds'\nBY = pick()\nN = -3", {"CORPUS": "seeds", "N": -3})]:
+        path = tmp_path / "09_a.ipynb"
+        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source, metadata={"tags": ["parameters"]})]), path)
+        assert cell_parameters(path) == expected

@@ -313,7 +313,8 @@ class _Kernels:
 
 def cell_parameters(path: Path) -> dict:
     """The values the cell tagged ``parameters`` of notebook ``path`` sets (a name set to a literal:
-    a string, number, list, ``None``...), read, not run.
+    a string, number, list, ``None``...), read, not run. A cell that does not parse gives none: the
+    notebook's run says what is wrong with it, in one line.
 
     Examples
     --------
@@ -329,11 +330,15 @@ def cell_parameters(path: Path) -> dict:
     for cell in json.loads(path.read_text(encoding="utf-8")).get("cells", []):
         if "parameters" in cell.get("metadata", {}).get("tags", []):
             values = {}
-            for node in ast.parse("".join(cell.get("source", ""))).body:
+            try:
+                body = ast.parse("".join(cell.get("source", ""))).body
+            except SyntaxError:
+                return values
+            for node in body:
                 if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                     try:
                         values[node.targets[0].id] = ast.literal_eval(node.value)
-                    except ValueError:  # not a literal: not given ahead
+                    except (ValueError, TypeError, SyntaxError, RecursionError):  # not a literal: not given ahead
                         pass
             return values
     return {}
